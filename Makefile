@@ -1,0 +1,128 @@
+# ocsdf: build, tests, benchmarks, install.  Plain GNU make.
+#
+#   make            build $(BUILD)/libocsdf.a and the five programs
+#   make check      unit tests, program tests, then the same under ASan+UBSan
+#   make demo       train and score on a bundled data set
+#   make bench      benchmarks (not part of check); figures in tests/bench/
+#   make install    PREFIX=/usr/local DESTDIR=
+#
+# BUILD selects the build folder, so several builds (plain, sanitizers) can
+# live side by side.  NATIVE=1 tunes for this CPU; the default runs on any
+# x86-64.
+
+VERSION  := 0.1.0
+BUILD    ?= build
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+NATIVE   ?= 0
+CC       ?= cc
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+
+ifeq ($(NATIVE),1)
+ARCHFLAGS := -march=native
+else
+ARCHFLAGS := -march=x86-64 -mtune=generic
+endif
+
+OPT      ?= -O2
+WARN     := -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual -Wstrict-prototypes \
+            -Wmissing-prototypes -Wformat=2 -Wundef -Wvla -Wwrite-strings
+CFLAGS   ?= $(OPT) -g
+ALLCFLAGS = -std=c11 -D_GNU_SOURCE -DOCSDF_VERSION='"$(VERSION)"' $(ARCHFLAGS) $(WARN) \
+            -Ilib $(CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS_ALL = -lopenblas -lcsv -lz -lm -lpthread
+CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
+
+PROGRAMS := ocsdf-train ocsdf-score ocsdf-certify ocsdf-sample ocsdf-mesh
+LIB_SRC  ?= $(sort $(wildcard lib/*.c))
+LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
+LIBA     := $(BUILD)/libocsdf.a
+BINS     := $(PROGRAMS:%=$(BUILD)/bin/%)
+TEST_SRC := $(sort $(wildcard tests/test_*.c))
+TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
+BENCH_SRC:= $(sort $(wildcard tests/bench/bench_*.c))
+BENCHES  := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
+PUBLIC_H := $(sort $(wildcard lib/*.h))
+
+DEB_PKGS := gcc make libopenblas-dev libcsv-dev zlib1g-dev check pkg-config time gzip
+SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps check test unit cli asan demo bench bench-odds install uninstall clean
+
+all: $(LIBA) $(BINS)
+
+# Installs the Debian packages the build and tests use, only those missing.
+deps:
+	@missing=""; for p in $(DEB_PKGS); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "make deps: installing$$missing"; \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+
+$(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h) | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -c -o $@ $<
+
+$(LIBA): $(LIB_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/bin/%: cmd/%.c $(LIBA) $(wildcard lib/*.h) | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -o $@ $< $(LIBA) $(LDLIBS_ALL)
+
+$(BUILD)/tests/%: tests/%.c $(LIBA) $(wildcard lib/*.h tests/*.h) | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -Itests -o $@ $< $(LIBA) $(LDLIBS_ALL) $(CHECK_LIBS)
+
+$(BUILD)/bench/%: tests/bench/%.c $(LIBA) $(wildcard lib/*.h) | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -o $@ $< $(LIBA) $(LDLIBS_ALL)
+
+# Unit tests (Check) then the shell tests of the programs.
+test: unit cli
+
+unit: $(TESTS)
+	@fail=0; for t in $(TESTS); do \
+	  echo "== $$t"; CK_DEFAULT_TIMEOUT=120 SHARED=$(CURDIR)/../shared $$t || fail=1; \
+	done; exit $$fail
+
+cli: $(BINS)
+	@sh tests/cli/run.sh $(CURDIR)/$(BUILD)/bin
+
+# The same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+asan: | deps
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" \
+	  EXTRA_CFLAGS="$(EXTRA_CFLAGS)" LDFLAGS_SAN=1 test \
+	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+check: test asan
+
+demo: all
+	@sh data/demo.sh $(CURDIR)/$(BUILD)/bin
+
+bench: $(BENCHES) all
+	@sh tests/bench/run.sh $(CURDIR)/$(BUILD)
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/ocsdf \
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
+	install -m 644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(PUBLIC_H) $(DESTDIR)$(PREFIX)/include/ocsdf/
+	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
+	install -m 644 $(wildcard man/*.5) $(DESTDIR)$(PREFIX)/share/man/man5/
+
+uninstall:
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(PREFIX)/bin/%) $(DESTDIR)$(PREFIX)/lib/libocsdf.a
+	rm -rf $(DESTDIR)$(PREFIX)/include/ocsdf
+	rm -f $(PROGRAMS:%=$(DESTDIR)$(PREFIX)/share/man/man1/%.1) $(DESTDIR)$(PREFIX)/share/man/man5/ocsdf-model.5
+
+clean:
+	rm -rf build build-asan build-*

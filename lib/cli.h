@@ -1,0 +1,49 @@
+/*
+ * cli.h: conventions shared by every ocsdf program, implemented once.
+ *
+ * Error lines are "PROG: message" on stderr; usage errors add a hint to
+ * --help and exit 64.  Numbers from the command line go through strtod /
+ * strtol with full checks, in the C locale.  Progress is shown only when
+ * stderr is a terminal and -q was not given.
+ */
+#ifndef OCSDF_CLI_H
+#define OCSDF_CLI_H
+
+#include <stdnoreturn.h>
+
+#include "errors.h"
+
+/* Records the program name, sets the C locale for numbers, and restores the
+ * default SIGPIPE action (a closed pipe ends the program quietly). */
+void ocsdf_cli_init(const char *progname);
+const char *ocsdf_cli_name(void);
+
+/* "PROG: message" on stderr, then exit(code). */
+noreturn void ocsdf_die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints e->msg and exits with e->code (70 if the code is unset). */
+noreturn void ocsdf_die_error(const ocsdf_error *e);
+/* A usage error: message, a hint to --help, exit 64. */
+noreturn void ocsdf_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "PROG: warning: message" on stderr. */
+void ocsdf_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* "PROG (ocsdf) VERSION" on stdout. */
+void ocsdf_print_version(void);
+
+/* Strict parsers: the whole string must be a finite number in [lo, hi].
+ * Return 0 on success, -1 otherwise (out untouched). */
+int ocsdf_parse_double(const char *s, double lo, double hi, double *out);
+int ocsdf_parse_long(const char *s, long lo, long hi, long *out);
+/* Comma-separated list of doubles in [lo, hi]; *out is malloc'ed. */
+int ocsdf_parse_double_list(const char *s, double lo, double hi, double **out, int *n);
+
+/* The same, dying with a usage error that names the option. */
+double ocsdf_opt_double(const char *opt, const char *arg, double lo, double hi);
+long ocsdf_opt_long(const char *opt, const char *arg, long lo, long hi);
+/* Returns the index of arg in the NULL-terminated list, or dies. */
+int ocsdf_opt_choice(const char *opt, const char *arg, const char *const *choices);
+
+/* Progress goes to stderr only if it is a terminal and quiet is 0. */
+int ocsdf_progress_enabled(int quiet);
+
+#endif

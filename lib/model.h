@@ -1,0 +1,89 @@
+/*
+ * model.h: the model file every ocsdf program exchanges.
+ *
+ * A model holds what turns raw rows into signed distances: the feature
+ * names, the standardization, the network shape and its orthonormal
+ * inference weights Θ, the settings it was trained with and statistics of
+ * the score on the training rows.  A checkpoint also carries the raw
+ * trained parameters and the optimizer state so training can resume.
+ * The binary format is described field by field in ocsdf-model(5).
+ */
+#ifndef OCSDF_MODEL_H
+#define OCSDF_MODEL_H
+
+#include <stdint.h>
+
+#include "arch.h"
+#include "errors.h"
+
+#define OCSDF_MODEL_VERSION 1
+
+enum { OCSDF_SCALE_STD = 0, OCSDF_SCALE_ISO = 1, OCSDF_SCALE_NONE = 2 };
+enum { OCSDF_ORTHO_BJORCK = 0, OCSDF_ORTHO_RETRACT = 1 };
+enum { OCSDF_INIT_UNIFORM = 0, OCSDF_INIT_GAUSSIAN = 1 };
+
+/* Settings of the training run, kept for reference and for --resume. */
+typedef struct ocsdf_train_settings {
+	double margin, lambda;
+	double lr, lr_final;      /* lr_final == lr: constant rate */
+	double rho, eps;          /* RMSprop */
+	double box;               /* domain [-box, box]^d in standardized units */
+	int epochs, warmup, steps_per_epoch_min;
+	int batch, newton_steps;  /* batch rows; T of Algorithm 1 */
+	int newton_level0;        /* 1: authors' step (level 0, /||g||^2) */
+	int init;                 /* OCSDF_INIT_* */
+	int ortho;                /* OCSDF_ORTHO_* */
+	int bjorck_iters;
+	double bjorck_tol;
+	int retract_iters;
+	uint64_t seed;
+} ocsdf_train_settings;
+
+/* Statistics recorded at the end of training. */
+typedef struct ocsdf_train_stats {
+	uint64_t rows;            /* training rows */
+	double f_mean, f_p1, f_p5, f_p50; /* f over the training rows (model units) */
+	double lipschitz_raw;     /* Lipschitz constant of f w.r.t. raw inputs */
+	double final_loss;
+	double ortho_error;       /* max |ΘᵀΘ - I| (or ΘΘᵀ) of the saved weights */
+	double grad_norm_mean;    /* mean ||∇f|| over the training rows */
+} ocsdf_train_stats;
+
+typedef struct ocsdf_model {
+	ocsdf_arch arch;
+	char **names;             /* d feature names, each NUL-terminated */
+	int scale;                /* OCSDF_SCALE_* */
+	double *mean, *std;       /* d each: z = (x - mean) / std */
+	float *theta;             /* nparams: inference weights (arch.h layout) */
+	ocsdf_train_settings settings;
+	ocsdf_train_stats stats;
+
+	/* Resumable training state; NULL/0 in a finished model unless kept. */
+	int finished;             /* 0: an interrupted run's checkpoint */
+	uint64_t epoch, step;     /* progress of the run */
+	uint64_t rng_state[4];
+	float *params;            /* nparams: raw trained parameters W (or NULL) */
+	float *opt_v;             /* nparams: RMSprop second moments (or NULL) */
+} ocsdf_model;
+
+/* An empty model with all buffers allocated for shape a (names empty
+ * strings, mean 0, std 1, theta zeros; params/opt_v allocated only if
+ * with_state).  Returns NULL if out of memory. */
+ocsdf_model *ocsdf_model_new(const ocsdf_arch *a, int with_state);
+void ocsdf_model_free(ocsdf_model *m);
+/* Sets feature name j (copied). 0, or -1 out of memory. */
+int ocsdf_model_set_name(ocsdf_model *m, int j, const char *name);
+
+/* Writes m to path atomically (temporary file, fsync, rename); an earlier
+ * file of that name survives any failure.  force: overwrite an existing
+ * file.  Returns 0, 73 or 74 with e set. */
+int ocsdf_model_save(const ocsdf_model *m, const char *path, int force, ocsdf_error *e);
+/* Reads and validates a model (magic, version, every size against bounds
+ * and the file length, CRC, finite values).  Returns 0 with *out set, or
+ * 65 (bad model) / 66 (cannot open) with e set and *out NULL. */
+int ocsdf_model_load(const char *path, ocsdf_model **out, ocsdf_error *e);
+/* The same from memory (for tests and fuzzing); name is used in messages. */
+int ocsdf_model_load_mem(const void *buf, size_t len, const char *name, ocsdf_model **out,
+			 ocsdf_error *e);
+
+#endif
