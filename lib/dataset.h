@@ -1,0 +1,37 @@
+/*
+ * dataset.h: a whole CSV file read into memory as a matrix of features
+ * (for training, and for the programs that take a small set of starting
+ * points).  Scoring streams instead (csv.h).
+ */
+#ifndef OCSDF_DATASET_H
+#define OCSDF_DATASET_H
+
+#include <stddef.h>
+
+#include "errors.h"
+
+typedef struct ocsdf_dataset {
+	size_t n;          /* rows */
+	int d;             /* features */
+	double *X;         /* n x d, row-major */
+	char **names;      /* d feature names */
+	char **labels;     /* n label texts, or NULL without a label column */
+} ocsdf_dataset;
+
+/* How the feature columns are chosen. */
+typedef struct ocsdf_dataset_spec {
+	const char *label;          /* column of labels (name or 1-based), or NULL */
+	const char *ignore;         /* comma-separated columns to leave out, or NULL */
+	const char *const *names;   /* exactly these features, in this order, or NULL
+	                             * for every column but the label and ignored */
+	int n_names;
+	size_t max_rows;            /* refuse more rows than this (0: no limit) */
+} ocsdf_dataset_spec;
+
+/* Reads path ("-" or NULL: stdin).  Returns 0, or 64 (bad column), 65, 66,
+ * 74 with e set.  Zero rows is not an error here. */
+int ocsdf_dataset_read(const char *path, const ocsdf_dataset_spec *spec, ocsdf_dataset *out,
+		       ocsdf_error *e);
+void ocsdf_dataset_free(ocsdf_dataset *ds);
+
+#endif

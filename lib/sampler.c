@@ -1,0 +1,66 @@
+/* sampler.c: batched gradient walks to a level set (see sampler.h). */
+#include "sampler.h"
+
+#include <math.h>
+
+void ocsdf_sampler_negative_opts(const ocsdf_train_settings *s, int T, ocsdf_walk_opts *o)
+{
+	/* The paper walks both ways to the level -m with unit-gradient steps;
+	 * the authors' code takes Newton steps to level 0, moving only the
+	 * points outside. */
+	o->steps = T;
+	o->level = s->newton_level0 ? 0.0 : -s->margin;
+	o->eta = 1;
+	o->eta_random = 1;
+	o->fraction = 1;
+	o->newton = s->newton_level0;
+	o->one_sided = s->newton_level0;
+	o->box = s->box;
+}
+
+void ocsdf_sampler_init(float *z, int B, int d, int init, double box, const float *gauss_std,
+			ocsdf_rng *rng)
+{
+	for (int i = 0; i < B; i++)
+		for (int j = 0; j < d; j++) {
+			double v;
+			if (init == 1 && gauss_std)
+				v = gauss_std[j] * ocsdf_rng_normal(rng);
+			else
+				v = box * (2.0 * ocsdf_rng_uniform(rng) - 1.0);
+			z[(size_t)i * d + j] = (float)v;
+		}
+}
+
+void ocsdf_sampler_walk(ocsdf_lipnet *net, const float *theta, float *z, int B,
+			const ocsdf_walk_opts *o, ocsdf_rng *rng, float *f, float *g, float *eta,
+			float *fwork)
+{
+	int d = ocsdf_lipnet_arch(net)->d;
+	float box = (float)o->box;
+
+	for (int i = 0; i < B; i++)
+		eta[i] = (float)(o->eta_random ? o->eta * ocsdf_rng_uniform(rng) : o->eta);
+	for (int t = 0; t < o->steps; t++) {
+		ocsdf_lipnet_input_grad(net, theta, z, B, fwork, g);
+		for (int i = 0; i < B; i++) {
+			float *zi = z + (size_t)i * d;
+			const float *gi = g + (size_t)i * d;
+			double gn2 = 0, gap = o->level - fwork[i], scale;
+			for (int j = 0; j < d; j++)
+				gn2 += (double)gi[j] * gi[j];
+			if (o->one_sided && gap <= 0)
+				continue;
+			scale = o->newton ? gap / (gn2 + 1e-8) : gap / (sqrt(gn2) + 1e-12);
+			scale *= o->fraction ? eta[i] / o->steps : eta[i];
+			for (int j = 0; j < d; j++) {
+				float v = zi[j] + (float)(scale * gi[j]);
+				if (box > 0)
+					v = v < -box ? -box : v > box ? box : v;
+				zi[j] = v;
+			}
+		}
+	}
+	if (f)
+		ocsdf_lipnet_forward(net, theta, z, B, f);
+}

@@ -1,0 +1,46 @@
+/*
+ * sampler.h: walks along the gradient of the learned function towards a
+ * level set (the paper's Algorithm 1 and the walks of ocsdf-sample).
+ *
+ * All points of a batch advance together: each step is one batched forward
+ * and input-gradient pass.  Points are in the model's standardized units.
+ */
+#ifndef OCSDF_SAMPLER_H
+#define OCSDF_SAMPLER_H
+
+#include "lipnet.h"
+#include "model.h"
+#include "rng.h"
+
+typedef struct ocsdf_walk_opts {
+	int steps;         /* T >= 0 */
+	double level;      /* target level of f */
+	double eta;        /* step scale */
+	int eta_random;    /* 1: eta_i ~ U[0, eta] per point, drawn once per walk */
+	int fraction;      /* 1: each step covers eta_i/T of the gap to the level
+	                    * (Algorithm 1); 0: eta_i of it (a Newton step) */
+	int newton;        /* 1: direction g/||g||^2, exact for a linear f;
+	                    * 0: g/||g||, exact for a unit-gradient f */
+	int one_sided;     /* 1: only points with f < level move */
+	double box;        /* > 0: clamp every coordinate to [-box, box] */
+} ocsdf_walk_opts;
+
+/* The walk that makes the trainer's negatives under settings s, with T
+ * steps (T = 0 during warm-up). */
+void ocsdf_sampler_negative_opts(const ocsdf_train_settings *s, int T, ocsdf_walk_opts *o);
+
+/* Starting points for the walks, B x d: uniform in the box [-box, box]^d
+ * (init 0, the paper), or a Gaussian per feature with standard deviation
+ * gauss_std[j] (init 1, the authors' tabular code). */
+void ocsdf_sampler_init(float *z, int B, int d, int init, double box, const float *gauss_std,
+			ocsdf_rng *rng);
+
+/* Walks the B points of z (B x d, in place; B <= the net's max_batch).
+ * f (B floats) receives f at the final points unless NULL: that costs one
+ * more forward pass.  g (B x d) and eta (B) are workspace.  rng draws the
+ * per-point step scales. */
+void ocsdf_sampler_walk(ocsdf_lipnet *net, const float *theta, float *z, int B,
+			const ocsdf_walk_opts *o, ocsdf_rng *rng, float *f, float *g, float *eta,
+			float *fwork);
+
+#endif

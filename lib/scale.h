@@ -1,0 +1,37 @@
+/*
+ * scale.h: the standardization learned on the training rows and carried by
+ * the model, z = (x - mean) / std.
+ *
+ *   std   per-feature mean and standard deviation (population);
+ *   iso   per-feature mean, one standard deviation for all features (the
+ *         root mean of the per-feature variances), which keeps Euclidean
+ *         geometry: use it for point clouds;
+ *   none  mean 0, std 1.
+ *
+ * A feature with zero variance (a constant column) gets std 1: it then
+ * standardizes to 0 on the training rows, contributes nothing to the
+ * geometry, and other values are measured in raw units on that axis.
+ */
+#ifndef OCSDF_SCALE_H
+#define OCSDF_SCALE_H
+
+#include <stddef.h>
+
+/* Fits mean[d], std[d] on X (n x d row-major, n >= 1) for scale kind
+ * OCSDF_SCALE_*.  Accumulates in double.  Returns the number of constant
+ * features. */
+int ocsdf_scale_fit(const double *X, size_t n, int d, int kind, double *mean, double *std);
+
+/* Standardized values are clamped to +-OCSDF_SCALE_ZMAX: far enough that
+ * the score of such a point is hugely negative anyway, near enough that the
+ * network's sums of width products stay finite in float32. */
+#define OCSDF_SCALE_ZMAX 1e30
+
+/* Z = (X - mean) / std as float32, n x d, clamped as above. */
+void ocsdf_scale_apply(const double *X, size_t n, int d, const double *mean, const double *std,
+		       float *Z);
+
+/* Lipschitz constant of x -> z (and so of f) w.r.t. raw inputs: 1/min std. */
+double ocsdf_scale_lipschitz(const double *std, int d);
+
+#endif

@@ -1,0 +1,412 @@
+/* train.c: the training loop of ocsdf-train (see train.h). */
+#include "train.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "bjorck.h"
+#include "lipnet.h"
+#include "rng.h"
+#include "sampler.h"
+#include "scale.h"
+
+/* Purpose tags for the random streams, so that each draw depends only on
+ * (seed, purpose, epoch or step): a resumed run draws what the
+ * uninterrupted run would have drawn. */
+enum { TAG_INIT = 1, TAG_EPOCH = 2, TAG_STEP = 3 };
+
+void ocsdf_train_default_settings(ocsdf_train_settings *s)
+{
+	memset(s, 0, sizeof *s);
+	s->margin = 0.05;
+	s->lambda = 100;
+	s->lr = 1e-3;
+	s->lr_final = 1e-3;
+	s->rho = 0.9;
+	s->eps = 1e-7;
+	s->box = 5;
+	s->epochs = 40;
+	s->warmup = 5;
+	s->steps_per_epoch_min = 15;
+	s->batch = 128;
+	s->newton_steps = 4;
+	s->newton_level0 = 0;
+	s->init = OCSDF_INIT_UNIFORM;
+	s->ortho = OCSDF_ORTHO_RETRACT;
+	s->bjorck_iters = 15;
+	s->bjorck_tol = 0;
+	s->retract_iters = 3;
+	s->seed = 1;
+}
+
+const char *ocsdf_train_check_settings(const ocsdf_train_settings *s, const ocsdf_arch *a)
+{
+	if (!(s->margin > 0) || !isfinite(s->margin))
+		return "margin must be positive";
+	if (!(s->lambda > 0) || !isfinite(s->lambda))
+		return "lambda must be positive";
+	if (!(s->lr > 0) || !(s->lr_final > 0) || !isfinite(s->lr) || !isfinite(s->lr_final))
+		return "learning rates must be positive";
+	if (!(s->rho > 0 && s->rho < 1))
+		return "rho must be in (0, 1)";
+	if (!(s->eps > 0))
+		return "epsilon must be positive";
+	if (!(s->box > 0) || !isfinite(s->box))
+		return "box must be positive";
+	if (s->epochs < 1 || s->warmup < 0 || s->warmup > s->epochs)
+		return "epochs must be >= 1 and warmup between 0 and epochs";
+	if (s->batch < 1 || s->batch > (1 << 20))
+		return "batch size out of range";
+	if (s->newton_steps < 0 || s->newton_steps > 10000)
+		return "steps out of range";
+	if (s->bjorck_iters < 1 || s->retract_iters < 1)
+		return "orthonormalization iterations must be >= 1";
+	if (a->width < a->d && a->d > OCSDF_MAX_WIDTH)
+		return "too many features";
+	return NULL;
+}
+
+static double elapsed(const struct timespec *t0)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) + 1e-9 * (double)(t.tv_nsec - t0->tv_nsec);
+}
+
+static ocsdf_rng stream(uint64_t seed, uint64_t tag, uint64_t index)
+{
+	ocsdf_rng r;
+	ocsdf_rng_seed(&r, seed);
+	r = ocsdf_rng_split(&r, tag);
+	ocsdf_rng_seed(&r, ocsdf_rng_u64(&r) ^ (index * 0x9e3779b97f4a7c15ULL + tag));
+	return r;
+}
+
+static void rmsprop(float *p, const float *g, float *v, size_t n, double lr, double rho,
+		    double eps)
+{
+	float fr = (float)rho, fl = (float)lr, fe = (float)eps;
+	for (size_t i = 0; i < n; i++) {
+		v[i] = fr * v[i] + (1 - fr) * g[i] * g[i];
+		p[i] -= fl * g[i] / (sqrtf(v[i]) + fe);
+	}
+}
+
+/* Newton-Schulz steps until the orthonormality error is below tol. */
+static double orthonormalize_fully(ocsdf_ortho *t, float *theta)
+{
+	double err = 1;
+	for (int i = 0; i < 60 && err > 2e-6; i++)
+		err = ocsdf_ortho_retract(t, theta, 1);
+	return err;
+}
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return (x > y) - (x < y);
+}
+
+static double percentile(const float *sorted, size_t n, double p)
+{
+	double pos = p / 100.0 * (double)(n - 1);
+	size_t i = (size_t)pos;
+	double frac = pos - (double)i;
+	if (i + 1 >= n)
+		return sorted[n - 1];
+	return sorted[i] * (1 - frac) + sorted[i + 1] * frac;
+}
+
+int ocsdf_train_eval(const ocsdf_model *m, const float *Z, size_t n, float *f, double *grad_norm)
+{
+	enum { CHUNK = 1024 };
+	int d = m->arch.d;
+	ocsdf_lipnet *net = ocsdf_lipnet_new(&m->arch, CHUNK);
+	float *g = grad_norm ? malloc(sizeof(float) * CHUNK * (size_t)d) : NULL;
+	double gsum = 0;
+
+	if (!net || (grad_norm && !g)) {
+		ocsdf_lipnet_free(net);
+		free(g);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i += CHUNK) {
+		int b = n - i < CHUNK ? (int)(n - i) : CHUNK;
+		if (!grad_norm) {
+			ocsdf_lipnet_forward(net, m->theta, Z + i * d, b, f + i);
+			continue;
+		}
+		ocsdf_lipnet_input_grad(net, m->theta, Z + i * d, b, f + i, g);
+		for (int k = 0; k < b; k++) {
+			double s = 0;
+			for (int j = 0; j < d; j++)
+				s += (double)g[(size_t)k * d + j] * g[(size_t)k * d + j];
+			gsum += sqrt(s);
+		}
+	}
+	if (grad_norm)
+		*grad_norm = gsum / (double)n;
+	ocsdf_lipnet_free(net);
+	free(g);
+	return 0;
+}
+
+/* Everything a run allocates, freed in one place. */
+typedef struct work {
+	ocsdf_lipnet *net;
+	ocsdf_ortho *ortho;
+	float *grad, *dW, *X, *fb, *df, *g, *eta, *fwork, *gstd;
+	uint32_t *perm;
+} work;
+
+static void work_free(work *w)
+{
+	ocsdf_lipnet_free(w->net);
+	ocsdf_ortho_free(w->ortho);
+	free(w->grad);
+	free(w->dW);
+	free(w->X);
+	free(w->fb);
+	free(w->df);
+	free(w->g);
+	free(w->eta);
+	free(w->fwork);
+	free(w->gstd);
+	free(w->perm);
+}
+
+static int work_alloc(work *w, const ocsdf_model *m, size_t n)
+{
+	const ocsdf_train_settings *s = &m->settings;
+	size_t P = ocsdf_arch_nparams(&m->arch), d = (size_t)m->arch.d, B = (size_t)s->batch;
+	ocsdf_ortho_opts oo;
+
+	memset(w, 0, sizeof *w);
+	ocsdf_ortho_default_opts(&oo);
+	oo.iters = s->bjorck_iters;
+	oo.tol = s->bjorck_tol;
+	w->net = ocsdf_lipnet_new(&m->arch, (int)(2 * B));
+	w->ortho = ocsdf_ortho_new(&m->arch, &oo);
+	w->grad = malloc(P * sizeof(float));
+	w->dW = s->ortho == OCSDF_ORTHO_BJORCK ? malloc(P * sizeof(float)) : NULL;
+	w->X = malloc(2 * B * d * sizeof(float));
+	w->fb = malloc(2 * B * sizeof(float));
+	w->df = malloc(2 * B * sizeof(float));
+	w->g = malloc(B * d * sizeof(float));
+	w->eta = malloc(B * sizeof(float));
+	w->fwork = malloc(B * sizeof(float));
+	w->gstd = malloc(d * sizeof(float));
+	w->perm = malloc(n * sizeof(uint32_t));
+	return w->net && w->ortho && w->grad && (w->dW || s->ortho != OCSDF_ORTHO_BJORCK) && w->X &&
+	       w->fb && w->df && w->g && w->eta && w->fwork && w->gstd && w->perm;
+}
+
+static void epoch_order(uint32_t *perm, size_t n, uint64_t seed, uint64_t epoch)
+{
+	ocsdf_rng r = stream(seed, TAG_EPOCH, epoch);
+	for (size_t i = 0; i < n; i++)
+		perm[i] = (uint32_t)i;
+	ocsdf_rng_shuffle(&r, perm, (uint32_t)n);
+}
+
+/* The end of a run: exact weights for inference, and statistics. */
+static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last_loss)
+{
+	size_t P = ocsdf_arch_nparams(&m->arch);
+	float *f = malloc(n * sizeof(float));
+	double gn;
+
+	if (!f)
+		return -1;
+	if (m->settings.ortho == OCSDF_ORTHO_BJORCK)
+		ocsdf_ortho_forward(w->ortho, m->params, m->theta, NULL);
+	else
+		memcpy(m->theta, m->params, P * sizeof(float));
+	m->stats.ortho_error = orthonormalize_fully(w->ortho, m->theta);
+	if (ocsdf_train_eval(m, Z, n, f, &gn) != 0) {
+		free(f);
+		return -1;
+	}
+	{
+		double s = 0;
+		for (size_t i = 0; i < n; i++)
+			s += f[i];
+		m->stats.f_mean = s / (double)n;
+	}
+	qsort(f, n, sizeof *f, cmp_float);
+	m->stats.f_p1 = percentile(f, n, 1);
+	m->stats.f_p5 = percentile(f, n, 5);
+	m->stats.f_p50 = percentile(f, n, 50);
+	m->stats.grad_norm_mean = gn;
+	m->stats.rows = n;
+	m->stats.lipschitz_raw = ocsdf_scale_lipschitz(m->std, m->arch.d);
+	m->stats.final_loss = last_loss;
+	free(f);
+	return 0;
+}
+
+int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_hooks *h,
+		    ocsdf_error *e)
+{
+	const ocsdf_train_settings *s = &m->settings;
+	const ocsdf_arch *a = &m->arch;
+	const int d = a->d, B = s->batch, bjorck = s->ortho == OCSDF_ORTHO_BJORCK;
+	const size_t P = ocsdf_arch_nparams(a);
+	const uint64_t spe_data = (n + (size_t)B - 1) / (size_t)B;
+	const uint64_t spe = spe_data > (uint64_t)s->steps_per_epoch_min ? spe_data
+									  : (uint64_t)s->steps_per_epoch_min;
+	const uint64_t total = spe * (uint64_t)s->epochs;
+	ocsdf_train_progress pr;
+	struct timespec t0;
+	double loss_sum = 0, fd_sum = 0, fn_sum = 0, last_loss = NAN, ortho_err = NAN;
+	uint64_t in_epoch = 0, step;
+	int rc = 0;
+	work w;
+
+	if (n == 0 || n > UINT32_MAX)
+		return ocsdf_error_set(e, OCSDF_EDATA, "cannot train on %zu rows", n);
+	if (!work_alloc(&w, m, n)) {
+		work_free(&w);
+		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(&pr, 0, sizeof pr);
+
+	if (m->step == 0) {
+		ocsdf_rng r = stream(s->seed, TAG_INIT, 0);
+		ocsdf_lipnet_init(a, &r, m->params);
+		memset(m->opt_v, 0, P * sizeof(float));
+	}
+	if (!bjorck)
+		memcpy(m->theta, m->params, P * sizeof(float));
+
+	/* The authors' tabular proposal: a Gaussian per feature whose spread
+	 * reaches the data's extreme values. */
+	for (int j = 0; j < d; j++) {
+		float mx = 0;
+		for (size_t i = 0; i < n; i++)
+			mx = fabsf(Z[i * d + j]) > mx ? fabsf(Z[i * d + j]) : mx;
+		w.gstd[j] = mx > 0 ? mx / 2 : 1;
+	}
+
+	for (step = m->step; step < total; step++) {
+		const uint64_t epoch = step / spe, j = step % spe;
+		const int T = epoch < (uint64_t)s->warmup ? 0 : s->newton_steps;
+		const double lr = s->lr + (s->lr_final - s->lr) * (double)step / (double)total;
+		ocsdf_rng r = stream(s->seed, TAG_STEP, step);
+		ocsdf_walk_opts wo;
+		double loss = 0, fd = 0, fq = 0;
+		float *Q = w.X + (size_t)B * d;
+
+		if (j == 0 || step == m->step)
+			epoch_order(w.perm, n, s->seed, epoch);
+		if (j == 0 || step == m->step)
+			loss_sum = fd_sum = fn_sum = 0, in_epoch = 0;
+
+		if (bjorck) {
+			ocsdf_ortho_stats st;
+			ocsdf_ortho_forward(w.ortho, m->params, m->theta, &st);
+			ortho_err = st.error;
+		}
+
+		for (int k = 0; k < B; k++) {
+			size_t idx = w.perm[(j * (uint64_t)B + (uint64_t)k) % n];
+			memcpy(w.X + (size_t)k * d, Z + idx * d, (size_t)d * sizeof(float));
+		}
+		ocsdf_sampler_init(Q, B, d, s->init, s->box, w.gstd, &r);
+		ocsdf_sampler_negative_opts(s, T, &wo);
+		ocsdf_sampler_walk(w.net, m->theta, Q, B, &wo, &r, NULL, w.g, w.eta, w.fwork);
+		if (T > 0) {
+			double gs = 0;
+			for (int k = 0; k < B; k++) {
+				double g2 = 0;
+				for (int c = 0; c < d; c++)
+					g2 += (double)w.g[(size_t)k * d + c] * w.g[(size_t)k * d + c];
+				gs += sqrt(g2);
+			}
+			pr.gnorm_neg = gs / B;
+		}
+
+		ocsdf_lipnet_forward(w.net, m->theta, w.X, 2 * B, w.fb);
+		for (int k = 0; k < B; k++) {
+			double fp = w.fb[k], fn = w.fb[B + k];
+			loss += (fp < s->margin ? s->margin - fp : 0) + (fn > -s->margin ? s->margin + fn : 0) +
+				(fn - fp) / s->lambda;
+			w.df[k] = (float)(((fp < s->margin) ? -1.0 : 0.0) - 1.0 / s->lambda) / B;
+			w.df[B + k] = (float)(((fn > -s->margin) ? 1.0 : 0.0) + 1.0 / s->lambda) / B;
+			fd += fp;
+			fq += fn;
+		}
+		loss /= B;
+		if (!isfinite(loss)) {
+			rc = ocsdf_error_set(e, OCSDF_EDATA,
+					     "training diverged at step %llu (loss is not finite); "
+					     "try a smaller --lr",
+					     (unsigned long long)step + 1);
+			break;
+		}
+		memset(w.grad, 0, P * sizeof(float));
+		ocsdf_lipnet_backward(w.net, m->theta, w.df, w.grad, NULL);
+		if (bjorck) {
+			ocsdf_ortho_backward(w.ortho, m->params, w.grad, w.dW);
+			rmsprop(m->params, w.dW, m->opt_v, P, lr, s->rho, s->eps);
+		} else {
+			rmsprop(m->params, w.grad, m->opt_v, P, lr, s->rho, s->eps);
+			ortho_err = ocsdf_ortho_retract(w.ortho, m->params, s->retract_iters);
+			memcpy(m->theta, m->params, P * sizeof(float));
+		}
+
+		m->step = step + 1;
+		m->epoch = (step + 1) / spe;
+		in_epoch++;
+		loss_sum += loss;
+		fd_sum += fd / B;
+		fn_sum += fq / B;
+		last_loss = loss;
+		if (h && h->progress) {
+			pr.epoch = (int)epoch + 1;
+			pr.epochs = s->epochs;
+			pr.step = step + 1;
+			pr.steps = total;
+			pr.step_in_epoch = (int)j + 1;
+			pr.steps_per_epoch = (int)spe;
+			pr.loss = loss_sum / (double)in_epoch;
+			pr.f_data = fd_sum / (double)in_epoch;
+			pr.f_neg = fn_sum / (double)in_epoch;
+			pr.ortho_error = ortho_err;
+			pr.seconds = elapsed(&t0);
+			if (h->progress(h->ctx, &pr, m->theta, j + 1 == spe) != 0) {
+				rc = OCSDF_EINTR;
+				break;
+			}
+		}
+		if (h && h->stop && *h->stop) {
+			rc = OCSDF_EINTR;
+			break;
+		}
+	}
+
+	if (rc == 0) {
+		if (finish(m, &w, Z, n, last_loss) != 0)
+			rc = ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+		else
+			m->finished = 1;
+	} else if (rc == OCSDF_EINTR) {
+		/* A checkpoint still scores sensibly: give it exact weights, but
+		 * keep the trained parameters as they are for resuming. */
+		if (bjorck)
+			ocsdf_ortho_forward(w.ortho, m->params, m->theta, NULL);
+		else
+			memcpy(m->theta, m->params, P * sizeof(float));
+		m->stats.ortho_error = orthonormalize_fully(w.ortho, m->theta);
+		m->stats.lipschitz_raw = ocsdf_scale_lipschitz(m->std, d);
+		m->stats.final_loss = last_loss;
+		m->stats.rows = n;
+		m->finished = 0;
+		ocsdf_error_set(e, OCSDF_EINTR, "interrupted");
+	}
+	work_free(&w);
+	return rc;
+}

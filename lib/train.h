@@ -1,0 +1,71 @@
+/*
+ * train.h: learning the signed distance function (the paper's lazy
+ * Algorithm 3).
+ *
+ * Each step draws a batch of B data rows and B negatives, made by walking
+ * uniform (or Gaussian) noise towards the level -m of the current network
+ * (Algorithm 1, sampler.h), then takes one RMSprop step on the hinge
+ * Kantorovich-Rubinstein loss
+ *
+ *   L = mean_P relu(m - f(x)) + mean_Q relu(m + f(z))
+ *       + (mean_Q f(z) - mean_P f(x)) / lambda,
+ *
+ * the paper's lambda*hinge - y*f divided by lambda (same minimiser, the
+ * scale of the authors' code).  Weights stay orthonormal either by
+ * projecting trained parameters W with Björck at every step and
+ * differentiating through it (ortho bjorck), or by stepping on Θ itself and
+ * retracting it onto the orthonormal set with a few Newton-Schulz
+ * iterations (ortho retract).
+ */
+#ifndef OCSDF_TRAIN_H
+#define OCSDF_TRAIN_H
+
+#include <signal.h>
+#include <stddef.h>
+
+#include "errors.h"
+#include "model.h"
+
+/* Default settings (see ocsdf-train(1) for why). */
+void ocsdf_train_default_settings(ocsdf_train_settings *s);
+/* NULL if the settings are usable for d features, else a message. */
+const char *ocsdf_train_check_settings(const ocsdf_train_settings *s, const ocsdf_arch *a);
+
+/* What the trainer reports as it goes. */
+typedef struct ocsdf_train_progress {
+	int epoch, epochs;          /* 1-based current epoch */
+	uint64_t step, steps;       /* global step, total steps */
+	int step_in_epoch, steps_per_epoch;
+	double loss;                /* mean over the steps of the epoch so far */
+	double f_data, f_neg;       /* mean f on data rows and on negatives */
+	double gnorm_neg;           /* mean ||∇f|| on negatives (last walk) */
+	double ortho_error;         /* last measured orthonormality error */
+	double seconds;             /* since the start of this run */
+} ocsdf_train_progress;
+
+typedef struct ocsdf_train_hooks {
+	/* Called after every step and (with end_of_epoch 1) after the last
+	 * step of each epoch, with the current inference weights.  A non-zero
+	 * return stops training as an interruption would. */
+	int (*progress)(void *ctx, const ocsdf_train_progress *p, const float *theta,
+			int end_of_epoch);
+	void *ctx;
+	/* Checked between steps: non-zero stops training after the step. */
+	volatile sig_atomic_t *stop;
+} ocsdf_train_hooks;
+
+/* Trains m on Z (n x d rows, already standardized with m->mean/std).
+ * m must have its arch, settings, standardization and training state
+ * buffers (params, opt_v) allocated.  If m->step > 0 training resumes
+ * from m's state.  On success the inference weights m->theta are exactly
+ * re-orthonormalized, m->finished is 1, statistics are filled and 0 is
+ * returned.  On a stop request the state is kept in m (finished 0) and
+ * OCSDF_EINTR is returned; on divergence (NaN loss) 65 with e set. */
+int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_hooks *h,
+		    ocsdf_error *e);
+
+/* f over the n rows of Z (standardized) with m's weights, in chunks;
+ * grad_norm (may be NULL) receives the mean ||∇f|| over the rows. */
+int ocsdf_train_eval(const ocsdf_model *m, const float *Z, size_t n, float *f, double *grad_norm);
+
+#endif
