@@ -18,6 +18,11 @@
 
 #define OCSDF_MODEL_VERSION 1
 
+/* Longest feature name in bytes (the CSV reader's field limit) and the
+ * most bytes all names of a model may take together. */
+#define OCSDF_MODEL_MAX_NAME (1 << 20)
+#define OCSDF_MODEL_MAX_NAMES_BYTES ((64 << 20) + 4 * OCSDF_MAX_FEATURES)
+
 enum { OCSDF_SCALE_STD = 0, OCSDF_SCALE_ISO = 1, OCSDF_SCALE_NONE = 2 };
 enum { OCSDF_ORTHO_BJORCK = 0, OCSDF_ORTHO_RETRACT = 1 };
 enum { OCSDF_INIT_UNIFORM = 0, OCSDF_INIT_GAUSSIAN = 1 };
@@ -29,6 +34,7 @@ typedef struct ocsdf_train_settings {
 	double rho, eps;          /* RMSprop */
 	double box;               /* domain [-box, box]^d in standardized units */
 	int epochs, warmup, steps_per_epoch_min;
+	int steps_per_epoch_max;   /* 0: no cap (a step budget for large data) */
 	int batch, newton_steps;  /* batch rows; T of Algorithm 1 */
 	int newton_level0;        /* 1: authors' step (level 0, /||g||^2) */
 	int init;                 /* OCSDF_INIT_* */
@@ -68,19 +74,32 @@ typedef struct ocsdf_model {
 
 /* An empty model with all buffers allocated for shape a (names empty
  * strings, mean 0, std 1, theta zeros; params/opt_v allocated only if
- * with_state).  Returns NULL if out of memory. */
+ * with_state).  Returns NULL if out of memory or if a fails
+ * ocsdf_arch_check. */
 ocsdf_model *ocsdf_model_new(const ocsdf_arch *a, int with_state);
 void ocsdf_model_free(ocsdf_model *m);
 /* Sets feature name j (copied). 0, or -1 out of memory. */
 int ocsdf_model_set_name(ocsdf_model *m, int j, const char *name);
 
+/* Checks everything a loaded model must satisfy: the shape, feature names
+ * non-empty, unique and free of control characters, mean finite, std
+ * finite and > 0, every weight finite, settings and statistics in range.
+ * Returns 0, or 65 with a message naming the field (70 out of memory).
+ * Training can call it on the names before a long run. */
+int ocsdf_model_check(const ocsdf_model *m, ocsdf_error *e);
+
 /* Writes m to path atomically (temporary file, fsync, rename); an earlier
  * file of that name survives any failure.  force: overwrite an existing
- * file.  Returns 0, 73 or 74 with e set. */
+ * file.  Returns 0, 73 or 74 with e set; 65 if m fails ocsdf_model_check
+ * (nothing is written then). */
 int ocsdf_model_save(const ocsdf_model *m, const char *path, int force, ocsdf_error *e);
+/* The same file image in a malloc'ed buffer (*buf, *len), for tests and
+ * fuzzing corpora.  Returns 0, 65 or 70. */
+int ocsdf_model_save_mem(const ocsdf_model *m, void **buf, size_t *len, ocsdf_error *e);
 /* Reads and validates a model (magic, version, every size against bounds
- * and the file length, CRC, finite values).  Returns 0 with *out set, or
- * 65 (bad model) / 66 (cannot open) with e set and *out NULL. */
+ * and the file length, CRC, then ocsdf_model_check).  path "-" is standard
+ * input.  Returns 0 with *out set, or 65 (bad model) / 66 (cannot open or
+ * read) / 70 (out of memory) with e set and *out NULL. */
 int ocsdf_model_load(const char *path, ocsdf_model **out, ocsdf_error *e);
 /* The same from memory (for tests and fuzzing); name is used in messages. */
 int ocsdf_model_load_mem(const void *buf, size_t len, const char *name, ocsdf_model **out,

@@ -1,0 +1,1131 @@
+/*
+ * model.c: the ocsdf model file (format described in ocsdf-model(5)).
+ *
+ * Every multi-byte value is encoded and decoded byte by byte in
+ * little-endian order, so a file means the same on every machine.  The
+ * loader trusts nothing it reads: each count is checked against the hard
+ * bounds of arch.h and the exact length the header implies is compared with
+ * the bytes the file really holds before anything is allocated, all size
+ * arithmetic is overflow-checked, the CRC is verified before any value is
+ * interpreted, and the values themselves are checked last, by the same
+ * ocsdf_model_check that guards saving.
+ */
+#include "model.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "output.h"
+
+_Static_assert(sizeof(float) == 4 && sizeof(double) == 8, "IEEE 754 binary32/binary64 expected");
+
+static const unsigned char MAGIC[8] = {'O', 'C', 'S', 'D', 'F', 'M', 'D', 'L'};
+
+#define PREAMBLE_LEN 16      /* magic, version, header length */
+#define HEADER_V1_LEN 280    /* header bytes that version 1 defines */
+#define HEADER_MAX_LEN 65536 /* room for fields later releases may append */
+#define FLAG_FINISHED 1u
+#define FLAG_PARAMS 2u
+#define FLAG_OPT_V 4u
+#define FLAGS_KNOWN (FLAG_FINISHED | FLAG_PARAMS | FLAG_OPT_V)
+#define CHUNK 4096 /* values per bounce buffer while encoding or decoding */
+
+typedef unsigned long long ull;
+
+/* ---- little-endian encoding ---- */
+
+static void put_u32(unsigned char *p, uint32_t v)
+{
+	for (int i = 0; i < 4; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static void put_u64(unsigned char *p, uint64_t v)
+{
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (8 * i));
+}
+
+static uint32_t get_u32(const unsigned char *p)
+{
+	uint32_t v = 0;
+	for (int i = 3; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static uint64_t get_u64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 7; i >= 0; i--)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+/* Floats travel as their IEEE bit patterns, so every value (-0, payloads)
+ * round-trips exactly. */
+static void put_f32(unsigned char *p, float f)
+{
+	uint32_t u;
+	memcpy(&u, &f, 4);
+	put_u32(p, u);
+}
+
+static void put_f64(unsigned char *p, double f)
+{
+	uint64_t u;
+	memcpy(&u, &f, 8);
+	put_u64(p, u);
+}
+
+static float get_f32(const unsigned char *p)
+{
+	uint32_t u = get_u32(p);
+	float f;
+	memcpy(&f, &u, 4);
+	return f;
+}
+
+static double get_f64(const unsigned char *p)
+{
+	uint64_t u = get_u64(p);
+	double f;
+	memcpy(&f, &u, 8);
+	return f;
+}
+
+/* int32 in two's complement, decoded without implementation-defined casts. */
+static void put_i32(unsigned char *p, int v)
+{
+	put_u32(p, v < 0 ? (uint32_t)0xffffffffu - (uint32_t)(-(v + 1)) : (uint32_t)v);
+}
+
+static int get_i32(const unsigned char *p)
+{
+	uint32_t u = get_u32(p);
+	return u <= 0x7fffffffu ? (int)u : -(int)(0xffffffffu - u) - 1;
+}
+
+/* ---- sizes ---- */
+
+static int add_u64(uint64_t *acc, uint64_t v)
+{
+	if (v > UINT64_MAX - *acc)
+		return -1;
+	*acc += v;
+	return 0;
+}
+
+static int mul_u64(uint64_t a, uint64_t b, uint64_t *out)
+{
+	if (a && b > UINT64_MAX / a)
+		return -1;
+	*out = a * b;
+	return 0;
+}
+
+/* Parameter count in 64 bits, whatever size_t is; a must be checked. */
+static uint64_t nparams64(const ocsdf_arch *a)
+{
+	uint64_t n = 0;
+	for (int l = 0; l <= a->depth; l++)
+		n += (uint64_t)ocsdf_arch_rows(a, l) * ((uint64_t)ocsdf_arch_cols(a, l) + 1);
+	return n;
+}
+
+/* Byte offsets of every section of a file. */
+typedef struct layout {
+	uint64_t header_len, d, names_len, nparams;
+	int has_params, has_opt_v;
+	uint64_t mean, std, names, pad, theta, params, opt_v, crc, total;
+} layout;
+
+static int layout_compute(layout *L)
+{
+	uint64_t pos = PREAMBLE_LEN, dbytes, fbytes;
+
+	if (add_u64(&pos, L->header_len) || mul_u64(L->d, 8, &dbytes) ||
+	    mul_u64(L->nparams, 4, &fbytes))
+		return -1;
+	L->mean = pos;
+	if (add_u64(&pos, dbytes))
+		return -1;
+	L->std = pos;
+	if (add_u64(&pos, dbytes))
+		return -1;
+	L->names = pos;
+	if (add_u64(&pos, L->names_len))
+		return -1;
+	L->pad = pos;
+	if (add_u64(&pos, (8 - pos % 8) % 8))
+		return -1;
+	L->theta = pos;
+	if (add_u64(&pos, fbytes))
+		return -1;
+	L->params = pos;
+	if (L->has_params && add_u64(&pos, fbytes))
+		return -1;
+	L->opt_v = pos;
+	if (L->has_opt_v && add_u64(&pos, fbytes))
+		return -1;
+	L->crc = pos;
+	if (add_u64(&pos, 4))
+		return -1;
+	L->total = pos;
+	return 0;
+}
+
+/* The largest file any valid model can be: the cap when a model must be
+ * read whole from a pipe. */
+static uint64_t max_file_size(void)
+{
+	ocsdf_arch a = {OCSDF_MAX_FEATURES, OCSDF_MAX_WIDTH, OCSDF_MAX_DEPTH, OCSDF_ACT_FULLSORT};
+	layout L = {HEADER_MAX_LEN, OCSDF_MAX_FEATURES, OCSDF_MODEL_MAX_NAMES_BYTES, nparams64(&a), 1, 1,
+		    0, 0, 0, 0, 0, 0, 0, 0, 0};
+	if (layout_compute(&L))
+		return UINT64_MAX;
+	return L.total;
+}
+
+/* ---- the model in memory ---- */
+
+static ocsdf_model *model_alloc(const ocsdf_arch *a, int with_params, int with_opt_v)
+{
+	ocsdf_model *m;
+	uint64_t np;
+	size_t d, n;
+
+	if (ocsdf_arch_check(a))
+		return NULL;
+	np = nparams64(a);
+	if (np > SIZE_MAX / sizeof(float))
+		return NULL;
+	n = (size_t)np;
+	d = (size_t)a->d;
+	m = calloc(1, sizeof *m);
+	if (!m)
+		return NULL;
+	m->arch = *a;
+	m->names = calloc(d, sizeof *m->names);
+	m->mean = calloc(d, sizeof *m->mean);
+	m->std = calloc(d, sizeof *m->std);
+	m->theta = calloc(n, sizeof *m->theta);
+	if (with_params)
+		m->params = calloc(n, sizeof *m->params);
+	if (with_opt_v)
+		m->opt_v = calloc(n, sizeof *m->opt_v);
+	if (!m->names || !m->mean || !m->std || !m->theta || (with_params && !m->params) ||
+	    (with_opt_v && !m->opt_v)) {
+		ocsdf_model_free(m);
+		return NULL;
+	}
+	for (size_t j = 0; j < d; j++)
+		m->std[j] = 1.0;
+	return m;
+}
+
+ocsdf_model *ocsdf_model_new(const ocsdf_arch *a, int with_state)
+{
+	ocsdf_model *m = model_alloc(a, with_state, with_state);
+	if (!m)
+		return NULL;
+	for (int j = 0; j < a->d; j++) {
+		m->names[j] = calloc(1, 1);
+		if (!m->names[j]) {
+			ocsdf_model_free(m);
+			return NULL;
+		}
+	}
+	return m;
+}
+
+void ocsdf_model_free(ocsdf_model *m)
+{
+	if (!m)
+		return;
+	if (m->names)
+		for (int j = 0; j < m->arch.d; j++)
+			free(m->names[j]);
+	free(m->names);
+	free(m->mean);
+	free(m->std);
+	free(m->theta);
+	free(m->params);
+	free(m->opt_v);
+	free(m);
+}
+
+int ocsdf_model_set_name(ocsdf_model *m, int j, const char *name)
+{
+	char *copy;
+	if (!m || !name || j < 0 || j >= m->arch.d)
+		return -1;
+	copy = strdup(name);
+	if (!copy)
+		return -1;
+	free(m->names[j]);
+	m->names[j] = copy;
+	return 0;
+}
+
+/* ---- validation of values ---- */
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int index_of(const ocsdf_model *m, const char *name, int after)
+{
+	for (int j = after + 1; j < m->arch.d; j++)
+		if (strcmp(m->names[j], name) == 0)
+			return j;
+	return -1;
+}
+
+static int check_names(const ocsdf_model *m, ocsdf_error *e)
+{
+	uint64_t total = 0;
+	const char **sorted;
+	int d = m->arch.d;
+
+	if (!m->names)
+		return ocsdf_error_set(e, OCSDF_EDATA, "feature names missing");
+	for (int j = 0; j < d; j++) {
+		const unsigned char *s = (const unsigned char *)m->names[j];
+		size_t len;
+		if (!s || !s[0])
+			return ocsdf_error_set(e, OCSDF_EDATA, "feature %d: empty name", j + 1);
+		len = strlen((const char *)s);
+		if (len > OCSDF_MODEL_MAX_NAME)
+			return ocsdf_error_set(e, OCSDF_EDATA,
+					       "feature %d: name of %zu bytes is longer than %d", j + 1,
+					       len, OCSDF_MODEL_MAX_NAME);
+		for (size_t i = 0; i < len; i++)
+			if (s[i] < 0x20 || s[i] == 0x7f)
+				return ocsdf_error_set(e, OCSDF_EDATA,
+						       "feature %d: name contains control character 0x%02x at byte %zu",
+						       j + 1, s[i], i);
+		total += 4 + len;
+	}
+	if (total > OCSDF_MODEL_MAX_NAMES_BYTES)
+		return ocsdf_error_set(e, OCSDF_EDATA, "feature names take %llu bytes, more than the limit %llu",
+				       (ull)total, (ull)OCSDF_MODEL_MAX_NAMES_BYTES);
+	sorted = malloc((size_t)d * sizeof *sorted);
+	if (!sorted)
+		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+	for (int j = 0; j < d; j++)
+		sorted[j] = m->names[j];
+	qsort(sorted, (size_t)d, sizeof *sorted, cmp_names);
+	for (int j = 1; j < d; j++)
+		if (strcmp(sorted[j - 1], sorted[j]) == 0) {
+			int first = index_of(m, sorted[j], -1);
+			int second = index_of(m, sorted[j], first);
+			ocsdf_error_set(e, OCSDF_EDATA, "features %d and %d have the same name \"%.64s\"",
+					first + 1, second + 1, sorted[j]);
+			free(sorted);
+			return OCSDF_EDATA;
+		}
+	free(sorted);
+	return 0;
+}
+
+/* Which part of the flat layout index i falls in, for messages. */
+static void locate(const ocsdf_arch *a, size_t i, int *layer, const char **part)
+{
+	for (int l = 0; l <= a->depth; l++)
+		if (i < ocsdf_arch_offset(a, l + 1)) {
+			*layer = l;
+			*part = i < ocsdf_arch_bias_offset(a, l) ? "matrix" : "bias";
+			return;
+		}
+	*layer = a->depth;
+	*part = "bias";
+}
+
+static int check_floats(const ocsdf_model *m, const float *v, const char *what, int nonneg,
+			ocsdf_error *e)
+{
+	size_t n = ocsdf_arch_nparams(&m->arch);
+	for (size_t i = 0; i < n; i++)
+		if (!isfinite(v[i]) || (nonneg && v[i] < 0)) {
+			int layer;
+			const char *part;
+			locate(&m->arch, i, &layer, &part);
+			return ocsdf_error_set(e, OCSDF_EDATA, "%s[%zu] (layer %d %s) is %g, expected %s",
+					       what, i, layer, part, (double)v[i],
+					       nonneg ? "a finite value >= 0" : "a finite value");
+		}
+	return 0;
+}
+
+static int check_double(const char *field, double v, int nonneg, ocsdf_error *e)
+{
+	if (!isfinite(v) || (nonneg && v < 0))
+		return ocsdf_error_set(e, OCSDF_EDATA, "%s is %g, expected %s", field, v,
+				       nonneg ? "a finite value >= 0" : "a finite value");
+	return 0;
+}
+
+static int check_int(const char *field, int v, int hi, ocsdf_error *e)
+{
+	if (v < 0 || v > hi)
+		return ocsdf_error_set(e, OCSDF_EDATA, "%s is %d, expected 0..%d", field, v, hi);
+	return 0;
+}
+
+static int check_settings(const ocsdf_train_settings *s, const ocsdf_train_stats *t, ocsdf_error *e)
+{
+	const int big = 0x7fffffff;
+	int rc;
+
+	if ((rc = check_double("settings.margin", s->margin, 1, e)) ||
+	    (rc = check_double("settings.lambda", s->lambda, 1, e)) ||
+	    (rc = check_double("settings.lr", s->lr, 1, e)) ||
+	    (rc = check_double("settings.lr_final", s->lr_final, 1, e)) ||
+	    (rc = check_double("settings.rho", s->rho, 1, e)) ||
+	    (rc = check_double("settings.eps", s->eps, 1, e)) ||
+	    (rc = check_double("settings.box", s->box, 1, e)) ||
+	    (rc = check_double("settings.bjorck_tol", s->bjorck_tol, 1, e)) ||
+	    (rc = check_int("settings.epochs", s->epochs, big, e)) ||
+	    (rc = check_int("settings.warmup", s->warmup, big, e)) ||
+	    (rc = check_int("settings.steps_per_epoch_min", s->steps_per_epoch_min, big, e)) ||
+	    (rc = check_int("settings.steps_per_epoch_max", s->steps_per_epoch_max, big, e)) ||
+	    (rc = check_int("settings.batch", s->batch, big, e)) ||
+	    (rc = check_int("settings.newton_steps", s->newton_steps, big, e)) ||
+	    (rc = check_int("settings.newton_level0", s->newton_level0, 1, e)) ||
+	    (rc = check_int("settings.init", s->init, OCSDF_INIT_GAUSSIAN, e)) ||
+	    (rc = check_int("settings.ortho", s->ortho, OCSDF_ORTHO_RETRACT, e)) ||
+	    (rc = check_int("settings.bjorck_iters", s->bjorck_iters, big, e)) ||
+	    (rc = check_int("settings.retract_iters", s->retract_iters, big, e)) ||
+	    (rc = check_double("stats.f_mean", t->f_mean, 0, e)) ||
+	    (rc = check_double("stats.f_p1", t->f_p1, 0, e)) ||
+	    (rc = check_double("stats.f_p5", t->f_p5, 0, e)) ||
+	    (rc = check_double("stats.f_p50", t->f_p50, 0, e)) ||
+	    (rc = check_double("stats.lipschitz_raw", t->lipschitz_raw, 1, e)) ||
+	    (rc = check_double("stats.final_loss", t->final_loss, 0, e)) ||
+	    (rc = check_double("stats.ortho_error", t->ortho_error, 1, e)) ||
+	    (rc = check_double("stats.grad_norm_mean", t->grad_norm_mean, 1, e)))
+		return rc;
+	return 0;
+}
+
+int ocsdf_model_check(const ocsdf_model *m, ocsdf_error *e)
+{
+	const char *why = ocsdf_arch_check(&m->arch);
+	int rc;
+
+	if (why)
+		return ocsdf_error_set(e, OCSDF_EDATA, "invalid network shape: %s", why);
+	if (m->scale < OCSDF_SCALE_STD || m->scale > OCSDF_SCALE_NONE)
+		return ocsdf_error_set(e, OCSDF_EDATA, "unknown standardization kind %d", m->scale);
+	if (m->finished != 0 && m->finished != 1)
+		return ocsdf_error_set(e, OCSDF_EDATA, "finished flag is %d, expected 0 or 1", m->finished);
+	if (!m->mean || !m->std || !m->theta)
+		return ocsdf_error_set(e, OCSDF_EDATA, "model buffers missing");
+	if ((rc = check_names(m, e)))
+		return rc;
+	for (int j = 0; j < m->arch.d; j++) {
+		if (!isfinite(m->mean[j]))
+			return ocsdf_error_set(e, OCSDF_EDATA, "feature %d (%.64s): mean is %g, expected a finite value",
+					       j + 1, m->names[j], m->mean[j]);
+		if (!isfinite(m->std[j]) || !(m->std[j] > 0))
+			return ocsdf_error_set(e, OCSDF_EDATA,
+					       "feature %d (%.64s): standard deviation is %g, expected a finite value > 0",
+					       j + 1, m->names[j], m->std[j]);
+	}
+	if ((rc = check_floats(m, m->theta, "theta", 0, e)) ||
+	    (m->params && (rc = check_floats(m, m->params, "params", 0, e))) ||
+	    (m->opt_v && (rc = check_floats(m, m->opt_v, "opt_v", 1, e))))
+		return rc;
+	return check_settings(&m->settings, &m->stats, e);
+}
+
+/* ---- writing ---- */
+
+/* Where encoded bytes go: a stdio stream or a buffer of the exact size. */
+typedef struct sink {
+	FILE *fp;
+	unsigned char *mem;
+	uint64_t pos;
+	uLong crc;
+	int err; /* errno of the first failed write */
+} sink;
+
+static void sink_put(sink *k, const void *p, size_t n)
+{
+	if (k->err)
+		return;
+	k->crc = crc32_z(k->crc, p, n);
+	if (k->mem)
+		memcpy(k->mem + k->pos, p, n);
+	else if (fwrite(p, 1, n, k->fp) != n)
+		k->err = errno ? errno : EIO;
+	k->pos += n;
+}
+
+static void sink_floats(sink *k, const float *v, size_t n)
+{
+	unsigned char buf[CHUNK * 4];
+	for (size_t i = 0; i < n && !k->err; i += CHUNK) {
+		size_t c = n - i < CHUNK ? n - i : CHUNK;
+		for (size_t j = 0; j < c; j++)
+			put_f32(buf + 4 * j, v[i + j]);
+		sink_put(k, buf, 4 * c);
+	}
+}
+
+static void sink_doubles(sink *k, const double *v, size_t n)
+{
+	unsigned char buf[CHUNK * 8];
+	for (size_t i = 0; i < n && !k->err; i += CHUNK) {
+		size_t c = n - i < CHUNK ? n - i : CHUNK;
+		for (size_t j = 0; j < c; j++)
+			put_f64(buf + 8 * j, v[i + j]);
+		sink_put(k, buf, 8 * c);
+	}
+}
+
+/* Layout of m's file; m must have passed ocsdf_model_check. */
+static int layout_of(const ocsdf_model *m, layout *L)
+{
+	uint64_t names_len = 0;
+	for (int j = 0; j < m->arch.d; j++)
+		names_len += 4 + (uint64_t)strlen(m->names[j]);
+	memset(L, 0, sizeof *L);
+	L->header_len = HEADER_V1_LEN;
+	L->d = (uint64_t)m->arch.d;
+	L->names_len = names_len;
+	L->nparams = nparams64(&m->arch);
+	L->has_params = m->params != NULL;
+	L->has_opt_v = m->opt_v != NULL;
+	return layout_compute(L);
+}
+
+/* Cursor over a header buffer, for writing and reading fields in order. */
+typedef struct cursor {
+	unsigned char *p;
+	const unsigned char *q;
+} cursor;
+
+static void w32(cursor *c, uint32_t v) { put_u32(c->p, v); c->p += 4; }
+static void w64(cursor *c, uint64_t v) { put_u64(c->p, v); c->p += 8; }
+static void wi32(cursor *c, int v) { put_i32(c->p, v); c->p += 4; }
+static void wf64(cursor *c, double v) { put_f64(c->p, v); c->p += 8; }
+
+static void serialize(const ocsdf_model *m, const layout *L, sink *k)
+{
+	unsigned char h[PREAMBLE_LEN + HEADER_V1_LEN];
+	const ocsdf_train_settings *s = &m->settings;
+	const ocsdf_train_stats *t = &m->stats;
+	size_t n = ocsdf_arch_nparams(&m->arch);
+	static const unsigned char zeros[8];
+	cursor c = {h, NULL};
+
+	memcpy(c.p, MAGIC, 8);
+	c.p += 8;
+	w32(&c, OCSDF_MODEL_VERSION);
+	w32(&c, HEADER_V1_LEN);
+	w32(&c, (uint32_t)m->arch.d);
+	w32(&c, (uint32_t)m->arch.width);
+	w32(&c, (uint32_t)m->arch.depth);
+	w32(&c, (uint32_t)m->arch.activation);
+	w32(&c, (uint32_t)m->scale);
+	w32(&c, (m->finished ? FLAG_FINISHED : 0) | (m->params ? FLAG_PARAMS : 0) |
+		    (m->opt_v ? FLAG_OPT_V : 0));
+	w64(&c, L->nparams);
+	w64(&c, L->names_len);
+	wf64(&c, s->margin);
+	wf64(&c, s->lambda);
+	wf64(&c, s->lr);
+	wf64(&c, s->lr_final);
+	wf64(&c, s->rho);
+	wf64(&c, s->eps);
+	wf64(&c, s->box);
+	wi32(&c, s->epochs);
+	wi32(&c, s->warmup);
+	wi32(&c, s->steps_per_epoch_min);
+	wi32(&c, s->steps_per_epoch_max);
+	wi32(&c, s->batch);
+	wi32(&c, s->newton_steps);
+	wi32(&c, s->newton_level0);
+	wi32(&c, s->init);
+	wi32(&c, s->ortho);
+	wi32(&c, s->bjorck_iters);
+	wi32(&c, s->retract_iters);
+	w32(&c, 0); /* reserved: keeps the doubles that follow 8-aligned */
+	wf64(&c, s->bjorck_tol);
+	w64(&c, s->seed);
+	w64(&c, t->rows);
+	wf64(&c, t->f_mean);
+	wf64(&c, t->f_p1);
+	wf64(&c, t->f_p5);
+	wf64(&c, t->f_p50);
+	wf64(&c, t->lipschitz_raw);
+	wf64(&c, t->final_loss);
+	wf64(&c, t->ortho_error);
+	wf64(&c, t->grad_norm_mean);
+	w64(&c, m->epoch);
+	w64(&c, m->step);
+	for (int i = 0; i < 4; i++)
+		w64(&c, m->rng_state[i]);
+	sink_put(k, h, (size_t)(c.p - h));
+
+	sink_doubles(k, m->mean, (size_t)m->arch.d);
+	sink_doubles(k, m->std, (size_t)m->arch.d);
+	for (int j = 0; j < m->arch.d; j++) {
+		unsigned char len[4];
+		size_t sl = strlen(m->names[j]);
+		put_u32(len, (uint32_t)sl);
+		sink_put(k, len, 4);
+		sink_put(k, m->names[j], sl);
+	}
+	sink_put(k, zeros, (size_t)(L->theta - L->pad));
+	sink_floats(k, m->theta, n);
+	if (m->params)
+		sink_floats(k, m->params, n);
+	if (m->opt_v)
+		sink_floats(k, m->opt_v, n);
+	{
+		unsigned char crc[4];
+		put_u32(crc, (uint32_t)k->crc);
+		k->crc = 0; /* the CRC is not part of what it covers */
+		if (k->mem)
+			memcpy(k->mem + k->pos, crc, 4);
+		else if (!k->err && fwrite(crc, 1, 4, k->fp) != 4)
+			k->err = errno ? errno : EIO;
+		k->pos += 4;
+	}
+}
+
+static int prepare_save(const ocsdf_model *m, const char *name, layout *L, ocsdf_error *e)
+{
+	ocsdf_error why;
+	int rc = ocsdf_model_check(m, &why);
+	if (rc)
+		return ocsdf_error_set(e, rc, "%s: refusing to save an invalid model: %s", name, why.msg);
+	if (layout_of(m, L))
+		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "%s: model too large", name);
+	return 0;
+}
+
+int ocsdf_model_save_mem(const ocsdf_model *m, void **buf, size_t *len, ocsdf_error *e)
+{
+	layout L;
+	sink k = {NULL, NULL, 0, 0, 0};
+	int rc;
+
+	*buf = NULL;
+	*len = 0;
+	if ((rc = prepare_save(m, "memory", &L, e)))
+		return rc;
+	if (L.total > SIZE_MAX || !(k.mem = malloc((size_t)L.total)))
+		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory for a model of %llu bytes",
+				       (ull)L.total);
+	k.crc = crc32_z(0, NULL, 0);
+	serialize(m, &L, &k);
+	if (k.pos != L.total) {
+		free(k.mem);
+		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "model encoding of %llu bytes, %llu expected",
+				       (ull)k.pos, (ull)L.total);
+	}
+	*buf = k.mem;
+	*len = (size_t)L.total;
+	return 0;
+}
+
+int ocsdf_model_save(const ocsdf_model *m, const char *path, int force, ocsdf_error *e)
+{
+	ocsdf_output o;
+	layout L;
+	sink k = {NULL, NULL, 0, 0, 0};
+	int rc;
+
+	if ((rc = prepare_save(m, path ? path : "standard output", &L, e)))
+		return rc;
+	if ((rc = ocsdf_output_open(&o, path, force, e)))
+		return rc;
+	k.fp = o.fp;
+	k.crc = crc32_z(0, NULL, 0);
+	errno = 0;
+	serialize(m, &L, &k);
+	if (k.err) {
+		ocsdf_error_set(e, OCSDF_EIO, "write error on %s: %s", o.path ? o.path : "standard output",
+				strerror(k.err));
+		if (o.is_stdout)
+			o.fp = NULL;
+		else
+			ocsdf_output_abort(&o);
+		return OCSDF_EIO;
+	}
+	return ocsdf_output_commit(&o, e);
+}
+
+/* ---- reading ---- */
+
+/* Where bytes come from: a buffer, or a regular file of known size read
+ * in order.  Either way size is known before anything is allocated. */
+typedef struct src {
+	const unsigned char *mem;
+	FILE *fp;
+	uint64_t size, pos;
+	uLong crc;
+	const char *name;
+	ocsdf_error *e;
+} src;
+
+__attribute__((format(printf, 4, 5)))
+static int fail_at(src *s, int code, uint64_t off, const char *fmt, ...)
+{
+	char msg[OCSDF_ERROR_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return ocsdf_error_set(s->e, code, "%s: byte %llu: %s", s->name, (ull)off, msg);
+}
+
+__attribute__((format(printf, 3, 4)))
+static int fail(src *s, int code, const char *fmt, ...)
+{
+	char msg[OCSDF_ERROR_MAX];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	return ocsdf_error_set(s->e, code, "%s: %s", s->name, msg);
+}
+
+static int src_read(src *s, void *dst, size_t n, const char *what)
+{
+	uint64_t left = s->size - s->pos;
+	if ((uint64_t)n > left)
+		return fail_at(s, OCSDF_EDATA, s->pos,
+			       "the file ends inside the %s (%zu bytes needed, %llu left): truncated model",
+			       what, n, (ull)left);
+	if (s->mem) {
+		memcpy(dst, s->mem + s->pos, n);
+	} else if (fread(dst, 1, n, s->fp) != n) {
+		if (ferror(s->fp))
+			return fail_at(s, OCSDF_ENOINPUT, s->pos, "read error: %s", strerror(errno));
+		return fail_at(s, OCSDF_EDATA, s->pos,
+			       "unexpected end of file inside the %s (the file shrank while being read)", what);
+	}
+	s->crc = crc32_z(s->crc, dst, n);
+	s->pos += n;
+	return 0;
+}
+
+static int src_skip(src *s, uint64_t n, const char *what)
+{
+	unsigned char buf[4096];
+	while (n) {
+		size_t c = n < sizeof buf ? (size_t)n : sizeof buf;
+		int rc = src_read(s, buf, c, what);
+		if (rc)
+			return rc;
+		n -= c;
+	}
+	return 0;
+}
+
+static int src_floats(src *s, float *dst, size_t n, const char *what)
+{
+	unsigned char buf[CHUNK * 4];
+	for (size_t i = 0; i < n; i += CHUNK) {
+		size_t c = n - i < CHUNK ? n - i : CHUNK;
+		int rc = src_read(s, buf, 4 * c, what);
+		if (rc)
+			return rc;
+		for (size_t j = 0; j < c; j++)
+			dst[i + j] = get_f32(buf + 4 * j);
+	}
+	return 0;
+}
+
+static int src_doubles(src *s, double *dst, size_t n, const char *what)
+{
+	unsigned char buf[CHUNK * 8];
+	for (size_t i = 0; i < n; i += CHUNK) {
+		size_t c = n - i < CHUNK ? n - i : CHUNK;
+		int rc = src_read(s, buf, 8 * c, what);
+		if (rc)
+			return rc;
+		for (size_t j = 0; j < c; j++)
+			dst[i + j] = get_f64(buf + 8 * j);
+	}
+	return 0;
+}
+
+static uint32_t r32(cursor *c) { uint32_t v = get_u32(c->q); c->q += 4; return v; }
+static uint64_t r64(cursor *c) { uint64_t v = get_u64(c->q); c->q += 8; return v; }
+static int ri32(cursor *c) { int v = get_i32(c->q); c->q += 4; return v; }
+static double rf64(cursor *c) { double v = get_f64(c->q); c->q += 8; return v; }
+
+/* What a file that is not a model seems to be, for the message. */
+static const char *guess_kind(const unsigned char *p, size_t n)
+{
+	int text = 1;
+	if (n >= 2 && p[0] == 0x1f && p[1] == 0x8b)
+		return "it starts like a gzip file";
+	for (size_t i = 0; i < n; i++)
+		if (p[i] < 0x09 || (p[i] > 0x0d && p[i] < 0x20) || p[i] == 0x7f)
+			text = 0;
+	return text ? "it looks like text, perhaps a CSV file" : "unknown binary data";
+}
+
+/* Problems found while reading, reported only once the CRC has shown the
+ * file is intact, so that random damage is called damage. */
+typedef struct deferred {
+	uint64_t off;
+	char msg[200];
+} deferred;
+
+static void defer(deferred *late, uint64_t off, const char *msg)
+{
+	if (!late->msg[0]) {
+		late->off = off;
+		snprintf(late->msg, sizeof late->msg, "%s", msg);
+	}
+}
+
+static int parse_header(src *s, ocsdf_model *hdr, layout *L, uint32_t *flags, deferred *late)
+{
+	unsigned char h[HEADER_V1_LEN];
+	cursor c = {NULL, h};
+	uint32_t version, d, width, depth, act, scale, reserved;
+	uint64_t nparams, names_len;
+	ocsdf_train_settings *st = &hdr->settings;
+	ocsdf_train_stats *t = &hdr->stats;
+	const char *why;
+	size_t n = s->size < 8 ? (size_t)s->size : 8;
+	int rc;
+
+	if (s->size == 0)
+		return fail(s, OCSDF_EDATA, "empty file, not an ocsdf model");
+	if ((rc = src_read(s, h, n, "magic string")))
+		return rc;
+	if (memcmp(h, MAGIC, n) != 0)
+		return fail(s, OCSDF_EDATA, "not an ocsdf model file (%s; a model starts with \"OCSDFMDL\")",
+			    guess_kind(h, n));
+	if ((rc = src_read(s, h + n, 8 - n, "magic string")) ||
+	    (rc = src_read(s, h, 8, "format version and header length")))
+		return rc;
+	version = get_u32(h);
+	L->header_len = get_u32(h + 4);
+	if (version != OCSDF_MODEL_VERSION)
+		return fail_at(s, OCSDF_EDATA, 8,
+			       "model format version %lu is not supported; this build reads version %d only",
+			       (unsigned long)version, OCSDF_MODEL_VERSION);
+	if (L->header_len < HEADER_V1_LEN || L->header_len > HEADER_MAX_LEN)
+		return fail_at(s, OCSDF_EDATA, 12, "header length %llu is invalid (version %d needs %d..%d)",
+			       (ull)L->header_len, OCSDF_MODEL_VERSION, HEADER_V1_LEN, HEADER_MAX_LEN);
+	if ((rc = src_read(s, h, HEADER_V1_LEN, "header")))
+		return rc;
+	/* Fields a later release appended: covered by the CRC, not understood. */
+	if ((rc = src_skip(s, L->header_len - HEADER_V1_LEN, "header")))
+		return rc;
+
+	d = r32(&c);
+	width = r32(&c);
+	depth = r32(&c);
+	act = r32(&c);
+	scale = r32(&c);
+	*flags = r32(&c);
+	nparams = r64(&c);
+	names_len = r64(&c);
+	if (d < 1 || d > OCSDF_MAX_FEATURES)
+		return fail_at(s, OCSDF_EDATA, 16, "feature count %lu is out of range 1..%d",
+			       (unsigned long)d, OCSDF_MAX_FEATURES);
+	if (width < 2 || width > OCSDF_MAX_WIDTH)
+		return fail_at(s, OCSDF_EDATA, 20, "width %lu is out of range 2..%d", (unsigned long)width,
+			       OCSDF_MAX_WIDTH);
+	if (depth < 1 || depth > OCSDF_MAX_DEPTH)
+		return fail_at(s, OCSDF_EDATA, 24, "depth %lu is out of range 1..%d", (unsigned long)depth,
+			       OCSDF_MAX_DEPTH);
+	if (act != OCSDF_ACT_FULLSORT && act != OCSDF_ACT_GROUPSORT2)
+		return fail_at(s, OCSDF_EDATA, 28, "unknown activation %lu", (unsigned long)act);
+	hdr->arch.d = (int)d;
+	hdr->arch.width = (int)width;
+	hdr->arch.depth = (int)depth;
+	hdr->arch.activation = (int)act;
+	if ((why = ocsdf_arch_check(&hdr->arch)))
+		return fail_at(s, OCSDF_EDATA, 16, "invalid network shape: %s", why);
+	if (scale > OCSDF_SCALE_NONE)
+		return fail_at(s, OCSDF_EDATA, 32, "unknown standardization kind %lu", (unsigned long)scale);
+	hdr->scale = (int)scale;
+	if (*flags & ~FLAGS_KNOWN)
+		return fail_at(s, OCSDF_EDATA, 36, "unknown flags 0x%lx", (unsigned long)(*flags & ~FLAGS_KNOWN));
+	hdr->finished = (*flags & FLAG_FINISHED) != 0;
+	L->nparams = nparams64(&hdr->arch);
+	if (nparams != L->nparams)
+		return fail_at(s, OCSDF_EDATA, 40,
+			       "parameter count %llu does not match the network shape (%llu expected)",
+			       (ull)nparams, (ull)L->nparams);
+	if (names_len < 4 * (uint64_t)d || names_len > OCSDF_MODEL_MAX_NAMES_BYTES)
+		return fail_at(s, OCSDF_EDATA, 48,
+			       "feature-name block of %llu bytes is out of range %llu..%llu for %lu features",
+			       (ull)names_len, 4 * (ull)d, (ull)OCSDF_MODEL_MAX_NAMES_BYTES, (unsigned long)d);
+	L->d = d;
+	L->names_len = names_len;
+	L->has_params = (*flags & FLAG_PARAMS) != 0;
+	L->has_opt_v = (*flags & FLAG_OPT_V) != 0;
+
+	st->margin = rf64(&c);
+	st->lambda = rf64(&c);
+	st->lr = rf64(&c);
+	st->lr_final = rf64(&c);
+	st->rho = rf64(&c);
+	st->eps = rf64(&c);
+	st->box = rf64(&c);
+	st->epochs = ri32(&c);
+	st->warmup = ri32(&c);
+	st->steps_per_epoch_min = ri32(&c);
+	st->steps_per_epoch_max = ri32(&c);
+	st->batch = ri32(&c);
+	st->newton_steps = ri32(&c);
+	st->newton_level0 = ri32(&c);
+	st->init = ri32(&c);
+	st->ortho = ri32(&c);
+	st->bjorck_iters = ri32(&c);
+	st->retract_iters = ri32(&c);
+	reserved = r32(&c);
+	st->bjorck_tol = rf64(&c);
+	st->seed = r64(&c);
+	t->rows = r64(&c);
+	t->f_mean = rf64(&c);
+	t->f_p1 = rf64(&c);
+	t->f_p5 = rf64(&c);
+	t->f_p50 = rf64(&c);
+	t->lipschitz_raw = rf64(&c);
+	t->final_loss = rf64(&c);
+	t->ortho_error = rf64(&c);
+	t->grad_norm_mean = rf64(&c);
+	hdr->epoch = r64(&c);
+	hdr->step = r64(&c);
+	for (int i = 0; i < 4; i++)
+		hdr->rng_state[i] = r64(&c);
+	if (reserved)
+		defer(late, 156, "reserved header field is not zero");
+
+	/* Nothing is allocated unless the file holds exactly what the header
+	 * describes. */
+	if (layout_compute(L))
+		return fail(s, OCSDF_EDATA, "the header describes a file too large to exist");
+	if (L->total > s->size)
+		return fail(s, OCSDF_EDATA,
+			    "truncated model: the header describes %llu bytes but the file has %llu",
+			    (ull)L->total, (ull)s->size);
+	if (L->total < s->size)
+		return fail_at(s, OCSDF_EDATA, L->total,
+			       "%llu unexpected bytes after the end of the model (the header describes %llu bytes)",
+			       (ull)(s->size - L->total), (ull)L->total);
+	if (L->nparams > SIZE_MAX / sizeof(float))
+		return fail(s, OCSDF_ESOFTWARE, "model of %llu parameters too large for this machine",
+			    (ull)L->nparams);
+	return 0;
+}
+
+static int parse_body(src *s, ocsdf_model *m, const layout *L, deferred *late)
+{
+	size_t d = (size_t)m->arch.d, n = (size_t)L->nparams;
+	uint64_t block_end = L->names + L->names_len;
+	unsigned char pad[8], crcb[4];
+	uLong crc;
+	int rc;
+
+	if ((rc = src_doubles(s, m->mean, d, "feature means")) ||
+	    (rc = src_doubles(s, m->std, d, "feature standard deviations")))
+		return rc;
+	for (size_t j = 0; j < d; j++) {
+		unsigned char lb[4];
+		uint32_t len;
+		uint64_t off = s->pos;
+		if (block_end - s->pos < 4)
+			return fail_at(s, OCSDF_EDATA, off,
+				       "feature %zu: name length runs past the end of the name block", j + 1);
+		if ((rc = src_read(s, lb, 4, "feature names")))
+			return rc;
+		len = get_u32(lb);
+		if (len > OCSDF_MODEL_MAX_NAME || len > block_end - s->pos)
+			return fail_at(s, OCSDF_EDATA, off,
+				       "feature %zu: name length %lu runs past the end of the name block "
+				       "(%llu bytes left, at most %d allowed)",
+				       j + 1, (unsigned long)len, (ull)(block_end - s->pos), OCSDF_MODEL_MAX_NAME);
+		m->names[j] = malloc((size_t)len + 1);
+		if (!m->names[j])
+			return fail(s, OCSDF_ESOFTWARE, "out of memory");
+		if ((rc = src_read(s, m->names[j], len, "feature names")))
+			return rc;
+		m->names[j][len] = '\0';
+		if (!late->msg[0] && memchr(m->names[j], '\0', len)) {
+			char msg[64];
+			snprintf(msg, sizeof msg, "feature %zu: name contains a NUL byte", j + 1);
+			defer(late, off, msg);
+		}
+	}
+	if (s->pos != block_end)
+		return fail_at(s, OCSDF_EDATA, s->pos,
+			       "the feature names end here but the header says the name block ends at byte %llu",
+			       (ull)block_end);
+	if ((rc = src_read(s, pad, (size_t)(L->theta - L->pad), "padding")))
+		return rc;
+	for (uint64_t i = 0; i < L->theta - L->pad; i++)
+		if (pad[i] && !late->msg[0]) {
+			char msg[64];
+			snprintf(msg, sizeof msg, "padding byte is 0x%02x, expected 0", pad[i]);
+			defer(late, L->pad + i, msg);
+		}
+	if ((rc = src_floats(s, m->theta, n, "weights theta")) ||
+	    (m->params && (rc = src_floats(s, m->params, n, "parameters"))) ||
+	    (m->opt_v && (rc = src_floats(s, m->opt_v, n, "optimizer state"))))
+		return rc;
+	crc = s->crc;
+	if ((rc = src_read(s, crcb, 4, "checksum")))
+		return rc;
+	if (get_u32(crcb) != (uint32_t)crc)
+		return fail_at(s, OCSDF_EDATA, L->crc,
+			       "checksum mismatch (stored %08lx, computed %08lx): the file is corrupt",
+			       (unsigned long)get_u32(crcb), (unsigned long)crc);
+	return 0;
+}
+
+static int parse(src *s, ocsdf_model **out)
+{
+	ocsdf_model hdr, *m;
+	layout L;
+	deferred late;
+	ocsdf_error why;
+	uint32_t flags;
+	int rc;
+
+	memset(&hdr, 0, sizeof hdr);
+	memset(&L, 0, sizeof L);
+	late.off = 0;
+	late.msg[0] = '\0';
+	s->crc = crc32_z(0, NULL, 0);
+	if ((rc = parse_header(s, &hdr, &L, &flags, &late)))
+		return rc;
+	m = model_alloc(&hdr.arch, L.has_params, L.has_opt_v);
+	if (!m)
+		return fail(s, OCSDF_ESOFTWARE, "out of memory for a model of %llu parameters", (ull)L.nparams);
+	m->scale = hdr.scale;
+	m->settings = hdr.settings;
+	m->stats = hdr.stats;
+	m->finished = hdr.finished;
+	m->epoch = hdr.epoch;
+	m->step = hdr.step;
+	memcpy(m->rng_state, hdr.rng_state, sizeof m->rng_state);
+	if ((rc = parse_body(s, m, &L, &late))) {
+		ocsdf_model_free(m);
+		return rc;
+	}
+	if (late.msg[0]) {
+		ocsdf_model_free(m);
+		return fail_at(s, OCSDF_EDATA, late.off, "%s", late.msg);
+	}
+	if ((rc = ocsdf_model_check(m, &why))) {
+		ocsdf_model_free(m);
+		return fail(s, rc, "%s", why.msg);
+	}
+	*out = m;
+	return 0;
+}
+
+int ocsdf_model_load_mem(const void *buf, size_t len, const char *name, ocsdf_model **out,
+			 ocsdf_error *e)
+{
+	src s;
+	memset(&s, 0, sizeof s);
+	*out = NULL;
+	s.mem = buf;
+	s.size = len;
+	s.name = name ? name : "model";
+	s.e = e;
+	return parse(&s, out);
+}
+
+/* A pipe or other stream: read it whole, within the largest valid size. */
+static int load_stream(FILE *fp, const char *name, ocsdf_model **out, ocsdf_error *e)
+{
+	uint64_t cap = max_file_size();
+	unsigned char *buf = NULL;
+	size_t len = 0, alloc = 0;
+	int rc;
+
+	for (;;) {
+		size_t got;
+		if (len == alloc) {
+			size_t grow = alloc ? alloc : 65536;
+			unsigned char *nb;
+			if (alloc > SIZE_MAX - grow || (uint64_t)alloc >= cap + 1) {
+				free(buf);
+				return ocsdf_error_set(e, OCSDF_EDATA,
+						       "%s: more than %llu bytes, too large to be an ocsdf model",
+						       name, (ull)cap);
+			}
+			nb = realloc(buf, alloc + grow);
+			if (!nb) {
+				free(buf);
+				return ocsdf_error_set(e, OCSDF_ESOFTWARE, "%s: out of memory", name);
+			}
+			buf = nb;
+			alloc += grow;
+		}
+		got = fread(buf + len, 1, alloc - len, fp);
+		len += got;
+		if (got == 0) {
+			if (ferror(fp)) {
+				int err = errno;
+				free(buf);
+				return ocsdf_error_set(e, OCSDF_ENOINPUT, "%s: read error: %s", name, strerror(err));
+			}
+			break;
+		}
+	}
+	rc = ocsdf_model_load_mem(buf, len, name, out, e);
+	free(buf);
+	return rc;
+}
+
+int ocsdf_model_load(const char *path, ocsdf_model **out, ocsdf_error *e)
+{
+	struct stat st;
+	FILE *fp;
+	src s;
+	int rc;
+
+	*out = NULL;
+	if (!path || strcmp(path, "-") == 0)
+		return load_stream(stdin, "standard input", out, e);
+	fp = fopen(path, "rb");
+	if (!fp)
+		return ocsdf_error_set(e, OCSDF_ENOINPUT, "%s: cannot open: %s", path, strerror(errno));
+	if (fstat(fileno(fp), &st) != 0) {
+		int err = errno;
+		fclose(fp);
+		return ocsdf_error_set(e, OCSDF_ENOINPUT, "%s: cannot read: %s", path, strerror(err));
+	}
+	if (S_ISDIR(st.st_mode)) {
+		fclose(fp);
+		return ocsdf_error_set(e, OCSDF_ENOINPUT, "%s: is a directory", path);
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = load_stream(fp, path, out, e);
+		fclose(fp);
+		return rc;
+	}
+	memset(&s, 0, sizeof s);
+	s.fp = fp;
+	s.size = (uint64_t)st.st_size;
+	s.name = path;
+	s.e = e;
+	rc = parse(&s, out);
+	fclose(fp);
+	return rc;
+}
