@@ -1,0 +1,519 @@
+/*
+ * sort_act.c: FullSort and GroupSort2 activations (see sort_act.h).
+ *
+ * FullSort is the only per-element cost of the network that is not a
+ * matrix product, and a training step sorts thousands of rows of 512, so
+ * it has to be far cheaper than qsort.  Two algorithms give the same
+ * result, the order of (value, position) pairs:
+ *
+ *  - an LSD radix sort on the float bits mapped to order-preserving
+ *    unsigned keys, 4 passes of 8 bits carrying the positions (stable, so
+ *    ties keep input order); passes whose digit is the same for every key
+ *    are skipped;
+ *  - a bitonic sorting network where each SIMD lane holds a different row:
+ *    8 rows are transposed into lanes, every compare-exchange is a vector
+ *    min/max (plus a blend of the positions), and the rows are transposed
+ *    back.  A network is not stable, so a row in which two keys are equal
+ *    is redone by the radix sort; rows of distinct keys have only one
+ *    sorted order.  Built with target("avx2") and chosen at run time.
+ */
+#include "sort_act.h"
+
+#include <string.h>
+
+#include "arch.h"
+
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#define OCSDF_SORT_X86 1
+#include <immintrin.h>
+#else
+#define OCSDF_SORT_X86 0
+#endif
+
+/* Lanes per vector in the network: 8 rows of int32 in a 256-bit vector. */
+#define LANES 8
+
+static int pow2_at_least(int n)
+{
+	int p = 1;
+	while (p < n)
+		p <<= 1;
+	return p;
+}
+
+static size_t align32(size_t s)
+{
+	return (s + 31) & ~(size_t)31;
+}
+
+/* Radix workspace: two key and two position arrays, and one row of floats
+ * used when the network hands a row with ties over to the radix sort. */
+static size_t radix_bytes(int n)
+{
+	return align32((size_t)n * 4) * 3 + align32((size_t)n * 2) * 2;
+}
+
+static size_t network_bytes(int n)
+{
+	return 2 * (size_t)pow2_at_least(n) * LANES * 4;
+}
+
+size_t ocsdf_sort_act_work_size(int n)
+{
+	if (n < 1)
+		n = 1;
+	return network_bytes(n) + radix_bytes(n);
+}
+
+/* Float bits to unsigned keys whose integer order is the float order
+ * (negatives flipped entirely, positives get the sign bit set), and back. */
+static inline uint32_t float_to_key(float f)
+{
+	uint32_t b;
+	memcpy(&b, &f, 4);
+	return b ^ ((uint32_t)((int32_t)b >> 31) | 0x80000000u);
+}
+
+static inline float key_to_float(uint32_t k)
+{
+	uint32_t b = (k & 0x80000000u) ? k ^ 0x80000000u : ~k;
+	float f;
+	memcpy(&f, &b, 4);
+	return f;
+}
+
+/* One row: z = x + bias sorted into y (y may be x), positions into perm
+ * (may be NULL).  w: radix_bytes(n). */
+static void radix_row(const float *x, const float *bias, int n, float *y, uint16_t *perm, void *w)
+{
+	char *p = w;
+	uint32_t *k0 = (uint32_t *)p;
+	uint32_t *k1 = (uint32_t *)(p + align32((size_t)n * 4));
+	uint16_t *i0 = (uint16_t *)(p + 2 * align32((size_t)n * 4));
+	uint16_t *i1 = (uint16_t *)(p + 2 * align32((size_t)n * 4) + align32((size_t)n * 2));
+	uint32_t hist[4][256];
+	memset(hist, 0, sizeof hist);
+	for (int i = 0; i < n; i++) {
+		uint32_t k = float_to_key(bias ? x[i] + bias[i] : x[i]);
+		k0[i] = k;
+		i0[i] = (uint16_t)i;
+		hist[0][k & 255]++;
+		hist[1][(k >> 8) & 255]++;
+		hist[2][(k >> 16) & 255]++;
+		hist[3][k >> 24]++;
+	}
+	uint32_t *ks = k0, *kd = k1;
+	uint16_t *is = i0, *id = i1;
+	for (int pass = 0; pass < 4; pass++) {
+		int sh = 8 * pass;
+		if (hist[pass][(ks[0] >> sh) & 255] == (uint32_t)n)
+			continue;
+		uint32_t off[256], s = 0;
+		for (int b = 0; b < 256; b++) {
+			off[b] = s;
+			s += hist[pass][b];
+		}
+		for (int i = 0; i < n; i++) {
+			uint32_t k = ks[i];
+			uint32_t pos = off[(k >> sh) & 255]++;
+			kd[pos] = k;
+			id[pos] = is[i];
+		}
+		uint32_t *tk = ks;
+		ks = kd;
+		kd = tk;
+		uint16_t *ti = is;
+		is = id;
+		id = ti;
+	}
+	for (int j = 0; j < n; j++)
+		y[j] = key_to_float(ks[j]);
+	if (perm)
+		memcpy(perm, is, (size_t)n * sizeof *perm);
+}
+
+static void radix_rows(const float *x, const float *bias, int B, int n, float *y, uint16_t *perm,
+		       void *work)
+{
+	for (int r = 0; r < B; r++)
+		radix_row(x + (size_t)r * n, bias, n, y + (size_t)r * n,
+			  perm ? perm + (size_t)r * n : 0, work);
+}
+
+#if OCSDF_SORT_X86
+
+#define TGT __attribute__((target("avx2")))
+
+/* Signed form of the order-preserving key (its own inverse), as AVX2 only
+ * compares signed 32-bit integers. */
+TGT static inline __m256i skey8(__m256 v)
+{
+	__m256i b = _mm256_castps_si256(v);
+	return _mm256_xor_si256(b, _mm256_and_si256(_mm256_srai_epi32(b, 31),
+						    _mm256_set1_epi32(0x7fffffff)));
+}
+
+TGT static inline void transpose8(__m256 *r)
+{
+	__m256 t0 = _mm256_unpacklo_ps(r[0], r[1]), t1 = _mm256_unpackhi_ps(r[0], r[1]);
+	__m256 t2 = _mm256_unpacklo_ps(r[2], r[3]), t3 = _mm256_unpackhi_ps(r[2], r[3]);
+	__m256 t4 = _mm256_unpacklo_ps(r[4], r[5]), t5 = _mm256_unpackhi_ps(r[4], r[5]);
+	__m256 t6 = _mm256_unpacklo_ps(r[6], r[7]), t7 = _mm256_unpackhi_ps(r[6], r[7]);
+	__m256 s0 = _mm256_shuffle_ps(t0, t2, 0x44), s1 = _mm256_shuffle_ps(t0, t2, 0xee);
+	__m256 s2 = _mm256_shuffle_ps(t1, t3, 0x44), s3 = _mm256_shuffle_ps(t1, t3, 0xee);
+	__m256 s4 = _mm256_shuffle_ps(t4, t6, 0x44), s5 = _mm256_shuffle_ps(t4, t6, 0xee);
+	__m256 s6 = _mm256_shuffle_ps(t5, t7, 0x44), s7 = _mm256_shuffle_ps(t5, t7, 0xee);
+	r[0] = _mm256_permute2f128_ps(s0, s4, 0x20);
+	r[1] = _mm256_permute2f128_ps(s1, s5, 0x20);
+	r[2] = _mm256_permute2f128_ps(s2, s6, 0x20);
+	r[3] = _mm256_permute2f128_ps(s3, s7, 0x20);
+	r[4] = _mm256_permute2f128_ps(s0, s4, 0x31);
+	r[5] = _mm256_permute2f128_ps(s1, s5, 0x31);
+	r[6] = _mm256_permute2f128_ps(s2, s6, 0x31);
+	r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
+}
+
+/* Compare-exchange of lane vectors a < b: keys only, or keys and positions. */
+#define LD(p) _mm256_loadu_si256((const __m256i *)(p))
+#define ST(p, v) _mm256_storeu_si256((__m256i *)(p), (v))
+
+#define CE_K(K, a, b)                                                                             \
+	do {                                                                                      \
+		__m256i ka_ = LD((K) + LANES * (a)), kb_ = LD((K) + LANES * (b));                 \
+		ST((K) + LANES * (a), _mm256_min_epi32(ka_, kb_));                                \
+		ST((K) + LANES * (b), _mm256_max_epi32(ka_, kb_));                                \
+	} while (0)
+
+#define CE_KI(K, I, a, b)                                                                         \
+	do {                                                                                      \
+		__m256i ka_ = LD((K) + LANES * (a)), kb_ = LD((K) + LANES * (b));                 \
+		__m256i m_ = _mm256_cmpgt_epi32(ka_, kb_);                                        \
+		ST((K) + LANES * (a), _mm256_min_epi32(ka_, kb_));                                \
+		ST((K) + LANES * (b), _mm256_max_epi32(ka_, kb_));                                \
+		__m256i ia_ = LD((I) + LANES * (a)), ib_ = LD((I) + LANES * (b));                 \
+		ST((I) + LANES * (a), _mm256_blendv_epi8(ia_, ib_, m_));                          \
+		ST((I) + LANES * (b), _mm256_blendv_epi8(ib_, ia_, m_));                          \
+	} while (0)
+
+/* Register forms of the compare-exchange, for groups of 8 lane vectors. */
+#define RCE_K(a, b)                                                                               \
+	do {                                                                                      \
+		__m256i t_ = _mm256_min_epi32(k[a], k[b]);                                        \
+		k[b] = _mm256_max_epi32(k[a], k[b]);                                              \
+		k[a] = t_;                                                                        \
+	} while (0)
+
+#define RCE_KI(a, b)                                                                              \
+	do {                                                                                      \
+		__m256i m_ = _mm256_cmpgt_epi32(k[a], k[b]);                                      \
+		__m256i t_ = _mm256_min_epi32(k[a], k[b]);                                        \
+		k[b] = _mm256_max_epi32(k[a], k[b]);                                              \
+		k[a] = t_;                                                                        \
+		t_ = _mm256_blendv_epi8(ix[a], ix[b], m_);                                        \
+		ix[b] = _mm256_blendv_epi8(ix[b], ix[a], m_);                                     \
+		ix[a] = t_;                                                                       \
+	} while (0)
+
+/* The strides 4, 2, 1 that end every merge, and the whole sort of 8. */
+#define CLEAN8(RCE)                                                                               \
+	RCE(0, 4); RCE(1, 5); RCE(2, 6); RCE(3, 7);                                               \
+	RCE(0, 2); RCE(1, 3); RCE(4, 6); RCE(5, 7);                                               \
+	RCE(0, 1); RCE(2, 3); RCE(4, 5); RCE(6, 7)
+
+#define SORT8(RCE)                                                                                \
+	RCE(0, 1); RCE(2, 3); RCE(4, 5); RCE(6, 7);                                               \
+	RCE(0, 3); RCE(1, 2); RCE(4, 7); RCE(5, 6);                                               \
+	RCE(0, 1); RCE(2, 3); RCE(4, 5); RCE(6, 7);                                               \
+	RCE(0, 7); RCE(1, 6); RCE(2, 5); RCE(3, 4);                                               \
+	RCE(0, 2); RCE(1, 3); RCE(4, 6); RCE(5, 7);                                               \
+	RCE(0, 1); RCE(2, 3); RCE(4, 5); RCE(6, 7)
+
+/* Bitonic sort of npad lane vectors, every comparator ascending: each merge
+ * first compares mirrored positions of the two sorted halves, then runs
+ * half-cleaners of decreasing stride.  Strides below 8 act on groups of 8
+ * vectors held in registers (REG); the rest go through memory (CE). */
+#define BITONIC(CE, REG_SORT8, REG_CLEAN8)                                                        \
+	if (npad < 8) {                                                                           \
+		for (int kk = 2; kk <= npad; kk <<= 1) {                                          \
+			for (int blk = 0; blk < npad; blk += kk)                                  \
+				for (int i = 0; i < kk / 2; i++)                                  \
+					CE(blk + i, blk + kk - 1 - i);                            \
+			for (int j = kk >> 2; j > 0; j >>= 1)                                     \
+				for (int blk = 0; blk < npad; blk += 2 * j)                       \
+					for (int i = blk; i < blk + j; i++)                       \
+						CE(i, i + j);                                     \
+		}                                                                                 \
+		return;                                                                           \
+	}                                                                                         \
+	for (int g = 0; g < npad; g += 8)                                                         \
+		REG_SORT8(g);                                                                     \
+	for (int kk = 16; kk <= npad; kk <<= 1) {                                                 \
+		for (int blk = 0; blk < npad; blk += kk)                                          \
+			for (int i = 0; i < kk / 2; i++)                                          \
+				CE(blk + i, blk + kk - 1 - i);                                    \
+		for (int j = kk >> 2; j >= 8; j >>= 1)                                            \
+			for (int blk = 0; blk < npad; blk += 2 * j)                               \
+				for (int i = blk; i < blk + j; i++)                               \
+					CE(i, i + j);                                             \
+		for (int g = 0; g < npad; g += 8)                                                 \
+			REG_CLEAN8(g);                                                            \
+	}
+
+TGT static inline void reg_k(int32_t *K, int g, int full)
+{
+	__m256i k[8];
+#pragma GCC unroll 8
+	for (int i = 0; i < 8; i++)
+		k[i] = LD(K + LANES * (g + i));
+	if (full) {
+		SORT8(RCE_K);
+	} else {
+		CLEAN8(RCE_K);
+	}
+#pragma GCC unroll 8
+	for (int i = 0; i < 8; i++)
+		ST(K + LANES * (g + i), k[i]);
+}
+
+TGT static inline void reg_ki(int32_t *K, int32_t *I, int g, int full)
+{
+	__m256i k[8], ix[8];
+#pragma GCC unroll 8
+	for (int i = 0; i < 8; i++) {
+		k[i] = LD(K + LANES * (g + i));
+		ix[i] = LD(I + LANES * (g + i));
+	}
+	if (full) {
+		SORT8(RCE_KI);
+	} else {
+		CLEAN8(RCE_KI);
+	}
+#pragma GCC unroll 8
+	for (int i = 0; i < 8; i++) {
+		ST(K + LANES * (g + i), k[i]);
+		ST(I + LANES * (g + i), ix[i]);
+	}
+}
+
+TGT static void network_sort_k(int32_t *K, int npad)
+{
+#define CE1(a, b) CE_K(K, a, b)
+#define S1(g) reg_k(K, g, 1)
+#define C1(g) reg_k(K, g, 0)
+	BITONIC(CE1, S1, C1)
+#undef CE1
+#undef S1
+#undef C1
+}
+
+TGT static void network_sort_ki(int32_t *K, int32_t *I, int npad)
+{
+#define CE2(a, b) CE_KI(K, I, a, b)
+#define S2(g) reg_ki(K, I, g, 1)
+#define C2(g) reg_ki(K, I, g, 0)
+	BITONIC(CE2, S2, C2)
+#undef CE2
+#undef S2
+#undef C2
+}
+
+/* Up to 8 rows starting at x: keys (and positions) into lane layout, sort,
+ * and back.  Missing rows of a short block repeat row 0. */
+TGT static void network_block(const float *x, const float *bias, int rows, int n, float *y,
+			      uint16_t *perm, int32_t *K, int32_t *I, void *rw)
+{
+	int npad = pow2_at_least(n);
+	int n8 = n & ~7;
+	const float *xr[LANES];
+	for (int r = 0; r < LANES; r++)
+		xr[r] = x + (size_t)(r < rows ? r : 0) * n;
+
+	for (int j0 = 0; j0 < n8; j0 += 8) {
+		__m256 v[LANES];
+		for (int r = 0; r < LANES; r++)
+			v[r] = _mm256_loadu_ps(xr[r] + j0);
+		if (bias) {
+			/* Only when there is a bias: adding 0 would turn -0 into +0. */
+			__m256 bv = _mm256_loadu_ps(bias + j0);
+			for (int r = 0; r < LANES; r++)
+				v[r] = _mm256_add_ps(v[r], bv);
+		}
+		transpose8(v);
+		for (int c = 0; c < 8; c++)
+			ST(K + LANES * (j0 + c), skey8(v[c]));
+	}
+	for (int j = n8; j < n; j++) {
+		__m256 v = _mm256_setr_ps(xr[0][j], xr[1][j], xr[2][j], xr[3][j], xr[4][j], xr[5][j],
+					  xr[6][j], xr[7][j]);
+		if (bias)
+			v = _mm256_add_ps(v, _mm256_set1_ps(bias[j]));
+		ST(K + LANES * j, skey8(v));
+	}
+	for (int j = n; j < npad; j++)
+		ST(K + LANES * j, _mm256_set1_epi32(INT32_MAX));
+
+	if (!perm) {
+		network_sort_k(K, npad);
+	} else {
+		for (int j = 0; j < npad; j++)
+			ST(I + LANES * j, _mm256_set1_epi32(j));
+		network_sort_ki(K, I, npad);
+	}
+
+	/* Lanes in which two neighbours are equal: their positions may be out
+	 * of input order, so those rows are redone below. */
+	int ties = 0;
+	if (perm) {
+		__m256i prev = LD(K);
+		for (int j = 1; j < npad; j++) {
+			__m256i cur = LD(K + LANES * j);
+			ties |= _mm256_movemask_ps(_mm256_castsi256_ps(_mm256_cmpeq_epi32(prev, cur)));
+			prev = cur;
+		}
+		ties &= (1 << rows) - 1;
+	}
+
+	for (int j0 = 0; j0 < n8; j0 += 8) {
+		__m256 v[LANES];
+		for (int c = 0; c < 8; c++)
+			v[c] = _mm256_castsi256_ps(skey8(_mm256_castsi256_ps(LD(K + LANES * (j0 + c)))));
+		transpose8(v);
+		for (int r = 0; r < rows; r++)
+			_mm256_storeu_ps(y + (size_t)r * n + j0, v[r]);
+		if (perm) {
+			for (int c = 0; c < 8; c++)
+				v[c] = _mm256_castsi256_ps(LD(I + LANES * (j0 + c)));
+			transpose8(v);
+			for (int r = 0; r < rows; r++) {
+				__m256i p = _mm256_castps_si256(v[r]);
+				__m128i p16 = _mm_packus_epi32(_mm256_castsi256_si128(p),
+							       _mm256_extracti128_si256(p, 1));
+				_mm_storeu_si128((__m128i *)(perm + (size_t)r * n + j0), p16);
+			}
+		}
+	}
+	for (int j = n8; j < n; j++) {
+		for (int r = 0; r < rows; r++) {
+			uint32_t k = (uint32_t)K[LANES * j + r] ^ 0x80000000u;
+			y[(size_t)r * n + j] = key_to_float(k);
+			if (perm)
+				perm[(size_t)r * n + j] = (uint16_t)I[LANES * j + r];
+		}
+	}
+
+	for (int r = 0; r < rows; r++) {
+		if (!(ties >> r & 1))
+			continue;
+		/* Rebuild the row from the (key, position) pairs, then sort it
+		 * stably. */
+		float *z = (float *)((char *)rw + 2 * align32((size_t)n * 4) + 2 * align32((size_t)n * 2));
+		for (int j = 0; j < npad; j++) {
+			int32_t i = I[LANES * j + r];
+			if (i < n)
+				z[i] = key_to_float((uint32_t)K[LANES * j + r] ^ 0x80000000u);
+		}
+		radix_row(z, 0, n, y + (size_t)r * n, perm + (size_t)r * n, rw);
+	}
+}
+
+static int cpu_has_avx2(void)
+{
+	static int known = -1;
+	if (known < 0) {
+		__builtin_cpu_init();
+		known = __builtin_cpu_supports("avx2") ? 1 : 0;
+	}
+	return known;
+}
+
+static void network_rows(const float *x, const float *bias, int B, int n, float *y, uint16_t *perm,
+			 void *work)
+{
+	int npad = pow2_at_least(n);
+	int32_t *K = work;
+	int32_t *I = K + (size_t)npad * LANES;
+	void *rw = (char *)work + network_bytes(n);
+	for (int r0 = 0; r0 < B; r0 += LANES) {
+		int rows = B - r0 < LANES ? B - r0 : LANES;
+		network_block(x + (size_t)r0 * n, bias, rows, n, y + (size_t)r0 * n,
+			      perm ? perm + (size_t)r0 * n : 0, K, I, rw);
+	}
+}
+
+#else
+
+static int cpu_has_avx2(void)
+{
+	return 0;
+}
+
+static void network_rows(const float *x, const float *bias, int B, int n, float *y, uint16_t *perm,
+			 void *work)
+{
+	radix_rows(x, bias, B, n, y, perm, (char *)work + network_bytes(n));
+}
+
+#endif
+
+int ocsdf_sort_act_has_simd(void)
+{
+	return cpu_has_avx2();
+}
+
+void ocsdf_fullsort(int algo, const float *x, const float *bias, int B, int n, float *y,
+		    uint16_t *perm, void *work)
+{
+	if (B <= 0 || n <= 0)
+		return;
+	if (algo != OCSDF_SORT_RADIX && cpu_has_avx2())
+		network_rows(x, bias, B, n, y, perm, work);
+	else
+		radix_rows(x, bias, B, n, y, perm, (char *)work + network_bytes(n));
+}
+
+static void groupsort2(const float *x, const float *bias, int B, int n, float *y, uint16_t *perm)
+{
+	for (int r = 0; r < B; r++) {
+		const float *xr = x + (size_t)r * n;
+		float *yr = y + (size_t)r * n;
+		uint16_t *pr = perm ? perm + (size_t)r * n : 0;
+		for (int i = 0; i < n; i += 2) {
+			float a = xr[i], b = xr[i + 1];
+			if (bias) {
+				a += bias[i];
+				b += bias[i + 1];
+			}
+			int s = a > b;
+			yr[i] = s ? b : a;
+			yr[i + 1] = s ? a : b;
+			if (pr) {
+				pr[i] = (uint16_t)(i + s);
+				pr[i + 1] = (uint16_t)(i + 1 - s);
+			}
+		}
+	}
+}
+
+void ocsdf_sort_act_forward(int act, const float *x, const float *bias, int B, int n, float *y,
+			    uint16_t *perm, void *work)
+{
+	if (act == OCSDF_ACT_GROUPSORT2)
+		groupsort2(x, bias, B, n, y, perm);
+	else
+		ocsdf_fullsort(OCSDF_SORT_AUTO, x, bias, B, n, y, perm, work);
+}
+
+void ocsdf_sort_act_backward(const float *dy, const uint16_t *perm, int B, int n, float *dx,
+			     float *dbias)
+{
+	for (int r = 0; r < B; r++) {
+		const float *g = dy + (size_t)r * n;
+		const uint16_t *p = perm + (size_t)r * n;
+		float *d = dx + (size_t)r * n;
+		for (int j = 0; j < n; j++)
+			d[p[j]] = g[j];
+		if (dbias)
+			for (int j = 0; j < n; j++)
+				dbias[j] += d[j];
+	}
+}
