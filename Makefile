@@ -46,7 +46,7 @@ BENCH_SRC:= $(sort $(wildcard tests/bench/bench_*.c))
 BENCHES  := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 PUBLIC_H := $(sort $(wildcard lib/*.h))
 
-DEB_PKGS := gcc make libopenblas-dev libcsv-dev zlib1g-dev check pkg-config time gzip
+DEB_PKGS := gcc make libopenblas-dev libcsv-dev zlib1g-dev check pkg-config time gzip libxml2-utils
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps check test unit cli asan demo bench bench-odds install uninstall clean
