@@ -31,7 +31,7 @@ WARN     := -Wall -Wextra -Wshadow -Wpointer-arith -Wcast-qual -Wstrict-prototyp
             -Wmissing-prototypes -Wformat=2 -Wundef -Wvla -Wwrite-strings
 CFLAGS   ?= $(OPT) -g
 ALLCFLAGS = -std=c11 -D_GNU_SOURCE -DOCSDF_VERSION='"$(VERSION)"' $(ARCHFLAGS) $(WARN) \
-            -Ilib $(CFLAGS) $(EXTRA_CFLAGS)
+            -iquote lib $(CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS_ALL = -lopenblas -lcsv -lz -lm -lpthread
 CHECK_LIBS = $(shell pkg-config --libs check 2>/dev/null || echo -lcheck -lsubunit -lrt -lm -pthread)
 
@@ -46,7 +46,7 @@ BENCH_SRC:= $(sort $(wildcard tests/bench/bench_*.c))
 BENCHES  := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 PUBLIC_H := $(sort $(wildcard lib/*.h))
 
-DEB_PKGS := gcc make libopenblas-dev libcsv-dev zlib1g-dev check pkg-config time gzip libxml2-utils
+DEB_PKGS := gcc make libopenblas-dev libcsv-dev zlib1g-dev check pkg-config time gzip groff-base libxml2-utils
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps check test unit cli asan demo bench bench-odds install uninstall clean

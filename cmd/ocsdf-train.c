@@ -17,6 +17,7 @@
 #include "cli.h"
 #include "dataset.h"
 #include "model.h"
+#include "output.h"
 #include "roc.h"
 #include "scale.h"
 #include "train.h"
@@ -42,8 +43,9 @@ static const char usage_text[] =
 	"      --newton KIND      paper (step to level -m, default) or authors\n"
 	"Optimisation:\n"
 	"      --epochs N         epochs (default 40)\n"
-	"      --warmup N         first epochs with T = 0 (default 5)\n"
+	"      --warmup N         first epochs with T = 0 (default epochs/8: 5 of 40)\n"
 	"      --min-steps N      at least N steps per epoch (default 15)\n"
+	"      --max-steps N      at most N steps per epoch (default: no limit)\n"
 	"      --batch N          data rows and negatives per step (default 128)\n"
 	"      --lr R             RMSprop learning rate (default 0.001)\n"
 	"      --lr-decay KIND    none (default) or linear to --lr-final\n"
@@ -71,7 +73,7 @@ static const char usage_text[] =
 
 enum {
 	O_LABEL = 256, O_IGNORE, O_SCALE, O_RESUME, O_MARGIN, O_LAMBDA, O_STEPS, O_BOX, O_INIT,
-	O_NEWTON, O_EPOCHS, O_WARMUP, O_MINSTEPS, O_BATCH, O_LR, O_LRDECAY, O_LRFINAL, O_ORTHO,
+	O_NEWTON, O_EPOCHS, O_WARMUP, O_MINSTEPS, O_MAXSTEPS, O_BATCH, O_LR, O_LRDECAY, O_LRFINAL, O_ORTHO,
 	O_BITERS, O_BTOL, O_RITERS, O_WIDTH, O_DEPTH, O_ACT, O_SEED, O_THREADS, O_EVAL, O_ANOMALY
 };
 
@@ -91,6 +93,7 @@ static const struct option long_options[] = {
 	{"epochs", required_argument, 0, O_EPOCHS},
 	{"warmup", required_argument, 0, O_WARMUP},
 	{"min-steps", required_argument, 0, O_MINSTEPS},
+	{"max-steps", required_argument, 0, O_MAXSTEPS},
 	{"batch", required_argument, 0, O_BATCH},
 	{"lr", required_argument, 0, O_LR},
 	{"lr-decay", required_argument, 0, O_LRDECAY},
@@ -212,7 +215,7 @@ int main(int argc, char **argv)
 	const char *out = NULL, *label = NULL, *ignore = NULL, *resume = NULL, *input;
 	const char *anomaly = "1";
 	int force = 0, quiet = 0, verbose = 0, eval = 0, scale = OCSDF_SCALE_STD, decay = 0;
-	int lr_final_set = 0, training_opts = 0, c, rc;
+	int lr_final_set = 0, warmup_set = 0, training_opts = 0, c, rc;
 	ocsdf_dataset ds;
 	ocsdf_dataset_spec spec;
 	ocsdf_model *m = NULL;
@@ -240,9 +243,15 @@ int main(int argc, char **argv)
 		case O_INIT: s.init = ocsdf_opt_choice("--init", optarg, inits); break;
 		case O_NEWTON: s.newton_level0 = ocsdf_opt_choice("--newton", optarg, newtons); break;
 		case O_EPOCHS: s.epochs = (int)ocsdf_opt_long("--epochs", optarg, 1, 1000000); break;
-		case O_WARMUP: s.warmup = (int)ocsdf_opt_long("--warmup", optarg, 0, 1000000); break;
+		case O_WARMUP:
+			s.warmup = (int)ocsdf_opt_long("--warmup", optarg, 0, 1000000);
+			warmup_set = 1;
+			break;
 		case O_MINSTEPS:
 			s.steps_per_epoch_min = (int)ocsdf_opt_long("--min-steps", optarg, 1, 100000000);
+			break;
+		case O_MAXSTEPS:
+			s.steps_per_epoch_max = (int)ocsdf_opt_long("--max-steps", optarg, 1, 100000000);
 			break;
 		case O_BATCH: s.batch = (int)ocsdf_opt_long("--batch", optarg, 1, 65536); break;
 		case O_LR: s.lr = ocsdf_opt_double("--lr", optarg, 1e-12, 10); break;
@@ -281,6 +290,8 @@ int main(int argc, char **argv)
 	if (decay == 0 && lr_final_set)
 		ocsdf_usage_error("--lr-final needs --lr-decay linear");
 	s.lr_final = decay ? (lr_final_set ? s.lr_final : s.lr / 1000) : s.lr;
+	if (!warmup_set)
+		s.warmup = s.epochs / 8;
 	if (s.warmup > s.epochs)
 		ocsdf_usage_error("--warmup (%d) exceeds --epochs (%d)", s.warmup, s.epochs);
 	if (a.activation == OCSDF_ACT_GROUPSORT2 && a.width % 2)
@@ -341,6 +352,10 @@ int main(int argc, char **argv)
 			if (constant && !quiet)
 				ocsdf_warn("%d constant feature(s): scaled by 1 (see ocsdf-train(1))", constant);
 		}
+		/* Names and scaling are checked now rather than when the model
+		 * is saved after the whole run. */
+		if (ocsdf_model_check(m, &err))
+			ocsdf_die_error(&err);
 	}
 	Z = malloc(ds.n * (size_t)a.d * sizeof(float));
 	if (!Z)

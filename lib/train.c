@@ -57,6 +57,8 @@ const char *ocsdf_train_check_settings(const ocsdf_train_settings *s, const ocsd
 		return "box must be positive";
 	if (s->epochs < 1 || s->warmup < 0 || s->warmup > s->epochs)
 		return "epochs must be >= 1 and warmup between 0 and epochs";
+	if (s->steps_per_epoch_max < 0)
+		return "maximum steps per epoch must be >= 0";
 	if (s->batch < 1 || s->batch > (1 << 20))
 		return "batch size out of range";
 	if (s->newton_steps < 0 || s->newton_steps > 10000)
@@ -255,8 +257,10 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 	const int d = a->d, B = s->batch, bjorck = s->ortho == OCSDF_ORTHO_BJORCK;
 	const size_t P = ocsdf_arch_nparams(a);
 	const uint64_t spe_data = (n + (size_t)B - 1) / (size_t)B;
-	const uint64_t spe = spe_data > (uint64_t)s->steps_per_epoch_min ? spe_data
-									  : (uint64_t)s->steps_per_epoch_min;
+	const uint64_t spe_min = spe_data > (uint64_t)s->steps_per_epoch_min
+					 ? spe_data : (uint64_t)s->steps_per_epoch_min;
+	const uint64_t spe = s->steps_per_epoch_max > 0 && spe_min > (uint64_t)s->steps_per_epoch_max
+				     ? (uint64_t)s->steps_per_epoch_max : spe_min;
 	const uint64_t total = spe * (uint64_t)s->epochs;
 	ocsdf_train_progress pr;
 	struct timespec t0;

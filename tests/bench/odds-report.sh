@@ -1,0 +1,70 @@
+#!/bin/sh
+# Turns tests/bench/odds-runs.tsv (written by odds.sh) into
+# tests/bench/ODDS.md: per data set and margin, the mean AUROC over seeds,
+# the best margin, the default margin, and the paper's figure.
+#
+#   sh tests/bench/odds-report.sh [DEFAULT_MARGIN] [ORTHO]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+def=${1:-0.05}
+ortho=${2:-retract}
+runs=$here/odds-runs.tsv
+out=$here/ODDS.md
+tmp=$out.tmp
+{
+	echo "# ODDS benchmark"
+	echo
+	echo "Made by \`sh tests/bench/odds.sh\` (runs in odds-runs.tsv) and"
+	echo "\`sh tests/bench/odds-report.sh $def $ortho\`. AUROC (%) of the score for"
+	echo "label 1, mean over seeds (count in brackets); --ortho $ortho; paper ="
+	echo "OCSDF in the paper's Table 2 (AD) or Table 5 (OC), best of its margin grid."
+	echo "Sets marked * train on a step budget: 40 epochs of at most 50 steps"
+	echo "of 128 rows (--max-steps 50)."
+	for proto in ad oc; do
+		echo
+		if [ "$proto" = ad ]; then
+			echo "## Anomaly detection protocol (train on all rows)"
+		else
+			echo "## One-class protocol (train on half of the normal rows)"
+		fi
+		echo
+		awk -F'\t' -v proto="$proto" -v def="$def" -v ortho="$ortho" '
+		BEGIN {
+			split("breastw 82.6 cardio 95.0 glass 73.9 http 67.5 ionosphere 80.2 lympho 96.1 mammography 86.0 musk 92.6 optdigits 51.0 pima 60.7 satimage-2 97.9 shuttle 99.1 smtp 87.1 thyroid 95.9 vertebral 48.6 vowels 94.7 wbc 93.6 wine 81.5", ad, " ")
+			for (i = 1; i in ad; i += 2) paper["ad", ad[i]] = ad[i + 1]
+			split("arrhythmia 80.0 thyroid 98.3 mammography 88.0 vowels 96.1 satimage-2 97.8 smtp 83.8", oc, " ")
+			for (i = 1; i in oc; i += 2) paper["oc", oc[i]] = oc[i + 1]
+			nm = split("0.01 0.05 0.2 1", M, " ")
+		}
+		NR == 1 || $1 != proto || $5 != ortho || $6 != "" { next }
+		{
+			k = $2 SUBSEP $3; sum[k] += $9; cnt[k]++; secs[$2] += $10; nsecs[$2]++
+			if (!($2 in seen)) { seen[$2] = 1; order[++ns] = $2 }
+			if ($8 != "all") budget[$2] = 1
+		}
+		END {
+			if (ns == 0) { print "(no runs yet)"; exit }
+			printf "| set |"; for (j = 1; j <= nm; j++) printf " m=%s |", M[j]
+			printf " best | default (m=%s) | paper | best - paper | s/run |\n", def
+			printf "|---|"; for (j = 1; j <= nm; j++) printf "---:|"; print "---:|---:|---:|---:|---:|"
+			for (i = 1; i <= ns; i++) {
+				s = order[i]; best = -1
+				printf "| %s%s |", s, (s in budget) ? "*" : ""
+				for (j = 1; j <= nm; j++) {
+					k = s SUBSEP M[j]
+					if (cnt[k]) { v = sum[k] / cnt[k]; printf " %.1f (%d) |", v, cnt[k]; if (v > best) best = v }
+					else printf " |"
+				}
+				kd = s SUBSEP def
+				p = ((proto, s) in paper) ? paper[proto, s] : ""
+				printf " %s | %s | %s | %s | %.0f |\n", best >= 0 ? sprintf("%.1f", best) : "",
+					cnt[kd] ? sprintf("%.1f", sum[kd] / cnt[kd]) : "", p,
+					(p != "" && best >= 0) ? sprintf("%+.1f", best - p) : "", secs[s] / nsecs[s]
+				if (p != "" && best >= 0) { nb++; tb += best; tp += p; if (best >= p - 2) ok++ }
+			}
+			if (nb) printf "\nOn the %d sets with a paper figure: mean best %.1f vs paper %.1f; within 2 points or above on %d of %d.\n", nb, tb / nb, tp / nb, ok, nb
+		}' "$runs"
+	done
+} >"$tmp"
+mv "$tmp" "$out"
+echo "wrote $out"

@@ -1,0 +1,92 @@
+#!/bin/sh
+# The ODDS benchmark of ocsdf-train/ocsdf-score (the paper's Tables 2 and 5).
+#
+#   sh tests/bench/odds.sh [-b BIN] [-s SETS] [-m MARGINS] [-r SEEDS] [-p ad|oc] [-o ORTHO] [-x EXTRA]
+#
+# Each run (protocol, data set, margin, seed, ortho, extra options) appends a
+# line to tests/bench/odds-runs.tsv; runs already there are skipped, so the
+# script can be stopped and started again, or run on a subset.  Afterwards
+# tests/bench/odds-report.sh turns the file into tests/bench/ODDS.md.
+#
+# AD protocol: train on all rows (labels excluded), AUROC of the score for
+# label 1 over all rows.  OC protocol: train on a seeded half of the normal
+# rows, test on the other half plus all anomalies.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+bin=$top/build/bin
+odds=${ODDS:-$top/../shared/data/odds}
+sets="wbc wine glass vertebral lympho breastw pima ionosphere vowels cardio thyroid arrhythmia musk satimage-2 optdigits mammography shuttle smtp http"
+margins="0.01 0.05 0.2 1"
+seeds="1 2 3"
+protocol=ad
+ortho=retract
+extra=""
+while getopts b:s:m:r:p:o:x: opt; do
+	case $opt in
+	b) bin=$OPTARG ;;
+	s) sets=$(echo "$OPTARG" | tr ',' ' ') ;;
+	m) margins=$(echo "$OPTARG" | tr ',' ' ') ;;
+	r) seeds=$(echo "$OPTARG" | tr ',' ' ') ;;
+	p) protocol=$OPTARG ;;
+	o) ortho=$OPTARG ;;
+	x) extra=$OPTARG ;;
+	*) exit 64 ;;
+	esac
+done
+runs=$here/odds-runs.tsv
+[ -f "$runs" ] || printf 'protocol\tset\tmargin\tseed\tortho\textra\tepochs\tsteps_per_epoch\tauroc\tseconds\n' >"$runs"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# Large sets train on a step budget: 40 epochs of at most 50 steps.
+budget() {
+	case $1 in
+	mammography | shuttle | smtp | http) echo "--max-steps 50" ;;
+	*) echo "" ;;
+	esac
+}
+
+auroc() { # auroc SCORED.csv
+	"$bin/ocsdf-certify" --label label --score sdf --format csv "$1" |
+		awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "auroc") c = i; next } c { print $c; exit }'
+}
+
+for set in $sets; do
+	src=$odds/$set.csv
+	[ -f "$src" ] || src=$odds/$set.csv.gz
+	[ -f "$src" ] || { echo "odds.sh: no data for $set" >&2; continue; }
+	for margin in $margins; do
+		for seed in $seeds; do
+			key=$(printf '%s\t%s\t%s\t%s\t%s\t%s' "$protocol" "$set" "$margin" "$seed" "$ortho" "$extra")
+			if grep -qF "$key	" "$runs"; then
+				continue
+			fi
+			b=$(budget "$set")
+			if [ "$protocol" = oc ]; then
+				# Seeded half of the normal rows for training.
+				gzip -cdf "$src" | awk -F, -v seed="$seed" -v tr="$work/train.csv" -v te="$work/test.csv" '
+					BEGIN { srand(seed) }
+					NR == 1 { print > tr; print > te; next }
+					$NF == 1 { print > te; next }
+					{ if (rand() < 0.5) print > tr; else print > te }'
+				train=$work/train.csv
+				test=$work/test.csv
+			else
+				train=$src
+				test=$src
+			fi
+			start=$(date +%s.%N)
+			"$bin/ocsdf-train" -q -f --label label --margin "$margin" --seed "$seed" \
+				--ortho "$ortho" $b $extra -o "$work/m" "$train"
+			end=$(date +%s.%N)
+			"$bin/ocsdf-score" -m "$work/m" -f -o "$work/scored.csv" "$test"
+			a=$(auroc "$work/scored.csv")
+			spe=$(echo "$b" | awk '{ print ($2 == "" ? "all" : $2) }')
+			a=$(echo "$a" | awk '{ printf "%.2f", 100 * $1 }')
+			secs=$(echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }')
+			printf '%s\t%s\t%s\t%s\t%s\n' "$key" 40 "$spe" "$a" "$secs" >>"$runs"
+			tail -1 "$runs"
+		done
+	done
+done

@@ -1,0 +1,86 @@
+# ocsdf-train and ocsdf-score end to end on a small 2D data set.
+. "$(dirname "$0")/lib.sh"
+set -u
+small="--width 32 --depth 2 --epochs 6 --warmup 1 --batch 64 --margin 0.1 -q"
+
+expect 0 '' -- "$BIN/ocsdf-train" $small --label label -o "$T/m" "$DATA/disk.csv"
+[ -s "$T/m" ] || fail "no model written"
+
+# Refuses to overwrite without -f; -f overwrites.
+expect 73 'exists' -- "$BIN/ocsdf-train" $small --label label -o "$T/m" "$DATA/disk.csv"
+expect 0 '' -- "$BIN/ocsdf-train" $small --label label -o "$T/m2" "$DATA/disk.csv"
+
+# Same seed => identical model file.
+cmp -s "$T/m" "$T/m2" || fail "same seed gave different models"
+expect 0 '' -- "$BIN/ocsdf-train" $small --seed 2 --label label -f -o "$T/m2" "$DATA/disk.csv"
+cmp -s "$T/m" "$T/m2" && fail "different seeds gave identical models"
+
+# Scores: training rows (label 0) mostly positive, far points negative.
+expect 0 '' -- "$BIN/ocsdf-score" -m "$T/m" -o "$T/scored.csv" "$DATA/disk.csv"
+head -1 "$T/scored.csv" | grep -qx 'x,y,label,sdf' || fail "bad header: $(head -1 "$T/scored.csv")"
+awk -F, 'NR > 1 && $3 == 0 { n++; if ($4 > 0) p++ } END { if (p < 0.9 * n) { print "inside positive:", p, "of", n; exit 1 } }' "$T/scored.csv" ||
+	fail "training rows not scored inside"
+printf 'x,y\n3,0\n0,-3.5\n2.5,2.5\n' >"$T/far.csv"
+"$BIN/ocsdf-score" -m "$T/m" --only "$T/far.csv" >"$T/far.out" || fail "score failed"
+awk 'NR > 1 && $1 >= 0 { bad = 1 } END { exit bad }' "$T/far.out" || fail "far points not negative: $(cat "$T/far.out")"
+
+# Pass-through is byte for byte; columns found by name in any order.
+cut -d, -f1-3 "$T/scored.csv" | cmp -s - "$DATA/disk.csv" || fail "rows not passed through"
+awk -F, 'BEGIN { OFS = "," } { print $3, $2, $1 }' "$DATA/disk.csv" >"$T/swapped.csv"
+"$BIN/ocsdf-score" -m "$T/m" --only "$T/swapped.csv" >"$T/s2" || fail "score swapped failed"
+"$BIN/ocsdf-score" -m "$T/m" --only "$DATA/disk.csv" >"$T/s1" || fail "score failed"
+cmp -s "$T/s1" "$T/s2" || fail "column order changed scores"
+
+# Shuffled rows get the same scores as rows in order, to float32 rounding
+# (a row's place in a block changes the rounding of the matrix products).
+{ head -1 "$DATA/disk.csv"; tail -n +2 "$DATA/disk.csv" | awk 'BEGIN { srand(4) } { print rand() "\t" $0 }' | sort -k1,1 | cut -f2-; } >"$T/shuf.csv"
+"$BIN/ocsdf-score" -m "$T/m" "$T/shuf.csv" | tail -n +2 | sort -t, -k1,3 >"$T/a"
+tail -n +2 "$T/scored.csv" | sort -t, -k1,3 >"$T/b"
+paste -d, "$T/a" "$T/b" | awk -F, '$1 != $5 || $2 != $6 { bad = "rows differ" }
+	{ e = $4 - $8; if (e < 0) e = -e; if (e > 1e-5 * (1 + ($4 < 0 ? -$4 : $4))) bad = $0 }
+	END { if (bad) { print bad; exit 1 } }' || fail "shuffling rows changed scores"
+
+# gzip input, stdin, header-only input.
+gzip -c "$DATA/disk.csv" >"$T/disk.csv.gz"
+"$BIN/ocsdf-score" -m "$T/m" --only "$T/disk.csv.gz" | cmp -s - "$T/s1" || fail "gzip input differs"
+"$BIN/ocsdf-score" -m "$T/m" --only <"$DATA/disk.csv" | cmp -s - "$T/s1" || fail "stdin differs"
+head -1 "$DATA/disk.csv" >"$T/header.csv"
+"$BIN/ocsdf-score" -m "$T/m" "$T/header.csv" >"$T/h.out" || fail "header-only failed"
+[ "$(cat "$T/h.out")" = "x,y,label,sdf" ] || fail "header-only output: $(cat "$T/h.out")"
+
+# Units: raw = model / lipschitz; with unit std both agree in ranking.
+"$BIN/ocsdf-score" -m "$T/m" --only --units raw "$DATA/disk.csv" >"$T/raw" || fail "raw units failed"
+paste -d, "$T/s1" "$T/raw" | awk -F, 'NR > 1 && ($1 > 0) != ($2 > 0) { bad = 1 } END { exit bad }' || fail "raw units change signs"
+
+# Errors.
+printf 'x,z\n1,2\n' >"$T/missing.csv"
+expect 65 "feature column 'y'" -- "$BIN/ocsdf-score" -m "$T/m" "$T/missing.csv"
+expect 64 'model is required' -- "$BIN/ocsdf-score" "$DATA/disk.csv"
+expect 64 "exists already" -- "$BIN/ocsdf-score" -m "$T/m" "$T/scored.csv"
+expect 66 '' -- "$BIN/ocsdf-score" -m "$T/nonexistent" "$DATA/disk.csv"
+expect 66 '' -- "$BIN/ocsdf-train" -o "$T/m9" "$T/nonexistent.csv"
+printf 'x,y\n1,2\n3,oops\n' >"$T/bad.csv"
+expect 65 'bad.csv:3:.*oops' -- "$BIN/ocsdf-score" -m "$T/m" -o "$T/bad.out" "$T/bad.csv"
+[ -e "$T/bad.out" ] && fail "partial output left behind"
+expect 65 'bad.csv:3:' -- "$BIN/ocsdf-train" -q -o "$T/m9" "$T/bad.csv"
+[ -e "$T/m9" ] && fail "model written from bad data"
+expect 65 'no rows' -- "$BIN/ocsdf-train" -q -o "$T/m9" "$T/header.csv"
+expect 73 'does not exist' -- "$BIN/ocsdf-train" -q -o "$T/no/such/dir/m" "$DATA/disk.csv"
+if [ -w /dev/full ]; then
+	expect 74 '' -- sh -c "'$BIN/ocsdf-score' -m '$T/m' '$DATA/disk.csv' > /dev/full"
+fi
+# A closed pipe downstream: quiet exit.
+"$BIN/ocsdf-score" -m "$T/m" "$DATA/disk.csv" 2>"$T/pipe.err" | head -1 >/dev/null
+[ -s "$T/pipe.err" ] && fail "noise on a closed pipe: $(cat "$T/pipe.err")"
+
+# Bad option values are usage errors.
+for opt in "--epochs -1" "--epochs 0" "--margin 0" "--margin -1" "--activation relu" \
+	"--width 1" "--batch 0" "--lr 0" "--scale weird" "--ortho qr" "--warmup 50" \
+	"--init normal" "--steps -2" "--lr-final 0.1" "--seed x" "--threads 0" "--depth 0" \
+	"--eval" "--activation groupsort --width 33"; do
+	expect 64 '' -- "$BIN/ocsdf-train" $opt -o "$T/m9" "$DATA/disk.csv"
+done
+expect 64 'label' -- "$BIN/ocsdf-train" -q --label nosuch -o "$T/m9" "$DATA/disk.csv"
+[ -e "$T/m9" ] && fail "model written after a usage error"
+expect 64 '' -- "$BIN/ocsdf-score" -m "$T/m" --units feet "$DATA/disk.csv"
+exit 0

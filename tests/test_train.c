@@ -1,0 +1,272 @@
+/* Unit tests of the trainer, the sampler and the standardization. */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lipnet.h"
+#include "model.h"
+#include "rng.h"
+#include "sampler.h"
+#include "scale.h"
+#include "train.h"
+
+/* A filled unit disk: its signed distance is 1 - |x|. */
+static float *disk(size_t n, uint64_t seed)
+{
+	float *Z = malloc(n * 2 * sizeof(float));
+	ocsdf_rng r;
+	ocsdf_rng_seed(&r, seed);
+	for (size_t i = 0; i < n; i++) {
+		double rad = sqrt(ocsdf_rng_uniform(&r)), t = 6.283185307179586 * ocsdf_rng_uniform(&r);
+		Z[2 * i] = (float)(rad * cos(t));
+		Z[2 * i + 1] = (float)(rad * sin(t));
+	}
+	return Z;
+}
+
+static ocsdf_model *small_model(int width, int depth, int epochs, int ortho)
+{
+	ocsdf_arch a = {2, width, depth, OCSDF_ACT_FULLSORT};
+	ocsdf_model *m = ocsdf_model_new(&a, 1);
+	ck_assert_ptr_nonnull(m);
+	ocsdf_train_default_settings(&m->settings);
+	m->settings.epochs = epochs;
+	m->settings.warmup = 1;
+	m->settings.batch = 64;
+	m->settings.margin = 0.1;
+	m->settings.ortho = ortho;
+	for (int j = 0; j < 2; j++) {
+		m->mean[j] = 0;
+		m->std[j] = 1;
+	}
+	return m;
+}
+
+START_TEST(test_scale_constant_and_iso)
+{
+	double X[] = {1, 5, 10, 2, 5, 30, 3, 5, 50};
+	double mean[3], std[3];
+	int k = ocsdf_scale_fit(X, 3, 3, OCSDF_SCALE_STD, mean, std);
+	ck_assert_int_eq(k, 1);
+	ck_assert_double_eq_tol(mean[0], 2, 1e-12);
+	ck_assert_double_eq_tol(std[0], sqrt(2.0 / 3), 1e-12);
+	ck_assert_double_eq(std[1], 1.0);
+	ck_assert_double_eq_tol(mean[1], 5, 1e-12);
+	ocsdf_scale_fit(X, 3, 3, OCSDF_SCALE_ISO, mean, std);
+	ck_assert_double_eq_tol(std[0], std[2], 1e-12);
+	ck_assert_double_eq_tol(std[0] * std[0], (2.0 / 3 + 0 + 800.0 / 3) / 3, 1e-9);
+	ocsdf_scale_fit(X, 3, 3, OCSDF_SCALE_NONE, mean, std);
+	ck_assert_double_eq(mean[2], 0);
+	ck_assert_double_eq(std[2], 1);
+	{
+		double s[] = {2, 0.5, 4};
+		ck_assert_double_eq(ocsdf_scale_lipschitz(s, 3), 2.0);
+	}
+	{
+		double big[] = {1e300, -1e300};
+		double m0[] = {0}, s0[] = {1e-10};
+		float z[2];
+		ocsdf_scale_apply(big, 2, 1, m0, s0, z);
+		ck_assert(isfinite(z[0]) && isfinite(z[1]));
+		ck_assert(z[0] > 1e29f && z[1] < -1e29f);
+	}
+}
+END_TEST
+
+/* A walk to level L with Newton steps lands on the level. */
+START_TEST(test_walk_reaches_level)
+{
+	ocsdf_arch a = {3, 16, 2, OCSDF_ACT_FULLSORT};
+	size_t P = ocsdf_arch_nparams(&a);
+	float *theta = malloc(P * sizeof(float));
+	ocsdf_lipnet *net = ocsdf_lipnet_new(&a, 64);
+	float z[64 * 3], g[64 * 3], f[64], eta[64], fw[64];
+	ocsdf_rng r;
+	ocsdf_walk_opts o = {32, 0.25, 1, 0, 0, 1, 0, 0};
+	int moved = 0;
+	ocsdf_rng_seed(&r, 7);
+	ocsdf_lipnet_init(&a, &r, theta);
+	ocsdf_sampler_init(z, 64, 3, OCSDF_INIT_UNIFORM, 2, NULL, &r);
+	for (int i = 0; i < 64 * 3; i++)
+		ck_assert(z[i] >= -2 && z[i] <= 2);
+	ocsdf_sampler_walk(net, theta, z, 64, &o, &r, f, g, eta, fw);
+	for (int i = 0; i < 64; i++) {
+		/* A random net may be flat in places; most points converge. */
+		moved += fabsf(f[i] - 0.25f) < 1e-3f;
+	}
+	ck_assert_int_ge(moved, 60);
+	ocsdf_lipnet_free(net);
+	free(theta);
+}
+END_TEST
+
+/* One-sided walks leave points above the level where they are. */
+START_TEST(test_walk_one_sided)
+{
+	ocsdf_arch a = {2, 8, 2, OCSDF_ACT_FULLSORT};
+	size_t P = ocsdf_arch_nparams(&a);
+	float *theta = malloc(P * sizeof(float));
+	ocsdf_lipnet *net = ocsdf_lipnet_new(&a, 32);
+	float z[32 * 2], z0[32 * 2], g[64], f0[32], f[32], eta[32], fw[32];
+	ocsdf_rng r;
+	ocsdf_walk_opts o = {8, 0, 1, 0, 0, 1, 1, 0};
+	ocsdf_rng_seed(&r, 3);
+	ocsdf_lipnet_init(&a, &r, theta);
+	ocsdf_sampler_init(z, 32, 2, OCSDF_INIT_UNIFORM, 3, NULL, &r);
+	ocsdf_lipnet_forward(net, theta, z, 32, f0);
+	o.level = 0;
+	{
+		/* Put the level at the median of f so both cases occur. */
+		float s[32];
+		memcpy(s, f0, sizeof s);
+		for (int i = 0; i < 32; i++)
+			for (int j = i + 1; j < 32; j++)
+				if (s[j] < s[i]) {
+					float t = s[i];
+					s[i] = s[j];
+					s[j] = t;
+				}
+		o.level = s[16];
+	}
+	memcpy(z0, z, sizeof z);
+	ocsdf_sampler_walk(net, theta, z, 32, &o, &r, f, g, eta, fw);
+	for (int i = 0; i < 32; i++)
+		if (f0[i] >= o.level) {
+			ck_assert_float_eq(z[2 * i], z0[2 * i]);
+			ck_assert_float_eq(z[2 * i + 1], z0[2 * i + 1]);
+		} else {
+			ck_assert(z[2 * i] != z0[2 * i] || z[2 * i + 1] != z0[2 * i + 1]);
+		}
+	ocsdf_lipnet_free(net);
+	free(theta);
+}
+END_TEST
+
+/* Training on a disk learns a function that is positive inside, negative
+ * well outside, and ranks points like the true signed distance. */
+static void check_disk(int ortho)
+{
+	size_t n = 1000;
+	float *Z = disk(n, 11);
+	ocsdf_model *m = small_model(32, 2, 12, ortho);
+	ocsdf_error e;
+	float probe[2 * 8], f[8];
+	int rc;
+	ocsdf_lipnet *net;
+
+	rc = ocsdf_train_run(m, Z, n, NULL, &e);
+	ck_assert_msg(rc == 0, "%s", e.msg);
+	ck_assert_int_eq(m->finished, 1);
+	ck_assert(m->stats.ortho_error < 1e-5);
+	ck_assert(m->stats.f_p50 > 0);
+	/* Points at radius 0 (inside) and radius 2.5 (1.5 outside). */
+	for (int k = 0; k < 4; k++) {
+		double t = k * 1.5707963;
+		probe[2 * k] = 0.05f * (float)cos(t);
+		probe[2 * k + 1] = 0.05f * (float)sin(t);
+		probe[8 + 2 * k] = 2.5f * (float)cos(t);
+		probe[8 + 2 * k + 1] = 2.5f * (float)sin(t);
+	}
+	net = ocsdf_lipnet_new(&m->arch, 8);
+	ocsdf_lipnet_forward(net, m->theta, probe, 8, f);
+	for (int k = 0; k < 4; k++) {
+		ck_assert_msg(f[k] > 0, "centre scored %g", f[k]);
+		ck_assert_msg(f[4 + k] < 0, "outside scored %g", f[4 + k]);
+		ck_assert(f[k] - f[4 + k] > 0.5);
+	}
+	ocsdf_lipnet_free(net);
+	ocsdf_model_free(m);
+	free(Z);
+}
+
+START_TEST(test_disk_retract)
+{
+	check_disk(OCSDF_ORTHO_RETRACT);
+}
+END_TEST
+
+START_TEST(test_disk_bjorck)
+{
+	check_disk(OCSDF_ORTHO_BJORCK);
+}
+END_TEST
+
+static volatile sig_atomic_t stop_flag;
+
+static int stop_at(void *ctx, const ocsdf_train_progress *p, const float *theta, int eoe)
+{
+	(void)theta;
+	(void)eoe;
+	if (p->step == *(uint64_t *)ctx)
+		stop_flag = 1;
+	return 0;
+}
+
+/* Interrupting and resuming gives the same model as an uninterrupted run,
+ * and the same seed gives the same model. */
+START_TEST(test_resume_equals_uninterrupted)
+{
+	size_t n = 300, P;
+	float *Z = disk(n, 5);
+	ocsdf_model *a = small_model(16, 2, 4, _i), *b = small_model(16, 2, 4, _i);
+	ocsdf_error e;
+	uint64_t at = 23;
+	ocsdf_train_hooks h = {stop_at, &at, &stop_flag};
+
+	P = ocsdf_arch_nparams(&a->arch);
+	ck_assert_int_eq(ocsdf_train_run(a, Z, n, NULL, &e), 0);
+	stop_flag = 0;
+	ck_assert_int_eq(ocsdf_train_run(b, Z, n, &h, &e), OCSDF_EINTR);
+	ck_assert_int_eq(b->finished, 0);
+	ck_assert_int_eq((int)b->step, 23);
+	ck_assert(b->stats.ortho_error < 1e-5);
+	stop_flag = 0;
+	ck_assert_int_eq(ocsdf_train_run(b, Z, n, NULL, &e), 0);
+	ck_assert_int_eq(memcmp(a->theta, b->theta, P * sizeof(float)), 0);
+	ck_assert_int_eq(memcmp(a->params, b->params, P * sizeof(float)), 0);
+	ocsdf_model_free(a);
+	ocsdf_model_free(b);
+	free(Z);
+}
+END_TEST
+
+START_TEST(test_settings_checked)
+{
+	ocsdf_train_settings s;
+	ocsdf_arch a = {2, 8, 2, 0};
+	ocsdf_train_default_settings(&s);
+	ck_assert_ptr_null(ocsdf_train_check_settings(&s, &a));
+	s.margin = 0;
+	ck_assert_ptr_nonnull(ocsdf_train_check_settings(&s, &a));
+	ocsdf_train_default_settings(&s);
+	s.warmup = 50;
+	ck_assert_ptr_nonnull(ocsdf_train_check_settings(&s, &a));
+	ocsdf_train_default_settings(&s);
+	s.rho = 1;
+	ck_assert_ptr_nonnull(ocsdf_train_check_settings(&s, &a));
+}
+END_TEST
+
+int main(void)
+{
+	Suite *s = suite_create("train");
+	TCase *tc = tcase_create("core");
+	SRunner *sr;
+	int failed;
+
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, test_scale_constant_and_iso);
+	tcase_add_test(tc, test_walk_reaches_level);
+	tcase_add_test(tc, test_walk_one_sided);
+	tcase_add_test(tc, test_disk_retract);
+	tcase_add_test(tc, test_disk_bjorck);
+	tcase_add_loop_test(tc, test_resume_equals_uninterrupted, 0, 2);
+	tcase_add_test(tc, test_settings_checked);
+	suite_add_tcase(s, tc);
+	sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
