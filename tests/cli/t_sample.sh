@@ -1,0 +1,51 @@
+# ocsdf-sample: walks to the boundary and inside of a model of a disk.
+. "$(dirname "$0")/lib.sh"
+set -u
+"$BIN/ocsdf-train" --width 64 --depth 3 --epochs 16 --margin 0.05 --label label -q \
+	-o "$T/m" "$DATA/disk.csv" || fail "training failed"
+
+# Boundary: on the learned level 0, near the true circle of radius 1.
+expect 0 '' -- "$BIN/ocsdf-sample" -m "$T/m" -n 400 -o "$T/b.csv"
+head -1 "$T/b.csv" | grep -qx 'x,y,sdf' || fail "header: $(head -1 "$T/b.csv")"
+[ "$(wc -l <"$T/b.csv")" -eq 401 ] || fail "expected 400 points"
+awk -F, 'NR > 1 { r = sqrt($1 * $1 + $2 * $2); a = $3 < 0 ? -$3 : $3
+	if (a > 1e-3) { print "sdf", $3; bad = 1 } if (r < 0.85 || r > 1.35) { print "radius", r; bad = 1 } }
+	END { exit bad }' "$T/b.csv" || fail "boundary samples off the boundary"
+
+# Inside, at a requested level.
+expect 0 '' -- "$BIN/ocsdf-sample" -m "$T/m" -n 200 --level 0.02 --mode inside -o "$T/i.csv"
+awk -F, 'NR > 1 { e = $3 - 0.02; if (e < -1e-3 || e > 1e-3) { print $3; bad = 1 } } END { exit bad }' \
+	"$T/i.csv" || fail "inside samples not at the level"
+
+# Same seed, same points; another seed, other points.
+"$BIN/ocsdf-sample" -m "$T/m" -n 50 --seed 3 >"$T/s1" || fail "sample failed"
+"$BIN/ocsdf-sample" -m "$T/m" -n 50 --seed 3 >"$T/s2" || fail "sample failed"
+"$BIN/ocsdf-sample" -m "$T/m" -n 50 --seed 4 >"$T/s3" || fail "sample failed"
+cmp -s "$T/s1" "$T/s2" || fail "same seed, different points"
+cmp -s "$T/s1" "$T/s3" && fail "different seeds, same points"
+
+# Negatives stay in the box (5 std of each feature around the mean).
+expect 0 '' -- "$BIN/ocsdf-sample" -m "$T/m" -n 300 --mode negative -o "$T/n.csv"
+awk -F, 'NR > 1 { if ($1 < -4 || $1 > 4 || $2 < -4 || $2 > 4) bad = 1 } END { exit bad }' "$T/n.csv" ||
+	fail "negatives outside the box"
+
+# --from: a row inside does not move; a row outside walks to the boundary.
+printf 'y,x,id\n0,0,a\n0,3,b\n-2,-2,c\n' >"$T/from.csv"
+expect 0 '' -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/from.csv" -o "$T/f.csv"
+head -1 "$T/f.csv" | grep -qx 'x,y,sdf,delta_x,delta_y' || fail "header: $(head -1 "$T/f.csv")"
+awk -F, 'NR == 2 { if ($4 != 0 || $5 != 0 || $3 <= 0) bad = "inside row moved" }
+	NR > 2 { r = sqrt($1 * $1 + $2 * $2); a = $3 < 0 ? -$3 : $3
+		if (a > 1e-3 || r < 0.85 || r > 1.35) bad = "outside row not walked: " $0 }
+	END { if (bad) { print bad; exit 1 } }' "$T/f.csv" || fail "--from walk wrong: $(cat "$T/f.csv")"
+
+# Errors.
+expect 64 'model' -- "$BIN/ocsdf-sample" -n 10
+expect 64 'either' -- "$BIN/ocsdf-sample" -m "$T/m"
+expect 64 'either' -- "$BIN/ocsdf-sample" -m "$T/m" -n 5 --from "$T/from.csv"
+expect 64 '' -- "$BIN/ocsdf-sample" -m "$T/m" -n 0
+expect 64 '' -- "$BIN/ocsdf-sample" -m "$T/m" -n 5 --mode edge
+expect 64 'level' -- "$BIN/ocsdf-sample" -m "$T/m" -n 5 --mode negative --level 1
+printf 'x,z\n1,2\n' >"$T/bad.csv"
+expect 65 "'y'" -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/bad.csv"
+expect 73 'exists' -- "$BIN/ocsdf-sample" -m "$T/m" -n 5 -o "$T/b.csv"
+exit 0
