@@ -2,18 +2,44 @@
  * csv.h: streaming CSV input and output for every ocsdf program.
  *
  * Input comes from a file or standard input ("-" or NULL), gzip-compressed
- * or not (detected by its magic bytes), with LF or CRLF line ends, an
- * optional UTF-8 byte order mark and RFC 4180 quoting.  The first record is
- * a header; its names are kept.  Rows are delivered in blocks: the selected
- * numeric columns as a contiguous row-major matrix of doubles, the selected
- * text columns as strings, and (on request) each record's raw bytes so a
- * program can pass the row through unchanged and append a column.
+ * or not (detected by its magic bytes, never by the name; concatenated gzip
+ * members are one stream), with LF or CRLF line ends, an optional UTF-8 byte
+ * order mark and RFC 4180 quoting, parsed by libcsv in strict mode.  The
+ * first record is a header; its names are kept.  Rows are delivered in
+ * blocks: the selected numeric columns as a contiguous row-major matrix of
+ * doubles, the selected text columns as strings, and (on request) each
+ * record's raw bytes so a program can pass the row through unchanged and
+ * append a column.
  *
- * Numbers are strict: a numeric field must be a complete finite decimal
- * number (leading/trailing blanks allowed); anything else is an error that
- * names the file, line, column and the offending text.  Limits on field
- * length, record length and column count turn hostile input into errors
- * instead of unbounded allocations.
+ * What the reader accepts, exactly:
+ * - Blanks (spaces, tabs) around an unquoted field are not part of it.
+ *   Inside quotes they are kept, except that a numeric field may still have
+ *   blanks around the number (" 1.5 " is 1.5).
+ * - A quoted number is a number: quoting is CSV syntax ("1.5" is 1.5).
+ * - Blank lines between records are skipped; line numbers still count them.
+ * - A carriage return outside quotes that is not part of a CRLF line end is
+ *   an error (libcsv would otherwise take it for a line end).
+ * - A quote inside an unquoted field, text after a closing quote, or a
+ *   quoted field still open at the end of the input is an error.
+ * - Every record must have as many fields as the header.  A header-only
+ *   input gives zero rows; an input with no header (empty, or only blank
+ *   lines or a BOM) is an error.
+ *
+ * Numbers are strict: a numeric field must be a complete decimal number,
+ *   [+-] digits [. digits] [(e|E) [+-] digits]   (".5" and "5." too)
+ * and nothing else: no hex, no NaN or infinity, no thousands separators, no
+ * other trailing text.  A value that overflows a double (1e999) is an error;
+ * one too small for a double rounds to zero or a subnormal, as strtod does.
+ * The conversion is correctly rounded (bit-identical to glibc strtod in the
+ * C locale), whatever the current locale.
+ *
+ * Error codes: 65 for bad data (messages "FILE:LINE: ..." naming the column
+ * and quoting the offending text, escaped and cut to 60 bytes), 66 when the
+ * input cannot be opened, 74 for a read error or a corrupt or truncated gzip
+ * stream, 64 for a bad column lookup or selection, 70 when out of memory.
+ * Limits on field length, record length and column count turn hostile input
+ * into errors instead of unbounded allocations: the reader holds at most one
+ * record (within the limits below) plus the block the caller asked for.
  */
 #ifndef OCSDF_CSV_H
 #define OCSDF_CSV_H
@@ -24,8 +50,8 @@
 #include "errors.h"
 
 #define OCSDF_CSV_MAX_COLUMNS 1000000
-#define OCSDF_CSV_MAX_FIELD (1 << 20)     /* bytes in one field */
-#define OCSDF_CSV_MAX_RECORD (64 << 20)   /* bytes in one record */
+#define OCSDF_CSV_MAX_FIELD (1 << 20)     /* bytes in one field, after unquoting */
+#define OCSDF_CSV_MAX_RECORD (64 << 20)   /* bytes in one record, line ends included */
 
 typedef struct ocsdf_csv_reader ocsdf_csv_reader;
 
@@ -33,43 +59,53 @@ typedef struct ocsdf_csv_reader ocsdf_csv_reader;
 typedef struct ocsdf_csv_block {
 	int nrows;
 	double *num;          /* nrows x n_num selected numeric values */
-	const char **text;    /* nrows x n_text selected text fields */
-	const char **raw;     /* nrows raw records without line end (keep_raw) */
+	const char **text;    /* nrows x n_text selected text fields (NUL-terminated) */
+	const char **raw;     /* nrows raw records without line end (keep_raw);
+	                       * NUL-terminated, but may hold NUL bytes: use raw_len */
 	const size_t *raw_len;
 	const long *line;     /* line number (1-based) where each row starts */
 } ocsdf_csv_block;
 
 /* Opens path (NULL or "-": stdin) and reads the header.  An input with no
- * header is an error (65).  Returns 0, 65 or 66 with e set. */
+ * header is an error (65).  Returns 0, 65, 66, 70 or 74 with e set. */
 int ocsdf_csv_open(const char *path, ocsdf_csv_reader **out, ocsdf_error *e);
 void ocsdf_csv_close(ocsdf_csv_reader *r);
 
 /* Name shown in messages ("standard input" for stdin). */
 const char *ocsdf_csv_filename(const ocsdf_csv_reader *r);
 int ocsdf_csv_ncols(const ocsdf_csv_reader *r);
-const char *ocsdf_csv_colname(const ocsdf_csv_reader *r, int col);   /* 0-based */
+/* 0-based; NULL if out of range.  Names are unquoted and trimmed. */
+const char *ocsdf_csv_colname(const ocsdf_csv_reader *r, int col);
 /* The header record's raw bytes (without line end), for pass-through. */
 const char *ocsdf_csv_header_raw(const ocsdf_csv_reader *r, size_t *len);
 
-/* Finds a column by name, or by 1-based index if spec is all digits and no
- * column has that name.  Returns 0 with *col (0-based), or 64 with a
- * message listing the available names. */
+/* Finds a column by name (the first one, if names repeat), or by 1-based
+ * index if spec is all digits and no column has that name.  Returns 0 with
+ * *col (0-based), or 64 with a message listing the available names (the
+ * list is cut after about 600 bytes, saying how many more there are). */
 int ocsdf_csv_find(const ocsdf_csv_reader *r, const char *spec, int *col, ocsdf_error *e);
 
 /* Chooses what blocks carry: numeric columns num_cols[0..n_num), text
- * columns text_cols[0..n_text), raw records if keep_raw.  Call once before
- * the first block.  Returns 0 or 70 (out of memory). */
+ * columns text_cols[0..n_text), raw records if keep_raw.  A column may be
+ * listed more than once, and as both number and text.  Call before the
+ * first block (a later call changes what the following blocks carry).
+ * Returns 0, 64 (a column out of range) or 70 (out of memory). */
 int ocsdf_csv_select(ocsdf_csv_reader *r, const int *num_cols, int n_num, const int *text_cols,
 		     int n_text, int keep_raw, ocsdf_error *e);
 
-/* Reads up to max_rows rows into *b.  Returns 0 (b->nrows == 0 at the end of
- * the input), or 65 (bad data), 74 (read error, truncated gzip) with e set. */
+/* Reads up to max_rows (>= 1) rows into *b.  Returns 0 (b->nrows == 0 at the
+ * end of the input), or 65 (bad data), 74 (read error, corrupt or truncated
+ * gzip), 70, or 64 (max_rows < 1) with e set; e is untouched on success.
+ * After an error every further call returns the same error. */
 int ocsdf_csv_next(ocsdf_csv_reader *r, int max_rows, ocsdf_csv_block *b, ocsdf_error *e);
 
-/* Parses a whole field as a strict finite number: 0 or -1. */
+/* Parses a whole field (len bytes, no terminator needed) as a strict finite
+ * number, blanks around it allowed: 0 with *out set, or -1. */
 int ocsdf_csv_parse_number(const char *s, size_t len, double *out);
 
-/* Output helpers.  Fields are quoted only when they must be. */
+/* Output helpers.  Fields are quoted only when they must be: when they hold
+ * a comma, quote, CR or LF, start or end with a blank, or are empty (so a
+ * lone empty field does not read back as a blank line). */
 void ocsdf_csv_put_field(FILE *fp, const char *s, size_t len);
 void ocsdf_csv_put_float(FILE *fp, float v);    /* %.9g: reads back exactly */
 void ocsdf_csv_put_double(FILE *fp, double v);  /* %.17g */
