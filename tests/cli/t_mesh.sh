@@ -1,0 +1,128 @@
+# ocsdf-mesh end to end: a surface from a sphere point cloud, checked by a
+# mesh reader written here (closed, manifold, wound outwards, genus), every
+# output format, a contour map checked by xmllint, and the refusals.
+. "$(dirname "$0")/lib.sh"
+set -u
+small="--width 128 --depth 3 --epochs 30 --seed 1 --threads 1 -q"
+
+# Reads an ASCII PLY (fmt=obj: an OBJ) and prints "V F closed components",
+# then one line per component, largest first: "V F euler volume rmin rmax"
+# (radii from the origin).  closed: every directed edge appears once and its
+# reverse once, and every face is a triangle.
+cat >"$T/check.awk" <<'AWK'
+function find(x) { while (par[x] != x) { par[x] = par[par[x]]; x = par[x] } return x }
+function face(a, b, c) {
+	f[nf, 0] = a; f[nf, 1] = b; f[nf, 2] = c; nf++
+	if (a == b || b == c || a == c) bad = 1
+	de[a " " b]++; de[b " " c]++; de[c " " a]++
+	ra = find(a); rb = find(b); if (ra != rb) par[rb] = ra
+	ra = find(a); rc = find(c); if (ra != rc) par[rc] = ra
+}
+BEGIN { nv = 0; nf = 0; body = (fmt == "obj") }
+fmt != "obj" && !body {
+	if ($1 == "element" && $2 == "vertex") want_v = $3
+	if ($1 == "element" && $2 == "face") want_f = $3
+	if ($1 == "end_header") body = 1
+	next
+}
+fmt != "obj" && nv < want_v { x[nv] = $1; y[nv] = $2; z[nv] = $3; par[nv] = nv; nv++; next }
+fmt != "obj" { if ($1 != 3 || NF != 4) bad = 1; face($2, $3, $4); next }
+$1 == "v" { x[nv] = $2; y[nv] = $3; z[nv] = $4; par[nv] = nv; nv++; next }
+$1 == "f" { split($2, a, "/"); split($3, b, "/"); split($4, c, "/"); if (NF != 4) bad = 1
+	face(a[1] - 1, b[1] - 1, c[1] - 1) }
+END {
+	closed = !bad && (fmt == "obj" || nf == want_f)
+	for (k in de) { split(k, e, " "); if (de[k] != 1 || !((e[2] " " e[1]) in de)) closed = 0 }
+	for (i = 0; i < nv; i++) { r = find(i); cv[r]++; rr = sqrt(x[i]^2 + y[i]^2 + z[i]^2)
+		if (!(r in rmin) || rr < rmin[r]) rmin[r] = rr
+		if (!(r in rmax) || rr > rmax[r]) rmax[r] = rr }
+	for (t = 0; t < nf; t++) { r = find(f[t, 0]); cf[r]++
+		a0 = f[t, 0]; b0 = f[t, 1]; c0 = f[t, 2]
+		vol[r] += (x[a0] * (y[b0] * z[c0] - z[b0] * y[c0]) - y[a0] * (x[b0] * z[c0] - z[b0] * x[c0]) \
+			+ z[a0] * (x[b0] * y[c0] - y[b0] * x[c0])) / 6 }
+	n = 0; for (r in cv) n++
+	print nv, nf, closed, n
+	for (r in cv) printf "%d %d %d %.4f %.4f %.4f\n", cv[r], cf[r], cv[r] - 3 * cf[r] / 2 + cf[r], vol[r], rmin[r], rmax[r] | "sort -rn"
+}
+AWK
+
+expect 0 '' -- "$BIN/ocsdf-train" $small --scale iso -o "$T/sphere.model" "$DATA/sphere.csv"
+
+# The default level (1st percentile) around points on the unit sphere.
+# Whatever the network learned, the mesh is closed and each component is a
+# closed orientable surface (Euler characteristic 2 - 2 genus).  How many
+# components and which genus depend on training: a quick model learns a
+# shell, whose outer surface and cavity wall are two spheres, or a shell
+# pierced by holes.  The largest component encloses positive volume near
+# the unit sphere.
+expect 0 '' -- "$BIN/ocsdf-mesh" -m "$T/sphere.model" -r 40 --ascii -o "$T/s.ply"
+awk -f "$T/check.awk" "$T/s.ply" >"$T/s.txt"
+read -r nv nf closed ncomp <"$T/s.txt"
+[ "$closed" = 1 ] || fail "sphere mesh not closed: $(head -1 "$T/s.txt")"
+[ "$nf" -gt 1000 ] || fail "sphere mesh too small: $nf triangles"
+tail -n +2 "$T/s.txt" | awk '$3 > 2 || $3 % 2 != 0 { exit 1 }' ||
+	fail "a component is not a closed surface: $(cat "$T/s.txt")"
+sed -n 2p "$T/s.txt" | awk '$4 <= 0 || $5 < 0.75 || $6 > 1.25 { exit 1 }' ||
+	fail "outer surface off the unit sphere or inside out: $(cat "$T/s.txt")"
+
+# Binary PLY, OBJ and STL hold the same mesh.
+expect 0 '' -- "$BIN/ocsdf-mesh" -m "$T/sphere.model" -r 40 -o "$T/s.obj"
+awk -v fmt=obj -f "$T/check.awk" "$T/s.obj" | cmp -s - "$T/s.txt" || fail "OBJ differs from PLY"
+expect 0 '' -- "$BIN/ocsdf-mesh" -m "$T/sphere.model" -r 40 -o "$T/s.bin.ply"
+grep -aq '^format binary_little_endian 1.0$' "$T/s.bin.ply" || fail "PLY not binary"
+hdr=$(awk '/^end_header/ { print NR; exit }' "$T/s.bin.ply")
+size=$(($(head -n "$hdr" "$T/s.bin.ply" | wc -c) + 24 * nv + 13 * nf))
+[ "$(wc -c <"$T/s.bin.ply")" -eq "$size" ] || fail "binary PLY is not $size bytes"
+expect 0 '' -- "$BIN/ocsdf-mesh" -m "$T/sphere.model" -r 40 -o "$T/s.stl"
+[ "$(wc -c <"$T/s.stl")" -eq $((84 + 50 * nf)) ] || fail "binary STL is not $nf triangles"
+[ "$(od -An -tu4 -j80 -N4 "$T/s.stl" | tr -d ' ')" -eq "$nf" ] || fail "STL count field"
+expect 0 '' -- "$BIN/ocsdf-mesh" -m "$T/sphere.model" -r 40 --format stl --ascii -o "$T/s.txt.stl"
+[ "$(grep -c '^facet normal' "$T/s.txt.stl")" -eq "$nf" ] || fail "text STL count"
+# Standard output, PLY by default.
+"$BIN/ocsdf-mesh" -m "$T/sphere.model" -r 40 >"$T/stdout.ply" || fail "stdout failed"
+cmp -s "$T/stdout.ply" "$T/s.bin.ply" || fail "stdout output differs"
+
+# Pruning and dense evaluation give the same mesh up to the last bits of
+# the network's values (its rounding depends on the batch a point is in):
+# both closed, the same size to a few vertices.
+expect 0 'network evaluations' -- "$BIN/ocsdf-mesh" -m "$T/sphere.model" -r 40 --dense -v --ascii -o "$T/d.ply"
+awk -f "$T/check.awk" "$T/d.ply" | head -1 >"$T/d.txt"
+read -r dv df dclosed dcomp <"$T/d.txt"
+[ "$dclosed" = 1 ] && [ "$dcomp" = "$ncomp" ] || fail "dense mesh: $(cat "$T/d.txt")"
+[ $((dv - nv)) -le 8 ] && [ $((nv - dv)) -le 8 ] || fail "dense mesh has $dv vertices, pruned $nv"
+
+# Refusals, before any work.
+expect 73 'exists' -- "$BIN/ocsdf-mesh" -m "$T/sphere.model" -r 40 -o "$T/s.obj"
+expect 64 'percentile' -- "$BIN/ocsdf-mesh" -m "$T/sphere.model" --percentile 7 -o "$T/x.ply"
+expect 64 'box' -- "$BIN/ocsdf-mesh" -m "$T/sphere.model" --box -1,1,-1,1 -o "$T/x.ply"
+expect 64 'LO < HI' -- "$BIN/ocsdf-mesh" -m "$T/sphere.model" --box -1,1,1,-1,-1,1 -o "$T/x.ply"
+expect 64 'extension' -- "$BIN/ocsdf-mesh" -m "$T/sphere.model" -o "$T/x.mesh"
+expect 64 'surface' -- "$BIN/ocsdf-mesh" -m "$T/sphere.model" -o "$T/x.svg"
+expect 64 'ascii' -- "$BIN/ocsdf-mesh" -m "$T/sphere.model" --ascii -o "$T/x.obj"
+expect 64 'resolution' -- "$BIN/ocsdf-mesh" -m "$T/sphere.model" -r 4 -o "$T/x.ply"
+expect 66 '' -- "$BIN/ocsdf-mesh" -m "$T/missing.model" -o "$T/x.ply"
+[ ! -e "$T/x.ply" ] || fail "an output was left behind"
+# A level no grid point reaches: an empty mesh and a warning.
+expect 0 'empty' -- "$BIN/ocsdf-mesh" -m "$T/sphere.model" -r 16 --level 50 --ascii -o "$T/e.ply"
+grep -q '^element face 0$' "$T/e.ply" || fail "empty mesh expected"
+
+# A 2-feature model: a contour map, valid XML, with the training points.
+expect 0 '' -- "$BIN/ocsdf-train" $small --label label -o "$T/moons.model" "$DATA/moons.csv"
+expect 0 '' -- "$BIN/ocsdf-mesh" -m "$T/moons.model" --points "$DATA/moons.csv" --label label -r 64 -o "$T/m.svg"
+xmllint --noout "$T/m.svg" || fail "SVG is not well-formed"
+[ "$(grep -c '<circle' "$T/m.svg")" -ge 2100 ] || fail "training points missing"
+grep -q 'data:image/png;base64,iVBORw0KGgo' "$T/m.svg" || fail "colour map missing"
+expect 0 '' -- "$BIN/ocsdf-mesh" -m "$T/moons.model" --no-colormap --levels -0.2,-0.1,0.05 -o "$T/m2.svg"
+xmllint --noout "$T/m2.svg" || fail "SVG without colour map is not well-formed"
+grep -q 'data:image' "$T/m2.svg" && fail "colour map drawn despite --no-colormap"
+expect 64 'SVG' -- "$BIN/ocsdf-mesh" -m "$T/moons.model" -o "$T/x.ply"
+
+# 1 and 4 features: refused with an explanation.
+awk -F, '{ print $1 }' "$DATA/moons.csv" >"$T/one.csv"
+awk -F, 'BEGIN { srand(3) } NR == 1 { print "a,b,c,d"; next } { print $1 "," $2 "," rand() "," rand() }' "$DATA/moons.csv" >"$T/four.csv"
+tiny="--width 8 --depth 1 --epochs 1 --warmup 0 --threads 1 -q"
+expect 0 '' -- "$BIN/ocsdf-train" $tiny -o "$T/one.model" "$T/one.csv"
+expect 0 '' -- "$BIN/ocsdf-train" $tiny -o "$T/four.model" "$T/four.csv"
+expect 64 '1 feature; ocsdf-mesh draws' -- "$BIN/ocsdf-mesh" -m "$T/one.model" -o "$T/x.ply"
+expect 64 '4 features' -- "$BIN/ocsdf-mesh" -m "$T/four.model" -o "$T/x.ply"
+exit 0
