@@ -31,8 +31,9 @@
  * small safety margin covers float rounding of the points and values.
  *
  * Memory: the dense path keeps two planes of the grid; the pruned path
- * keeps the values of the leaves near the surface and a small table of
- * leaves (one int per leaf), never the whole grid.
+ * keeps the values of the leaves near the surface, one byte per leaf and
+ * one uint32 per leaf-sized block of grid points (5/8 byte per grid point
+ * with leaves of 2 cells), never a float per grid point.
  */
 #ifndef OCSDF_MESH_H
 #define OCSDF_MESH_H
