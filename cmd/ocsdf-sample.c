@@ -142,7 +142,8 @@ int main(int argc, char **argv)
 		/* A row that is already at or above the level stays put: the
 		 * walk answers "what is the nearest point at that level" only
 		 * for the rows below it. */
-		wo.one_sided = from != NULL;
+		wo.one_sided = 0;
+		wo.freeze_above = from != NULL;
 		wo.box = from ? 0 : m->settings.box;
 	}
 
@@ -186,15 +187,21 @@ int main(int argc, char **argv)
 		memcpy(z0, z, sizeof(float) * (size_t)B * d);
 		ocsdf_sampler_walk(net, m->theta, z, B, &wo, &rng, f, g, eta, fw);
 		for (int i = 0; i < B; i++) {
+			/* Rows from a file are written as the raw row plus the
+			 * displacement, so a row that does not move is written
+			 * exactly as it was read. */
 			for (int j = 0; j < d; j++) {
-				ocsdf_csv_put_double(out.fp, z[(size_t)i * d + j] * m->std[j] + m->mean[j]);
+				size_t k = (size_t)i * d + j;
+				double delta = (double)(z[k] - z0[k]) * m->std[j];
+				ocsdf_csv_put_double(out.fp, from ? ds.X[(i0 + (size_t)i) * d + j] + delta
+								  : z[k] * m->std[j] + m->mean[j]);
 				fputc(',', out.fp);
 			}
 			ocsdf_csv_put_float(out.fp, f[i]);
 			for (int j = 0; from && j < d; j++) {
+				size_t k = (size_t)i * d + j;
 				fputc(',', out.fp);
-				ocsdf_csv_put_double(out.fp,
-						     (double)(z[(size_t)i * d + j] - z0[(size_t)i * d + j]) * m->std[j]);
+				ocsdf_csv_put_double(out.fp, (double)(z[k] - z0[k]) * m->std[j]);
 			}
 			fputc('\n', out.fp);
 		}

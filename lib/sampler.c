@@ -15,6 +15,7 @@ void ocsdf_sampler_negative_opts(const ocsdf_train_settings *s, int T, ocsdf_wal
 	o->fraction = 1;
 	o->newton = s->newton_level0;
 	o->one_sided = s->newton_level0;
+	o->freeze_above = 0;
 	o->box = s->box;
 }
 
@@ -49,7 +50,9 @@ void ocsdf_sampler_walk(ocsdf_lipnet *net, const float *theta, float *z, int B,
 			double gn2 = 0, gap = o->level - fwork[i], scale;
 			for (int j = 0; j < d; j++)
 				gn2 += (double)gi[j] * gi[j];
-			if (o->one_sided && gap <= 0)
+			if (t == 0 && o->freeze_above && gap <= 0)
+				eta[i] = 0;
+			if ((o->one_sided && gap <= 0) || eta[i] == 0)
 				continue;
 			scale = o->newton ? gap / (gn2 + 1e-8) : gap / (sqrt(gn2) + 1e-12);
 			scale *= o->fraction ? eta[i] / o->steps : eta[i];

@@ -21,7 +21,9 @@ typedef struct ocsdf_walk_opts {
 	                    * (Algorithm 1); 0: eta_i of it (a Newton step) */
 	int newton;        /* 1: direction g/||g||^2, exact for a linear f;
 	                    * 0: g/||g||, exact for a unit-gradient f */
-	int one_sided;     /* 1: only points with f < level move */
+	int one_sided;     /* 1: only points with f < level move, at each step */
+	int freeze_above;  /* 1: points with f >= level at the start never move;
+	                    * the others walk both ways to the level */
 	double box;        /* > 0: clamp every coordinate to [-box, box] */
 } ocsdf_walk_opts;
 

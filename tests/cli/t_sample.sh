@@ -1,7 +1,7 @@
 # ocsdf-sample: walks to the boundary and inside of a model of a disk.
 . "$(dirname "$0")/lib.sh"
 set -u
-"$BIN/ocsdf-train" --width 64 --depth 3 --epochs 16 --margin 0.05 --label label -q \
+"$BIN/ocsdf-train" --width 128 --depth 3 --epochs 30 --margin 0.05 --label label -q \
 	-o "$T/m" "$DATA/disk.csv" || fail "training failed"
 
 # Boundary: on the learned level 0, near the true circle of radius 1.
@@ -9,7 +9,7 @@ expect 0 '' -- "$BIN/ocsdf-sample" -m "$T/m" -n 400 -o "$T/b.csv"
 head -1 "$T/b.csv" | grep -qx 'x,y,sdf' || fail "header: $(head -1 "$T/b.csv")"
 [ "$(wc -l <"$T/b.csv")" -eq 401 ] || fail "expected 400 points"
 awk -F, 'NR > 1 { r = sqrt($1 * $1 + $2 * $2); a = $3 < 0 ? -$3 : $3
-	if (a > 1e-3) { print "sdf", $3; bad = 1 } if (r < 0.85 || r > 1.35) { print "radius", r; bad = 1 } }
+	if (a > 1e-3) { print "sdf", $3; bad = 1 } if (r < 0.9 || r > 1.25) { print "radius", r; bad = 1 } }
 	END { exit bad }' "$T/b.csv" || fail "boundary samples off the boundary"
 
 # Inside, at a requested level.
@@ -35,7 +35,7 @@ expect 0 '' -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/from.csv" -o "$T/f.csv"
 head -1 "$T/f.csv" | grep -qx 'x,y,sdf,delta_x,delta_y' || fail "header: $(head -1 "$T/f.csv")"
 awk -F, 'NR == 2 { if ($4 != 0 || $5 != 0 || $3 <= 0) bad = "inside row moved" }
 	NR > 2 { r = sqrt($1 * $1 + $2 * $2); a = $3 < 0 ? -$3 : $3
-		if (a > 1e-3 || r < 0.85 || r > 1.35) bad = "outside row not walked: " $0 }
+		if (a > 1e-3 || r < 0.9 || r > 1.25) bad = "outside row not walked: " $0 }
 	END { if (bad) { print bad; exit 1 } }' "$T/f.csv" || fail "--from walk wrong: $(cat "$T/f.csv")"
 
 # Errors.
