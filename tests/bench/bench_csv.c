@@ -64,6 +64,16 @@ static uint64_t next_rand(void)
 	return rng;
 }
 
+/* The temporary files, removed however the program ends. */
+static char tmp_paths[2][256];
+
+static void remove_tmp(void)
+{
+	for (int i = 0; i < 2; i++)
+		if (tmp_paths[i][0])
+			unlink(tmp_paths[i]);
+}
+
 static void die(const char *what)
 {
 	perror(what);
@@ -124,6 +134,7 @@ static void generate(dataset *ds, long rows, int ndig)
 	int fd = mkstemp(ds->path);
 	if (fd < 0)
 		die("mkstemp");
+	memcpy(tmp_paths[0], ds->path, sizeof tmp_paths[0]);
 	FILE *f = fdopen(fd, "wb");
 	static char line[NCOLS * 32 + 8];
 	size_t total = 0;
@@ -162,6 +173,7 @@ static void generate(dataset *ds, long rows, int ndig)
 	fd = mkstemp(ds->gzpath);
 	if (fd < 0)
 		die("mkstemp");
+	memcpy(tmp_paths[1], ds->gzpath, sizeof tmp_paths[1]);
 	close(fd);
 	FILE *in = fopen(ds->path, "rb");
 	gzFile gz = gzopen(ds->gzpath, "wb1");
@@ -282,6 +294,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "usage: bench_csv [ROWS [REPEAT]]\n");
 		return 64;
 	}
+	atexit(remove_tmp);
 	printf("CSV parsing: %ld rows x %d numeric columns read through ocsdf_csv_next in blocks of %d rows, "
 	       "best of %d runs; MB are of CSV text (uncompressed).\n\n",
 	       rows, NCOLS, BLOCK, repeat);
@@ -296,8 +309,7 @@ int main(int argc, char **argv)
 		       "reference: libcsv alone, no conversion");
 		report(digits[k], "gzip", ds.plain_mb, ds.gz_mb, time_inflate(ds.gzpath),
 		       "reference: zlib inflate alone");
-		unlink(ds.path);
-		unlink(ds.gzpath);
+		remove_tmp();
 		free(ds.check);
 	}
 	printf("\nTotal run time %.1f s.\n", now() - t_all);
