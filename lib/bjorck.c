@@ -4,11 +4,14 @@
  *
  * Every matrix is handled as a tall problem A (m x n, m >= n, row-major):
  * W itself, or Wᵀ for wide W, transposed into a scratch buffer.  One step
- * costs two sgemm calls, S = XᵀX (n x n) and X·P with P = 1.5 I − 0.5 S; the
- * forward pass keeps X_k and P_k of every step.  Reverse mode through a step
- * Y = X P, given G = dL/dY:
+ * costs S = XᵀX (n x n, ssyrk: half the flops of sgemm) and Y = X·P with
+ * P = 1.5 I − 0.5 S (ssymm); the forward pass keeps X_k and P_k of every
+ * step.  Reverse mode through a step Y = X P, given G = dL/dY:
  *     dL/dX = G P − 0.5 X (T + Tᵀ),   T = XᵀG,
- * three more sgemm calls.  Reductions (norms, residuals) are in double.
+ * with T + Tᵀ from one ssyr2k and the two products from ssymm.  Only the
+ * upper triangle of a symmetric matrix is ever formed or read: mirroring a
+ * 512 x 512 matrix costs half as much as a product with it.  Reductions
+ * (norms, residuals) are in double.
  */
 #include "bjorck.h"
 
@@ -226,33 +229,40 @@ static double power_scale(layer *y, const float *A, float *un, int iters, int l)
 	return s;
 }
 
-/* S = XᵀX into P (n x n), made exactly symmetric; returns ||S − I||_F and
- * turns P into 1.5 I − 0.5 S. */
+/* Upper triangle of S = XᵀX into P (n x n, ssyrk: half the flops of
+ * sgemm); returns ||S − I||_F and turns that triangle into 1.5 I − 0.5 S.
+ * The lower triangle is not used. */
 static double gram_step(const float *X, int m, int n, float *P)
 {
-	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, n, m, 1.0f, X, n, X, n, 0.0f, P, n);
+	cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, n, m, 1.0f, X, n, 0.0f, P, n);
 	double r = 0;
 	for (int i = 0; i < n; i++) {
 		float *pi = P + (size_t)i * n;
-		double e = (double)pi[i] - 1.0;
+		double e = (double)pi[i] - 1.0, off = 0;
 		r += e * e;
 		pi[i] = 1.5f - 0.5f * pi[i];
 		for (int j = i + 1; j < n; j++) {
-			float sij = 0.5f * (pi[j] + P[(size_t)j * n + i]);
-			r += 2.0 * (double)sij * sij;
-			pi[j] = P[(size_t)j * n + i] = -0.5f * sij;
+			off += (double)pi[j] * pi[j];
+			pi[j] *= -0.5f;
 		}
+		r += 2.0 * off;
 	}
 	return sqrt(r);
 }
 
-/* max |XᵀX − I| with the Gram matrix from sgemm into T. */
+/* Y = X P for P symmetric (upper triangle). */
+static void times_sym(const float *X, int m, int n, const float *P, float alpha, float beta, float *Y)
+{
+	cblas_ssymm(CblasRowMajor, CblasRight, CblasUpper, m, n, alpha, P, n, X, n, beta, Y, n);
+}
+
+/* max |XᵀX − I| with the Gram matrix (upper triangle) from ssyrk into T. */
 static double gram_error(const float *X, int m, int n, float *T)
 {
-	cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, n, m, 1.0f, X, n, X, n, 0.0f, T, n);
+	cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, n, m, 1.0f, X, n, 0.0f, T, n);
 	double e = 0;
 	for (int i = 0; i < n; i++)
-		for (int j = 0; j < n; j++) {
+		for (int j = i; j < n; j++) {
 			double d = fabs((double)T[(size_t)i * n + j] - (i == j));
 			if (d > e || d != d)
 				e = d;
@@ -300,8 +310,9 @@ static void forward_matrix(ocsdf_ortho *t, int l, const float *W, float *theta,
 	y->scaled = s > 0 && isfinite(s);
 	y->s = y->scaled ? s : 1.0;
 	float *x0 = K > 0 ? y->xs : dest;
+	float is = (float)(1.0 / y->s);
 	for (size_t i = 0; i < mn; i++)
-		x0[i] = (float)(A[i] / y->s);
+		x0[i] = A[i] * is;
 
 	y->iters = 0;
 	for (int k = 0; k < K; k++) {
@@ -310,8 +321,7 @@ static void forward_matrix(ocsdf_ortho *t, int l, const float *W, float *theta,
 		double r = gram_step(X, m, n, P);
 		int last = k == K - 1 || (t->o.tol > 0 && step_bound(r) < t->o.tol);
 		float *Y = last ? dest : X + mn;
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, n, 1.0f, X, n, P, n,
-			    0.0f, Y, n);
+		times_sym(X, m, n, P, 1.0f, 0.0f, Y);
 		y->iters = k + 1;
 		if (last)
 			break;
@@ -379,18 +389,11 @@ static void backward_matrix(ocsdf_ortho *t, const layer *y, const float *W, cons
 		const float *X = y->xs + (size_t)k * mn;
 		const float *P = y->ps + (size_t)k * n * n;
 		float *Gn = G == t->ga ? t->gb : t->ga;
-		cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, n, n, m, 1.0f, X, n, G, n, 0.0f,
-			    t->t, n);
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, n, 1.0f, G, n, P, n,
-			    0.0f, Gn, n);
-		for (int i = 0; i < n; i++) {
-			float *ti = t->t + (size_t)i * n;
-			ti[i] *= 2.0f;
-			for (int j = i + 1; j < n; j++)
-				ti[j] = t->t[(size_t)j * n + i] = ti[j] + t->t[(size_t)j * n + i];
-		}
-		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, n, -0.5f, X, n, t->t, n,
-			    1.0f, Gn, n);
+		/* upper triangle of XᵀG + GᵀX */
+		cblas_ssyr2k(CblasRowMajor, CblasUpper, CblasTrans, n, m, 1.0f, X, n, G, n, 0.0f, t->t,
+			     n);
+		times_sym(G, m, n, P, 1.0f, 0.0f, Gn);
+		times_sym(X, m, n, t->t, -0.5f, 1.0f, Gn);
 		G = Gn;
 	}
 
@@ -404,20 +407,22 @@ static void backward_matrix(ocsdf_ortho *t, const layer *y, const float *W, cons
 	float *out = y->wide ? (G == t->ga ? t->gb : t->ga) : dW + y->off;
 	double s = y->s;
 	double c = y->scaled ? dot(G, A, mn) / (s * s) : 0.0;
+	float is = (float)(1.0 / s);
 	if (c == 0.0) {
 		for (size_t i = 0; i < mn; i++)
-			out[i] = (float)(G[i] / s);
+			out[i] = G[i] * is;
 	} else if (t->o.power_iters > 0) {
 		for (int i = 0; i < m; i++) {
-			double cv = c * y->v[i];
-			for (int j = 0; j < n; j++) {
-				size_t ij = (size_t)i * n + j;
-				out[ij] = (float)(G[ij] / s - cv * y->u[j]);
-			}
+			float cv = (float)(c * y->v[i]);
+			const float *gi = G + (size_t)i * n;
+			float *oi = out + (size_t)i * n;
+			for (int j = 0; j < n; j++)
+				oi[j] = gi[j] * is - cv * y->u[j];
 		}
 	} else {
+		float cs = (float)(c / s);
 		for (size_t i = 0; i < mn; i++)
-			out[i] = (float)(G[i] / s - c * A[i] / s);
+			out[i] = G[i] * is - cs * A[i];
 	}
 	if (y->wide)
 		transpose(out, m, n, dW + y->off);
@@ -461,8 +466,7 @@ double ocsdf_ortho_retract(ocsdf_ortho *t, float *theta, int iters)
 				double r = 0;
 				for (int k = 0; k < iters; k++) {
 					r = gram_step(X, m, n, t->t);
-					cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, n, 1.0f,
-						    X, n, t->t, n, 0.0f, t->gb, n);
+					times_sym(X, m, n, t->t, 1.0f, 0.0f, t->gb);
 					memcpy(X, t->gb, mn * sizeof *X);
 				}
 				e = step_bound(r);

@@ -1,0 +1,596 @@
+/*
+ * bench_net.c: speed of the network's numerical core against what OpenBLAS
+ * sgemm reaches on this machine, for the default network (d = 21, width
+ * 512, depth 4, FullSort).
+ *
+ * Measures, each as the median of REPS samples (a sample repeats a call
+ * until it lasts 20 ms): sgemm and ssyrk on the shapes the network uses;
+ * one training step's network work (Björck forward and backward of every
+ * layer at 15 steps, forward and backward on 256 rows, 4 input-gradient
+ * passes on 128 rows) with a breakdown into Björck, GEMMs, sorts and the
+ * rest (GEMMs and sorts timed alone on the same shapes); forward-only
+ * throughput; the retraction; and FullSort algorithms against qsort.
+ * Prints Markdown on stdout.
+ *
+ *   bench_net [-r REPS] [-t THREADS]     defaults: 7, OpenBLAS's own count
+ */
+#include <cblas.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "arch.h"
+#include "bjorck.h"
+#include "lipnet.h"
+#include "rng.h"
+#include "sort_act.h"
+
+#define D 21
+#define WIDTH 512
+#define DEPTH 4
+#define BTRAIN 256
+#define BNEG 128
+#define NEWTON 4
+#define CHUNK 4096
+
+static int reps = 7;
+
+static double now(void)
+{
+	struct timespec t;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + 1e-9 * (double)t.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+	return (x > y) - (x < y);
+}
+
+typedef void (*job)(void *);
+
+/* Median seconds per call of f(ctx). */
+static double timeit(job f, void *ctx)
+{
+	double s[64];
+	int inner = 1;
+	f(ctx); /* warm-up: caches, OpenBLAS threads, page faults */
+	for (;;) {
+		double t = now();
+		for (int i = 0; i < inner; i++)
+			f(ctx);
+		t = now() - t;
+		if (t >= 0.02 || inner >= (1 << 20))
+			break;
+		inner *= t > 0.002 ? 2 : 8;
+	}
+	int n = reps < 64 ? reps : 64;
+	for (int r = 0; r < n; r++) {
+		double t = now();
+		for (int i = 0; i < inner; i++)
+			f(ctx);
+		s[r] = (now() - t) / inner;
+	}
+	qsort(s, (size_t)n, sizeof *s, cmp_double);
+	return n % 2 ? s[n / 2] : 0.5 * (s[n / 2 - 1] + s[n / 2]);
+}
+
+static float *frand(ocsdf_rng *g, size_t n, double sd)
+{
+	float *x = aligned_alloc(64, ((n * sizeof(float)) + 63) & ~(size_t)63);
+	if (!x) {
+		fprintf(stderr, "bench_net: out of memory\n");
+		exit(1);
+	}
+	for (size_t i = 0; i < n; i++)
+		x[i] = (float)(sd * ocsdf_rng_normal(g));
+	return x;
+}
+
+/* ---- BLAS shapes ---- */
+
+enum { GEMM, SYRK, SYMM, SYR2K };
+
+typedef struct {
+	int m, n, k, ta, tb, kind;
+	const float *a, *b;
+	float *c;
+} gemm_ctx;
+
+static void run_gemm(void *p)
+{
+	gemm_ctx *g = p;
+	if (g->kind == SYRK) {
+		cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, g->n, g->k, 1.0f, g->a, g->n, 0.0f,
+			    g->c, g->n);
+		return;
+	}
+	if (g->kind == SYR2K) {
+		cblas_ssyr2k(CblasRowMajor, CblasUpper, CblasTrans, g->n, g->k, 1.0f, g->a, g->n, g->b,
+			     g->n, 0.0f, g->c, g->n);
+		return;
+	}
+	if (g->kind == SYMM) {
+		cblas_ssymm(CblasRowMajor, CblasRight, CblasUpper, g->m, g->n, 1.0f, g->b, g->n, g->a,
+			    g->n, 0.0f, g->c, g->n);
+		return;
+	}
+	int lda = g->ta ? g->m : g->k, ldb = g->tb ? g->k : g->n;
+	cblas_sgemm(CblasRowMajor, g->ta ? CblasTrans : CblasNoTrans, g->tb ? CblasTrans : CblasNoTrans,
+		    g->m, g->n, g->k, 1.0f, g->a, lda, g->b, ldb, 0.0f, g->c, g->n);
+}
+
+/* Flops of one call: the work done (the symmetric routines form one
+ * triangle: ssyrk n(n+1)k, ssyr2k 2n(n+1)k). */
+static double call_flops(int m, int n, int k, int kind)
+{
+	if (kind == SYRK)
+		return (double)n * (n + 1) * k;
+	if (kind == SYR2K)
+		return 2.0 * n * (n + 1) * k;
+	return 2.0 * m * n * k;
+}
+
+/* GFLOP/s of one shape. */
+static double gemm_rate(ocsdf_rng *rg, int m, int n, int k, int ta, int tb, int kind, double *secs)
+{
+	size_t big = (size_t)(m > k ? m : k) * (size_t)(n > k ? n : k);
+	float *a = frand(rg, big, 1), *b = frand(rg, big, 1), *c = frand(rg, (size_t)m * n, 1);
+	gemm_ctx g = {m, n, k, ta, tb, kind, a, b, c};
+	double t = timeit(run_gemm, &g);
+	free(a), free(b), free(c);
+	if (secs)
+		*secs = t;
+	return call_flops(m, n, k, kind) / t * 1e-9;
+}
+
+/* ---- the training step ---- */
+
+typedef struct {
+	ocsdf_arch a;
+	ocsdf_ortho *ortho;
+	ocsdf_lipnet *net;
+	float *W, *theta, *grad, *dW, *Xt, *Xn, *ft, *fn, *df, *gn;
+} step_ctx;
+
+static void bj_fwd(void *p)
+{
+	step_ctx *s = p;
+	ocsdf_ortho_forward(s->ortho, s->W, s->theta, NULL);
+}
+
+static void bj_bwd(void *p)
+{
+	step_ctx *s = p;
+	ocsdf_ortho_backward(s->ortho, s->W, s->grad, s->dW);
+}
+
+static void train_pass(void *p)
+{
+	step_ctx *s = p;
+	ocsdf_lipnet_forward(s->net, s->theta, s->Xt, BTRAIN, s->ft);
+	ocsdf_lipnet_backward(s->net, s->theta, s->df, s->grad, NULL);
+}
+
+static void newton_passes(void *p)
+{
+	step_ctx *s = p;
+	for (int t = 0; t < NEWTON; t++)
+		ocsdf_lipnet_input_grad(s->net, s->theta, s->Xn, BNEG, s->fn, s->gn);
+}
+
+static void whole_step(void *p)
+{
+	bj_fwd(p);
+	newton_passes(p);
+	train_pass(p);
+	bj_bwd(p);
+}
+
+/* The GEMMs of the train and Newton passes alone, same shapes and calls. */
+typedef struct {
+	float *th, *h, *dz, *dh, *grad, *x;
+} pass_gemm_ctx;
+
+static void pass_gemms_rows(pass_gemm_ctx *c, int B, int weights)
+{
+	/* forward */
+	for (int l = 0; l < DEPTH; l++) {
+		int k = l ? WIDTH : D;
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, B, WIDTH, k, 1.0f, l ? c->h : c->x, k,
+			    c->th, k, 0.0f, c->dz, WIDTH);
+	}
+	cblas_sgemv(CblasRowMajor, CblasNoTrans, B, WIDTH, 1.0f, c->h, WIDTH, c->th, 1, 0.0f, c->dh, 1);
+	/* backward */
+	if (weights)
+		cblas_sgemv(CblasRowMajor, CblasTrans, B, WIDTH, 1.0f, c->h, WIDTH, c->dz, 1, 1.0f, c->grad,
+			    1);
+	for (int l = DEPTH - 1; l >= 0; l--) {
+		int k = l ? WIDTH : D;
+		if (weights)
+			cblas_sgemm(CblasRowMajor, CblasTrans, CblasNoTrans, WIDTH, k, B, 1.0f, c->dz, WIDTH,
+				    l ? c->h : c->x, k, 1.0f, c->grad, k);
+		if (l > 0 || !weights)
+			cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, B, k, WIDTH, 1.0f, c->dz,
+				    WIDTH, c->th, k, 0.0f, c->dh, k);
+	}
+}
+
+static void pass_gemms(void *p)
+{
+	pass_gemm_ctx *c = p;
+	for (int t = 0; t < NEWTON; t++)
+		pass_gemms_rows(c, BNEG, 0);
+	pass_gemms_rows(c, BTRAIN, 1);
+}
+
+/* The sorts of the same passes alone: forward with permutations, then the
+ * backward scatter. */
+typedef struct {
+	float *z, *y, *dy, *bias;
+	uint16_t *perm;
+	void *work;
+	int algo;
+} sort_ctx;
+
+static void pass_sorts(void *p)
+{
+	sort_ctx *c = p;
+	for (int t = 0; t < NEWTON + 1; t++) {
+		int B = t < NEWTON ? BNEG : BTRAIN;
+		for (int l = 0; l < DEPTH; l++) {
+			ocsdf_sort_act_forward(OCSDF_ACT_FULLSORT, c->z, c->bias, B, WIDTH, c->y, c->perm,
+					       c->work);
+			ocsdf_sort_act_backward(c->dy, c->perm, B, WIDTH, c->y, t == NEWTON ? c->bias : 0);
+		}
+	}
+}
+
+/* The BLAS calls of Björck alone: 15 forward steps (ssyrk + ssymm) and 15
+ * backward steps (ssyr2k + 2 ssymm) per square layer. */
+typedef struct {
+	float *x, *p, *y, *t;
+	int iters;
+} bj_gemm_ctx;
+
+static void bj_gemms(void *q)
+{
+	bj_gemm_ctx *c = q;
+	for (int l = 1; l < DEPTH; l++) {
+		for (int k = 0; k < c->iters; k++) {
+			cblas_ssyrk(CblasRowMajor, CblasUpper, CblasTrans, WIDTH, WIDTH, 1.0f, c->x, WIDTH,
+				    0.0f, c->p, WIDTH);
+			cblas_ssymm(CblasRowMajor, CblasRight, CblasUpper, WIDTH, WIDTH, 1.0f, c->p, WIDTH,
+				    c->x, WIDTH, 0.0f, c->y, WIDTH);
+		}
+		for (int k = 0; k < c->iters; k++) {
+			cblas_ssyr2k(CblasRowMajor, CblasUpper, CblasTrans, WIDTH, WIDTH, 1.0f, c->x, WIDTH,
+				     c->y, WIDTH, 0.0f, c->t, WIDTH);
+			cblas_ssymm(CblasRowMajor, CblasRight, CblasUpper, WIDTH, WIDTH, 1.0f, c->p, WIDTH,
+				    c->y, WIDTH, 0.0f, c->x, WIDTH);
+			cblas_ssymm(CblasRowMajor, CblasRight, CblasUpper, WIDTH, WIDTH, -0.5f, c->t, WIDTH,
+				    c->y, WIDTH, 1.0f, c->x, WIDTH);
+		}
+	}
+}
+
+/* ---- forward-only ---- */
+
+typedef struct {
+	ocsdf_lipnet *net;
+	const float *theta, *x;
+	float *f;
+	int B, keep;
+} fwd_ctx;
+
+static void fwd_only(void *p)
+{
+	fwd_ctx *c = p;
+	if (c->keep)
+		ocsdf_lipnet_forward(c->net, c->theta, c->x, c->B, c->f);
+	else
+		ocsdf_lipnet_eval(c->net, c->theta, c->x, c->B, c->f);
+}
+
+/* ---- retraction ---- */
+
+typedef struct {
+	ocsdf_ortho *ortho;
+	float *theta;
+	int iters;
+} retract_ctx;
+
+static void retract(void *p)
+{
+	retract_ctx *c = p;
+	ocsdf_ortho_retract(c->ortho, c->theta, c->iters);
+}
+
+/* ---- sorts ---- */
+
+typedef struct {
+	float v;
+	uint16_t i;
+} vi;
+
+static int cmp_vi(const void *a, const void *b)
+{
+	const vi *p = a, *q = b;
+	if (p->v != q->v)
+		return p->v < q->v ? -1 : 1;
+	return (int)p->i - (int)q->i;
+}
+
+typedef struct {
+	const float *x;
+	float *y;
+	uint16_t *perm;
+	vi *tmp;
+	void *work;
+	int B, n, algo, act;
+} sortb_ctx;
+
+static void sort_qsort(void *p)
+{
+	sortb_ctx *c = p;
+	for (int r = 0; r < c->B; r++) {
+		const float *x = c->x + (size_t)r * c->n;
+		for (int j = 0; j < c->n; j++)
+			c->tmp[j] = (vi){x[j], (uint16_t)j};
+		qsort(c->tmp, (size_t)c->n, sizeof *c->tmp, cmp_vi);
+		for (int j = 0; j < c->n; j++) {
+			c->y[(size_t)r * c->n + j] = c->tmp[j].v;
+			c->perm[(size_t)r * c->n + j] = c->tmp[j].i;
+		}
+	}
+}
+
+static void sort_lib(void *p)
+{
+	sortb_ctx *c = p;
+	if (c->act == OCSDF_ACT_GROUPSORT2)
+		ocsdf_sort_act_forward(c->act, c->x, NULL, c->B, c->n, c->y, c->perm, c->work);
+	else
+		ocsdf_fullsort(c->algo, c->x, NULL, c->B, c->n, c->y, c->perm, c->work);
+}
+
+static void sort_back(void *p)
+{
+	sortb_ctx *c = p;
+	ocsdf_sort_act_backward(c->x, c->perm, c->B, c->n, c->y, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	int opt, threads = 0;
+	while ((opt = getopt(argc, argv, "r:t:")) != -1) {
+		if (opt == 'r')
+			reps = atoi(optarg);
+		else if (opt == 't')
+			threads = atoi(optarg);
+		else {
+			fprintf(stderr, "usage: bench_net [-r REPS] [-t THREADS]\n");
+			return 64;
+		}
+	}
+	if (reps < 1)
+		reps = 1;
+	if (threads > 0)
+		openblas_set_num_threads(threads);
+	ocsdf_rng rg;
+	ocsdf_rng_seed(&rg, 42);
+	double t0 = now();
+
+	printf("Network d=%d, width %d, depth %d, FullSort.  OpenBLAS %s core, %d thread(s); "
+	       "FullSort %s.  Medians of %d samples of >= 20 ms.\n\n",
+	       D, WIDTH, DEPTH, openblas_get_corename(), openblas_get_num_threads(),
+	       ocsdf_sort_act_has_simd() ? "AVX2 network" : "radix (no AVX2)", reps);
+
+	/* BLAS shapes */
+	struct {
+		const char *what;
+		int m, n, k, ta, tb, kind;
+	} shp[] = {
+		{"sgemm 512³ (NN), the reference", 512, 512, 512, 0, 0, GEMM},
+		{"Björck Gram XᵀX, ssyrk", 512, 512, 512, 0, 0, SYRK},
+		{"Björck X·P, ssymm", 512, 512, 512, 0, 0, SYMM},
+		{"Björck backward XᵀG + GᵀX, ssyr2k", 512, 512, 512, 0, 0, SYR2K},
+		{"hidden layer, 256 rows (X·Θᵀ, NT)", 256, 512, 512, 0, 1, GEMM},
+		{"hidden layer, 128 rows (NT)", 128, 512, 512, 0, 1, GEMM},
+		{"first layer, 256 rows, K=21 (NT)", 256, 512, 21, 0, 1, GEMM},
+		{"weight gradient dzᵀh, K=256 (TN)", 512, 512, 256, 1, 0, GEMM},
+		{"scoring chunk, 4096 rows (NT)", 4096, 512, 512, 0, 1, GEMM},
+	};
+	enum { NSHP = sizeof shp / sizeof *shp };
+	double rate[NSHP];
+	printf("### BLAS throughput on the network's shapes\n\n");
+	printf("| call | M×N×K | ms | GFLOP/s |\n|---|---|---:|---:|\n");
+	for (int i = 0; i < NSHP; i++) {
+		double s;
+		rate[i] = gemm_rate(&rg, shp[i].m, shp[i].n, shp[i].k, shp[i].ta, shp[i].tb, shp[i].kind,
+				    &s);
+		printf("| %s | %d×%d×%d | %.3f | %.1f |\n", shp[i].what, shp[i].m, shp[i].n, shp[i].k,
+		       s * 1e3, rate[i]);
+	}
+	const double r512 = rate[0], rsyrk = rate[1], rsymm = rate[2], rsyr2k = rate[3];
+	const double r256 = rate[4], r128 = rate[5], rchunk = rate[8];
+
+	/* the step */
+	step_ctx s;
+	s.a = (ocsdf_arch){D, WIDTH, DEPTH, OCSDF_ACT_FULLSORT};
+	size_t P = ocsdf_arch_nparams(&s.a);
+	ocsdf_ortho_opts oo;
+	ocsdf_ortho_default_opts(&oo);
+	oo.tol = 0; /* every step runs all 15 iterations, as in the FLOP model */
+	s.ortho = ocsdf_ortho_new(&s.a, &oo);
+	s.net = ocsdf_lipnet_new(&s.a, CHUNK);
+	if (!s.ortho || !s.net) {
+		fprintf(stderr, "bench_net: out of memory\n");
+		return 1;
+	}
+	s.W = frand(&rg, P, 0);
+	ocsdf_lipnet_init(&s.a, &rg, s.W);
+	for (size_t i = 0; i < P; i++)
+		s.W[i] += (float)(0.01 * ocsdf_rng_normal(&rg));
+	s.theta = frand(&rg, P, 0);
+	s.grad = frand(&rg, P, 1e-3);
+	s.dW = frand(&rg, P, 0);
+	s.Xt = frand(&rg, (size_t)BTRAIN * D, 1);
+	s.Xn = frand(&rg, (size_t)BNEG * D, 2);
+	s.ft = frand(&rg, BTRAIN, 0);
+	s.fn = frand(&rg, BNEG, 0);
+	s.df = frand(&rg, BTRAIN, 1.0 / BTRAIN);
+	s.gn = frand(&rg, (size_t)BNEG * D, 0);
+	ocsdf_ortho_forward(s.ortho, s.W, s.theta, NULL);
+
+	double t_bf = timeit(bj_fwd, &s), t_bb = timeit(bj_bwd, &s);
+	double t_tr = timeit(train_pass, &s), t_nw = timeit(newton_passes, &s);
+	double t_step = timeit(whole_step, &s);
+
+	const double n3 = (double)WIDTH * WIDTH * WIDTH, K = oo.iters;
+	const double mn2_first = (double)WIDTH * D * D;
+	/* Björck, per step: ssyrk m·n·(n+1) and ssymm 2mn² forward; ssyr2k
+	 * 2m·n·(n+1) and 2 ssymm backward. */
+	const double nn1 = (double)WIDTH * WIDTH * (WIDTH + 1);
+	double f_bf = K * ((DEPTH - 1) * (nn1 + 2 * n3) + 3 * mn2_first);
+	double f_bb = K * ((DEPTH - 1) * (2 * nn1 + 4 * n3) + 6 * mn2_first);
+	double F = 2.0 * (D * WIDTH + (DEPTH - 1) * (double)WIDTH * WIDTH + WIDTH); /* per row */
+	double f_tr = BTRAIN * (F + 2 * F - 2.0 * D * WIDTH); /* no dx of the first layer */
+	double f_nw = NEWTON * BNEG * 2 * F;
+	double f_step = f_bf + f_bb + f_tr + f_nw;
+	/* the roofline model's count (4mn² per forward step, sgemm Gram) */
+	double f_model = K * (DEPTH - 1) * 10 * n3 + f_tr + f_nw;
+
+	/* isolated GEMMs and sorts of the passes, and of Björck */
+	pass_gemm_ctx pg = {frand(&rg, (size_t)WIDTH * WIDTH, 0.04), frand(&rg, (size_t)BTRAIN * WIDTH, 1),
+			    frand(&rg, (size_t)BTRAIN * WIDTH, 1), frand(&rg, (size_t)BTRAIN * WIDTH, 1),
+			    frand(&rg, (size_t)WIDTH * WIDTH, 0), frand(&rg, (size_t)BTRAIN * WIDTH, 1)};
+	double t_pg = timeit(pass_gemms, &pg);
+	sort_ctx sc = {frand(&rg, (size_t)BTRAIN * WIDTH, 1), frand(&rg, (size_t)BTRAIN * WIDTH, 0),
+		       frand(&rg, (size_t)BTRAIN * WIDTH, 1), frand(&rg, WIDTH, 1),
+		       malloc((size_t)BTRAIN * WIDTH * sizeof(uint16_t)),
+		       aligned_alloc(64, (ocsdf_sort_act_work_size(WIDTH) + 63) & ~(size_t)63),
+		       OCSDF_SORT_AUTO};
+	double t_ps = timeit(pass_sorts, &sc);
+	bj_gemm_ctx bg = {frand(&rg, (size_t)WIDTH * WIDTH, 0.04), frand(&rg, (size_t)WIDTH * WIDTH, 0.04),
+			  frand(&rg, (size_t)WIDTH * WIDTH, 0.04), frand(&rg, (size_t)WIDTH * WIDTH, 0.04),
+			  oo.iters};
+	double t_bg = timeit(bj_gemms, &bg);
+
+	double ideal_bf = K * (DEPTH - 1) * (nn1 / (rsyrk * 1e9) + 2 * n3 / (rsymm * 1e9));
+	double ideal_bb = K * (DEPTH - 1) * (2 * nn1 / (rsyr2k * 1e9) + 4 * n3 / (rsymm * 1e9));
+	double ideal_bj = ideal_bf + ideal_bb;
+	double ideal_tr = f_tr / (r256 * 1e9), ideal_nw = f_nw / (r128 * 1e9);
+	double ideal = ideal_bj + ideal_tr + ideal_nw;
+
+	printf("\n### One training step's network work\n\n");
+	printf("Björck at %d steps (tolerance 0) on W = orthogonal + N(0, 0.01²); the passes with "
+	       "FullSort.  FLOPs count the work done (ssyrk: n·(n+1)·m).\n\n",
+	       oo.iters);
+	printf("| part | ms | GFLOP | GFLOP/s | ideal ms at the measured BLAS rates |\n"
+	       "|---|---:|---:|---:|---:|\n");
+	printf("| Björck forward, all layers | %.1f | %.2f | %.1f | %.1f |\n", t_bf * 1e3, f_bf * 1e-9,
+	       f_bf / t_bf * 1e-9, 1e3 * ideal_bf);
+	printf("| Björck backward, all layers | %.1f | %.2f | %.1f | %.1f |\n", t_bb * 1e3,
+	       f_bb * 1e-9, f_bb / t_bb * 1e-9, 1e3 * ideal_bb);
+	printf("| forward + backward, %d rows | %.2f | %.2f | %.1f | %.2f |\n", BTRAIN, t_tr * 1e3,
+	       f_tr * 1e-9, f_tr / t_tr * 1e-9, ideal_tr * 1e3);
+	printf("| %d input-gradient passes, %d rows | %.2f | %.2f | %.1f | %.2f |\n", NEWTON, BNEG,
+	       t_nw * 1e3, f_nw * 1e-9, f_nw / t_nw * 1e-9, ideal_nw * 1e3);
+	printf("| sum of the parts | %.1f | %.2f | %.1f | %.1f |\n",
+	       (t_bf + t_bb + t_tr + t_nw) * 1e3, f_step * 1e-9,
+	       f_step / (t_bf + t_bb + t_tr + t_nw) * 1e-9, ideal * 1e3);
+	printf("| **whole step, run as one sequence** | **%.1f** | %.2f | **%.1f** | %.1f |\n\n",
+	       t_step * 1e3, f_step * 1e-9, f_step / t_step * 1e-9, ideal * 1e3);
+	printf("Achieved %.1f GFLOP/s over the step = **%.0f%%** of sgemm 512³ (%.1f GFLOP/s); "
+	       "time against the ideal at the measured rate of each shape: **%.0f%%**.  "
+	       "Counted as the roofline model does (4mn² per forward step, %.1f GFLOP): "
+	       "%.1f GFLOP/s equivalent, %.0f%% of sgemm.\n\n",
+	       f_step / t_step * 1e-9, 100 * f_step / t_step * 1e-9 / r512, r512,
+	       100 * ideal / t_step, f_model * 1e-9, f_model / t_step * 1e-9,
+	       100 * f_model / t_step * 1e-9 / r512);
+
+	double bj = t_bf + t_bb, passes = t_tr + t_nw;
+	double other_bj = bj - t_bg, other_p = passes - t_pg - t_ps;
+	printf("Where the time goes (GEMMs and sorts timed alone on the same shapes; \"other\" is "
+	       "the remainder: residuals, symmetrisation, transposes, power iteration, copies, "
+	       "gradient scatter, bias):\n\n");
+	printf("| | ms | share of the step |\n|---|---:|---:|\n");
+	printf("| Björck BLAS calls (ssyrk, ssymm, ssyr2k) | %.1f | %.0f%% |\n", t_bg * 1e3,
+	       100 * t_bg / t_step);
+	printf("| Björck other | %.1f | %.0f%% |\n", other_bj * 1e3, 100 * other_bj / t_step);
+	printf("| network-pass GEMMs | %.2f | %.1f%% |\n", t_pg * 1e3, 100 * t_pg / t_step);
+	printf("| sorts (%d forward with permutation + backward scatters) | %.2f | %.1f%% |\n",
+	       DEPTH * (BTRAIN + NEWTON * BNEG), t_ps * 1e3, 100 * t_ps / t_step);
+	printf("| network-pass other | %.2f | %.1f%% |\n", other_p * 1e3, 100 * other_p / t_step);
+	printf("| total (whole step) | %.1f | |\n\n", t_step * 1e3);
+
+	/* forward-only */
+	printf("### Forward-only throughput (scoring)\n\n");
+	printf("Inputs N(0,1), d=%d.  Ideal: sgemm on the %d-row chunk shape (%.1f GFLOP/s) over "
+	       "%.3f MFLOP per row.\n\n",
+	       D, CHUNK, rchunk, F * 1e-6);
+	printf("| call | rows per call | rows/s | of the sgemm ideal |\n|---|---:|---:|---:|\n");
+	float *Xs = frand(&rg, (size_t)CHUNK * D, 1), *fs = frand(&rg, CHUNK, 0);
+	int chunks[] = {CHUNK, BTRAIN};
+	for (int ci = 0; ci < 2; ci++)
+		for (int keep = 0; keep < 2; keep++) {
+			fwd_ctx fc = {s.net, s.theta, Xs, fs, chunks[ci], keep};
+			double t = timeit(fwd_only, &fc);
+			double rows = chunks[ci] / t, ideal_rows = rchunk * 1e9 / F;
+			printf("| %s | %d | %.0f | %.0f%% |\n",
+			       keep ? "ocsdf_lipnet_forward (keeps permutations)" : "ocsdf_lipnet_eval",
+			       chunks[ci], rows, 100 * rows / ideal_rows);
+		}
+
+	/* retraction */
+	printf("\n### Retraction (--ortho retract) on the same network\n\n");
+	printf("| steps | ms | GFLOP | GFLOP/s |\n|---:|---:|---:|---:|\n");
+	for (int it = 1; it <= 3; it++) {
+		float *th = frand(&rg, P, 0);
+		memcpy(th, s.theta, P * sizeof *th);
+		retract_ctx rc = {s.ortho, th, it};
+		double t = timeit(retract, &rc);
+		double f = it * ((DEPTH - 1) * (nn1 + 2 * n3) + 3 * mn2_first);
+		printf("| %d | %.2f | %.2f | %.1f |\n", it, t * 1e3, f * 1e-9, f / t * 1e-9);
+		free(th);
+	}
+
+	/* sorts */
+	printf("\n### Sorting %d rows of %d floats (N(0,1)), one thread\n\n", BTRAIN, WIDTH);
+	printf("| method | ms | µs per row | per step (%d sorts) ms |\n|---|---:|---:|---:|\n",
+	       DEPTH * (BTRAIN + NEWTON * BNEG));
+	sortb_ctx sb = {sc.z, sc.y, sc.perm, malloc(WIDTH * sizeof(vi)), sc.work, BTRAIN, WIDTH, 0,
+			OCSDF_ACT_FULLSORT};
+	struct {
+		const char *what;
+		job f;
+		int algo, act, perm;
+	} sorts[] = {
+		{"qsort of (value, position) pairs", sort_qsort, 0, 0, 1},
+		{"radix argsort (4 × 8 bits)", sort_lib, OCSDF_SORT_RADIX, OCSDF_ACT_FULLSORT, 1},
+		{"network with positions (AVX2, 8 rows/vector)", sort_lib, OCSDF_SORT_NETWORK,
+		 OCSDF_ACT_FULLSORT, 1},
+		{"network, values only (ocsdf_lipnet_eval)", sort_lib, OCSDF_SORT_NETWORK,
+		 OCSDF_ACT_FULLSORT, 0},
+		{"GroupSort2 with positions", sort_lib, 0, OCSDF_ACT_GROUPSORT2, 1},
+		{"backward scatter through a permutation", sort_back, 0, 0, 1},
+	};
+	uint16_t *permkeep = sb.perm;
+	for (size_t i = 0; i < sizeof sorts / sizeof *sorts; i++) {
+		sb.algo = sorts[i].algo;
+		sb.act = sorts[i].act;
+		sb.perm = sorts[i].perm ? permkeep : NULL;
+		if (sorts[i].f == sort_back)
+			ocsdf_fullsort(OCSDF_SORT_AUTO, sc.z, NULL, BTRAIN, WIDTH, sc.y, permkeep, sc.work);
+		double t = timeit(sorts[i].f, &sb);
+		printf("| %s | %.3f | %.2f | %.1f |\n", sorts[i].what, t * 1e3, t * 1e6 / BTRAIN,
+		       t / BTRAIN * DEPTH * (BTRAIN + NEWTON * BNEG) * 1e3);
+	}
+	printf("\n(bench_net ran in %.0f s.)\n", now() - t0);
+	return 0;
+}
