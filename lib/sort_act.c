@@ -16,6 +16,8 @@
  *    back.  A network is not stable, so a row in which two keys are equal
  *    is redone by the radix sort; rows of distinct keys have only one
  *    sorted order.  Built with target("avx2") and chosen at run time.
+ *    With AVX-512, rows that need their permutation use 64-bit lanes
+ *    holding key and position together (see network64_block).
  */
 #include "sort_act.h"
 
@@ -416,12 +418,124 @@ TGT static void network_block(const float *x, const float *bias, int rows, int n
 	}
 }
 
-static int cpu_has_avx2(void)
+/* AVX-512: a key and its position share one 64-bit lane, key in the high
+ * half.  Signed 64-bit order is then the order of (value, position), so
+ * min/max alone sort stably: no blends and no tie repair, and the rows
+ * with positions cost what rows without them cost in the AVX2 network. */
+#define TGT512 __attribute__((target("avx512f,avx2")))
+#define LDQ(p) _mm512_loadu_si512((const void *)(p))
+#define STQ(p, v) _mm512_storeu_si512((void *)(p), (v))
+
+#define CE_Q(Q, a, b)                                                                             \
+	do {                                                                                      \
+		__m512i qa_ = LDQ((Q) + LANES * (a)), qb_ = LDQ((Q) + LANES * (b));               \
+		STQ((Q) + LANES * (a), _mm512_min_epi64(qa_, qb_));                               \
+		STQ((Q) + LANES * (b), _mm512_max_epi64(qa_, qb_));                               \
+	} while (0)
+
+#define RCE_Q(a, b)                                                                               \
+	do {                                                                                      \
+		__m512i t_ = _mm512_min_epi64(k[a], k[b]);                                        \
+		k[b] = _mm512_max_epi64(k[a], k[b]);                                              \
+		k[a] = t_;                                                                        \
+	} while (0)
+
+TGT512 static inline void reg_q(int64_t *Q, int g, int full)
+{
+	__m512i k[8];
+#pragma GCC unroll 8
+	for (int i = 0; i < 8; i++)
+		k[i] = LDQ(Q + LANES * (g + i));
+	if (full) {
+		SORT8(RCE_Q);
+	} else {
+		CLEAN8(RCE_Q);
+	}
+#pragma GCC unroll 8
+	for (int i = 0; i < 8; i++)
+		STQ(Q + LANES * (g + i), k[i]);
+}
+
+TGT512 static void network_sort_q(int64_t *Q, int npad)
+{
+#define CE3(a, b) CE_Q(Q, a, b)
+#define S3(g) reg_q(Q, g, 1)
+#define C3(g) reg_q(Q, g, 0)
+	BITONIC(CE3, S3, C3)
+#undef CE3
+#undef S3
+#undef C3
+}
+
+TGT512 static void network64_block(const float *x, const float *bias, int rows, int n, float *y,
+				   uint16_t *perm, int64_t *Q)
+{
+	int npad = pow2_at_least(n);
+	int n8 = n & ~7;
+	const float *xr[LANES];
+	for (int r = 0; r < LANES; r++)
+		xr[r] = x + (size_t)(r < rows ? r : 0) * n;
+
+	for (int j0 = 0; j0 < n8; j0 += 8) {
+		__m256 v[LANES];
+		for (int r = 0; r < LANES; r++)
+			v[r] = _mm256_loadu_ps(xr[r] + j0);
+		if (bias) {
+			__m256 bv = _mm256_loadu_ps(bias + j0);
+			for (int r = 0; r < LANES; r++)
+				v[r] = _mm256_add_ps(v[r], bv);
+		}
+		transpose8(v);
+		for (int c = 0; c < 8; c++) {
+			__m512i q = _mm512_slli_epi64(_mm512_cvtepi32_epi64(skey8(v[c])), 32);
+			STQ(Q + LANES * (j0 + c), _mm512_or_si512(q, _mm512_set1_epi64(j0 + c)));
+		}
+	}
+	for (int j = n8; j < n; j++)
+		for (int r = 0; r < LANES; r++) {
+			float z = bias ? xr[r][j] + bias[j] : xr[r][j];
+			uint32_t k = float_to_key(z) ^ 0x80000000u; /* signed form */
+			Q[LANES * j + r] = (int64_t)((uint64_t)k << 32 | (uint64_t)j);
+		}
+	for (int j = n; j < npad; j++)
+		STQ(Q + LANES * j, _mm512_set1_epi64((int64_t)((uint64_t)INT32_MAX << 32 | (uint64_t)j)));
+
+	network_sort_q(Q, npad);
+
+	for (int j0 = 0; j0 < n8; j0 += 8) {
+		__m256 v[LANES], p[LANES];
+		for (int c = 0; c < 8; c++) {
+			__m512i q = LDQ(Q + LANES * (j0 + c));
+			__m256i k = _mm512_cvtepi64_epi32(_mm512_srai_epi64(q, 32));
+			v[c] = _mm256_castsi256_ps(skey8(_mm256_castsi256_ps(k)));
+			p[c] = _mm256_castsi256_ps(_mm512_cvtepi64_epi32(q));
+		}
+		transpose8(v);
+		transpose8(p);
+		for (int r = 0; r < rows; r++) {
+			_mm256_storeu_ps(y + (size_t)r * n + j0, v[r]);
+			__m256i pi = _mm256_castps_si256(p[r]);
+			__m128i p16 = _mm_packus_epi32(_mm256_castsi256_si128(pi),
+						       _mm256_extracti128_si256(pi, 1));
+			_mm_storeu_si128((__m128i *)(perm + (size_t)r * n + j0), p16);
+		}
+	}
+	for (int j = n8; j < n; j++)
+		for (int r = 0; r < rows; r++) {
+			uint64_t q = (uint64_t)Q[LANES * j + r];
+			y[(size_t)r * n + j] = key_to_float((uint32_t)(q >> 32) ^ 0x80000000u);
+			perm[(size_t)r * n + j] = (uint16_t)(q & 0xffff);
+		}
+}
+
+static int cpu_level(void)
 {
 	static int known = -1;
 	if (known < 0) {
 		__builtin_cpu_init();
-		known = __builtin_cpu_supports("avx2") ? 1 : 0;
+		known = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") ? 2
+			: __builtin_cpu_supports("avx2")                                    ? 1
+											    : 0;
 	}
 	return known;
 }
@@ -440,9 +554,19 @@ static void network_rows(const float *x, const float *bias, int B, int n, float 
 	}
 }
 
+static void network64_rows(const float *x, const float *bias, int B, int n, float *y,
+			   uint16_t *perm, void *work)
+{
+	for (int r0 = 0; r0 < B; r0 += LANES) {
+		int rows = B - r0 < LANES ? B - r0 : LANES;
+		network64_block(x + (size_t)r0 * n, bias, rows, n, y + (size_t)r0 * n,
+				perm + (size_t)r0 * n, work);
+	}
+}
+
 #else
 
-static int cpu_has_avx2(void)
+static int cpu_level(void)
 {
 	return 0;
 }
@@ -453,11 +577,32 @@ static void network_rows(const float *x, const float *bias, int B, int n, float 
 	radix_rows(x, bias, B, n, y, perm, (char *)work + network_bytes(n));
 }
 
+static void network64_rows(const float *x, const float *bias, int B, int n, float *y,
+			   uint16_t *perm, void *work)
+{
+	radix_rows(x, bias, B, n, y, perm, (char *)work + network_bytes(n));
+}
+
 #endif
 
 int ocsdf_sort_act_has_simd(void)
 {
-	return cpu_has_avx2();
+	return cpu_level() > 0;
+}
+
+int ocsdf_sort_act_available(int algo)
+{
+	switch (algo) {
+	case OCSDF_SORT_AUTO:
+	case OCSDF_SORT_RADIX:
+		return 1;
+	case OCSDF_SORT_NETWORK:
+		return cpu_level() >= 1;
+	case OCSDF_SORT_NETWORK64:
+		return cpu_level() >= 2;
+	default:
+		return 0;
+	}
 }
 
 void ocsdf_fullsort(int algo, const float *x, const float *bias, int B, int n, float *y,
@@ -465,7 +610,18 @@ void ocsdf_fullsort(int algo, const float *x, const float *bias, int B, int n, f
 {
 	if (B <= 0 || n <= 0)
 		return;
-	if (algo != OCSDF_SORT_RADIX && cpu_has_avx2())
+	int level = cpu_level();
+	if (algo == OCSDF_SORT_AUTO)
+		algo = perm && level >= 2 ? OCSDF_SORT_NETWORK64 : OCSDF_SORT_NETWORK;
+	/* Without positions the 32-bit lanes do less work than the 64-bit
+	 * ones; without the instructions, fall back a level. */
+	if (algo == OCSDF_SORT_NETWORK64 && (!perm || level < 2))
+		algo = OCSDF_SORT_NETWORK;
+	if (algo == OCSDF_SORT_NETWORK && level < 1)
+		algo = OCSDF_SORT_RADIX;
+	if (algo == OCSDF_SORT_NETWORK64)
+		network64_rows(x, bias, B, n, y, perm, work);
+	else if (algo == OCSDF_SORT_NETWORK)
 		network_rows(x, bias, B, n, y, perm, work);
 	else
 		radix_rows(x, bias, B, n, y, perm, (char *)work + network_bytes(n));
