@@ -33,7 +33,7 @@ typedef struct layer {
 	size_t off;     /* matrix offset; the bias follows it */
 	float *xs;      /* iters slots of m*n floats: X_0 .. X_{K-1} */
 	float *ps;      /* iters slots of n*n floats: P_0 .. P_{K-1} */
-	float *u;       /* power vector (n), kept between calls */
+	float *u;       /* power vector (n) of the last forward */
 	float *v;       /* A u / ||A u|| of the last forward (m) */
 	double s;       /* scale of the last forward: X_0 = A / s */
 	int scaled;     /* 0 when s fell back to 1 (A zero or not finite) */
@@ -190,15 +190,16 @@ static void power_start(float *u, int n, int l)
 		u[i] = (float)(u[i] / nu);
 }
 
-/* s = ||A u|| after at most `iters` power iterations on AᵀA from the kept
- * u; v = A u / s. */
+/* s = ||A u|| after at most `iters` power iterations on AᵀA; v = A u / s.
+ * Every call starts from the same fixed vector rather than the last call's
+ * u: Π(W) then depends on W alone, so a resumed training run reproduces the
+ * uninterrupted one bit for bit.  The iterations are matrix-vector products,
+ * negligible against Björck's matrix products. */
 static double power_scale(layer *y, const float *A, float *un, int iters, int l)
 {
 	int m = y->m, n = y->n;
-	if (!y->have_u) {
-		power_start(y->u, n, l);
-		y->have_u = 1;
-	}
+	power_start(y->u, n, l);
+	y->have_u = 1;
 	for (int it = 0; it < iters; it++) {
 		cblas_sgemv(CblasRowMajor, CblasNoTrans, m, n, 1.0f, A, n, y->u, 1, 0.0f, y->v, 1);
 		double nv = norm2(y->v, (size_t)m);
@@ -225,7 +226,7 @@ static double power_scale(layer *y, const float *A, float *un, int iters, int l)
 		for (int i = 0; i < m; i++)
 			y->v[i] = (float)(y->v[i] / s);
 	else
-		y->have_u = 0; /* start afresh next time */
+		y->have_u = 0;
 	return s;
 }
 

@@ -3,12 +3,14 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lipnet.h"
 #include "model.h"
 #include "rng.h"
 #include "sampler.h"
 #include "scale.h"
+#include "score.h"
 #include "train.h"
 
 /* A filled unit disk: its signed distance is 1 - |x|. */
@@ -231,6 +233,50 @@ START_TEST(test_resume_equals_uninterrupted)
 }
 END_TEST
 
+/* A model scores the same before saving and after loading, and the
+ * scorer (standardize + forward) agrees with the trainer's evaluation. */
+START_TEST(test_save_load_scores)
+{
+	size_t n = 400;
+	float *Z = disk(n, 8), f0[64], f1[64], f2[64];
+	double X[64 * 2];
+	ocsdf_model *m = small_model(16, 2, 2, OCSDF_ORTHO_RETRACT), *l = NULL;
+	ocsdf_scorer *s0, *s1;
+	ocsdf_error e;
+	char path[] = "/tmp/ocsdf-test-model-XXXXXX";
+	int fd = mkstemp(path);
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	m->mean[0] = 3;
+	m->std[1] = 2;
+	ck_assert_int_eq(ocsdf_model_set_name(m, 0, "x"), 0);
+	ck_assert_int_eq(ocsdf_model_set_name(m, 1, "y"), 0);
+	ck_assert_int_eq(ocsdf_train_run(m, Z, n, NULL, &e), 0);
+	ck_assert_int_eq(ocsdf_model_save(m, path, 1, &e), 0);
+	ck_assert_int_eq(ocsdf_model_load(path, &l, &e), 0);
+	unlink(path);
+	for (int i = 0; i < 64; i++) {
+		X[2 * i] = Z[2 * i] + 3;
+		X[2 * i + 1] = 2.0 * Z[2 * i + 1];
+	}
+	s0 = ocsdf_scorer_new(m, 64);
+	s1 = ocsdf_scorer_new(l, 64);
+	ocsdf_scorer_run(s0, X, 64, f0);
+	ocsdf_scorer_run(s1, X, 64, f1);
+	ck_assert_int_eq(memcmp(f0, f1, sizeof f0), 0);
+	ck_assert_int_eq(ocsdf_train_eval(m, Z, 64, f2, NULL), 0);
+	for (int i = 0; i < 64; i++)
+		ck_assert_float_eq_tol(f0[i], f2[i], 1e-5f);
+	ck_assert_double_eq(l->stats.lipschitz_raw, 1.0);
+	ocsdf_scorer_free(s0);
+	ocsdf_scorer_free(s1);
+	ocsdf_model_free(m);
+	ocsdf_model_free(l);
+	free(Z);
+}
+END_TEST
+
 START_TEST(test_settings_checked)
 {
 	ocsdf_train_settings s;
@@ -262,6 +308,7 @@ int main(void)
 	tcase_add_test(tc, test_disk_retract);
 	tcase_add_test(tc, test_disk_bjorck);
 	tcase_add_loop_test(tc, test_resume_equals_uninterrupted, 0, 2);
+	tcase_add_test(tc, test_save_load_scores);
 	tcase_add_test(tc, test_settings_checked);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -37,6 +37,7 @@ tmp=$out.tmp
 			nm = split("0.01 0.05 0.2 1", M, " ")
 		}
 		NR == 1 || $1 != proto || $5 != ortho || $6 != "" { next }
+		{ rk = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4; if (rk in seenrun) next; seenrun[rk] = 1 }
 		{
 			k = $2 SUBSEP $3; sum[k] += $9; cnt[k]++; secs[$2] += $10; nsecs[$2]++
 			if (!($2 in seen)) { seen[$2] = 1; order[++ns] = $2 }
@@ -56,8 +57,9 @@ tmp=$out.tmp
 					else printf " |"
 				}
 				kd = s SUBSEP def
-				p = ((proto, s) in paper) ? paper[proto, s] : ""
-				printf " %s | %s | %s | %s | %.0f |\n", best >= 0 ? sprintf("%.1f", best) : "",
+				pk = proto SUBSEP s
+				p = (pk in paper) ? paper[pk] : ""
+				printf " %s | %s | %s | %s | %.0f |\n", (best >= 0) ? sprintf("%.1f", best) : "",
 					cnt[kd] ? sprintf("%.1f", sum[kd] / cnt[kd]) : "", p,
 					(p != "" && best >= 0) ? sprintf("%+.1f", best - p) : "", secs[s] / nsecs[s]
 				if (p != "" && best >= 0) { nb++; tb += best; tp += p; if (best >= p - 2) ok++ }
