@@ -1,6 +1,6 @@
 #!/bin/sh
-# Runs every benchmark binary $1/bench/bench_* (or only those named after
-# $1) and records each one's output in tests/bench/RESULTS.md, in its own
+# Runs every benchmark binary $1/bench/bench_* and the program benchmark
+# tests/bench/speed.sh (or only those named after $1) and records each one's output in tests/bench/RESULTS.md, in its own
 # section between the lines
 #     <!-- begin bench_NAME -->  and  <!-- end bench_NAME -->
 # which are replaced on every run (appended, under a "## bench_NAME"
@@ -19,15 +19,22 @@ results=$here/RESULTS.md
 if [ $# -gt 0 ]; then
 	list=$*
 else
-	list=$(ls "$build/bench" 2>/dev/null | grep '^bench_' || true)
+	list="$(ls "$build/bench" 2>/dev/null | grep '^bench_' || true) speed"
 fi
 status=0
 for name in $list; do
 	bin=$build/bench/$name
-	[ -x "$bin" ] || { echo "run.sh: $bin: not built" >&2; status=1; continue; }
+	if [ -f "$here/$name.sh" ]; then
+		# A benchmark of the programs, as a script given the programs' folder.
+		bin="sh $here/$name.sh $build/bin"
+	elif [ ! -x "$bin" ]; then
+		echo "run.sh: $bin: not built" >&2
+		status=1
+		continue
+	fi
 	echo "== $name" >&2
 	out=$(mktemp)
-	if ! "$bin" >"$out"; then
+	if ! $bin >"$out"; then
 		echo "run.sh: $name failed; RESULTS.md section left as it was" >&2
 		status=1
 		rm -f "$out"

@@ -1,0 +1,60 @@
+#!/bin/sh
+# Training and scoring speed of the programs (issue figures for
+# ocsdf-train/ocsdf-score): seconds per epoch on cardio for each --ortho
+# scheme, achieved GFLOP/s of a training step from its FLOP count, and the
+# scoring throughput and peak memory on 1,000,000 generated rows of d = 21.
+# Prints a Markdown section; `make bench` records it in RESULTS.md.
+#
+#   sh tests/bench/speed.sh [BIN]
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+bin=${1:-$top/build/bin}
+cardio=${ODDS:-$top/../shared/data/odds}/cardio.csv
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+# FLOPs of one step at d = 21, width 512, depth 4, batch 128 (2 MNK per
+# product): forward F per row; training forward + backward on 256 rows is
+# 3F each; a Newton step on the 128 negatives is a forward and an
+# input-only backward, 2F each, T = 4 of them; a Newton-Schulz or Björck
+# iteration on the three 512 x 512 matrices is 4n^3 each forward and 6n^3
+# each backward (the 512 x 21 layer's Gram is negligible).
+flops() { # flops ORTHO ITERS
+	awk -v o="$1" -v k="$2" 'BEGIN {
+		F = 2 * (21 * 512 + 3 * 512 * 512 + 512); n3 = 512 * 512 * 512
+		net = 3 * F * 256 + 4 * 2 * F * 128
+		ortho = (o == "bjorck") ? 3 * k * 10 * n3 : 3 * k * 4 * n3
+		printf "%.3f", (net + ortho) / 1e9 }'
+}
+
+echo "Training: \`ocsdf-train --ortho O --epochs 4 --warmup 1 -v\` on cardio (1831 rows, d = 21,"
+echo "width 512, depth 4, 15 steps of 128 rows + 128 negatives per epoch, T = 4);"
+echo "seconds of the last epoch (T = 4) from the -v log; OpenBLAS threads as set by"
+echo "OPENBLAS_NUM_THREADS (default: all cores).  GFLOP per step from the FLOP model"
+echo "of tests/bench/speed.sh (the same as ../shared/notes/roofline.md)."
+echo
+echo "| ortho | iterations | s/epoch | ms/step | GFLOP/step | GFLOP/s |"
+echo "|---|---:|---:|---:|---:|---:|"
+for spec in "retract 3" "bjorck 15"; do
+	set -- $spec
+	"$bin/ocsdf-train" -v --ortho "$1" --epochs 4 --warmup 1 --label label -f -o "$work/m.$1" "$cardio" 2>"$work/log.$1"
+	awk -v o="$1" -v k="$2" -v g="$(flops "$1" "$2")" '
+		/^epoch/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+s$/) { t = $i + 0 } prev2 = prev; prev = t }
+		END { e = prev - prev2; printf "| %s | %d | %.2f | %.0f | %.2f | %.1f |\n", o, k, e, 1000 * e / 15, g, g * 15 / e }' "$work/log.$1"
+done
+echo
+
+# Scoring: 1,000,000 rows of 21 numbers, the header cardio's.
+awk 'BEGIN { srand(1); for (j = 1; j <= 21; j++) printf "x%d%s", j, j < 21 ? "," : "\n"
+	for (i = 0; i < 1000000; i++) for (j = 1; j <= 21; j++) printf "%.6f%s", 2 * rand() - 1, j < 21 ? "," : "\n" }' >"$work/big.csv"
+mb=$(du -m "$work/big.csv" | cut -f1)
+/usr/bin/time -f '%e %M' -o "$work/time" "$bin/ocsdf-score" -m "$work/m.retract" -o "$work/out.csv" "$work/big.csv"
+read -r secs rss <"$work/time"
+echo "Scoring: \`ocsdf-score -m MODEL -o OUT big.csv\`, 1,000,000 generated rows of d = 21"
+echo "(${mb} MB of CSV), the retract model above; time and peak RSS from /usr/bin/time."
+echo
+echo "| rows | seconds | rows/s | GFLOP/s (network) | peak RSS MB |"
+echo "|---:|---:|---:|---:|---:|"
+awk -v s="$secs" -v r="$rss" 'BEGIN { F = 2 * (21 * 512 + 3 * 512 * 512 + 512)
+	printf "| 1000000 | %.2f | %.0f | %.1f | %.1f |\n", s, 1e6 / s, 1e6 * F / s / 1e9, r / 1024 }'
