@@ -46,10 +46,12 @@ BENCH_SRC:= $(sort $(wildcard tests/bench/bench_*.c))
 BENCHES  := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 PUBLIC_H := $(sort $(wildcard lib/*.h))
 
-DEB_PKGS := gcc make libopenblas-dev libcsv-dev zlib1g-dev check pkg-config time gzip groff-base libxml2-utils
+DEB_PKGS := gcc make libopenblas-dev libcsv-dev zlib1g-dev check pkg-config time gzip groff-base libxml2-utils \
+            clang libclang-rt-14-dev valgrind
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps check test unit cli asan demo bench bench-odds install uninstall clean
+.PHONY: all deps check test unit cli asan demo bench bench-odds install uninstall clean \
+        fuzz fuzz-build fuzz-replay valgrind
 
 all: $(LIBA) $(BINS)
 
@@ -85,7 +87,7 @@ $(BUILD)/bench/%: tests/bench/%.c $(LIBA) $(wildcard lib/*.h) | deps
 	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -o $@ $< $(LIBA) $(LDLIBS_ALL)
 
 # Unit tests (Check) then the shell tests of the programs.
-test: unit cli
+test: unit cli fuzz-replay
 
 unit: $(TESTS)
 	@fail=0; for t in $(TESTS); do \
@@ -94,6 +96,72 @@ unit: $(TESTS)
 
 cli: $(BINS)
 	@sh tests/cli/run.sh $(CURDIR)/$(BUILD)/bin
+
+# Fuzz targets (tests/fuzz/README.md).  fuzz-replay feeds the committed seed
+# and regression corpora to each target through a plain main(), with the
+# build's own compiler and flags (so under ASan+UBSan in `make asan`);
+# `make fuzz FUZZ_SECONDS=N` runs libFuzzer on each target for N seconds.
+FUZZ_TARGETS := fuzz_csv fuzz_model fuzz_options
+FUZZ_EXTRA_fuzz_options := tests/fuzz/opt_certify.c tests/fuzz/opt_mesh.c
+FUZZ_COMMON := tests/fuzz/fuzz_util.c
+FUZZ_DEPS := $(FUZZ_COMMON) $(wildcard tests/fuzz/*.h tests/fuzz/opt_*.c cmd/*.c lib/*.h)
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_SAN := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c $(FUZZ_DEPS) $(LIBA) | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/driver.c $(FUZZ_COMMON) $(FUZZ_EXTRA_$*) \
+	  $(LIBA) $(LDLIBS_ALL)
+
+$(BUILD)/libfuzzer/%: tests/fuzz/%.c $(FUZZ_DEPS) $(LIBA) | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(FUZZ_COMMON) $(FUZZ_EXTRA_$*) \
+	  $(LIBA) $(LDLIBS_ALL)
+
+fuzz-replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
+	@for t in $(FUZZ_TARGETS); do \
+	  OPENBLAS_NUM_THREADS=1 $(BUILD)/fuzz/$$t tests/fuzz/corpus/$$t tests/fuzz/regress/$$t || exit 1; \
+	done
+
+fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/libfuzzer/%)
+
+# New inputs go to build-fuzz/corpus/TARGET, crashes to build-fuzz/.
+fuzz: | deps
+	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) \
+	  CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p build-fuzz/corpus/$$t; \
+	  echo "== $$t: $(FUZZ_SECONDS) s"; \
+	  OPENBLAS_NUM_THREADS=1 build-fuzz/libfuzzer/$$t -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=4096 \
+	    -artifact_prefix=build-fuzz/$$t- build-fuzz/corpus/$$t tests/fuzz/corpus/$$t tests/fuzz/regress/$$t \
+	    2>build-fuzz/$$t.log || { tail -n 40 build-fuzz/$$t.log; exit 1; }; \
+	  grep -E '^(#[0-9]+|Done)' build-fuzz/$$t.log | tail -n 2; \
+	done
+
+# Unit tests, fuzz replays and program tests under valgrind memcheck: any
+# error or definite leak fails (exit 99).  Slow, so not part of check; the
+# signal-timing tests are left out (valgrind slows programs 20-50 times).
+VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
+            --show-leak-kinds=definite
+VALGRIND_SKIP := t_interrupt t_faults
+valgrind: | deps
+	@$(MAKE) --no-print-directory BUILD=build-vg CFLAGS="-O1 -g" all \
+	  $(TEST_SRC:tests/%.c=build-vg/tests/%) $(FUZZ_TARGETS:%=build-vg/fuzz/%)
+	@fail=0; for t in $(TEST_SRC:tests/%.c=build-vg/tests/%); do echo "== $$t"; \
+	  CK_DEFAULT_TIMEOUT=120 CK_TIMEOUT_MULTIPLIER=30 SHARED=$(CURDIR)/../shared $(VALGRIND) $$t || fail=1; \
+	done; \
+	for t in $(FUZZ_TARGETS); do \
+	  $(VALGRIND) build-vg/fuzz/$$t tests/fuzz/corpus/$$t tests/fuzz/regress/$$t || fail=1; \
+	done; \
+	rm -rf build-vg/vgbin build-vg/cli && mkdir -p build-vg/vgbin build-vg/cli && \
+	for p in $(PROGRAMS); do \
+	  printf '#!/bin/sh\nexec %s %s "$$@"\n' "$(VALGRIND)" "$(CURDIR)/build-vg/bin/$$p" >build-vg/vgbin/$$p && \
+	  chmod +x build-vg/vgbin/$$p; \
+	done; \
+	cp tests/cli/*.sh build-vg/cli/ && for s in $(VALGRIND_SKIP); do rm -f build-vg/cli/$$s.sh; done; \
+	sh build-vg/cli/run.sh $(CURDIR)/build-vg/vgbin || fail=1; \
+	echo "valgrind: $$([ $$fail = 0 ] && echo clean || echo ERRORS)"; exit $$fail
 
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all

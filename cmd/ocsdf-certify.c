@@ -10,6 +10,7 @@
  * the plots live in lib/roc.c (drawing with lib/svg.c); this file reads,
  * decides what the labels mean, and formats the report.
  */
+#include <errno.h>
 #include <getopt.h>
 #include <limits.h>
 #include <math.h>
@@ -527,6 +528,14 @@ static void open_outputs(const options *o)
 static void commit_outputs(void)
 {
 	ocsdf_error e;
+	/* Every file is flushed before any is renamed into place, so that a
+	 * full disk fails the run with no new file rather than some. */
+	for (int i = 0; i < N_OUT; i++) {
+		errno = 0;
+		if (out_open[i] && !outs[i].is_stdout && (fflush(outs[i].fp) != 0 || ferror(outs[i].fp)))
+			fail_msg(OCSDF_EIO, "write error on %s: %s", outs[i].path,
+				 errno ? strerror(errno) : "I/O error");
+	}
 	for (int i = 0; i < N_OUT; i++) {
 		if (!out_open[i])
 			continue;

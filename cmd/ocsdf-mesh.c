@@ -175,11 +175,21 @@ static void choose_grid(const options *o, const ocsdf_model *m, const ocsdf_data
 	for (int a = 0; a < d; a++) {
 		double ext = (hi[a] - lo[a]) / m->std[a];
 		double cells = ceil(ext / h - 1e-9);
+		/* A box beyond the range of doubles, or so small against the
+		 * model's standard deviations that its cells vanish. */
+		if (!(h > 0) || !isfinite(h) || !(cells < 4096))
+			ocsdf_usage_error("the grid box cannot be divided into cells in the model's units; "
+					  "give --box LO,HI,... between -1e30 and 1e30, at least 1e-290 "
+					  "standard deviations wide");
 		n[a] = cells < 1 ? 2 : (int)cells + 1;
 		/* Widen the box evenly to a whole number of cubic cells. */
 		double mid = 0.5 * (lo[a] + hi[a]), half = 0.5 * (n[a] - 1) * h * m->std[a];
 		lo[a] = mid - half;
 		hi[a] = mid + half;
+		if (!isfinite(lo[a]) || !isfinite(hi[a]) || !(lo[a] < hi[a]))
+			ocsdf_usage_error("the grid box of '%s' cannot be widened to whole cells within "
+					  "the range of doubles; give --box LO,HI,... between -1e30 and 1e30",
+					  m->names[a]);
 	}
 }
 

@@ -396,14 +396,12 @@ int main(int argc, char **argv)
 		if (ocsdf_model_save(m, out, force_save, &serr))
 			ocsdf_die_error(&serr);
 	}
-	if (rc == OCSDF_EINTR) {
+	if (rc == OCSDF_EINTR)
 		fprintf(stderr, "%s%s: interrupted at epoch %llu, step %llu; checkpoint saved to %s "
 				"(continue with --resume %s)\n",
 			r.show ? "\n" : "", ocsdf_cli_name(), (unsigned long long)m->epoch,
 			(unsigned long long)m->step, out, out);
-		return OCSDF_EINTR;
-	}
-	if (!quiet && (r.show || verbose))
+	else if (!quiet && (r.show || verbose))
 		fprintf(stderr, "%s: %zu rows, f mean %.4g, p1 %.4g, |grad f| mean %.3f; wrote %s\n",
 			ocsdf_cli_name(), ds.n, m->stats.f_mean, m->stats.f_p1,
 			m->stats.grad_norm_mean, out);
@@ -413,5 +411,5 @@ int main(int argc, char **argv)
 	free(r.score);
 	ocsdf_dataset_free(&ds);
 	ocsdf_model_free(m);
-	return 0;
+	return rc == OCSDF_EINTR ? OCSDF_EINTR : 0;
 }

@@ -6,7 +6,9 @@
 
 #include "csv.h"
 
-enum { BLOCK = 4096 };
+/* Rows per block, fewer for wide files: a block holds at most BLOCK_VALUES
+ * numbers, so that 100,000 columns do not cost gigabytes for a few rows. */
+enum { BLOCK = 4096, BLOCK_VALUES = 1 << 20 };
 
 void ocsdf_dataset_free(ocsdf_dataset *ds)
 {
@@ -122,8 +124,9 @@ int ocsdf_dataset_read(const char *path, const ocsdf_dataset_spec *spec, ocsdf_d
 			goto done;
 		}
 	rc = ocsdf_csv_select(r, cols, d, label_col >= 0 ? &label_col : NULL, label_col >= 0, 0, e);
+	int block = d > BLOCK_VALUES / BLOCK ? (BLOCK_VALUES / d > 0 ? BLOCK_VALUES / d : 1) : BLOCK;
 	while (!rc) {
-		rc = ocsdf_csv_next(r, BLOCK, &b, e);
+		rc = ocsdf_csv_next(r, block, &b, e);
 		if (rc || b.nrows == 0)
 			break;
 		if (spec->max_rows && out->n + (size_t)b.nrows > spec->max_rows) {
@@ -132,7 +135,7 @@ int ocsdf_dataset_read(const char *path, const ocsdf_dataset_spec *spec, ocsdf_d
 			break;
 		}
 		if (out->n + (size_t)b.nrows > cap) {
-			size_t nc = cap ? cap * 2 : BLOCK;
+			size_t nc = cap ? cap * 2 : (size_t)block;
 			double *X;
 			while (nc < out->n + (size_t)b.nrows)
 				nc *= 2;

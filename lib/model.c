@@ -677,6 +677,7 @@ typedef struct src {
 	uLong crc;
 	const char *name;
 	ocsdf_error *e;
+	int header_only; /* the file's length is not known yet: stop after the header */
 } src;
 
 __attribute__((format(printf, 4, 5)))
@@ -917,6 +918,8 @@ static int parse_header(src *s, ocsdf_model *hdr, layout *L, uint32_t *flags, de
 	 * describes. */
 	if (layout_compute(L))
 		return fail(s, OCSDF_EDATA, "the header describes a file too large to exist");
+	if (s->header_only)
+		return 0;
 	if (L->total > s->size)
 		return fail(s, OCSDF_EDATA,
 			    "truncated model: the header describes %llu bytes but the file has %llu",
@@ -1050,7 +1053,40 @@ int ocsdf_model_load_mem(const void *buf, size_t len, const char *name, ocsdf_mo
 	return parse(&s, out);
 }
 
-/* A pipe or other stream: read it whole, within the largest valid size. */
+/* Whether the first len bytes of a stream say enough to stop reading it:
+ * they are not a model, their header is invalid, or they hold the whole
+ * length the header describes plus one byte (to tell trailing data). */
+static int stream_has_enough(const unsigned char *buf, size_t len)
+{
+	ocsdf_model hdr;
+	ocsdf_error ignored;
+	layout L;
+	deferred late;
+	uint32_t flags, header_len;
+	src s;
+
+	if (len < PREAMBLE_LEN)
+		return len >= 8 && memcmp(buf, MAGIC, 8) != 0;
+	header_len = get_u32(buf + 12);
+	if (memcmp(buf, MAGIC, 8) != 0 || get_u32(buf + 8) != OCSDF_MODEL_VERSION ||
+	    header_len < HEADER_V1_LEN || header_len > HEADER_MAX_LEN)
+		return 1;
+	if (len < PREAMBLE_LEN + (size_t)header_len)
+		return 0;
+	memset(&s, 0, sizeof s);
+	memset(&hdr, 0, sizeof hdr);
+	memset(&L, 0, sizeof L);
+	late.msg[0] = '\0';
+	s.mem = buf;
+	s.size = len;
+	s.name = "";
+	s.e = &ignored;
+	s.header_only = 1;
+	return parse_header(&s, &hdr, &L, &flags, &late) != 0 || (uint64_t)len > L.total;
+}
+
+/* A pipe or other stream: read up to the length its header describes,
+ * never more than the largest valid size. */
 static int load_stream(FILE *fp, const char *name, ocsdf_model **out, ocsdf_error *e)
 {
 	uint64_t cap = max_file_size();
@@ -1058,7 +1094,7 @@ static int load_stream(FILE *fp, const char *name, ocsdf_model **out, ocsdf_erro
 	size_t len = 0, alloc = 0;
 	int rc;
 
-	for (;;) {
+	while (!stream_has_enough(buf, len)) {
 		size_t got;
 		if (len == alloc) {
 			size_t grow = alloc ? alloc : 65536;

@@ -28,8 +28,18 @@ void ocsdf_output_protect_input(const char *path)
 	n_inputs++;
 }
 
+static void remove_at_exit(void)
+{
+	ocsdf_output_remove_temporaries();
+}
+
+/* A program that exits on an error after opening an output (without
+ * aborting it) leaves no temporary behind either. */
 static void register_temp(char *t)
 {
+	static int at_exit_set;
+	if (!at_exit_set && atexit(remove_at_exit) == 0)
+		at_exit_set = 1;
 	for (int i = 0; i < MAX_TEMPS; i++)
 		if (!temps[i]) {
 			temps[i] = t;

@@ -10,7 +10,11 @@
  *
  * A feature with zero variance (a constant column) gets std 1: it then
  * standardizes to 0 on the training rows, contributes nothing to the
- * geometry, and other values are measured in raw units on that axis.
+ * geometry, and other values are measured in raw units on that axis.  A
+ * spread that is only rounding noise against the values (below 1e-12 of
+ * the mean) counts as constant too; it is scaled by 1, or by the spread
+ * itself if that is larger (noise on values beyond 1e12).  Means and
+ * spreads are computed without overflow for any finite doubles.
  */
 #ifndef OCSDF_SCALE_H
 #define OCSDF_SCALE_H

@@ -86,6 +86,14 @@ static ocsdf_rng stream(uint64_t seed, uint64_t tag, uint64_t index)
 	return r;
 }
 
+static int all_finite(const float *v, size_t n)
+{
+	float acc = 0;
+	for (size_t i = 0; i < n; i++)
+		acc += v[i] * 0;
+	return acc == 0;
+}
+
 static void rmsprop(float *p, const float *g, float *v, size_t n, double lr, double rho,
 		    double eps)
 {
@@ -362,6 +370,15 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 			memcpy(m->theta, m->params, P * sizeof(float));
 		}
 
+		/* A finite loss can still hide an overflow in the squared
+		 * gradients (inputs beyond float range, as --scale none allows). */
+		if (!all_finite(m->params, P) || !all_finite(m->opt_v, P)) {
+			rc = ocsdf_error_set(e, OCSDF_EDATA,
+					     "training diverged at step %llu (parameters or optimizer state not "
+					     "finite): standardize the features (--scale std) or try a smaller --lr",
+					     (unsigned long long)step + 1);
+			break;
+		}
 		m->step = step + 1;
 		m->epoch = (step + 1) / spe;
 		in_epoch++;

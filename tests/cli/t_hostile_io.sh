@@ -1,0 +1,116 @@
+# Hostile surroundings: bad option values, outputs that cannot be created,
+# a full disk, closed standard streams, a closed pipe downstream.  Exit 64,
+# 73 and 74 as documented, no partial or temporary file left behind, an
+# earlier file never damaged, no noise on a closed pipe.  Cases already in
+# t_train_score.sh, t_certify.sh, t_mesh.sh and t_sample.sh are not repeated.
+. "$(dirname "$0")/lib.sh"
+set -u
+S="$BIN/ocsdf-score"
+TR="$BIN/ocsdf-train"
+C="$BIN/ocsdf-certify"
+SA="$BIN/ocsdf-sample"
+M="$BIN/ocsdf-mesh"
+tiny="--width 16 --depth 1 --epochs 1 --batch 32 -q"
+"$TR" $tiny --label label -o "$T/m" "$DATA/disk.csv" || fail "tiny training failed"
+"$S" -m "$T/m" -o "$T/scored.csv" "$DATA/disk.csv" || fail "score failed"
+
+# Option values: out of range, not numbers, overflowing, empty lists.
+expect 64 "invalid value '1e3' for -n" -- "$SA" -m "$T/m" -n 1e3
+expect 64 "invalid value '99999999999999999999' for -n" -- "$SA" -m "$T/m" -n 99999999999999999999
+expect 64 "invalid value 'nan' for --level" -- "$SA" -m "$T/m" -n 5 --level nan
+expect 64 "--box: 'nan,1,0,1' is not a list of numbers" -- "$M" -m "$T/m" --box nan,1,0,1 -o "$T/x.svg"
+expect 64 "--box: '1e400,1,0,1' is not a list" -- "$M" -m "$T/m" --box 1e400,1,0,1 -o "$T/x.svg"
+expect 64 "--box: ',' is not a list" -- "$M" -m "$T/m" --box , -o "$T/x.svg"
+expect 64 "invalid value '0' for --box" -- "$M" -m "$T/m" --box 0 -o "$T/x.svg"
+expect 64 "--levels: '0.1,,0.2' is not a list" -- "$M" -m "$T/m" --levels 0.1,,0.2 -o "$T/x.svg"
+expect 64 "invalid value '100000' for --resolution" -- "$M" -m "$T/m" -r 100000 -o "$T/x.svg"
+expect 64 "invalid value '1e999' for --radius" -- "$C" --radius 1e999 "$T/scored.csv"
+expect 64 "invalid value '' for --radius" -- "$C" --radius '' "$T/scored.csv"
+expect 64 "invalid value '0.1,' for --radius" -- "$C" --radius 0.1, "$T/scored.csv"
+expect 64 "invalid value 'inf' for --threshold" -- "$C" --threshold inf "$T/scored.csv"
+expect 64 "invalid value '1' for --resamples" -- "$C" --resamples 1 "$T/scored.csv"
+expect 64 'no column named "nosuch"' -- "$TR" $tiny --ignore nosuch -o "$T/x.model" "$DATA/disk.csv"
+expect 64 'no column named ""' -- "$TR" $tiny --ignore x, -o "$T/x.model" "$DATA/disk.csv"
+expect 64 'no column 4: it has 3 columns' -- "$TR" $tiny --ignore 4 -o "$T/x.model" "$DATA/disk.csv"
+expect 64 'no feature columns left' -- "$TR" $tiny --label label --ignore x,y -o "$T/x.model" "$DATA/disk.csv"
+expect 64 '--column needs a non-empty name' -- "$S" -m "$T/m" --column '' "$DATA/disk.csv"
+expect 64 "a column named 'x' exists already" -- "$S" -m "$T/m" --column x "$DATA/disk.csv"
+for p in "$S" "$TR" "$C" "$SA" "$M"; do
+	expect 64 'unrecognized option|unknown' -- "$p" --no-such-option
+	expect 64 'requires an argument' -- "$p" -o
+done
+[ -e "$T/x.model" ] && fail "model written after a usage error"
+# --ignore by name and by number leave the same features.
+expect 0 '' -- "$TR" $tiny --ignore label -o "$T/i1.model" "$DATA/disk.csv"
+expect 0 '' -- "$TR" $tiny --ignore 3 -o "$T/i2.model" "$DATA/disk.csv"
+cmp -s "$T/i1.model" "$T/i2.model" || fail "--ignore label and --ignore 3 differ"
+
+# A model whose standard deviations are near the top of the double range
+# (trained on values of 1e300): a box too small for its cells, or a
+# default box beyond the doubles, is refused, and the output's temporary
+# file, already open, is removed.
+awk 'BEGIN { print "x,y"; for (i = 0; i < 50; i++) printf "%g,%g\n", (i % 2 ? 1 : -1) * 1e300 * (i / 50 + 0.5), (i % 3 - 1) * 1.7e308 }' >"$T/e300.csv"
+"$TR" $tiny -o "$T/e300.model" "$T/e300.csv" || fail "training on 1e300 failed"
+expect 64 'cannot be divided into cells' -- "$M" -m "$T/e300.model" --box 0,1e-300,0,1e-300 -o "$T/tiny.svg"
+expect 64 'cannot be divided into cells' -- "$M" -m "$T/e300.model" -o "$T/default.svg"
+ls -A "$T" | grep -q '\.svg\.' && fail "temporary file left: $(ls -A "$T")"
+
+# Outputs in a folder that does not exist, or that are folders.
+for args in "$S -m $T/m -o $T/no/dir/s.csv $DATA/disk.csv" "$SA -m $T/m -n 3 -o $T/no/dir/s.csv" \
+	"$M -m $T/m -r 16 -o $T/no/dir/m.svg" "$C -o $T/no/dir/r.txt $T/scored.csv"; do
+	expect 73 'cannot create' -- $args
+done
+mkdir "$T/adir"
+expect 73 '' -- "$S" -m "$T/m" -o "$T/adir" "$DATA/disk.csv"
+expect 73 'is a directory' -- "$TR" $tiny -f -o "$T/adir" "$DATA/disk.csv"
+# An output that is the input, even with -f.
+cp "$DATA/disk.csv" "$T/in.csv"
+expect 73 '' -- "$S" -m "$T/m" -f -o "$T/in.csv" "$T/in.csv"
+cmp -s "$T/in.csv" "$DATA/disk.csv" || fail "input overwritten"
+expect 73 '' -- "$TR" $tiny -f -o "$T/in.csv" "$T/in.csv"
+cmp -s "$T/in.csv" "$DATA/disk.csv" || fail "input overwritten by training"
+
+# A full disk: /dev/full as standard output or as the model file.
+if [ -w /dev/full ]; then
+	expect 74 'No space left on device' -- "$TR" $tiny -f -o /dev/full "$DATA/disk.csv"
+	expect 74 'write error on standard output' -- sh -c "'$SA' -m '$T/m' -n 100 >/dev/full"
+	expect 74 'write error on standard output' -- sh -c "'$M' -m '$T/m' -r 16 >/dev/full"
+fi
+# A full disk under a regular file name (a file size limit, with SIGXFSZ
+# ignored, makes write fail as ENOSPC would): exit 74, no file, no
+# temporary, and an earlier file of that name untouched.
+ls -A "$T" | grep -vx -e out -e err -e before -e after >"$T/before"
+full() {
+	sh -c "trap '' XFSZ; ulimit -f 2; exec \"\$@\"" sh "$@"
+}
+expect 74 'write error on .*s.csv' -- full "$S" -m "$T/m" -o "$T/s.csv" "$DATA/disk.csv"
+[ -e "$T/s.csv" ] && fail "partial score file left on a full disk"
+expect 74 'write error on .*new.model' -- full "$TR" --width 64 --depth 2 --epochs 1 -q -o "$T/new.model" "$DATA/disk.csv"
+[ -e "$T/new.model" ] && fail "partial model left on a full disk"
+cp "$T/m" "$T/old.model"
+expect 74 'write error' -- full "$TR" --width 64 --depth 2 --epochs 1 -q -f -o "$T/old.model" "$DATA/disk.csv"
+cmp -s "$T/m" "$T/old.model" || fail "earlier model damaged by a failed save"
+rm "$T/old.model"
+expect 74 'write error on .*b.csv' -- full "$SA" -m "$T/m" -n 2000 -o "$T/b.csv"
+expect 74 'write error on .*s.svg' -- full "$M" -m "$T/m" -r 64 -o "$T/s.svg"
+expect 74 'write error on .*roc.csv' -- full "$C" -o "$T/r.txt" --roc "$T/roc.csv" "$T/scored.csv"
+[ -e "$T/r.txt" ] && fail "certify left its report although --roc failed"
+ls -A "$T" | grep -vx -e out -e err -e before -e after >"$T/after"
+cmp -s "$T/before" "$T/after" || fail "files left behind on a full disk: $(diff "$T/before" "$T/after")"
+
+# Closed standard input and output.
+expect 74 'standard input: read error' -- sh -c "'$S' -m '$T/m' <&-"
+expect 74 'standard input: read error' -- sh -c "'$TR' $tiny -o '$T/x.model' <&-"
+[ -e "$T/x.model" ] && fail "model written from a closed input"
+expect 74 'standard input: read error' -- sh -c "'$C' <&-"
+expect 74 'write error on standard output' -- sh -c "'$S' -m '$T/m' '$DATA/disk.csv' >&-"
+expect 74 'write error on standard output' -- sh -c "'$C' '$T/scored.csv' >&-"
+
+# A closed pipe downstream ends each writer quietly (SIGPIPE), whatever it
+# was writing.
+for cmd in "'$SA' -m '$T/m' -n 200000" "'$M' -m '$T/m' -r 64" "'$C' --roc - -o '$T/r2.txt' '$T/scored.csv'" \
+	"'$S' -m '$T/m' --only '$T/scored.csv'"; do
+	sh -c "$cmd 2>'$T/pipe.err' | head -c 1 >/dev/null"
+	[ -s "$T/pipe.err" ] && fail "noise on a closed pipe from $cmd: $(cat "$T/pipe.err")"
+done
+exit 0

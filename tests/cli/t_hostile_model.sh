@@ -1,0 +1,113 @@
+# Hostile model files: truncated, damaged, from a future version, with
+# absurd sizes, of another format, or endless; every program that reads a
+# model refuses them with exit 65 (66 when the file cannot be read) and a
+# message that says what is wrong, before allocating what they claim.
+# Offsets are those of ocsdf-model(5).
+. "$(dirname "$0")/lib.sh"
+set -u
+S="$BIN/ocsdf-score"
+"$BIN/ocsdf-train" --width 16 --depth 1 --epochs 1 --batch 32 -q --label label -o "$T/m" "$DATA/disk.csv" ||
+	fail "tiny training failed"
+size=$(wc -c <"$T/m")
+
+# poke FILE OFFSET BYTES...: overwrite bytes (octal escapes for printf).
+poke() {
+	f=$1 off=$2
+	shift 2
+	printf "$@" | dd of="$f" bs=1 seek="$off" conv=notrunc 2>/dev/null
+}
+# crc FILE: store the right CRC-32 in the last 4 bytes (gzip's trailer
+# holds the CRC-32 of the data, little-endian, as the model file does).
+crc() {
+	head -c $(($(wc -c <"$1") - 4)) "$1" | gzip -c | tail -c 8 | head -c 4 >"$T/crc"
+	head -c $(($(wc -c <"$1") - 4)) "$1" >"$T/body"
+	cat "$T/body" "$T/crc" >"$1"
+}
+# damaged NAME: a copy of the model to damage.
+damaged() {
+	cp "$T/m" "$T/$1"
+	echo "$T/$1"
+}
+
+# Truncated anywhere: inside the magic, the header, the weights, the CRC.
+for n in 5 100 $((size / 2)) $((size - 1)); do
+	head -c $n "$T/m" >"$T/cut"
+	expect 65 'truncated model|ends inside' -- "$S" -m "$T/cut" "$DATA/disk.csv"
+done
+f=$(damaged long)
+printf 'x' >>"$f"
+expect 65 '1 unexpected bytes after the end of the model' -- "$S" -m "$f" "$DATA/disk.csv"
+
+# A flipped bit anywhere in the body is caught by the CRC.
+f=$(damaged flip)
+poke "$f" $((size - 40)) '\100'
+expect 65 'checksum mismatch.*the file is corrupt' -- "$S" -m "$f" "$DATA/disk.csv"
+
+# A future version, a header length no version has.
+f=$(damaged v2)
+poke "$f" 8 '\002'
+expect 65 'byte 8: model format version 2 is not supported' -- "$S" -m "$f" "$DATA/disk.csv"
+f=$(damaged hlen)
+poke "$f" 12 '\377\377\377\177'
+expect 65 'byte 12: header length 2147483647 is invalid' -- "$S" -m "$f" "$DATA/disk.csv"
+
+# Absurd dimensions, refused from the header alone.
+f=$(damaged d)
+poke "$f" 16 '\377\377\377\177'
+expect 65 'byte 16: feature count 2147483647 is out of range' -- "$S" -m "$f" "$DATA/disk.csv"
+f=$(damaged w)
+poke "$f" 20 '\000\000\000\100'
+expect 65 'byte 20: width 1073741824 is out of range' -- "$BIN/ocsdf-sample" -m "$f" -n 3
+f=$(damaged depth)
+poke "$f" 24 '\350\003\000\000'
+expect 65 'byte 24: depth 1000 is out of range' -- "$BIN/ocsdf-mesh" -m "$f" -o "$T/x.svg"
+f=$(damaged np)
+poke "$f" 40 '\377\377\377\377\377\377\377\377'
+expect 65 'byte 40: parameter count .* does not match' -- "$BIN/ocsdf-certify" -m "$f" "$DATA/disk.csv"
+f=$(damaged names)
+poke "$f" 48 '\000\000\000\000\000\000\000\100'
+expect 65 'byte 48: feature-name block of 4611686018427387904 bytes is out of range' -- \
+	"$BIN/ocsdf-train" --resume "$f" -o "$T/x.model" "$DATA/disk.csv"
+# A shape that is valid but that the file does not hold.
+f=$(damaged big)
+poke "$f" 20 '\000\040\000\000'
+poke "$f" 40 '\041\000\002\004\000\000\000\000'
+expect 65 'parameter count|truncated model' -- "$S" -m "$f" "$DATA/disk.csv"
+
+# Bad values behind a valid CRC: the loader's own checks.
+f=$(damaged std)
+poke "$f" 312 '\000\000\000\000\000\000\000\000'
+crc "$f"
+expect 65 "feature 1 \\(x\\): standard deviation is 0" -- "$S" -m "$f" "$DATA/disk.csv"
+f=$(damaged nan)
+poke "$f" $((size - 8)) '\000\000\300\177'
+crc "$f"
+expect 65 '(theta|opt_v)\[[0-9]+\] \(layer 1 bias\) is nan' -- "$S" -m "$f" "$DATA/disk.csv"
+f=$(damaged ctl)
+poke "$f" 332 '\001'
+crc "$f"
+expect 65 'name contains control character 0x01' -- "$S" -m "$f" "$DATA/disk.csv"
+
+# Files of another kind.
+expect 65 'not an ocsdf model file \(it looks like text, perhaps a CSV file' -- "$S" -m "$DATA/disk.csv" "$DATA/disk.csv"
+gzip -c "$T/m" >"$T/m.gz"
+expect 65 'it starts like a gzip file' -- "$S" -m "$T/m.gz" "$DATA/disk.csv"
+expect 65 'unknown binary data' -- "$S" -m "$BIN/ocsdf-score" "$DATA/disk.csv"
+"$BIN/ocsdf-mesh" -m "$T/m" -r 16 -o "$T/map.svg" || fail "mesh failed"
+expect 65 'not an ocsdf model file' -- "$BIN/ocsdf-sample" -m "$T/map.svg" -n 3
+: >"$T/empty"
+expect 65 'empty file, not an ocsdf model' -- "$S" -m "$T/empty" "$DATA/disk.csv"
+expect 65 'empty file' -- "$S" -m /dev/null "$DATA/disk.csv"
+mkdir "$T/dir"
+expect 66 'is a directory' -- "$S" -m "$T/dir" "$DATA/disk.csv"
+
+# A model from a pipe is read up to the length its header gives: an endless
+# or huge stream is refused at once, in little memory.
+"$S" -m "$T/m" --only "$DATA/disk.csv" >"$T/ref" || fail "score failed"
+cat "$T/m" | "$S" -m - --only "$DATA/disk.csv" >"$T/piped" || fail "model from a pipe failed"
+cmp -s "$T/ref" "$T/piped" || fail "model from a pipe scores differently"
+expect 65 'not an ocsdf model file' -- sh -c "yes | '$S' -m - '$DATA/disk.csv'"
+expect 65 'unexpected bytes after the end' -- sh -c "{ cat '$T/m'; yes; } | '$S' -m - '$DATA/disk.csv'"
+expect 65 'truncated model' -- sh -c "head -c 500 '$T/m' | '$S' -m - '$DATA/disk.csv'"
+expect 66 'read error' -- sh -c "'$S' -m - '$DATA/disk.csv' <&-"
+exit 0
