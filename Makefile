@@ -2,9 +2,9 @@
 #
 #   make            build $(BUILD)/libocsdf.a and the five programs
 #   make check      unit tests, program tests, then the same under ASan+UBSan
-#   make demo       train and score on a bundled data set
+#   make demo       train, score, certify, plot and mesh on the bundled data
 #   make bench      benchmarks (not part of check); figures in tests/bench/
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR=   (make uninstall: the same)
 #
 # BUILD selects the build folder, so several builds (plain, sanitizers) can
 # live side by side.  NATIVE=1 tunes for this CPU; the default runs on any
@@ -46,7 +46,7 @@ BENCH_SRC:= $(sort $(wildcard tests/bench/bench_*.c))
 BENCHES  := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 PUBLIC_H := $(sort $(wildcard lib/*.h))
 
-DEB_PKGS := gcc make libopenblas-dev libcsv-dev zlib1g-dev check pkg-config time gzip groff-base libxml2-utils \
+DEB_PKGS := gcc make libopenblas-dev libcsv-dev zlib1g-dev check pkg-config time gzip groff-base libxml2-utils man-db \
             clang libclang-rt-14-dev valgrind
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
@@ -178,19 +178,26 @@ demo: all
 bench: $(BENCHES) all
 	@sh tests/bench/run.sh $(CURDIR)/$(BUILD)
 
+# ocsdf.pc: the library is static, so its own dependencies are in Libs.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/ocsdf \
-	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5
+	  $(DESTDIR)$(PREFIX)/share/man/man1 $(DESTDIR)$(PREFIX)/share/man/man5 \
+	  $(DESTDIR)$(PREFIX)/share/man/man7 $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin/
 	install -m 644 $(LIBA) $(DESTDIR)$(PREFIX)/lib/
 	install -m 644 $(PUBLIC_H) $(DESTDIR)$(PREFIX)/include/ocsdf/
 	install -m 644 $(wildcard man/*.1) $(DESTDIR)$(PREFIX)/share/man/man1/
 	install -m 644 $(wildcard man/*.5) $(DESTDIR)$(PREFIX)/share/man/man5/
+	install -m 644 $(wildcard man/*.7) $(DESTDIR)$(PREFIX)/share/man/man7/
+	sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' -e 's|@LIBS@|$(LDLIBS_ALL)|' \
+	  ocsdf.pc.in >$(DESTDIR)$(PREFIX)/lib/pkgconfig/ocsdf.pc
+	chmod 644 $(DESTDIR)$(PREFIX)/lib/pkgconfig/ocsdf.pc
 
 uninstall:
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(PREFIX)/bin/%) $(DESTDIR)$(PREFIX)/lib/libocsdf.a
 	rm -rf $(DESTDIR)$(PREFIX)/include/ocsdf
 	rm -f $(PROGRAMS:%=$(DESTDIR)$(PREFIX)/share/man/man1/%.1) $(DESTDIR)$(PREFIX)/share/man/man5/ocsdf-model.5
+	rm -f $(DESTDIR)$(PREFIX)/share/man/man7/ocsdf.7 $(DESTDIR)$(PREFIX)/lib/pkgconfig/ocsdf.pc
 
 clean:
 	rm -rf build build-asan build-*

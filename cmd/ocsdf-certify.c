@@ -42,7 +42,7 @@ static const char usage_text[] =
 	"                           higher means more normal, as a signed distance)\n"
 	"Certificates:\n"
 	"      --radius LIST        radii eps, comma-separated, >= 0 (default 0)\n"
-	"  -m, --model FILE        L from the model: radii in raw input units\n"
+	"  -m, --model MODEL        radii in raw input units: L (1/min std) from MODEL\n"
 	"      --lipschitz L        Lipschitz constant of the score in the radius units\n"
 	"                           (default 1: radii in score units)\n"
 	"Uncertainty:\n"
@@ -59,18 +59,19 @@ static const char usage_text[] =
 	"      --decisions FILE     per-row decisions and the radius that keeps each\n"
 	"Output:\n"
 	"      --format FMT         table (default), csv or json\n"
-	"  -o, --output FILE       the report (default standard output)\n"
+	"  -o, --output FILE        the report (default standard output)\n"
 	"      --roc FILE           ROC curves (radius, threshold, fpr, tpr) as CSV\n"
 	"      --plot FILE          plain and certified ROC curves as SVG\n"
 	"      --plot-hist FILE     histograms of the scores of each class as SVG\n"
 	"      --bins N             histogram bins (default 40)\n"
-	"  -f, --force             overwrite existing output files\n"
-	"  -q, --quiet             no progress, no warnings\n"
-	"  -h, --help              this help\n"
-	"      --version           version\n"
+	"  -f, --force              overwrite existing output files\n"
+	"  -q, --quiet              no progress, no warnings\n"
+	"  -h, --help               show this help\n"
+	"  -V, --version            show the version\n"
 	"\n"
-	"Exit status: 0 success, 64 usage, 65 bad data, 66 cannot open input,\n"
-	"73 cannot create output, 74 I/O error.  See ocsdf-certify(1).\n";
+	"Example:\n"
+	"  ocsdf-score -m cardio.model cardio.csv |\n"
+	"      ocsdf-certify -m cardio.model --radius 0,0.05,0.1 --plot roc.svg\n";
 
 enum {
 	OPT_SCORE = 256, OPT_LABEL, OPT_ANOMALY, OPT_NORMAL, OPT_HIGHER, OPT_RADIUS, OPT_LIPSCHITZ,
@@ -397,7 +398,7 @@ static void parse_options(int argc, char **argv, options *o)
 	o->resamples = 1000;
 	o->seed = 1;
 	o->bins = 40;
-	while ((c = getopt_long(argc, argv, "m:o:fqh", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "m:o:fqhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SCORE: o->score_col = optarg; break;
 		case OPT_LABEL: o->label_col = optarg; break;
@@ -451,6 +452,7 @@ static void parse_options(int argc, char **argv, options *o)
 		case 'h':
 			fputs(usage_text, stdout);
 			exit(ferror(stdout) || fflush(stdout) ? OCSDF_EIO : 0);
+		case 'V':
 		case OPT_VERSION:
 			ocsdf_print_version();
 			exit(0);

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -329,6 +330,15 @@ int main(int argc, char **argv)
 		ocsdf_die_error(&err);
 	if (ds.n == 0)
 		ocsdf_die(OCSDF_EDATA, "%s: no rows to train on", strcmp(input, "-") ? input : "standard input");
+	/* Training on the labels is the easiest mistake to make with a
+	 * benchmark file, and nothing else would reveal it. */
+	for (int j = 0; !label && !quiet && j < ds.d; j++) {
+		static const char *const label_names[] = {"label", "class", "target", "outlier", "anomaly", NULL};
+		for (int k = 0; label_names[k]; k++)
+			if (strcasecmp(ds.names[j], label_names[k]) == 0)
+				ocsdf_warn("column \"%s\" is used as a feature; if it holds labels, "
+					   "leave it out with --label %s", ds.names[j], ds.names[j]);
+	}
 	if (!m) {
 		a.d = ds.d;
 		if (a.width < a.d)

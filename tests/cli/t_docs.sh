@@ -1,0 +1,80 @@
+# The documentation matches the programs: for each program, the options its
+# getopt table accepts, the options its --help lists and the options its man
+# page documents under OPTIONS are the same three sets.  --help fits an
+# 80-column terminal and shows an example; every man page renders without
+# a groff warning and fits 80 columns; the README and ocsdf(7) name every
+# program.
+. "$(dirname "$0")/lib.sh"
+top=$(cd "$DATA/.." && pwd)
+export LC_ALL=C.UTF-8
+
+# Option names (-x, --long) on the option lines of a --help: lines that
+# start with blanks and a dash, up to the two blanks before the text.
+help_opts() {
+	"$BIN/$1" --help | awk '/^ +-/ {
+		sub(/^ +/, ""); sub(/  .*/, "")
+		n = split($0, w, /[ ,\/|=]+/)
+		for (i = 1; i <= n; i++) if (w[i] ~ /^--?[A-Za-z]/) print w[i]
+	}' | sort -u
+}
+
+# Option names in the tags (the line after .TP) of the OPTIONS section.
+man_opts() {
+	awk '/^\.SH/ { in_opts = ($0 ~ /^\.SH "?OPTIONS"?$/) }
+		in_opts && tag {
+			gsub(/\\-/, "-"); gsub(/\\f[A-Z]/, " "); gsub(/"/, " ")
+			n = split($0, w, /[ ,\/|=]+/)
+			for (i = 1; i <= n; i++) if (w[i] ~ /^--?[A-Za-z]/) print w[i]
+		}
+		{ tag = ($0 ~ /^\.TP/) }' "$1" | sort -u
+}
+
+# Options of the getopt_long table and the short-option string in the source.
+src_opts() {
+	sed -n 's/.*{"\([a-z0-9-]*\)", *\(no\|required\|optional\)_argument.*/--\1/p' "$1"
+	sed -n 's/.*getopt_long([^"]*"\([^"]*\)".*/\1/p' "$1" | tr -d ':' | fold -w1 | sed 's/^/-/'
+}
+
+for p in ocsdf-train ocsdf-score ocsdf-certify ocsdf-sample ocsdf-mesh; do
+	help_opts "$p" >"$T/help"
+	man_opts "$top/man/$p.1" >"$T/man"
+	src_opts "$top/cmd/$p.c" | sort -u >"$T/src"
+	[ -s "$T/src" ] || fail "$p: no options found in cmd/$p.c"
+	[ "$(wc -l <"$T/help")" -ge 4 ] || fail "$p: no options found in --help"
+	if ! cmp -s "$T/src" "$T/help"; then
+		echo "$p: options accepted (<) and listed by --help (>) differ:"
+		diff "$T/src" "$T/help" | grep '^[<>]'
+		exit 1
+	fi
+	if ! cmp -s "$T/help" "$T/man"; then
+		echo "$p: options of --help (<) and of $p.1 OPTIONS (>) differ:"
+		diff "$T/help" "$T/man" | grep '^[<>]'
+		exit 1
+	fi
+	w=$("$BIN/$p" --help | wc -L)
+	[ "$w" -le 80 ] || fail "$p --help has a line of $w columns (more than 80)"
+	"$BIN/$p" --help | grep -q '^Examples\?:' || fail "$p --help shows no example"
+	expect 0 '' -- "$BIN/$p" -V
+	grep -q "^$p .*[0-9]" "$T/out" || fail "$p -V: unexpected output: $(cat "$T/out")"
+done
+
+for page in "$top"/man/*.[1-9]; do
+	name=$(basename "$page")
+	warn=$(groff -man -ww -z "$page" 2>&1)
+	[ -z "$warn" ] || fail "$name: groff warnings: $warn"
+	warn=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
+	[ -z "$warn" ] || fail "$name: man warnings: $warn"
+	w=$(MANWIDTH=80 MANPAGER=cat man -l "$page" 2>/dev/null | wc -L)
+	[ "$w" -le 80 ] || fail "$name: renders $w columns wide at MANWIDTH=80"
+	for s in NAME SYNOPSIS DESCRIPTION "SEE ALSO"; do
+		case $name in ocsdf-model.5) [ "$s" = SYNOPSIS ] && continue ;; esac
+		grep -q "^\.SH \"\{0,1\}$s" "$page" || fail "$name: no $s section"
+	done
+done
+
+# Every program is documented in the overview and the README.
+for p in ocsdf-train ocsdf-score ocsdf-certify ocsdf-sample ocsdf-mesh; do
+	grep -q "^\.BR $p (1)" "$top/man/ocsdf.7" || fail "ocsdf.7 does not list $p"
+	grep -q "$p" "$top/README.md" || fail "README.md does not mention $p"
+	[ -f "$top/man/$p.1" ] || fail "no man page for $p"
+done
