@@ -216,19 +216,39 @@ TGT static inline void transpose8(__m256 *r)
 		ix[a] = t_;                                                                       \
 	} while (0)
 
-/* The strides 4, 2, 1 that end every merge, and the whole sort of 8. */
-#define CLEAN8(RCE)                                                                               \
-	RCE(0, 4); RCE(1, 5); RCE(2, 6); RCE(3, 7);                                               \
-	RCE(0, 2); RCE(1, 3); RCE(4, 6); RCE(5, 7);                                               \
-	RCE(0, 1); RCE(2, 3); RCE(4, 5); RCE(6, 7)
+/* The strides 4, 2, 1 that end every merge, and the whole sort of 8, on
+ * the group of 8 vectors starting at o. */
+#define CLEAN8_AT(RCE, o)                                                                         \
+	RCE(o + 0, o + 4); RCE(o + 1, o + 5); RCE(o + 2, o + 6); RCE(o + 3, o + 7);               \
+	RCE(o + 0, o + 2); RCE(o + 1, o + 3); RCE(o + 4, o + 6); RCE(o + 5, o + 7);               \
+	RCE(o + 0, o + 1); RCE(o + 2, o + 3); RCE(o + 4, o + 5); RCE(o + 6, o + 7)
 
-#define SORT8(RCE)                                                                                \
-	RCE(0, 1); RCE(2, 3); RCE(4, 5); RCE(6, 7);                                               \
-	RCE(0, 3); RCE(1, 2); RCE(4, 7); RCE(5, 6);                                               \
-	RCE(0, 1); RCE(2, 3); RCE(4, 5); RCE(6, 7);                                               \
-	RCE(0, 7); RCE(1, 6); RCE(2, 5); RCE(3, 4);                                               \
-	RCE(0, 2); RCE(1, 3); RCE(4, 6); RCE(5, 7);                                               \
-	RCE(0, 1); RCE(2, 3); RCE(4, 5); RCE(6, 7)
+#define SORT8_AT(RCE, o)                                                                          \
+	RCE(o + 0, o + 1); RCE(o + 2, o + 3); RCE(o + 4, o + 5); RCE(o + 6, o + 7);               \
+	RCE(o + 0, o + 3); RCE(o + 1, o + 2); RCE(o + 4, o + 7); RCE(o + 5, o + 6);               \
+	RCE(o + 0, o + 1); RCE(o + 2, o + 3); RCE(o + 4, o + 5); RCE(o + 6, o + 7);               \
+	RCE(o + 0, o + 7); RCE(o + 1, o + 6); RCE(o + 2, o + 5); RCE(o + 3, o + 4);               \
+	RCE(o + 0, o + 2); RCE(o + 1, o + 3); RCE(o + 4, o + 6); RCE(o + 5, o + 7);               \
+	RCE(o + 0, o + 1); RCE(o + 2, o + 3); RCE(o + 4, o + 5); RCE(o + 6, o + 7)
+
+#define CLEAN8(RCE) CLEAN8_AT(RCE, 0)
+#define SORT8(RCE) SORT8_AT(RCE, 0)
+
+/* The same for groups of 16 (strides 8 and below), when 32 registers hold
+ * them: AVX-512. */
+#define CLEAN16(RCE)                                                                              \
+	RCE(0, 8); RCE(1, 9); RCE(2, 10); RCE(3, 11);                                             \
+	RCE(4, 12); RCE(5, 13); RCE(6, 14); RCE(7, 15);                                           \
+	CLEAN8_AT(RCE, 0);                                                                        \
+	CLEAN8_AT(RCE, 8)
+
+#define SORT16(RCE)                                                                               \
+	SORT8_AT(RCE, 0);                                                                         \
+	SORT8_AT(RCE, 8);                                                                         \
+	RCE(0, 15); RCE(1, 14); RCE(2, 13); RCE(3, 12);                                           \
+	RCE(4, 11); RCE(5, 10); RCE(6, 9); RCE(7, 8);                                             \
+	CLEAN8_AT(RCE, 0);                                                                        \
+	CLEAN8_AT(RCE, 8)
 
 /* Bitonic sort of npad lane vectors, every comparator ascending: each merge
  * first compares mirrored positions of the two sorted halves, then runs
@@ -259,6 +279,22 @@ TGT static inline void transpose8(__m256 *r)
 					CE(i, i + j);                                             \
 		for (int g = 0; g < npad; g += 8)                                                 \
 			REG_CLEAN8(g);                                                            \
+	}
+
+/* BITONIC with groups of 16 in registers; npad >= 16. */
+#define BITONIC16(CE, REG_SORT16, REG_CLEAN16)                                                    \
+	for (int g = 0; g < npad; g += 16)                                                        \
+		REG_SORT16(g);                                                                    \
+	for (int kk = 32; kk <= npad; kk <<= 1) {                                                 \
+		for (int blk = 0; blk < npad; blk += kk)                                          \
+			for (int i = 0; i < kk / 2; i++)                                          \
+				CE(blk + i, blk + kk - 1 - i);                                    \
+		for (int j = kk >> 2; j >= 16; j >>= 1)                                           \
+			for (int blk = 0; blk < npad; blk += 2 * j)                               \
+				for (int i = blk; i < blk + j; i++)                               \
+					CE(i, i + j);                                             \
+		for (int g = 0; g < npad; g += 16)                                                \
+			REG_CLEAN16(g);                                                           \
 	}
 
 TGT static inline void reg_k(int32_t *K, int g, int full)
@@ -321,26 +357,33 @@ TGT static void network_sort_ki(int32_t *K, int32_t *I, int npad)
 
 /* Up to 8 rows starting at x: keys (and positions) into lane layout, sort,
  * and back.  Missing rows of a short block repeat row 0. */
+static void network_sort_k16(int32_t *K, int npad);
+
+/* wide: sort values in groups of 16 registers (AVX-512VL). */
 TGT static void network_block(const float *x, const float *bias, int rows, int n, float *y,
-			      uint16_t *perm, int32_t *K, int32_t *I, void *rw)
+			      uint16_t *perm, int32_t *K, int32_t *I, void *rw, int wide)
 {
 	int npad = pow2_at_least(n);
 	int n8 = n & ~7;
 	const float *xr[LANES];
+#pragma GCC unroll 8
 	for (int r = 0; r < LANES; r++)
 		xr[r] = x + (size_t)(r < rows ? r : 0) * n;
 
 	for (int j0 = 0; j0 < n8; j0 += 8) {
 		__m256 v[LANES];
+#pragma GCC unroll 8
 		for (int r = 0; r < LANES; r++)
 			v[r] = _mm256_loadu_ps(xr[r] + j0);
 		if (bias) {
 			/* Only when there is a bias: adding 0 would turn -0 into +0. */
 			__m256 bv = _mm256_loadu_ps(bias + j0);
+#pragma GCC unroll 8
 			for (int r = 0; r < LANES; r++)
 				v[r] = _mm256_add_ps(v[r], bv);
 		}
 		transpose8(v);
+#pragma GCC unroll 8
 		for (int c = 0; c < 8; c++)
 			ST(K + LANES * (j0 + c), skey8(v[c]));
 	}
@@ -355,7 +398,10 @@ TGT static void network_block(const float *x, const float *bias, int rows, int n
 		ST(K + LANES * j, _mm256_set1_epi32(INT32_MAX));
 
 	if (!perm) {
-		network_sort_k(K, npad);
+		if (wide && npad >= 16)
+			network_sort_k16(K, npad);
+		else
+			network_sort_k(K, npad);
 	} else {
 		for (int j = 0; j < npad; j++)
 			ST(I + LANES * j, _mm256_set1_epi32(j));
@@ -377,15 +423,18 @@ TGT static void network_block(const float *x, const float *bias, int rows, int n
 
 	for (int j0 = 0; j0 < n8; j0 += 8) {
 		__m256 v[LANES];
+#pragma GCC unroll 8
 		for (int c = 0; c < 8; c++)
 			v[c] = _mm256_castsi256_ps(skey8(_mm256_castsi256_ps(LD(K + LANES * (j0 + c)))));
 		transpose8(v);
 		for (int r = 0; r < rows; r++)
 			_mm256_storeu_ps(y + (size_t)r * n + j0, v[r]);
 		if (perm) {
+#pragma GCC unroll 8
 			for (int c = 0; c < 8; c++)
 				v[c] = _mm256_castsi256_ps(LD(I + LANES * (j0 + c)));
 			transpose8(v);
+#pragma GCC unroll 8
 			for (int r = 0; r < rows; r++) {
 				__m256i p = _mm256_castps_si256(v[r]);
 				__m128i p16 = _mm_packus_epi32(_mm256_castsi256_si128(p),
@@ -456,15 +505,70 @@ TGT512 static inline void reg_q(int64_t *Q, int g, int full)
 		STQ(Q + LANES * (g + i), k[i]);
 }
 
+TGT512 static inline void reg_q16(int64_t *Q, int g, int full)
+{
+	__m512i k[16];
+#pragma GCC unroll 16
+	for (int i = 0; i < 16; i++)
+		k[i] = LDQ(Q + LANES * (g + i));
+	if (full) {
+		SORT16(RCE_Q);
+	} else {
+		CLEAN16(RCE_Q);
+	}
+#pragma GCC unroll 16
+	for (int i = 0; i < 16; i++)
+		STQ(Q + LANES * (g + i), k[i]);
+}
+
 TGT512 static void network_sort_q(int64_t *Q, int npad)
 {
 #define CE3(a, b) CE_Q(Q, a, b)
 #define S3(g) reg_q(Q, g, 1)
 #define C3(g) reg_q(Q, g, 0)
-	BITONIC(CE3, S3, C3)
+#define S4(g) reg_q16(Q, g, 1)
+#define C4(g) reg_q16(Q, g, 0)
+	if (npad >= 16) {
+		BITONIC16(CE3, S4, C4)
+	} else {
+		BITONIC(CE3, S3, C3)
+	}
 #undef CE3
 #undef S3
 #undef C3
+#undef S4
+#undef C4
+}
+
+/* Rows without positions keep 32-bit lanes in 256-bit vectors, but
+ * AVX-512VL gives them 32 registers, so groups of 16 stay in registers. */
+#define TGT512VL __attribute__((target("avx512f,avx512vl,avx2")))
+
+TGT512VL static inline void reg_k16(int32_t *K, int g, int full)
+{
+	__m256i k[16];
+#pragma GCC unroll 16
+	for (int i = 0; i < 16; i++)
+		k[i] = LD(K + LANES * (g + i));
+	if (full) {
+		SORT16(RCE_K);
+	} else {
+		CLEAN16(RCE_K);
+	}
+#pragma GCC unroll 16
+	for (int i = 0; i < 16; i++)
+		ST(K + LANES * (g + i), k[i]);
+}
+
+TGT512VL static void network_sort_k16(int32_t *K, int npad)
+{
+#define CE5(a, b) CE_K(K, a, b)
+#define S5(g) reg_k16(K, g, 1)
+#define C5(g) reg_k16(K, g, 0)
+	BITONIC16(CE5, S5, C5)
+#undef CE5
+#undef S5
+#undef C5
 }
 
 TGT512 static void network64_block(const float *x, const float *bias, int rows, int n, float *y,
@@ -473,25 +577,30 @@ TGT512 static void network64_block(const float *x, const float *bias, int rows, 
 	int npad = pow2_at_least(n);
 	int n8 = n & ~7;
 	const float *xr[LANES];
+#pragma GCC unroll 8
 	for (int r = 0; r < LANES; r++)
 		xr[r] = x + (size_t)(r < rows ? r : 0) * n;
 
 	for (int j0 = 0; j0 < n8; j0 += 8) {
 		__m256 v[LANES];
+#pragma GCC unroll 8
 		for (int r = 0; r < LANES; r++)
 			v[r] = _mm256_loadu_ps(xr[r] + j0);
 		if (bias) {
 			__m256 bv = _mm256_loadu_ps(bias + j0);
+#pragma GCC unroll 8
 			for (int r = 0; r < LANES; r++)
 				v[r] = _mm256_add_ps(v[r], bv);
 		}
 		transpose8(v);
+#pragma GCC unroll 8
 		for (int c = 0; c < 8; c++) {
 			__m512i q = _mm512_slli_epi64(_mm512_cvtepi32_epi64(skey8(v[c])), 32);
 			STQ(Q + LANES * (j0 + c), _mm512_or_si512(q, _mm512_set1_epi64(j0 + c)));
 		}
 	}
 	for (int j = n8; j < n; j++)
+#pragma GCC unroll 8
 		for (int r = 0; r < LANES; r++) {
 			float z = bias ? xr[r][j] + bias[j] : xr[r][j];
 			uint32_t k = float_to_key(z) ^ 0x80000000u; /* signed form */
@@ -504,6 +613,7 @@ TGT512 static void network64_block(const float *x, const float *bias, int rows, 
 
 	for (int j0 = 0; j0 < n8; j0 += 8) {
 		__m256 v[LANES], p[LANES];
+#pragma GCC unroll 8
 		for (int c = 0; c < 8; c++) {
 			__m512i q = LDQ(Q + LANES * (j0 + c));
 			__m256i k = _mm512_cvtepi64_epi32(_mm512_srai_epi64(q, 32));
@@ -512,6 +622,7 @@ TGT512 static void network64_block(const float *x, const float *bias, int rows, 
 		}
 		transpose8(v);
 		transpose8(p);
+#pragma GCC unroll 8
 		for (int r = 0; r < rows; r++) {
 			_mm256_storeu_ps(y + (size_t)r * n + j0, v[r]);
 			__m256i pi = _mm256_castps_si256(p[r]);
@@ -533,15 +644,16 @@ static int cpu_level(void)
 	static int known = -1;
 	if (known < 0) {
 		__builtin_cpu_init();
-		known = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx2") ? 2
-			: __builtin_cpu_supports("avx2")                                    ? 1
-											    : 0;
+		int avx2 = __builtin_cpu_supports("avx2");
+		known = avx2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vl")
+				? 2
+				: avx2;
 	}
 	return known;
 }
 
 static void network_rows(const float *x, const float *bias, int B, int n, float *y, uint16_t *perm,
-			 void *work)
+			 void *work, int wide)
 {
 	int npad = pow2_at_least(n);
 	int32_t *K = work;
@@ -550,7 +662,7 @@ static void network_rows(const float *x, const float *bias, int B, int n, float 
 	for (int r0 = 0; r0 < B; r0 += LANES) {
 		int rows = B - r0 < LANES ? B - r0 : LANES;
 		network_block(x + (size_t)r0 * n, bias, rows, n, y + (size_t)r0 * n,
-			      perm ? perm + (size_t)r0 * n : 0, K, I, rw);
+			      perm ? perm + (size_t)r0 * n : 0, K, I, rw, wide);
 	}
 }
 
@@ -572,8 +684,9 @@ static int cpu_level(void)
 }
 
 static void network_rows(const float *x, const float *bias, int B, int n, float *y, uint16_t *perm,
-			 void *work)
+			 void *work, int wide)
 {
+	(void)wide;
 	radix_rows(x, bias, B, n, y, perm, (char *)work + network_bytes(n));
 }
 
@@ -612,17 +725,18 @@ void ocsdf_fullsort(int algo, const float *x, const float *bias, int B, int n, f
 		return;
 	int level = cpu_level();
 	if (algo == OCSDF_SORT_AUTO)
-		algo = perm && level >= 2 ? OCSDF_SORT_NETWORK64 : OCSDF_SORT_NETWORK;
-	/* Without positions the 32-bit lanes do less work than the 64-bit
-	 * ones; without the instructions, fall back a level. */
-	if (algo == OCSDF_SORT_NETWORK64 && (!perm || level < 2))
+		algo = level >= 2 ? OCSDF_SORT_NETWORK64 : OCSDF_SORT_NETWORK;
+	/* Without the instructions, fall back a level. */
+	if (algo == OCSDF_SORT_NETWORK64 && level < 2)
 		algo = OCSDF_SORT_NETWORK;
 	if (algo == OCSDF_SORT_NETWORK && level < 1)
 		algo = OCSDF_SORT_RADIX;
-	if (algo == OCSDF_SORT_NETWORK64)
+	/* Without positions the AVX-512 path keeps 32-bit lanes (half the
+	 * memory of key-and-position lanes) and only gains registers. */
+	if (algo == OCSDF_SORT_NETWORK64 && perm)
 		network64_rows(x, bias, B, n, y, perm, work);
-	else if (algo == OCSDF_SORT_NETWORK)
-		network_rows(x, bias, B, n, y, perm, work);
+	else if (algo == OCSDF_SORT_NETWORK64 || algo == OCSDF_SORT_NETWORK)
+		network_rows(x, bias, B, n, y, perm, work, algo == OCSDF_SORT_NETWORK64);
 	else
 		radix_rows(x, bias, B, n, y, perm, (char *)work + network_bytes(n));
 }
