@@ -24,8 +24,9 @@
 /* FullSort algorithms, for ocsdf_fullsort (tests and benchmarks compare
  * them; the library uses OCSDF_SORT_AUTO, the fastest available): radix;
  * the AVX2 network (32-bit keys, positions blended alongside); the AVX-512
- * network (64-bit lanes holding key and position, used when positions are
- * wanted).  A network the CPU lacks falls back to the next one down. */
+ * network (64-bit lanes holding key and position when positions are
+ * wanted, else the AVX2 lanes with 32 registers).  A network the CPU lacks
+ * falls back to the next one down. */
 enum {
 	OCSDF_SORT_AUTO = 0,
 	OCSDF_SORT_RADIX = 1,
