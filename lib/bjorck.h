@@ -27,9 +27,12 @@
  * smallest singular value of X_0 is at least about 0.01: condition number
  * up to about 100 with the power-iteration scale (up to about 100/√n with
  * the Frobenius one).  Worse conditioned W needs more iterations; the
- * error reached is reported, and whatever the iteration count, every
+ * error reached is reported, and whatever the iteration count every
  * singular value of Π(W) is at most 1 (in exact arithmetic), so the network
- * stays 1-Lipschitz.
+ * stays 1-Lipschitz, as long as X_0 has none above √3: certain with the
+ * Frobenius scale; with the power-iteration one it needs the estimate
+ * within a factor √3 of ||W||₂, which 10 warm-started iterations give
+ * unless u starts almost orthogonal to the top singular vector.
  *
  * Backward: exact reverse-mode through the iterations actually performed
  * (the forward pass keeps every X_k and its Gram matrix), then through the
