@@ -14,11 +14,12 @@
  *
  * Π(W) = X_K with X_0 = W / s and X_{k+1} = X_k (1.5 I − 0.5 X_kᵀX_k).  The
  * scale s is either ||W||_F, or ||W u|| for a unit vector u found by power
- * iteration (||Wᵀu|| for wide W).  u is kept from call to call (a warm
- * start: a few iterations follow a slowly changing W) and is held fixed in
- * the derivative, as deel-lip does with its stop-gradient; since u is then
- * the top singular vector, ∂s/∂W = (Wu/||Wu||) uᵀ is also the derivative
- * of the spectral norm itself.
+ * iteration (||Wᵀu|| for wide W).  Every call starts the power iteration
+ * from the same fixed vector, so Π(W) depends on W alone (a resumed run
+ * reproduces an uninterrupted one).  u is held fixed in the derivative, as
+ * deel-lip does with its stop-gradient: ∂s/∂W = (Wu/||Wu||) uᵀ, which is
+ * also the derivative of the spectral norm once u has converged to the top
+ * singular vector.
  *
  * Convergence: a singular value x of X_0 maps to 1.5x − 0.5x³, which sends
  * (0, √3) into (0, 1] and converges to 1, quadratically near it (an error
@@ -31,8 +32,8 @@
  * singular value of Π(W) is at most 1 (in exact arithmetic), so the network
  * stays 1-Lipschitz, as long as X_0 has none above √3: certain with the
  * Frobenius scale; with the power-iteration one it needs the estimate
- * within a factor √3 of ||W||₂, which 10 warm-started iterations give
- * unless u starts almost orthogonal to the top singular vector.
+ * within a factor √3 of ||W||₂, which 10 power iterations give unless
+ * the start is almost orthogonal to the top singular vector.
  *
  * Backward: exact reverse-mode through the iterations actually performed
  * (the forward pass keeps every X_k and its Gram matrix), then through the
