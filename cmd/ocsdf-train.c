@@ -53,7 +53,7 @@ static const char usage_text[] =
 	"      --lr-final R       final learning rate for linear decay (default lr/1000)\n"
 	"      --ortho KIND       retract (default) or bjorck (paper)\n"
 	"      --bjorck-iters N   Björck iterations (default 15)\n"
-	"      --bjorck-tol X     stop Björck when the update is below X (default 0)\n"
+	"      --bjorck-tol X     stop once |ΘᵀΘ-I| is surely below X (default 0)\n"
 	"      --retract-iters N  Newton-Schulz iterations per step (default 3)\n"
 	"Network:\n"
 	"      --width N          hidden units (default 512)\n"

@@ -39,7 +39,7 @@ void ocsdf_scorer_free(ocsdf_scorer *s)
 void ocsdf_scorer_run(ocsdf_scorer *s, const double *X, int n, float *f)
 {
 	ocsdf_scale_apply(X, (size_t)n, s->m->arch.d, s->m->mean, s->m->std, s->Z);
-	ocsdf_lipnet_forward(s->net, s->m->theta, s->Z, n, f);
+	ocsdf_lipnet_eval(s->net, s->m->theta, s->Z, n, f);
 }
 
 void ocsdf_scorer_grad(ocsdf_scorer *s, const double *X, int n, float *f, float *g)
