@@ -145,11 +145,13 @@ fuzz: | deps
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
             --show-leak-kinds=definite
 VALGRIND_SKIP := t_interrupt t_faults
+# Unit tests run in one process (CK_FORK=no), so leaks are counted once at
+# its end; the reports of processes a test forks itself are not shown.
 valgrind: | deps
 	@$(MAKE) --no-print-directory BUILD=build-vg CFLAGS="-O1 -g" all \
 	  $(TEST_SRC:tests/%.c=build-vg/tests/%) $(FUZZ_TARGETS:%=build-vg/fuzz/%)
 	@fail=0; for t in $(TEST_SRC:tests/%.c=build-vg/tests/%); do echo "== $$t"; \
-	  CK_DEFAULT_TIMEOUT=120 CK_TIMEOUT_MULTIPLIER=30 SHARED=$(CURDIR)/../shared $(VALGRIND) $$t || fail=1; \
+	  CK_FORK=no SHARED=$(CURDIR)/../shared $(VALGRIND) --child-silent-after-fork=yes $$t || fail=1; \
 	done; \
 	for t in $(FUZZ_TARGETS); do \
 	  $(VALGRIND) build-vg/fuzz/$$t tests/fuzz/corpus/$$t tests/fuzz/regress/$$t || fail=1; \

@@ -407,6 +407,7 @@ static void parse_options(int argc, char **argv, options *o)
 		case OPT_HIGHER: o->higher_anomalous = 1; break;
 		case OPT_RADIUS:
 			free(o->radius);
+			o->radius = NULL;
 			if (ocsdf_parse_double_list(optarg, 0, 1e300, &o->radius, &o->nradius) != 0)
 				ocsdf_usage_error("invalid value '%s' for --radius: expected comma-separated "
 						  "numbers >= 0, such as 0,0.05,0.1", optarg);

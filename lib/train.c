@@ -145,7 +145,7 @@ int ocsdf_train_eval(const ocsdf_model *m, const float *Z, size_t n, float *f, d
 	for (size_t i = 0; i < n; i += CHUNK) {
 		int b = n - i < CHUNK ? (int)(n - i) : CHUNK;
 		if (!grad_norm) {
-			ocsdf_lipnet_forward(net, m->theta, Z + i * d, b, f + i);
+			ocsdf_lipnet_eval(net, m->theta, Z + i * d, b, f + i);
 			continue;
 		}
 		ocsdf_lipnet_input_grad(net, m->theta, Z + i * d, b, f + i, g);
@@ -195,7 +195,8 @@ static int work_alloc(work *w, const ocsdf_model *m, size_t n)
 
 	memset(w, 0, sizeof *w);
 	ocsdf_ortho_default_opts(&oo);
-	oo.iters = s->bjorck_iters;
+	/* Retraction never projects through Björck: no iterates to keep. */
+	oo.iters = s->ortho == OCSDF_ORTHO_BJORCK ? s->bjorck_iters : 0;
 	oo.tol = s->bjorck_tol;
 	w->net = ocsdf_lipnet_new(&m->arch, (int)(2 * B));
 	w->ortho = ocsdf_ortho_new(&m->arch, &oo);
@@ -374,8 +375,9 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 		 * gradients (inputs beyond float range, as --scale none allows). */
 		if (!all_finite(m->params, P) || !all_finite(m->opt_v, P)) {
 			rc = ocsdf_error_set(e, OCSDF_EDATA,
-					     "training diverged at step %llu (parameters or optimizer state not "
-					     "finite): standardize the features (--scale std) or try a smaller --lr",
+					     "training diverged at step %llu (the weights or the optimizer state "
+					     "overflowed): features too large for --scale none, --lr too large or "
+					     "--lambda too small",
 					     (unsigned long long)step + 1);
 			break;
 		}
