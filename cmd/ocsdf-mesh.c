@@ -176,8 +176,9 @@ static void choose_grid(const options *o, const ocsdf_model *m, const ocsdf_data
 		double ext = (hi[a] - lo[a]) / m->std[a];
 		double cells = ceil(ext / h - 1e-9);
 		/* A box beyond the range of doubles, or so small against the
-		 * model's standard deviations that its cells vanish. */
-		if (!(h > 0) || !isfinite(h) || !(cells < 4096))
+		 * model's standard deviations that its cells vanish (or become
+		 * subnormal numbers, too coarse to count cells with). */
+		if (!(longest >= 1e-290) || !isfinite(h) || !(cells < 4096))
 			ocsdf_usage_error("the grid box cannot be divided into cells in the model's units; "
 					  "give --box LO,HI,... between -1e30 and 1e30, at least 1e-290 "
 					  "standard deviations wide");
