@@ -171,9 +171,9 @@ static int on_progress(void *ctx, const ocsdf_train_progress *p, const float *th
 	} else if (r->verbose && end_of_epoch) {
 		fprintf(stderr,
 			"epoch %d/%d  loss %.6g  f(data) %.4g  f(neg) %.4g  |grad| %.3f  ortho %.1e  "
-			"%.1fs%s\n",
+			"reproj %llu  %.1fs%s\n",
 			p->epoch, p->epochs, p->loss, p->f_data, p->f_neg, p->gnorm_neg, p->ortho_error,
-			p->seconds, auc);
+			(unsigned long long)p->reprojections, p->seconds, auc);
 	}
 	return 0;
 }

@@ -17,6 +17,12 @@
  * uninterrupted run would have drawn. */
 enum { TAG_INIT = 1, TAG_EPOCH = 2, TAG_STEP = 3 };
 
+/* Largest orthonormality error (the Frobenius bound of ocsdf_ortho_retract)
+ * that a retraction step may leave before Θ is projected afresh. */
+#define RETRACT_TOL 1e-3
+/* Newton-Schulz iterations a step may add to --retract-iters. */
+#define RETRACT_EXTRA 4
+
 void ocsdf_train_default_settings(ocsdf_train_settings *s)
 {
 	memset(s, 0, sizeof *s);
@@ -195,13 +201,14 @@ static int work_alloc(work *w, const ocsdf_model *m, size_t n)
 
 	memset(w, 0, sizeof *w);
 	ocsdf_ortho_default_opts(&oo);
-	/* Retraction never projects through Björck: no iterates to keep. */
-	oo.iters = s->ortho == OCSDF_ORTHO_BJORCK ? s->bjorck_iters : 0;
-	oo.tol = s->bjorck_tol;
+	/* Retraction projects with Björck only when its own iterations fall
+	 * short, and then stops as soon as the result is orthonormal. */
+	oo.iters = s->bjorck_iters;
+	oo.tol = s->ortho == OCSDF_ORTHO_BJORCK ? s->bjorck_tol : RETRACT_TOL;
 	w->net = ocsdf_lipnet_new(&m->arch, (int)(2 * B));
 	w->ortho = ocsdf_ortho_new(&m->arch, &oo);
 	w->grad = malloc(P * sizeof(float));
-	w->dW = s->ortho == OCSDF_ORTHO_BJORCK ? malloc(P * sizeof(float)) : NULL;
+	w->dW = malloc(P * sizeof(float));
 	w->X = malloc(2 * B * d * sizeof(float));
 	w->fb = malloc(2 * B * sizeof(float));
 	w->df = malloc(2 * B * sizeof(float));
@@ -210,7 +217,7 @@ static int work_alloc(work *w, const ocsdf_model *m, size_t n)
 	w->fwork = malloc(B * sizeof(float));
 	w->gstd = malloc(d * sizeof(float));
 	w->perm = malloc(n * sizeof(uint32_t));
-	return w->net && w->ortho && w->grad && (w->dW || s->ortho != OCSDF_ORTHO_BJORCK) && w->X &&
+	return w->net && w->ortho && w->grad && w->dW && w->X &&
 	       w->fb && w->df && w->g && w->eta && w->fwork && w->gstd && w->perm;
 }
 
@@ -368,6 +375,21 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 		} else {
 			rmsprop(m->params, w.grad, m->opt_v, P, lr, s->rho, s->eps);
 			ortho_err = ocsdf_ortho_retract(w.ortho, m->params, s->retract_iters);
+			/* RMSprop moves every entry by about lr at once, so a step
+			 * can leave Θ farther from the orthonormal set than a few
+			 * Newton-Schulz iterations mend.  More iterations follow
+			 * while they converge (quadratically, near the set); if
+			 * they do not, Θ is projected afresh: Björck after scaling
+			 * by the spectral norm converges from anywhere. */
+			for (int k = 0; k < RETRACT_EXTRA && ortho_err >= RETRACT_TOL && ortho_err < 1; k++)
+				ortho_err = ocsdf_ortho_retract(w.ortho, m->params, 1);
+			if (!(ortho_err < RETRACT_TOL)) {
+				ocsdf_ortho_stats st;
+				ocsdf_ortho_forward(w.ortho, m->params, w.dW, &st);
+				memcpy(m->params, w.dW, P * sizeof(float));
+				ortho_err = st.error;
+				pr.reprojections++;
+			}
 			memcpy(m->theta, m->params, P * sizeof(float));
 		}
 

@@ -40,6 +40,8 @@ typedef struct ocsdf_train_progress {
 	double f_data, f_neg;       /* mean f on data rows and on negatives */
 	double gnorm_neg;           /* mean ||∇f|| on negatives (last walk) */
 	double ortho_error;         /* last measured orthonormality error */
+	uint64_t reprojections;     /* retraction steps that needed a full
+	                             * Björck projection, so far in this run */
 	double seconds;             /* since the start of this run */
 } ocsdf_train_progress;
 

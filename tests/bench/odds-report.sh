@@ -38,6 +38,7 @@ tmp=$out.tmp
 		}
 		NR == 1 || $1 != proto || $5 != ortho || $6 != "" { next }
 		{ rk = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4; if (rk in seenrun) next; seenrun[rk] = 1 }
+		$9 == "failed" { failed[$2 SUBSEP $3]++; nfail++; next }
 		{
 			k = $2 SUBSEP $3; sum[k] += $9; cnt[k]++; secs[$2] += $10; nsecs[$2]++
 			if (!($2 in seen)) { seen[$2] = 1; order[++ns] = $2 }
@@ -64,9 +65,27 @@ tmp=$out.tmp
 					(p != "" && best >= 0) ? sprintf("%+.1f", best - p) : "", secs[s] / nsecs[s]
 				if (p != "" && best >= 0) { nb++; tb += best; tp += p; if (best >= p - 2) ok++ }
 			}
+			if (nfail) { printf "\nRuns that failed (training diverged):"; for (k in failed) { split(k, f, SUBSEP); printf " %s m=%s (%d);", f[1], f[2], failed[k] } print "" }
 			if (nb) printf "\nOn the %d sets with a paper figure: mean best %.1f vs paper %.1f; within 2 points or above on %d of %d.\n", nb, tb / nb, tp / nb, ok, nb
 		}' "$runs"
 	done
+	echo
+	echo "## --ortho bjorck against --ortho retract (AD protocol, same seeds)"
+	echo
+	awk -F'\t' '
+	NR == 1 || $1 != "ad" || $6 != "" { next }
+	{ rk = $2 SUBSEP $3 SUBSEP $4 SUBSEP $5; if (rk in seenrun) next; seenrun[rk] = 1
+	  a[$2, $3, $4, $5] = $9; t[$2, $3, $4, $5] = $10
+	  if ($5 == "bjorck") { k = $2 SUBSEP $3 SUBSEP $4; if (!(k in bj)) { bj[k] = 1; order[++n] = k } } }
+	END {
+		print "| set | margin | seed | AUROC bjorck | AUROC retract | s/run bjorck | s/run retract |"
+		print "|---|---:|---:|---:|---:|---:|---:|"
+		for (i = 1; i <= n; i++) {
+			split(order[i], f, SUBSEP); kb = order[i] SUBSEP "bjorck"; kr = order[i] SUBSEP "retract"
+			printf "| %s | %s | %s | %s | %s | %s | %s |\n", f[1], f[2], f[3], a[kb], (kr in a) ? a[kr] : "", t[kb], (kr in t) ? t[kr] : ""
+		}
+		if (n == 0) print "| (no runs yet) | | | | | | |"
+	}' "$runs"
 } >"$tmp"
 mv "$tmp" "$out"
 echo "wrote $out"

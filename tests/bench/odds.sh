@@ -77,13 +77,16 @@ for set in $sets; do
 				test=$src
 			fi
 			start=$(date +%s.%N)
-			"$bin/ocsdf-train" -q -f --label label --margin "$margin" --seed "$seed" \
-				--ortho "$ortho" $b $extra -o "$work/m" "$train"
-			end=$(date +%s.%N)
-			"$bin/ocsdf-score" -m "$work/m" -f -o "$work/scored.csv" "$test"
-			a=$(auroc "$work/scored.csv")
 			spe=$(echo "$b" | awk '{ print ($2 == "" ? "all" : $2) }')
-			a=$(echo "$a" | awk '{ printf "%.2f", 100 * $1 }')
+			# A run that fails (training diverged) is recorded as such.
+			if "$bin/ocsdf-train" -q -f --label label --margin "$margin" --seed "$seed" \
+				--ortho "$ortho" $b $extra -o "$work/m" "$train"; then
+				"$bin/ocsdf-score" -m "$work/m" -f -o "$work/scored.csv" "$test"
+				a=$(auroc "$work/scored.csv" | awk '{ printf "%.2f", 100 * $1 }')
+			else
+				a=failed
+			fi
+			end=$(date +%s.%N)
 			secs=$(echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }')
 			printf '%s\t%s\t%s\t%s\t%s\n' "$key" 40 "$spe" "$a" "$secs" >>"$runs"
 			tail -1 "$runs"
