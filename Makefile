@@ -143,12 +143,13 @@ fuzz: | deps
 # error or definite leak fails (exit 99); programs that exit on a fatal
 # error are held to memory errors only (tests/cli/valgrind-wrap.sh).  Slow,
 # so not part of check; the signal-timing tests are left out (valgrind
-# slows programs 20-50 times).
+# slows programs 20-50 times).  Valgrind has no AVX-512: OCSDF_CPU=avx2.
 VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite \
             --show-leak-kinds=definite
 VALGRIND_SKIP := t_interrupt t_faults
 # Unit tests run in one process (CK_FORK=no), so leaks are counted once at
 # its end; the reports of processes a test forks itself are not shown.
+valgrind: export OCSDF_CPU = avx2
 valgrind: | deps
 	@$(MAKE) --no-print-directory BUILD=build-vg CFLAGS="-O1 -g" all \
 	  $(TEST_SRC:tests/%.c=build-vg/tests/%) $(FUZZ_TARGETS:%=build-vg/fuzz/%)
