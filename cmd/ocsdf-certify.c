@@ -398,7 +398,7 @@ static void parse_options(int argc, char **argv, options *o)
 	o->resamples = 1000;
 	o->seed = 1;
 	o->bins = 40;
-	while ((c = getopt_long(argc, argv, "m:o:fqhV", long_opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:o:fqhV", long_opts, NULL)) != -1) {
 		switch (c) {
 		case OPT_SCORE: o->score_col = optarg; break;
 		case OPT_LABEL: o->label_col = optarg; break;
@@ -457,8 +457,10 @@ static void parse_options(int argc, char **argv, options *o)
 		case OPT_VERSION:
 			ocsdf_print_version();
 			exit(0);
+		case ':':
+			ocsdf_missing_value(argv[optind - 1]);
 		default:
-			ocsdf_usage_error("unknown or incomplete option");
+			ocsdf_bad_option(argv[optind - 1]);
 		}
 	}
 	if (optind < argc - 1)

@@ -532,7 +532,7 @@ int main(int argc, char **argv)
 	o.percentile = 1;
 	o.colormap = 1;
 	ocsdf_cli_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "m:o:r:fvqhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:o:r:fvqhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'm': o.model = optarg; break;
 		case 'o': o.output = optarg; break;
@@ -574,7 +574,8 @@ int main(int argc, char **argv)
 		case 'q': o.quiet = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': ocsdf_print_version(); return 0;
-		default: ocsdf_usage_error("unknown option");
+		case ':': ocsdf_missing_value(argv[optind - 1]);
+		default: ocsdf_bad_option(argv[optind - 1]);
 		}
 	}
 	if (!o.model)

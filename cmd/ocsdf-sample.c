@@ -81,7 +81,7 @@ int main(int argc, char **argv)
 	size_t n;
 
 	ocsdf_cli_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "m:n:o:fqhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:n:o:fqhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'm': model_path = optarg; break;
 		case 'n': count = ocsdf_opt_long("-n", optarg, 1, 100000000); break;
@@ -98,7 +98,8 @@ int main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': ocsdf_print_version(); return 0;
-		default: ocsdf_usage_error("unknown option");
+		case ':': ocsdf_missing_value(argv[optind - 1]);
+		default: ocsdf_bad_option(argv[optind - 1]);
 		}
 	}
 	(void)quiet;

@@ -163,7 +163,7 @@ int main(int argc, char **argv)
 	double scale;
 
 	ocsdf_cli_init(argv[0]);
-	while ((c = getopt_long(argc, argv, "m:o:fqhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:o:fqhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'm': model_path = optarg; break;
 		case 'o': out_path = optarg; break;
@@ -202,7 +202,8 @@ int main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': ocsdf_print_version(); return 0;
-		default: ocsdf_usage_error("unknown option");
+		case ':': ocsdf_missing_value(argv[optind - 1]);
+		default: ocsdf_bad_option(argv[optind - 1]);
 		}
 	}
 	if (!model_path)

@@ -226,7 +226,7 @@ int main(int argc, char **argv)
 
 	ocsdf_cli_init(argv[0]);
 	ocsdf_train_default_settings(&s);
-	while ((c = getopt_long(argc, argv, "o:fvqhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":o:fvqhV", long_options, NULL)) != -1) {
 		if (c >= O_SCALE && c != O_RESUME && c != O_SEED && c != O_THREADS && c != O_EVAL &&
 		    c != O_ANOMALY)
 			training_opts = 1;
@@ -282,7 +282,8 @@ int main(int argc, char **argv)
 		case 'q': quiet = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;
 		case 'V': ocsdf_print_version(); return 0;
-		default: ocsdf_usage_error("unknown option");
+		case ':': ocsdf_missing_value(argv[optind - 1]);
+		default: ocsdf_bad_option(argv[optind - 1]);
 		}
 	}
 	if (optind + 1 < argc)

@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <getopt.h>
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
@@ -21,6 +22,7 @@ void ocsdf_cli_init(const char *progname)
 		prog = slash ? slash + 1 : progname;
 	setlocale(LC_ALL, "C");
 	signal(SIGPIPE, SIG_DFL);
+	opterr = 0;
 }
 
 const char *ocsdf_cli_name(void)
@@ -58,6 +60,20 @@ void ocsdf_usage_error(const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
 	exit(OCSDF_EUSAGE);
+}
+
+void ocsdf_bad_option(const char *arg)
+{
+	if (arg && optopt && arg[0] == '-' && arg[1] != '-')
+		ocsdf_usage_error("unknown option -%c", optopt);
+	ocsdf_usage_error("unknown option '%s'", arg ? arg : "");
+}
+
+void ocsdf_missing_value(const char *arg)
+{
+	if (arg && optopt && arg[0] == '-' && arg[1] != '-')
+		ocsdf_usage_error("option -%c requires an argument", optopt);
+	ocsdf_usage_error("option '%s' requires an argument", arg ? arg : "");
 }
 
 void ocsdf_warn(const char *fmt, ...)

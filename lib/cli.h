@@ -13,8 +13,9 @@
 
 #include "errors.h"
 
-/* Records the program name, sets the C locale for numbers, and restores the
- * default SIGPIPE action (a closed pipe ends the program quietly). */
+/* Records the program name, sets the C locale for numbers, restores the
+ * default SIGPIPE action (a closed pipe ends the program quietly), and
+ * silences getopt's own messages (ocsdf_bad_option gives one line). */
 void ocsdf_cli_init(const char *progname);
 const char *ocsdf_cli_name(void);
 
@@ -24,6 +25,12 @@ noreturn void ocsdf_die(int code, const char *fmt, ...) __attribute__((format(pr
 noreturn void ocsdf_die_error(const ocsdf_error *e);
 /* A usage error: message, a hint to --help, exit 64. */
 noreturn void ocsdf_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The usage error for an option getopt_long rejected: arg is the
+ * offending argument (argv[optind - 1]). */
+noreturn void ocsdf_bad_option(const char *arg);
+/* The same for an option given without its value (getopt_long returned
+ * ':', the option string starting with ':'). */
+noreturn void ocsdf_missing_value(const char *arg);
 /* "PROG: warning: message" on stderr. */
 void ocsdf_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
