@@ -3,7 +3,8 @@
  * process.  Included just before a cmd/ocsdf-*.c file, it renames the
  * program's main and turns every way that code can leave the process
  * (exit, a usage error, a fatal error) into a longjmp back to the target,
- * with exit code + FUZZ_EXITED.  The option helpers behave as in lib/cli.c.
+ * with exit code + FUZZ_EXITED.  The option helpers behave as in lib/cli.c;
+ * every function of cli.h that does not return must be listed here.
  */
 #ifndef OCSDF_FUZZ_EXIT_H
 #define OCSDF_FUZZ_EXIT_H
@@ -72,7 +73,15 @@ static __attribute__((unused)) int fuzz_opt_choice(const char *opt, const char *
 	fuzz_exit(64);
 }
 
+static __attribute__((unused)) _Noreturn void fuzz_bad_option(const char *arg)
+{
+	(void)arg;
+	fuzz_exit(64);
+}
+
 #define exit fuzz_exit
+#define ocsdf_bad_option fuzz_bad_option
+#define ocsdf_missing_value fuzz_bad_option
 #define ocsdf_die fuzz_die
 #define ocsdf_die_error fuzz_die_error
 #define ocsdf_usage_error fuzz_usage_error
