@@ -98,7 +98,10 @@ expect 74 'write error on .*roc.csv' -- full "$C" -o "$T/r.txt" --roc "$T/roc.cs
 ls -A "$T" | grep -vx -e out -e err -e before -e after >"$T/after"
 cmp -s "$T/before" "$T/after" || fail "files left behind on a full disk: $(diff "$T/before" "$T/after")"
 
-# Closed standard input and output.
+# Closed standard input and output, then a closed pipe: not under valgrind,
+# whose log file would take a closed descriptor and which reports the
+# deadly SIGPIPE.
+grep -q valgrind "$S" && exit 0
 expect 74 'standard input: read error' -- sh -c "'$S' -m '$T/m' <&-"
 expect 74 'standard input: read error' -- sh -c "'$TR' $tiny -o '$T/x.model' <&-"
 [ -e "$T/x.model" ] && fail "model written from a closed input"

@@ -92,7 +92,8 @@ expect 65 'name contains control character 0x01' -- "$S" -m "$f" "$DATA/disk.csv
 expect 65 'not an ocsdf model file \(it looks like text, perhaps a CSV file' -- "$S" -m "$DATA/disk.csv" "$DATA/disk.csv"
 gzip -c "$T/m" >"$T/m.gz"
 expect 65 'it starts like a gzip file' -- "$S" -m "$T/m.gz" "$DATA/disk.csv"
-expect 65 'unknown binary data' -- "$S" -m "$BIN/ocsdf-score" "$DATA/disk.csv"
+printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\003\000>\000' >"$T/elf"
+expect 65 'unknown binary data' -- "$S" -m "$T/elf" "$DATA/disk.csv"
 "$BIN/ocsdf-mesh" -m "$T/m" -r 16 -o "$T/map.svg" || fail "mesh failed"
 expect 65 'not an ocsdf model file' -- "$BIN/ocsdf-sample" -m "$T/map.svg" -n 3
 : >"$T/empty"
@@ -109,5 +110,6 @@ cmp -s "$T/ref" "$T/piped" || fail "model from a pipe scores differently"
 expect 65 'not an ocsdf model file' -- sh -c "yes | '$S' -m - '$DATA/disk.csv'"
 expect 65 'unexpected bytes after the end' -- sh -c "{ cat '$T/m'; yes; } | '$S' -m - '$DATA/disk.csv'"
 expect 65 'truncated model' -- sh -c "head -c 500 '$T/m' | '$S' -m - '$DATA/disk.csv'"
-expect 66 'read error' -- sh -c "'$S' -m - '$DATA/disk.csv' <&-"
+# (Not under valgrind, whose log file would take the closed descriptor.)
+grep -q valgrind "$S" || expect 66 'read error' -- sh -c "'$S' -m - '$DATA/disk.csv' <&-"
 exit 0
