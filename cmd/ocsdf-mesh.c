@@ -16,6 +16,7 @@
 #include "dataset.h"
 #include "mesh.h"
 #include "meshio.h"
+#include "meshtopo.h"
 #include "model.h"
 #include "output.h"
 #include "scale.h"
@@ -40,7 +41,10 @@ static const char usage_text[] =
 	"                         a surface, 256 for a contour map)\n"
 	"      --level L          extract f = L (in the model's units)\n"
 	"      --percentile P     extract the P-th percentile of f over the training\n"
-	"                         rows: 1 (default), 5 or 50\n"
+	"                         rows: 1, 5 or 50 (default: the lower of 0 and the\n"
+	"                         1st percentile)\n"
+	"      --keep-cavities    keep the walls of enclosed cavities (default: fill\n"
+	"                         them, leaving the outer surface of a shell)\n"
 	"      --box K            grid box: K standard deviations around the training\n"
 	"                         mean on each axis (default 3)\n"
 	"      --box LIST         grid box: LO1,HI1,LO2,HI2[,LO3,HI3] in input units\n"
@@ -72,7 +76,8 @@ enum {
 	O_LABEL,
 	O_LEVELS,
 	O_NO_COLORMAP,
-	O_DENSE
+	O_DENSE,
+	O_KEEP_CAVITIES
 };
 
 static const struct option long_options[] = {
@@ -83,6 +88,7 @@ static const struct option long_options[] = {
 	{"resolution", required_argument, 0, 'r'},
 	{"level", required_argument, 0, O_LEVEL},
 	{"percentile", required_argument, 0, O_PERCENTILE},
+	{"keep-cavities", no_argument, 0, O_KEEP_CAVITIES},
 	{"box", required_argument, 0, O_BOX},
 	{"points", required_argument, 0, O_POINTS},
 	{"label", required_argument, 0, O_LABEL},
@@ -130,9 +136,35 @@ static void show_progress(void *ctx, double done)
 		fputc('\n', stderr);
 }
 
+/* -v: the parts of the mesh and their topology, largest first. */
+static void report_parts(const ocsdf_mesh *mesh, size_t walls, size_t removed)
+{
+	ocsdf_mesh_part *p;
+	size_t np;
+	ocsdf_error err;
+	if (walls)
+		fprintf(stderr, "%s: filled %zu enclosed cavit%s (%zu part%s removed)\n",
+			ocsdf_cli_name(), walls, walls == 1 ? "y" : "ies", removed,
+			removed == 1 ? "" : "s");
+	if (ocsdf_mesh_parts(mesh, &p, &np, NULL, &err)) {
+		ocsdf_warn("%s", err.msg);
+		return;
+	}
+	for (size_t i = 0; i < np && i < 5; i++) {
+		fprintf(stderr, "%s: part %zu of %zu: %zu vertices, %zu triangles, ", ocsdf_cli_name(),
+			i + 1, np, p[i].nv, p[i].nt);
+		if (p[i].closed)
+			fprintf(stderr, "closed, Euler characteristic %ld (genus %ld)\n", p[i].euler,
+				(2 - p[i].euler) / 2);
+		else
+			fprintf(stderr, "open (cut by the box)\n");
+	}
+	free(p);
+}
+
 typedef struct options {
 	const char *model, *output, *points, *label, *levels;
-	int format, ascii, resolution, dense, force, verbose, quiet, colormap;
+	int format, ascii, resolution, dense, force, verbose, quiet, colormap, keep_cavities;
 	int level_set, percentile;
 	double level;
 	double box_k;           /* >0: K standard deviations */
@@ -243,6 +275,9 @@ static void write_mesh(const options *o, const ocsdf_model *m, const ocsdf_datas
 		ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
 	if (ocsdf_mesh_extract(&g, field, gradient, &fc, &mo, &mesh, &st, &err))
 		ocsdf_die_error(&err);
+	size_t walls = 0, removed = 0;
+	if (!o->keep_cavities && ocsdf_mesh_fill_cavities(&mesh, &walls, &removed, &err))
+		ocsdf_die_error(&err);
 	if (mesh.nt == 0)
 		ocsdf_warn("the level set f = %g (%s) does not cross the box; the mesh is empty",
 			   o->level, level_what);
@@ -254,6 +289,8 @@ static void write_mesh(const options *o, const ocsdf_model *m, const ocsdf_datas
 			g.n[2], (unsigned long long)(st.evals + st.grad_evals),
 			100.0 * (double)st.evals / ((double)g.n[0] * g.n[1] * g.n[2]),
 			mo.prune ? ", pruned" : "");
+	if (o->verbose)
+		report_parts(&mesh, walls, removed);
 	if (ocsdf_meshio_write(out->fp, &mesh, o->format, o->ascii,
 			       out->path ? out->path : "standard output", &err))
 		ocsdf_die_error(&err);
@@ -553,6 +590,7 @@ int main(int argc, char **argv)
 						  "percentiles of f only; give --level L for another level");
 			o.level_set = 2;
 			break;
+		case O_KEEP_CAVITIES: o.keep_cavities = 1; break;
 		case O_BOX:
 			free(o.box);
 			o.box = NULL;
@@ -643,12 +681,23 @@ int main(int argc, char **argv)
 		o.level = o.percentile == 1   ? m->stats.f_p1
 			  : o.percentile == 5 ? m->stats.f_p5
 					      : m->stats.f_p50;
-		snprintf(level_what, sizeof level_what, "%d%s percentile of the training rows",
-			 o.percentile, ordinal(o.percentile));
 		if (m->stats.rows == 0 || !isfinite(o.level))
 			ocsdf_die(OCSDF_EDATA,
 				  "%s records no statistics of f over training rows; give --level L",
 				  o.model);
+		if (o.level_set == 2) {
+			snprintf(level_what, sizeof level_what,
+				 "%d%s percentile of the training rows", o.percentile,
+				 ordinal(o.percentile));
+		} else if (o.level > 0) {
+			/* The learned boundary holds more than 99% of the rows. */
+			o.level = 0;
+			snprintf(level_what, sizeof level_what,
+				 "the learned boundary; 1st percentile %.3g", m->stats.f_p1);
+		} else {
+			snprintf(level_what, sizeof level_what,
+				 "1st percentile of the training rows");
+		}
 	}
 
 	memset(&pts, 0, sizeof pts);

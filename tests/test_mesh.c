@@ -17,6 +17,7 @@
 
 #include "mesh.h"
 #include "meshio.h"
+#include "meshtopo.h"
 
 /* ---- fields ---- */
 
@@ -407,6 +408,203 @@ START_TEST(bad_input)
 	ck_assert_int_eq(ocsdf_mesh_extract(&g, field, gradient, &s, &o, &m, NULL, &e), 0);
 	ck_assert(m.nv == 0 && m.nt == 0);
 	ocsdf_mesh_free(&m);
+}
+END_TEST
+
+/* ---- parts and cavities ---- */
+
+/* The signed distance to a shell of half thickness t around a sphere of
+ * radius r (torus: ring radius R, tube radius r) centred at 0, optionally
+ * united with solid balls. */
+typedef struct shell {
+	int torus;
+	double r, R, t;
+	int nballs;
+	double ball[2][4]; /* centre, radius */
+} shell;
+
+static void shell_field(void *ctx, const float *xyz, int n, float *f)
+{
+	const shell *s = ctx;
+	for (int i = 0; i < n; i++) {
+		double x = xyz[3 * i], y = xyz[3 * i + 1], z = xyz[3 * i + 2], d;
+		if (s->torus) {
+			double a = sqrt(x * x + y * y) - s->R;
+			d = sqrt(a * a + z * z) - s->r;
+		} else {
+			d = sqrt(x * x + y * y + z * z) - s->r;
+		}
+		double v = s->t - fabs(d);
+		for (int b = 0; b < s->nballs; b++) {
+			const double *c = s->ball[b];
+			double q = c[3] - sqrt((x - c[0]) * (x - c[0]) + (y - c[1]) * (y - c[1]) +
+					       (z - c[2]) * (z - c[2]));
+			v = fmax(v, q);
+		}
+		f[i] = (float)v;
+	}
+}
+
+static void extract_shell(shell *s, int n, ocsdf_mesh *m)
+{
+	ocsdf_grid3 g = cube_grid(1.1, n);
+	ocsdf_mesh_opts o;
+	ocsdf_mesh_opts_default(&o);
+	o.prune = 1;
+	o.lipschitz = 1;
+	ocsdf_error e;
+	ck_assert_int_eq(ocsdf_mesh_extract(&g, shell_field, NULL, s, &o, m, NULL, &e), 0);
+}
+
+/* The parts of m (malloc'd, largest first), asserting success. */
+static ocsdf_mesh_part *parts_of(const ocsdf_mesh *m, size_t *np)
+{
+	ocsdf_mesh_part *p;
+	ocsdf_error e;
+	int r = ocsdf_mesh_parts(m, &p, np, NULL, &e);
+	ck_assert_msg(r == 0, "parts: %s", e.msg);
+	return p;
+}
+
+static void fill(ocsdf_mesh *m, size_t *walls, size_t *removed)
+{
+	ocsdf_error e;
+	int r = ocsdf_mesh_fill_cavities(m, walls, removed, &e);
+	ck_assert_msg(r == 0, "fill: %s", e.msg);
+}
+
+/* The parts add up to the mesh, largest first, and the Euler number of the
+ * whole closed mesh, counted independently, is the sum of the parts'. */
+static void check_parts_agree(const ocsdf_mesh *m, const ocsdf_mesh_part *p, size_t np)
+{
+	size_t nv = 0, nt = 0;
+	long euler = 0;
+	for (size_t i = 0; i < np; i++) {
+		nv += p[i].nv;
+		nt += p[i].nt;
+		euler += p[i].euler;
+		ck_assert(p[i].closed);
+		ck_assert_int_eq(p[i].euler, (long)p[i].nv - (long)p[i].nt / 2);
+		if (i)
+			ck_assert(p[i].nt <= p[i - 1].nt);
+	}
+	ck_assert_uint_eq(nv, m->nv);
+	ck_assert_uint_eq(nt, m->nt);
+	topo t = check_topology(m->v, m->nv, m->tri, m->nt);
+	ck_assert(t.closed);
+	ck_assert_int_eq(t.v - t.e + t.f, euler);
+}
+
+START_TEST(shell_cavity_filled)
+{
+	shell s = {0, 0.6, 0, 0.1, 0, {{0}}};
+	ocsdf_mesh m;
+	extract_shell(&s, 44, &m);
+	size_t np;
+	ocsdf_mesh_part *p = parts_of(&m, &np);
+	ck_assert_uint_eq(np, 2);
+	check_parts_agree(&m, p, np);
+	/* The outer sphere (r = 0.7) first, then the cavity wall (r = 0.5),
+	 * whose volume is negative. */
+	ck_assert(p[0].euler == 2 && p[1].euler == 2);
+	double v0 = 4.0 / 3 * M_PI * 0.343, v1 = -4.0 / 3 * M_PI * 0.125;
+	ck_assert_msg(fabs(p[0].volume - v0) < 0.02 * v0, "outer volume %g", p[0].volume);
+	ck_assert_msg(fabs(p[1].volume - v1) < 0.02 * -v1, "cavity volume %g", p[1].volume);
+	ck_assert(fabs(p[0].hi[0] - 0.7) < 0.01 && fabs(p[1].lo[2] + 0.5) < 0.01);
+	free(p);
+
+	size_t walls, removed;
+	fill(&m, &walls, &removed);
+	ck_assert_uint_eq(walls, 1);
+	ck_assert_uint_eq(removed, 1);
+	assert_closed(m.v, m.nv, m.tri, m.nt, 2);
+	for (size_t i = 0; i < m.nv; i++) {
+		const float *x = m.v + 3 * i, *nr = m.normal + 3 * i;
+		double d = sqrt((double)x[0] * x[0] + (double)x[1] * x[1] + (double)x[2] * x[2]);
+		ck_assert_msg(fabs(d - 0.7) < 0.01, "vertex at radius %g", d);
+		/* Normals moved with their vertices: still the outward radius. */
+		double c = (nr[0] * x[0] + nr[1] * x[1] + nr[2] * x[2]) / d;
+		ck_assert_msg(c > 0.95, "normal at %g degrees from the radius", acos(c) * 180 / M_PI);
+	}
+	/* Nothing left to fill. */
+	fill(&m, &walls, &removed);
+	ck_assert(walls == 0 && removed == 0);
+	ocsdf_mesh_free(&m);
+}
+END_TEST
+
+START_TEST(nested_and_outside_parts)
+{
+	/* A ball floating in the cavity goes with the cavity; a ball outside the
+	 * shell stays. */
+	shell s = {0, 0.6, 0, 0.1, 2, {{0.05, 0, 0, 0.2}, {0.9, 0.1, 0, 0.12}}};
+	ocsdf_mesh m;
+	extract_shell(&s, 57, &m);
+	size_t np;
+	ocsdf_mesh_part *p = parts_of(&m, &np);
+	ck_assert_uint_eq(np, 4);
+	check_parts_agree(&m, p, np);
+	free(p);
+	size_t walls, removed;
+	fill(&m, &walls, &removed);
+	ck_assert_uint_eq(walls, 1);
+	ck_assert_uint_eq(removed, 2);
+	p = parts_of(&m, &np);
+	ck_assert_uint_eq(np, 2);
+	check_parts_agree(&m, p, np);
+	ck_assert(fabs(p[0].hi[1] - 0.7) < 0.01);
+	ck_assert(fabs(p[1].hi[0] - 1.02) < 0.01 && p[1].volume > 0);
+	free(p);
+	ocsdf_mesh_free(&m);
+}
+END_TEST
+
+START_TEST(torus_shell_filled)
+{
+	/* A shell around a torus: filled, a solid torus of genus 1. */
+	shell s = {1, 0.25, 0.6, 0.06, 0, {{0}}};
+	ocsdf_mesh m;
+	extract_shell(&s, 81, &m);
+	size_t np;
+	ocsdf_mesh_part *p = parts_of(&m, &np);
+	ck_assert_uint_eq(np, 2);
+	check_parts_agree(&m, p, np);
+	ck_assert(p[0].euler == 0 && p[1].euler == 0 && p[1].volume < 0);
+	free(p);
+	size_t walls, removed;
+	fill(&m, &walls, &removed);
+	ck_assert(walls == 1 && removed == 1);
+	assert_closed(m.v, m.nv, m.tri, m.nt, 0);
+	double vol = signed_volume(&m), want = 2 * M_PI * M_PI * 0.6 * 0.31 * 0.31;
+	ck_assert_msg(fabs(vol - want) / want < 0.03, "volume %g, want %g", vol, want);
+	ocsdf_mesh_free(&m);
+}
+END_TEST
+
+START_TEST(open_parts_kept)
+{
+	/* A shell around a torus whose ring runs through the grid border: its
+	 * walls are open, and open parts are never cavity walls. */
+	shell s = {1, 0.25, 1.1, 0.06, 0, {{0}}};
+	ocsdf_mesh m;
+	extract_shell(&s, 33, &m);
+	size_t np;
+	ocsdf_mesh_part *p = parts_of(&m, &np);
+	ck_assert(np >= 1);
+	int open = 0;
+	for (size_t i = 0; i < np; i++)
+		open += !p[i].closed;
+	ck_assert_int_eq(open, (int)np);
+	free(p);
+	size_t nt = m.nt, walls, removed;
+	fill(&m, &walls, &removed);
+	ck_assert(walls == 0 && removed == 0 && m.nt == nt);
+	ocsdf_mesh_free(&m);
+	/* An empty mesh has no parts. */
+	ocsdf_mesh z = {0};
+	p = parts_of(&z, &np);
+	ck_assert(np == 0 && p == NULL);
+	fill(&z, &walls, &removed);
 }
 END_TEST
 
@@ -882,6 +1080,13 @@ static Suite *suite(void)
 	tcase_add_test(t, pruned_equals_dense);
 	tcase_add_test(t, pruning_saves_work);
 	tcase_add_test(t, bad_input);
+	suite_add_tcase(s, t);
+	t = tcase_create("parts");
+	tcase_set_timeout(t, 60);
+	tcase_add_test(t, shell_cavity_filled);
+	tcase_add_test(t, nested_and_outside_parts);
+	tcase_add_test(t, torus_shell_filled);
+	tcase_add_test(t, open_parts_kept);
 	suite_add_tcase(s, t);
 	t = tcase_create("files");
 	tcase_add_test(t, writers_read_back);

@@ -19,7 +19,7 @@ results=$here/RESULTS.md
 if [ $# -gt 0 ]; then
 	list=$*
 else
-	list="$(ls "$build/bench" 2>/dev/null | grep '^bench_' || true) speed"
+	list="$(ls "$build/bench" 2>/dev/null | grep '^bench_' || true) speed meshnet"
 fi
 status=0
 for name in $list; do
