@@ -262,28 +262,6 @@ static int is_blank(char c)
 	return c == ' ' || c == '\t';
 }
 
-/* A label matches a value if the two are equal once surrounding blanks are
- * removed, or if both are numbers of equal value ("1.0" matches "1"). */
-static int label_matches(const char *label, const char *value)
-{
-	size_t ll, vl;
-	double a, b;
-	while (is_blank(*label))
-		label++;
-	while (is_blank(*value))
-		value++;
-	ll = strlen(label);
-	vl = strlen(value);
-	while (ll > 0 && is_blank(label[ll - 1]))
-		ll--;
-	while (vl > 0 && is_blank(value[vl - 1]))
-		vl--;
-	if (ll == vl && memcmp(label, value, ll) == 0)
-		return 1;
-	return ll > 0 && vl > 0 && ocsdf_csv_parse_number(label, ll, &a) == 0 &&
-	       ocsdf_csv_parse_number(value, vl, &b) == 0 && a == b;
-}
-
 static int label_is_empty(const char *label)
 {
 	while (is_blank(*label))
@@ -354,9 +332,9 @@ static void read_input(const options *o, dataset *d)
 			const char *label = b.text[i];
 			double s = b.num[i];
 			int anom;
-			if (label_matches(label, o->anomaly)) {
+			if (ocsdf_csv_label_matches(label, o->anomaly)) {
 				anom = 1;
-			} else if (label_matches(label, o->normal)) {
+			} else if (ocsdf_csv_label_matches(label, o->normal)) {
 				anom = 0;
 			} else if (label_is_empty(label)) {
 				fail_msg(OCSDF_EDATA, "%s:%ld: empty label in column '%s'", d->name, b.line[i],
@@ -475,7 +453,7 @@ static void parse_options(int argc, char **argv, options *o)
 		ocsdf_usage_error("--threshold and --fpr both choose the threshold: give one");
 	if (o->decisions_path && !o->has_threshold && !o->has_fpr)
 		ocsdf_usage_error("--decisions needs a threshold: add --threshold T or --fpr P");
-	if (label_matches(o->anomaly, o->normal))
+	if (ocsdf_csv_label_matches(o->anomaly, o->normal))
 		ocsdf_usage_error("--anomaly and --normal have the same value '%s'", o->anomaly);
 	if (label_is_empty(o->anomaly) || label_is_empty(o->normal))
 		ocsdf_usage_error("--anomaly and --normal need a non-empty value");

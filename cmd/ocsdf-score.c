@@ -245,15 +245,10 @@ int main(int argc, char **argv)
 	if (!cols || !names)
 		ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
 	for (int j = 0; j < m->arch.d; j++) {
-		cols[j] = -1;
-		for (int k = 0; k < ocsdf_csv_ncols(r); k++)
-			if (strcmp(ocsdf_csv_colname(r, k), m->names[j]) == 0) {
-				cols[j] = k;
-				break;
-			}
-		if (cols[j] < 0)
-			ocsdf_die(OCSDF_EDATA, "%s: feature column '%s' of model %s is missing",
-				  ocsdf_csv_filename(r), m->names[j], model_path);
+		char what[64 + OCSDF_ERROR_MAX / 2];
+		snprintf(what, sizeof what, "a feature of model %s", model_path);
+		if ((rc = ocsdf_csv_find_name(r, m->names[j], what, &cols[j], &err)))
+			ocsdf_die_error(&err);
 	}
 	if (attack) {
 		if ((rc = ocsdf_csv_find(r, label_col, &lcol, &err)))

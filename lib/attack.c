@@ -159,43 +159,11 @@ void ocsdf_attack_pgd(ocsdf_attack *a, const double *X, const signed char *push,
 	}
 }
 
-static int is_blank(char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-/* s without the blanks around it: start and length. */
-static const char *trimmed(const char *s, size_t *len)
-{
-	size_t l;
-	while (is_blank(*s))
-		s++;
-	l = strlen(s);
-	while (l > 0 && is_blank(s[l - 1]))
-		l--;
-	*len = l;
-	return s;
-}
-
-static int label_matches(const char *label, const char *value)
-{
-	size_t ll, vl;
-	double x, y;
-	label = trimmed(label, &ll);
-	value = trimmed(value, &vl);
-	if (ll == 0 || vl == 0)
-		return 0;
-	if (ll == vl && memcmp(label, value, ll) == 0)
-		return 1;
-	return ocsdf_csv_parse_number(label, ll, &x) == 0 && ocsdf_csv_parse_number(value, vl, &y) == 0 &&
-	       x == y;
-}
-
 int ocsdf_attack_label_push(const char *label, const char *anomaly, const char *normal)
 {
-	if (label_matches(label, anomaly))
+	if (ocsdf_csv_label_matches(label, anomaly))
 		return 1;
-	if (label_matches(label, normal))
+	if (ocsdf_csv_label_matches(label, normal))
 		return -1;
 	return 0;
 }

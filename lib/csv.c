@@ -1156,6 +1156,32 @@ int ocsdf_csv_find(const ocsdf_csv_reader *r, const char *spec, int *col, ocsdf_
 	return ocsdf_error_set(e, OCSDF_EUSAGE, "%s: no column named %s; columns are: %s", r->name, what, list);
 }
 
+int ocsdf_csv_find_name(const ocsdf_csv_reader *r, const char *name, const char *what, int *col,
+			ocsdf_error *e)
+{
+	char list[800], quoted[320];
+	int found = -1, count = 0;
+	for (int i = 0; i < r->ncols; i++) {
+		if (!strcmp(r->names[i], name)) {
+			if (found < 0)
+				found = i;
+			count++;
+		}
+	}
+	excerpt(quoted, sizeof quoted, name, strlen(name), 60);
+	if (count > 1)
+		return ocsdf_error_set(e, OCSDF_EDATA,
+				       "%s: %d columns are named %s (%s): which one is meant is ambiguous",
+				       r->name, count, quoted, what);
+	if (count == 0) {
+		list_columns(r, list, sizeof list);
+		return ocsdf_error_set(e, OCSDF_EDATA, "%s: no column named %s (%s); columns are: %s",
+				       r->name, quoted, what, list);
+	}
+	*col = found;
+	return 0;
+}
+
 int ocsdf_csv_select(ocsdf_csv_reader *r, const int *num_cols, int n_num, const int *text_cols, int n_text,
 		     int keep_raw, ocsdf_error *e)
 {
@@ -1267,4 +1293,30 @@ int ocsdf_csv_next(ocsdf_csv_reader *r, int max_rows, ocsdf_csv_block *b, ocsdf_
 	b->raw_len = r->keep_raw ? r->raw_len : NULL;
 	b->line = r->lines;
 	return 0;
+}
+
+static const char *trim_blanks(const char *s, size_t *len)
+{
+	size_t l;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	l = strlen(s);
+	while (l > 0 && (s[l - 1] == ' ' || s[l - 1] == '\t'))
+		l--;
+	*len = l;
+	return s;
+}
+
+int ocsdf_csv_label_matches(const char *label, const char *value)
+{
+	size_t ll, vl;
+	double x, y;
+	label = trim_blanks(label, &ll);
+	value = trim_blanks(value, &vl);
+	if (ll == 0 || vl == 0)
+		return 0;
+	if (ll == vl && memcmp(label, value, ll) == 0)
+		return 1;
+	return ocsdf_csv_parse_number(label, ll, &x) == 0 &&
+	       ocsdf_csv_parse_number(value, vl, &y) == 0 && x == y;
 }

@@ -85,6 +85,13 @@ const char *ocsdf_csv_header_raw(const ocsdf_csv_reader *r, size_t *len);
  * list is cut after about 600 bytes, saying how many more there are). */
 int ocsdf_csv_find(const ocsdf_csv_reader *r, const char *spec, int *col, ocsdf_error *e);
 
+/* The column whose header is exactly name (never a 1-based index): 0, or
+ * 65 when no column or more than one column has that name, with a message
+ * naming `what` (e.g. "feature column of model m.model") and, when missing,
+ * listing the columns there are. */
+int ocsdf_csv_find_name(const ocsdf_csv_reader *r, const char *name, const char *what, int *col,
+			ocsdf_error *e);
+
 /* Chooses what blocks carry: numeric columns num_cols[0..n_num), text
  * columns text_cols[0..n_text), raw records if keep_raw.  A column may be
  * listed more than once, and as both number and text.  Call before the
@@ -102,6 +109,11 @@ int ocsdf_csv_next(ocsdf_csv_reader *r, int max_rows, ocsdf_csv_block *b, ocsdf_
 /* Parses a whole field (len bytes, no terminator needed) as a strict finite
  * number, blanks around it allowed: 0 with *out set, or -1. */
 int ocsdf_csv_parse_number(const char *s, size_t len, double *out);
+
+/* Whether a label field matches a label value: equal once the blanks
+ * (spaces, tabs) around each are removed, or both numbers of equal value
+ * ("1.0" matches "1").  An empty or blank label matches nothing. */
+int ocsdf_csv_label_matches(const char *label, const char *value);
 
 /* Output helpers.  Fields are quoted only when they must be: when they hold
  * a comma, quote, CR or LF, start or end with a blank, or are empty (so a

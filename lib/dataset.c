@@ -68,16 +68,8 @@ static int choose_columns(ocsdf_csv_reader *r, const ocsdf_dataset_spec *spec, i
 	if (!rc && spec->names) {
 		for (int j = 0; j < spec->n_names && !rc; j++) {
 			int c = -1;
-			for (int k = 0; k < nc; k++)
-				if (strcmp(ocsdf_csv_colname(r, k), spec->names[j]) == 0) {
-					c = k;
-					break;
-				}
-			if (c < 0)
-				rc = ocsdf_error_set(e, OCSDF_EDATA,
-						     "%s: feature column '%s' of the model is missing",
-						     ocsdf_csv_filename(r), spec->names[j]);
-			else
+			rc = ocsdf_csv_find_name(r, spec->names[j], "a feature of the model", &c, e);
+			if (!rc)
 				cols[(*d)++] = c;
 		}
 	} else if (!rc) {

@@ -1017,6 +1017,24 @@ END_TEST
 
 /* ---- writers ---- */
 
+START_TEST(test_label_matches)
+{
+	ck_assert(ocsdf_csv_label_matches("1", "1"));
+	ck_assert(ocsdf_csv_label_matches(" 1.0\t", "1"));
+	ck_assert(ocsdf_csv_label_matches("1e0", " 1 "));
+	ck_assert(ocsdf_csv_label_matches("outlier", "outlier"));
+	ck_assert(ocsdf_csv_label_matches("  outlier ", "outlier"));
+	ck_assert(!ocsdf_csv_label_matches("Outlier", "outlier"));
+	ck_assert(!ocsdf_csv_label_matches("0", "1"));
+	ck_assert(!ocsdf_csv_label_matches("10", "1"));
+	ck_assert(!ocsdf_csv_label_matches("1 0", "1"));
+	ck_assert(!ocsdf_csv_label_matches("", ""));
+	ck_assert(!ocsdf_csv_label_matches("  ", "  "));
+	ck_assert(ocsdf_csv_label_matches("nan", "nan"));
+	ck_assert(!ocsdf_csv_label_matches("1x", "1"));
+}
+END_TEST
+
 START_TEST(test_write_fields)
 {
 	static const char *fields[] = {"plain", "", "a,b", "say \"hi\"", " lead", "trail\t", "two\nlines",
@@ -1150,6 +1168,7 @@ static Suite *csv_suite(void)
 	tcase_add_test(tc, test_number_random);
 	tcase_add_test(tc, test_write_fields);
 	tcase_add_test(tc, test_write_numbers);
+	tcase_add_test(tc, test_label_matches);
 	suite_add_tcase(s, tc);
 	return s;
 }

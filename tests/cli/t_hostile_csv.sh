@@ -105,7 +105,7 @@ fi
 # A binary file as data: refused, with its bytes escaped in messages.
 { printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\003\000>\000\001\000\000\000'
   head -c 3000 /dev/zero | tr '\0' '\201'; printf '\n"x\001\r\n'; head -c 3000 /dev/zero | tr '\0' '\377'; } >"$T/elf.bin"
-expect 65 "elf.bin: feature column 'x' of model .* is missing" -- "$S" -m "$T/m" "$T/elf.bin"
+expect 65 'elf.bin: no column named "x" \(a feature of model .*\); columns are: "\\x7fELF' -- "$S" -m "$T/m" "$T/elf.bin"
 expect 65 'elf.bin:2: quoted field not closed at the end of the input' -- "$TR" -q -o "$T/x.model" "$T/elf.bin"
 expect 64 'elf.bin: no column named "sdf"; columns are: "\\x7fELF\\x02' -- "$C" "$T/elf.bin"
 LC_ALL=C grep -q '[[:cntrl:]]' "$T/err" && fail "control bytes in a message: $(od -c "$T/err" | head -3)"
@@ -150,9 +150,13 @@ fi
 # Feature names: a model's features must be there by name; names are
 # trimmed, so blanks around them do not matter; case does.
 printf 'X,Y\n1,2\n' >"$T/upper.csv"
-expect 65 "upper.csv: feature column 'x' of model .* is missing" -- "$S" -m "$T/m" "$T/upper.csv"
-expect 65 "feature column 'x' of the model is missing" -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/upper.csv"
-expect 65 "feature column 'x' of the model is missing" -- "$BIN/ocsdf-mesh" -m "$T/m" --points "$T/upper.csv" -o "$T/x.svg"
+expect 65 'upper.csv: no column named "x" \(a feature of model .*\); columns are: "X", "Y"' -- "$S" -m "$T/m" "$T/upper.csv"
+expect 65 'no column named "x" \(a feature of the model\); columns are: "X", "Y"' -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/upper.csv"
+expect 65 'no column named "x" \(a feature of the model\)' -- "$BIN/ocsdf-mesh" -m "$T/m" --points "$T/upper.csv" -o "$T/x.svg"
+# Two columns of a feature's name: ambiguous, refused rather than guessed.
+printf 'x,y,x\n1,2,3\n' >"$T/twice.csv"
+expect 65 'twice.csv: 2 columns are named "x" \(a feature of model .*\): which one is meant is ambiguous' -- "$S" -m "$T/m" "$T/twice.csv"
+expect 65 '2 columns are named "x"' -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/twice.csv"
 printf ' x , y \n1,2\n' >"$T/blanks.csv"
 printf 'x,y\n1,2\n' >"$T/noblanks.csv"
 "$S" -m "$T/m" --only "$T/noblanks.csv" >"$T/noblanks.out" || fail "score failed"

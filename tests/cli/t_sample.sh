@@ -46,6 +46,6 @@ expect 64 '' -- "$BIN/ocsdf-sample" -m "$T/m" -n 0
 expect 64 '' -- "$BIN/ocsdf-sample" -m "$T/m" -n 5 --mode edge
 expect 64 'level' -- "$BIN/ocsdf-sample" -m "$T/m" -n 5 --mode negative --level 1
 printf 'x,z\n1,2\n' >"$T/bad.csv"
-expect 65 "'y'" -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/bad.csv"
+expect 65 'no column named "y" \(a feature of the model\); columns are: "x", "z"' -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/bad.csv"
 expect 73 'exists' -- "$BIN/ocsdf-sample" -m "$T/m" -n 5 -o "$T/b.csv"
 exit 0

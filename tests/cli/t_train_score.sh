@@ -54,7 +54,7 @@ paste -d, "$T/s1" "$T/raw" | awk -F, 'NR > 1 && ($1 > 0) != ($2 > 0) { bad = 1 }
 
 # Errors.
 printf 'x,z\n1,2\n' >"$T/missing.csv"
-expect 65 "feature column 'y'" -- "$BIN/ocsdf-score" -m "$T/m" "$T/missing.csv"
+expect 65 'missing.csv: no column named "y" \(a feature of model .*\); columns are: "x", "z"' -- "$BIN/ocsdf-score" -m "$T/m" "$T/missing.csv"
 expect 64 'model is required' -- "$BIN/ocsdf-score" "$DATA/disk.csv"
 expect 64 "exists already" -- "$BIN/ocsdf-score" -m "$T/m" "$T/scored.csv"
 expect 66 '' -- "$BIN/ocsdf-score" -m "$T/nonexistent" "$DATA/disk.csv"
