@@ -46,25 +46,35 @@ BENCH_SRC:= $(sort $(wildcard tests/bench/bench_*.c))
 BENCHES  := $(BENCH_SRC:tests/bench/%.c=$(BUILD)/bench/%)
 PUBLIC_H := $(sort $(wildcard lib/*.h))
 
-DEB_PKGS := gcc make libopenblas-dev libcsv-dev zlib1g-dev check pkg-config time gzip groff-base libxml2-utils man-db \
-            clang libclang-rt-14-dev valgrind
+# Debian packages: what building and running the programs needs (make
+# deps, for all and demo), and what the tests add (make test-deps, for
+# check, asan, fuzz and valgrind).
+DEB_PKGS := gcc make libopenblas-dev libcsv-dev zlib1g-dev pkg-config time gzip
+DEB_TEST_PKGS := check groff-base libxml2-utils man-db clang libclang-rt-14-dev valgrind
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps check test unit cli asan demo bench bench-odds install uninstall clean \
-        fuzz fuzz-build fuzz-replay valgrind
+.PHONY: all deps test-deps check test unit cli asan demo bench bench-odds install uninstall clean \
+        fuzz fuzz-build fuzz-replay valgrind valgrind-build valgrind-unit valgrind-cli
 
 all: $(LIBA) $(BINS)
 
-# Installs the Debian packages the build and tests use, only those missing.
-deps:
-	@missing=""; for p in $(DEB_PKGS); do \
+# Installs the Debian packages missing from a list.
+define install_missing
+	@missing=""; for p in $(1); do \
 	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
-	  echo "make deps: installing$$missing"; \
+	  echo "make: installing$$missing"; \
 	  $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
+endef
+
+deps:
+	$(call install_missing,$(DEB_PKGS))
+
+test-deps: deps
+	$(call install_missing,$(DEB_TEST_PKGS))
 
 $(BUILD)/lib/%.o: lib/%.c $(wildcard lib/*.h) | deps
 	@mkdir -p $(@D)
@@ -78,7 +88,7 @@ $(BUILD)/bin/%: cmd/%.c $(LIBA) $(wildcard lib/*.h) | deps
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -o $@ $< $(LIBA) $(LDLIBS_ALL)
 
-$(BUILD)/tests/%: tests/%.c $(LIBA) $(wildcard lib/*.h tests/*.h) | deps
+$(BUILD)/tests/%: tests/%.c $(LIBA) $(wildcard lib/*.h tests/*.h) | test-deps
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -Itests -o $@ $< $(LIBA) $(LDLIBS_ALL) $(CHECK_LIBS)
 
@@ -94,7 +104,7 @@ unit: $(TESTS)
 	  echo "== $$t"; CK_DEFAULT_TIMEOUT=120 SHARED=$(CURDIR)/../shared $$t || fail=1; \
 	done; exit $$fail
 
-cli: $(BINS)
+cli: $(BINS) | test-deps
 	@sh tests/cli/run.sh $(CURDIR)/$(BUILD)/bin
 
 # Fuzz targets (tests/fuzz/README.md).  fuzz-replay feeds the committed seed
@@ -109,12 +119,12 @@ FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_SAN := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
 
-$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c $(FUZZ_DEPS) $(LIBA) | deps
+$(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c $(FUZZ_DEPS) $(LIBA) | test-deps
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/driver.c $(FUZZ_COMMON) $(FUZZ_EXTRA_$*) \
 	  $(LIBA) $(LDLIBS_ALL)
 
-$(BUILD)/libfuzzer/%: tests/fuzz/%.c $(FUZZ_DEPS) $(LIBA) | deps
+$(BUILD)/libfuzzer/%: tests/fuzz/%.c $(FUZZ_DEPS) $(LIBA) | test-deps
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(FUZZ_COMMON) $(FUZZ_EXTRA_$*) \
 	  $(LIBA) $(LDLIBS_ALL)
@@ -127,7 +137,7 @@ fuzz-replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)
 fuzz-build: $(FUZZ_TARGETS:%=$(BUILD)/libfuzzer/%)
 
 # New inputs go to build-fuzz/corpus/TARGET, crashes to build-fuzz/.
-fuzz: | deps
+fuzz: | test-deps
 	@$(MAKE) --no-print-directory BUILD=build-fuzz CC=$(FUZZ_CC) \
 	  CFLAGS="$(FUZZ_SAN) -fsanitize=fuzzer-no-link" fuzz-build
 	@for t in $(FUZZ_TARGETS); do \
@@ -149,29 +159,35 @@ VALGRIND := valgrind -q --error-exitcode=99 --leak-check=full --errors-for-leak-
 VALGRIND_SKIP := t_interrupt t_faults
 # Unit tests run in one process (CK_FORK=no), so leaks are counted once at
 # its end; the reports of processes a test forks itself are not shown.
-valgrind: export OCSDF_CPU = avx2
-valgrind: | deps
+valgrind: valgrind-unit valgrind-cli
+valgrind-build: export OCSDF_CPU = avx2
+valgrind-build: | test-deps
 	@$(MAKE) --no-print-directory BUILD=build-vg CFLAGS="-O1 -g" all \
 	  $(TEST_SRC:tests/%.c=build-vg/tests/%) $(FUZZ_TARGETS:%=build-vg/fuzz/%)
+valgrind-unit: export OCSDF_CPU = avx2
+valgrind-unit: valgrind-build
 	@fail=0; for t in $(TEST_SRC:tests/%.c=build-vg/tests/%); do echo "== $$t"; \
 	  CK_FORK=no SHARED=$(CURDIR)/../shared $(VALGRIND) --child-silent-after-fork=yes $$t || fail=1; \
 	done; \
 	for t in $(FUZZ_TARGETS); do \
 	  $(VALGRIND) build-vg/fuzz/$$t tests/fuzz/corpus/$$t tests/fuzz/regress/$$t || fail=1; \
 	done; \
-	rm -rf build-vg/vgbin build-vg/cli && mkdir -p build-vg/vgbin build-vg/cli && \
+	echo "valgrind (unit tests, fuzz replays): $$([ $$fail = 0 ] && echo clean || echo ERRORS)"; exit $$fail
+valgrind-cli: export OCSDF_CPU = avx2
+valgrind-cli: valgrind-build
+	@rm -rf build-vg/vgbin build-vg/cli && mkdir -p build-vg/vgbin build-vg/cli && \
 	for p in $(PROGRAMS); do \
 	  printf '#!/bin/sh\nexec sh %s %s "$$@"\n' "$(CURDIR)/tests/cli/valgrind-wrap.sh" "$(CURDIR)/build-vg/bin/$$p" \
 	    >build-vg/vgbin/$$p && \
 	  chmod +x build-vg/vgbin/$$p; \
 	done; \
 	cp tests/cli/*.sh build-vg/cli/ && for s in $(VALGRIND_SKIP); do rm -f build-vg/cli/$$s.sh; done; \
-	sh build-vg/cli/run.sh $(CURDIR)/build-vg/vgbin || fail=1; \
-	echo "valgrind: $$([ $$fail = 0 ] && echo clean || echo ERRORS)"; exit $$fail
+	fail=0; sh build-vg/cli/run.sh $(CURDIR)/build-vg/vgbin || fail=1; \
+	echo "valgrind (program tests): $$([ $$fail = 0 ] && echo clean || echo ERRORS)"; exit $$fail
 
 # The same tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 ASAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
-asan: | deps
+asan: | test-deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" \
 	  EXTRA_CFLAGS="$(EXTRA_CFLAGS)" LDFLAGS_SAN=1 test \
 	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1

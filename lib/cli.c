@@ -30,6 +30,7 @@ const char *ocsdf_cli_name(void)
 	return prog;
 }
 
+__attribute__((format(printf, 2, 0)))
 static void vmessage(const char *prefix, const char *fmt, va_list ap)
 {
 	fflush(stdout);
@@ -97,6 +98,8 @@ int ocsdf_parse_double(const char *s, double lo, double hi, double *out)
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
+	while (end != s && (*end == ' ' || *end == '\t'))
+		end++;
 	if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v) || v < lo || v > hi)
 		return -1;
 	*out = v;
@@ -111,6 +114,8 @@ int ocsdf_parse_long(const char *s, long lo, long hi, long *out)
 		return -1;
 	errno = 0;
 	v = strtol(s, &end, 10);
+	while (end != s && (*end == ' ' || *end == '\t'))
+		end++;
 	if (end == s || *end != '\0' || errno == ERANGE || v < lo || v > hi)
 		return -1;
 	*out = v;

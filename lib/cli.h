@@ -37,8 +37,9 @@ void ocsdf_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "PROG (ocsdf) VERSION" on stdout. */
 void ocsdf_print_version(void);
 
-/* Strict parsers: the whole string must be a finite number in [lo, hi].
- * Return 0 on success, -1 otherwise (out untouched). */
+/* Strict parsers: the whole string, but for blanks around it, must be a
+ * finite number in [lo, hi].  Return 0 on success, -1 otherwise (out
+ * untouched). */
 int ocsdf_parse_double(const char *s, double lo, double hi, double *out);
 int ocsdf_parse_long(const char *s, long lo, long hi, long *out);
 /* Comma-separated list of doubles in [lo, hi]; *out is malloc'ed. */

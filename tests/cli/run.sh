@@ -14,8 +14,10 @@ for t in "$here"/t_*.sh; do
 	[ -e "$t" ] || continue
 	name=$(basename "$t" .sh)
 	scratch=$(mktemp -d)
+	start=$(date +%s)
 	if BIN=$bin DATA=$top/data SHARED=$top/../shared T=$scratch sh "$t" >"$scratch.log" 2>&1; then
 		pass=$((pass + 1))
+		echo "ok: $name ($(($(date +%s) - start)) s)"
 	else
 		fail=$((fail + 1))
 		failed="$failed $name"

@@ -29,6 +29,11 @@ expect 64 "invalid value '' for --radius" -- "$C" --radius '' "$T/scored.csv"
 expect 64 "invalid value '0.1,' for --radius" -- "$C" --radius 0.1, "$T/scored.csv"
 expect 64 "invalid value 'inf' for --threshold" -- "$C" --threshold inf "$T/scored.csv"
 expect 64 "invalid value '1' for --resamples" -- "$C" --resamples 1 "$T/scored.csv"
+# Blanks around a number are allowed, anything else after it is not.
+expect 0 '' -- "$C" --radius ' 0, 0.05 ' --format csv "$T/scored.csv"
+grep -q '^0.05,' "$T/out" || fail "radius list with blanks misread: $(cat "$T/out")"
+expect 64 "invalid value '0.05x' for --radius" -- "$C" --radius 0.05x "$T/scored.csv"
+expect 64 "invalid value '1 2' for -n" -- "$SA" -m "$T/m" -n '1 2'
 expect 64 'no column named "nosuch"' -- "$TR" $tiny --ignore nosuch -o "$T/x.model" "$DATA/disk.csv"
 expect 64 'no column named ""' -- "$TR" $tiny --ignore x, -o "$T/x.model" "$DATA/disk.csv"
 expect 64 'no column 4: it has 3 columns' -- "$TR" $tiny --ignore 4 -o "$T/x.model" "$DATA/disk.csv"

@@ -23,7 +23,7 @@ mk() {
 
 mk install >"$T/install.log" 2>&1 || { cat "$T/install.log"; fail "make install failed"; }
 for f in bin/ocsdf-train bin/ocsdf-score bin/ocsdf-certify bin/ocsdf-sample bin/ocsdf-mesh \
-	lib/libocsdf.a lib/pkgconfig/ocsdf.pc include/ocsdf/model.h include/ocsdf/score.h \
+	lib/libocsdf.a lib/pkgconfig/ocsdf.pc include/ocsdf/ocsdf.h include/ocsdf/model.h include/ocsdf/score.h \
 	share/man/man1/ocsdf-train.1 share/man/man1/ocsdf-score.1 share/man/man1/ocsdf-certify.1 \
 	share/man/man1/ocsdf-sample.1 share/man/man1/ocsdf-mesh.1 share/man/man5/ocsdf-model.5 \
 	share/man/man7/ocsdf.7; do
@@ -67,8 +67,7 @@ nm "$root/lib/libocsdf.a" 2>/dev/null | grep -q '__asan_' && san="$san -fsanitiz
 nm "$root/lib/libocsdf.a" 2>/dev/null | grep -q '__ubsan_' && san="$san -fsanitize=undefined"
 cat >"$T/prog.c" <<'EOF'
 #include <stdio.h>
-#include <ocsdf/model.h>
-#include <ocsdf/score.h>
+#include <ocsdf/ocsdf.h>
 
 int main(int argc, char **argv)
 {
