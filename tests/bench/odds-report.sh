@@ -67,6 +67,27 @@ tmp=$out.tmp
 			}
 			if (nfail) { printf "\nRuns that failed (training diverged):"; for (k in failed) { split(k, f, SUBSEP); printf " %s m=%s (%d);", f[1], f[2], failed[k] } print "" }
 			if (nb) printf "\nOn the %d sets with a paper figure: mean best %.1f vs paper %.1f; within 2 points or above on %d of %d.\n", nb, tb / nb, tp / nb, ok, nb
+			# Mean rank of each margin (1 = best) over the sets run at every
+			# margin, ties sharing their mean rank: the rule for the default.
+			nr = 0
+			for (i = 1; i <= ns; i++) {
+				s = order[i]; full = 1
+				for (j = 1; j <= nm; j++) if (!cnt[s SUBSEP M[j]]) full = 0
+				if (!full) continue
+				nr++
+				for (j = 1; j <= nm; j++) {
+					vj = sum[s SUBSEP M[j]] / cnt[s SUBSEP M[j]]; above = 0; same = 0
+					for (l = 1; l <= nm; l++) {
+						vl = sum[s SUBSEP M[l]] / cnt[s SUBSEP M[l]]
+						if (vl > vj) above++; else if (vl == vj) same++
+					}
+					rank[j] += above + (same + 1) / 2
+				}
+			}
+			if (nr) {
+				printf "\nMean rank of each margin over the %d sets run at all four (1 = best):", nr
+				for (j = 1; j <= nm; j++) printf " m=%s %.2f%s", M[j], rank[j] / nr, j < nm ? ";" : ".\n"
+			}
 		}' "$runs"
 	done
 	echo
