@@ -3,11 +3,12 @@
 # tests/bench/ODDS.md: per data set and margin, the mean AUROC over seeds,
 # the best margin, the default margin, and the paper's figure.
 #
-#   sh tests/bench/odds-report.sh [DEFAULT_MARGIN] [ORTHO]
+#   sh tests/bench/odds-report.sh [DEFAULT_MARGIN] [ORTHO] [INIT]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 def=${1:-0.05}
 ortho=${2:-retract}
+init=${3:-uniform}
 runs=$here/odds-runs.tsv
 out=$here/ODDS.md
 tmp=$out.tmp
@@ -15,8 +16,8 @@ tmp=$out.tmp
 	echo "# ODDS benchmark"
 	echo
 	echo "Made by \`sh tests/bench/odds.sh\` (runs in odds-runs.tsv) and"
-	echo "\`sh tests/bench/odds-report.sh $def $ortho\`. AUROC (%) of the score for"
-	echo "label 1, mean over seeds (count in brackets); --ortho $ortho; paper ="
+	echo "\`sh tests/bench/odds-report.sh $def $ortho $init\`. AUROC (%) of the score for"
+	echo "label 1, mean over seeds (count in brackets); --ortho $ortho --init $init; paper ="
 	echo "OCSDF in the paper's Table 2 (AD) or Table 5 (OC), best of its margin grid."
 	echo "Sets marked * train on a step budget: 40 epochs of at most 50 steps"
 	echo "of 128 rows (--max-steps 50)."
@@ -28,7 +29,7 @@ tmp=$out.tmp
 			echo "## One-class protocol (train on half of the normal rows)"
 		fi
 		echo
-		awk -F'\t' -v proto="$proto" -v def="$def" -v ortho="$ortho" '
+		awk -F'\t' -v proto="$proto" -v def="$def" -v ortho="$ortho" -v variant="--init $init" '
 		BEGIN {
 			split("breastw 82.6 cardio 95.0 glass 73.9 http 67.5 ionosphere 80.2 lympho 96.1 mammography 86.0 musk 92.6 optdigits 51.0 pima 60.7 satimage-2 97.9 shuttle 99.1 smtp 87.1 thyroid 95.9 vertebral 48.6 vowels 94.7 wbc 93.6 wine 81.5", ad, " ")
 			for (i = 1; i in ad; i += 2) paper["ad", ad[i]] = ad[i + 1]
@@ -36,7 +37,7 @@ tmp=$out.tmp
 			for (i = 1; i in oc; i += 2) paper["oc", oc[i]] = oc[i + 1]
 			nm = split("0.01 0.05 0.2 1", M, " ")
 		}
-		NR == 1 || $1 != proto || $5 != ortho || $6 != "" { next }
+		NR == 1 || $1 != proto || $5 != ortho || $6 != variant { next }
 		{ rk = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4; if (rk in seenrun) next; seenrun[rk] = 1 }
 		$9 == "failed" { failed[$2 SUBSEP $3]++; nfail++; next }
 		{
@@ -91,10 +92,10 @@ tmp=$out.tmp
 		}' "$runs"
 	done
 	echo
-	echo "## --ortho bjorck against --ortho retract (AD protocol, same seeds)"
+	echo "## --ortho bjorck against --ortho retract (AD protocol, same seeds, --init $init)"
 	echo
-	awk -F'\t' '
-	NR == 1 || $1 != "ad" || $6 != "" { next }
+	awk -F'\t' -v variant="--init $init" '
+	NR == 1 || $1 != "ad" || $6 != variant { next }
 	{ rk = $2 SUBSEP $3 SUBSEP $4 SUBSEP $5; if (rk in seenrun) next; seenrun[rk] = 1
 	  a[$2, $3, $4, $5] = $9; t[$2, $3, $4, $5] = $10
 	  if ($5 == "bjorck") { k = $2 SUBSEP $3 SUBSEP $4; if (!(k in bj)) { bj[k] = 1; order[++n] = k } } }
@@ -106,6 +107,28 @@ tmp=$out.tmp
 			printf "| %s | %s | %s | %s | %s | %s | %s |\n", f[1], f[2], f[3], a[kb], (kr in a) ? a[kr] : "", t[kb], (kr in t) ? t[kr] : ""
 		}
 		if (n == 0) print "| (no runs yet) | | | | | | |"
+	}' "$runs"
+	echo
+	echo "## --init gaussian against --init uniform (--ortho $ortho, same protocol, margin and seeds)"
+	echo
+	echo "Mean AUROC over the seeds run with both starts (count in brackets)."
+	echo
+	awk -F'\t' -v ortho="$ortho" '
+	NR == 1 || $5 != ortho || ($6 != "--init uniform" && $6 != "--init gaussian") || $9 == "failed" { next }
+	{ rk = $1 SUBSEP $2 SUBSEP $3 SUBSEP $4 SUBSEP $6; if (rk in a) next; a[rk] = $9
+	  if ($6 == "--init gaussian") { k = $1 SUBSEP $2 SUBSEP $3; if (!(k in g)) { g[k] = 1; order[++n] = k } } }
+	END {
+		print "| protocol | set | margin | uniform | gaussian | gaussian - uniform |"
+		print "|---|---|---:|---:|---:|---:|"
+		for (i = 1; i <= n; i++) {
+			split(order[i], f, SUBSEP); su = sg = c = 0
+			for (seed = 1; seed <= 10; seed++) {
+				ku = order[i] SUBSEP seed SUBSEP "--init uniform"; kg = order[i] SUBSEP seed SUBSEP "--init gaussian"
+				if ((ku in a) && (kg in a)) { su += a[ku]; sg += a[kg]; c++ }
+			}
+			if (c) printf "| %s | %s | %s | %.1f (%d) | %.1f (%d) | %+.1f |\n", f[1], f[2], f[3], su / c, c, sg / c, c, (sg - su) / c
+		}
+		if (n == 0) print "| (no runs yet) | | | | | |"
 	}' "$runs"
 } >"$tmp"
 mv "$tmp" "$out"

@@ -1,9 +1,11 @@
 #!/bin/sh
 # The ODDS benchmark of ocsdf-train/ocsdf-score (the paper's Tables 2 and 5).
 #
-#   sh tests/bench/odds.sh [-b BIN] [-s SETS] [-m MARGINS] [-r SEEDS] [-p ad|oc] [-o ORTHO] [-x EXTRA]
+#   sh tests/bench/odds.sh [-b BIN] [-s SETS] [-m MARGINS] [-r SEEDS] [-p ad|oc] [-o ORTHO]
+#                          [-i INIT] [-x EXTRA]
 #
-# Each run (protocol, data set, margin, seed, ortho, extra options) appends a
+# Each run (protocol, data set, margin, seed, ortho, and the extra options:
+# --init INIT, then EXTRA) appends a
 # line to tests/bench/odds-runs.tsv; runs already there are skipped, so the
 # script can be stopped and started again, or run on a subset.  Afterwards
 # tests/bench/odds-report.sh turns the file into tests/bench/ODDS.md.
@@ -21,8 +23,9 @@ margins="0.01 0.05 0.2 1"
 seeds="1 2 3"
 protocol=ad
 ortho=retract
+init=uniform
 extra=""
-while getopts b:s:m:r:p:o:x: opt; do
+while getopts b:s:m:r:p:o:i:x: opt; do
 	case $opt in
 	b) bin=$OPTARG ;;
 	s) sets=$(echo "$OPTARG" | tr ',' ' ') ;;
@@ -30,10 +33,13 @@ while getopts b:s:m:r:p:o:x: opt; do
 	r) seeds=$(echo "$OPTARG" | tr ',' ' ') ;;
 	p) protocol=$OPTARG ;;
 	o) ortho=$OPTARG ;;
+	i) init=$OPTARG ;;
 	x) extra=$OPTARG ;;
 	*) exit 64 ;;
 	esac
 done
+# The start of the negatives is always given, and recorded, explicitly.
+extra="--init $init${extra:+ $extra}"
 runs=$here/odds-runs.tsv
 [ -f "$runs" ] || printf 'protocol\tset\tmargin\tseed\tortho\textra\tepochs\tsteps_per_epoch\tauroc\tseconds\n' >"$runs"
 work=$(mktemp -d)
@@ -78,14 +84,19 @@ for set in $sets; do
 			fi
 			start=$(date +%s.%N)
 			spe=$(echo "$b" | awk '{ print ($2 == "" ? "all" : $2) }')
-			# A run that fails (training diverged) is recorded as such.
-			if "$bin/ocsdf-train" -q -f --label label --margin "$margin" --seed "$seed" \
-				--ortho "$ortho" $b $extra -o "$work/m" "$train"; then
+			# A run that fails (training diverged) is recorded as such; an
+			# interrupted one is not recorded, and ends the script.
+			rc=0
+			"$bin/ocsdf-train" -q -f --label label --margin "$margin" --seed "$seed" \
+				--ortho "$ortho" $b $extra -o "$work/m" "$train" || rc=$?
+			case $rc in
+			0)
 				"$bin/ocsdf-score" -m "$work/m" -f -o "$work/scored.csv" "$test"
 				a=$(auroc "$work/scored.csv" | awk '{ printf "%.2f", 100 * $1 }')
-			else
-				a=failed
-			fi
+				;;
+			130 | 143) exit "$rc" ;;
+			*) a=failed ;;
+			esac
 			end=$(date +%s.%N)
 			secs=$(echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }')
 			printf '%s\t%s\t%s\t%s\t%s\n' "$key" 40 "$spe" "$a" "$secs" >>"$runs"
