@@ -200,6 +200,14 @@ demo: all
 bench: $(BENCHES) all
 	@sh tests/bench/run.sh $(CURDIR)/$(BUILD)
 
+# The ODDS grid (hours; resumable, see tests/bench/odds.sh for ODDS_ARGS,
+# e.g. ODDS_ARGS="-s cardio,wbc -r 1"), then the speed benchmark, then
+# tests/bench/ODDS.md from all the runs recorded.
+bench-odds: $(BENCHES) all
+	OPENBLAS_NUM_THREADS=1 sh tests/bench/odds.sh -b $(CURDIR)/$(BUILD)/bin $(ODDS_ARGS)
+	sh tests/bench/run.sh $(CURDIR)/$(BUILD) speed
+	sh tests/bench/odds-report.sh
+
 # ocsdf.pc: the library is static, so its own dependencies are in Libs.
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include/ocsdf \

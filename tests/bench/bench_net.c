@@ -13,8 +13,10 @@
  * throughput; the retraction; and FullSort algorithms against qsort.
  * Prints Markdown on stdout.
  *
- *   bench_net [-c] [-r REPS] [-t THREADS]   defaults: 7, OpenBLAS's own count
+ *   bench_net [-c] [-r REPS] [-s] [-t THREADS]   defaults: 7, OpenBLAS's own count
  *
+ * -s prints only the sgemm 512³ reference, "MEDIAN BEST" in GFLOP/s (used
+ * by tests/bench/speed.sh to set a training step's rate against it).
  * -c times by the process's CPU time instead of the wall clock: with one
  * thread (-t 1) that is the time the work itself takes, whatever else the
  * machine runs (OpenBLAS threads spin while idle, so not with more).
@@ -378,16 +380,18 @@ static void sort_back(void *p)
 
 int main(int argc, char **argv)
 {
-	int opt, threads = 0;
-	while ((opt = getopt(argc, argv, "cr:t:")) != -1) {
+	int opt, threads = 0, sgemm_only = 0;
+	while ((opt = getopt(argc, argv, "cr:st:")) != -1) {
 		if (opt == 'c')
 			clock_id = CLOCK_PROCESS_CPUTIME_ID;
+		else if (opt == 's')
+			sgemm_only = 1;
 		else if (opt == 'r')
 			reps = atoi(optarg);
 		else if (opt == 't')
 			threads = atoi(optarg);
 		else {
-			fprintf(stderr, "usage: bench_net [-c] [-r REPS] [-t THREADS]\n");
+			fprintf(stderr, "usage: bench_net [-c] [-r REPS] [-s] [-t THREADS]\n");
 			return 64;
 		}
 	}
@@ -398,6 +402,13 @@ int main(int argc, char **argv)
 	ocsdf_rng rg;
 	ocsdf_rng_seed(&rg, 42);
 	double t0 = now();
+	if (sgemm_only) {
+		/* -s: the sgemm 512³ reference alone, "MEDIAN BEST" in GFLOP/s,
+		 * for benchmarks that compare their own rate with it. */
+		double s, best, med = gemm_rate(&rg, 512, 512, 512, 0, 0, GEMM, &s, &best);
+		printf("%.1f %.1f\n", med, best);
+		return 0;
+	}
 
 	printf("Network d=%d, width %d, depth %d, FullSort.  OpenBLAS %s core, %d thread(s); "
 	       "FullSort %s.  Medians and best of %d samples of >= 20 ms each, %s.\n\n",

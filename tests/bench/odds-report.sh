@@ -135,6 +135,13 @@ tmp=$out.tmp
 		}
 		if (n == 0) print "| (no runs yet) | | | | | |"
 	}' "$runs"
+	echo
+	echo "## Speed"
+	echo
+	echo "The section \`speed\` of RESULTS.md (tests/bench/speed.sh), which"
+	echo "\`make bench-odds\` runs after the grid:"
+	echo
+	awk '/<!-- end speed -->/ { p = 0 } p { print } /<!-- begin speed -->/ { p = 1 }' "$here/RESULTS.md"
 } >"$tmp"
 mv "$tmp" "$out"
 echo "wrote $out"

@@ -6,6 +6,9 @@
 # Prints a Markdown section; `make bench` records it in RESULTS.md.
 #
 #   sh tests/bench/speed.sh [BIN]
+#
+# The sgemm 512³ rate the step is set against is measured in the same run
+# by the network benchmark (BIN/../bench/bench_net -s), when it is built.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -34,14 +37,27 @@ echo "seconds of the last epoch (T = 4) from the -v log; OpenBLAS threads as set
 echo "OPENBLAS_NUM_THREADS (default: all cores).  GFLOP per step from the FLOP model"
 echo "of tests/bench/speed.sh (the same as ../shared/notes/roofline.md)."
 echo
-echo "| ortho | iterations | s/epoch | ms/step | GFLOP/step | GFLOP/s |"
-echo "|---|---:|---:|---:|---:|---:|"
+# The sgemm reference, measured now, under the same threads and load.
+sg=""
+[ -x "$bin/../bench/bench_net" ] && sg=$("$bin/../bench/bench_net" -s)
+set -- $sg
+sgemm=${1:-}
+if [ -n "$sgemm" ]; then
+	echo "sgemm 512³ in the same run (\`bench_net -s\`): $sgemm GFLOP/s median, $2 best."
+else
+	echo "sgemm 512³: not measured (bench_net not built)."
+fi
+echo
+echo "| ortho | iterations | s/epoch | ms/step | GFLOP/step | GFLOP/s | share of sgemm |"
+echo "|---|---:|---:|---:|---:|---:|---:|"
 for spec in "retract 3" "bjorck 15"; do
 	set -- $spec
 	"$bin/ocsdf-train" -v --ortho "$1" --epochs 4 --warmup 1 --label label -f -o "$work/m.$1" "$cardio" 2>"$work/log.$1"
-	awk -v o="$1" -v k="$2" -v g="$(flops "$1" "$2")" '
+	awk -v o="$1" -v k="$2" -v g="$(flops "$1" "$2")" -v sg="$sgemm" '
 		/^epoch/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+s$/) { t = $i + 0 } prev2 = prev; prev = t }
-		END { e = prev - prev2; printf "| %s | %d | %.2f | %.0f | %.2f | %.1f |\n", o, k, e, 1000 * e / 15, g, g * 15 / e }' "$work/log.$1"
+		END { e = prev - prev2; r = g * 15 / e
+			printf "| %s | %d | %.2f | %.0f | %.2f | %.1f | %s |\n", o, k, e, 1000 * e / 15, g, r,
+				sg != "" ? sprintf("%.0f%%", 100 * r / sg) : "" }' "$work/log.$1"
 done
 echo
 
