@@ -22,3 +22,17 @@ fail() {
 	echo "$*"
 	exit 1
 }
+# unwrapped PROGRAM: the path of $BIN/PROGRAM itself, or, when make
+# valgrind-cli has wrapped it in tests/cli/valgrind-wrap.sh, of the program
+# behind the wrapper.  Tests of other programs train their models with it:
+# training under valgrind takes up to an hour, and is checked there by
+# t_train_score and t_attack.
+unwrapped() {
+	if grep -q 'valgrind-wrap\.sh' "$BIN/$1" 2>/dev/null; then
+		u=$(sed -n 's/.*valgrind-wrap\.sh \([^ ]*\) .*/\1/p' "$BIN/$1")
+		[ -x "$u" ] || { echo "cannot find the program behind $BIN/$1" >&2; return 1; }
+		echo "$u"
+	else
+		echo "$BIN/$1"
+	fi
+}

@@ -5,16 +5,8 @@
 set -u
 small="--width 128 --depth 3 --epochs 30 --seed 1 --threads 1 -q"
 
-# What is checked here is ocsdf-mesh.  Under valgrind (make valgrind-cli
-# wraps each program in tests/cli/valgrind-wrap.sh) the recipe trainings
-# below take about an hour each, so the models come from the unwrapped
-# ocsdf-train; training itself runs under valgrind in t_train_score,
-# t_sample and t_attack.
-train=$BIN/ocsdf-train
-if grep -q 'valgrind-wrap\.sh' "$train" 2>/dev/null; then
-	train=$(sed -n 's/.*valgrind-wrap\.sh \([^ ]*\) .*/\1/p' "$train")
-	[ -x "$train" ] || fail "cannot find the program behind $BIN/ocsdf-train"
-fi
+# Models from ocsdf-train itself, not from its valgrind wrapper (lib.sh).
+train=$(unwrapped ocsdf-train) || exit 1
 
 # Reads an ASCII PLY (fmt=obj: an OBJ) and prints "V F closed components",
 # then one line per component, largest first: "V F euler volume rmin rmax"

@@ -1,7 +1,9 @@
 # ocsdf-sample: walks to the boundary and inside of a model of a disk.
 . "$(dirname "$0")/lib.sh"
 set -u
-"$BIN/ocsdf-train" --width 128 --depth 3 --epochs 30 --margin 0.05 --label label -q \
+# The model from ocsdf-train itself, not from its valgrind wrapper (lib.sh).
+train=$(unwrapped ocsdf-train) || exit 1
+"$train" --width 128 --depth 3 --epochs 30 --margin 0.05 --label label -q \
 	-o "$T/m" "$DATA/disk.csv" || fail "training failed"
 
 # Boundary: on the learned level 0, near the true circle of radius 1.
