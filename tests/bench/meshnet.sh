@@ -37,7 +37,7 @@ for r in $res; do
 		/usr/bin/time -f '%e %M' -o "$work/time" "$bin/ocsdf-mesh" -f -q -v $flag -r "$r" \
 			-m "$work/torus.model" -o "$work/m.ply" 2>"$work/log"
 		read -r secs rss <"$work/time"
-		awk -v r="$r" -v mode="$mode" -v secs="$secs" -v rss="$rss" '
+		awk -v r="$r" -v mode="$mode" -v secs="$secs" -v rss="$rss" "$(cat "$here/mesh-parts.awk")"'
 			/network evaluations/ {
 				for (i = 1; i <= NF; i++) {
 					if ($i == "vertices,") v = $(i - 1)
@@ -46,8 +46,6 @@ for r in $res; do
 					if ($i ~ /^\(/ && $(i + 1) == "of") share = substr($i, 2)
 				}
 			}
-			/ part [0-9]+ of / { split($0, a, "Euler characteristic "); split(a[2], b, " ")
-				parts = parts (parts == "" ? "" : ", ") (b[1] == "" ? "open" : b[1]) }
 			END { printf "| %d | %s | %s | %s | %.1f | %.0f | %s | %s | %s |\n",
 				r, mode, ev, share, secs, rss / 1024, v, t, parts }' "$work/log"
 	done

@@ -32,10 +32,8 @@ for shape in sphere torus; do
 		"$bin/ocsdf-train" -q -f --threads 1 $recipe --seed "$seed" -o "$work/m" "$top/data/$shape.csv"
 		secs=$(($(date +%s) - start))
 		"$bin/ocsdf-mesh" -f -q -v -r 64 -m "$work/m" -o "$work/m.ply" 2>"$work/log"
-		row=$(awk -v want="$want" '
-			/ part [0-9]+ of / { n++; split($0, a, "Euler characteristic "); split(a[2], b, " ")
-				e = (b[1] == "" ? "open" : b[1]); parts = parts (parts == "" ? "" : ", ") e; last = e }
-			END { ok = (n == 1 && last == want) ? "yes" : "no"; printf "%s|%s", parts, ok }' "$work/log")
+		row=$(awk -v want="$want" "$(cat "$here/mesh-parts.awk")"'
+			END { ok = (nparts == 1 && last == want) ? "yes" : "no"; printf "%s|%s", parts, ok }' "$work/log")
 		parts=${row%|*}
 		ok=${row#*|}
 		n=$((n + 1))

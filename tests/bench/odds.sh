@@ -38,6 +38,10 @@ while getopts b:s:m:r:p:o:i:x: opt; do
 	*) exit 64 ;;
 	esac
 done
+# A misspelt value would record every run as failed, and failed runs are
+# skipped when the script is run again: refuse it here.
+case $protocol in ad | oc) ;; *) echo "odds.sh: -p: ad or oc, not $protocol" >&2; exit 64 ;; esac
+case $init in uniform | gaussian) ;; *) echo "odds.sh: -i: uniform or gaussian, not $init" >&2; exit 64 ;; esac
 # The start of the negatives is always given, and recorded, explicitly.
 extra="--init $init${extra:+ $extra}"
 runs=$here/odds-runs.tsv
