@@ -201,10 +201,12 @@ bench: $(BENCHES) all
 	@sh tests/bench/run.sh $(CURDIR)/$(BUILD)
 
 # The ODDS grid (hours; resumable, see tests/bench/odds.sh for ODDS_ARGS,
-# e.g. ODDS_ARGS="-s cardio,wbc -r 1"), then the speed benchmark, then
-# tests/bench/ODDS.md from all the runs recorded.
+# e.g. ODDS_ARGS="-s cardio,wbc -r 1"), the distance baselines (minutes),
+# then the speed benchmark, then tests/bench/ODDS.md from all the runs
+# recorded.
 bench-odds: $(BENCHES) all
 	OPENBLAS_NUM_THREADS=1 sh tests/bench/odds.sh -b $(CURDIR)/$(BUILD)/bin $(ODDS_ARGS)
+	sh tests/bench/knn.sh
 	sh tests/bench/run.sh $(CURDIR)/$(BUILD) speed
 	sh tests/bench/odds-report.sh
 

@@ -20,7 +20,12 @@ tmp=$out.tmp
 	echo "label 1, mean over seeds (count in brackets); --ortho $ortho --init $init; paper ="
 	echo "OCSDF in the paper's Table 2 (AD) or Table 5 (OC), best of its margin grid."
 	echo "Sets marked * train on a step budget: 40 epochs of at most 50 steps"
-	echo "of 128 rows (--max-steps 50)."
+	echo "of 128 rows (--max-steps 50). Two baselines without training, on standardized"
+	echo "features (tests/bench/knn.sh, knn.tsv): kNN = AUROC of the distance to the 5th"
+	echo "nearest other row, norm = AUROC of the distance to the mean. kNN below 50: the"
+	echo "anomalies lie among the other rows, where a distance to the data cannot rank"
+	echo "them. kNN high but norm near 50: they are isolated in gaps inside the cloud of"
+	echo "rows, not outside it."
 	for proto in ad oc; do
 		echo
 		if [ "$proto" = ad ]; then
@@ -29,8 +34,12 @@ tmp=$out.tmp
 			echo "## One-class protocol (train on half of the normal rows)"
 		fi
 		echo
-		awk -F'\t' -v proto="$proto" -v def="$def" -v ortho="$ortho" -v variant="--init $init" '
+		awk -F'\t' -v proto="$proto" -v def="$def" -v ortho="$ortho" -v variant="--init $init" -v knnf="$here/knn.tsv" '
 		BEGIN {
+			# The kNN baseline scores all rows: the AD protocol only.
+			if (proto == "ad")
+				while ((getline line < knnf) > 0) { split(line, q, "\t"); if (q[1] != "set" && q[2] == 5) { if (q[4] != "") knn[q[1]] = q[4]; if (q[5] != "") nrm[q[1]] = q[5] } }
+			hk = proto == "ad" && length(nrm) > 0
 			split("breastw 82.6 cardio 95.0 glass 73.9 http 67.5 ionosphere 80.2 lympho 96.1 mammography 86.0 musk 92.6 optdigits 51.0 pima 60.7 satimage-2 97.9 shuttle 99.1 smtp 87.1 thyroid 95.9 vertebral 48.6 vowels 94.7 wbc 93.6 wine 81.5", ad, " ")
 			for (i = 1; i in ad; i += 2) paper["ad", ad[i]] = ad[i + 1]
 			split("arrhythmia 80.0 thyroid 98.3 mammography 88.0 vowels 96.1 satimage-2 97.8 smtp 83.8", oc, " ")
@@ -67,8 +76,8 @@ tmp=$out.tmp
 		END {
 			if (ns == 0) { print "(no runs yet)"; exit }
 			printf "| set |"; for (j = 1; j <= nm; j++) printf " m=%s |", M[j]
-			printf " best | seeds at best | default (m=%s) | paper | best - paper | s/run |\n", def
-			printf "|---|"; for (j = 1; j <= nm; j++) printf "---:|"; print "---:|---:|---:|---:|---:|---:|"
+			printf " best | seeds at best | default (m=%s) | paper | best - paper | s/run |%s\n", def, hk ? " kNN | norm |" : ""
+			printf "|---|"; for (j = 1; j <= nm; j++) printf "---:|"; print "---:|---:|---:|---:|---:|---:|" (hk ? "---:|---:|" : "")
 			for (i = 1; i <= ns; i++) {
 				s = order[i]; best = -1
 				printf "| %s%s |", s, (s in budget) ? "*" : ""
@@ -80,14 +89,24 @@ tmp=$out.tmp
 				kd = s SUBSEP def
 				pk = proto SUBSEP s
 				p = (pk in paper) ? paper[pk] : ""
-				printf " %s | %s | %s | %s | %s | %.0f |\n", (best >= 0) ? sprintf("%.1f", best) : "",
+				printf " %s | %s | %s | %s | %s | %.0f |%s\n", (best >= 0) ? sprintf("%.1f", best) : "",
 					(best >= 0) ? sprintf("%.1f-%.1f", lo[kb], hi[kb]) : "",
 					cnt[kd] ? sprintf("%.1f", sum[kd] / cnt[kd]) : "", p,
-					(p != "" && best >= 0) ? sprintf("%+.1f", best - p) : "", secs[s] / nsecs[s]
-				if (p != "" && best >= 0) { nb++; tb += best; tp += p; if (best >= p - 2) ok++; else { split(kb, f, SUBSEP); miss[++nmiss] = sprintf("%s: best at m=%s, %.1f (seeds: %s) against the paper'"'"'s %s%s", s, f[2], best, vals[kb], p, other(s, best)) } }
+					(p != "" && best >= 0) ? sprintf("%+.1f", best - p) : "", secs[s] / nsecs[s],
+					hk ? " " ((s in knn) ? sprintf("%.1f", knn[s]) : "") " | " ((s in nrm) ? sprintf("%.1f", nrm[s]) : "") " |" : ""
+				if (p != "" && best >= 0) { nb++; tb += best; tp += p; if (best >= p - 2) ok++; else { split(kb, f, SUBSEP); miss[++nmiss] = sprintf("%s: best at m=%s, %.1f (seeds: %s) against the paper'"'"'s %s%s", s, f[2], best, vals[kb], p, other(s, best) ((s in knn) ? sprintf("; kNN %.1f", knn[s]) : "") ((s in nrm) ? sprintf("; norm %.1f", nrm[s]) : "")) } }
 			}
 			if (nfail) { printf "\nRuns that failed (training diverged):"; for (k in failed) { split(k, f, SUBSEP); printf " %s m=%s (%d);", f[1], f[2], failed[k] } print "" }
 			if (nb) printf "\nOn the %d sets with a paper figure: mean best %.1f vs paper %.1f; within 2 points or above on %d of %d.\n", nb, tb / nb, tp / nb, ok, nb
+			# How close the default margin comes to each baseline.
+			for (i = 1; i <= ns; i++) {
+				s = order[i]; kd = s SUBSEP def
+				if (!cnt[kd]) continue
+				v = sum[kd] / cnt[kd]
+				if (s in nrm) { nn++; dn += (v > nrm[s]) ? v - nrm[s] : nrm[s] - v }
+				if (s in knn) { nk++; dk += (v > knn[s]) ? v - knn[s] : knn[s] - v }
+			}
+			if (nn) printf "\nMean absolute difference between the default margin and the baselines: %.1f points from norm (%d sets), %s from kNN (%d sets).\n", dn / nn, nn, nk ? sprintf("%.1f", dk / nk) : "-", nk
 			if (nmiss) { printf "\nMore than 2 points below the paper:\n\n"; for (i = 1; i <= nmiss; i++) printf "- %s\n", miss[i] }
 			# Mean rank of each margin (1 = best) over the sets run at every
 			# margin, ties sharing their mean rank: the rule for the default.
