@@ -9,7 +9,9 @@
 #   is high, the anomalies are isolated but not outside: they sit in gaps
 #   inside the cloud of rows, not beyond its outer boundary.
 #
-#   sh tests/bench/knn.sh [-k K] [-s SETS]
+#   sh tests/bench/knn.sh [-b BIN] [-k K] [-s SETS] [-w WORK]
+#
+# The AUROCs come from BIN/ocsdf-certify (default build/bin).
 #
 # Writes one line per set to tests/bench/knn.tsv (set, k, rows, the two AUROCs),
 # replacing an earlier line for the same set and k.  kNN costs rows² x
@@ -18,12 +20,14 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
+bin=$top/build/bin
 odds=${ODDS:-$top/../shared/data/odds}
 sets="wbc wine glass vertebral lympho breastw pima ionosphere vowels cardio thyroid arrhythmia musk satimage-2 optdigits mammography shuttle smtp http"
 k=5
 maxw=300000000
-while getopts k:s:w: opt; do
+while getopts b:k:s:w: opt; do
 	case $opt in
+	b) bin=$OPTARG ;;
 	k) k=$OPTARG ;;
 	w) maxw=$OPTARG ;;
 	s) sets=$(echo "$OPTARG" | tr ',' ' ') ;;
@@ -36,23 +40,30 @@ out=$here/knn.tsv
 [ -f "$out" ] || printf 'set\tk\trows\tauroc_knn\tauroc_norm\n' >"$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+. "$here/auroc.sh"
 
 for set in $sets; do
 	src=$odds/$set.csv
 	[ -f "$src" ] || src=$odds/$set.csv.gz
 	[ -f "$src" ] || { echo "knn.sh: no data for $set" >&2; continue; }
-	# Scores: distance to the k-th nearest other row, and to the mean;
-	# print "knn norm label".
+	# Scores as CSV: distance to the k-th nearest other row (when affordable),
+	# distance to the mean, and the label.
 	gzip -cdf "$src" | awk -F, -v k="$k" -v maxw="$maxw" '
 		NR == 1 { for (j = 1; j <= NF; j++) if ($j == "label") lc = j; next }
 		{
 			n++; d = 0
 			for (j = 1; j <= NF; j++) {
 				if (j == lc) { y[n] = $j; continue }
+				if ($j !~ /^[-+]?([0-9]+[.]?[0-9]*|[.][0-9]+)([eE][-+]?[0-9]+)?$/) {
+					printf "knn.sh: line %d, column %d: not a number: %s\n", NR, j, $j > "/dev/stderr"
+					bad = 1; exit 1
+				}
 				x[n, ++d] = $j + 0; s[d] += $j; q[d] += $j * $j
 			}
 		}
 		END {
+			if (bad) exit 1
+			if (!lc) { print "knn.sh: no column named label" > "/dev/stderr"; exit 1 }
 			if (k >= n) { print "knn.sh: k must be below the number of rows" > "/dev/stderr"; exit 1 }
 			for (j = 1; j <= d; j++) {
 				m = s[j] / n; v = q[j] / n - m * m
@@ -61,6 +72,7 @@ for set in $sets; do
 			for (i = 1; i <= n; i++)
 				for (j = 1; j <= d; j++) z[i, j] = (x[i, j] - mu[j]) / sd[j]
 			full = n * n * d <= maxw + 0
+			print (full ? "knn," : "") "norm,label"
 			for (i = 1; i <= n; i++) {
 				c = 0 # the c smallest squared distances so far, ascending in b[]
 				for (o = 1; full && o <= n; o++) {
@@ -75,31 +87,14 @@ for set in $sets; do
 				}
 				t = 0
 				for (j = 1; j <= d; j++) t += z[i, j] * z[i, j]
-				printf "%s %.17g %s\n", full ? sprintf("%.17g", sqrt(b[k])) : "x", sqrt(t), y[i]
+				printf "%s%.17g,%s\n", full ? sprintf("%.17g,", sqrt(b[k])) : "", sqrt(t), y[i]
 			}
-		}' >"$work/scores"
-	# AUROC of column C for label 1, ties at half (average ranks).
-	auroc() { # auroc C
-		awk -v c="$1" '{ print $c, $3 }' "$work/scores" | sort -g -k1,1 | awk '
-		{ v[NR] = $1; l[NR] = $2 }
-		END {
-			i = 1
-			while (i <= NR) {
-				j = i
-				while (j < NR && v[j + 1] == v[i]) j++
-				r = (i + j) / 2
-				for (t = i; t <= j; t++) if (l[t] == 1) { rs += r; p++ }
-				i = j + 1
-			}
-			q = NR - p
-			if (p == 0 || q == 0) exit 1
-			printf "%.2f", 100 * (rs - p * (p + 1) / 2) / (p * q)
-		}'
-	}
-	rows=$(wc -l <"$work/scores")
+		}' >"$work/scores.csv"
+	rows=$(($(wc -l <"$work/scores.csv") - 1))
 	a=""
-	[ "$(head -c 1 "$work/scores")" = x ] || a=$(auroc 1)
-	an=$(auroc 2)
+	head -n 1 "$work/scores.csv" | grep -q '^knn,' &&
+		a=$(auroc "$bin" "$work/scores.csv" --score knn --higher-is-anomalous)
+	an=$(auroc "$bin" "$work/scores.csv" --score norm --higher-is-anomalous)
 	grep -v "^$set	$k	" "$out" >"$work/keep" || true
 	printf '%s\t%s\t%s\t%s\t%s\n' "$set" "$k" "$rows" "$a" "$an" >>"$work/keep"
 	mv "$work/keep" "$out"

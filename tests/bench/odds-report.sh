@@ -130,6 +130,7 @@ tmp=$out.tmp
 				nr++
 				for (j = 1; j <= nm; j++) {
 					vj = sum[s SUBSEP M[j]] / cnt[s SUBSEP M[j]]; above = 0; same = 0
+					mall[j] += vj
 					for (l = 1; l <= nm; l++) {
 						vl = sum[s SUBSEP M[l]] / cnt[s SUBSEP M[l]]
 						if (vl > vj) above++; else if (vl == vj) same++
@@ -140,6 +141,8 @@ tmp=$out.tmp
 			if (nr) {
 				printf "\nMean rank of each margin over the %d sets run at all four (1 = best):", nr
 				for (j = 1; j <= nm; j++) printf " m=%s %.2f%s", M[j], rank[j] / nr, j < nm ? ";" : ".\n"
+				printf "Mean AUROC of each margin over the same sets:"
+				for (j = 1; j <= nm; j++) printf " m=%s %.1f%s", M[j], mall[j] / nr, j < nm ? ";" : ".\n"
 			}
 		}' "$runs"
 	done

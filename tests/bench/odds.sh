@@ -57,10 +57,7 @@ budget() {
 	esac
 }
 
-auroc() { # auroc SCORED.csv
-	"$bin/ocsdf-certify" --label label --score sdf --format csv "$1" |
-		awk -F, 'NR == 1 { for (i = 1; i <= NF; i++) if ($i == "auroc") c = i; next } c { print $c; exit }'
-}
+. "$here/auroc.sh"
 
 for set in $sets; do
 	src=$odds/$set.csv
@@ -96,7 +93,7 @@ for set in $sets; do
 			case $rc in
 			0)
 				"$bin/ocsdf-score" -m "$work/m" -f -o "$work/scored.csv" "$test"
-				a=$(auroc "$work/scored.csv" | awk '{ printf "%.2f", 100 * $1 }')
+				a=$(auroc "$bin" "$work/scored.csv" --score sdf)
 				;;
 			130 | 143) exit "$rc" ;;
 			*) a=failed ;;
