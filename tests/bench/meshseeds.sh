@@ -12,6 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 bin=${1:-$top/build/bin}
 seeds=${2:-1 2 3 4 5}
+cores=${3:-default Prescott SkylakeX}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 recipe="--scale iso --width 128 --depth 3 --epochs 100 --batch 512 --steps 8 --box 3"
@@ -20,16 +21,24 @@ echo "Model: \`ocsdf-train $recipe --threads 1 --seed S\`;"
 echo "mesh: \`ocsdf-mesh -v -r 64\` (default level and box, cavities filled)."
 echo "\"parts\" lists each part's Euler characteristic (open: cut by the box)."
 echo
-echo "| shape | seed | train s | parts (Euler) | right topology |"
-echo "|---|---:|---:|---|---|"
+echo "| shape | kernels | seed | train s | parts (Euler) | right topology |"
+echo "|---|---|---:|---:|---|---|"
 for shape in sphere torus; do
 	want=2
 	[ $shape = torus ] && want=0
 	right=0
 	n=0
+	for core in $cores; do
 	for seed in $seeds; do
 		start=$(date +%s)
-		"$bin/ocsdf-train" -q -f --threads 1 $recipe --seed "$seed" -o "$work/m" "$top/data/$shape.csv"
+		if [ "$core" = default ]; then
+			kern=${OPENBLAS_CORETYPE:-default}
+			env=""
+		else
+			kern=$core
+			env="OPENBLAS_CORETYPE=$core"
+		fi
+		env $env "$bin/ocsdf-train" -q -f --threads 1 $recipe --seed "$seed" -o "$work/m" "$top/data/$shape.csv"
 		secs=$(($(date +%s) - start))
 		"$bin/ocsdf-mesh" -f -q -v -r 64 -m "$work/m" -o "$work/m.ply" 2>"$work/log"
 		row=$(awk -v want="$want" "$(cat "$here/mesh-parts.awk")"'
@@ -38,7 +47,8 @@ for shape in sphere torus; do
 		ok=${row#*|}
 		n=$((n + 1))
 		[ "$ok" = yes ] && right=$((right + 1))
-		echo "| $shape | $seed | $secs | $parts | $ok |"
+		echo "| $shape | $kern | $seed | $secs | $parts | $ok |"
 	done
-	echo "| $shape | all | | | $right of $n |"
+	done
+	echo "| $shape | all | all | | | $right of $n |"
 done

@@ -49,11 +49,13 @@ END {
 }
 AWK
 
-# Point clouds sampled on surfaces: a smaller network than the default and
-# the paper's 3D choices (bigger batches, T = 8, a tighter box), 100 short
-# epochs, one thread so that the run is the same on every machine of a kind.
-surf="--width 128 --depth 3 --epochs 100 --batch 512 --steps 8 --box 3 --scale iso --seed 1 --threads 1 -q"
-expect 0 '' -- "$train" $surf -o "$T/sphere.model" "$DATA/sphere.csv"
+# Surfaces from fixed models (tests/cli/data/make-models.sh: the 3D recipe
+# on data/sphere.csv and data/torus.csv), so that what is asserted here
+# is the meshing of a known function, the same whatever BLAS kernels
+# this machine runs; how often training itself recovers the shapes, over
+# seeds and kernels, is the benchmark tests/bench/meshseeds.sh.
+fixtures=$(dirname "$0")/data
+cp "$fixtures/sphere.model" "$fixtures/torus.model" "$T/" || fail "fixtures missing"
 
 # The default level around points on the unit sphere: the learned support is
 # a shell, whose cavity is filled, leaving one closed surface of genus 0
@@ -75,7 +77,6 @@ sed -n 3p "$T/k.txt" | awk '$3 != 2 || $4 >= 0 || $6 > 1 { exit 1 }' ||
 
 # Points on a torus: one closed surface of genus 1 around the hole (no
 # vertex near the axis, where a film across the hole would put one).
-expect 0 '' -- "$train" $surf -o "$T/torus.model" "$DATA/torus.csv"
 expect 0 '' -- "$BIN/ocsdf-mesh" -m "$T/torus.model" -r 48 --ascii -o "$T/t.ply"
 awk -f "$T/check.awk" "$T/t.ply" >"$T/t.txt"
 read -r tv tf tclosed tcomp <"$T/t.txt"
