@@ -511,12 +511,14 @@ static void open_outputs(const options *o)
 static void commit_outputs(void)
 {
 	ocsdf_error e;
-	/* Every file is flushed before any is renamed into place, so that a
-	 * full disk fails the run with no new file rather than some. */
+	/* Every file, standard output included, is flushed before any is
+	 * renamed into place, so that a full disk or a closed standard output
+	 * fails the run with no new file rather than some. */
 	for (int i = 0; i < N_OUT; i++) {
 		errno = 0;
-		if (out_open[i] && !outs[i].is_stdout && (fflush(outs[i].fp) != 0 || ferror(outs[i].fp)))
-			fail_msg(OCSDF_EIO, "write error on %s: %s", outs[i].path,
+		if (out_open[i] && (fflush(outs[i].fp) != 0 || ferror(outs[i].fp)))
+			fail_msg(OCSDF_EIO, "write error on %s: %s",
+				 outs[i].path ? outs[i].path : "standard output",
 				 errno ? strerror(errno) : "I/O error");
 	}
 	for (int i = 0; i < N_OUT; i++) {

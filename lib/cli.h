@@ -13,9 +13,12 @@
 
 #include "errors.h"
 
-/* Records the program name, sets the C locale for numbers, restores the
- * default SIGPIPE action (a closed pipe ends the program quietly), and
- * silences getopt's own messages (ocsdf_bad_option gives one line). */
+/* Records the program name, puts /dev/null on a closed standard
+ * descriptor (0 write-only, 1 and 2 read-only: reads and writes on them
+ * still fail), sets the C locale for numbers, restores the default SIGPIPE
+ * action (a closed pipe ends the program quietly), ignores SIGXFSZ (a file
+ * size limit is a write error, exit 74), and silences getopt's own
+ * messages (ocsdf_bad_option gives one line).  Called first. */
 void ocsdf_cli_init(const char *progname);
 const char *ocsdf_cli_name(void);
 

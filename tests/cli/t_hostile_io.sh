@@ -81,12 +81,13 @@ if [ -w /dev/full ]; then
 	expect 74 'write error on standard output' -- sh -c "'$SA' -m '$T/m' -n 100 >/dev/full"
 	expect 74 'write error on standard output' -- sh -c "'$M' -m '$T/m' -r 16 >/dev/full"
 fi
-# A full disk under a regular file name (a file size limit, with SIGXFSZ
-# ignored, makes write fail as ENOSPC would): exit 74, no file, no
-# temporary, and an earlier file of that name untouched.
+# A full disk under a regular file name (a file size limit makes write
+# fail as ENOSPC would; the programs ignore the SIGXFSZ that would kill
+# them silently): exit 74, no file, no temporary, and an earlier file of
+# that name untouched.
 ls -A "$T" | grep -vx -e out -e err -e before -e after >"$T/before"
 full() {
-	sh -c "trap '' XFSZ; ulimit -f 2; exec \"\$@\"" sh "$@"
+	sh -c "ulimit -f 2; exec env --default-signal=XFSZ \"\$@\"" sh "$@"
 }
 expect 74 'write error on .*s.csv' -- full "$S" -m "$T/m" -o "$T/s.csv" "$DATA/disk.csv"
 [ -e "$T/s.csv" ] && fail "partial score file left on a full disk"
@@ -113,6 +114,34 @@ expect 74 'standard input: read error' -- sh -c "'$TR' $tiny -o '$T/x.model' <&-
 expect 74 'standard input: read error' -- sh -c "'$C' <&-"
 expect 74 'write error on standard output' -- sh -c "'$S' -m '$T/m' '$DATA/disk.csv' >&-"
 expect 74 'write error on standard output' -- sh -c "'$C' '$T/scored.csv' >&-"
+
+# A closed standard descriptor is not taken by the output file: with
+# standard error, output or input closed, each program writes the same
+# file as with all three open (the progress lines of -v, the warnings, the
+# decisions meant for standard output do not land in it).
+awk -F, 'NR == 1 || $3 == 0 || !one++' "$T/scored.csv" >"$T/one.csv"
+"$TR" $tiny -o "$T/sphere.model" "$DATA/sphere.csv" || fail "sphere training failed"
+closed() {
+	out=$1
+	shift
+	"$@" 2>/dev/null || fail "$*: exit $?"
+	mv "$T/$out" "$T/$out.ref" || fail "$*: no $out"
+	for fd in '2>&-' '>&-' '<&-'; do
+		sh -c "\"\$@\" $fd" sh "$@" 2>/dev/null || fail "$* $fd: exit $?"
+		cmp -s "$T/$out" "$T/$out.ref" || fail "$* $fd: $out differs from a run with every descriptor open"
+		rm "$T/$out"
+	done
+	rm "$T/$out.ref"
+}
+closed cd.model "$TR" --width 16 --depth 1 --epochs 2 --batch 32 --threads 1 -v -o "$T/cd.model" "$DATA/disk.csv"
+closed cd.csv "$S" -m "$T/m" -o "$T/cd.csv" "$DATA/disk.csv"
+closed cd.csv "$SA" -m "$T/m" -n 50 -o "$T/cd.csv"
+closed cd.svg "$M" -v -m "$T/m" -r 16 -o "$T/cd.svg"
+closed cd.ply "$M" -v -m "$T/sphere.model" -r 16 -o "$T/cd.ply"
+closed cd.txt "$C" -o "$T/cd.txt" "$T/one.csv"
+expect 74 'write error on standard output' -- sh -c "'$C' --decisions - --threshold 0 -o '$T/cd.txt' '$T/scored.csv' >&-"
+[ -e "$T/cd.txt" ] && fail "report written although standard output was closed"
+ls -A "$T" | grep -q '^\.cd' && fail "temporary file left: $(ls -A "$T")"
 
 # A closed pipe downstream ends each writer quietly (SIGPIPE), whatever it
 # was writing.
