@@ -419,12 +419,12 @@ static void parse_options(int argc, char **argv, options *o)
 						  optarg);
 			o->has_fpr = 1;
 			break;
-		case OPT_DECISIONS: o->decisions_path = optarg; break;
+		case OPT_DECISIONS: o->decisions_path = ocsdf_opt_output("--decisions", optarg); break;
 		case OPT_FORMAT: o->format = ocsdf_opt_choice("--format", optarg, fmt_names); break;
-		case 'o': o->out_path = optarg; break;
-		case OPT_ROC: o->roc_path = optarg; break;
-		case OPT_PLOT: o->plot_path = optarg; break;
-		case OPT_HIST: o->hist_path = optarg; break;
+		case 'o': o->out_path = ocsdf_opt_output("-o", optarg); break;
+		case OPT_ROC: o->roc_path = ocsdf_opt_output("--roc", optarg); break;
+		case OPT_PLOT: o->plot_path = ocsdf_opt_output("--plot", optarg); break;
+		case OPT_HIST: o->hist_path = ocsdf_opt_output("--plot-hist", optarg); break;
 		case OPT_BINS: o->bins = ocsdf_opt_long("--bins", optarg, 1, 100000); break;
 		case 'f': o->force = 1; break;
 		case 'q': o->quiet = 1; break;

@@ -231,7 +231,7 @@ int main(int argc, char **argv)
 		    c != O_ANOMALY)
 			training_opts = 1;
 		switch (c) {
-		case 'o': out = optarg; break;
+		case 'o': out = ocsdf_opt_output("-o", optarg); break;
 		case 'f': force = 1; break;
 		case O_LABEL: label = optarg; break;
 		case O_IGNORE: ignore = optarg; break;

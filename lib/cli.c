@@ -172,6 +172,13 @@ int ocsdf_parse_double_list(const char *s, double lo, double hi, double **out, i
 	return 0;
 }
 
+const char *ocsdf_opt_output(const char *opt, const char *arg)
+{
+	if (!*arg)
+		ocsdf_usage_error("%s needs a file name ('-' for standard output)", opt);
+	return arg;
+}
+
 double ocsdf_opt_double(const char *opt, const char *arg, double lo, double hi)
 {
 	double v;

@@ -51,6 +51,8 @@ int ocsdf_parse_double_list(const char *s, double lo, double hi, double **out, i
 /* The same, dying with a usage error that names the option. */
 double ocsdf_opt_double(const char *opt, const char *arg, double lo, double hi);
 long ocsdf_opt_long(const char *opt, const char *arg, long lo, long hi);
+/* Returns arg, an output file name, or dies if it is empty. */
+const char *ocsdf_opt_output(const char *opt, const char *arg);
 /* Returns the index of arg in the NULL-terminated list, or dies. */
 int ocsdf_opt_choice(const char *opt, const char *arg, const char *const *choices);
 

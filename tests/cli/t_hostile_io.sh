@@ -104,6 +104,14 @@ expect 74 'write error on .*roc.csv' -- full "$C" -o "$T/r.txt" --roc "$T/roc.cs
 ls -A "$T" | grep -vx -e out -e err -e before -e after >"$T/after"
 cmp -s "$T/before" "$T/after" || fail "files left behind on a full disk: $(diff "$T/before" "$T/after")"
 
+# An empty output name is a usage error, before any work.
+for p in "$S -m $T/m" "$TR" "$C" "$SA -m $T/m -n 3" "$M -m $T/m"; do
+	expect 64 "-o needs a file name" -- $p -o '' "$DATA/disk.csv"
+done
+for opt in --roc --plot --plot-hist --decisions; do
+	expect 64 "$opt needs a file name" -- "$C" $opt '' "$T/scored.csv"
+done
+
 # Closed standard input and output, then a closed pipe: not under valgrind,
 # whose log file would take a closed descriptor and which reports the
 # deadly SIGPIPE.
