@@ -493,9 +493,10 @@ static void open_outputs(const options *o)
 					     : (paths[i] && strcmp(paths[i], "-") == 0);
 		to_stdout += is_std;
 		for (int j = 0; j < i; j++)
-			if (paths[i] && paths[j] && strcmp(paths[i], "-") != 0 && strcmp(paths[i], paths[j]) == 0)
-				ocsdf_usage_error("%s and %s name the same file '%s'", names[j], names[i],
-						  paths[i]);
+			if (paths[i] && paths[j] && strcmp(paths[i], "-") != 0 && strcmp(paths[j], "-") != 0 &&
+			    ocsdf_output_same_file(paths[i], paths[j]))
+				ocsdf_usage_error("%s '%s' and %s '%s' name the same file", names[j], paths[j],
+						  names[i], paths[i]);
 	}
 	if (to_stdout > 1)
 		ocsdf_usage_error("only one output can go to standard output (the report, unless -o)");

@@ -112,6 +112,45 @@ for opt in --roc --plot --plot-hist --decisions; do
 	expect 64 "$opt needs a file name" -- "$C" $opt '' "$T/scored.csv"
 done
 
+# Without -f nothing is replaced, not even a dangling symbolic link, and
+# training finds out before it starts.
+ln -s "$T/nowhere" "$T/dangling"
+expect 73 'already exists' -- "$S" -m "$T/m" -o "$T/dangling" "$DATA/disk.csv"
+expect 73 'already exists' -- "$TR" --epochs 100000 -q -o "$T/dangling" "$DATA/disk.csv"
+[ -L "$T/dangling" ] && [ ! -e "$T/nowhere" ] || fail "dangling link replaced or followed"
+rm "$T/dangling"
+# One file under two spellings is refused, new or existing.
+expect 64 'name the same file' -- "$C" -o "$T/same.txt" --roc "$T/./same.txt" "$T/scored.csv"
+expect 64 'name the same file' -- "$C" -o "$T/same.txt" --plot "$T/adir/../same.txt" "$T/scored.csv"
+touch "$T/same.txt"
+ln -s same.txt "$T/same-link.txt"
+expect 64 'name the same file' -- "$C" -f -o "$T/same.txt" --plot-hist "$T/same-link.txt" "$T/scored.csv"
+[ -s "$T/same.txt" ] && fail "report written although two outputs are one file"
+rm "$T/same.txt" "$T/same-link.txt"
+
+# -f keeps the permissions of the file it replaces; new files follow the
+# umask.
+(umask 027 && "$S" -m "$T/m" -o "$T/mode.csv" "$DATA/disk.csv") || fail "score failed"
+[ "$(stat -c %a "$T/mode.csv")" = 640 ] || fail "umask 027 gave mode $(stat -c %a "$T/mode.csv")"
+chmod 600 "$T/mode.csv"
+"$S" -m "$T/m" -f -o "$T/mode.csv" "$DATA/disk.csv" || fail "score -f failed"
+[ "$(stat -c %a "$T/mode.csv")" = 600 ] || fail "-f turned mode 600 into $(stat -c %a "$T/mode.csv")"
+chmod 600 "$T/m"
+"$TR" $tiny --label label -f -o "$T/m" "$DATA/disk.csv" || fail "train -f failed"
+[ "$(stat -c %a "$T/m")" = 600 ] || fail "train -f turned mode 600 into $(stat -c %a "$T/m")"
+rm "$T/mode.csv"
+
+# Names as long as the file system allows: the temporary name is cut short
+# to fit.
+for len in 250 251; do
+	name=$(printf "%${len}s" '' | tr ' ' n).csv
+	expect 0 '' -- "$S" -m "$T/m" -o "$T/$name" "$DATA/disk.csv"
+	cmp -s "$T/$name" "$T/scored.csv" || fail "${len}-character name: wrong output"
+	rm "$T/$name"
+	expect 0 '' -- "$TR" $tiny --label label -o "$T/$name" "$DATA/disk.csv"
+	rm "$T/$name"
+done
+
 # Closed standard input and output, then a closed pipe: not under valgrind,
 # whose log file would take a closed descriptor and which reports the
 # deadly SIGPIPE.
@@ -150,6 +189,35 @@ closed cd.txt "$C" -o "$T/cd.txt" "$T/one.csv"
 expect 74 'write error on standard output' -- sh -c "'$C' --decisions - --threshold 0 -o '$T/cd.txt' '$T/scored.csv' >&-"
 [ -e "$T/cd.txt" ] && fail "report written although standard output was closed"
 ls -A "$T" | grep -q '^\.cd' && fail "temporary file left: $(ls -A "$T")"
+
+# A file created under the output name while the program runs is kept,
+# and the program fails (73).  The input is a FIFO: the program has opened
+# its output and waits for rows while the file appears.
+mkfifo "$T/fifo"
+# feed PID: sends the rows, waits for the temporary file of PID's output,
+# runs the commands in $between, then closes the FIFO.
+feed() {
+	exec 3>"$T/fifo"
+	cat "$DATA/disk.csv" >&3
+	i=0
+	while ! ls -A "$T" | grep -q '^\.race\.csv\.'; do
+		i=$((i + 1))
+		[ $i -lt 3000 ] || fail "no temporary file for race.csv"
+		sleep 0.01
+	done
+	eval "$between"
+	exec 3>&-
+	wait $1 2>/dev/null
+	status=$?
+}
+"$S" -m "$T/m" -o "$T/race.csv" "$T/fifo" 2>"$T/err" &
+between='echo theirs >"$T/race.csv"'
+feed $!
+[ $status -eq 73 ] || fail "file created meanwhile: exit $status"
+grep -q 'use -f' "$T/err" || fail "file created meanwhile: $(cat "$T/err")"
+[ "$(cat "$T/race.csv")" = theirs ] || fail "file created meanwhile was replaced"
+ls -A "$T" | grep -q '^\.race' && fail "temporary file left: $(ls -A "$T")"
+rm "$T/race.csv"
 
 # A closed pipe downstream ends each writer quietly (SIGPIPE), whatever it
 # was writing.
