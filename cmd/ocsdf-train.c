@@ -283,6 +283,7 @@ int main(int argc, char **argv)
 	 * written. */
 	if ((!resume || strcmp(out, resume) != 0) && ocsdf_output_check(out, force, &err))
 		ocsdf_die_error(&err);
+	ocsdf_output_cleanup_on_signals();
 
 	if (resume) {
 		rc = ocsdf_model_load(resume, &m, &err);

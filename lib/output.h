@@ -51,9 +51,12 @@ void ocsdf_output_protect_input(const char *path);
  * same folder.  Neither may be "-". */
 int ocsdf_output_same_file(const char *a, const char *b);
 
-/* Installs SIGINT/SIGTERM/SIGHUP handlers that remove every temporary file
- * still open, then die of the signal (exit status 128+sig).  Programs that
- * handle SIGINT themselves (training checkpoints) need not call it. */
+/* Installs handlers for the signals that end a program (SIGINT, SIGTERM,
+ * SIGHUP, SIGPIPE, SIGXCPU, SIGALRM, SIGUSR1, SIGUSR2) that remove every
+ * temporary file still open, then die of the signal (exit status
+ * 128+sig).  A signal ignored when the program started (nohup) stays
+ * ignored.  A program that handles SIGINT and SIGTERM itself (training
+ * checkpoints) sets its handlers after this call. */
 void ocsdf_output_cleanup_on_signals(void);
 
 /* Removes the temporaries still open; safe in a signal handler. */

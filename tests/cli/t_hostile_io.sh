@@ -218,6 +218,26 @@ grep -q 'use -f' "$T/err" || fail "file created meanwhile: $(cat "$T/err")"
 [ "$(cat "$T/race.csv")" = theirs ] || fail "file created meanwhile was replaced"
 ls -A "$T" | grep -q '^\.race' && fail "temporary file left: $(ls -A "$T")"
 rm "$T/race.csv"
+# Signals that end a program remove its temporary file; one ignored when it
+# started (nohup) stays ignored.
+for sig in XCPU PIPE HUP USR1; do
+	sh -c "ulimit -c 0; exec env --default-signal=$sig \"\$@\"" sh "$S" -m "$T/m" -o "$T/race.csv" "$T/fifo" &
+	between="kill -$sig \$1"
+	feed $!
+	[ $status -gt 128 ] || fail "SIG$sig: exit $status"
+	ls -A "$T" | grep -q 'race' && fail "SIG$sig left a file: $(ls -A "$T")"
+done
+sh -c "trap '' HUP; exec \"\$@\"" sh "$S" -m "$T/m" -o "$T/race.csv" "$T/fifo" &
+between="kill -HUP \$1"
+feed $!
+[ $status -eq 0 ] || fail "SIGHUP under nohup: exit $status"
+cmp -s "$T/race.csv" "$T/scored.csv" || fail "SIGHUP under nohup: wrong output"
+rm "$T/race.csv"
+# A closed pipe on one output while another is a file: no temporary left.
+(head -n 1 "$T/scored.csv" && for i in 1 2 3 4 5 6; do tail -n +2 "$T/scored.csv"; done) >"$T/big.csv"
+"$C" --decisions - --threshold 0 -o "$T/pipe.txt" "$T/big.csv" 2>"$T/pipe.err" | head -c 1 >/dev/null
+[ -s "$T/pipe.err" ] && fail "noise on a closed pipe: $(cat "$T/pipe.err")"
+ls -A "$T" | grep -q 'pipe\.txt' && fail "closed pipe left a file: $(ls -A "$T")"
 
 # A closed pipe downstream ends each writer quietly (SIGPIPE), whatever it
 # was writing.
