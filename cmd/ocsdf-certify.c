@@ -419,12 +419,12 @@ static void parse_options(int argc, char **argv, options *o)
 						  optarg);
 			o->has_fpr = 1;
 			break;
-		case OPT_DECISIONS: o->decisions_path = optarg; break;
+		case OPT_DECISIONS: o->decisions_path = ocsdf_opt_output("--decisions", optarg); break;
 		case OPT_FORMAT: o->format = ocsdf_opt_choice("--format", optarg, fmt_names); break;
-		case 'o': o->out_path = optarg; break;
-		case OPT_ROC: o->roc_path = optarg; break;
-		case OPT_PLOT: o->plot_path = optarg; break;
-		case OPT_HIST: o->hist_path = optarg; break;
+		case 'o': o->out_path = ocsdf_opt_output("-o", optarg); break;
+		case OPT_ROC: o->roc_path = ocsdf_opt_output("--roc", optarg); break;
+		case OPT_PLOT: o->plot_path = ocsdf_opt_output("--plot", optarg); break;
+		case OPT_HIST: o->hist_path = ocsdf_opt_output("--plot-hist", optarg); break;
 		case OPT_BINS: o->bins = ocsdf_opt_long("--bins", optarg, 1, 100000); break;
 		case 'f': o->force = 1; break;
 		case 'q': o->quiet = 1; break;
@@ -493,9 +493,10 @@ static void open_outputs(const options *o)
 					     : (paths[i] && strcmp(paths[i], "-") == 0);
 		to_stdout += is_std;
 		for (int j = 0; j < i; j++)
-			if (paths[i] && paths[j] && strcmp(paths[i], "-") != 0 && strcmp(paths[i], paths[j]) == 0)
-				ocsdf_usage_error("%s and %s name the same file '%s'", names[j], names[i],
-						  paths[i]);
+			if (paths[i] && paths[j] && strcmp(paths[i], "-") != 0 && strcmp(paths[j], "-") != 0 &&
+			    ocsdf_output_same_file(paths[i], paths[j]))
+				ocsdf_usage_error("%s '%s' and %s '%s' name the same file", names[j], paths[j],
+						  names[i], paths[i]);
 	}
 	if (to_stdout > 1)
 		ocsdf_usage_error("only one output can go to standard output (the report, unless -o)");
@@ -511,12 +512,14 @@ static void open_outputs(const options *o)
 static void commit_outputs(void)
 {
 	ocsdf_error e;
-	/* Every file is flushed before any is renamed into place, so that a
-	 * full disk fails the run with no new file rather than some. */
+	/* Every file, standard output included, is flushed before any is
+	 * renamed into place, so that a full disk or a closed standard output
+	 * fails the run with no new file rather than some. */
 	for (int i = 0; i < N_OUT; i++) {
 		errno = 0;
-		if (out_open[i] && !outs[i].is_stdout && (fflush(outs[i].fp) != 0 || ferror(outs[i].fp)))
-			fail_msg(OCSDF_EIO, "write error on %s: %s", outs[i].path,
+		if (out_open[i] && (fflush(outs[i].fp) != 0 || ferror(outs[i].fp)))
+			fail_msg(OCSDF_EIO, "write error on %s: %s",
+				 outs[i].path ? outs[i].path : "standard output",
 				 errno ? strerror(errno) : "I/O error");
 	}
 	for (int i = 0; i < N_OUT; i++) {

@@ -572,7 +572,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":m:o:r:fvqhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'm': o.model = optarg; break;
-		case 'o': o.output = optarg; break;
+		case 'o': o.output = ocsdf_opt_output("-o", optarg); break;
 		case O_FORMAT:
 			o.format = ocsdf_opt_choice("--format", optarg, formats);
 			format_set = 1;

@@ -93,7 +93,7 @@ int main(int argc, char **argv)
 			break;
 		case O_STEPS: steps = ocsdf_opt_long("--steps", optarg, 0, 100000); break;
 		case O_SEED: seed = (uint64_t)ocsdf_opt_long("--seed", optarg, 0, 0x7fffffffffffffffL); break;
-		case 'o': out_path = optarg; break;
+		case 'o': out_path = ocsdf_opt_output("-o", optarg); break;
 		case 'f': force = 1; break;
 		case 'q': quiet = 1; break;
 		case 'h': fputs(usage_text, stdout); return 0;

@@ -166,7 +166,7 @@ int main(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, ":m:o:fqhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'm': model_path = optarg; break;
-		case 'o': out_path = optarg; break;
+		case 'o': out_path = ocsdf_opt_output("-o", optarg); break;
 		case 'f': force = 1; break;
 		case O_COLUMN: column = optarg; break;
 		case O_ONLY: only = 1; break;

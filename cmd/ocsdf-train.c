@@ -11,9 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "dataset.h"
@@ -178,31 +176,6 @@ static int on_progress(void *ctx, const ocsdf_train_progress *p, const float *th
 	return 0;
 }
 
-/* Fails early, before hours of training, if the model cannot be written. */
-static void check_output(const char *path, int force)
-{
-	struct stat st;
-	char *dir = strdup(path), *slash;
-	if (!dir)
-		ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
-	slash = strrchr(dir, '/');
-	if (slash)
-		slash[slash == dir ? 1 : 0] = '\0';
-	else
-		strcpy(dir, ".");
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		ocsdf_die(OCSDF_ECANTCREAT, "%s: cannot create: folder %s does not exist", path, dir);
-	if (access(dir, W_OK) != 0)
-		ocsdf_die(OCSDF_ECANTCREAT, "%s: cannot create: folder %s is not writable", path, dir);
-	free(dir);
-	if (stat(path, &st) == 0) {
-		if (S_ISDIR(st.st_mode))
-			ocsdf_die(OCSDF_ECANTCREAT, "%s: is a directory", path);
-		if (!force)
-			ocsdf_die(OCSDF_ECANTCREAT, "%s: already exists (use -f to overwrite)", path);
-	}
-}
-
 int main(int argc, char **argv)
 {
 	static const char *const scales[] = {"std", "iso", "none", NULL};
@@ -231,7 +204,7 @@ int main(int argc, char **argv)
 		    c != O_ANOMALY)
 			training_opts = 1;
 		switch (c) {
-		case 'o': out = optarg; break;
+		case 'o': out = ocsdf_opt_output("-o", optarg); break;
 		case 'f': force = 1; break;
 		case O_LABEL: label = optarg; break;
 		case O_IGNORE: ignore = optarg; break;
@@ -305,9 +278,12 @@ int main(int argc, char **argv)
 				  "give no method, network or optimisation options with it");
 	if (!out)
 		out = resume ? resume : "ocsdf.model";
-	if (!resume || strcmp(out, resume) != 0)
-		check_output(out, force);
 	ocsdf_output_protect_input(input);
+	/* Fails early, before hours of training, if the model cannot be
+	 * written. */
+	if ((!resume || strcmp(out, resume) != 0) && ocsdf_output_check(out, force, &err))
+		ocsdf_die_error(&err);
+	ocsdf_output_cleanup_on_signals();
 
 	if (resume) {
 		rc = ocsdf_model_load(resume, &m, &err);

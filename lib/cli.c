@@ -3,6 +3,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <locale.h>
 #include <math.h>
@@ -20,8 +21,19 @@ void ocsdf_cli_init(const char *progname)
 	const char *slash = progname ? strrchr(progname, '/') : NULL;
 	if (progname)
 		prog = slash ? slash + 1 : progname;
+	/* A closed standard descriptor would be taken by the next file opened
+	 * (an output's temporary file) and messages would land in it.  Each
+	 * gets /dev/null, opened the other way round, so that reading a closed
+	 * input or writing a closed output still fails as it would have. */
+	for (int fd = 0; fd <= 2; fd++)
+		if (fcntl(fd, F_GETFD) < 0 && errno == EBADF &&
+		    open("/dev/null", fd == 0 ? O_WRONLY : O_RDONLY) != fd)
+			ocsdf_die(OCSDF_EIO, "cannot open /dev/null in place of closed descriptor %d", fd);
 	setlocale(LC_ALL, "C");
 	signal(SIGPIPE, SIG_DFL);
+	/* Past a file size limit, write fails with EFBIG and the program
+	 * reports it (exit 74) rather than dying with its temporary left. */
+	signal(SIGXFSZ, SIG_IGN);
 	opterr = 0;
 }
 
@@ -158,6 +170,13 @@ int ocsdf_parse_double_list(const char *s, double lo, double hi, double **out, i
 	*out = v;
 	*n = k;
 	return 0;
+}
+
+const char *ocsdf_opt_output(const char *opt, const char *arg)
+{
+	if (!*arg)
+		ocsdf_usage_error("%s needs a file name ('-' for standard output)", opt);
+	return arg;
 }
 
 double ocsdf_opt_double(const char *opt, const char *arg, double lo, double hi)

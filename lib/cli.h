@@ -13,9 +13,12 @@
 
 #include "errors.h"
 
-/* Records the program name, sets the C locale for numbers, restores the
- * default SIGPIPE action (a closed pipe ends the program quietly), and
- * silences getopt's own messages (ocsdf_bad_option gives one line). */
+/* Records the program name, puts /dev/null on a closed standard
+ * descriptor (0 write-only, 1 and 2 read-only: reads and writes on them
+ * still fail), sets the C locale for numbers, restores the default SIGPIPE
+ * action (a closed pipe ends the program quietly), ignores SIGXFSZ (a file
+ * size limit is a write error, exit 74), and silences getopt's own
+ * messages (ocsdf_bad_option gives one line).  Called first. */
 void ocsdf_cli_init(const char *progname);
 const char *ocsdf_cli_name(void);
 
@@ -48,6 +51,8 @@ int ocsdf_parse_double_list(const char *s, double lo, double hi, double **out, i
 /* The same, dying with a usage error that names the option. */
 double ocsdf_opt_double(const char *opt, const char *arg, double lo, double hi);
 long ocsdf_opt_long(const char *opt, const char *arg, long lo, long hi);
+/* Returns arg, an output file name, or dies if it is empty. */
+const char *ocsdf_opt_output(const char *opt, const char *arg);
 /* Returns the index of arg in the NULL-terminated list, or dies. */
 int ocsdf_opt_choice(const char *opt, const char *arg, const char *const *choices);
 

@@ -81,12 +81,13 @@ if [ -w /dev/full ]; then
 	expect 74 'write error on standard output' -- sh -c "'$SA' -m '$T/m' -n 100 >/dev/full"
 	expect 74 'write error on standard output' -- sh -c "'$M' -m '$T/m' -r 16 >/dev/full"
 fi
-# A full disk under a regular file name (a file size limit, with SIGXFSZ
-# ignored, makes write fail as ENOSPC would): exit 74, no file, no
-# temporary, and an earlier file of that name untouched.
+# A full disk under a regular file name (a file size limit makes write
+# fail as ENOSPC would; the programs ignore the SIGXFSZ that would kill
+# them silently): exit 74, no file, no temporary, and an earlier file of
+# that name untouched.
 ls -A "$T" | grep -vx -e out -e err -e before -e after >"$T/before"
 full() {
-	sh -c "trap '' XFSZ; ulimit -f 2; exec \"\$@\"" sh "$@"
+	sh -c "ulimit -f 2; exec env --default-signal=XFSZ \"\$@\"" sh "$@"
 }
 expect 74 'write error on .*s.csv' -- full "$S" -m "$T/m" -o "$T/s.csv" "$DATA/disk.csv"
 [ -e "$T/s.csv" ] && fail "partial score file left on a full disk"
@@ -103,6 +104,53 @@ expect 74 'write error on .*roc.csv' -- full "$C" -o "$T/r.txt" --roc "$T/roc.cs
 ls -A "$T" | grep -vx -e out -e err -e before -e after >"$T/after"
 cmp -s "$T/before" "$T/after" || fail "files left behind on a full disk: $(diff "$T/before" "$T/after")"
 
+# An empty output name is a usage error, before any work.
+for p in "$S -m $T/m" "$TR" "$C" "$SA -m $T/m -n 3" "$M -m $T/m"; do
+	expect 64 "-o needs a file name" -- $p -o '' "$DATA/disk.csv"
+done
+for opt in --roc --plot --plot-hist --decisions; do
+	expect 64 "$opt needs a file name" -- "$C" $opt '' "$T/scored.csv"
+done
+
+# Without -f nothing is replaced, not even a dangling symbolic link, and
+# training finds out before it starts.
+ln -s "$T/nowhere" "$T/dangling"
+expect 73 'already exists' -- "$S" -m "$T/m" -o "$T/dangling" "$DATA/disk.csv"
+expect 73 'already exists' -- "$TR" --epochs 100000 -q -o "$T/dangling" "$DATA/disk.csv"
+[ -L "$T/dangling" ] && [ ! -e "$T/nowhere" ] || fail "dangling link replaced or followed"
+rm "$T/dangling"
+# One file under two spellings is refused, new or existing.
+expect 64 'name the same file' -- "$C" -o "$T/same.txt" --roc "$T/./same.txt" "$T/scored.csv"
+expect 64 'name the same file' -- "$C" -o "$T/same.txt" --plot "$T/adir/../same.txt" "$T/scored.csv"
+touch "$T/same.txt"
+ln -s same.txt "$T/same-link.txt"
+expect 64 'name the same file' -- "$C" -f -o "$T/same.txt" --plot-hist "$T/same-link.txt" "$T/scored.csv"
+[ -s "$T/same.txt" ] && fail "report written although two outputs are one file"
+rm "$T/same.txt" "$T/same-link.txt"
+
+# -f keeps the permissions of the file it replaces; new files follow the
+# umask.
+(umask 027 && "$S" -m "$T/m" -o "$T/mode.csv" "$DATA/disk.csv") || fail "score failed"
+[ "$(stat -c %a "$T/mode.csv")" = 640 ] || fail "umask 027 gave mode $(stat -c %a "$T/mode.csv")"
+chmod 600 "$T/mode.csv"
+"$S" -m "$T/m" -f -o "$T/mode.csv" "$DATA/disk.csv" || fail "score -f failed"
+[ "$(stat -c %a "$T/mode.csv")" = 600 ] || fail "-f turned mode 600 into $(stat -c %a "$T/mode.csv")"
+chmod 600 "$T/m"
+"$TR" $tiny --label label -f -o "$T/m" "$DATA/disk.csv" || fail "train -f failed"
+[ "$(stat -c %a "$T/m")" = 600 ] || fail "train -f turned mode 600 into $(stat -c %a "$T/m")"
+rm "$T/mode.csv"
+
+# Names as long as the file system allows: the temporary name is cut short
+# to fit.
+for len in 250 251; do
+	name=$(printf "%${len}s" '' | tr ' ' n).csv
+	expect 0 '' -- "$S" -m "$T/m" -o "$T/$name" "$DATA/disk.csv"
+	cmp -s "$T/$name" "$T/scored.csv" || fail "${len}-character name: wrong output"
+	rm "$T/$name"
+	expect 0 '' -- "$TR" $tiny --label label -o "$T/$name" "$DATA/disk.csv"
+	rm "$T/$name"
+done
+
 # Closed standard input and output, then a closed pipe: not under valgrind,
 # whose log file would take a closed descriptor and which reports the
 # deadly SIGPIPE.
@@ -113,6 +161,83 @@ expect 74 'standard input: read error' -- sh -c "'$TR' $tiny -o '$T/x.model' <&-
 expect 74 'standard input: read error' -- sh -c "'$C' <&-"
 expect 74 'write error on standard output' -- sh -c "'$S' -m '$T/m' '$DATA/disk.csv' >&-"
 expect 74 'write error on standard output' -- sh -c "'$C' '$T/scored.csv' >&-"
+
+# A closed standard descriptor is not taken by the output file: with
+# standard error, output or input closed, each program writes the same
+# file as with all three open (the progress lines of -v, the warnings, the
+# decisions meant for standard output do not land in it).
+awk -F, 'NR == 1 || $3 == 0 || !one++' "$T/scored.csv" >"$T/one.csv"
+"$TR" $tiny -o "$T/sphere.model" "$DATA/sphere.csv" || fail "sphere training failed"
+closed() {
+	out=$1
+	shift
+	"$@" 2>/dev/null || fail "$*: exit $?"
+	mv "$T/$out" "$T/$out.ref" || fail "$*: no $out"
+	for fd in '2>&-' '>&-' '<&-'; do
+		sh -c "\"\$@\" $fd" sh "$@" 2>/dev/null || fail "$* $fd: exit $?"
+		cmp -s "$T/$out" "$T/$out.ref" || fail "$* $fd: $out differs from a run with every descriptor open"
+		rm "$T/$out"
+	done
+	rm "$T/$out.ref"
+}
+closed cd.model "$TR" --width 16 --depth 1 --epochs 2 --batch 32 --threads 1 -v -o "$T/cd.model" "$DATA/disk.csv"
+closed cd.csv "$S" -m "$T/m" -o "$T/cd.csv" "$DATA/disk.csv"
+closed cd.csv "$SA" -m "$T/m" -n 50 -o "$T/cd.csv"
+closed cd.svg "$M" -v -m "$T/m" -r 16 -o "$T/cd.svg"
+closed cd.ply "$M" -v -m "$T/sphere.model" -r 16 -o "$T/cd.ply"
+closed cd.txt "$C" -o "$T/cd.txt" "$T/one.csv"
+expect 74 'write error on standard output' -- sh -c "'$C' --decisions - --threshold 0 -o '$T/cd.txt' '$T/scored.csv' >&-"
+[ -e "$T/cd.txt" ] && fail "report written although standard output was closed"
+ls -A "$T" | grep -q '^\.cd' && fail "temporary file left: $(ls -A "$T")"
+
+# A file created under the output name while the program runs is kept,
+# and the program fails (73).  The input is a FIFO: the program has opened
+# its output and waits for rows while the file appears.
+mkfifo "$T/fifo"
+# feed PID: sends the rows, waits for the temporary file of PID's output,
+# runs the commands in $between, then closes the FIFO.
+feed() {
+	exec 3>"$T/fifo"
+	cat "$DATA/disk.csv" >&3
+	i=0
+	while ! ls -A "$T" | grep -q '^\.race\.csv\.'; do
+		i=$((i + 1))
+		[ $i -lt 3000 ] || fail "no temporary file for race.csv"
+		sleep 0.01
+	done
+	eval "$between"
+	exec 3>&-
+	wait $1 2>/dev/null
+	status=$?
+}
+"$S" -m "$T/m" -o "$T/race.csv" "$T/fifo" 2>"$T/err" &
+between='echo theirs >"$T/race.csv"'
+feed $!
+[ $status -eq 73 ] || fail "file created meanwhile: exit $status"
+grep -q 'use -f' "$T/err" || fail "file created meanwhile: $(cat "$T/err")"
+[ "$(cat "$T/race.csv")" = theirs ] || fail "file created meanwhile was replaced"
+ls -A "$T" | grep -q '^\.race' && fail "temporary file left: $(ls -A "$T")"
+rm "$T/race.csv"
+# Signals that end a program remove its temporary file; one ignored when it
+# started (nohup) stays ignored.
+for sig in XCPU PIPE HUP USR1; do
+	sh -c "ulimit -c 0; exec env --default-signal=$sig \"\$@\"" sh "$S" -m "$T/m" -o "$T/race.csv" "$T/fifo" &
+	between="kill -$sig \$1"
+	feed $!
+	[ $status -gt 128 ] || fail "SIG$sig: exit $status"
+	ls -A "$T" | grep -q 'race' && fail "SIG$sig left a file: $(ls -A "$T")"
+done
+sh -c "trap '' HUP; exec \"\$@\"" sh "$S" -m "$T/m" -o "$T/race.csv" "$T/fifo" &
+between="kill -HUP \$1"
+feed $!
+[ $status -eq 0 ] || fail "SIGHUP under nohup: exit $status"
+cmp -s "$T/race.csv" "$T/scored.csv" || fail "SIGHUP under nohup: wrong output"
+rm "$T/race.csv"
+# A closed pipe on one output while another is a file: no temporary left.
+(head -n 1 "$T/scored.csv" && for i in 1 2 3 4 5 6; do tail -n +2 "$T/scored.csv"; done) >"$T/big.csv"
+"$C" --decisions - --threshold 0 -o "$T/pipe.txt" "$T/big.csv" 2>"$T/pipe.err" | head -c 1 >/dev/null
+[ -s "$T/pipe.err" ] && fail "noise on a closed pipe: $(cat "$T/pipe.err")"
+ls -A "$T" | grep -q 'pipe\.txt' && fail "closed pipe left a file: $(ls -A "$T")"
 
 # A closed pipe downstream ends each writer quietly (SIGPIPE), whatever it
 # was writing.
