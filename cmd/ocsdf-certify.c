@@ -313,9 +313,11 @@ static void read_input(const options *o, dataset *d)
 		fail(&e);
 	}
 	if (sc == lc) {
+		/* The column name belongs to the reader: quote it before closing. */
+		ocsdf_error_set(&e, OCSDF_EUSAGE, "--score and --label name the same column '%s'",
+				shown(ocsdf_csv_colname(rd, sc), b1, sizeof b1));
 		ocsdf_csv_close(rd);
-		fail_msg(OCSDF_EUSAGE, "--score and --label name the same column '%s'",
-			 shown(ocsdf_csv_colname(rd, sc), b1, sizeof b1));
+		fail(&e);
 	}
 	if (ocsdf_csv_select(rd, &sc, 1, &lc, 1, 0, &e) != 0) {
 		ocsdf_csv_close(rd);
