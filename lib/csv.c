@@ -1131,15 +1131,41 @@ static void list_columns(const ocsdf_csv_reader *r, char *out, size_t size)
 		sb_printf(&b, " ... (%d more)", r->ncols - i);
 }
 
+/*
+ * The column named name: 0 with *col when exactly one column has it, 65
+ * when several do (taking the first would silently ignore the others), -1
+ * when none does.  what, if not NULL, says what the column is for; hint
+ * ends the message.
+ */
+static int find_unique(const ocsdf_csv_reader *r, const char *name, const char *what, const char *hint,
+		       int *col, ocsdf_error *e)
+{
+	char quoted[320];
+	int found = -1, count = 0;
+	for (int i = 0; i < r->ncols; i++) {
+		if (!strcmp(r->names[i], name)) {
+			if (found < 0)
+				found = i;
+			count++;
+		}
+	}
+	if (count == 1) {
+		*col = found;
+		return 0;
+	}
+	if (count == 0)
+		return -1;
+	excerpt(quoted, sizeof quoted, name, strlen(name), 60);
+	return ocsdf_error_set(e, OCSDF_EDATA, "%s: %d columns are named %s%s%s%s: which one is meant is ambiguous%s",
+			       r->name, count, quoted, what ? " (" : "", what ? what : "", what ? ")" : "", hint);
+}
+
 int ocsdf_csv_find(const ocsdf_csv_reader *r, const char *spec, int *col, ocsdf_error *e)
 {
 	char list[800], what[320];
-	for (int i = 0; i < r->ncols; i++) {
-		if (!strcmp(r->names[i], spec)) {
-			*col = i;
-			return 0;
-		}
-	}
+	int rc = find_unique(r, spec, NULL, "; give its number instead", col, e);
+	if (rc >= 0)
+		return rc;
 	size_t n = strlen(spec);
 	int digits = n > 0 && n <= 9 && strspn(spec, "0123456789") == n;
 	list_columns(r, list, sizeof list);
@@ -1160,26 +1186,13 @@ int ocsdf_csv_find_name(const ocsdf_csv_reader *r, const char *name, const char 
 			ocsdf_error *e)
 {
 	char list[800], quoted[320];
-	int found = -1, count = 0;
-	for (int i = 0; i < r->ncols; i++) {
-		if (!strcmp(r->names[i], name)) {
-			if (found < 0)
-				found = i;
-			count++;
-		}
-	}
+	int rc = find_unique(r, name, what, "", col, e);
+	if (rc >= 0)
+		return rc;
 	excerpt(quoted, sizeof quoted, name, strlen(name), 60);
-	if (count > 1)
-		return ocsdf_error_set(e, OCSDF_EDATA,
-				       "%s: %d columns are named %s (%s): which one is meant is ambiguous",
-				       r->name, count, quoted, what);
-	if (count == 0) {
-		list_columns(r, list, sizeof list);
-		return ocsdf_error_set(e, OCSDF_EDATA, "%s: no column named %s (%s); columns are: %s",
-				       r->name, quoted, what, list);
-	}
-	*col = found;
-	return 0;
+	list_columns(r, list, sizeof list);
+	return ocsdf_error_set(e, OCSDF_EDATA, "%s: no column named %s (%s); columns are: %s", r->name, quoted,
+			       what, list);
 }
 
 int ocsdf_csv_select(ocsdf_csv_reader *r, const int *num_cols, int n_num, const int *text_cols, int n_text,

@@ -79,10 +79,11 @@ const char *ocsdf_csv_colname(const ocsdf_csv_reader *r, int col);
 /* The header record's raw bytes (without line end), for pass-through. */
 const char *ocsdf_csv_header_raw(const ocsdf_csv_reader *r, size_t *len);
 
-/* Finds a column by name (the first one, if names repeat), or by 1-based
- * index if spec is all digits and no column has that name.  Returns 0 with
- * *col (0-based), or 64 with a message listing the available names (the
- * list is cut after about 600 bytes, saying how many more there are). */
+/* Finds a column by name, or by 1-based index if spec is all digits and no
+ * column has that name.  Returns 0 with *col (0-based); 65 when more than
+ * one column has that name (ambiguous: the message says to give the
+ * number); or 64 with a message listing the available names (the list is
+ * cut after about 600 bytes, saying how many more there are). */
 int ocsdf_csv_find(const ocsdf_csv_reader *r, const char *spec, int *col, ocsdf_error *e);
 
 /* The column whose header is exactly name (never a 1-based index): 0, or

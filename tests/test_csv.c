@@ -472,6 +472,24 @@ START_TEST(test_find)
 	ck_assert_int_eq(ocsdf_csv_find(r, "-1", &col, &e), 64);
 	ck_assert_int_eq(ocsdf_csv_find(r, "", &col, &e), 64);
 	ocsdf_csv_close(r);
+
+	/* A name that several columns have is refused by both lookups, never
+	 * resolved to the first; the columns can still be named by number. */
+	p = write_file("dup.csv", "score,label,x,label\n", 20);
+	col = -1;
+	ck_assert_int_eq(ocsdf_csv_open(p, &r, &e), 0);
+	ck_assert_int_eq(ocsdf_csv_find(r, "label", &col, &e), 65);
+	ck_assert_ptr_nonnull(strstr(e.msg, p));
+	ck_assert_ptr_nonnull(strstr(e.msg, "2 columns are named \"label\""));
+	ck_assert_ptr_nonnull(strstr(e.msg, "give its number"));
+	ck_assert_int_eq(ocsdf_csv_find_name(r, "label", "a feature", &col, &e), 65);
+	ck_assert_ptr_nonnull(strstr(e.msg, "2 columns are named \"label\" (a feature)"));
+	ck_assert_int_eq(col, -1);
+	ck_assert_int_eq(ocsdf_csv_find(r, "4", &col, &e), 0);
+	ck_assert_int_eq(col, 3);
+	ck_assert_int_eq(ocsdf_csv_find(r, "score", &col, &e), 0);
+	ck_assert_int_eq(col, 0);
+	ocsdf_csv_close(r);
 }
 END_TEST
 
