@@ -186,7 +186,9 @@ static const double exact_pow10[] = {
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 
-enum num_status { NUM_OK, NUM_EMPTY, NUM_SYNTAX, NUM_NONFINITE, NUM_RANGE, NUM_NOMEM };
+/* What a field holds, as parse_number and field_error see it; FIELD_NUL
+ * (a NUL byte in a text field) is for field_error alone. */
+enum num_status { NUM_OK, NUM_EMPTY, NUM_SYNTAX, NUM_NONFINITE, NUM_RANGE, NUM_NOMEM, FIELD_NUL };
 
 static int is_blank(unsigned char c)
 {
@@ -757,6 +759,10 @@ static void field_error(ocsdf_csv_reader *r, int col, enum num_status st, const 
 	case NUM_NOMEM:
 		nomem(r);
 		break;
+	case FIELD_NUL:
+		fail(r, OCSDF_EDATA, "%s:%ld: column %s (%d): a text field cannot hold a NUL byte, got %s", r->name,
+		     r->line, name, col + 1, text);
+		break;
 	default:
 		fail(r, OCSDF_EDATA, "%s:%ld: column %s (%d): expected a number, got %s", r->name, r->line, name,
 		     col + 1, text);
@@ -779,6 +785,15 @@ static void on_field(void *data, size_t n, void *arg)
 		if (col >= OCSDF_CSV_MAX_COLUMNS) {
 			fail(r, OCSDF_EDATA, "%s:%ld: more than %d columns in the header", r->name, r->line,
 			     OCSDF_CSV_MAX_COLUMNS);
+			return;
+		}
+		/* Names are C strings: a NUL would cut "x\0z" to "x", which then
+		 * matches a feature "x". */
+		if (memchr(s, '\0', n)) {
+			char text[320];
+			excerpt(text, sizeof text, s, n, 60);
+			fail(r, OCSDF_EDATA, "%s:%ld: column %d of the header: a name cannot hold a NUL byte, got %s",
+			     r->name, r->line, col + 1, text);
 			return;
 		}
 		if (offsets_push(&r->name_off, r->name_text.len) || bytes_append(&r->name_text, s, n))
@@ -806,6 +821,11 @@ static void on_field(void *data, size_t n, void *arg)
 	}
 	slot = r->text_first[col];
 	if (slot >= 0) {
+		/* Text fields are C strings too: "0\0x" must not read as label "0". */
+		if (memchr(s, '\0', n)) {
+			field_error(r, col, FIELD_NUL, s, n);
+			return;
+		}
 		size_t off = r->text_buf.len;
 		if (bytes_append(&r->text_buf, s, n)) {
 			nomem(r);

@@ -17,6 +17,9 @@
  *   blanks around the number (" 1.5 " is 1.5).
  * - A quoted number is a number: quoting is CSV syntax ("1.5" is 1.5).
  * - Blank lines between records are skipped; line numbers still count them.
+ * - A NUL byte in a header name or in a selected text field is an error
+ *   (both are delivered as C strings, which it would cut short); in a
+ *   numeric field it is text that is not a number.  Raw records keep it.
  * - A carriage return outside quotes that is not part of a CRLF line end is
  *   an error (libcsv would otherwise take it for a line end).
  * - A quote inside an unquoted field, text after a closing quote, or a

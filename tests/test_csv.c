@@ -199,6 +199,8 @@ static const bad_case bad_cases[] = {
 	{"ragged-after-quoted-newline", "a,b\n\"x\ny\",1\n2\n", 0, "tn", 65, {":4:", "1 field"}},
 	{"binary", "\x01\xff,\x02\n\x80\x81,3\n", 0, NULL, 65, {":2:", "\\x80\\x81", "\\x01\\xff"}},
 	{"nul-byte", "a,b\n1,2\0003\n", 11, NULL, 65, {":2:", "\\x00"}},
+	{"nul-in-name", "x\0z,y\n1,2\n", 10, NULL, 65, {":1:", "column 1 of the header", "NUL byte", "\"x\\x00z\""}},
+	{"nul-in-text", "a,b\n1,0\0x\n", 10, "nt", 65, {":2:", "\"b\" (2)", "NUL byte", "\"0\\x00x\""}},
 	{"long-text", "a\n1234567890123456789012345678901234567890123456789012345678901234567890x\n", 0, NULL, 65,
 	 {"... (71 bytes)"}},
 };

@@ -82,6 +82,13 @@ printf 'x,y\n0x10,0\n' >"$T/hex.csv"
 expect 65 'expected a number, got "0x10"' -- "$S" -m "$T/m" "$T/hex.csv"
 printf 'x,y\n1,2\0\n' >"$T/nul.csv"
 expect 65 'nul.csv:2: .*got "2\\x00"' -- "$S" -m "$T/m" "$T/nul.csv"
+# NUL in a header name or a text field: refused too, not cut short ("x\0z"
+# would match feature "x", label "0\0x" would be 0).
+printf 'x\0z,y\n1,2\n' >"$T/nulname.csv"
+expect 65 'nulname.csv:1: column 1 of the header: a name cannot hold a NUL byte, got "x\\x00z"' -- "$S" -m "$T/m" "$T/nulname.csv"
+expect 65 'nulname.csv:1: column 1 of the header' -- "$TR" -q -o "$T/x.model" "$T/nulname.csv"
+printf 'sdf,label\n1,0\0x\n2,1\n' >"$T/nullabel.csv"
+expect 65 'nullabel.csv:2: column "label" \(2\): a text field cannot hold a NUL byte' -- "$C" "$T/nullabel.csv"
 [ -e "$T/x.model" ] && fail "model written from bad data"
 
 # A 10 MB field, quoted or not, even in a column no program reads.
@@ -105,9 +112,13 @@ fi
 # A binary file as data: refused, with its bytes escaped in messages.
 { printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\003\000>\000\001\000\000\000'
   head -c 3000 /dev/zero | tr '\0' '\201'; printf '\n"x\001\r\n'; head -c 3000 /dev/zero | tr '\0' '\377'; } >"$T/elf.bin"
-expect 65 'elf.bin: no column named "x" \(a feature of model .*\); columns are: "\\x7fELF' -- "$S" -m "$T/m" "$T/elf.bin"
-expect 65 'elf.bin:2: quoted field not closed at the end of the input' -- "$TR" -q -o "$T/x.model" "$T/elf.bin"
-expect 64 'elf.bin: no column named "sdf"; columns are: "\\x7fELF\\x02' -- "$C" "$T/elf.bin"
+expect 65 'elf.bin:1: column 1 of the header: a name cannot hold a NUL byte, got "\\x7fELF\\x02\\x01\\x01\\x00' -- "$S" -m "$T/m" "$T/elf.bin"
+LC_ALL=C grep -q '[[:cntrl:]]' "$T/err" && fail "control bytes in a message: $(od -c "$T/err" | head -3)"
+# Without its NUL bytes, the header is read and the names escaped.
+tr -d '\000' <"$T/elf.bin" >"$T/elf2.bin"
+expect 65 'elf2.bin: no column named "x" \(a feature of model .*\); columns are: "\\x7fELF' -- "$S" -m "$T/m" "$T/elf2.bin"
+expect 65 'elf2.bin:2: quoted field not closed at the end of the input' -- "$TR" -q -o "$T/x.model" "$T/elf2.bin"
+expect 64 'elf2.bin: no column named "sdf"; columns are: "\\x7fELF\\x02' -- "$C" "$T/elf2.bin"
 LC_ALL=C grep -q '[[:cntrl:]]' "$T/err" && fail "control bytes in a message: $(od -c "$T/err" | head -3)"
 
 # gzip: truncated, corrupt, with trailing garbage.
