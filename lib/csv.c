@@ -431,6 +431,7 @@ struct ocsdf_csv_reader {
 	/* input as read, and its gzip state */
 	unsigned char *in;
 	size_t in_pos, in_len;
+	unsigned long long in_total;    /* bytes read from fd */
 	int in_eof;
 	int gz, z_ready, z_member_end;
 	z_stream z;
@@ -604,7 +605,27 @@ static ssize_t read_some(ocsdf_csv_reader *r, void *dst, size_t n)
 	while (k < 0 && errno == EINTR);
 	if (k < 0)
 		fail(r, OCSDF_EIO, "%s: read error: %s", r->name, strerror(errno));
+	else
+		r->in_total += (unsigned long long)k;
 	return k;
+}
+
+/*
+ * Where a gzip error was found, for its message.  Text is decoded ahead of
+ * the lines read, so the lines complete when it happened are those read
+ * plus those decoded up to end (into the line buffer) but not read yet.
+ * Without a complete line, the compressed byte offset says where it is.
+ */
+static void gz_where(const ocsdf_csv_reader *r, const char *end, char *out, size_t size)
+{
+	long lines = r->line;
+	unsigned long long at = r->in_total - r->z.avail_in;
+	for (const char *p = r->buf + r->scan; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		lines++;
+	if (lines > 0)
+		snprintf(out, size, "after line %ld (byte %llu of the compressed input)", lines, at);
+	else
+		snprintf(out, size, "at byte %llu of the compressed input, before the end of line 1", at);
 }
 
 /* Refills the raw input buffer; sets in_eof at the end.  0 or -1. */
@@ -639,6 +660,7 @@ static ssize_t decode(ocsdf_csv_reader *r, char *dst, size_t room)
 	}
 
 	z_stream *z = &r->z;
+	char where[128];
 	for (;;) {
 		if (z->avail_in == 0 && !r->in_eof) {
 			if (read_input(r))
@@ -654,20 +676,24 @@ static ssize_t decode(ocsdf_csv_reader *r, char *dst, size_t room)
 			inflateReset(z);
 			r->z_member_end = 0;
 		}
-		if (z->avail_in == 0)
-			return fail(r, OCSDF_EIO, "%s: truncated gzip data (the input ends inside a compressed stream, after line %ld)",
-				    r->name, r->line), -1;
+		if (z->avail_in == 0) {
+			gz_where(r, dst, where, sizeof where);
+			return fail(r, OCSDF_EIO, "%s: truncated gzip data %s: the input ends inside a compressed stream",
+				    r->name, where), -1;
+		}
 		z->next_out = (unsigned char *)dst;
 		z->avail_out = (uInt)(room < UINT_MAX ? room : UINT_MAX);
 		int ret = inflate(z, Z_NO_FLUSH);
 		size_t got = (size_t)((unsigned char *)z->next_out - (unsigned char *)dst);
-		if (ret == Z_STREAM_END)
+		if (ret == Z_STREAM_END) {
 			r->z_member_end = 1;
-		else if (ret == Z_MEM_ERROR)
+		} else if (ret == Z_MEM_ERROR) {
 			return nomem(r), -1;
-		else if (ret != Z_OK && ret != Z_BUF_ERROR)
-			return fail(r, OCSDF_EIO, "%s: corrupt gzip data after line %ld: %s", r->name, r->line,
+		} else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+			gz_where(r, dst + got, where, sizeof where);
+			return fail(r, OCSDF_EIO, "%s: corrupt gzip data %s: %s", r->name, where,
 				    z->msg ? z->msg : "bad data"), -1;
+		}
 		if (got)
 			return (ssize_t)got;
 	}

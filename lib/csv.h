@@ -39,7 +39,9 @@
  * Error codes: 65 for bad data (messages "FILE:LINE: ..." naming the column
  * and quoting the offending text, escaped and cut to 60 bytes), 66 when the
  * input cannot be opened, 74 for a read error or a corrupt or truncated gzip
- * stream, 64 for a bad column lookup or selection, 70 when out of memory.
+ * stream (saying after which line it was found, or at which byte of the
+ * compressed input if no line was complete), 64 for a bad column lookup or
+ * selection, 70 when out of memory.
  * Limits on field length, record length and column count turn hostile input
  * into errors instead of unbounded allocations: the reader holds at most one
  * record (within the limits below) plus the block the caller asked for.

@@ -689,6 +689,11 @@ START_TEST(test_gzip_truncated)
 		result res = read_all(p, "ntn", 64, 0);
 		REQUIRE(res.code == 74, "cut at %zu of %zu: code %d (%s)", cut, zlen, res.code, res.err.msg);
 		REQUIRE(strstr(res.err.msg, "truncated gzip"), "cut at %zu: %s", cut, res.err.msg);
+		/* where: the input's end, and never "line 0" */
+		char at[64];
+		snprintf(at, sizeof at, "byte %zu of the compressed input", cut);
+		REQUIRE(strstr(res.err.msg, at) && !strstr(res.err.msg, "line 0"), "cut at %zu: %s", cut,
+			res.err.msg);
 		result_free(&res);
 	}
 	free(z);
@@ -714,6 +719,28 @@ START_TEST(test_gzip_corrupt)
 		z[at] ^= 0x10;
 	}
 	ck_assert_int_gt(corrupt, 0);
+
+	/* A bad CRC is found at the end of the member: after the last line
+	 * decoded, or at its byte offset when no line was complete (the
+	 * message said "after line 0" though every line had been decoded). */
+	static const char *const crc_text[] = {"a,b\n1,2\n3,4\n", "a,b"};
+	for (int k = 0; k < 2; k++) {
+		size_t clen;
+		char want[96];
+		unsigned char *c = gzip(crc_text[k], strlen(crc_text[k]), 6, &clen);
+		c[clen - 8] ^= 0xff;
+		const char *cp = write_file("crc.csv.gz", c, clen);
+		result cres = read_all(cp, NULL, 64, 0);
+		if (k == 0)
+			snprintf(want, sizeof want, "corrupt gzip data after line 3 (byte %zu ", clen - 4);
+		else
+			snprintf(want, sizeof want, "corrupt gzip data at byte %zu of the compressed input", clen - 4);
+		ck_assert_int_eq(cres.code, 74);
+		ck_assert_msg(strstr(cres.err.msg, want) && strstr(cres.err.msg, "incorrect data check"), "%s",
+			      cres.err.msg);
+		result_free(&cres);
+		free(c);
+	}
 
 	/* garbage after a complete member */
 	unsigned char *g = malloc(zlen + 5);

@@ -130,6 +130,16 @@ expect 74 'cut.csv.gz: truncated gzip data' -- "$TR" -q -o "$T/x.model" "$T/cut.
 cp "$T/disk.csv.gz" "$T/corrupt.csv.gz"
 printf '\377\377\377\377' | dd of="$T/corrupt.csv.gz" bs=1 seek=100 conv=notrunc 2>/dev/null
 expect 74 'corrupt.csv.gz: corrupt gzip data' -- "$C" "$T/corrupt.csv.gz"
+# A bad CRC (the first byte of the 8-byte trailer) is found after the last
+# line; with no complete line, the message gives the byte offset.
+n=$(wc -l <"$DATA/disk.csv")
+cp "$T/disk.csv.gz" "$T/crc.csv.gz"
+printf '\377' | dd of="$T/crc.csv.gz" bs=1 seek=$(($(wc -c <"$T/disk.csv.gz") - 8)) conv=notrunc 2>/dev/null
+expect 74 "crc.csv.gz: corrupt gzip data after line $n \\(byte [0-9]+ of the compressed input\\): incorrect data check" -- "$S" -m "$T/m" "$T/crc.csv.gz"
+printf 'x,y' | gzip >"$T/crc1.csv.gz"
+size=$(wc -c <"$T/crc1.csv.gz")
+printf '\377' | dd of="$T/crc1.csv.gz" bs=1 seek=$((size - 8)) conv=notrunc 2>/dev/null
+expect 74 "crc1.csv.gz: corrupt gzip data at byte $((size - 4)) of the compressed input" -- "$C" "$T/crc1.csv.gz"
 { cat "$T/disk.csv.gz"; printf 'junk'; } >"$T/trailing.csv.gz"
 expect 74 'corrupt gzip data' -- "$S" -m "$T/m" "$T/trailing.csv.gz"
 
