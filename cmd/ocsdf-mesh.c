@@ -705,6 +705,9 @@ int main(int argc, char **argv)
 		spec.names = (const char *const *)m->names;
 		spec.n_names = d;
 		spec.label = o.label;
+		spec.check_scale = 1;
+		spec.mean = m->mean;
+		spec.std = m->std;
 		if (ocsdf_dataset_read(o.points, &spec, &pts, &err))
 			ocsdf_die_error(&err);
 		have_pts = 1;

@@ -278,6 +278,7 @@ int main(int argc, char **argv)
 
 	if ((rc = ocsdf_csv_select(r, cols, m->arch.d, attack ? &lcol : NULL, attack, !only, &err)))
 		ocsdf_die_error(&err);
+	ocsdf_csv_check_scale(r, m->mean, m->std);
 	sc = ocsdf_scorer_new(m, BLOCK);
 	f = malloc(sizeof(float) * BLOCK);
 	if (!sc || !f)

@@ -31,6 +31,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "scale.h"
+
 /* ------------------------------------------------------------------------ */
 /* Exact decimal to double conversion                                        */
 /* ------------------------------------------------------------------------ */
@@ -458,6 +460,10 @@ struct ocsdf_csv_reader {
 	int n_num, n_text, keep_raw;
 	int *num_first, *num_next, *text_first, *text_next;
 
+	/* standardization the numeric slots must fit (ocsdf_csv_check_scale) */
+	int check_scale;
+	const double *scale_mean, *scale_std;
+
 	/* record in progress */
 	int in_header, rec_open, field;
 	long rec_line;
@@ -796,6 +802,21 @@ static void field_error(ocsdf_csv_reader *r, int col, enum num_status st, const 
 	}
 }
 
+/* A value that does not fit the standardization of slot k (scale.h). */
+static int check_scale(ocsdf_csv_reader *r, int col, int slot, double v, const char *s, size_t n)
+{
+	double mean = r->scale_mean ? r->scale_mean[slot] : 0, std = r->scale_std ? r->scale_std[slot] : 1;
+	char name[320], text[320];
+	if (ocsdf_scale_fits(v, mean, std))
+		return 0;
+	excerpt(name, sizeof name, r->names[col], strlen(r->names[col]), 60);
+	excerpt(text, sizeof text, s, n, 60);
+	return fail(r, OCSDF_EDATA,
+		    "%s:%ld: column %s (%d): %s is out of range: it standardizes to %.3g, beyond the %g in "
+		    "magnitude that the float32 network can take",
+		    r->name, r->line, name, col + 1, text, (v - mean) / std, OCSDF_SCALE_ZMAX);
+}
+
 static void on_field(void *data, size_t n, void *arg)
 {
 	ocsdf_csv_reader *r = arg;
@@ -842,8 +863,11 @@ static void on_field(void *data, size_t n, void *arg)
 			return;
 		}
 		double *row = r->num + (size_t)r->nrows * (size_t)r->n_num;
-		for (; slot >= 0; slot = r->num_next[slot])
+		for (; slot >= 0; slot = r->num_next[slot]) {
+			if (r->check_scale && check_scale(r, col, slot, v, s, n))
+				return;
 			row[slot] = v;
+		}
 	}
 	slot = r->text_first[col];
 	if (slot >= 0) {
@@ -1277,8 +1301,16 @@ int ocsdf_csv_select(ocsdf_csv_reader *r, const int *num_cols, int n_num, const 
 	r->n_num = n_num;
 	r->n_text = n_text;
 	r->keep_raw = keep_raw != 0;
+	r->check_scale = 0;
 	r->rows_cap = 0;    /* block arrays are resized on the next call */
 	return 0;
+}
+
+void ocsdf_csv_check_scale(ocsdf_csv_reader *r, const double *mean, const double *std)
+{
+	r->check_scale = 1;
+	r->scale_mean = mean;
+	r->scale_std = std;
 }
 
 /* Sizes the block arrays for max_rows rows of the current selection. */

@@ -106,6 +106,12 @@ int ocsdf_csv_find_name(const ocsdf_csv_reader *r, const char *name, const char 
 int ocsdf_csv_select(ocsdf_csv_reader *r, const int *num_cols, int n_num, const int *text_cols,
 		     int n_text, int keep_raw, ocsdf_error *e);
 
+/* Refuses (65, naming line and column) a value of numeric slot k of the
+ * current selection that does not fit the standardization mean[k], std[k]
+ * (ocsdf_scale_fits in scale.h); mean NULL: 0, std NULL: 1.  The arrays
+ * must stay valid while rows are read; ocsdf_csv_select drops the check. */
+void ocsdf_csv_check_scale(ocsdf_csv_reader *r, const double *mean, const double *std);
+
 /* Reads up to max_rows (>= 1) rows into *b.  Returns 0 (b->nrows == 0 at the
  * end of the input), or 65 (bad data), 74 (read error, corrupt or truncated
  * gzip), 70, or 64 (max_rows < 1) with e set; e is untouched on success.

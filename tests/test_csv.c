@@ -241,6 +241,44 @@ START_TEST(test_error_sticky)
 }
 END_TEST
 
+/* Values that do not fit a standardization (scale.h) are bad data, with
+ * line and column; a new selection drops the check. */
+START_TEST(test_check_scale)
+{
+	const char *data = "a,b\n1,2\n-3,1e30\n5,2e30\n";
+	const char *p = write_file("scale.csv", data, strlen(data));
+	static const double mean[] = {0, 1e30}, std[] = {1, 1};
+	ocsdf_csv_reader *r;
+	ocsdf_csv_block b;
+	ocsdf_error e;
+	int cols[] = {0, 1};
+	ck_assert_int_eq(ocsdf_csv_open(p, &r, &e), 0);
+	ck_assert_int_eq(ocsdf_csv_select(r, cols, 2, NULL, 0, 0, &e), 0);
+	ocsdf_csv_check_scale(r, mean, std);
+	ck_assert_int_eq(ocsdf_csv_next(r, 10, &b, &e), 0);    /* 2e30 is 1e30 from the mean */
+	ck_assert_int_eq(b.nrows, 3);
+	ocsdf_csv_close(r);
+
+	ck_assert_int_eq(ocsdf_csv_open(p, &r, &e), 0);
+	ck_assert_int_eq(ocsdf_csv_select(r, cols, 2, NULL, 0, 0, &e), 0);
+	ocsdf_csv_check_scale(r, NULL, NULL);                  /* 0 and 1 */
+	ck_assert_int_eq(ocsdf_csv_next(r, 10, &b, &e), 65);
+	ck_assert_ptr_nonnull(strstr(e.msg, "scale.csv:4: column \"b\" (2): \"2e30\" is out of range"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "standardizes to 2e+30"));
+	ocsdf_csv_close(r);
+
+	ck_assert_int_eq(ocsdf_csv_open(p, &r, &e), 0);
+	ck_assert_int_eq(ocsdf_csv_select(r, cols, 2, NULL, 0, 0, &e), 0);
+	ocsdf_csv_check_scale(r, NULL, NULL);
+	ck_assert_int_eq(ocsdf_csv_select(r, cols, 1, NULL, 0, 0, &e), 0);
+	ck_assert_int_eq(ocsdf_csv_select(r, cols + 1, 1, NULL, 0, 0, &e), 0);
+	ck_assert_int_eq(ocsdf_csv_next(r, 10, &b, &e), 0);
+	ck_assert_int_eq(b.nrows, 3);
+	ck_assert_double_eq(b.num[2], 2e30);
+	ocsdf_csv_close(r);
+}
+END_TEST
+
 START_TEST(test_open_errors)
 {
 	ocsdf_csv_reader *r = (ocsdf_csv_reader *)1;
@@ -1187,6 +1225,7 @@ static Suite *csv_suite(void)
 	tcase_add_loop_test(tc, test_bad_input, 0, (int)(sizeof bad_cases / sizeof *bad_cases));
 	tcase_add_test(tc, test_error_sticky);
 	tcase_add_test(tc, test_open_errors);
+	tcase_add_test(tc, test_check_scale);
 	tcase_add_test(tc, test_header_only);
 	tcase_add_test(tc, test_bom_crlf_quotes);
 	tcase_add_test(tc, test_raw_multiline);

@@ -222,20 +222,28 @@ expect 0 '' -- "$S" -m "$T/dup.model" -o "$T/dup.out" "$DATA/disk.csv"
 finite "$T/dup.out"
 
 # Huge and tiny magnitudes: 1e30, 1e300, the largest doubles, 1e-200.
-# Standardization keeps them in range; raw values beyond float range with
-# --scale none make training stop with a clear message, not a NaN model.
+# Standardization fitted on them keeps them in range.  A value that
+# standardizes beyond 1e30 with the model's mean and std (or with 0 and 1
+# under --scale none) is bad data, in every program that reads rows, with
+# file, line and column: no clamped score, no NaN row, no NaN model.
 awk 'BEGIN { print "x,y"; for (i = 0; i < 100; i++) printf "%g,%g\n", i * 1e30, (i % 7) * -1e30 }' >"$T/e30.csv"
 expect 0 '' -- "$TR" $tiny -o "$T/e30.model" "$T/e30.csv"
 expect 0 '' -- "$S" -m "$T/e30.model" -o "$T/e30.out" "$T/e30.csv"
 finite "$T/e30.out"
-expect 0 '' -- "$S" -m "$T/m" -o "$T/e30m.out" "$T/e30.csv"
-finite "$T/e30m.out"
+range='column "x" \(1\): "1e\+30" is out of range: it standardizes to [0-9.]+e\+30, beyond the 1e\+30 in magnitude'
+expect 65 "e30.csv:3: $range" -- "$S" -m "$T/m" -o "$T/e30m.out" "$T/e30.csv"
+[ -e "$T/e30m.out" ] && fail "output written for out-of-range rows"
+expect 65 "e30.csv:3: $range" -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/e30.csv"
+expect 65 "e30.csv:3: $range" -- "$BIN/ocsdf-mesh" -m "$T/m" --points "$T/e30.csv" -o "$T/x.svg"
+# Beyond float32 (1e39): the same (t_sample.sh for ocsdf-sample --from).
+printf 'x,y\n0,0\n0.5,0\n1e39,0\n' >"$T/e39.csv"
+expect 65 'e39.csv:4: column "x" \(1\): "1e39" is out of range' -- "$S" -m "$T/m" --only "$T/e39.csv"
 awk 'BEGIN { print "x,y"; for (i = 0; i < 100; i++) printf "%d,%s\n", i, i % 2 ? "1.7e308" : "-1.7e308" }' >"$T/max.csv"
 expect 0 '' -- "$TR" $tiny -o "$T/max.model" "$T/max.csv"
 expect 0 '' -- "$S" -m "$T/max.model" -o "$T/max.out" "$T/max.csv"
 finite "$T/max.out"
-expect 65 'training diverged at step 1 .*overflowed.*--scale none' -- "$TR" $tiny --scale none -o "$T/x.model" "$T/max.csv"
-[ -e "$T/x.model" ] && fail "model written by a diverged run"
+expect 65 'max.csv:2: column "y" \(2\): "-1.7e308" is out of range' -- "$TR" $tiny --scale none -o "$T/x.model" "$T/max.csv"
+[ -e "$T/x.model" ] && fail "model written from out-of-range rows"
 expect 65 'training diverged' -- "$TR" $tiny --lr 10 --lambda 1e-9 -o "$T/x.model" "$T/e30.csv"
 [ -e "$T/x.model" ] && fail "model written by a diverged run"
 awk 'BEGIN { print "x,y"; for (i = 0; i < 100; i++) printf "%de-200,%de-201\n", i, (i * 3) % 17 }' >"$T/tiny.csv"
