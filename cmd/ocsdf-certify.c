@@ -313,9 +313,11 @@ static void read_input(const options *o, dataset *d)
 		fail(&e);
 	}
 	if (sc == lc) {
+		/* The column name belongs to the reader: quote it before closing. */
+		ocsdf_error_set(&e, OCSDF_EUSAGE, "--score and --label name the same column '%s'",
+				shown(ocsdf_csv_colname(rd, sc), b1, sizeof b1));
 		ocsdf_csv_close(rd);
-		fail_msg(OCSDF_EUSAGE, "--score and --label name the same column '%s'",
-			 shown(ocsdf_csv_colname(rd, sc), b1, sizeof b1));
+		fail(&e);
 	}
 	if (ocsdf_csv_select(rd, &sc, 1, &lc, 1, 0, &e) != 0) {
 		ocsdf_csv_close(rd);
@@ -384,11 +386,11 @@ static void parse_options(int argc, char **argv, options *o)
 		case OPT_NORMAL: o->normal = optarg; break;
 		case OPT_HIGHER: o->higher_anomalous = 1; break;
 		case OPT_RADIUS:
+			/* NULL while parsing: the options fuzz target carries on
+			 * after a usage error and frees it. */
 			free(o->radius);
 			o->radius = NULL;
-			if (ocsdf_parse_double_list(optarg, 0, 1e300, &o->radius, &o->nradius) != 0)
-				ocsdf_usage_error("invalid value '%s' for --radius: expected comma-separated "
-						  "numbers >= 0, such as 0,0.05,0.1", optarg);
+			o->radius = ocsdf_opt_double_list("--radius", optarg, 0, 1e300, &o->nradius);
 			have_radius = 1;
 			break;
 		case 'm': o->model_path = optarg; break;

@@ -487,8 +487,7 @@ static void write_map(const options *o, const ocsdf_model *m, const ocsdf_datase
 	double *levels = NULL, ticks[64];
 	int nlev = 0;
 	if (o->levels) {
-		if (ocsdf_parse_double_list(o->levels, -1e6, 1e6, &levels, &nlev))
-			ocsdf_usage_error("--levels: '%s' is not a list of numbers", o->levels);
+		levels = ocsdf_opt_double_list("--levels", o->levels, -1e6, 1e6, &nlev);
 	} else {
 		nlev = ocsdf_svg_ticks(vmin, vmax, 10, ticks, 64);
 		levels = ticks;
@@ -596,8 +595,7 @@ int main(int argc, char **argv)
 			o.box = NULL;
 			o.box_k = 0;
 			if (strchr(optarg, ',')) {
-				if (ocsdf_parse_double_list(optarg, -1e30, 1e30, &o.box, &o.nbox))
-					ocsdf_usage_error("--box: '%s' is not a list of numbers", optarg);
+				o.box = ocsdf_opt_double_list("--box", optarg, -1e30, 1e30, &o.nbox);
 			} else {
 				o.box_k = ocsdf_opt_double("--box", optarg, 1e-6, 1e6);
 			}
@@ -707,6 +705,9 @@ int main(int argc, char **argv)
 		spec.names = (const char *const *)m->names;
 		spec.n_names = d;
 		spec.label = o.label;
+		spec.check_scale = 1;
+		spec.mean = m->mean;
+		spec.std = m->std;
 		if (ocsdf_dataset_read(o.points, &spec, &pts, &err))
 			ocsdf_die_error(&err);
 		have_pts = 1;

@@ -121,6 +121,9 @@ int main(int argc, char **argv)
 		memset(&spec, 0, sizeof spec);
 		spec.names = (const char *const *)m->names;
 		spec.n_names = d;
+		spec.check_scale = 1;
+		spec.mean = m->mean;
+		spec.std = m->std;
 		if ((rc = ocsdf_dataset_read(from, &spec, &ds, &err)))
 			ocsdf_die_error(&err);
 		n = ds.n;

@@ -177,10 +177,7 @@ int main(int argc, char **argv)
 			break;
 		case O_RADIUS:
 			free(radius);
-			if (ocsdf_parse_double_list(optarg, 0, OCSDF_ATTACK_MAX_RADIUS, &radius, &nrad) != 0)
-				ocsdf_usage_error("invalid value '%s' for --radius: expected comma-separated "
-						  "numbers in [0, %g]",
-						  optarg, OCSDF_ATTACK_MAX_RADIUS);
+			radius = ocsdf_opt_double_list("--radius", optarg, 0, OCSDF_ATTACK_MAX_RADIUS, &nrad);
 			attack_opt = "--radius";
 			break;
 		case O_LABEL: label_col = optarg; attack_opt = "--label"; break;
@@ -281,6 +278,7 @@ int main(int argc, char **argv)
 
 	if ((rc = ocsdf_csv_select(r, cols, m->arch.d, attack ? &lcol : NULL, attack, !only, &err)))
 		ocsdf_die_error(&err);
+	ocsdf_csv_check_scale(r, m->mean, m->std);
 	sc = ocsdf_scorer_new(m, BLOCK);
 	f = malloc(sizeof(float) * BLOCK);
 	if (!sc || !f)

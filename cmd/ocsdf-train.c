@@ -302,6 +302,11 @@ int main(int argc, char **argv)
 		spec.names = (const char *const *)m->names;
 		spec.n_names = m->arch.d;
 	}
+	/* Values must fit the standardization (scale.h): the checkpoint's, or
+	 * 0 and 1 for --scale none.  One fitted on the rows fits them. */
+	spec.check_scale = m || scale == OCSDF_SCALE_NONE;
+	spec.mean = m ? m->mean : NULL;
+	spec.std = m ? m->std : NULL;
 	rc = ocsdf_dataset_read(input, &spec, &ds, &err);
 	if (rc)
 		ocsdf_die_error(&err);

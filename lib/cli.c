@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <float.h>
 #include <getopt.h>
 #include <locale.h>
 #include <math.h>
@@ -102,20 +103,60 @@ void ocsdf_print_version(void)
 	printf("%s (ocsdf) %s\n", prog, OCSDF_VERSION);
 }
 
-int ocsdf_parse_double(const char *s, double lo, double hi, double *out)
+/* What can be wrong with a number from the command line. */
+enum { NUM_OK, NUM_EMPTY, NUM_SYNTAX, NUM_NONFINITE, NUM_HUGE, NUM_TINY, NUM_SUBNORMAL, NUM_RANGE, NUM_NOMEM };
+
+static int classify(const char *s, double lo, double hi, double *out)
 {
 	char *end;
 	double v;
-	if (!s || !*s)
-		return -1;
+	if (!s)
+		return NUM_EMPTY;
+	s += strspn(s, " \t");
+	if (!*s)
+		return NUM_EMPTY;
 	errno = 0;
 	v = strtod(s, &end);
 	while (end != s && (*end == ' ' || *end == '\t'))
 		end++;
-	if (end == s || *end != '\0' || errno == ERANGE || !isfinite(v) || v < lo || v > hi)
-		return -1;
+	if (end == s || *end != '\0')
+		return NUM_SYNTAX;
+	if (!isfinite(v))
+		return errno == ERANGE ? NUM_HUGE : NUM_NONFINITE;
+	/* Out of range first: it is the whole story for 1e-320 against a
+	 * minimum of 1e-12. */
+	if (v < lo || v > hi)
+		return NUM_RANGE;
+	if (errno == ERANGE && v == 0)
+		return NUM_TINY;
+	/* glibc flags most subnormal results with ERANGE, not all. */
+	if (errno == ERANGE || fpclassify(v) == FP_SUBNORMAL)
+		return NUM_SUBNORMAL;
 	*out = v;
-	return 0;
+	return NUM_OK;
+}
+
+/* The problem st in words, for a message. */
+static void describe(int st, double lo, double hi, char *buf, size_t len)
+{
+	switch (st) {
+	case NUM_EMPTY: snprintf(buf, len, "empty"); break;
+	case NUM_NONFINITE: snprintf(buf, len, "not a finite number"); break;
+	case NUM_HUGE: snprintf(buf, len, "too large to represent"); break;
+	case NUM_TINY: snprintf(buf, len, "too close to 0 to represent (it would round to 0)"); break;
+	case NUM_SUBNORMAL:
+		snprintf(buf, len, "subnormal (nonzero but below %.2g in magnitude, where doubles lose precision)",
+			 DBL_MIN);
+		break;
+	case NUM_RANGE: snprintf(buf, len, "out of range [%g, %g]", lo, hi); break;
+	case NUM_NOMEM: snprintf(buf, len, "out of memory"); break;
+	default: snprintf(buf, len, "not a number"); break;
+	}
+}
+
+int ocsdf_parse_double(const char *s, double lo, double hi, double *out)
+{
+	return classify(s, lo, hi, out) == NUM_OK ? 0 : -1;
 }
 
 int ocsdf_parse_long(const char *s, long lo, long hi, long *out)
@@ -134,41 +175,59 @@ int ocsdf_parse_long(const char *s, long lo, long hi, long *out)
 	return 0;
 }
 
-int ocsdf_parse_double_list(const char *s, double lo, double hi, double **out, int *n)
+#define LIST_MAX 1000000
+
+static size_t list_length(const char *s)
 {
-	size_t len = strlen(s), cap = 1;
-	double *v;
-	char *copy, *tok;
-	int k = 0;
-	for (size_t i = 0; i < len; i++)
-		cap += s[i] == ',';
-	if (len == 0 || cap > 1000000)
-		return -1;
-	v = malloc(cap * sizeof *v);
-	copy = strdup(s);
-	if (!v || !copy) {
-		free(v);
-		free(copy);
-		return -1;
-	}
-	tok = copy;
+	size_t n = 1;
+	for (; *s; s++)
+		n += *s == ',';
+	return n;
+}
+
+/* Walks the comma-separated list s, storing its numbers in v (if not
+ * NULL).  Returns NUM_OK, or the problem of the first bad element with
+ * *bad set to its 0-based index. */
+static int scan_list(const char *s, double lo, double hi, double *v, int *bad)
+{
+	char *copy = strdup(s), *tok = copy;
+	int k = 0, st = NUM_OK;
+	if (!copy)
+		return NUM_NOMEM;
 	for (;;) {
 		char *comma = strchr(tok, ',');
+		double x;
 		if (comma)
 			*comma = '\0';
-		if (ocsdf_parse_double(tok, lo, hi, &v[k]) != 0) {
-			free(v);
-			free(copy);
-			return -1;
-		}
+		st = classify(tok, lo, hi, &x);
+		if (st != NUM_OK)
+			break;
+		if (v)
+			v[k] = x;
 		k++;
 		if (!comma)
 			break;
 		tok = comma + 1;
 	}
+	*bad = k;
 	free(copy);
+	return st;
+}
+
+int ocsdf_parse_double_list(const char *s, double lo, double hi, double **out, int *n)
+{
+	size_t cap = list_length(s);
+	int bad;
+	double *v;
+	if (cap > LIST_MAX)
+		return -1;
+	v = malloc(cap * sizeof *v);
+	if (!v || scan_list(s, lo, hi, v, &bad) != NUM_OK) {
+		free(v);
+		return -1;
+	}
 	*out = v;
-	*n = k;
+	*n = (int)cap;
 	return 0;
 }
 
@@ -179,11 +238,49 @@ const char *ocsdf_opt_output(const char *opt, const char *arg)
 	return arg;
 }
 
+/* Why ocsdf_parse_double_list refuses s, naming the element at fault. */
+static void list_problem(const char *s, double lo, double hi, char *buf, size_t len)
+{
+	size_t n = list_length(s);
+	int bad = 0, st;
+	char what[160];
+	if (n > LIST_MAX) {
+		snprintf(buf, len, "more than %d numbers", LIST_MAX);
+		return;
+	}
+	st = scan_list(s, lo, hi, NULL, &bad);
+	if (st == NUM_OK)    /* every number is fine: the list did not fit in memory */
+		st = NUM_NOMEM;
+	describe(st, lo, hi, what, sizeof what);
+	if (n == 1 || st == NUM_NOMEM) {
+		snprintf(buf, len, "%s", what);
+		return;
+	}
+	for (int k = 0; k < bad; k++)
+		s = strchr(s, ',') + 1;
+	snprintf(buf, len, "number %d of %zu ('%.*s') is %s", bad + 1, n, (int)strcspn(s, ","), s, what);
+}
+
 double ocsdf_opt_double(const char *opt, const char *arg, double lo, double hi)
 {
 	double v;
-	if (ocsdf_parse_double(arg, lo, hi, &v) != 0)
-		ocsdf_usage_error("invalid value '%s' for %s: expected a number in [%g, %g]", arg, opt, lo, hi);
+	int st = classify(arg, lo, hi, &v);
+	char what[160];
+	if (st != NUM_OK) {
+		describe(st, lo, hi, what, sizeof what);
+		ocsdf_usage_error("invalid value '%s' for %s: %s", arg, opt, what);
+	}
+	return v;
+}
+
+double *ocsdf_opt_double_list(const char *opt, const char *arg, double lo, double hi, int *n)
+{
+	double *v;
+	char what[400];
+	if (ocsdf_parse_double_list(arg, lo, hi, &v, n) != 0) {
+		list_problem(arg, lo, hi, what, sizeof what);
+		ocsdf_usage_error("invalid value '%s' for %s: %s", arg, opt, what);
+	}
 	return v;
 }
 

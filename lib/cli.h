@@ -41,15 +41,18 @@ void ocsdf_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void ocsdf_print_version(void);
 
 /* Strict parsers: the whole string, but for blanks around it, must be a
- * finite number in [lo, hi].  Return 0 on success, -1 otherwise (out
- * untouched). */
+ * finite number in [lo, hi] (a double: not subnormal, not rounding to 0 or
+ * infinity).  Return 0 on success, -1 otherwise (out untouched). */
 int ocsdf_parse_double(const char *s, double lo, double hi, double *out);
 int ocsdf_parse_long(const char *s, long lo, long hi, long *out);
 /* Comma-separated list of doubles in [lo, hi]; *out is malloc'ed. */
 int ocsdf_parse_double_list(const char *s, double lo, double hi, double **out, int *n);
 
-/* The same, dying with a usage error that names the option. */
+/* The same, dying with a usage error that names the option and says what
+ * is wrong: not a number, out of range [lo, hi], too large to represent,
+ * subnormal, ... (for a list, which number). */
 double ocsdf_opt_double(const char *opt, const char *arg, double lo, double hi);
+double *ocsdf_opt_double_list(const char *opt, const char *arg, double lo, double hi, int *n);
 long ocsdf_opt_long(const char *opt, const char *arg, long lo, long hi);
 /* Returns arg, an output file name, or dies if it is empty. */
 const char *ocsdf_opt_output(const char *opt, const char *arg);

@@ -31,6 +31,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "scale.h"
+
 /* ------------------------------------------------------------------------ */
 /* Exact decimal to double conversion                                        */
 /* ------------------------------------------------------------------------ */
@@ -186,7 +188,9 @@ static const double exact_pow10[] = {
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 
-enum num_status { NUM_OK, NUM_EMPTY, NUM_SYNTAX, NUM_NONFINITE, NUM_RANGE, NUM_NOMEM };
+/* What a field holds, as parse_number and field_error see it; FIELD_NUL
+ * (a NUL byte in a text field) is for field_error alone. */
+enum num_status { NUM_OK, NUM_EMPTY, NUM_SYNTAX, NUM_NONFINITE, NUM_RANGE, NUM_NOMEM, FIELD_NUL };
 
 static int is_blank(unsigned char c)
 {
@@ -429,6 +433,7 @@ struct ocsdf_csv_reader {
 	/* input as read, and its gzip state */
 	unsigned char *in;
 	size_t in_pos, in_len;
+	unsigned long long in_total;    /* bytes read from fd */
 	int in_eof;
 	int gz, z_ready, z_member_end;
 	z_stream z;
@@ -454,6 +459,10 @@ struct ocsdf_csv_reader {
 	 * slot filled by the same column (-1 ends a chain) */
 	int n_num, n_text, keep_raw;
 	int *num_first, *num_next, *text_first, *text_next;
+
+	/* standardization the numeric slots must fit (ocsdf_csv_check_scale) */
+	int check_scale;
+	const double *scale_mean, *scale_std;
 
 	/* record in progress */
 	int in_header, rec_open, field;
@@ -602,7 +611,27 @@ static ssize_t read_some(ocsdf_csv_reader *r, void *dst, size_t n)
 	while (k < 0 && errno == EINTR);
 	if (k < 0)
 		fail(r, OCSDF_EIO, "%s: read error: %s", r->name, strerror(errno));
+	else
+		r->in_total += (unsigned long long)k;
 	return k;
+}
+
+/*
+ * Where a gzip error was found, for its message.  Text is decoded ahead of
+ * the lines read, so the lines complete when it happened are those read
+ * plus those decoded up to end (into the line buffer) but not read yet.
+ * Without a complete line, the compressed byte offset says where it is.
+ */
+static void gz_where(const ocsdf_csv_reader *r, const char *end, char *out, size_t size)
+{
+	long lines = r->line;
+	unsigned long long at = r->in_total - r->z.avail_in;
+	for (const char *p = r->buf + r->scan; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
+		lines++;
+	if (lines > 0)
+		snprintf(out, size, "after line %ld (byte %llu of the compressed input)", lines, at);
+	else
+		snprintf(out, size, "at byte %llu of the compressed input, before the end of line 1", at);
 }
 
 /* Refills the raw input buffer; sets in_eof at the end.  0 or -1. */
@@ -637,6 +666,7 @@ static ssize_t decode(ocsdf_csv_reader *r, char *dst, size_t room)
 	}
 
 	z_stream *z = &r->z;
+	char where[128];
 	for (;;) {
 		if (z->avail_in == 0 && !r->in_eof) {
 			if (read_input(r))
@@ -652,20 +682,24 @@ static ssize_t decode(ocsdf_csv_reader *r, char *dst, size_t room)
 			inflateReset(z);
 			r->z_member_end = 0;
 		}
-		if (z->avail_in == 0)
-			return fail(r, OCSDF_EIO, "%s: truncated gzip data (the input ends inside a compressed stream, after line %ld)",
-				    r->name, r->line), -1;
+		if (z->avail_in == 0) {
+			gz_where(r, dst, where, sizeof where);
+			return fail(r, OCSDF_EIO, "%s: truncated gzip data %s: the input ends inside a compressed stream",
+				    r->name, where), -1;
+		}
 		z->next_out = (unsigned char *)dst;
 		z->avail_out = (uInt)(room < UINT_MAX ? room : UINT_MAX);
 		int ret = inflate(z, Z_NO_FLUSH);
 		size_t got = (size_t)((unsigned char *)z->next_out - (unsigned char *)dst);
-		if (ret == Z_STREAM_END)
+		if (ret == Z_STREAM_END) {
 			r->z_member_end = 1;
-		else if (ret == Z_MEM_ERROR)
+		} else if (ret == Z_MEM_ERROR) {
 			return nomem(r), -1;
-		else if (ret != Z_OK && ret != Z_BUF_ERROR)
-			return fail(r, OCSDF_EIO, "%s: corrupt gzip data after line %ld: %s", r->name, r->line,
+		} else if (ret != Z_OK && ret != Z_BUF_ERROR) {
+			gz_where(r, dst + got, where, sizeof where);
+			return fail(r, OCSDF_EIO, "%s: corrupt gzip data %s: %s", r->name, where,
 				    z->msg ? z->msg : "bad data"), -1;
+		}
 		if (got)
 			return (ssize_t)got;
 	}
@@ -757,11 +791,30 @@ static void field_error(ocsdf_csv_reader *r, int col, enum num_status st, const 
 	case NUM_NOMEM:
 		nomem(r);
 		break;
+	case FIELD_NUL:
+		fail(r, OCSDF_EDATA, "%s:%ld: column %s (%d): a text field cannot hold a NUL byte, got %s", r->name,
+		     r->line, name, col + 1, text);
+		break;
 	default:
 		fail(r, OCSDF_EDATA, "%s:%ld: column %s (%d): expected a number, got %s", r->name, r->line, name,
 		     col + 1, text);
 		break;
 	}
+}
+
+/* A value that does not fit the standardization of slot k (scale.h). */
+static int check_scale(ocsdf_csv_reader *r, int col, int slot, double v, const char *s, size_t n)
+{
+	double mean = r->scale_mean ? r->scale_mean[slot] : 0, std = r->scale_std ? r->scale_std[slot] : 1;
+	char name[320], text[320];
+	if (ocsdf_scale_fits(v, mean, std))
+		return 0;
+	excerpt(name, sizeof name, r->names[col], strlen(r->names[col]), 60);
+	excerpt(text, sizeof text, s, n, 60);
+	return fail(r, OCSDF_EDATA,
+		    "%s:%ld: column %s (%d): %s is out of range: it standardizes to %.3g, beyond the %g in "
+		    "magnitude that the float32 network can take",
+		    r->name, r->line, name, col + 1, text, (v - mean) / std, OCSDF_SCALE_ZMAX);
 }
 
 static void on_field(void *data, size_t n, void *arg)
@@ -779,6 +832,15 @@ static void on_field(void *data, size_t n, void *arg)
 		if (col >= OCSDF_CSV_MAX_COLUMNS) {
 			fail(r, OCSDF_EDATA, "%s:%ld: more than %d columns in the header", r->name, r->line,
 			     OCSDF_CSV_MAX_COLUMNS);
+			return;
+		}
+		/* Names are C strings: a NUL would cut "x\0z" to "x", which then
+		 * matches a feature "x". */
+		if (memchr(s, '\0', n)) {
+			char text[320];
+			excerpt(text, sizeof text, s, n, 60);
+			fail(r, OCSDF_EDATA, "%s:%ld: column %d of the header: a name cannot hold a NUL byte, got %s",
+			     r->name, r->line, col + 1, text);
 			return;
 		}
 		if (offsets_push(&r->name_off, r->name_text.len) || bytes_append(&r->name_text, s, n))
@@ -801,11 +863,19 @@ static void on_field(void *data, size_t n, void *arg)
 			return;
 		}
 		double *row = r->num + (size_t)r->nrows * (size_t)r->n_num;
-		for (; slot >= 0; slot = r->num_next[slot])
+		for (; slot >= 0; slot = r->num_next[slot]) {
+			if (r->check_scale && check_scale(r, col, slot, v, s, n))
+				return;
 			row[slot] = v;
+		}
 	}
 	slot = r->text_first[col];
 	if (slot >= 0) {
+		/* Text fields are C strings too: "0\0x" must not read as label "0". */
+		if (memchr(s, '\0', n)) {
+			field_error(r, col, FIELD_NUL, s, n);
+			return;
+		}
 		size_t off = r->text_buf.len;
 		if (bytes_append(&r->text_buf, s, n)) {
 			nomem(r);
@@ -1131,15 +1201,41 @@ static void list_columns(const ocsdf_csv_reader *r, char *out, size_t size)
 		sb_printf(&b, " ... (%d more)", r->ncols - i);
 }
 
+/*
+ * The column named name: 0 with *col when exactly one column has it, 65
+ * when several do (taking the first would silently ignore the others), -1
+ * when none does.  what, if not NULL, says what the column is for; hint
+ * ends the message.
+ */
+static int find_unique(const ocsdf_csv_reader *r, const char *name, const char *what, const char *hint,
+		       int *col, ocsdf_error *e)
+{
+	char quoted[320];
+	int found = -1, count = 0;
+	for (int i = 0; i < r->ncols; i++) {
+		if (!strcmp(r->names[i], name)) {
+			if (found < 0)
+				found = i;
+			count++;
+		}
+	}
+	if (count == 1) {
+		*col = found;
+		return 0;
+	}
+	if (count == 0)
+		return -1;
+	excerpt(quoted, sizeof quoted, name, strlen(name), 60);
+	return ocsdf_error_set(e, OCSDF_EDATA, "%s: %d columns are named %s%s%s%s: which one is meant is ambiguous%s",
+			       r->name, count, quoted, what ? " (" : "", what ? what : "", what ? ")" : "", hint);
+}
+
 int ocsdf_csv_find(const ocsdf_csv_reader *r, const char *spec, int *col, ocsdf_error *e)
 {
 	char list[800], what[320];
-	for (int i = 0; i < r->ncols; i++) {
-		if (!strcmp(r->names[i], spec)) {
-			*col = i;
-			return 0;
-		}
-	}
+	int rc = find_unique(r, spec, NULL, "; give its number instead", col, e);
+	if (rc >= 0)
+		return rc;
 	size_t n = strlen(spec);
 	int digits = n > 0 && n <= 9 && strspn(spec, "0123456789") == n;
 	list_columns(r, list, sizeof list);
@@ -1160,26 +1256,13 @@ int ocsdf_csv_find_name(const ocsdf_csv_reader *r, const char *name, const char 
 			ocsdf_error *e)
 {
 	char list[800], quoted[320];
-	int found = -1, count = 0;
-	for (int i = 0; i < r->ncols; i++) {
-		if (!strcmp(r->names[i], name)) {
-			if (found < 0)
-				found = i;
-			count++;
-		}
-	}
+	int rc = find_unique(r, name, what, "", col, e);
+	if (rc >= 0)
+		return rc;
 	excerpt(quoted, sizeof quoted, name, strlen(name), 60);
-	if (count > 1)
-		return ocsdf_error_set(e, OCSDF_EDATA,
-				       "%s: %d columns are named %s (%s): which one is meant is ambiguous",
-				       r->name, count, quoted, what);
-	if (count == 0) {
-		list_columns(r, list, sizeof list);
-		return ocsdf_error_set(e, OCSDF_EDATA, "%s: no column named %s (%s); columns are: %s",
-				       r->name, quoted, what, list);
-	}
-	*col = found;
-	return 0;
+	list_columns(r, list, sizeof list);
+	return ocsdf_error_set(e, OCSDF_EDATA, "%s: no column named %s (%s); columns are: %s", r->name, quoted,
+			       what, list);
 }
 
 int ocsdf_csv_select(ocsdf_csv_reader *r, const int *num_cols, int n_num, const int *text_cols, int n_text,
@@ -1218,8 +1301,16 @@ int ocsdf_csv_select(ocsdf_csv_reader *r, const int *num_cols, int n_num, const 
 	r->n_num = n_num;
 	r->n_text = n_text;
 	r->keep_raw = keep_raw != 0;
+	r->check_scale = 0;
 	r->rows_cap = 0;    /* block arrays are resized on the next call */
 	return 0;
+}
+
+void ocsdf_csv_check_scale(ocsdf_csv_reader *r, const double *mean, const double *std)
+{
+	r->check_scale = 1;
+	r->scale_mean = mean;
+	r->scale_std = std;
 }
 
 /* Sizes the block arrays for max_rows rows of the current selection. */

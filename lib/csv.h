@@ -17,6 +17,9 @@
  *   blanks around the number (" 1.5 " is 1.5).
  * - A quoted number is a number: quoting is CSV syntax ("1.5" is 1.5).
  * - Blank lines between records are skipped; line numbers still count them.
+ * - A NUL byte in a header name or in a selected text field is an error
+ *   (both are delivered as C strings, which it would cut short); in a
+ *   numeric field it is text that is not a number.  Raw records keep it.
  * - A carriage return outside quotes that is not part of a CRLF line end is
  *   an error (libcsv would otherwise take it for a line end).
  * - A quote inside an unquoted field, text after a closing quote, or a
@@ -36,7 +39,9 @@
  * Error codes: 65 for bad data (messages "FILE:LINE: ..." naming the column
  * and quoting the offending text, escaped and cut to 60 bytes), 66 when the
  * input cannot be opened, 74 for a read error or a corrupt or truncated gzip
- * stream, 64 for a bad column lookup or selection, 70 when out of memory.
+ * stream (saying after which line it was found, or at which byte of the
+ * compressed input if no line was complete), 64 for a bad column lookup or
+ * selection, 70 when out of memory.
  * Limits on field length, record length and column count turn hostile input
  * into errors instead of unbounded allocations: the reader holds at most one
  * record (within the limits below) plus the block the caller asked for.
@@ -79,10 +84,11 @@ const char *ocsdf_csv_colname(const ocsdf_csv_reader *r, int col);
 /* The header record's raw bytes (without line end), for pass-through. */
 const char *ocsdf_csv_header_raw(const ocsdf_csv_reader *r, size_t *len);
 
-/* Finds a column by name (the first one, if names repeat), or by 1-based
- * index if spec is all digits and no column has that name.  Returns 0 with
- * *col (0-based), or 64 with a message listing the available names (the
- * list is cut after about 600 bytes, saying how many more there are). */
+/* Finds a column by name, or by 1-based index if spec is all digits and no
+ * column has that name.  Returns 0 with *col (0-based); 65 when more than
+ * one column has that name (ambiguous: the message says to give the
+ * number); or 64 with a message listing the available names (the list is
+ * cut after about 600 bytes, saying how many more there are). */
 int ocsdf_csv_find(const ocsdf_csv_reader *r, const char *spec, int *col, ocsdf_error *e);
 
 /* The column whose header is exactly name (never a 1-based index): 0, or
@@ -99,6 +105,12 @@ int ocsdf_csv_find_name(const ocsdf_csv_reader *r, const char *name, const char 
  * Returns 0, 64 (a column out of range) or 70 (out of memory). */
 int ocsdf_csv_select(ocsdf_csv_reader *r, const int *num_cols, int n_num, const int *text_cols,
 		     int n_text, int keep_raw, ocsdf_error *e);
+
+/* Refuses (65, naming line and column) a value of numeric slot k of the
+ * current selection that does not fit the standardization mean[k], std[k]
+ * (ocsdf_scale_fits in scale.h); mean NULL: 0, std NULL: 1.  The arrays
+ * must stay valid while rows are read; ocsdf_csv_select drops the check. */
+void ocsdf_csv_check_scale(ocsdf_csv_reader *r, const double *mean, const double *std);
 
 /* Reads up to max_rows (>= 1) rows into *b.  Returns 0 (b->nrows == 0 at the
  * end of the input), or 65 (bad data), 74 (read error, corrupt or truncated

@@ -116,6 +116,8 @@ int ocsdf_dataset_read(const char *path, const ocsdf_dataset_spec *spec, ocsdf_d
 			goto done;
 		}
 	rc = ocsdf_csv_select(r, cols, d, label_col >= 0 ? &label_col : NULL, label_col >= 0, 0, e);
+	if (spec->check_scale)
+		ocsdf_csv_check_scale(r, spec->mean, spec->std);
 	int block = d > BLOCK_VALUES / BLOCK ? (BLOCK_VALUES / d > 0 ? BLOCK_VALUES / d : 1) : BLOCK;
 	while (!rc) {
 		rc = ocsdf_csv_next(r, block, &b, e);

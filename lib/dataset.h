@@ -26,6 +26,9 @@ typedef struct ocsdf_dataset_spec {
 	                             * for every column but the label and ignored */
 	int n_names;
 	size_t max_rows;            /* refuse more rows than this (0: no limit) */
+	int check_scale;            /* refuse feature values that do not fit the */
+	const double *mean, *std;   /* standardization mean, std (NULL: 0 and 1;
+	                             * scale.h, ocsdf_csv_check_scale) */
 } ocsdf_dataset_spec;
 
 /* Reads path ("-" or NULL: stdin).  Returns 0, or 64 (bad column), 65, 66,

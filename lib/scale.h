@@ -26,12 +26,28 @@
  * features. */
 int ocsdf_scale_fit(const double *X, size_t n, int d, int kind, double *mean, double *std);
 
-/* Standardized values are clamped to +-OCSDF_SCALE_ZMAX: far enough that
- * the score of such a point is hugely negative anyway, near enough that the
- * network's sums of width products stay finite in float32. */
+/*
+ * The rule for feature values, the same in every program that reads rows
+ * (ocsdf-train, ocsdf-score, ocsdf-sample --from, ocsdf-mesh --points): a
+ * value whose standardized value (x - mean) / std lies beyond
+ * +-OCSDF_SCALE_ZMAX is bad data, refused with its file, line and column
+ * (the CSV reader checks it: ocsdf_csv_check_scale).  The network computes
+ * in float32: past this bound its sums of width products overflow (and
+ * float32 itself ends at 3.4e38), so no score of such a row would mean
+ * anything.  Rows whose standardization is fitted on themselves are within
+ * it by construction (|z| <= sqrt(rows x features)).
+ */
 #define OCSDF_SCALE_ZMAX 1e30
 
-/* Z = (X - mean) / std as float32, n x d, clamped as above. */
+static inline int ocsdf_scale_fits(double x, double mean, double std)
+{
+	double z = (x - mean) / std;
+	return z >= -OCSDF_SCALE_ZMAX && z <= OCSDF_SCALE_ZMAX;
+}
+
+/* Z = (X - mean) / std as float32, n x d.  Values beyond +-OCSDF_SCALE_ZMAX
+ * are clamped there: the programs refuse them before, the clamp keeps the
+ * network finite for any other caller. */
 void ocsdf_scale_apply(const double *X, size_t n, int d, const double *mean, const double *std,
 		       float *Z);
 

@@ -199,6 +199,8 @@ static const bad_case bad_cases[] = {
 	{"ragged-after-quoted-newline", "a,b\n\"x\ny\",1\n2\n", 0, "tn", 65, {":4:", "1 field"}},
 	{"binary", "\x01\xff,\x02\n\x80\x81,3\n", 0, NULL, 65, {":2:", "\\x80\\x81", "\\x01\\xff"}},
 	{"nul-byte", "a,b\n1,2\0003\n", 11, NULL, 65, {":2:", "\\x00"}},
+	{"nul-in-name", "x\0z,y\n1,2\n", 10, NULL, 65, {":1:", "column 1 of the header", "NUL byte", "\"x\\x00z\""}},
+	{"nul-in-text", "a,b\n1,0\0x\n", 10, "nt", 65, {":2:", "\"b\" (2)", "NUL byte", "\"0\\x00x\""}},
 	{"long-text", "a\n1234567890123456789012345678901234567890123456789012345678901234567890x\n", 0, NULL, 65,
 	 {"... (71 bytes)"}},
 };
@@ -235,6 +237,44 @@ START_TEST(test_error_sticky)
 	ck_assert_int_eq(ocsdf_csv_next(r, 10, &b, &e), 65);
 	ck_assert_int_eq(b.nrows, 0);
 	ck_assert_ptr_nonnull(strstr(e.msg, ":3:"));
+	ocsdf_csv_close(r);
+}
+END_TEST
+
+/* Values that do not fit a standardization (scale.h) are bad data, with
+ * line and column; a new selection drops the check. */
+START_TEST(test_check_scale)
+{
+	const char *data = "a,b\n1,2\n-3,1e30\n5,2e30\n";
+	const char *p = write_file("scale.csv", data, strlen(data));
+	static const double mean[] = {0, 1e30}, std[] = {1, 1};
+	ocsdf_csv_reader *r;
+	ocsdf_csv_block b;
+	ocsdf_error e;
+	int cols[] = {0, 1};
+	ck_assert_int_eq(ocsdf_csv_open(p, &r, &e), 0);
+	ck_assert_int_eq(ocsdf_csv_select(r, cols, 2, NULL, 0, 0, &e), 0);
+	ocsdf_csv_check_scale(r, mean, std);
+	ck_assert_int_eq(ocsdf_csv_next(r, 10, &b, &e), 0);    /* 2e30 is 1e30 from the mean */
+	ck_assert_int_eq(b.nrows, 3);
+	ocsdf_csv_close(r);
+
+	ck_assert_int_eq(ocsdf_csv_open(p, &r, &e), 0);
+	ck_assert_int_eq(ocsdf_csv_select(r, cols, 2, NULL, 0, 0, &e), 0);
+	ocsdf_csv_check_scale(r, NULL, NULL);                  /* 0 and 1 */
+	ck_assert_int_eq(ocsdf_csv_next(r, 10, &b, &e), 65);
+	ck_assert_ptr_nonnull(strstr(e.msg, "scale.csv:4: column \"b\" (2): \"2e30\" is out of range"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "standardizes to 2e+30"));
+	ocsdf_csv_close(r);
+
+	ck_assert_int_eq(ocsdf_csv_open(p, &r, &e), 0);
+	ck_assert_int_eq(ocsdf_csv_select(r, cols, 2, NULL, 0, 0, &e), 0);
+	ocsdf_csv_check_scale(r, NULL, NULL);
+	ck_assert_int_eq(ocsdf_csv_select(r, cols, 1, NULL, 0, 0, &e), 0);
+	ck_assert_int_eq(ocsdf_csv_select(r, cols + 1, 1, NULL, 0, 0, &e), 0);
+	ck_assert_int_eq(ocsdf_csv_next(r, 10, &b, &e), 0);
+	ck_assert_int_eq(b.nrows, 3);
+	ck_assert_double_eq(b.num[2], 2e30);
 	ocsdf_csv_close(r);
 }
 END_TEST
@@ -472,6 +512,24 @@ START_TEST(test_find)
 	ck_assert_int_eq(ocsdf_csv_find(r, "-1", &col, &e), 64);
 	ck_assert_int_eq(ocsdf_csv_find(r, "", &col, &e), 64);
 	ocsdf_csv_close(r);
+
+	/* A name that several columns have is refused by both lookups, never
+	 * resolved to the first; the columns can still be named by number. */
+	p = write_file("dup.csv", "score,label,x,label\n", 20);
+	col = -1;
+	ck_assert_int_eq(ocsdf_csv_open(p, &r, &e), 0);
+	ck_assert_int_eq(ocsdf_csv_find(r, "label", &col, &e), 65);
+	ck_assert_ptr_nonnull(strstr(e.msg, p));
+	ck_assert_ptr_nonnull(strstr(e.msg, "2 columns are named \"label\""));
+	ck_assert_ptr_nonnull(strstr(e.msg, "give its number"));
+	ck_assert_int_eq(ocsdf_csv_find_name(r, "label", "a feature", &col, &e), 65);
+	ck_assert_ptr_nonnull(strstr(e.msg, "2 columns are named \"label\" (a feature)"));
+	ck_assert_int_eq(col, -1);
+	ck_assert_int_eq(ocsdf_csv_find(r, "4", &col, &e), 0);
+	ck_assert_int_eq(col, 3);
+	ck_assert_int_eq(ocsdf_csv_find(r, "score", &col, &e), 0);
+	ck_assert_int_eq(col, 0);
+	ocsdf_csv_close(r);
 }
 END_TEST
 
@@ -669,6 +727,11 @@ START_TEST(test_gzip_truncated)
 		result res = read_all(p, "ntn", 64, 0);
 		REQUIRE(res.code == 74, "cut at %zu of %zu: code %d (%s)", cut, zlen, res.code, res.err.msg);
 		REQUIRE(strstr(res.err.msg, "truncated gzip"), "cut at %zu: %s", cut, res.err.msg);
+		/* where: the input's end, and never "line 0" */
+		char at[64];
+		snprintf(at, sizeof at, "byte %zu of the compressed input", cut);
+		REQUIRE(strstr(res.err.msg, at) && !strstr(res.err.msg, "line 0"), "cut at %zu: %s", cut,
+			res.err.msg);
 		result_free(&res);
 	}
 	free(z);
@@ -694,6 +757,28 @@ START_TEST(test_gzip_corrupt)
 		z[at] ^= 0x10;
 	}
 	ck_assert_int_gt(corrupt, 0);
+
+	/* A bad CRC is found at the end of the member: after the last line
+	 * decoded, or at its byte offset when no line was complete (the
+	 * message said "after line 0" though every line had been decoded). */
+	static const char *const crc_text[] = {"a,b\n1,2\n3,4\n", "a,b"};
+	for (int k = 0; k < 2; k++) {
+		size_t clen;
+		char want[96];
+		unsigned char *c = gzip(crc_text[k], strlen(crc_text[k]), 6, &clen);
+		c[clen - 8] ^= 0xff;
+		const char *cp = write_file("crc.csv.gz", c, clen);
+		result cres = read_all(cp, NULL, 64, 0);
+		if (k == 0)
+			snprintf(want, sizeof want, "corrupt gzip data after line 3 (byte %zu ", clen - 4);
+		else
+			snprintf(want, sizeof want, "corrupt gzip data at byte %zu of the compressed input", clen - 4);
+		ck_assert_int_eq(cres.code, 74);
+		ck_assert_msg(strstr(cres.err.msg, want) && strstr(cres.err.msg, "incorrect data check"), "%s",
+			      cres.err.msg);
+		result_free(&cres);
+		free(c);
+	}
 
 	/* garbage after a complete member */
 	unsigned char *g = malloc(zlen + 5);
@@ -1140,6 +1225,7 @@ static Suite *csv_suite(void)
 	tcase_add_loop_test(tc, test_bad_input, 0, (int)(sizeof bad_cases / sizeof *bad_cases));
 	tcase_add_test(tc, test_error_sticky);
 	tcase_add_test(tc, test_open_errors);
+	tcase_add_test(tc, test_check_scale);
 	tcase_add_test(tc, test_header_only);
 	tcase_add_test(tc, test_bom_crlf_quotes);
 	tcase_add_test(tc, test_raw_multiline);

@@ -113,6 +113,17 @@ expect 64 'same value' -- "$C" --anomaly 1 --normal 1.0 "$T/hand.csv"
 printf 'sdf,class\n1,0\n2,1\n' >"$T/nolabel.csv"
 expect 64 'no column named "label"' -- "$C" "$T/nolabel.csv"
 expect 64 'no column named "score"' -- "$C" --score score "$T/hand.csv"
+# The same column twice, by name or by number: the message quotes its name
+# (read before the input is closed; under ASan a read after it fails).
+expect 64 "name the same column 'label'" -- "$C" --score label --label label "$T/hand.csv"
+expect 64 "name the same column 'sdf'" -- "$C" --score 1 --label sdf "$T/hand.csv"
+# Two columns of the label's name: refused, as ocsdf-score refuses them,
+# rather than the first one taken; by number the column is clear.
+printf 'sdf,label,label\n3,0,1\n2,1,0\n1,1,0\n' >"$T/twolabels.csv"
+expect 65 'twolabels.csv: 2 columns are named "label": which one is meant is ambiguous' -- "$C" "$T/twolabels.csv"
+expect 65 '2 columns are named "label"' -- "$C" --score label --label 1 "$T/twolabels.csv"
+expect 0 '' -- "$C" --label 3 --format csv "$T/twolabels.csv"
+[ "$(sed -n 2p "$T/out" | cut -d, -f7)" = 0 ] || fail "label column 3: $(cat "$T/out")"
 printf 'sdf,label\n1,0\n,1\n2,1\n' >"$T/noscore.csv"
 expect 65 'noscore.csv:3: .*empty field where a number is expected' -- "$C" "$T/noscore.csv"
 printf 'sdf,label\n1,0\nabc,1\n' >"$T/textscore.csv"

@@ -82,6 +82,13 @@ printf 'x,y\n0x10,0\n' >"$T/hex.csv"
 expect 65 'expected a number, got "0x10"' -- "$S" -m "$T/m" "$T/hex.csv"
 printf 'x,y\n1,2\0\n' >"$T/nul.csv"
 expect 65 'nul.csv:2: .*got "2\\x00"' -- "$S" -m "$T/m" "$T/nul.csv"
+# NUL in a header name or a text field: refused too, not cut short ("x\0z"
+# would match feature "x", label "0\0x" would be 0).
+printf 'x\0z,y\n1,2\n' >"$T/nulname.csv"
+expect 65 'nulname.csv:1: column 1 of the header: a name cannot hold a NUL byte, got "x\\x00z"' -- "$S" -m "$T/m" "$T/nulname.csv"
+expect 65 'nulname.csv:1: column 1 of the header' -- "$TR" -q -o "$T/x.model" "$T/nulname.csv"
+printf 'sdf,label\n1,0\0x\n2,1\n' >"$T/nullabel.csv"
+expect 65 'nullabel.csv:2: column "label" \(2\): a text field cannot hold a NUL byte' -- "$C" "$T/nullabel.csv"
 [ -e "$T/x.model" ] && fail "model written from bad data"
 
 # A 10 MB field, quoted or not, even in a column no program reads.
@@ -105,9 +112,13 @@ fi
 # A binary file as data: refused, with its bytes escaped in messages.
 { printf '\177ELF\002\001\001\000\000\000\000\000\000\000\000\000\003\000>\000\001\000\000\000'
   head -c 3000 /dev/zero | tr '\0' '\201'; printf '\n"x\001\r\n'; head -c 3000 /dev/zero | tr '\0' '\377'; } >"$T/elf.bin"
-expect 65 'elf.bin: no column named "x" \(a feature of model .*\); columns are: "\\x7fELF' -- "$S" -m "$T/m" "$T/elf.bin"
-expect 65 'elf.bin:2: quoted field not closed at the end of the input' -- "$TR" -q -o "$T/x.model" "$T/elf.bin"
-expect 64 'elf.bin: no column named "sdf"; columns are: "\\x7fELF\\x02' -- "$C" "$T/elf.bin"
+expect 65 'elf.bin:1: column 1 of the header: a name cannot hold a NUL byte, got "\\x7fELF\\x02\\x01\\x01\\x00' -- "$S" -m "$T/m" "$T/elf.bin"
+LC_ALL=C grep -q '[[:cntrl:]]' "$T/err" && fail "control bytes in a message: $(od -c "$T/err" | head -3)"
+# Without its NUL bytes, the header is read and the names escaped.
+tr -d '\000' <"$T/elf.bin" >"$T/elf2.bin"
+expect 65 'elf2.bin: no column named "x" \(a feature of model .*\); columns are: "\\x7fELF' -- "$S" -m "$T/m" "$T/elf2.bin"
+expect 65 'elf2.bin:2: quoted field not closed at the end of the input' -- "$TR" -q -o "$T/x.model" "$T/elf2.bin"
+expect 64 'elf2.bin: no column named "sdf"; columns are: "\\x7fELF\\x02' -- "$C" "$T/elf2.bin"
 LC_ALL=C grep -q '[[:cntrl:]]' "$T/err" && fail "control bytes in a message: $(od -c "$T/err" | head -3)"
 
 # gzip: truncated, corrupt, with trailing garbage.
@@ -119,6 +130,16 @@ expect 74 'cut.csv.gz: truncated gzip data' -- "$TR" -q -o "$T/x.model" "$T/cut.
 cp "$T/disk.csv.gz" "$T/corrupt.csv.gz"
 printf '\377\377\377\377' | dd of="$T/corrupt.csv.gz" bs=1 seek=100 conv=notrunc 2>/dev/null
 expect 74 'corrupt.csv.gz: corrupt gzip data' -- "$C" "$T/corrupt.csv.gz"
+# A bad CRC (the first byte of the 8-byte trailer) is found after the last
+# line; with no complete line, the message gives the byte offset.
+n=$(wc -l <"$DATA/disk.csv")
+cp "$T/disk.csv.gz" "$T/crc.csv.gz"
+printf '\377' | dd of="$T/crc.csv.gz" bs=1 seek=$(($(wc -c <"$T/disk.csv.gz") - 8)) conv=notrunc 2>/dev/null
+expect 74 "crc.csv.gz: corrupt gzip data after line $n \\(byte [0-9]+ of the compressed input\\): incorrect data check" -- "$S" -m "$T/m" "$T/crc.csv.gz"
+printf 'x,y' | gzip >"$T/crc1.csv.gz"
+size=$(wc -c <"$T/crc1.csv.gz")
+printf '\377' | dd of="$T/crc1.csv.gz" bs=1 seek=$((size - 8)) conv=notrunc 2>/dev/null
+expect 74 "crc1.csv.gz: corrupt gzip data at byte $((size - 4)) of the compressed input" -- "$C" "$T/crc1.csv.gz"
 { cat "$T/disk.csv.gz"; printf 'junk'; } >"$T/trailing.csv.gz"
 expect 74 'corrupt gzip data' -- "$S" -m "$T/m" "$T/trailing.csv.gz"
 
@@ -201,20 +222,28 @@ expect 0 '' -- "$S" -m "$T/dup.model" -o "$T/dup.out" "$DATA/disk.csv"
 finite "$T/dup.out"
 
 # Huge and tiny magnitudes: 1e30, 1e300, the largest doubles, 1e-200.
-# Standardization keeps them in range; raw values beyond float range with
-# --scale none make training stop with a clear message, not a NaN model.
+# Standardization fitted on them keeps them in range.  A value that
+# standardizes beyond 1e30 with the model's mean and std (or with 0 and 1
+# under --scale none) is bad data, in every program that reads rows, with
+# file, line and column: no clamped score, no NaN row, no NaN model.
 awk 'BEGIN { print "x,y"; for (i = 0; i < 100; i++) printf "%g,%g\n", i * 1e30, (i % 7) * -1e30 }' >"$T/e30.csv"
 expect 0 '' -- "$TR" $tiny -o "$T/e30.model" "$T/e30.csv"
 expect 0 '' -- "$S" -m "$T/e30.model" -o "$T/e30.out" "$T/e30.csv"
 finite "$T/e30.out"
-expect 0 '' -- "$S" -m "$T/m" -o "$T/e30m.out" "$T/e30.csv"
-finite "$T/e30m.out"
+range='column "x" \(1\): "1e\+30" is out of range: it standardizes to [0-9.]+e\+30, beyond the 1e\+30 in magnitude'
+expect 65 "e30.csv:3: $range" -- "$S" -m "$T/m" -o "$T/e30m.out" "$T/e30.csv"
+[ -e "$T/e30m.out" ] && fail "output written for out-of-range rows"
+expect 65 "e30.csv:3: $range" -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/e30.csv"
+expect 65 "e30.csv:3: $range" -- "$BIN/ocsdf-mesh" -m "$T/m" --points "$T/e30.csv" -o "$T/x.svg"
+# Beyond float32 (1e39): the same (t_sample.sh for ocsdf-sample --from).
+printf 'x,y\n0,0\n0.5,0\n1e39,0\n' >"$T/e39.csv"
+expect 65 'e39.csv:4: column "x" \(1\): "1e39" is out of range' -- "$S" -m "$T/m" --only "$T/e39.csv"
 awk 'BEGIN { print "x,y"; for (i = 0; i < 100; i++) printf "%d,%s\n", i, i % 2 ? "1.7e308" : "-1.7e308" }' >"$T/max.csv"
 expect 0 '' -- "$TR" $tiny -o "$T/max.model" "$T/max.csv"
 expect 0 '' -- "$S" -m "$T/max.model" -o "$T/max.out" "$T/max.csv"
 finite "$T/max.out"
-expect 65 'training diverged at step 1 .*overflowed.*--scale none' -- "$TR" $tiny --scale none -o "$T/x.model" "$T/max.csv"
-[ -e "$T/x.model" ] && fail "model written by a diverged run"
+expect 65 'max.csv:2: column "y" \(2\): "-1.7e308" is out of range' -- "$TR" $tiny --scale none -o "$T/x.model" "$T/max.csv"
+[ -e "$T/x.model" ] && fail "model written from out-of-range rows"
 expect 65 'training diverged' -- "$TR" $tiny --lr 10 --lambda 1e-9 -o "$T/x.model" "$T/e30.csv"
 [ -e "$T/x.model" ] && fail "model written by a diverged run"
 awk 'BEGIN { print "x,y"; for (i = 0; i < 100; i++) printf "%de-200,%de-201\n", i, (i * 3) % 17 }' >"$T/tiny.csv"

@@ -17,22 +17,30 @@ tiny="--width 16 --depth 1 --epochs 1 --batch 32 -q"
 # Option values: out of range, not numbers, overflowing, empty lists.
 expect 64 "invalid value '1e3' for -n" -- "$SA" -m "$T/m" -n 1e3
 expect 64 "invalid value '99999999999999999999' for -n" -- "$SA" -m "$T/m" -n 99999999999999999999
-expect 64 "invalid value 'nan' for --level" -- "$SA" -m "$T/m" -n 5 --level nan
-expect 64 "--box: 'nan,1,0,1' is not a list of numbers" -- "$M" -m "$T/m" --box nan,1,0,1 -o "$T/x.svg"
-expect 64 "--box: '1e400,1,0,1' is not a list" -- "$M" -m "$T/m" --box 1e400,1,0,1 -o "$T/x.svg"
-expect 64 "--box: ',' is not a list" -- "$M" -m "$T/m" --box , -o "$T/x.svg"
+expect 64 "invalid value 'nan' for --level: not a finite number" -- "$SA" -m "$T/m" -n 5 --level nan
+# Messages say what is wrong with a number, and with which one of a list.
+expect 64 "invalid value 'nan,1,0,1' for --box: number 1 of 4 \\('nan'\\) is not a finite number" -- "$M" -m "$T/m" --box nan,1,0,1 -o "$T/x.svg"
+expect 64 "invalid value '1e400,1,0,1' for --box: number 1 of 4 \\('1e400'\\) is too large to represent" -- "$M" -m "$T/m" --box 1e400,1,0,1 -o "$T/x.svg"
+expect 64 "invalid value '0,1e300,0,1e300' for --box: number 2 of 4 \\('1e300'\\) is out of range \\[-1e\\+30, 1e\\+30\\]" -- "$M" -m "$T/m" --box 0,1e300,0,1e300 -o "$T/x.svg"
+expect 64 "invalid value ',' for --box: number 1 of 2 \\(''\\) is empty" -- "$M" -m "$T/m" --box , -o "$T/x.svg"
 expect 64 "invalid value '0' for --box" -- "$M" -m "$T/m" --box 0 -o "$T/x.svg"
-expect 64 "--levels: '0.1,,0.2' is not a list" -- "$M" -m "$T/m" --levels 0.1,,0.2 -o "$T/x.svg"
+expect 64 "invalid value '0.1,,0.2' for --levels: number 2 of 3 \\(''\\) is empty" -- "$M" -m "$T/m" --levels 0.1,,0.2 -o "$T/x.svg"
 expect 64 "invalid value '100000' for --resolution" -- "$M" -m "$T/m" -r 100000 -o "$T/x.svg"
-expect 64 "invalid value '1e999' for --radius" -- "$C" --radius 1e999 "$T/scored.csv"
-expect 64 "invalid value '' for --radius" -- "$C" --radius '' "$T/scored.csv"
-expect 64 "invalid value '0.1,' for --radius" -- "$C" --radius 0.1, "$T/scored.csv"
-expect 64 "invalid value 'inf' for --threshold" -- "$C" --threshold inf "$T/scored.csv"
+expect 64 "invalid value '0,1e-310' for --radius: number 2 of 2 \\('1e-310'\\) is subnormal" -- "$C" --radius 0,1e-310 "$T/scored.csv"
+expect 64 "invalid value '1e-400' for --radius: too close to 0 to represent" -- "$C" --radius 1e-400 "$T/scored.csv"
+expect 64 "invalid value '1e999' for --radius: too large to represent" -- "$C" --radius 1e999 "$T/scored.csv"
+expect 64 "invalid value '' for --radius: empty" -- "$C" --radius '' "$T/scored.csv"
+expect 64 "invalid value '0.1,' for --radius: number 2 of 2 \\(''\\) is empty" -- "$C" --radius 0.1, "$T/scored.csv"
+expect 64 "invalid value '0.1,-1' for --radius: number 2 of 2 \\('-1'\\) is out of range \\[0, " -- "$S" -m "$T/m" --attack pgd --label label --radius 0.1,-1 "$DATA/disk.csv"
+expect 64 "invalid value 'inf' for --threshold: not a finite number" -- "$C" --threshold inf "$T/scored.csv"
+expect 64 "invalid value 'abc' for --lipschitz: not a number" -- "$C" --lipschitz abc "$T/scored.csv"
+expect 64 "invalid value '100' for --lr: out of range \\[1e-12, 10\\]" -- "$TR" --lr 100 "$DATA/disk.csv"
+expect 64 "invalid value '1e-320' for --lr: out of range" -- "$TR" --lr 1e-320 "$DATA/disk.csv"
 expect 64 "invalid value '1' for --resamples" -- "$C" --resamples 1 "$T/scored.csv"
 # Blanks around a number are allowed, anything else after it is not.
 expect 0 '' -- "$C" --radius ' 0, 0.05 ' --format csv "$T/scored.csv"
 grep -q '^0.05,' "$T/out" || fail "radius list with blanks misread: $(cat "$T/out")"
-expect 64 "invalid value '0.05x' for --radius" -- "$C" --radius 0.05x "$T/scored.csv"
+expect 64 "invalid value '0.05x' for --radius: not a number" -- "$C" --radius 0.05x "$T/scored.csv"
 expect 64 "invalid value '1 2' for -n" -- "$SA" -m "$T/m" -n '1 2'
 expect 64 'no column named "nosuch"' -- "$TR" $tiny --ignore nosuch -o "$T/x.model" "$DATA/disk.csv"
 expect 64 'no column named ""' -- "$TR" $tiny --ignore x, -o "$T/x.model" "$DATA/disk.csv"

@@ -39,6 +39,12 @@ awk -F, 'NR == 2 { if ($4 != 0 || $5 != 0 || $3 <= 0) bad = "inside row moved" }
 		if (a > 1e-3 || r < 0.9 || r > 1.25) bad = "outside row not walked: " $0 }
 	END { if (bad) { print bad; exit 1 } }' "$T/f.csv" || fail "--from walk wrong: $(cat "$T/f.csv")"
 
+# --from a row beyond float32 once standardized (1e39): bad data with its
+# line and column, as in ocsdf-score, not a row of -nan and exit 0.
+printf 'x,y\n0,0\n1e39,0\n' >"$T/huge.csv"
+expect 65 'huge.csv:3: column "x" \(1\): "1e39" is out of range: it standardizes to' -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/huge.csv"
+grep -q nan "$T/out" && fail "NaN rows written: $(cat "$T/out")"
+
 # Errors.
 expect 64 'model' -- "$BIN/ocsdf-sample" -n 10
 expect 64 'either' -- "$BIN/ocsdf-sample" -m "$T/m"

@@ -55,6 +55,16 @@ static __attribute__((unused)) double fuzz_opt_double(const char *opt, const cha
 	return v;
 }
 
+static __attribute__((unused)) double *fuzz_opt_double_list(const char *opt, const char *arg, double lo,
+							     double hi, int *n)
+{
+	double *v;
+	(void)opt;
+	if (ocsdf_parse_double_list(arg, lo, hi, &v, n) != 0)
+		fuzz_exit(64);
+	return v;
+}
+
 static __attribute__((unused)) long fuzz_opt_long(const char *opt, const char *arg, long lo, long hi)
 {
 	long v;
@@ -86,6 +96,7 @@ static __attribute__((unused)) _Noreturn void fuzz_bad_option(const char *arg)
 #define ocsdf_die_error fuzz_die_error
 #define ocsdf_usage_error fuzz_usage_error
 #define ocsdf_opt_double fuzz_opt_double
+#define ocsdf_opt_double_list fuzz_opt_double_list
 #define ocsdf_opt_long fuzz_opt_long
 #define ocsdf_opt_choice fuzz_opt_choice
 

@@ -38,8 +38,7 @@ int fuzz_mesh_grid(const char *box_arg, int d, int resolution, const double *mea
 	}
 	if (box_arg) {
 		if (strchr(box_arg, ',')) {
-			if (ocsdf_parse_double_list(box_arg, -1e30, 1e30, &o.box, &o.nbox))
-				ocsdf_usage_error("--box: '%s' is not a list of numbers", box_arg);
+			o.box = ocsdf_opt_double_list("--box", box_arg, -1e30, 1e30, &o.nbox);
 		} else {
 			o.box_k = ocsdf_opt_double("--box", box_arg, 1e-6, 1e6);
 		}
