@@ -1064,8 +1064,8 @@ static int stream_has_enough(const unsigned char *buf, size_t len)
 	return parse_header(&s, &hdr, &L, &flags, &late) != 0 || (uint64_t)len > L.total;
 }
 
-/* A pipe or other stream: read up to the length its header describes,
- * never more than the largest valid size. */
+/* A pipe, a device or a file whose size is not known: read up to the
+ * length its header describes, never more than the largest valid size. */
 static int load_stream(FILE *fp, const char *name, ocsdf_model **out, ocsdf_error *e)
 {
 	uint64_t cap = max_file_size();
@@ -1130,7 +1130,9 @@ int ocsdf_model_load(const char *path, ocsdf_model **out, ocsdf_error *e)
 		fclose(fp);
 		return ocsdf_error_set(e, OCSDF_ENOINPUT, "%s: is a directory", path);
 	}
-	if (!S_ISREG(st.st_mode)) {
+	/* Files of /proc and /sys say 0 bytes but have content: only reading
+	 * tells, as for a pipe. */
+	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
 		rc = load_stream(fp, path, out, e);
 		fclose(fp);
 		return rc;

@@ -997,6 +997,17 @@ START_TEST(test_not_a_model)
 	ck_assert_int_eq(ocsdf_model_load(path, &m, &e), OCSDF_EDATA);
 	ck_assert_ptr_null(m);
 	ck_assert_ptr_nonnull(strstr(e.msg, "data.csv: not an ocsdf model file"));
+	/* A file that says it has 0 bytes is read all the same (/proc). */
+	if (access("/proc/self/status", R_OK) == 0) {
+		ck_assert_int_eq(ocsdf_model_load("/proc/self/status", &m, &e), OCSDF_EDATA);
+		ck_assert_ptr_null(m);
+		ck_assert_msg(strstr(e.msg, "/proc/self/status: not an ocsdf model file (it looks like"),
+			      "%s", e.msg);
+	}
+	snprintf(path, sizeof path, "%s/empty.model", tmpdir);
+	write_file(path, "", 0);
+	ck_assert_int_eq(ocsdf_model_load(path, &m, &e), OCSDF_EDATA);
+	ck_assert_ptr_nonnull(strstr(e.msg, "empty.model: empty file, not an ocsdf model"));
 
 	snprintf(path, sizeof path, "%s/missing.model", tmpdir);
 	ck_assert_int_eq(ocsdf_model_load(path, &m, &e), OCSDF_ENOINPUT);

@@ -140,6 +140,9 @@ expect 65 'not an ocsdf model file' -- "$BIN/ocsdf-sample" -m "$T/map.svg" -n 3
 : >"$T/empty"
 expect 65 'empty file, not an ocsdf model' -- "$S" -m "$T/empty" "$DATA/disk.csv"
 expect 65 'empty file' -- "$S" -m /dev/null "$DATA/disk.csv"
+# Files of /proc give their size as 0 but are not empty.
+[ -r /proc/self/status ] && expect 65 'status: not an ocsdf model file \(it looks like text' -- \
+	"$S" -m /proc/self/status "$DATA/disk.csv"
 mkdir "$T/dir"
 expect 66 'is a directory' -- "$S" -m "$T/dir" "$DATA/disk.csv"
 
