@@ -344,7 +344,7 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 	/* A checkpoint taken after its last step has nothing left to run:
 	 * its loss is the run's final loss. */
 	double loss_sum = 0, fd_sum = 0, fn_sum = 0, last_loss = m->stats.final_loss, ortho_err = NAN;
-	uint64_t in_epoch = 0, step, spe, total;
+	uint64_t in_epoch = 0, step, start = m->step, spe, total;
 	int rc;
 	work w;
 
@@ -378,7 +378,7 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 		w.gstd[j] = mx > 0 ? mx / 2 : 1;
 	}
 
-	for (step = m->step; step < total; step++) {
+	for (step = start; step < total; step++) {
 		const uint64_t epoch = step / spe, j = step % spe;
 		const int T = epoch < (uint64_t)s->warmup ? 0 : s->newton_steps;
 		const double lr = s->lr + (s->lr_final - s->lr) * (double)step / (double)total;
@@ -387,10 +387,10 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 		double loss = 0, fd = 0, fq = 0;
 		float *Q = w.X + (size_t)B * d;
 
-		if (j == 0 || step == m->step)
+		if (j == 0 || step == start) {
 			epoch_order(w.perm, n, s->seed, epoch);
-		if (j == 0 || step == m->step)
 			loss_sum = fd_sum = fn_sum = 0, in_epoch = 0;
+		}
 
 		if (bjorck) {
 			ocsdf_ortho_stats st;

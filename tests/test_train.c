@@ -233,6 +233,45 @@ START_TEST(test_resume_equals_uninterrupted)
 }
 END_TEST
 
+/* The loss reported during an epoch is the mean over its steps so far:
+ * the last step's own loss, k L_k - (k-1) L_(k-1), is the final loss. */
+typedef struct losses {
+	double prev, last;
+	int k;
+} losses;
+
+static int record_loss(void *ctx, const ocsdf_train_progress *p, const float *theta, int eoe)
+{
+	losses *l = ctx;
+	(void)theta;
+	(void)eoe;
+	l->prev = l->last;
+	l->last = p->loss;
+	l->k = p->step_in_epoch;
+	return 0;
+}
+
+START_TEST(test_epoch_loss_is_mean)
+{
+	size_t n = 200;
+	float *Z = disk(n, 6);
+	ocsdf_model *m = small_model(8, 1, 2, OCSDF_ORTHO_RETRACT);
+	losses l = {0, 0, 0};
+	ocsdf_train_hooks h = {record_loss, &l, NULL};
+	ocsdf_error e;
+	double own;
+
+	ck_assert_int_eq(ocsdf_train_run(m, Z, n, &h, &e), 0);
+	ck_assert_int_eq(l.k, 15);
+	own = l.k * l.last - (l.k - 1) * l.prev;
+	ck_assert_msg(fabs(own - m->stats.final_loss) < 1e-9 * (1 + 15 * fabs(l.last)),
+		      "last step's loss %.17g from the means, final loss %.17g", own, m->stats.final_loss);
+	ck_assert(l.last != m->stats.final_loss);
+	ocsdf_model_free(m);
+	free(Z);
+}
+END_TEST
+
 /* A model scores the same before saving and after loading, and the
  * scorer (standardize + forward) agrees with the trainer's evaluation. */
 START_TEST(test_save_load_scores)
@@ -470,6 +509,7 @@ int main(void)
 	tcase_add_test(tc, test_disk_bjorck);
 	tcase_add_loop_test(tc, test_resume_equals_uninterrupted, 0, 2);
 	tcase_add_test(tc, test_save_load_scores);
+	tcase_add_test(tc, test_epoch_loss_is_mean);
 	tcase_add_test(tc, test_settings_checked);
 	tcase_add_test(tc, test_run_refuses_bad_settings);
 	tcase_add_test(tc, test_resume_checked);
