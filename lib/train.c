@@ -296,23 +296,45 @@ static void epoch_order(uint32_t *perm, size_t n, uint64_t seed, uint64_t epoch)
 	ocsdf_rng_shuffle(&r, perm, (uint32_t)n);
 }
 
-/* The end of a run: exact weights for inference, and statistics. */
-static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last_loss)
+/* Exact inference weights Θ from the trained parameters W, which stay as
+ * they are for resuming: Π(W) with --ortho bjorck; with retract, W itself,
+ * which every step leaves near the orthonormal set, unless W comes from a
+ * forged checkpoint far from it, where Newton-Schulz would diverge and Θ is
+ * projected afresh.  Sets stats.ortho_error; 0, or 65 if the weights
+ * overflow on the way. */
+static int exact_weights(ocsdf_model *m, work *w, ocsdf_error *e)
 {
-	size_t P = ocsdf_arch_nparams(&m->arch);
-	float *f = malloc(n * sizeof(float));
-	double gn;
+	const size_t P = ocsdf_arch_nparams(&m->arch);
+	int project = m->settings.ortho == OCSDF_ORTHO_BJORCK;
 
-	if (!f)
-		return -1;
-	if (m->settings.ortho == OCSDF_ORTHO_BJORCK)
-		ocsdf_ortho_forward(w->ortho, m->params, m->theta, NULL);
-	else
+	if (!project) {
 		memcpy(m->theta, m->params, P * sizeof(float));
+		project = !(ocsdf_ortho_retract(w->ortho, m->theta, 0) < 1);
+	}
+	if (project)
+		ocsdf_ortho_forward(w->ortho, m->params, m->theta, NULL);
 	m->stats.ortho_error = orthonormalize_fully(w->ortho, m->theta);
-	if (ocsdf_train_eval(m, Z, n, f, &gn) != 0) {
+	if (!isfinite(m->stats.ortho_error) || !all_finite(m->theta, P))
+		return ocsdf_error_set(e, OCSDF_EDATA,
+				       "training diverged at step %llu (the weights cannot be made "
+				       "orthonormal: they overflow)",
+				       (unsigned long long)m->step);
+	return 0;
+}
+
+/* The end of a run: exact weights for inference, and statistics. */
+static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last_loss, ocsdf_error *e)
+{
+	float *f;
+	double gn;
+	int rc;
+
+	if ((rc = exact_weights(m, w, e)))
+		return rc;
+	f = malloc(n * sizeof(float));
+	if (!f || ocsdf_train_eval(m, Z, n, f, &gn) != 0) {
 		free(f);
-		return -1;
+		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
 	}
 	{
 		double s = 0;
@@ -508,18 +530,11 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 	}
 
 	if (rc == 0) {
-		if (finish(m, &w, Z, n, last_loss) != 0)
-			rc = ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
-		else
+		if ((rc = finish(m, &w, Z, n, last_loss, e)) == 0)
 			m->finished = 1;
-	} else if (rc == OCSDF_EINTR) {
-		/* A checkpoint still scores sensibly: give it exact weights, but
-		 * keep the trained parameters as they are for resuming. */
-		if (bjorck)
-			ocsdf_ortho_forward(w.ortho, m->params, m->theta, NULL);
-		else
-			memcpy(m->theta, m->params, P * sizeof(float));
-		m->stats.ortho_error = orthonormalize_fully(w.ortho, m->theta);
+	} else if (rc == OCSDF_EINTR && (rc = exact_weights(m, &w, e)) == 0) {
+		/* A checkpoint still scores sensibly. */
+		rc = OCSDF_EINTR;
 		m->stats.lipschitz_raw = ocsdf_scale_lipschitz(m->std, d);
 		m->stats.final_loss = last_loss;
 		m->stats.rows = n;

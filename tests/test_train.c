@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bjorck.h"
 #include "lipnet.h"
 #include "model.h"
 #include "rng.h"
@@ -458,6 +459,30 @@ START_TEST(test_resume_after_last_step)
 }
 END_TEST
 
+/* Parameters far from the orthonormal set (only a forged checkpoint has
+ * them with --ortho retract) still give orthonormal, finite weights when
+ * the run ends without a step: Newton-Schulz alone would diverge. */
+START_TEST(test_finish_far_parameters)
+{
+	size_t n = 200, P;
+	float *Z = disk(n, 2);
+	ocsdf_model *m = small_model(8, 1, 2, OCSDF_ORTHO_RETRACT);
+	ocsdf_error e;
+
+	P = ocsdf_arch_nparams(&m->arch);
+	for (size_t i = 0; i < P; i++)
+		m->params[i] = (float)((int)(i % 7) - 3) * 1e6f;
+	m->step = 30; /* 2 epochs of 15 steps: nothing left to run */
+	ck_assert_int_eq(ocsdf_model_set_name(m, 0, "x") || ocsdf_model_set_name(m, 1, "y"), 0);
+	ck_assert_int_eq(ocsdf_train_run(m, Z, n, NULL, &e), 0);
+	ck_assert_msg(ocsdf_model_check(m, &e) == 0, "%s", e.msg);
+	ck_assert(m->stats.ortho_error < 1e-5);
+	ck_assert(ocsdf_ortho_error(&m->arch, m->theta) < 1e-5);
+	ocsdf_model_free(m);
+	free(Z);
+}
+END_TEST
+
 /* A stop request ends the walk that makes the negatives, however many
  * steps it has, and drops the step: nothing of it reaches the model. */
 START_TEST(test_stop_cuts_walk)
@@ -515,6 +540,7 @@ int main(void)
 	tcase_add_test(tc, test_resume_checked);
 	tcase_add_test(tc, test_resume_after_last_step);
 	tcase_add_test(tc, test_stop_cuts_walk);
+	tcase_add_test(tc, test_finish_far_parameters);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
