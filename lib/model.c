@@ -413,9 +413,12 @@ int ocsdf_model_check(const ocsdf_model *m, ocsdf_error *e)
 		if (!isfinite(m->mean[j]))
 			return ocsdf_error_set(e, OCSDF_EDATA, "feature %d (%.64s): mean is %g, expected a finite value",
 					       j + 1, m->names[j], m->mean[j]);
-		if (!isfinite(m->std[j]) || !(m->std[j] > 0))
+		/* 1/std is the Lipschitz constant w.r.t. raw inputs: it must
+		 * exist (a subnormal std overflows it). */
+		if (!isfinite(m->std[j]) || !(m->std[j] > 0) || !isfinite(1.0 / m->std[j]))
 			return ocsdf_error_set(e, OCSDF_EDATA,
-					       "feature %d (%.64s): standard deviation is %g, expected a finite value > 0",
+					       "feature %d (%.64s): standard deviation is %g, expected a finite value > 0 "
+					       "with a finite reciprocal",
 					       j + 1, m->names[j], m->std[j]);
 	}
 	if ((rc = check_floats(m, m->theta, "theta", 0, e)) ||

@@ -811,6 +811,11 @@ START_TEST(test_bad_values)
 	expect_reject(buf, len, "standard deviation is -2");
 
 	memcpy(buf, orig, len);
+	wrf64(buf + OFF_MEAN + 24, 1e-310); /* 1/std overflows */
+	recrc(buf, len);
+	expect_reject(buf, len, "feature 1 (f00): standard deviation is 1e-310, expected a finite value > 0 with");
+
+	memcpy(buf, orig, len);
 	memcpy(buf + name1, "f00", 3);
 	recrc(buf, len);
 	expect_reject(buf, len, "features 1 and 2 have the same name \"f00\"");

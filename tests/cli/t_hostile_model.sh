@@ -79,6 +79,10 @@ f=$(damaged std)
 poke "$f" 312 '\000\000\000\000\000\000\000\000'
 crc "$f"
 expect 65 "feature 1 \\(x\\): standard deviation is 0" -- "$S" -m "$f" "$DATA/disk.csv"
+poke "$f" 312 '\053\346\160\213\150\022\000\000'
+crc "$f"
+expect 65 "feature 1 \\(x\\): standard deviation is 1e-310, expected .* finite reciprocal" -- \
+	"$S" -m "$f" "$DATA/disk.csv"
 f=$(damaged nan)
 poke "$f" $((size - 8)) '\000\000\300\177'
 crc "$f"
