@@ -271,7 +271,9 @@ int main(int argc, char **argv)
 		case O_BATCH:
 			s.batch = (int)ocsdf_opt_long("--batch", optarg, 1, OCSDF_TRAIN_MAX_BATCH);
 			break;
-		case O_LR: s.lr = ocsdf_opt_double("--lr", optarg, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX); break;
+		case O_LR:
+			s.lr = ocsdf_opt_double("--lr", optarg, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX);
+			break;
 		case O_LRDECAY: decay = ocsdf_opt_choice("--lr-decay", optarg, decays); break;
 		case O_LRFINAL:
 			s.lr_final = ocsdf_opt_double("--lr-final", optarg, OCSDF_TRAIN_LR_MIN,
