@@ -121,7 +121,7 @@ cli-prescott: $(BINS) $(BUILD)/tests/test_train | test-deps
 # and regression corpora to each target through a plain main(), with the
 # build's own compiler and flags (so under ASan+UBSan in `make asan`);
 # `make fuzz FUZZ_SECONDS=N` runs libFuzzer on each target for N seconds.
-FUZZ_TARGETS := fuzz_csv fuzz_model fuzz_options
+FUZZ_TARGETS := fuzz_csv fuzz_model fuzz_resume fuzz_options
 FUZZ_EXTRA_fuzz_options := tests/fuzz/opt_certify.c tests/fuzz/opt_mesh.c
 FUZZ_COMMON := tests/fuzz/fuzz_util.c
 FUZZ_DEPS := $(FUZZ_COMMON) $(wildcard tests/fuzz/*.h tests/fuzz/opt_*.c cmd/*.c lib/*.h)

@@ -149,6 +149,7 @@ int main(int argc, char **argv)
 		wo.one_sided = 0;
 		wo.freeze_above = from != NULL;
 		wo.box = from ? 0 : m->settings.box;
+		wo.stop = NULL;
 	}
 
 	net = ocsdf_lipnet_new(&m->arch, CHUNK);

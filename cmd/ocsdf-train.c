@@ -210,35 +210,60 @@ int main(int argc, char **argv)
 		case O_IGNORE: ignore = optarg; break;
 		case O_SCALE: scale = ocsdf_opt_choice("--scale", optarg, scales); break;
 		case O_RESUME: resume = optarg; break;
-		case O_MARGIN: s.margin = ocsdf_opt_double("--margin", optarg, 1e-9, 1e6); break;
-		case O_LAMBDA: s.lambda = ocsdf_opt_double("--lambda", optarg, 1e-9, 1e12); break;
-		case O_STEPS: s.newton_steps = (int)ocsdf_opt_long("--steps", optarg, 0, 10000); break;
-		case O_BOX: s.box = ocsdf_opt_double("--box", optarg, 1e-6, 1e6); break;
+		case O_MARGIN:
+			s.margin = ocsdf_opt_double("--margin", optarg, OCSDF_TRAIN_MARGIN_MIN,
+						    OCSDF_TRAIN_MARGIN_MAX);
+			break;
+		case O_LAMBDA:
+			s.lambda = ocsdf_opt_double("--lambda", optarg, OCSDF_TRAIN_LAMBDA_MIN,
+						    OCSDF_TRAIN_LAMBDA_MAX);
+			break;
+		case O_STEPS:
+			s.newton_steps = (int)ocsdf_opt_long("--steps", optarg, 0, OCSDF_TRAIN_MAX_NEWTON_STEPS);
+			break;
+		case O_BOX:
+			s.box = ocsdf_opt_double("--box", optarg, OCSDF_TRAIN_BOX_MIN, OCSDF_TRAIN_BOX_MAX);
+			break;
 		case O_INIT: s.init = ocsdf_opt_choice("--init", optarg, inits); break;
 		case O_NEWTON: s.newton_level0 = ocsdf_opt_choice("--newton", optarg, newtons); break;
-		case O_EPOCHS: s.epochs = (int)ocsdf_opt_long("--epochs", optarg, 1, 1000000); break;
+		case O_EPOCHS:
+			s.epochs = (int)ocsdf_opt_long("--epochs", optarg, 1, OCSDF_TRAIN_MAX_EPOCHS);
+			break;
 		case O_WARMUP:
-			s.warmup = (int)ocsdf_opt_long("--warmup", optarg, 0, 1000000);
+			s.warmup = (int)ocsdf_opt_long("--warmup", optarg, 0, OCSDF_TRAIN_MAX_EPOCHS);
 			warmup_set = 1;
 			break;
 		case O_MINSTEPS:
-			s.steps_per_epoch_min = (int)ocsdf_opt_long("--min-steps", optarg, 1, 100000000);
+			s.steps_per_epoch_min = (int)ocsdf_opt_long("--min-steps", optarg, 1,
+								    OCSDF_TRAIN_MAX_STEPS_PER_EPOCH);
 			break;
 		case O_MAXSTEPS:
-			s.steps_per_epoch_max = (int)ocsdf_opt_long("--max-steps", optarg, 1, 100000000);
+			s.steps_per_epoch_max = (int)ocsdf_opt_long("--max-steps", optarg, 1,
+								    OCSDF_TRAIN_MAX_STEPS_PER_EPOCH);
 			break;
-		case O_BATCH: s.batch = (int)ocsdf_opt_long("--batch", optarg, 1, 65536); break;
-		case O_LR: s.lr = ocsdf_opt_double("--lr", optarg, 1e-12, 10); break;
+		case O_BATCH:
+			s.batch = (int)ocsdf_opt_long("--batch", optarg, 1, OCSDF_TRAIN_MAX_BATCH);
+			break;
+		case O_LR:
+			s.lr = ocsdf_opt_double("--lr", optarg, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX);
+			break;
 		case O_LRDECAY: decay = ocsdf_opt_choice("--lr-decay", optarg, decays); break;
 		case O_LRFINAL:
-			s.lr_final = ocsdf_opt_double("--lr-final", optarg, 1e-12, 10);
+			s.lr_final = ocsdf_opt_double("--lr-final", optarg, OCSDF_TRAIN_LR_MIN,
+						      OCSDF_TRAIN_LR_MAX);
 			lr_final_set = 1;
 			break;
 		case O_ORTHO: s.ortho = ocsdf_opt_choice("--ortho", optarg, orthos); break;
-		case O_BITERS: s.bjorck_iters = (int)ocsdf_opt_long("--bjorck-iters", optarg, 1, 1000); break;
-		case O_BTOL: s.bjorck_tol = ocsdf_opt_double("--bjorck-tol", optarg, 0, 1); break;
+		case O_BITERS:
+			s.bjorck_iters = (int)ocsdf_opt_long("--bjorck-iters", optarg, 1,
+							     OCSDF_TRAIN_MAX_BJORCK_ITERS);
+			break;
+		case O_BTOL:
+			s.bjorck_tol = ocsdf_opt_double("--bjorck-tol", optarg, 0, OCSDF_TRAIN_BJORCK_TOL_MAX);
+			break;
 		case O_RITERS:
-			s.retract_iters = (int)ocsdf_opt_long("--retract-iters", optarg, 1, 100);
+			s.retract_iters = (int)ocsdf_opt_long("--retract-iters", optarg, 1,
+							      OCSDF_TRAIN_MAX_RETRACT_ITERS);
 			break;
 		case O_WIDTH: a.width = (int)ocsdf_opt_long("--width", optarg, 2, OCSDF_MAX_WIDTH); break;
 		case O_DEPTH: a.depth = (int)ocsdf_opt_long("--depth", optarg, 1, OCSDF_MAX_DEPTH); break;
@@ -289,8 +314,10 @@ int main(int argc, char **argv)
 		rc = ocsdf_model_load(resume, &m, &err);
 		if (rc)
 			ocsdf_die_error(&err);
-		if (m->finished || !m->params || !m->opt_v)
-			ocsdf_die(OCSDF_EDATA, "%s: not a checkpoint of an interrupted run", resume);
+		/* Against the rows of the interrupted run first: a forged
+		 * checkpoint is refused before its data are read. */
+		if (ocsdf_train_check_resume(m, m->stats.rows, &err))
+			ocsdf_die(err.code, "%s: %s", resume, err.msg);
 		a = m->arch;
 		s.seed = m->settings.seed;
 	}
@@ -312,6 +339,8 @@ int main(int argc, char **argv)
 		ocsdf_die_error(&err);
 	if (ds.n == 0)
 		ocsdf_die(OCSDF_EDATA, "%s: no rows to train on", strcmp(input, "-") ? input : "standard input");
+	if (resume && ocsdf_train_check_resume(m, ds.n, &err))
+		ocsdf_die(err.code, "%s: %s", resume, err.msg);
 	/* Training on the labels is the easiest mistake to make with a
 	 * benchmark file, and nothing else would reveal it. */
 	for (int j = 0; !label && !quiet && j < ds.d; j++) {
@@ -329,8 +358,8 @@ int main(int argc, char **argv)
 				   a.width, a.d, a.width);
 		if (ocsdf_arch_check(&a))
 			ocsdf_usage_error("%s", ocsdf_arch_check(&a));
-		if (ocsdf_train_check_settings(&s, &a))
-			ocsdf_usage_error("%s", ocsdf_train_check_settings(&s, &a));
+		if (ocsdf_train_check_settings(&s, &a, &err))
+			ocsdf_usage_error("%s", err.msg);
 		m = ocsdf_model_new(&a, 1);
 		if (!m)
 			ocsdf_die(OCSDF_ESOFTWARE, "out of memory");

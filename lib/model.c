@@ -21,6 +21,7 @@
 #include <zlib.h>
 
 #include "output.h"
+#include "train.h"
 
 _Static_assert(sizeof(float) == 4 && sizeof(double) == 8, "IEEE 754 binary32/binary64 expected");
 
@@ -234,6 +235,7 @@ ocsdf_model *ocsdf_model_new(const ocsdf_arch *a, int with_state)
 	ocsdf_model *m = model_alloc(a, with_state, with_state);
 	if (!m)
 		return NULL;
+	ocsdf_train_default_settings(&m->settings);
 	for (int j = 0; j < a->d; j++) {
 		m->names[j] = calloc(1, 1);
 		if (!m->names[j]) {
@@ -372,37 +374,14 @@ static int check_double(const char *field, double v, int nonneg, ocsdf_error *e)
 	return 0;
 }
 
-static int check_int(const char *field, int v, int hi, ocsdf_error *e)
-{
-	if (v < 0 || v > hi)
-		return ocsdf_error_set(e, OCSDF_EDATA, "%s is %d, expected 0..%d", field, v, hi);
-	return 0;
-}
-
+/* The settings in the ranges ocsdf-train accepts for them (a forged
+ * checkpoint must not reach the trainer with a batch of 0 or endless
+ * walks), and statistics finite. */
 static int check_settings(const ocsdf_train_settings *s, const ocsdf_train_stats *t, ocsdf_error *e)
 {
-	const int big = 0x7fffffff;
 	int rc;
 
-	if ((rc = check_double("settings.margin", s->margin, 1, e)) ||
-	    (rc = check_double("settings.lambda", s->lambda, 1, e)) ||
-	    (rc = check_double("settings.lr", s->lr, 1, e)) ||
-	    (rc = check_double("settings.lr_final", s->lr_final, 1, e)) ||
-	    (rc = check_double("settings.rho", s->rho, 1, e)) ||
-	    (rc = check_double("settings.eps", s->eps, 1, e)) ||
-	    (rc = check_double("settings.box", s->box, 1, e)) ||
-	    (rc = check_double("settings.bjorck_tol", s->bjorck_tol, 1, e)) ||
-	    (rc = check_int("settings.epochs", s->epochs, big, e)) ||
-	    (rc = check_int("settings.warmup", s->warmup, big, e)) ||
-	    (rc = check_int("settings.steps_per_epoch_min", s->steps_per_epoch_min, big, e)) ||
-	    (rc = check_int("settings.steps_per_epoch_max", s->steps_per_epoch_max, big, e)) ||
-	    (rc = check_int("settings.batch", s->batch, big, e)) ||
-	    (rc = check_int("settings.newton_steps", s->newton_steps, big, e)) ||
-	    (rc = check_int("settings.newton_level0", s->newton_level0, 1, e)) ||
-	    (rc = check_int("settings.init", s->init, OCSDF_INIT_GAUSSIAN, e)) ||
-	    (rc = check_int("settings.ortho", s->ortho, OCSDF_ORTHO_RETRACT, e)) ||
-	    (rc = check_int("settings.bjorck_iters", s->bjorck_iters, big, e)) ||
-	    (rc = check_int("settings.retract_iters", s->retract_iters, big, e)) ||
+	if ((rc = ocsdf_train_check_settings(s, NULL, e)) ||
 	    (rc = check_double("stats.f_mean", t->f_mean, 0, e)) ||
 	    (rc = check_double("stats.f_p1", t->f_p1, 0, e)) ||
 	    (rc = check_double("stats.f_p5", t->f_p5, 0, e)) ||
@@ -434,9 +413,12 @@ int ocsdf_model_check(const ocsdf_model *m, ocsdf_error *e)
 		if (!isfinite(m->mean[j]))
 			return ocsdf_error_set(e, OCSDF_EDATA, "feature %d (%.64s): mean is %g, expected a finite value",
 					       j + 1, m->names[j], m->mean[j]);
-		if (!isfinite(m->std[j]) || !(m->std[j] > 0))
+		/* 1/std is the Lipschitz constant w.r.t. raw inputs: it must
+		 * exist (a subnormal std overflows it). */
+		if (!isfinite(m->std[j]) || !(m->std[j] > 0) || !isfinite(1.0 / m->std[j]))
 			return ocsdf_error_set(e, OCSDF_EDATA,
-					       "feature %d (%.64s): standard deviation is %g, expected a finite value > 0",
+					       "feature %d (%.64s): standard deviation is %g, expected a finite value > 0 "
+					       "with a finite reciprocal",
 					       j + 1, m->names[j], m->std[j]);
 	}
 	if ((rc = check_floats(m, m->theta, "theta", 0, e)) ||
@@ -1085,8 +1067,8 @@ static int stream_has_enough(const unsigned char *buf, size_t len)
 	return parse_header(&s, &hdr, &L, &flags, &late) != 0 || (uint64_t)len > L.total;
 }
 
-/* A pipe or other stream: read up to the length its header describes,
- * never more than the largest valid size. */
+/* A pipe, a device or a file whose size is not known: read up to the
+ * length its header describes, never more than the largest valid size. */
 static int load_stream(FILE *fp, const char *name, ocsdf_model **out, ocsdf_error *e)
 {
 	uint64_t cap = max_file_size();
@@ -1151,7 +1133,9 @@ int ocsdf_model_load(const char *path, ocsdf_model **out, ocsdf_error *e)
 		fclose(fp);
 		return ocsdf_error_set(e, OCSDF_ENOINPUT, "%s: is a directory", path);
 	}
-	if (!S_ISREG(st.st_mode)) {
+	/* Files of /proc and /sys say 0 bytes but have content: only reading
+	 * tells, as for a pipe. */
+	if (!S_ISREG(st.st_mode) || st.st_size == 0) {
 		rc = load_stream(fp, path, out, e);
 		fclose(fp);
 		return rc;

@@ -73,7 +73,8 @@ typedef struct ocsdf_model {
 } ocsdf_model;
 
 /* An empty model with all buffers allocated for shape a (names empty
- * strings, mean 0, std 1, theta zeros; params/opt_v allocated only if
+ * strings, mean 0, std 1, theta zeros, the default settings of
+ * ocsdf_train_default_settings; params/opt_v allocated only if
  * with_state).  Returns NULL if out of memory or if a fails
  * ocsdf_arch_check. */
 ocsdf_model *ocsdf_model_new(const ocsdf_arch *a, int with_state);
@@ -83,7 +84,8 @@ int ocsdf_model_set_name(ocsdf_model *m, int j, const char *name);
 
 /* Checks everything a loaded model must satisfy: the shape, feature names
  * non-empty, unique and free of control characters, mean finite, std
- * finite and > 0, every weight finite, settings and statistics in range.
+ * finite and > 0, every weight finite, settings in the ranges of
+ * ocsdf_train_check_settings, statistics finite.
  * Returns 0, or 65 with a message naming the field (70 out of memory).
  * Training can call it on the names before a long run. */
 int ocsdf_model_check(const ocsdf_model *m, ocsdf_error *e);

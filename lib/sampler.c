@@ -17,6 +17,7 @@ void ocsdf_sampler_negative_opts(const ocsdf_train_settings *s, int T, ocsdf_wal
 	o->one_sided = s->newton_level0;
 	o->freeze_above = 0;
 	o->box = s->box;
+	o->stop = NULL;
 }
 
 void ocsdf_sampler_init(float *z, int B, int d, int init, double box, const float *gauss_std,
@@ -42,7 +43,7 @@ void ocsdf_sampler_walk(ocsdf_lipnet *net, const float *theta, float *z, int B,
 
 	for (int i = 0; i < B; i++)
 		eta[i] = (float)(o->eta_random ? o->eta * ocsdf_rng_uniform(rng) : o->eta);
-	for (int t = 0; t < o->steps; t++) {
+	for (int t = 0; t < o->steps && !(o->stop && *o->stop); t++) {
 		ocsdf_lipnet_input_grad(net, theta, z, B, fwork, g);
 		for (int i = 0; i < B; i++) {
 			float *zi = z + (size_t)i * d;

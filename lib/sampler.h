@@ -8,6 +8,8 @@
 #ifndef OCSDF_SAMPLER_H
 #define OCSDF_SAMPLER_H
 
+#include <signal.h>
+
 #include "lipnet.h"
 #include "model.h"
 #include "rng.h"
@@ -25,10 +27,12 @@ typedef struct ocsdf_walk_opts {
 	int freeze_above;  /* 1: points with f >= level at the start never move;
 	                    * the others walk both ways to the level */
 	double box;        /* > 0: clamp every coordinate to [-box, box] */
+	const volatile sig_atomic_t *stop; /* unless NULL: once *stop is set,
+	                    * the walk ends after its current step */
 } ocsdf_walk_opts;
 
 /* The walk that makes the trainer's negatives under settings s, with T
- * steps (T = 0 during warm-up). */
+ * steps (T = 0 during warm-up), and no stop flag. */
 void ocsdf_sampler_negative_opts(const ocsdf_train_settings *s, int T, ocsdf_walk_opts *o);
 
 /* Starting points for the walks, B x d: uniform in the box [-box, box]^d

@@ -47,33 +47,100 @@ void ocsdf_train_default_settings(ocsdf_train_settings *s)
 	s->seed = 1;
 }
 
-const char *ocsdf_train_check_settings(const ocsdf_train_settings *s, const ocsdf_arch *a)
+static int check_double(const char *field, double v, double lo, double hi, ocsdf_error *e)
 {
-	if (!(s->margin > 0) || !isfinite(s->margin))
-		return "margin must be positive";
-	if (!(s->lambda > 0) || !isfinite(s->lambda))
-		return "lambda must be positive";
-	if (!(s->lr > 0) || !(s->lr_final > 0) || !isfinite(s->lr) || !isfinite(s->lr_final))
-		return "learning rates must be positive";
-	if (!(s->rho > 0 && s->rho < 1))
-		return "rho must be in (0, 1)";
-	if (!(s->eps > 0))
-		return "epsilon must be positive";
-	if (!(s->box > 0) || !isfinite(s->box))
-		return "box must be positive";
-	if (s->epochs < 1 || s->warmup < 0 || s->warmup > s->epochs)
-		return "epochs must be >= 1 and warmup between 0 and epochs";
-	if (s->steps_per_epoch_max < 0)
-		return "maximum steps per epoch must be >= 0";
-	if (s->batch < 1 || s->batch > (1 << 20))
-		return "batch size out of range";
-	if (s->newton_steps < 0 || s->newton_steps > 10000)
-		return "steps out of range";
-	if (s->bjorck_iters < 1 || s->retract_iters < 1)
-		return "orthonormalization iterations must be >= 1";
-	if (a->width < a->d && a->d > OCSDF_MAX_WIDTH)
-		return "too many features";
-	return NULL;
+	if (!(v >= lo && v <= hi))
+		return ocsdf_error_set(e, OCSDF_EDATA, "settings.%s is %g, expected %g..%g", field, v, lo, hi);
+	return 0;
+}
+
+static int check_int(const char *field, int v, int lo, int hi, ocsdf_error *e)
+{
+	if (v < lo || v > hi)
+		return ocsdf_error_set(e, OCSDF_EDATA, "settings.%s is %d, expected %d..%d", field, v, lo, hi);
+	return 0;
+}
+
+int ocsdf_train_check_settings(const ocsdf_train_settings *s, const ocsdf_arch *a, ocsdf_error *e)
+{
+	int rc;
+
+	if ((rc = check_double("margin", s->margin, OCSDF_TRAIN_MARGIN_MIN, OCSDF_TRAIN_MARGIN_MAX, e)) ||
+	    (rc = check_double("lambda", s->lambda, OCSDF_TRAIN_LAMBDA_MIN, OCSDF_TRAIN_LAMBDA_MAX, e)) ||
+	    (rc = check_double("lr", s->lr, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX, e)) ||
+	    (rc = check_double("lr_final", s->lr_final, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX, e)) ||
+	    (rc = check_double("eps", s->eps, OCSDF_TRAIN_EPS_MIN, OCSDF_TRAIN_EPS_MAX, e)) ||
+	    (rc = check_double("box", s->box, OCSDF_TRAIN_BOX_MIN, OCSDF_TRAIN_BOX_MAX, e)) ||
+	    (rc = check_double("bjorck_tol", s->bjorck_tol, 0, OCSDF_TRAIN_BJORCK_TOL_MAX, e)) ||
+	    (rc = check_int("epochs", s->epochs, 1, OCSDF_TRAIN_MAX_EPOCHS, e)) ||
+	    (rc = check_int("warmup", s->warmup, 0, s->epochs, e)) ||
+	    (rc = check_int("steps_per_epoch_min", s->steps_per_epoch_min, 1,
+			    OCSDF_TRAIN_MAX_STEPS_PER_EPOCH, e)) ||
+	    (rc = check_int("steps_per_epoch_max", s->steps_per_epoch_max, 0,
+			    OCSDF_TRAIN_MAX_STEPS_PER_EPOCH, e)) ||
+	    (rc = check_int("batch", s->batch, 1, OCSDF_TRAIN_MAX_BATCH, e)) ||
+	    (rc = check_int("newton_steps", s->newton_steps, 0, OCSDF_TRAIN_MAX_NEWTON_STEPS, e)) ||
+	    (rc = check_int("newton_level0", s->newton_level0, 0, 1, e)) ||
+	    (rc = check_int("init", s->init, OCSDF_INIT_UNIFORM, OCSDF_INIT_GAUSSIAN, e)) ||
+	    (rc = check_int("ortho", s->ortho, OCSDF_ORTHO_BJORCK, OCSDF_ORTHO_RETRACT, e)) ||
+	    (rc = check_int("bjorck_iters", s->bjorck_iters, 1, OCSDF_TRAIN_MAX_BJORCK_ITERS, e)) ||
+	    (rc = check_int("retract_iters", s->retract_iters, 1, OCSDF_TRAIN_MAX_RETRACT_ITERS, e)))
+		return rc;
+	/* RMSprop runs in single precision: a decay that rounds to 1 would
+	 * freeze the second moments. */
+	if (!(s->rho > 0 && (float)s->rho < 1))
+		return ocsdf_error_set(e, OCSDF_EDATA, "settings.rho is %g, expected a value in (0, 1)", s->rho);
+	if (a && a->width < a->d && a->d > OCSDF_MAX_WIDTH)
+		return ocsdf_error_set(e, OCSDF_EDATA,
+				       "too many features: %d features need a width of at least %d, at most %d",
+				       a->d, a->d, OCSDF_MAX_WIDTH);
+	return 0;
+}
+
+/* Steps per epoch on n rows: enough batches to see every row, at least
+ * steps_per_epoch_min, at most steps_per_epoch_max when it is set.  With
+ * checked settings and n < 2^32 the total fits easily in 64 bits. */
+static uint64_t steps_per_epoch(const ocsdf_train_settings *s, uint64_t n)
+{
+	uint64_t spe = (n + (uint64_t)s->batch - 1) / (uint64_t)s->batch;
+	if (spe < (uint64_t)s->steps_per_epoch_min)
+		spe = (uint64_t)s->steps_per_epoch_min;
+	if (s->steps_per_epoch_max > 0 && spe > (uint64_t)s->steps_per_epoch_max)
+		spe = (uint64_t)s->steps_per_epoch_max;
+	return spe;
+}
+
+/* The rows and the step reached fit a run on n rows with m's settings
+ * (already checked). */
+static int check_progress(const ocsdf_model *m, uint64_t n, ocsdf_error *e)
+{
+	const ocsdf_train_settings *s = &m->settings;
+	uint64_t spe, total;
+
+	if (n == 0 || n > UINT32_MAX)
+		return ocsdf_error_set(e, OCSDF_EDATA, "cannot train on %llu rows (1..%lu)",
+				       (unsigned long long)n, (unsigned long)UINT32_MAX);
+	spe = steps_per_epoch(s, n);
+	total = spe * (uint64_t)s->epochs;
+	if (m->step > total)
+		return ocsdf_error_set(e, OCSDF_EDATA,
+				       "step is %llu, beyond the %llu steps of the run (%d epochs of %llu steps "
+				       "on %llu rows)",
+				       (unsigned long long)m->step, (unsigned long long)total, s->epochs,
+				       (unsigned long long)spe, (unsigned long long)n);
+	return 0;
+}
+
+int ocsdf_train_check_resume(const ocsdf_model *m, uint64_t n, ocsdf_error *e)
+{
+	int rc;
+
+	if (m->finished || !m->params || !m->opt_v)
+		return ocsdf_error_set(e, OCSDF_EDATA, "not a checkpoint of an interrupted run%s",
+				       m->finished ? " (its run finished)" : " (no training state)");
+	if ((rc = ocsdf_train_check_settings(&m->settings, &m->arch, e)))
+		return rc;
+	return check_progress(m, n, e);
 }
 
 static double elapsed(const struct timespec *t0)
@@ -229,23 +296,45 @@ static void epoch_order(uint32_t *perm, size_t n, uint64_t seed, uint64_t epoch)
 	ocsdf_rng_shuffle(&r, perm, (uint32_t)n);
 }
 
-/* The end of a run: exact weights for inference, and statistics. */
-static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last_loss)
+/* Exact inference weights Θ from the trained parameters W, which stay as
+ * they are for resuming: Π(W) with --ortho bjorck; with retract, W itself,
+ * which every step leaves near the orthonormal set, unless W comes from a
+ * forged checkpoint far from it, where Newton-Schulz would diverge and Θ is
+ * projected afresh.  Sets stats.ortho_error; 0, or 65 if the weights
+ * overflow on the way. */
+static int exact_weights(ocsdf_model *m, work *w, ocsdf_error *e)
 {
-	size_t P = ocsdf_arch_nparams(&m->arch);
-	float *f = malloc(n * sizeof(float));
-	double gn;
+	const size_t P = ocsdf_arch_nparams(&m->arch);
+	int project = m->settings.ortho == OCSDF_ORTHO_BJORCK;
 
-	if (!f)
-		return -1;
-	if (m->settings.ortho == OCSDF_ORTHO_BJORCK)
-		ocsdf_ortho_forward(w->ortho, m->params, m->theta, NULL);
-	else
+	if (!project) {
 		memcpy(m->theta, m->params, P * sizeof(float));
+		project = !(ocsdf_ortho_retract(w->ortho, m->theta, 0) < 1);
+	}
+	if (project)
+		ocsdf_ortho_forward(w->ortho, m->params, m->theta, NULL);
 	m->stats.ortho_error = orthonormalize_fully(w->ortho, m->theta);
-	if (ocsdf_train_eval(m, Z, n, f, &gn) != 0) {
+	if (!isfinite(m->stats.ortho_error) || !all_finite(m->theta, P))
+		return ocsdf_error_set(e, OCSDF_EDATA,
+				       "training diverged at step %llu (the weights cannot be made "
+				       "orthonormal: they overflow)",
+				       (unsigned long long)m->step);
+	return 0;
+}
+
+/* The end of a run: exact weights for inference, and statistics. */
+static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last_loss, ocsdf_error *e)
+{
+	float *f;
+	double gn;
+	int rc;
+
+	if ((rc = exact_weights(m, w, e)))
+		return rc;
+	f = malloc(n * sizeof(float));
+	if (!f || ocsdf_train_eval(m, Z, n, f, &gn) != 0) {
 		free(f);
-		return -1;
+		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
 	}
 	{
 		double s = 0;
@@ -272,21 +361,21 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 	const ocsdf_arch *a = &m->arch;
 	const int d = a->d, B = s->batch, bjorck = s->ortho == OCSDF_ORTHO_BJORCK;
 	const size_t P = ocsdf_arch_nparams(a);
-	const uint64_t spe_data = (n + (size_t)B - 1) / (size_t)B;
-	const uint64_t spe_min = spe_data > (uint64_t)s->steps_per_epoch_min
-					 ? spe_data : (uint64_t)s->steps_per_epoch_min;
-	const uint64_t spe = s->steps_per_epoch_max > 0 && spe_min > (uint64_t)s->steps_per_epoch_max
-				     ? (uint64_t)s->steps_per_epoch_max : spe_min;
-	const uint64_t total = spe * (uint64_t)s->epochs;
 	ocsdf_train_progress pr;
 	struct timespec t0;
-	double loss_sum = 0, fd_sum = 0, fn_sum = 0, last_loss = NAN, ortho_err = NAN;
-	uint64_t in_epoch = 0, step;
-	int rc = 0;
+	/* A checkpoint taken after its last step has nothing left to run:
+	 * its loss is the run's final loss. */
+	double loss_sum = 0, fd_sum = 0, fn_sum = 0, last_loss = m->stats.final_loss, ortho_err = NAN;
+	uint64_t in_epoch = 0, step, start = m->step, spe, total;
+	int rc;
 	work w;
 
-	if (n == 0 || n > UINT32_MAX)
-		return ocsdf_error_set(e, OCSDF_EDATA, "cannot train on %zu rows", n);
+	/* Settings reach the divisions and loop bounds below. */
+	if ((rc = ocsdf_train_check_settings(s, a, e)) || (rc = check_progress(m, n, e)))
+		return rc;
+	spe = steps_per_epoch(s, n);
+	total = spe * (uint64_t)s->epochs;
+	m->epoch = m->step / spe;
 	if (!work_alloc(&w, m, n)) {
 		work_free(&w);
 		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
@@ -311,7 +400,7 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 		w.gstd[j] = mx > 0 ? mx / 2 : 1;
 	}
 
-	for (step = m->step; step < total; step++) {
+	for (step = start; step < total; step++) {
 		const uint64_t epoch = step / spe, j = step % spe;
 		const int T = epoch < (uint64_t)s->warmup ? 0 : s->newton_steps;
 		const double lr = s->lr + (s->lr_final - s->lr) * (double)step / (double)total;
@@ -320,10 +409,10 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 		double loss = 0, fd = 0, fq = 0;
 		float *Q = w.X + (size_t)B * d;
 
-		if (j == 0 || step == m->step)
+		if (j == 0 || step == start) {
 			epoch_order(w.perm, n, s->seed, epoch);
-		if (j == 0 || step == m->step)
 			loss_sum = fd_sum = fn_sum = 0, in_epoch = 0;
+		}
 
 		if (bjorck) {
 			ocsdf_ortho_stats st;
@@ -337,7 +426,14 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 		}
 		ocsdf_sampler_init(Q, B, d, s->init, s->box, w.gstd, &r);
 		ocsdf_sampler_negative_opts(s, T, &wo);
+		wo.stop = h ? h->stop : NULL;
 		ocsdf_sampler_walk(w.net, m->theta, Q, B, &wo, &r, NULL, w.g, w.eta, w.fwork);
+		/* Up to --steps walks of a large batch can take minutes: a stop
+		 * request cuts the walk short and drops the step. */
+		if (wo.stop && *wo.stop) {
+			rc = OCSDF_EINTR;
+			break;
+		}
 		if (T > 0) {
 			double gs = 0;
 			for (int k = 0; k < B; k++) {
@@ -434,18 +530,11 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 	}
 
 	if (rc == 0) {
-		if (finish(m, &w, Z, n, last_loss) != 0)
-			rc = ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
-		else
+		if ((rc = finish(m, &w, Z, n, last_loss, e)) == 0)
 			m->finished = 1;
-	} else if (rc == OCSDF_EINTR) {
-		/* A checkpoint still scores sensibly: give it exact weights, but
-		 * keep the trained parameters as they are for resuming. */
-		if (bjorck)
-			ocsdf_ortho_forward(w.ortho, m->params, m->theta, NULL);
-		else
-			memcpy(m->theta, m->params, P * sizeof(float));
-		m->stats.ortho_error = orthonormalize_fully(w.ortho, m->theta);
+	} else if (rc == OCSDF_EINTR && (rc = exact_weights(m, &w, e)) == 0) {
+		/* A checkpoint still scores sensibly. */
+		rc = OCSDF_EINTR;
 		m->stats.lipschitz_raw = ocsdf_scale_lipschitz(m->std, d);
 		m->stats.final_loss = last_loss;
 		m->stats.rows = n;

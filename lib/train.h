@@ -22,14 +22,43 @@
 
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "errors.h"
 #include "model.h"
 
+/* Ranges of the settings: what the options of ocsdf-train(1) accept, and
+ * what a model file may hold (rho and eps have no option). */
+#define OCSDF_TRAIN_MARGIN_MIN 1e-9
+#define OCSDF_TRAIN_MARGIN_MAX 1e6
+#define OCSDF_TRAIN_LAMBDA_MIN 1e-9
+#define OCSDF_TRAIN_LAMBDA_MAX 1e12
+#define OCSDF_TRAIN_LR_MIN 1e-12
+#define OCSDF_TRAIN_LR_MAX 10.0
+#define OCSDF_TRAIN_EPS_MIN 1e-12
+#define OCSDF_TRAIN_EPS_MAX 1.0
+#define OCSDF_TRAIN_BOX_MIN 1e-6
+#define OCSDF_TRAIN_BOX_MAX 1e6
+#define OCSDF_TRAIN_BJORCK_TOL_MAX 1.0
+#define OCSDF_TRAIN_MAX_EPOCHS 1000000
+#define OCSDF_TRAIN_MAX_STEPS_PER_EPOCH 100000000
+#define OCSDF_TRAIN_MAX_BATCH 65536
+#define OCSDF_TRAIN_MAX_NEWTON_STEPS 10000
+#define OCSDF_TRAIN_MAX_BJORCK_ITERS 1000
+#define OCSDF_TRAIN_MAX_RETRACT_ITERS 100
+
 /* Default settings (see ocsdf-train(1) for why). */
 void ocsdf_train_default_settings(ocsdf_train_settings *s);
-/* NULL if the settings are usable for d features, else a message. */
-const char *ocsdf_train_check_settings(const ocsdf_train_settings *s, const ocsdf_arch *a);
+/* Checks every setting against its range (rho in (0, 1)), warmup against
+ * epochs, and, unless a is NULL, that a network of shape a can be trained.
+ * Returns 0, or 65 with a message naming the field ("settings.batch is 0,
+ * expected 1..65536").  The model loader applies it to every file. */
+int ocsdf_train_check_settings(const ocsdf_train_settings *s, const ocsdf_arch *a, ocsdf_error *e);
+/* Whether m is a checkpoint that ocsdf_train_run can resume on n rows: an
+ * interrupted run with its training state, valid settings, and a step
+ * within the run (epochs times the steps per epoch that n rows give).
+ * Returns 0, or 65 with a message naming the field. */
+int ocsdf_train_check_resume(const ocsdf_model *m, uint64_t n, ocsdf_error *e);
 
 /* What the trainer reports as it goes. */
 typedef struct ocsdf_train_progress {
@@ -52,7 +81,9 @@ typedef struct ocsdf_train_hooks {
 	int (*progress)(void *ctx, const ocsdf_train_progress *p, const float *theta,
 			int end_of_epoch);
 	void *ctx;
-	/* Checked between steps: non-zero stops training after the step. */
+	/* Checked between steps and between the steps of the walk that
+	 * makes the negatives: non-zero stops training at once, the step in
+	 * progress abandoned (a resumed run redoes it). */
 	volatile sig_atomic_t *stop;
 } ocsdf_train_hooks;
 
@@ -62,7 +93,8 @@ typedef struct ocsdf_train_hooks {
  * from m's state.  On success the inference weights m->theta are exactly
  * re-orthonormalized, m->finished is 1, statistics are filled and 0 is
  * returned.  On a stop request the state is kept in m (finished 0) and
- * OCSDF_EINTR is returned; on divergence (NaN loss) 65 with e set. */
+ * OCSDF_EINTR is returned; on divergence (NaN loss), settings that fail
+ * ocsdf_train_check_settings or a step beyond the run, 65 with e set. */
 int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_hooks *h,
 		    ocsdf_error *e);
 

@@ -40,11 +40,23 @@ enum {
 	OFF_NPARAMS = 40,
 	OFF_NAMES_LEN = 48,
 	OFF_MARGIN = 56,
+	OFF_LAMBDA = 64,
 	OFF_LR = 72,
+	OFF_LR_FINAL = 80,
+	OFF_RHO = 88,
+	OFF_EPS = 96,
 	OFF_BOX = 104,
 	OFF_EPOCHS = 112,
+	OFF_WARMUP = 116,
+	OFF_SPE_MIN = 120,
 	OFF_SPE_MAX = 124,
+	OFF_BATCH = 128,
+	OFF_NEWTON_STEPS = 132,
+	OFF_NEWTON_LEVEL0 = 136,
 	OFF_INIT = 140,
+	OFF_ORTHO = 144,
+	OFF_BJORCK_ITERS = 148,
+	OFF_RETRACT_ITERS = 152,
 	OFF_RESERVED = 156,
 	OFF_BJORCK_TOL = 160,
 	OFF_SEED = 168,
@@ -142,25 +154,26 @@ static ocsdf_model *random_model(ocsdf_arch a, int params, int opt_v, uint64_t s
 	m->step = ocsdf_rng_u64(&r);
 	for (int i = 0; i < 4; i++)
 		m->rng_state[i] = ocsdf_rng_u64(&r);
-	m->settings.margin = ocsdf_rng_uniform(&r);
-	m->settings.lambda = 100 * ocsdf_rng_uniform(&r);
-	m->settings.lr = 1e-3 * ocsdf_rng_uniform(&r);
-	m->settings.lr_final = 1e-5 * ocsdf_rng_uniform(&r);
-	m->settings.rho = ocsdf_rng_uniform(&r);
+	/* Settings anywhere in their ranges (ocsdf-train(1)). */
+	m->settings.margin = 1e-3 + ocsdf_rng_uniform(&r);
+	m->settings.lambda = 1 + 100 * ocsdf_rng_uniform(&r);
+	m->settings.lr = 1e-3 * (1e-6 + ocsdf_rng_uniform(&r));
+	m->settings.lr_final = 1e-5 * (1e-6 + ocsdf_rng_uniform(&r));
+	m->settings.rho = 0.01 + 0.98 * ocsdf_rng_uniform(&r);
 	m->settings.eps = 1e-7;
 	m->settings.box = 5 + ocsdf_rng_uniform(&r);
-	m->settings.epochs = (int)ocsdf_rng_below(&r, 100);
+	m->settings.epochs = 10 + (int)ocsdf_rng_below(&r, 100);
 	m->settings.warmup = (int)ocsdf_rng_below(&r, 10);
-	m->settings.steps_per_epoch_min = (int)ocsdf_rng_below(&r, 30);
+	m->settings.steps_per_epoch_min = 1 + (int)ocsdf_rng_below(&r, 30);
 	m->settings.steps_per_epoch_max = (int)ocsdf_rng_below(&r, 3000);
 	m->settings.batch = 1 + (int)ocsdf_rng_below(&r, 512);
 	m->settings.newton_steps = (int)ocsdf_rng_below(&r, 8);
 	m->settings.newton_level0 = (int)ocsdf_rng_below(&r, 2);
 	m->settings.init = (int)ocsdf_rng_below(&r, 2);
 	m->settings.ortho = (int)ocsdf_rng_below(&r, 2);
-	m->settings.bjorck_iters = (int)ocsdf_rng_below(&r, 30);
+	m->settings.bjorck_iters = 1 + (int)ocsdf_rng_below(&r, 30);
 	m->settings.bjorck_tol = 1e-3 * ocsdf_rng_uniform(&r);
-	m->settings.retract_iters = (int)ocsdf_rng_below(&r, 5);
+	m->settings.retract_iters = 1 + (int)ocsdf_rng_below(&r, 5);
 	m->settings.seed = ocsdf_rng_u64(&r);
 	m->stats.rows = ocsdf_rng_u64(&r);
 	m->stats.f_mean = ocsdf_rng_normal(&r);
@@ -276,6 +289,24 @@ static void expect_reject(const unsigned char *buf, size_t len, const char *word
 	int rc = load_code(buf, len, &e);
 	ck_assert_msg(rc == OCSDF_EDATA, "expected 65, got %d (%s)", rc, e.msg);
 	ck_assert_msg(strstr(e.msg, words) != NULL, "message \"%s\" lacks \"%s\"", e.msg, words);
+}
+
+enum { FIELD_U32, FIELD_U64, FIELD_F64 };
+
+/* Copies orig to buf, writes one field at off (v as an integer, or f),
+ * repairs the CRC and expects the load to fail with words. */
+static void expect_edit_rejected(unsigned char *buf, const unsigned char *orig, size_t len, size_t off,
+				 int kind, uint64_t v, double f, const char *words)
+{
+	memcpy(buf, orig, len);
+	if (kind == FIELD_F64)
+		wrf64(buf + off, f);
+	else if (kind == FIELD_U64)
+		wr64(buf + off, v);
+	else
+		wr32(buf + off, (uint32_t)v);
+	recrc(buf, len);
+	expect_reject(buf, len, words);
 }
 
 static char tmpdir[64];
@@ -688,15 +719,9 @@ START_TEST(test_huge_dimensions)
 		{OFF_NAMES_LEN, 1, 11, "feature-name block of 11 bytes is out of range 12.."},
 		{OFF_NAMES_LEN, 1, 1u << 30, "feature-name block of 1073741824 bytes"},
 	};
-	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
-		memcpy(buf, orig, len);
-		if (cases[k].wide)
-			wr64(buf + cases[k].off, cases[k].v);
-		else
-			wr32(buf + cases[k].off, (uint32_t)cases[k].v);
-		recrc(buf, len);
-		expect_reject(buf, len, cases[k].words);
-	}
+	for (size_t k = 0; k < sizeof cases / sizeof *cases; k++)
+		expect_edit_rejected(buf, orig, len, cases[k].off, cases[k].wide ? FIELD_U64 : FIELD_U32,
+				     cases[k].v, 0, cases[k].words);
 
 	/* The largest shape the bounds allow, consistently declared: it is
 	 * the file length that refuses it. */
@@ -786,6 +811,11 @@ START_TEST(test_bad_values)
 	expect_reject(buf, len, "standard deviation is -2");
 
 	memcpy(buf, orig, len);
+	wrf64(buf + OFF_MEAN + 24, 1e-310); /* 1/std overflows */
+	recrc(buf, len);
+	expect_reject(buf, len, "feature 1 (f00): standard deviation is 1e-310, expected a finite value > 0 with");
+
+	memcpy(buf, orig, len);
 	memcpy(buf + name1, "f00", 3);
 	recrc(buf, len);
 	expect_reject(buf, len, "features 1 and 2 have the same name \"f00\"");
@@ -818,7 +848,7 @@ START_TEST(test_bad_values)
 	memcpy(buf, orig, len);
 	wrf64(buf + OFF_LR, -1e-3);
 	recrc(buf, len);
-	expect_reject(buf, len, "settings.lr is -0.001, expected a finite value >= 0");
+	expect_reject(buf, len, "settings.lr is -0.001, expected 1e-12..10");
 
 	memcpy(buf, orig, len);
 	wrf64(buf + OFF_MARGIN, NAN);
@@ -858,6 +888,52 @@ START_TEST(test_bad_values)
 		ocsdf_error e;
 		ck_assert_int_eq(load_code(buf, len, &e), 0);
 	}
+	free(buf);
+	free(orig);
+}
+END_TEST
+
+/* Settings that the options of ocsdf-train would refuse, behind a correct
+ * CRC: each refused on load, by name, whatever program reads the model
+ * (ocsdf-sample walks newton_steps steps, ocsdf-train divides by batch). */
+START_TEST(test_bad_settings)
+{
+	static const struct {
+		size_t off;
+		int kind;
+		double v;
+		const char *words;
+	} cases[] = {
+		{OFF_MARGIN, FIELD_F64, 0, "settings.margin is 0, expected 1e-09..1e+06"},
+		{OFF_LAMBDA, FIELD_F64, 1e13, "settings.lambda is 1e+13"},
+		{OFF_LR, FIELD_F64, 0, "settings.lr is 0, expected 1e-12..10"},
+		{OFF_LR_FINAL, FIELD_F64, 0, "settings.lr_final is 0"},
+		{OFF_RHO, FIELD_F64, 0, "settings.rho is 0, expected a value in (0, 1)"},
+		{OFF_RHO, FIELD_F64, 1, "settings.rho is 1,"},
+		{OFF_RHO, FIELD_F64, 1 - 1e-10, "settings.rho is 1,"}, /* 1 in single precision */
+		{OFF_EPS, FIELD_F64, 0, "settings.eps is 0, expected 1e-12..1"},
+		{OFF_BOX, FIELD_F64, INFINITY, "settings.box is inf"},
+		{OFF_BJORCK_TOL, FIELD_F64, 2, "settings.bjorck_tol is 2, expected 0..1"},
+		{OFF_EPOCHS, FIELD_U32, 0, "settings.epochs is 0, expected 1..1000000"},
+		{OFF_WARMUP, FIELD_U32, 1000, "settings.warmup is 1000, expected 0.."},
+		{OFF_SPE_MIN, FIELD_U32, 0, "settings.steps_per_epoch_min is 0, expected 1..100000000"},
+		{OFF_SPE_MAX, FIELD_U32, 100000001, "settings.steps_per_epoch_max is 100000001"},
+		{OFF_BATCH, FIELD_U32, 0, "settings.batch is 0, expected 1..65536"},
+		{OFF_BATCH, FIELD_U32, 65537, "settings.batch is 65537"},
+		{OFF_NEWTON_STEPS, FIELD_U32, 2147483647, "settings.newton_steps is 2147483647, expected 0..10000"},
+		{OFF_NEWTON_LEVEL0, FIELD_U32, 2, "settings.newton_level0 is 2, expected 0..1"},
+		{OFF_ORTHO, FIELD_U32, 2, "settings.ortho is 2, expected 0..1"},
+		{OFF_BJORCK_ITERS, FIELD_U32, 0, "settings.bjorck_iters is 0, expected 1..1000"},
+		{OFF_RETRACT_ITERS, FIELD_U32, 0, "settings.retract_iters is 0, expected 1..100"},
+	};
+	size_t len;
+	unsigned char *orig = small_image(1, &len);
+	unsigned char *buf = malloc(len);
+
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		expect_edit_rejected(buf, orig, len, cases[i].off, cases[i].kind,
+				     cases[i].kind == FIELD_U32 ? (uint64_t)cases[i].v : 0, cases[i].v,
+				     cases[i].words);
 	free(buf);
 	free(orig);
 }
@@ -926,6 +1002,17 @@ START_TEST(test_not_a_model)
 	ck_assert_int_eq(ocsdf_model_load(path, &m, &e), OCSDF_EDATA);
 	ck_assert_ptr_null(m);
 	ck_assert_ptr_nonnull(strstr(e.msg, "data.csv: not an ocsdf model file"));
+	/* A file that says it has 0 bytes is read all the same (/proc). */
+	if (access("/proc/self/status", R_OK) == 0) {
+		ck_assert_int_eq(ocsdf_model_load("/proc/self/status", &m, &e), OCSDF_EDATA);
+		ck_assert_ptr_null(m);
+		ck_assert_msg(strstr(e.msg, "/proc/self/status: not an ocsdf model file (it looks like"),
+			      "%s", e.msg);
+	}
+	snprintf(path, sizeof path, "%s/empty.model", tmpdir);
+	write_file(path, "", 0);
+	ck_assert_int_eq(ocsdf_model_load(path, &m, &e), OCSDF_EDATA);
+	ck_assert_ptr_nonnull(strstr(e.msg, "empty.model: empty file, not an ocsdf model"));
 
 	snprintf(path, sizeof path, "%s/missing.model", tmpdir);
 	ck_assert_int_eq(ocsdf_model_load(path, &m, &e), OCSDF_ENOINPUT);
@@ -1192,6 +1279,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_wrong_version);
 	tcase_add_test(tc, test_huge_dimensions);
 	tcase_add_test(tc, test_bad_values);
+	tcase_add_test(tc, test_bad_settings);
 	tcase_add_test(tc, test_trailing_bytes);
 	tcase_add_test(tc, test_header_extension);
 	tcase_add_test(tc, test_not_a_model);

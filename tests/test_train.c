@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bjorck.h"
 #include "lipnet.h"
 #include "model.h"
 #include "rng.h"
@@ -85,7 +86,7 @@ START_TEST(test_walk_reaches_level)
 	ocsdf_lipnet *net = ocsdf_lipnet_new(&a, 64);
 	float z[64 * 3], g[64 * 3], f[64], eta[64], fw[64];
 	ocsdf_rng r;
-	ocsdf_walk_opts o = {32, 0.25, 1, 0, 0, 1, 0, 0, 0};
+	ocsdf_walk_opts o = {32, 0.25, 1, 0, 0, 1, 0, 0, 0, NULL};
 	int moved = 0;
 	ocsdf_rng_seed(&r, 7);
 	ocsdf_lipnet_init(&a, &r, theta);
@@ -112,7 +113,7 @@ START_TEST(test_walk_one_sided)
 	ocsdf_lipnet *net = ocsdf_lipnet_new(&a, 32);
 	float z[32 * 2], z0[32 * 2], g[64], f0[32], f[32], eta[32], fw[32];
 	ocsdf_rng r;
-	ocsdf_walk_opts o = {8, 0, 1, 0, 0, 1, 1, 0, 0};
+	ocsdf_walk_opts o = {8, 0, 1, 0, 0, 1, 1, 0, 0, NULL};
 	ocsdf_rng_seed(&r, 3);
 	ocsdf_lipnet_init(&a, &r, theta);
 	ocsdf_sampler_init(z, 32, 2, OCSDF_INIT_UNIFORM, 3, NULL, &r);
@@ -233,6 +234,45 @@ START_TEST(test_resume_equals_uninterrupted)
 }
 END_TEST
 
+/* The loss reported during an epoch is the mean over its steps so far:
+ * the last step's own loss, k L_k - (k-1) L_(k-1), is the final loss. */
+typedef struct losses {
+	double prev, last;
+	int k;
+} losses;
+
+static int record_loss(void *ctx, const ocsdf_train_progress *p, const float *theta, int eoe)
+{
+	losses *l = ctx;
+	(void)theta;
+	(void)eoe;
+	l->prev = l->last;
+	l->last = p->loss;
+	l->k = p->step_in_epoch;
+	return 0;
+}
+
+START_TEST(test_epoch_loss_is_mean)
+{
+	size_t n = 200;
+	float *Z = disk(n, 6);
+	ocsdf_model *m = small_model(8, 1, 2, OCSDF_ORTHO_RETRACT);
+	losses l = {0, 0, 0};
+	ocsdf_train_hooks h = {record_loss, &l, NULL};
+	ocsdf_error e;
+	double own;
+
+	ck_assert_int_eq(ocsdf_train_run(m, Z, n, &h, &e), 0);
+	ck_assert_int_eq(l.k, 15);
+	own = l.k * l.last - (l.k - 1) * l.prev;
+	ck_assert_msg(fabs(own - m->stats.final_loss) < 1e-9 * (1 + 15 * fabs(l.last)),
+		      "last step's loss %.17g from the means, final loss %.17g", own, m->stats.final_loss);
+	ck_assert(l.last != m->stats.final_loss);
+	ocsdf_model_free(m);
+	free(Z);
+}
+END_TEST
+
 /* A model scores the same before saving and after loading, and the
  * scorer (standardize + forward) agrees with the trainer's evaluation. */
 START_TEST(test_save_load_scores)
@@ -277,20 +317,205 @@ START_TEST(test_save_load_scores)
 }
 END_TEST
 
+/* rc is 65 with a message containing words. */
+static void expect_refused(int rc, const ocsdf_error *e, const char *words)
+{
+	ck_assert_int_eq(rc, OCSDF_EDATA);
+	ck_assert_msg(strstr(e->msg, words), "\"%s\" lacks \"%s\"", e->msg, words);
+}
+
+/* The one check that option parsing, the model loader and the trainer
+ * share: every field against its range, by name. */
 START_TEST(test_settings_checked)
 {
+	static const struct {
+		const char *words;
+	} cases[] = {
+		{"settings.margin is 0,"},      {"settings.warmup is 50, expected 0..40"},
+		{"settings.rho is 1,"},         {"settings.rho is 0,"},
+		{"settings.eps is 0,"},         {"settings.lr is 0,"},
+		{"settings.lr_final is nan"},   {"settings.batch is 0, expected 1..65536"},
+		{"settings.newton_steps is 2147483647, expected 0..10000"},
+		{"settings.bjorck_iters is 0"}, {"settings.retract_iters is 0"},
+		{"settings.epochs is 0"},       {"settings.box is inf"},
+	};
 	ocsdf_train_settings s;
-	ocsdf_arch a = {2, 8, 2, 0};
+	ocsdf_arch a = {2, 8, 2, 0}, wide = {10000, 512, 2, 0};
+	ocsdf_error e;
+
 	ocsdf_train_default_settings(&s);
-	ck_assert_ptr_null(ocsdf_train_check_settings(&s, &a));
-	s.margin = 0;
-	ck_assert_ptr_nonnull(ocsdf_train_check_settings(&s, &a));
-	ocsdf_train_default_settings(&s);
-	s.warmup = 50;
-	ck_assert_ptr_nonnull(ocsdf_train_check_settings(&s, &a));
-	ocsdf_train_default_settings(&s);
-	s.rho = 1;
-	ck_assert_ptr_nonnull(ocsdf_train_check_settings(&s, &a));
+	ck_assert_int_eq(ocsdf_train_check_settings(&s, &a, &e), 0);
+	ck_assert_int_eq(ocsdf_train_check_settings(&s, NULL, &e), 0);
+	expect_refused(ocsdf_train_check_settings(&s, &wide, &e), &e, "too many features");
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+		ocsdf_train_default_settings(&s);
+		switch (i) {
+		case 0: s.margin = 0; break;
+		case 1: s.warmup = 50; break;
+		case 2: s.rho = 1; break;
+		case 3: s.rho = 0; break;
+		case 4: s.eps = 0; break;
+		case 5: s.lr = 0; break;
+		case 6: s.lr_final = NAN; break;
+		case 7: s.batch = 0; break;
+		case 8: s.newton_steps = 2147483647; break;
+		case 9: s.bjorck_iters = 0; break;
+		case 10: s.retract_iters = 0; break;
+		case 11: s.epochs = 0; break;
+		default: s.box = INFINITY; break;
+		}
+		expect_refused(ocsdf_train_check_settings(&s, &a, &e), &e, cases[i].words);
+	}
+}
+END_TEST
+
+/* The trainer refuses what it cannot run (a batch of 0 divides by zero, an
+ * endless walk never ends) with 65, before touching the model. */
+START_TEST(test_run_refuses_bad_settings)
+{
+	size_t n = 50;
+	float *Z = disk(n, 3);
+	ocsdf_model *m = small_model(8, 1, 2, OCSDF_ORTHO_RETRACT);
+	ocsdf_error e;
+
+	m->settings.batch = 0;
+	expect_refused(ocsdf_train_run(m, Z, n, NULL, &e), &e, "settings.batch is 0");
+	m->settings.batch = 64;
+	m->settings.newton_steps = 2147483647;
+	expect_refused(ocsdf_train_run(m, Z, n, NULL, &e), &e, "settings.newton_steps");
+	m->settings.newton_steps = 4;
+	m->settings.rho = 0;
+	expect_refused(ocsdf_train_run(m, Z, n, NULL, &e), &e, "settings.rho is 0");
+	m->settings.rho = 0.9;
+	ck_assert_int_eq(ocsdf_train_run(m, Z, 0, NULL, &e), OCSDF_EDATA);
+	ck_assert_int_eq((int)m->step, 0);
+	ocsdf_model_free(m);
+	free(Z);
+}
+END_TEST
+
+/* A checkpoint is resumable only within its run: the step it reached must
+ * not lie beyond epochs x steps per epoch for the rows given. */
+START_TEST(test_resume_checked)
+{
+	size_t n = 300;
+	float *Z = disk(n, 5);
+	ocsdf_model *m = small_model(8, 1, 2, OCSDF_ORTHO_RETRACT);
+	ocsdf_error e;
+
+	/* 300 rows in batches of 64: 5 steps, at least 15 per epoch. */
+	ck_assert_int_eq(ocsdf_train_check_resume(m, n, &e), 0);
+	m->step = 30;
+	ck_assert_int_eq(ocsdf_train_check_resume(m, n, &e), 0);
+	m->step = 31;
+	expect_refused(ocsdf_train_check_resume(m, n, &e), &e,
+		       "step is 31, beyond the 30 steps of the run (2 epochs of 15 steps on 300 rows)");
+	m->step = UINT64_MAX;
+	expect_refused(ocsdf_train_check_resume(m, n, &e), &e, "step is 18446744073709551615");
+	expect_refused(ocsdf_train_run(m, Z, n, NULL, &e), &e, "step is 18446744073709551615");
+	m->step = 10;
+	expect_refused(ocsdf_train_check_resume(m, 0, &e), &e, "cannot train on 0 rows");
+	ck_assert_int_eq(ocsdf_train_check_resume(m, (uint64_t)1 << 32, &e), OCSDF_EDATA);
+	m->settings.epochs = 0;
+	expect_refused(ocsdf_train_check_resume(m, n, &e), &e, "settings.epochs is 0");
+	m->settings.epochs = 2;
+	m->finished = 1;
+	expect_refused(ocsdf_train_check_resume(m, n, &e), &e, "not a checkpoint of an interrupted run");
+	m->finished = 0;
+	free(m->opt_v);
+	m->opt_v = NULL;
+	expect_refused(ocsdf_train_check_resume(m, n, &e), &e, "no training state");
+	ocsdf_model_free(m);
+	free(Z);
+}
+END_TEST
+
+/* A run stopped after its very last step resumes to the model of the
+ * uninterrupted run, final loss included. */
+START_TEST(test_resume_after_last_step)
+{
+	size_t n = 200;
+	float *Z = disk(n, 9);
+	ocsdf_model *a = small_model(8, 1, 2, OCSDF_ORTHO_RETRACT);
+	ocsdf_model *b = small_model(8, 1, 2, OCSDF_ORTHO_RETRACT);
+	ocsdf_error e;
+	uint64_t at = 30; /* 2 epochs of 15 steps */
+	ocsdf_train_hooks h = {stop_at, &at, &stop_flag};
+
+	ck_assert_int_eq(ocsdf_train_run(a, Z, n, NULL, &e), 0);
+	stop_flag = 0;
+	ck_assert_int_eq(ocsdf_train_run(b, Z, n, &h, &e), OCSDF_EINTR);
+	ck_assert_int_eq((int)b->step, 30);
+	ck_assert_int_eq(b->finished, 0);
+	stop_flag = 0;
+	ck_assert_int_eq(ocsdf_train_run(b, Z, n, NULL, &e), 0);
+	ck_assert_int_eq(b->finished, 1);
+	ck_assert(isfinite(b->stats.final_loss));
+	ck_assert_double_eq(a->stats.final_loss, b->stats.final_loss);
+	ck_assert_int_eq(memcmp(a->theta, b->theta, ocsdf_arch_nparams(&a->arch) * sizeof(float)), 0);
+	ocsdf_model_free(a);
+	ocsdf_model_free(b);
+	free(Z);
+}
+END_TEST
+
+/* Parameters far from the orthonormal set (only a forged checkpoint has
+ * them with --ortho retract) still give orthonormal, finite weights when
+ * the run ends without a step: Newton-Schulz alone would diverge. */
+START_TEST(test_finish_far_parameters)
+{
+	size_t n = 200, P;
+	float *Z = disk(n, 2);
+	ocsdf_model *m = small_model(8, 1, 2, OCSDF_ORTHO_RETRACT);
+	ocsdf_error e;
+
+	P = ocsdf_arch_nparams(&m->arch);
+	for (size_t i = 0; i < P; i++)
+		m->params[i] = (float)((int)(i % 7) - 3) * 1e6f;
+	m->step = 30; /* 2 epochs of 15 steps: nothing left to run */
+	ck_assert_int_eq(ocsdf_model_set_name(m, 0, "x") || ocsdf_model_set_name(m, 1, "y"), 0);
+	ck_assert_int_eq(ocsdf_train_run(m, Z, n, NULL, &e), 0);
+	ck_assert_msg(ocsdf_model_check(m, &e) == 0, "%s", e.msg);
+	ck_assert(m->stats.ortho_error < 1e-5);
+	ck_assert(ocsdf_ortho_error(&m->arch, m->theta) < 1e-5);
+	ocsdf_model_free(m);
+	free(Z);
+}
+END_TEST
+
+/* A stop request ends the walk that makes the negatives, however many
+ * steps it has, and drops the step: nothing of it reaches the model. */
+START_TEST(test_stop_cuts_walk)
+{
+	size_t n = 100, P;
+	float *Z = disk(n, 4), *params;
+	ocsdf_model *m = small_model(16, 2, 2, OCSDF_ORTHO_RETRACT);
+	ocsdf_error e;
+	uint64_t at = 3;
+	ocsdf_train_hooks h = {stop_at, &at, &stop_flag};
+
+	/* A checkpoint of 3 steps, then walks of 10000 steps (minutes, on a
+	 * large network) with the stop already requested. */
+	m->settings.warmup = 0;
+	m->settings.newton_steps = 2;
+	stop_flag = 0;
+	ck_assert_int_eq(ocsdf_train_run(m, Z, n, &h, &e), OCSDF_EINTR);
+	ck_assert_int_eq((int)m->step, 3);
+	ck_assert_int_eq(stop_flag, 1);
+	m->settings.newton_steps = OCSDF_TRAIN_MAX_NEWTON_STEPS;
+	P = ocsdf_arch_nparams(&m->arch);
+	params = malloc(P * sizeof(float));
+	ck_assert_ptr_nonnull(params);
+	memcpy(params, m->params, P * sizeof(float));
+	ck_assert_int_eq(ocsdf_train_run(m, Z, n, &h, &e), OCSDF_EINTR);
+	ck_assert_int_eq((int)m->step, 3);
+	ck_assert_int_eq(memcmp(params, m->params, P * sizeof(float)), 0);
+	ck_assert_int_eq(m->finished, 0);
+	ck_assert(isfinite(m->stats.final_loss));
+	stop_flag = 0;
+	free(params);
+	ocsdf_model_free(m);
+	free(Z);
 }
 END_TEST
 
@@ -309,7 +534,13 @@ int main(void)
 	tcase_add_test(tc, test_disk_bjorck);
 	tcase_add_loop_test(tc, test_resume_equals_uninterrupted, 0, 2);
 	tcase_add_test(tc, test_save_load_scores);
+	tcase_add_test(tc, test_epoch_loss_is_mean);
 	tcase_add_test(tc, test_settings_checked);
+	tcase_add_test(tc, test_run_refuses_bad_settings);
+	tcase_add_test(tc, test_resume_checked);
+	tcase_add_test(tc, test_resume_after_last_step);
+	tcase_add_test(tc, test_stop_cuts_walk);
+	tcase_add_test(tc, test_finish_far_parameters);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

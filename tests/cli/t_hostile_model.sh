@@ -79,6 +79,10 @@ f=$(damaged std)
 poke "$f" 312 '\000\000\000\000\000\000\000\000'
 crc "$f"
 expect 65 "feature 1 \\(x\\): standard deviation is 0" -- "$S" -m "$f" "$DATA/disk.csv"
+poke "$f" 312 '\053\346\160\213\150\022\000\000'
+crc "$f"
+expect 65 "feature 1 \\(x\\): standard deviation is 1e-310, expected .* finite reciprocal" -- \
+	"$S" -m "$f" "$DATA/disk.csv"
 f=$(damaged nan)
 poke "$f" $((size - 8)) '\000\000\300\177'
 crc "$f"
@@ -87,6 +91,47 @@ f=$(damaged ctl)
 poke "$f" 332 '\001'
 crc "$f"
 expect 65 'name contains control character 0x01' -- "$S" -m "$f" "$DATA/disk.csv"
+
+# Forged checkpoints behind a valid CRC: settings that the options would
+# refuse (a batch of 0 divided by zero, 2^31-1 walk steps never ended,
+# rates and iteration counts of 0 trained nothing) and a step beyond the
+# run are refused at --resume, by name.  The model is made a checkpoint
+# (finished flag clear) at step 10 of its 66.
+ck=$(damaged ck)
+poke "$ck" 36 '\006'
+poke "$ck" 248 '\000\000\000\000\000\000\000\000\012\000\000\000\000\000\000\000'
+crc "$ck"
+expect 0 '' -- "$BIN/ocsdf-train" -q --resume "$ck" -o "$T/x.model" -f --label label "$DATA/disk.csv"
+for forged in 'batch 128 \000\000\000\000 0' 'newton_steps 132 \377\377\377\177 2147483647' \
+	'eps 96 \000\000\000\000\000\000\000\000 0' 'lr 72 \000\000\000\000\000\000\000\000 0' \
+	'lr_final 80 \000\000\000\000\000\000\000\000 0' 'rho 88 \000\000\000\000\000\000\000\000 0' \
+	'bjorck_iters 148 \000\000\000\000 0' 'retract_iters 152 \000\000\000\000 0' \
+	'steps_per_epoch_min 120 \000\000\000\000 0' 'epochs 112 \000\000\000\000 0'; do
+	set -- $forged
+	f=$(damaged "forged-$1")
+	cp "$ck" "$f"
+	poke "$f" "$2" "$3"
+	crc "$f"
+	expect 65 "^ocsdf-train: .*forged-$1: settings\\.$1 is $4," -- \
+		"$BIN/ocsdf-train" -q --resume "$f" -o "$T/x.model" -f --label label "$DATA/disk.csv"
+done
+f=$(damaged forged-step)
+cp "$ck" "$f"
+poke "$f" 256 '\377\377\377\377\377\377\377\377'
+crc "$f"
+expect 65 'forged-step: step is 18446744073709551615, beyond the 66 steps of the run' -- \
+	"$BIN/ocsdf-train" -q --resume "$f" -o "$T/x.model" -f --label label "$DATA/disk.csv"
+# ... and, for every program, settings that would make it walk forever.
+f=$(damaged forged-walk)
+poke "$f" 132 '\377\377\377\177'
+crc "$f"
+expect 65 'settings\.newton_steps is 2147483647, expected 0\.\.10000' -- \
+	"$BIN/ocsdf-sample" -m "$f" -n 3 --mode negative
+# A checkpoint taken after the last step of its run finishes it.
+f=$(damaged last-step)
+poke "$f" 36 '\006'
+crc "$f"
+expect 0 '' -- "$BIN/ocsdf-train" -q --resume "$f" -o "$T/x.model" -f --label label "$DATA/disk.csv"
 
 # Files of another kind.
 expect 65 'not an ocsdf model file \(it looks like text, perhaps a CSV file' -- "$S" -m "$DATA/disk.csv" "$DATA/disk.csv"
@@ -99,6 +144,9 @@ expect 65 'not an ocsdf model file' -- "$BIN/ocsdf-sample" -m "$T/map.svg" -n 3
 : >"$T/empty"
 expect 65 'empty file, not an ocsdf model' -- "$S" -m "$T/empty" "$DATA/disk.csv"
 expect 65 'empty file' -- "$S" -m /dev/null "$DATA/disk.csv"
+# Files of /proc give their size as 0 but are not empty.
+[ -r /proc/self/status ] && expect 65 'status: not an ocsdf model file \(it looks like text' -- \
+	"$S" -m /proc/self/status "$DATA/disk.csv"
 mkdir "$T/dir"
 expect 66 'is a directory' -- "$S" -m "$T/dir" "$DATA/disk.csv"
 

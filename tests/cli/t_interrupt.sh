@@ -18,6 +18,26 @@ cmp -s "$T/m" "$T/old" && fail "checkpoint not written"
 # Resuming a finished model is refused; resuming the checkpoint works.
 expect 65 'not a checkpoint' -- "$BIN/ocsdf-train" --resume "$T/old" -o "$T/x" "$DATA/disk.csv"
 expect 64 'settings' -- "$BIN/ocsdf-train" --resume "$T/m" --epochs 3 "$DATA/disk.csv"
+# SIGTERM in the middle of a long walk of negatives (10000 steps of a batch
+# of 4096: minutes for one training step) stops it at once.
+"$BIN/ocsdf-train" --width 128 --depth 2 --batch 4096 --steps 10000 --warmup 0 --epochs 1 -q \
+	--label label -f -o "$T/slow" "$DATA/disk.csv" &
+pid=$!
+sleep 2
+kill -TERM $pid
+i=0
+while kill -0 $pid 2>/dev/null && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+if kill -0 $pid 2>/dev/null; then
+	kill -KILL $pid
+	fail "a training step ignored SIGTERM for 10 s"
+fi
+wait $pid
+rc=$?
+[ $rc -eq 130 ] || fail "training stopped in a walk exited $rc, not 130"
+"$BIN/ocsdf-score" -m "$T/slow" --only "$DATA/disk.csv" >/dev/null 2>&1 || fail "checkpoint of a cut walk does not load"
 # SIGKILL at several moments: the file is the old model or a complete one.
 for delay in 0.1 0.5 1.2; do
 	cp "$T/old" "$T/k"

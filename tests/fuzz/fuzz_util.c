@@ -5,11 +5,19 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <zlib.h>
 
 void fuzz_fail(const char *file, int line, const char *what)
 {
 	fprintf(stderr, "%s:%d: check failed: %s\n", file, line, what);
 	abort();
+}
+
+void fuzz_fix_crc(uint8_t *p, size_t n)
+{
+	uint32_t crc = (uint32_t)crc32_z(crc32_z(0, NULL, 0), p, n - 4);
+	for (int i = 0; i < 4; i++)
+		p[n - 4 + (size_t)i] = (uint8_t)(crc >> (8 * i));
 }
 
 const char *fuzz_memfile(const void *data, size_t len)

@@ -12,15 +12,21 @@
 #include "model.h"
 #include "train.h"
 
-static void put(const char *dir, const char *name, const void *p, size_t n)
+/* Writes tests/fuzz/TOP/DIR/NAME (TOP: corpus or regress). */
+static void put_in(const char *top, const char *dir, const char *name, const void *p, size_t n)
 {
 	char path[512];
-	snprintf(path, sizeof path, "tests/fuzz/corpus/%s/%s", dir, name);
+	snprintf(path, sizeof path, "tests/fuzz/%s/%s/%s", top, dir, name);
 	FILE *fp = fopen(path, "wb");
 	if (!fp || fwrite(p, 1, n, fp) != n || fclose(fp) != 0) {
 		perror(path);
 		exit(1);
 	}
+}
+
+static void put(const char *dir, const char *name, const void *p, size_t n)
+{
+	put_in("corpus", dir, name, p, n);
 }
 
 /* A selector prefix then text, for the CSV and options targets. */
@@ -130,6 +136,80 @@ static void model_seeds(void)
 	put("fuzz_model", "csv-text", "x,y\n1,2\n", 8);
 }
 
+/* Checkpoints to resume (fuzz_resume seeds), and forged ones behind a valid
+ * CRC (its regressions): settings that the options refuse and a step
+ * beyond the run, each of which once crashed, hung or misled ocsdf-train
+ * --resume.  Offsets are those of ocsdf-model(5). */
+static void resume_seeds(void)
+{
+	static const struct {
+		const char *name;
+		int ortho, init, level0, warmup, spe_max;
+		uint64_t step;
+	} seeds[] = {
+		{"retract-step100", OCSDF_ORTHO_RETRACT, OCSDF_INIT_UNIFORM, 0, 5, 0, 100},
+		{"bjorck-gaussian-authors", OCSDF_ORTHO_BJORCK, OCSDF_INIT_GAUSSIAN, 1, 2, 0, 45},
+		{"warmup-step0", OCSDF_ORTHO_RETRACT, OCSDF_INIT_UNIFORM, 0, 5, 0, 0},
+		{"one-step-left", OCSDF_ORTHO_RETRACT, OCSDF_INIT_UNIFORM, 0, 5, 0, 599},
+		{"after-last-step", OCSDF_ORTHO_RETRACT, OCSDF_INIT_UNIFORM, 0, 5, 0, 600},
+		{"max-steps-3", OCSDF_ORTHO_BJORCK, OCSDF_INIT_UNIFORM, 0, 0, 3, 7},
+	};
+	/* Little-endian fields: i32 (4 bytes), f64 or u64 (8 bytes, doubles
+	 * as their bit patterns). */
+	static const struct {
+		const char *name;
+		int off, bytes;
+		uint64_t v;
+	} forged[] = {
+		{"batch-0", 128, 4, 0},
+		{"newton-steps-2147483647", 132, 4, 0x7fffffff},
+		{"eps-0", 96, 8, 0},
+		{"lr-0", 72, 8, 0},
+		{"lr-final-0", 80, 8, 0},
+		{"rho-0", 88, 8, 0},
+		{"rho-1", 88, 8, 0x3ff0000000000000}, /* 1.0 */
+		{"bjorck-iters-0", 148, 4, 0},
+		{"retract-iters-0", 152, 4, 0},
+		{"steps-per-epoch-min-0", 120, 4, 0},
+		{"epochs-0", 112, 4, 0},
+		{"warmup-beyond-epochs", 116, 4, 41},
+		{"step-18446744073709551615", 256, 8, UINT64_MAX},
+	};
+	ocsdf_error e;
+	void *img;
+	size_t len;
+
+	for (size_t i = 0; i < sizeof seeds / sizeof *seeds; i++) {
+		ocsdf_model *m = small_model(i % 2 ? 3 : 2, 4, 1 + (int)(i % 2), OCSDF_ACT_FULLSORT, 1);
+		m->settings.ortho = seeds[i].ortho;
+		m->settings.init = seeds[i].init;
+		m->settings.newton_level0 = seeds[i].level0;
+		m->settings.warmup = seeds[i].warmup;
+		m->settings.steps_per_epoch_max = seeds[i].spe_max;
+		m->settings.bjorck_iters = 5;
+		m->step = seeds[i].step;
+		m->epoch = seeds[i].step / (seeds[i].spe_max ? 3 : 15);
+		if (ocsdf_model_save_mem(m, &img, &len, &e)) {
+			fprintf(stderr, "%s\n", e.msg);
+			exit(1);
+		}
+		put("fuzz_resume", seeds[i].name, img, len);
+		for (size_t k = 0; i == 0 && k < sizeof forged / sizeof *forged; k++) {
+			unsigned char *p = malloc(len);
+			if (!p)
+				exit(1);
+			memcpy(p, img, len);
+			for (int b = 0; b < forged[k].bytes; b++)
+				p[forged[k].off + b] = (unsigned char)(forged[k].v >> (8 * b));
+			fix_crc(p, len);
+			put_in("regress", "fuzz_resume", forged[k].name, p, len);
+			free(p);
+		}
+		free(img);
+		ocsdf_model_free(m);
+	}
+}
+
 static void csv_seeds(void)
 {
 	static const struct {
@@ -198,6 +278,7 @@ static void option_seeds(void)
 int main(void)
 {
 	model_seeds();
+	resume_seeds();
 	csv_seeds();
 	option_seeds();
 	return 0;
