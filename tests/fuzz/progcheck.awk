@@ -69,8 +69,11 @@ part == 1 {
 END {
 	closed = (stdin_redir == "<&-" ? "0" : "") (stdout_mode == "closed" ? "1" : "") \
 		 (stderr_mode == "closed" ? "2" : "")
+	# A sanitizer report ends the run at once: the exit status, the
+	# temporaries and the outputs it leaves follow from it.
 	if (sanitizer != "") {
 		finding("sanitizer", sanitizer, sanitizer)
+		exit 1
 	}
 	if (rc == 124 || rc == 137) {
 		finding("hang", "", "still running after the time limit")

@@ -272,7 +272,7 @@ while :; do
 			echo "#!/bin/sh"
 			echo "# Run $n of seed $seed ($prog), on a fresh copy of its inputs."
 			echo "t=\$(mktemp -d) && cp -PR '$dest/p/.' \"\$t\" && cd \"\$t\" && echo \"in \$t\" >&2 &&"
-			echo "ASAN_OPTIONS=detect_leaks=1 OPENBLAS_NUM_THREADS=1 '$bin'/$(command_line '$t.' "$spec")"
+			echo "ASAN_OPTIONS=detect_leaks=1 OPENBLAS_NUM_THREADS=1 '$bin'/$(command_line '$t.' "$dest/spec")"
 		} >"$dest/replay.sh"
 		echo "  kept:    $dest"
 	else
