@@ -130,10 +130,19 @@ END {
 			finding("nonfinite", "", "exit 0 with '" bad "' in CSV output " sh_q(o))
 		}
 	}
+	# Nothing here can fail a write but /dev/full, a closed or cut
+	# standard output and the file size limit.
+	can_fail = ulimited || stdout_mode != "file"
+	for (i = 1; i <= n_out; i++)
+		if (outputs[i] == "/dev/full")
+			can_fail = 1
 	if (err != "") {
-		while ((getline line < err) > 0)
+		while ((getline line < err) > 0) {
 			if (line ~ /File name too long/ && maxbase <= 255)
 				finding("name", "", "'File name too long' for a name of " maxbase " bytes")
+			if (line ~ /write error/ && !can_fail)
+				finding("io", "", "a write error where no write can fail: " shown(line))
+		}
 		close(err)
 	}
 

@@ -447,7 +447,7 @@ END {
 	for (i = 1; i <= n_inputs; i++) print "input " inputs[i]
 	for (i = 1; i <= n_final; i++) print "output " final_outs[i]
 	for (i = 1; i <= n_csvouts; i++) print "csvout " csvouts[i]
-	print "uses_stdin " uses_stdin
-	print "uses_stdout " uses_stdout
+	print "uses_stdin " uses_stdin + 0
+	print "uses_stdout " uses_stdout + 0
 	print "maxbase " maxbase + 0
 }

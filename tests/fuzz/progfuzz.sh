@@ -153,15 +153,16 @@ mutate() {
 }
 
 # The command line of a spec, with its redirections; $1: where stdout and
-# stderr go when not closed.
+# stderr go when not closed; $3: "show" to add the file size limit.
 command_line() {
-	awk -v to="$1" '
+	awk -v to="$1" -v show="${3:-}" '
+		$1 == "ulimit" && show { u = "ulimit -f " $2 " && " }
 		$1 == "prog" { p = $2 }
 		$1 == "arg" { a = a " " substr($0, 5) }
 		$1 == "stdin" { r = r " " $2 }
 		$1 == "stdout" { r = r ($2 == "closed" ? " >&-" : $2 == "full" ? " >/dev/full" : $2 == "pipe" ? "" : " >" to "out") }
 		$1 == "stderr" { r = r ($2 == "closed" ? " 2>&-" : " 2>" to "err") }
-		END { print p a r }' "$2"
+		END { print u p a r }' "$2"
 }
 
 # Runs spec $2 in folder $1/$3; status in $1/$3.rc.
@@ -242,19 +243,19 @@ while :; do
 		ref_rc=$(cat "$c/r.rc" 2>/dev/null || echo 255)
 		snapshot "$c/r" >"$c/ref"
 	fi
-	[ "$verbose" = 1 ] && echo "run $n: exit $rc (reference $ref_rc): $(command_line "" "$spec")"
+	[ "$verbose" = 1 ] && echo "run $n: exit $rc (reference $ref_rc): $(command_line "" "$spec" show)"
 	san=$(sanitizer_of "$c/d")
 	[ -z "$san" ] && [ "$ref_rc" -ge 0 ] && san=$(sanitizer_of "$c/r")
 	if awk -v rc="$rc" -v ref_rc="$ref_rc" -v allowed="$allowed" -v documented="$(cat "$work/status.$prog")" \
 		-v dir="$c/d" -v out="$c/d.out" -v err="$c/d.err" -v sanitizer="$san" \
 		-f "$here/progcheck.awk" "$spec" "$c/before" "$c/after" "$c/ref" >"$c/findings"; then
-		[ "$only" -gt 0 ] && echo "run $n: no finding; command: $(command_line "" "$spec"); folder: $c"
+		[ "$only" -gt 0 ] && echo "run $n: no finding; command: $(command_line "" "$spec" show); folder: $c"
 		[ "$only" -gt 0 ] && trap - EXIT
 		[ "$only" -gt 0 ] || rm -rf "$c"
 		continue
 	fi
 	failed=$((failed + 1))
-	cmd=$(command_line "" "$spec")
+	cmd=$(command_line "" "$spec" show)
 	while IFS='	' read -r kind sig detail; do
 		printf '%s\t%s\t%s\n' "$kind" "$sig" "$n" >>"$work/findings"
 		echo "FAIL run $n: $kind: $detail"
@@ -272,7 +273,8 @@ while :; do
 			echo "#!/bin/sh"
 			echo "# Run $n of seed $seed ($prog), on a fresh copy of its inputs."
 			echo "t=\$(mktemp -d) && cp -PR '$dest/p/.' \"\$t\" && cd \"\$t\" && echo \"in \$t\" >&2 &&"
-			echo "ASAN_OPTIONS=detect_leaks=1 OPENBLAS_NUM_THREADS=1 '$bin'/$(command_line '$t.' "$dest/spec")"
+			echo "export ASAN_OPTIONS=detect_leaks=1 OPENBLAS_NUM_THREADS=1 &&"
+			echo "$(command_line '$t.' "$dest/spec" show | sed "s|^\(.*&& \)\{0,1\}|&'$bin'/|")"
 		} >"$dest/replay.sh"
 		echo "  kept:    $dest"
 	else
