@@ -52,9 +52,9 @@ part == 1 {
 	else if (k == "input") input[v] = 1
 	else if (k == "output") { outputs[++n_out] = v }
 	else if (k == "csvout") csvout[++n_csv] = v
-	else if (k == "uses_stdin") uses_stdin = v
-	else if (k == "uses_stdout") uses_stdout = v
-	else if (k == "maxbase") maxbase = v
+	else if (k == "uses_stdin") uses_stdin = v + 0
+	else if (k == "uses_stdout") uses_stdout = v + 0
+	else if (k == "maxbase") maxbase = v + 0
 	next
 }
 {
