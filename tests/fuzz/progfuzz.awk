@@ -175,7 +175,9 @@ function mutate_csv(    src, n, line, lines, r, c, f, a, k, nf, i, m, what) {
 	close(fix "/" src)
 	m = 1 + rnd(3)
 	for (k = 0; k < m && n > 0; k++) {
-		what = rnd(12)
+		what = rnd(14)
+		if (what >= 12)
+			what = 7                   # huge values, twice as often
 		if (what == 0 && n > 1) {          # a hostile value in a field
 			r = 2 + rnd(n - 1)
 			nf = split(lines[r], a, ",")

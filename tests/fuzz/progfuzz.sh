@@ -8,21 +8,22 @@
 # the options its --help lists with valid, boundary and hostile values,
 # small valid or mutated inputs, and descriptors 0, 1 and 2 closed at
 # random; runs it under `timeout` in a fresh folder; and judges it
-# (tests/fuzz/progcheck.awk): a sanitizer report, death by a signal, an
-# exit status outside the documented set, a temporary file left, a file
-# created or changed by a run that failed, an input changed, an overwritten
-# file whose mode changed, two outputs on one file, NaN or infinity in a
-# CSV output, and, when descriptors were closed, any difference from the
-# same run with all of them open.  BINDIR should hold an ASan+UBSan build
-# (make fuzz-programs builds one).
+# (tests/fuzz/progcheck.awk): a sanitizer report, death by a signal, a
+# hang, an exit status outside the documented set, a temporary file left,
+# a file created or changed by a run that failed, an input changed, an
+# overwritten file whose mode changed, two outputs on one file, NaN or
+# infinity in a CSV output, a write error or "File name too long" where
+# neither can happen, and, when descriptors were closed, any difference
+# from the same run with all of them open.  BINDIR should hold an
+# ASan+UBSan build (make fuzz-programs builds one).
 #
 # Runs are numbered from 1; run N of seed S is the same whatever ran
 # before it, so `-s S -p PROGRAMS -c N` replays it alone (and keeps its
 # folder).  The seed and every failing command line are printed; the
-# folders of the first failing runs of each kind are kept in DIR (default
-# build-asan/progfuzz), each with a replay.sh; -v prints every run.  -T
-# sets the time limit of one run (default 60 s).  Exit status 1 if a run
-# failed.
+# folders of the first three failing runs of each kind are kept in DIR
+# (default build-asan/progfuzz), each with a replay.sh.  -t 0: no time
+# limit (-n counts the runs); -T: the time limit of one run (default 60
+# s); -v: print every run.  Exit status 1 if a run failed.
 set -u
 
 usage() {
@@ -213,7 +214,7 @@ while :; do
 		n=$only
 	else
 		[ "$runs" -gt 0 ] && [ $n -gt "$runs" ] && break
-		[ $(($(date +%s) - start)) -ge "$seconds" ] && break
+		[ "$seconds" -gt 0 ] && [ $(($(date +%s) - start)) -ge "$seconds" ] && break
 	fi
 	c=$work/c$n
 	rm -rf "$c"
