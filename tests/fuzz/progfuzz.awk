@@ -387,6 +387,21 @@ END {
 		}
 		add_option(p, OPT[p, o], TAKES[p, o], SHORT[p, o])
 	}
+	# Overwriting and two names for one file, more often than by chance.
+	for (o in eff_out)
+		if (eff_out[o] ~ /^(\.\/)?(exists\.out|out\.csv)$/ && chance(0.5)) {
+			add(chance(0.5) ? "-f" : "--force")
+			break
+		}
+	if (p == "ocsdf-certify" && n_outs > 0 && chance(0.3)) {
+		o = pick("roc|plot|plot-hist|decisions")
+		v = outs[rnd(n_outs) + 1]
+		if (v != "-" && v != "" && v !~ /^\//) v = "./" v
+		add("--" o)
+		addw(q(v))
+		eff_out[o] = v
+		if (o == "decisions") { add("--threshold"); addw(0) }
+	}
 	if (chance(0.03)) add(pick("--nope|-x|--|-|--=x|-mm"))
 
 	# Positional input: the program's FILE, missing or doubled now and then.
