@@ -55,7 +55,7 @@ DEB_TEST_PKGS := check groff-base libxml2-utils man-db clang libclang-rt-14-dev 
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps test-deps check test unit cli cli-prescott asan demo bench bench-odds install uninstall clean \
-        fuzz fuzz-build fuzz-replay fuzz-programs valgrind valgrind-build valgrind-unit valgrind-cli
+        fuzz fuzz-build fuzz-replay fuzz-programs fuzz-programs-smoke valgrind valgrind-build valgrind-unit valgrind-cli
 
 all: $(LIBA) $(BINS)
 
@@ -167,6 +167,12 @@ fuzz-programs: | test-deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" all
 	@nice sh tests/fuzz/progfuzz.sh -t $(FUZZ_SECONDS) $(if $(FUZZ_SEED),-s $(FUZZ_SEED)) \
 	  $(if $(FUZZ_PROGRAMS),-p $(FUZZ_PROGRAMS)) build-asan/bin
+
+# A short fixed run of the same (seed 1, its first 100 runs; about a
+# minute), for check once the defects it finds are fixed.
+fuzz-programs-smoke: | test-deps
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" all
+	@sh tests/fuzz/progfuzz.sh -s 1 -t 0 -n 100 build-asan/bin
 
 # Unit tests, fuzz replays and program tests under valgrind memcheck: any
 # error or definite leak fails (exit 99); programs that exit on a fatal

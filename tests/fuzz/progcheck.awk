@@ -87,11 +87,16 @@ END {
 		finding("undocumented", "exit " rc, "exit status " rc " is not in the EXIT STATUS of " prog "(1)")
 	}
 
+	for (i = 1; i <= n_out; i++) {
+		o = outputs[i]
+		sub(/^(\.\/)+/, "", o)
+		named[o] = 1
+	}
 	for (p in after) {
 		b = p
 		sub(/.*\//, "", b)
 		if (!(p in before)) {
-			if (b ~ /^\./)
+			if (b ~ /^\..+\.[A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9][A-Za-z0-9]$/ && !(p in named))
 				finding("temporary", "", "temporary file left: " shown(p))
 			else if (rc != 0)
 				finding("partial", "", "exit " rc " but a new file appeared: " shown(p))
