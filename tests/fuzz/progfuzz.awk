@@ -2,12 +2,13 @@
 #
 # Input: the option table (lines "PROGRAM OPTION TAKES_VALUE SHORT", taken
 # from each program's --help).  Variables: seed and casen (the draw is a
-# function of these two alone), progs (comma-separated programs to choose
+# function of these two, the table and the fixtures alone), progs (comma-separated programs to choose
 # from), fix (the fixture folder) and dir (the case folder, where mutated
 # inputs are written).  Output: the spec of the run, one item a line:
 #
 #   prog P            the program
-#   arg WORD          its arguments, in order, shell-quoted
+#   arg WORDS         its arguments, in order, shell-quoted (an option and
+#                     its value on one line)
 #   stdin REDIR       the redirection of descriptor 0 ("<&-" closes it)
 #   stdout MODE       file, closed, full (/dev/full) or pipe (to head -c 64)
 #   stderr MODE       file or closed
@@ -388,11 +389,13 @@ END {
 		add_option(p, OPT[p, o], TAKES[p, o], SHORT[p, o])
 	}
 	# Overwriting and two names for one file, more often than by chance.
-	for (o in eff_out)
-		if (eff_out[o] ~ /^(\.\/)?(exists\.out|out\.csv)$/ && chance(0.5)) {
+	for (i = 1; i <= n_opts[p]; i++) {
+		o = OPT[p, i]
+		if ((o in eff_out) && eff_out[o] ~ /^(\.\/)?(exists\.out|out\.csv)$/ && chance(0.5)) {
 			add(chance(0.5) ? "-f" : "--force")
 			break
 		}
+	}
 	if (p == "ocsdf-certify" && n_outs > 0 && chance(0.3)) {
 		o = pick("roc|plot|plot-hist|decisions")
 		v = outs[rnd(n_outs) + 1]
@@ -412,8 +415,12 @@ END {
 	} else if (chance(0.03)) {
 		add(q(pick(CSVS)))
 	}
-	for (o in eff_in) note_input(eff_in[o], in_kind[o])
-	for (o in eff_out) note_output(eff_out[o])
+	# In the order of --help: "for (o in ...)" differs between awks.
+	for (i = 1; i <= n_opts[p]; i++) {
+		o = OPT[p, i]
+		if (o in eff_in) note_input(eff_in[o], in_kind[o])
+		if (o in eff_out) note_output(eff_out[o])
+	}
 	if (p == "ocsdf-certify") {
 		if ("decisions" in eff_out) csvouts[++n_csvouts] = eff_out["decisions"]
 		if ("roc" in eff_out) csvouts[++n_csvouts] = eff_out["roc"]

@@ -110,12 +110,13 @@ mkdir -p "$fix/sub"
 	"$bin/ocsdf-train" $tiny -o m3.model d3.csv &&
 	"$bin/ocsdf-score" -m m2.model d2.csv >scored.csv &&
 	"$bin/ocsdf-score" -m m2.model --attack pgd --radius 0,0.1 --label label d2.csv >attack.csv || exit 1
-	# A checkpoint: a run interrupted early (10,000 steps take seconds);
-	# if it ends first, the finished model stands in.
-	"$bin/ocsdf-train" --width 8 --depth 1 --epochs 1 --threads 1 --min-steps 10000 --batch 16 \
+	# A checkpoint: a run interrupted early.  Its 40 steps of 65,536 rows
+	# take seconds, few enough to resume in a run; if it ends before the
+	# signal, the finished model stands in.
+	"$bin/ocsdf-train" --width 8 --depth 1 --epochs 1 --threads 1 --min-steps 40 --batch 65536 \
 		-q --label label -o ckpt.model d2.csv 2>/dev/null &
 	pid=$!
-	sleep 0.3
+	sleep 0.8
 	kill -INT $pid 2>/dev/null
 	wait $pid
 	[ -f ckpt.model ] || cp m2.model ckpt.model
