@@ -55,7 +55,7 @@ DEB_TEST_PKGS := check groff-base libxml2-utils man-db clang libclang-rt-14-dev 
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps test-deps check test unit cli cli-prescott asan demo bench bench-odds install uninstall clean \
-        fuzz fuzz-build fuzz-replay valgrind valgrind-build valgrind-unit valgrind-cli
+        fuzz fuzz-build fuzz-replay fuzz-programs fuzz-programs-smoke valgrind valgrind-build valgrind-unit valgrind-cli
 
 all: $(LIBA) $(BINS)
 
@@ -158,6 +158,21 @@ fuzz: | test-deps
 	    2>build-fuzz/$$t.log || { tail -n 40 build-fuzz/$$t.log; exit 1; }; \
 	  grep -E '^(#[0-9]+|Done)' build-fuzz/$$t.log | tail -n 2; \
 	done
+
+# Whole runs of the programs, built with ASan+UBSan, with random options,
+# inputs and closed descriptors for FUZZ_SECONDS (tests/fuzz/progfuzz.sh);
+# FUZZ_SEED replays a seed, FUZZ_PROGRAMS (comma-separated) narrows the
+# programs.  Failing runs are kept in build-asan/progfuzz.
+fuzz-programs: | test-deps
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" all
+	@nice sh tests/fuzz/progfuzz.sh -t $(FUZZ_SECONDS) $(if $(FUZZ_SEED),-s $(FUZZ_SEED)) \
+	  $(if $(FUZZ_PROGRAMS),-p $(FUZZ_PROGRAMS)) build-asan/bin
+
+# A short fixed run of the same (seed 1, its first 100 runs; about a
+# minute), for check once the defects it finds are fixed.
+fuzz-programs-smoke: | test-deps
+	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" all
+	@sh tests/fuzz/progfuzz.sh -s 1 -t 0 -n 100 build-asan/bin
 
 # Unit tests, fuzz replays and program tests under valgrind memcheck: any
 # error or definite leak fails (exit 99); programs that exit on a fatal
