@@ -431,12 +431,10 @@ static void parse_options(int argc, char **argv, options *o)
 		case 'f': o->force = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'h':
-			fputs(usage_text, stdout);
-			exit(ferror(stdout) || fflush(stdout) ? OCSDF_EIO : 0);
+			exit(ocsdf_print_text(usage_text));
 		case 'V':
 		case OPT_VERSION:
-			ocsdf_print_version();
-			exit(0);
+			exit(ocsdf_print_version());
 		case ':':
 			ocsdf_missing_value(argv[optind - 1]);
 		default:

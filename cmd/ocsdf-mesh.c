@@ -608,8 +608,8 @@ int main(int argc, char **argv)
 		case 'f': o.force = 1; break;
 		case 'v': o.verbose = 1; break;
 		case 'q': o.quiet = 1; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		case 'V': ocsdf_print_version(); return 0;
+		case 'h': return ocsdf_print_text(usage_text);
+		case 'V': return ocsdf_print_version();
 		case ':': ocsdf_missing_value(argv[optind - 1]);
 		default: ocsdf_bad_option(argv[optind - 1]);
 		}

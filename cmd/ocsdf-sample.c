@@ -96,8 +96,8 @@ int main(int argc, char **argv)
 		case 'o': out_path = ocsdf_opt_output("-o", optarg); break;
 		case 'f': force = 1; break;
 		case 'q': quiet = 1; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		case 'V': ocsdf_print_version(); return 0;
+		case 'h': return ocsdf_print_text(usage_text);
+		case 'V': return ocsdf_print_version();
 		case ':': ocsdf_missing_value(argv[optind - 1]);
 		default: ocsdf_bad_option(argv[optind - 1]);
 		}

@@ -197,8 +197,8 @@ int main(int argc, char **argv)
 			break;
 		case O_ATTACK_COLUMN: attack_column = optarg; attack_opt = "--attack-column"; break;
 		case 'q': quiet = 1; break;
-		case 'h': fputs(usage_text, stdout); return 0;
-		case 'V': ocsdf_print_version(); return 0;
+		case 'h': return ocsdf_print_text(usage_text);
+		case 'V': return ocsdf_print_version();
 		case ':': ocsdf_missing_value(argv[optind - 1]);
 		default: ocsdf_bad_option(argv[optind - 1]);
 		}

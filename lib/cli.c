@@ -98,9 +98,22 @@ void ocsdf_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
-void ocsdf_print_version(void)
+int ocsdf_print_text(const char *text)
 {
-	printf("%s (ocsdf) %s\n", prog, OCSDF_VERSION);
+	fputs(text, stdout);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fprintf(stderr, "%s: write error on standard output: %s\n", prog,
+			strerror(errno ? errno : EIO));
+		return OCSDF_EIO;
+	}
+	return 0;
+}
+
+int ocsdf_print_version(void)
+{
+	char line[256];
+	snprintf(line, sizeof line, "%s (ocsdf) %s\n", prog, OCSDF_VERSION);
+	return ocsdf_print_text(line);
 }
 
 /* What can be wrong with a number from the command line. */

@@ -37,8 +37,12 @@ noreturn void ocsdf_missing_value(const char *arg);
 /* "PROG: warning: message" on stderr. */
 void ocsdf_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* "PROG (ocsdf) VERSION" on stdout. */
-void ocsdf_print_version(void);
+/* Writes text (--help) on stdout and flushes it.  Returns 0, or 74 after
+ * a message if the text could not be written (a closed descriptor, a
+ * full disk): the exit status for -h. */
+int ocsdf_print_text(const char *text);
+/* "PROG (ocsdf) VERSION" on stdout, the same way: the exit status for -V. */
+int ocsdf_print_version(void);
 
 /* Strict parsers: the whole string, but for blanks around it, must be a
  * finite number in [lo, hi] (a double: not subnormal, not rounding to 0 or

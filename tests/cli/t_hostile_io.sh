@@ -89,6 +89,15 @@ if [ -w /dev/full ]; then
 	expect 74 'write error on standard output' -- sh -c "'$SA' -m '$T/m' -n 100 >/dev/full"
 	expect 74 'write error on standard output' -- sh -c "'$M' -m '$T/m' -r 16 >/dev/full"
 fi
+# --help and --version check their write like any output: a full disk or a
+# closed standard output is an error, not a silent loss.
+for p in ocsdf-train ocsdf-score ocsdf-certify ocsdf-sample ocsdf-mesh; do
+	for o in --help --version; do
+		[ -w /dev/full ] && expect 74 'write error on standard output' -- sh -c "'$BIN/$p' $o >/dev/full"
+		expect 74 'write error on standard output' -- sh -c "'$BIN/$p' $o >&-"
+		expect 0 '' -- "$BIN/$p" $o
+	done
+done
 # A full disk under a regular file name (a file size limit makes write
 # fail as ENOSPC would; the programs ignore the SIGXFSZ that would kill
 # them silently): exit 74, no file, no temporary, and an earlier file of
