@@ -2,7 +2,8 @@
 #
 #   make            build $(BUILD)/libocsdf.a and the five programs
 #   make check      unit tests, program tests (again on the generic BLAS
-#                   kernels), then the same under ASan+UBSan
+#                   kernels), then the same under ASan+UBSan, then a short
+#                   fuzzing of whole program runs
 #   make demo       train, score, certify, plot and mesh on the bundled data
 #   make bench      benchmarks (not part of check); figures in tests/bench/
 #   make install    PREFIX=/usr/local DESTDIR=   (make uninstall: the same)
@@ -169,7 +170,7 @@ fuzz-programs: | test-deps
 	  $(if $(FUZZ_PROGRAMS),-p $(FUZZ_PROGRAMS)) build-asan/bin
 
 # A short fixed run of the same (seed 1, its first 100 runs; about a
-# minute), for check once the defects it finds are fixed.
+# minute), part of check.
 fuzz-programs-smoke: | test-deps
 	@$(MAKE) --no-print-directory BUILD=build-asan CFLAGS="$(ASAN_FLAGS)" all
 	@sh tests/fuzz/progfuzz.sh -s 1 -t 0 -n 100 build-asan/bin
@@ -217,7 +218,7 @@ asan: | test-deps
 	  EXTRA_CFLAGS="$(EXTRA_CFLAGS)" LDFLAGS_SAN=1 test \
 	  ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
-check: test cli-prescott asan
+check: test cli-prescott asan fuzz-programs-smoke
 
 demo: all
 	@sh data/demo.sh $(CURDIR)/$(BUILD)/bin
