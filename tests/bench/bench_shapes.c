@@ -473,11 +473,14 @@ int main(int argc, char **argv)
 	int rc = ocsdf_model_load(model, &m, &e);
 	if (rc) {
 		fprintf(stderr, "bench_shapes: %s\n", e.msg);
+		free(X);
 		return rc;
 	}
 	if (m->arch.d != d) {
 		fprintf(stderr, "bench_shapes: %s has %d features, %s has %d\n", model, m->arch.d,
 			shapes[k].name, d);
+		ocsdf_model_free(m);
+		free(X);
 		return 65;
 	}
 	enum { BLOCK = 512 };
