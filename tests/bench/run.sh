@@ -1,6 +1,6 @@
 #!/bin/sh
 # Runs every benchmark binary $1/bench/bench_* and the program benchmarks
-# tests/bench/speed.sh, meshnet.sh, meshseeds.sh, margin.sh and trained.sh (or only those named
+# tests/bench/speed.sh, meshnet.sh, meshseeds.sh, margin.sh, trained.sh and shapes.sh (or only those named
 # after $1) and records each one's output in tests/bench/RESULTS.md, in
 # its own section between the lines
 #     <!-- begin bench_NAME -->  and  <!-- end bench_NAME -->
@@ -20,7 +20,7 @@ results=$here/RESULTS.md
 if [ $# -gt 0 ]; then
 	list=$*
 else
-	list="$(ls "$build/bench" 2>/dev/null | grep '^bench_' || true) speed meshnet meshseeds margin trained"
+	list="$(ls "$build/bench" 2>/dev/null | grep '^bench_' || true) speed meshnet meshseeds margin trained shapes"
 fi
 status=0
 for name in $list; do

@@ -1,0 +1,57 @@
+#!/bin/sh
+# How close the learned f is to the true signed distance, on shapes whose
+# signed distance is known exactly (tests/bench/bench_shapes.c: the shapes,
+# the evaluation points, the units).  Each shape's training CSV is drawn
+# with data seed 1 (2000 rows; "+out": 5% of them outliers uniform in the
+# shape's bounding box), trained at the default options plus --scale iso
+# (the shapes are geometric, one unit for every axis) and whatever OPTS
+# holds, one thread, with each training seed, then evaluated.  Prints a
+# Markdown section; `make bench` records it in RESULTS.md.
+#
+#   sh tests/bench/shapes.sh [BIN] [SHAPES] [SEEDS]
+#   e.g. sh tests/bench/shapes.sh build/bin "ball8 ball8+out" "1"
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+bin=${1:-$top/build/bin}
+shapes=${2:-annulus2 annulus2+out disks2 torus3 ball8 ball8+out shell8 slab16}
+seeds=${3:-1 2 3}
+opts=${OPTS:-}
+bench=$bin/../bench/bench_shapes
+rows=2000
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+echo "Model: \`ocsdf-train --scale iso ${opts:+$opts }--threads 1 --seed S\` (otherwise default options)"
+echo "on $rows rows of each shape (data seed 1); \"+out\": 5% of the rows uniform in the shape's"
+echo "bounding box.  f and the true sdf in raw units (f divided by the model's Lipschitz constant"
+echo "in raw units, as \`ocsdf-score --units raw\`).  Spearman, mean |f-sdf|: f against the true sdf"
+echo "on 4000 points, half uniform over the data's box plus margins, half near the boundary; AUROC:"
+echo "inside against outside by more than 0.1; gradient columns: on the training rows."
+echo "Targets: Spearman >= 0.9, AUROC >= 0.97, median ||grad f| - 1| <= 0.1."
+echo
+echo "| shape | d | rows | seed | Spearman | AUROC | median \\|\\|∇f\\|−1\\| | mean \\|∇f\\| | mean \\|f−sdf\\| | train s |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+for spec in $shapes; do
+	shape=${spec%+out}
+	out=
+	[ "$shape" != "$spec" ] && out=--outliers
+	d=$("$bench" list | awk -v s="$shape" '$1 == s { print $2 }')
+	[ -n "$d" ] || { echo "shapes.sh: unknown shape $shape" >&2; exit 64; }
+	"$bench" data "$shape" --rows $rows $out >"$work/data.csv"
+	: >"$work/all"
+	for seed in $seeds; do
+		start=$(date +%s)
+		# shellcheck disable=SC2086 # OPTS is a list of options
+		"$bin/ocsdf-train" -q -f --scale iso $opts --threads 1 --seed "$seed" -o "$work/m" "$work/data.csv"
+		secs=$(($(date +%s) - start))
+		# shellcheck disable=SC2046 # eval prints five numbers
+		set -- $("$bench" eval "$shape" "$work/m" --rows $rows $out)
+		echo "$* $secs" >>"$work/all"
+		echo "| $spec | $d | $rows | $seed | $1 | $2 | $3 | $4 | $5 | $secs |"
+	done
+	awk -v s="$spec" -v d="$d" -v n="$rows" '
+		{ for (i = 1; i <= 6; i++) t[i] += $i; k++ }
+		END { printf "| **%s mean** | %s | %s | %d seeds | %.4f | %.4f | %.4f | %.4f | %.4f | %.0f |\n",
+			s, d, n, k, t[1] / k, t[2] / k, t[3] / k, t[4] / k, t[5] / k, t[6] / k }' "$work/all"
+done
