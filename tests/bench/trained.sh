@@ -4,7 +4,8 @@
 # row trains as the test does and prints the quantity the test bounds,
 # next to its bound.  A test may bound only what holds in every row here,
 # with room to spare.  Also runs the unit tests that train (test_train)
-# under each kernel.  Prints a Markdown section; `make bench` records it in
+# under each kernel, and the walks of t_sample on its fixed model
+# (tests/cli/data/disk.model) over sampler seeds and kernels.  Prints a Markdown section; `make bench` records it in
 # RESULTS.md.
 #
 #   sh tests/bench/trained.sh [BIN] [SEEDS] [CORETYPES]
@@ -51,6 +52,26 @@ for core in $cores; do
 			echo "| $core | $seed | $threads | $share | $far | $grad |"
 		done
 	done
+done
+echo
+echo "t_sample walks on tests/cli/data/disk.model: boundary samples (\`ocsdf-sample -n 400\`) must have"
+echo "|sdf| ≤ 1e-3 and radius in [0.9, 1.25]; inside samples (\`-n 200 --level 0.02 --mode inside\`)"
+echo "must be within 1e-3 of the level.  Each row adds --seed S with OPENBLAS_CORETYPE set."
+echo
+echo "| kernels | seeds | boundary max \\|sdf\\| | boundary radii | inside max error |"
+echo "|---|---|---:|---|---:|"
+fixture=$top/tests/cli/data/disk.model
+for core in $cores; do
+	for seed in 1 2 3 4 5 6 7 8; do
+		OPENBLAS_CORETYPE=$core "$bin/ocsdf-sample" -m "$fixture" -n 400 --seed $seed
+	done | awk -F, '$1 == "x" { next } { r = sqrt($1 * $1 + $2 * $2); a = $3 < 0 ? -$3 : $3
+		if (a > m) m = a; if (lo == "" || r < lo) lo = r; if (r > hi) hi = r }
+		END { printf "%.2g|%.3f to %.3f", m, lo, hi }' >"$work/b"
+	for seed in 1 2 3 4 5 6 7 8; do
+		OPENBLAS_CORETYPE=$core "$bin/ocsdf-sample" -m "$fixture" -n 200 --level 0.02 --mode inside --seed $seed
+	done | awk -F, '$1 == "x" { next } { e = $3 - 0.02; if (e < 0) e = -e; if (e > m) m = e }
+		END { printf "%.2g", m }' >"$work/i"
+	echo "| $core | 1 to 8 | $(cut -d'|' -f1 "$work/b") | $(cut -d'|' -f2 "$work/b") | $(cat "$work/i") |"
 done
 echo
 if [ -x "$top/build/tests/test_train" ]; then
