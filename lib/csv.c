@@ -2,12 +2,13 @@
  * csv.c: the streaming CSV reader and writer declared in csv.h.
  *
  * The reader has four layers.  Raw bytes come from a file descriptor and go
- * through zlib when the input starts with the gzip magic bytes.  A line
- * buffer hands out whole physical lines, so every record boundary, raw record
- * and line number is known exactly.  libcsv is fed one line at a time; it
- * splits and unquotes fields and calls back once per field and once per
- * record.  The field callback parses the selected numeric columns straight
- * into the block matrix with an exact fast decimal parser.
+ * through zlib when the input starts with the gzip magic bytes (gzread.h).
+ * A line buffer hands out whole physical lines, so every record boundary,
+ * raw record and line number is known exactly.  libcsv is fed one line at a
+ * time; it splits and unquotes fields and calls back once per field and
+ * once per record.  The field callback parses the selected numeric columns
+ * straight into the block matrix with the exact decimal parser of
+ * number.h.
  *
  * Memory is bounded by one record (the line buffer and libcsv's field buffer,
  * both capped by the limits in csv.h) plus the block the caller asked for, so
@@ -18,354 +19,22 @@
 #include <csv.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <float.h>
-#include <limits.h>
-#include <locale.h>
-#include <math.h>
-#include <pthread.h>
-#include <stdint.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
+#include "gzread.h"
+#include "number.h"
 #include "scale.h"
 
-/* ------------------------------------------------------------------------ */
-/* Exact decimal to double conversion                                        */
-/* ------------------------------------------------------------------------ */
-
-/*
- * A decimal w * 10^q with at most 19 significant digits is converted without
- * strtod in two ways.  Clinger's fast path: when w <= 2^53 and |q| <= 22 both
- * w and 10^|q| are exact doubles and one IEEE multiplication or division
- * rounds the exact product correctly.  Otherwise the Eisel-Lemire idea: w is
- * multiplied by a 128-bit truncation T of 5^q (scaled by a power of two).  The
- * true 5^q lies in [T, T + 1) units of T's last bit, so the true product lies
- * in [P, P + w) where P = w * T.  Rounding to nearest is monotonic, so if P
- * and P + w round to the same double, that double is the correctly rounded
- * result; if not (a near tie), or the result is subnormal or overflows, the
- * parser falls back to strtod.  Tests compare both paths bit for bit against
- * strtod.
- */
-
-__extension__ typedef unsigned __int128 u128;
-
-#define POW5_MIN (-342)
-#define POW5_MAX 308
-#define POW5_COUNT (POW5_MAX - POW5_MIN + 1)
-
-static uint64_t pow5_hi[POW5_COUNT], pow5_lo[POW5_COUNT];
-static int pow5_shift[POW5_COUNT];    /* 5^q = T * 2^shift, T in [2^127, 2^128) */
-static locale_t c_locale;
-static pthread_once_t init_once = PTHREAD_ONCE_INIT;
-
-/* Big naturals for building the table: little-endian 32-bit limbs, room for
- * 2^1024 (the dividend of the negative powers) and 5^342. */
-#define BIG_LIMBS 34
-
-static int big_bitlen(const uint32_t *x)
-{
-	for (int i = BIG_LIMBS - 1; i >= 0; i--)
-		if (x[i])
-			return 32 * i + 32 - __builtin_clz(x[i]);
-	return 0;
-}
-
-/* Bits [lo, lo + 64) of x; bits below position 0 read as zero. */
-static uint64_t big_bits64(const uint32_t *x, int lo)
-{
-	uint64_t r = 0;
-	for (int i = 63; i >= 0; i--) {
-		int bit = lo + i;
-		r <<= 1;
-		if (bit >= 0 && bit < 32 * BIG_LIMBS)
-			r |= (x[bit / 32] >> (bit % 32)) & 1u;
-	}
-	return r;
-}
-
-static void init_tables(void)
-{
-	uint32_t x[BIG_LIMBS] = {1};
-	int len5[-POW5_MIN + 1];
-
-	/* 5^q for q >= 0, truncated to its top 128 bits. */
-	for (int q = 0; q <= -POW5_MIN; q++) {
-		uint64_t carry = 0;
-		int L = big_bitlen(x);
-		len5[q] = L;
-		if (q <= POW5_MAX) {
-			pow5_hi[q - POW5_MIN] = big_bits64(x, L - 64);
-			pow5_lo[q - POW5_MIN] = big_bits64(x, L - 128);
-			pow5_shift[q - POW5_MIN] = L - 128;
-		}
-		for (int i = 0; i < BIG_LIMBS; i++) {
-			uint64_t v = (uint64_t)x[i] * 5 + carry;
-			x[i] = (uint32_t)v;
-			carry = v >> 32;
-		}
-	}
-
-	/* 5^-n = 2^-b * (2^b / 5^n); floor(2^b / 5^n) is taken from
-	 * floor(2^1024 / 5^n), itself built by exact repeated division by 5
-	 * (floor(floor(a / 5) / 5) = floor(a / 25)). */
-	memset(x, 0, sizeof x);
-	x[32] = 1;
-	for (int n = 1; n <= -POW5_MIN; n++) {
-		uint64_t rem = 0;
-		for (int i = BIG_LIMBS - 1; i >= 0; i--) {
-			uint64_t v = (rem << 32) | x[i];
-			x[i] = (uint32_t)(v / 5);
-			rem = v % 5;
-		}
-		int b = 127 + len5[n];
-		int k = 1024 - b;
-		pow5_hi[-n - POW5_MIN] = big_bits64(x, k + 64);
-		pow5_lo[-n - POW5_MIN] = big_bits64(x, k);
-		pow5_shift[-n - POW5_MIN] = -b;
-	}
-
-	c_locale = newlocale(LC_ALL_MASK, "C", (locale_t)0);
-}
-
-/* Rounds the 192-bit p2:p1:p0 (top bit at 190 or 191) to 53 bits, nearest
- * even.  Returns the mantissa in [2^52, 2^53) and the power of two it must be
- * scaled by. */
-static inline uint64_t round192(uint64_t p2, uint64_t p1, uint64_t p0, int *scale)
-{
-	int s = 10 + (int)(p2 >> 63);
-	uint64_t m = p2 >> s;
-	uint64_t rem = p2 & ((UINT64_C(1) << s) - 1);
-	uint64_t half = UINT64_C(1) << (s - 1);
-	if (rem > half || (rem == half && ((p1 | p0) != 0 || (m & 1))))
-		m++;
-	*scale = 128 + s;
-	if (m == UINT64_C(1) << 53) {
-		m >>= 1;
-		(*scale)++;
-	}
-	return m;
-}
-
-/* w * 10^q for 0 < w < 10^19 and POW5_MIN <= q <= POW5_MAX: 0 with *out
- * set, or -1 to fall back. */
-static int convert_wide(uint64_t w, int q, double *out)
-{
-	int lz = __builtin_clzll(w);
-	uint64_t wn = w << lz;
-	int i = q - POW5_MIN;
-	u128 lo = (u128)wn * pow5_lo[i];
-	u128 hi = (u128)wn * pow5_hi[i];
-	uint64_t p0 = (uint64_t)lo;
-	u128 mid = (lo >> 64) + (uint64_t)hi;
-	uint64_t p1 = (uint64_t)mid;
-	uint64_t p2 = (uint64_t)(hi >> 64) + (uint64_t)(mid >> 64);
-
-	/* Upper end of the interval: P + wn (cannot overflow 192 bits). */
-	uint64_t u0 = p0 + wn;
-	uint64_t u1 = p1 + (u0 < wn);
-	uint64_t u2 = p2 + (u1 < p1);
-
-	int s_lo, s_hi;
-	uint64_t m = round192(p2, p1, p0, &s_lo);
-	if (round192(u2, u1, u0, &s_hi) != m || s_hi != s_lo)
-		return -1;
-	/* value = m * 2^(s_lo + shift + q - lz), m with 52 fraction bits */
-	int e2 = s_lo + pow5_shift[i] + q - lz + 52;
-	int biased = e2 + 1023;
-	if (biased < 1 || biased > 2046)
-		return -1;
-	uint64_t bits = ((uint64_t)biased << 52) | (m & ((UINT64_C(1) << 52) - 1));
-	memcpy(out, &bits, sizeof *out);
-	return 0;
-}
-
-static const double exact_pow10[] = {
-	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
-};
-
-/* What a field holds, as parse_number and field_error see it; FIELD_NUL
- * (a NUL byte in a text field) is for field_error alone. */
-enum num_status { NUM_OK, NUM_EMPTY, NUM_SYNTAX, NUM_NONFINITE, NUM_RANGE, NUM_NOMEM, FIELD_NUL };
-
-static int is_blank(unsigned char c)
-{
-	return c == ' ' || c == '\t';
-}
-
-static int is_digit(unsigned char c)
-{
-	return c >= '0' && c <= '9';
-}
-
-/* Tells a spelled-out NaN or infinity from other text, for the message. */
-static int is_nonfinite_word(const char *s, size_t n)
-{
-	if (n > 0 && (*s == '+' || *s == '-'))
-		s++, n--;
-	return (n == 3 && (!strncasecmp(s, "nan", 3) || !strncasecmp(s, "inf", 3))) ||
-	       (n == 8 && !strncasecmp(s, "infinity", 8)) ||
-	       (n > 4 && !strncasecmp(s, "nan(", 4) && s[n - 1] == ')');
-}
-
-static enum num_status slow_convert(const char *s, size_t n, double *out)
-{
-	char small[128];
-	char *copy = n < sizeof small ? small : malloc(n + 1);
-	char *end;
-	if (!copy)
-		return NUM_NOMEM;
-	memcpy(copy, s, n);
-	copy[n] = '\0';
-	double v = c_locale ? strtod_l(copy, &end, c_locale) : strtod(copy, &end);
-	int complete = end == copy + n;
-	if (copy != small)
-		free(copy);
-	if (!complete)
-		return NUM_SYNTAX;
-	if (!isfinite(v))
-		return NUM_RANGE;
-	*out = v;
-	return NUM_OK;
-}
-
-/*
- * Value of 8 ASCII digits loaded little-endian (first digit in the low
- * byte): neighbouring bytes are merged into 2-digit lanes, then 4-digit,
- * then 8-digit, each step a multiply-add that cannot carry across lanes.
- * This replaces a chain of 8 dependent multiply-adds.
- */
-static inline uint64_t eight_digits(uint64_t v)
-{
-	v -= UINT64_C(0x3030303030303030);
-	v = (v * 10 + (v >> 8)) & UINT64_C(0x00ff00ff00ff00ff);
-	v = (v * 100 + (v >> 16)) & UINT64_C(0x0000ffff0000ffff);
-	return (v * 10000 + (v >> 32)) & UINT64_C(0xffffffff);
-}
-
-/* Whether 8 bytes are all ASCII digits: each high nibble must be 3, and
- * adding 6 to each byte must not carry into it (low nibble <= 9). */
-static inline int all_digits8(uint64_t v)
-{
-	const uint64_t hi = UINT64_C(0xf0f0f0f0f0f0f0f0), three = UINT64_C(0x3030303030303030);
-	return (v & hi) == three && ((v + UINT64_C(0x0606060606060606)) & hi) == three;
-}
-
-/* The first byte at or after p that is not a digit, or end. */
-static inline const char *skip_digits(const char *p, const char *end)
-{
-	uint64_t v;
-	while (end - p >= 8 && (memcpy(&v, p, sizeof v), all_digits8(v)))
-		p += 8;
-	while (p < end && is_digit((unsigned char)*p))
-		p++;
-	return p;
-}
-
-/* w followed by the digits [c, e): w * 10^(e - c) + their value. */
-static inline uint64_t append_digits(uint64_t w, const char *c, const char *e)
-{
-#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-	for (; e - c >= 8; c += 8) {
-		uint64_t v;
-		memcpy(&v, c, sizeof v);
-		w = w * 100000000 + eight_digits(v);
-	}
-#endif
-	for (; c < e; c++)
-		w = w * 10 + (uint64_t)(*c - '0');
-	return w;
-}
-
-/* The tables must be ready (init_once) before this is called. */
-static enum num_status parse_number(const char *s, size_t len, double *out)
-{
-	const char *p = s, *end = s + len;
-	int neg = 0;
-
-	while (p < end && is_blank((unsigned char)*p))
-		p++;
-	while (end > p && is_blank((unsigned char)end[-1]))
-		end--;
-	if (p == end)
-		return NUM_EMPTY;
-	const char *start = p;
-	if (*p == '+' || *p == '-')
-		neg = *p++ == '-';
-
-	/* [int_begin, int_end) and [frac, frac_end) are the digits before and
-	 * after the point; sig is the first significant (nonzero) digit. */
-	const char *int_begin = p;
-	while (p < end && *p == '0')
-		p++;
-	const char *sig = p;
-	p = skip_digits(p, end);
-	const char *int_end = p, *frac = p, *frac_end = p;
-	if (p < end && *p == '.') {
-		frac = ++p;
-		p = frac_end = skip_digits(p, end);
-	}
-	if (int_end == int_begin && frac_end == frac)
-		return is_nonfinite_word(start, (size_t)(end - start)) ? NUM_NONFINITE : NUM_SYNTAX;
-	if (sig == int_end) {
-		sig = frac;
-		while (sig < frac_end && *sig == '0')
-			sig++;
-	}
-	int64_t q = -(int64_t)(frac_end - frac);
-	if (p < end && (*p == 'e' || *p == 'E')) {
-		int eneg = 0;
-		int64_t e = 0;
-		p++;
-		if (p < end && (*p == '+' || *p == '-'))
-			eneg = *p++ == '-';
-		if (p == end || !is_digit((unsigned char)*p))
-			return NUM_SYNTAX;
-		for (; p < end && is_digit((unsigned char)*p); p++)
-			if (e < 1000000)
-				e = e * 10 + (*p - '0');
-		q += eneg ? -e : e;
-	}
-	if (p != end)
-		return NUM_SYNTAX;
-
-	size_t nsig = sig < int_end ? (size_t)(int_end - sig) + (size_t)(frac_end - frac) : (size_t)(frac_end - sig);
-	if (nsig == 0) {
-		*out = neg ? -0.0 : 0.0;
-		return NUM_OK;
-	}
-#if FLT_EVAL_METHOD == 0
-	if (nsig <= 19) {
-		double v;
-		uint64_t w = sig < int_end ? append_digits(append_digits(0, sig, int_end), frac, frac_end)
-					   : append_digits(0, sig, frac_end);
-		if (w <= UINT64_C(1) << 53 && q >= -22 && q <= 22) {
-			v = (double)w;
-			v = q < 0 ? v / exact_pow10[-q] : v * exact_pow10[q];
-			*out = neg ? -v : v;
-			return NUM_OK;
-		}
-		if (q >= POW5_MIN && q <= POW5_MAX && convert_wide(w, (int)q, &v) == 0) {
-			*out = neg ? -v : v;
-			return NUM_OK;
-		}
-	}
-#endif
-	return slow_convert(start, (size_t)(end - start), out);
-}
+/* Blanks around a field: spaces and tabs. */
+#define IS_BLANK(c) ((c) == ' ' || (c) == '\t')
 
 int ocsdf_csv_parse_number(const char *s, size_t len, double *out)
 {
-	double v;
-	pthread_once(&init_once, init_tables);
-	if (!s || parse_number(s, len, &v) != NUM_OK)
-		return -1;
-	*out = v;
-	return 0;
+	return s && ocsdf_number_parse(s, len, out) == OCSDF_NUMBER_OK ? 0 : -1;
 }
 
 /* ------------------------------------------------------------------------ */
@@ -376,7 +45,7 @@ void ocsdf_csv_put_field(FILE *fp, const char *s, size_t len)
 {
 	/* Unquoted blanks at either end would be trimmed by a reader, and an
 	 * empty unquoted field alone on a line would read as a blank line. */
-	int quote = len == 0 || is_blank((unsigned char)s[0]) || is_blank((unsigned char)s[len - 1]);
+	int quote = len == 0 || IS_BLANK(s[0]) || IS_BLANK(s[len - 1]);
 	for (size_t i = 0; i < len && !quote; i++)
 		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
 	if (!quote) {
@@ -410,7 +79,6 @@ void ocsdf_csv_put_double(FILE *fp, double v)
 /* Reader                                                                    */
 /* ------------------------------------------------------------------------ */
 
-#define IN_CHUNK (256 * 1024)           /* bytes per read(2) */
 #define LINE_START (256 * 1024)         /* first size of the line buffer */
 #define LINE_MAX_CAP ((size_t)OCSDF_CSV_MAX_RECORD + 1)
 
@@ -429,14 +97,7 @@ typedef struct offsets {
 struct ocsdf_csv_reader {
 	char *name;
 	int fd, own_fd;
-
-	/* input as read, and its gzip state */
-	unsigned char *in;
-	size_t in_pos, in_len;
-	unsigned long long in_total;    /* bytes read from fd */
-	int in_eof;
-	int gz, z_ready, z_member_end;
-	z_stream z;
+	ocsdf_gzread *in;       /* plain or gzip bytes from fd */
 
 	/* decoded text; [pos, len) is not consumed yet, and [pos, scan) is
 	 * known to hold no line feed */
@@ -601,20 +262,7 @@ static void *field_realloc(void *p, size_t n)
 	return realloc(p, n);
 }
 
-/* ---- input: plain or gzip bytes from a file descriptor ---- */
-
-static ssize_t read_some(ocsdf_csv_reader *r, void *dst, size_t n)
-{
-	ssize_t k;
-	do
-		k = read(r->fd, dst, n);
-	while (k < 0 && errno == EINTR);
-	if (k < 0)
-		fail(r, OCSDF_EIO, "%s: read error: %s", r->name, strerror(errno));
-	else
-		r->in_total += (unsigned long long)k;
-	return k;
-}
+/* ---- input: plain or gzip bytes (gzread.h) ---- */
 
 /*
  * Where a gzip error was found, for its message.  Text is decoded ahead of
@@ -622,10 +270,10 @@ static ssize_t read_some(ocsdf_csv_reader *r, void *dst, size_t n)
  * plus those decoded up to end (into the line buffer) but not read yet.
  * Without a complete line, the compressed byte offset says where it is.
  */
-static void gz_where(const ocsdf_csv_reader *r, const char *end, char *out, size_t size)
+static void gz_where(const ocsdf_csv_reader *r, const char *end, unsigned long long at, char *out,
+		     size_t size)
 {
 	long lines = r->line;
-	unsigned long long at = r->in_total - r->z.avail_in;
 	for (const char *p = r->buf + r->scan; p < end && (p = memchr(p, '\n', (size_t)(end - p))); p++)
 		lines++;
 	if (lines > 0)
@@ -634,74 +282,24 @@ static void gz_where(const ocsdf_csv_reader *r, const char *end, char *out, size
 		snprintf(out, size, "at byte %llu of the compressed input, before the end of line 1", at);
 }
 
-/* Refills the raw input buffer; sets in_eof at the end.  0 or -1. */
-static int read_input(ocsdf_csv_reader *r)
+/* Sets the error for a failure of the input; dst is where the text it was
+ * decoding went (the end of the line buffer).  Returns the error code. */
+static int input_failed(ocsdf_csv_reader *r, const char *dst, const ocsdf_gzread_failure *why)
 {
-	ssize_t k = read_some(r, r->in, IN_CHUNK);
-	if (k < 0)
-		return -1;
-	r->in_pos = 0;
-	r->in_len = (size_t)k;
-	r->in_eof = k == 0;
-	return 0;
-}
-
-/* Decodes up to room bytes into dst.  Returns the count (0 at the end of the
- * input) or -1 with the error set. */
-static ssize_t decode(ocsdf_csv_reader *r, char *dst, size_t room)
-{
-	if (!r->gz) {
-		if (r->in_pos < r->in_len) {
-			size_t n = r->in_len - r->in_pos < room ? r->in_len - r->in_pos : room;
-			memcpy(dst, r->in + r->in_pos, n);
-			r->in_pos += n;
-			return (ssize_t)n;
-		}
-		if (r->in_eof)
-			return 0;
-		ssize_t k = read_some(r, dst, room);
-		if (k == 0)
-			r->in_eof = 1;
-		return k;
-	}
-
-	z_stream *z = &r->z;
 	char where[128];
-	for (;;) {
-		if (z->avail_in == 0 && !r->in_eof) {
-			if (read_input(r))
-				return -1;
-			z->next_in = r->in;
-			z->avail_in = (uInt)r->in_len;
-		}
-		if (r->z_member_end) {
-			/* Concatenated gzip members form one stream (as gzip -d
-			 * reads them); anything else after a member is corrupt. */
-			if (z->avail_in == 0)
-				return 0;
-			inflateReset(z);
-			r->z_member_end = 0;
-		}
-		if (z->avail_in == 0) {
-			gz_where(r, dst, where, sizeof where);
-			return fail(r, OCSDF_EIO, "%s: truncated gzip data %s: the input ends inside a compressed stream",
-				    r->name, where), -1;
-		}
-		z->next_out = (unsigned char *)dst;
-		z->avail_out = (uInt)(room < UINT_MAX ? room : UINT_MAX);
-		int ret = inflate(z, Z_NO_FLUSH);
-		size_t got = (size_t)((unsigned char *)z->next_out - (unsigned char *)dst);
-		if (ret == Z_STREAM_END) {
-			r->z_member_end = 1;
-		} else if (ret == Z_MEM_ERROR) {
-			return nomem(r), -1;
-		} else if (ret != Z_OK && ret != Z_BUF_ERROR) {
-			gz_where(r, dst + got, where, sizeof where);
-			return fail(r, OCSDF_EIO, "%s: corrupt gzip data %s: %s", r->name, where,
-				    z->msg ? z->msg : "bad data"), -1;
-		}
-		if (got)
-			return (ssize_t)got;
+	switch (why->kind) {
+	case OCSDF_GZREAD_EREAD:
+		return fail(r, OCSDF_EIO, "%s: read error: %s", r->name, strerror(why->sys_errno));
+	case OCSDF_GZREAD_TRUNCATED:
+		gz_where(r, dst, why->at, where, sizeof where);
+		return fail(r, OCSDF_EIO, "%s: truncated gzip data %s: the input ends inside a compressed stream",
+			    r->name, where);
+	case OCSDF_GZREAD_CORRUPT:
+		gz_where(r, dst + why->decoded, why->at, where, sizeof where);
+		return fail(r, OCSDF_EIO, "%s: corrupt gzip data %s: %s", r->name, where,
+			    why->zmsg ? why->zmsg : "bad data");
+	default:
+		return nomem(r);
 	}
 }
 
@@ -728,9 +326,10 @@ static int refill(ocsdf_csv_reader *r)
 		r->buf = p;
 		r->cap = cap;
 	}
-	ssize_t k = decode(r, r->buf + r->len, r->cap - r->len);
+	ocsdf_gzread_failure why;
+	ssize_t k = ocsdf_gzread_read(r->in, r->buf + r->len, r->cap - r->len, &why);
 	if (k < 0)
-		return r->err.code;
+		return input_failed(r, r->buf + r->len, &why);
 	if (k == 0)
 		r->text_eof = 1;
 	r->len += (size_t)k;
@@ -770,25 +369,28 @@ static int next_line(ocsdf_csv_reader *r, const char **s, size_t *n, size_t *tn)
 
 /* ---- libcsv callbacks ---- */
 
-static void field_error(ocsdf_csv_reader *r, int col, enum num_status st, const char *s, size_t n)
+/* A text field holding a NUL byte, for field_error beside OCSDF_NUMBER_*. */
+#define FIELD_NUL (-1)
+
+static void field_error(ocsdf_csv_reader *r, int col, int st, const char *s, size_t n)
 {
 	char name[320], text[320];
 	excerpt(name, sizeof name, r->names[col], strlen(r->names[col]), 60);
 	excerpt(text, sizeof text, s, n, 60);
 	switch (st) {
-	case NUM_EMPTY:
+	case OCSDF_NUMBER_EMPTY:
 		fail(r, OCSDF_EDATA, "%s:%ld: column %s (%d): empty field where a number is expected", r->name, r->line,
 		     name, col + 1);
 		break;
-	case NUM_NONFINITE:
+	case OCSDF_NUMBER_NONFINITE:
 		fail(r, OCSDF_EDATA, "%s:%ld: column %s (%d): expected a finite number, got %s", r->name, r->line,
 		     name, col + 1, text);
 		break;
-	case NUM_RANGE:
+	case OCSDF_NUMBER_RANGE:
 		fail(r, OCSDF_EDATA, "%s:%ld: column %s (%d): number out of range (overflows a double): %s", r->name,
 		     r->line, name, col + 1, text);
 		break;
-	case NUM_NOMEM:
+	case OCSDF_NUMBER_NOMEM:
 		nomem(r);
 		break;
 	case FIELD_NUL:
@@ -857,8 +459,8 @@ static void on_field(void *data, size_t n, void *arg)
 	int slot = r->num_first[col];
 	if (slot >= 0) {
 		double v;
-		enum num_status st = parse_number(s, n, &v);
-		if (st != NUM_OK) {
+		int st = ocsdf_number_parse(s, n, &v);
+		if (st != OCSDF_NUMBER_OK) {
 			field_error(r, col, st, s, n);
 			return;
 		}
@@ -951,7 +553,7 @@ static void on_record(int c, void *arg)
 static int is_blank_line(const char *s, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (!is_blank((unsigned char)s[i]))
+		if (!IS_BLANK(s[i]))
 			return 0;
 	return 1;
 }
@@ -1056,13 +658,12 @@ int ocsdf_csv_open(const char *path, ocsdf_csv_reader **out, ocsdf_error *e)
 	int code;
 
 	*out = NULL;
-	pthread_once(&init_once, init_tables);
 	r = calloc(1, sizeof *r);
 	if (!r)
 		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
 	r->fd = -1;
 	r->name = strdup(is_stdin ? "standard input" : path);
-	r->in = malloc(IN_CHUNK);
+	r->in = ocsdf_gzread_new();
 	r->buf = malloc(LINE_START);
 	r->cap = LINE_START;
 	r->in_header = 1;
@@ -1092,24 +693,10 @@ int ocsdf_csv_open(const char *path, ocsdf_csv_reader **out, ocsdf_error *e)
 		}
 	}
 
-	/* The gzip magic needs two bytes; a pipe may deliver them one by one. */
-	while (!r->in_eof && r->in_len < 2) {
-		ssize_t k = read_some(r, r->in + r->in_len, IN_CHUNK - r->in_len);
-		if (k < 0)
-			goto failed;
-		r->in_len += (size_t)k;
-		r->in_eof = k == 0;
-	}
-	if (r->in_len >= 2 && r->in[0] == 0x1f && r->in[1] == 0x8b) {
-		r->gz = 1;
-		if (inflateInit2(&r->z, 15 + 16) != Z_OK) {
-			nomem(r);
-			goto failed;
-		}
-		r->z_ready = 1;
-		r->z.next_in = r->in;
-		r->z.avail_in = (uInt)r->in_len;
-		r->in_pos = r->in_len = 0;
+	ocsdf_gzread_failure why;
+	if (ocsdf_gzread_start(r->in, r->fd, &why)) {
+		input_failed(r, r->buf, &why);
+		goto failed;
 	}
 
 	/* An optional UTF-8 byte order mark. */
@@ -1138,11 +725,9 @@ void ocsdf_csv_close(ocsdf_csv_reader *r)
 		return;
 	if (r->own_fd)
 		close(r->fd);
-	if (r->z_ready)
-		inflateEnd(&r->z);
 	csv_free(&r->csv);
 	free(r->name);
-	free(r->in);
+	ocsdf_gzread_free(r->in);
 	free(r->buf);
 	free(r->names);
 	free(r->name_text.p);

@@ -28,7 +28,7 @@
  *   input gives zero rows; an input with no header (empty, or only blank
  *   lines or a BOM) is an error.
  *
- * Numbers are strict: a numeric field must be a complete decimal number,
+ * Numbers are strict (number.h): a numeric field must be a complete decimal number,
  *   [+-] digits [. digits] [(e|E) [+-] digits]   (".5" and "5." too)
  * and nothing else: no hex, no NaN or infinity, no thousands separators, no
  * other trailing text.  A value that overflows a double (1e999) is an error;

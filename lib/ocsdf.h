@@ -4,7 +4,8 @@
  *     #include <ocsdf/ocsdf.h>      cc ... $(pkg-config --cflags --libs ocsdf)
  *
  * The modules, in the order a program uses them: errors (how failure is
- * reported), csv and dataset (reading rows), scale (standardization), arch,
+ * reported), csv, number, gzread and dataset (reading rows), scale
+ * (standardization), arch,
  * lipnet, bjorck and sort_act (the 1-Lipschitz network), sampler and train
  * (Algorithms 1 and 3), model (the file format), score (batched
  * evaluation), roc and attack (AUROC, certificates, PGD), mesh, meshtopo,
@@ -16,6 +17,8 @@
 
 #include "errors.h"
 #include "csv.h"
+#include "number.h"
+#include "gzread.h"
 #include "dataset.h"
 #include "scale.h"
 #include "arch.h"

@@ -1,0 +1,33 @@
+/*
+ * number.h: the strict decimal numbers of CSV fields, converted exactly.
+ *
+ * A number is
+ *   [+-] digits [. digits] [(e|E) [+-] digits]   (".5" and "5." too)
+ * with blanks (spaces, tabs) around it allowed, and nothing else: no hex,
+ * no NaN or infinity, no thousands separators, no other trailing text.  A
+ * value that overflows a double (1e999) is refused; one too small for a
+ * double rounds to zero or a subnormal, as strtod does.  The conversion is
+ * correctly rounded (bit-identical to glibc strtod in the C locale),
+ * whatever the current locale, and safe to call from several threads.
+ */
+#ifndef OCSDF_NUMBER_H
+#define OCSDF_NUMBER_H
+
+#include <stddef.h>
+
+/* What a field holds. */
+enum {
+	OCSDF_NUMBER_OK = 0,
+	OCSDF_NUMBER_EMPTY,      /* nothing but blanks */
+	OCSDF_NUMBER_SYNTAX,     /* not a number */
+	OCSDF_NUMBER_NONFINITE,  /* a spelled-out NaN or infinity */
+	OCSDF_NUMBER_RANGE,      /* a number that overflows a double */
+	OCSDF_NUMBER_NOMEM       /* out of memory for a long number */
+};
+
+/* Parses s[0..len) (no terminator needed; a NUL byte in it is text that is
+ * not a number).  Returns OCSDF_NUMBER_OK with *out set, or another
+ * OCSDF_NUMBER_* saying why not (*out untouched). */
+int ocsdf_number_parse(const char *s, size_t len, double *out);
+
+#endif
