@@ -14,6 +14,7 @@
 
 #include "cli.h"
 #include "dataset.h"
+#include "contour.h"
 #include "mesh.h"
 #include "meshio.h"
 #include "meshtopo.h"
@@ -427,7 +428,7 @@ static void write_map(const options *o, const ocsdf_model *m, const ocsdf_datase
 	fc.X = malloc(CHUNK * 2 * sizeof *fc.X);
 	if (!v || !fc.sc || !fc.X)
 		ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
-	if (ocsdf_field_sample2(&g, field, &fc, CHUNK, v, &err))
+	if (ocsdf_grid_sample2(&g, field, &fc, CHUNK, v, &err))
 		ocsdf_die_error(&err);
 	double vmin = INFINITY, vmax = -INFINITY;
 	for (size_t i = 0; i < np; i++) {

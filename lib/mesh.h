@@ -1,10 +1,9 @@
 /*
- * mesh.h: level sets of a scalar field sampled on a grid, as a triangle
- * mesh in 3D and as polylines in 2D.
+ * mesh.h: the level set of a scalar field sampled on a 3D grid (grid.h), as
+ * a closed triangle mesh.  (In 2D: contour.h.)
  *
- * The field is given by a batched callback, so that a network can be run
- * on thousands of points at once.  A point is inside when f > level (the
- * data side of a signed distance), outside when f <= level.
+ * A point is inside when f > level (the data side of a signed distance),
+ * outside when f <= level.
  *
  * Surfaces are extracted by marching tetrahedra: each grid cube is cut into
  * six tetrahedra around its main diagonal (the Freudenthal triangulation,
@@ -14,7 +13,7 @@
  * any field values, a mesh that is closed and manifold away from the grid
  * border: every edge belongs to exactly two triangles, a vertex is made
  * once per grid edge it lies on, no triangle repeats an index or has zero
- * area (a crossing is kept at least OCSDF_MESH_TMIN of the edge away from
+ * area (a crossing is kept at least OCSDF_GRID_TMIN of the edge away from
  * its ends), and triangles wind counter-clockwise seen from outside.
  *
  * Pruning: when f is L-Lipschitz (|f(x) - f(y)| <= L |x - y| in the units of
@@ -42,27 +41,7 @@
 #include <stdint.h>
 
 #include "errors.h"
-
-/* f[i] = field at point xyz[i*d .. i*d+d-1] for i < n, n <= the batch size
- * given in the options; d is 3 for surfaces and 2 for contours.  Must be
- * deterministic and must not keep the pointers. */
-typedef void (*ocsdf_field_fn)(void *ctx, const float *xyz, int n, float *f);
-/* The same, plus g[i*d + a] = df/dx_a at point i.  f may be ignored. */
-typedef void (*ocsdf_grad_fn)(void *ctx, const float *xyz, int n, float *f, float *g);
-/* Called now and then with the fraction of the work done, in [0, 1]. */
-typedef void (*ocsdf_progress_fn)(void *ctx, double done);
-
-/* Crossings are clamped to [TMIN, 1 - TMIN] along their grid edge. */
-#define OCSDF_MESH_TMIN (1.0 / 1024)
-/* Largest grid, points per axis. */
-#define OCSDF_MESH_MAX_N 4097
-
-/* n[a] points per axis a, from lo[a] to hi[a] inclusive (n >= 2, lo < hi):
- * point (i, j, k) is lo + (i, j, k) * (hi - lo) / (n - 1). */
-typedef struct ocsdf_grid3 {
-	double lo[3], hi[3];
-	int n[3];
-} ocsdf_grid3;
+#include "grid.h"
 
 typedef struct ocsdf_mesh_opts {
 	double level;
@@ -107,35 +86,5 @@ int ocsdf_mesh_extract(const ocsdf_grid3 *g, ocsdf_field_fn field, ocsdf_grad_fn
 		       ocsdf_error *e);
 
 void ocsdf_mesh_free(ocsdf_mesh *m);
-
-/* 2D: n[a] points per axis from lo[a] to hi[a] inclusive, as above. */
-typedef struct ocsdf_grid2 {
-	double lo[2], hi[2];
-	int n[2];
-} ocsdf_grid2;
-
-/* values[j * n[0] + i] = field at grid point (i, j), evaluated in batches
- * of `batch` points.  Returns 0, 64, or 65 (a value not finite) with e set. */
-int ocsdf_field_sample2(const ocsdf_grid2 *g, ocsdf_field_fn field, void *ctx, int batch,
-			float *values, ocsdf_error *e);
-
-/* Polylines of a 2D level set.  Line l holds points start[l] .. start[l+1]-1
- * of xy (x, y pairs); closed[l] says whether its last point joins its first.
- * Lines go with the inside (f > level) on their left, with y up. */
-typedef struct ocsdf_contour {
-	size_t npts, nlines;
-	float *xy;
-	size_t *start;
-	unsigned char *closed;
-} ocsdf_contour;
-
-/* Marching squares on values (as from ocsdf_field_sample2) at one level;
- * a saddle cell is decided by the mean of its four corners.  Lines are
- * closed except where they meet the grid border.  Returns 0, 64 or 70 with
- * e set; *c is overwritten (free with ocsdf_contour_free). */
-int ocsdf_contour_extract(const ocsdf_grid2 *g, const float *values, double level,
-			  ocsdf_contour *c, ocsdf_error *e);
-
-void ocsdf_contour_free(ocsdf_contour *c);
 
 #endif
