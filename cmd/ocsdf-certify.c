@@ -24,6 +24,7 @@
 #include "csv.h"
 #include "model.h"
 #include "output.h"
+#include "plot.h"
 #include "roc.h"
 #include "svg.h"
 
@@ -769,7 +770,7 @@ static void write_curves(const report *r, const ocsdf_roc *roc, const double *sh
 {
 	const options *o = r->o;
 	int plot = out_open[OUT_PLOT];
-	ocsdf_roc_plot_curve *c = calloc((size_t)o->nradius, sizeof *c);
+	ocsdf_plot_curve *c = calloc((size_t)o->nradius, sizeof *c);
 	ocsdf_roc_point **pts = calloc((size_t)o->nradius, sizeof *pts);
 	char (*labels)[96] = calloc((size_t)o->nradius, sizeof *labels);
 	char title[1024], sub[512], b1[64];
@@ -803,7 +804,7 @@ static void write_curves(const report *r, const ocsdf_roc *roc, const double *sh
 		snprintf(title, sizeof title, "ROC curves of %s, plain and certified", r->d->name);
 		snprintf(sub, sizeof sub, "score '%s'; radii in %s", shown(o->score_col, b1, sizeof b1),
 			 r->units);
-		if (ocsdf_roc_plot(outs[OUT_PLOT].fp, c, o->nradius, title, sub, &e) != 0)
+		if (ocsdf_plot_roc(outs[OUT_PLOT].fp, c, o->nradius, title, sub, &e) != 0)
 			fail(&e);
 		for (int k = 0; k < o->nradius; k++)
 			free(pts[k]);
@@ -820,7 +821,7 @@ static void write_hist(const report *r)
 	const dataset *d = r->d;
 	double *user = d->score;
 	char title[1024], xlabel[160], b1[64];
-	ocsdf_roc_hist_opts h;
+	ocsdf_plot_hist_opts h;
 	ocsdf_error e;
 	if (o->higher_anomalous) {
 		user = malloc(d->n * sizeof *user);
@@ -837,7 +838,7 @@ static void write_hist(const report *r)
 	h.title = title;
 	h.xlabel = xlabel;
 	h.legend_right = o->higher_anomalous;
-	if (ocsdf_roc_plot_hist(outs[OUT_HIST].fp, user, d->anom, d->n, &h, &e) != 0)
+	if (ocsdf_plot_hist(outs[OUT_HIST].fp, user, d->anom, d->n, &h, &e) != 0)
 		fail(&e);
 	if (user != d->score)
 		free(user);

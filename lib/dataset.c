@@ -167,3 +167,17 @@ done:
 		ocsdf_dataset_free(out);
 	return rc;
 }
+
+int ocsdf_dataset_read_model(const char *path, const ocsdf_model *m, const char *label,
+			     ocsdf_dataset *out, ocsdf_error *e)
+{
+	ocsdf_dataset_spec spec;
+	memset(&spec, 0, sizeof spec);
+	spec.names = (const char *const *)m->names;
+	spec.n_names = m->arch.d;
+	spec.label = label;
+	spec.check_scale = 1;
+	spec.mean = m->mean;
+	spec.std = m->std;
+	return ocsdf_dataset_read(path, &spec, out, e);
+}

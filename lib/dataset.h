@@ -9,6 +9,7 @@
 #include <stddef.h>
 
 #include "errors.h"
+#include "model.h"
 
 typedef struct ocsdf_dataset {
 	size_t n;          /* rows */
@@ -35,6 +36,12 @@ typedef struct ocsdf_dataset_spec {
  * 74 with e set.  Zero rows is not an error here. */
 int ocsdf_dataset_read(const char *path, const ocsdf_dataset_spec *spec, ocsdf_dataset *out,
 		       ocsdf_error *e);
+/* Reads path in the features of model m (found by name, in the model's
+ * order), refusing values that do not fit its standardization; label: a
+ * column of labels kept too, or NULL.  Returns as ocsdf_dataset_read. */
+int ocsdf_dataset_read_model(const char *path, const ocsdf_model *m, const char *label,
+			     ocsdf_dataset *out, ocsdf_error *e);
+
 void ocsdf_dataset_free(ocsdf_dataset *ds);
 
 #endif

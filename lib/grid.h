@@ -8,6 +8,8 @@
 #ifndef OCSDF_GRID_H
 #define OCSDF_GRID_H
 
+#include <stddef.h>
+
 #include "errors.h"
 
 /* f[i] = field at point xyz[i*d .. i*d+d-1] for i < n, n <= the batch size
@@ -53,5 +55,40 @@ double ocsdf_grid_clamp_crossing(double t);
  * set. */
 int ocsdf_grid_sample2(const ocsdf_grid2 *g, ocsdf_field_fn field, void *ctx, int batch,
 		       float *values, ocsdf_error *e);
+
+/* The least and greatest of v[0..n) (n >= 1). */
+void ocsdf_grid_range(const float *v, size_t n, double *lo, double *hi);
+
+/*
+ * The grid ocsdf-mesh extracts a model's level set on.  First its box, the
+ * first of: explicit bounds; K standard deviations around the mean; the
+ * bounding box of the points plus 10% on each side (an axis where they are
+ * all equal: plus one standard deviation); 3 standard deviations around
+ * the mean.  Then its points per axis: cells are cubes in the model's
+ * standardized units (the geometry f measures distances in) with
+ * `resolution` points on the longest side, the box widened evenly to a
+ * whole number of cells.
+ */
+typedef struct ocsdf_grid_spec {
+	int d;                      /* axes: 2 or 3 */
+	const double *mean, *std;   /* the model's standardization, d values each */
+	const char *const *names;   /* the axes' names, for messages */
+	int resolution;             /* points on the longest side, >= 2 */
+	const double *box;          /* LO,HI for each axis (nbox values), or NULL */
+	int nbox;
+	double box_k;               /* > 0: K standard deviations */
+	const double *pts;          /* npts points (npts x d), or NULL */
+	size_t npts;
+} ocsdf_grid_spec;
+
+/* Checks explicit bounds (the --box of ocsdf-mesh): 2 d values, LO < HI on
+ * each axis.  Returns 0, or 64 with a message naming --box and the axis. */
+int ocsdf_grid_check_box(const ocsdf_grid_spec *s, ocsdf_error *e);
+
+/* The grid of s: lo[d], hi[d] and n[d] (each n in 2..4096).  Returns 0, or
+ * 64 when the box cannot be divided into such cells within the range of
+ * doubles (a box far too large or too small against the standard
+ * deviations), with e set. */
+int ocsdf_grid_choose(const ocsdf_grid_spec *s, double *lo, double *hi, int *n, ocsdf_error *e);
 
 #endif

@@ -10,8 +10,8 @@
  * the last bit of the division.  Shifted values are recomputed on the fly
  * (x - s, y + s) rather than stored, so every function compares exactly the
  * same doubles and the certified AUROC at s = 0 is bit-identical to the
- * plain one and never increases with s.  The plots at the end draw what
- * this module computes, with the project's SVG writer.
+ * plain one and never increases with s.  (The plots of ROC curves and
+ * score histograms are in plot.c.)
  */
 #include "roc.h"
 
@@ -20,7 +20,6 @@
 #include <string.h>
 
 #include "rng.h"
-#include "svg.h"
 
 struct ocsdf_roc {
 	double *x;   /* normal scores, ascending */
@@ -420,175 +419,4 @@ double ocsdf_roc_threshold_at_fpr(const ocsdf_roc *r, double fpr)
 double ocsdf_roc_decision_radius(double score, double threshold, double lipschitz)
 {
 	return fabs(score - threshold) / lipschitz;
-}
-
-/* ---- plots ---- */
-
-static const ocsdf_rgb INK = {0, 0, 0};
-static const ocsdf_rgb GREY = {0x88, 0x88, 0x88};
-
-static void plot_titles(ocsdf_svg *s, const ocsdf_svg_frame *f, const char *title,
-			const char *subtitle)
-{
-	if (title)
-		ocsdf_svg_text(s, f->left, 28, title, 15, OCSDF_SVG_START, 0, INK);
-	if (subtitle)
-		ocsdf_svg_text(s, f->left, 46, subtitle, 11, OCSDF_SVG_START, 0, GREY);
-}
-
-int ocsdf_roc_plot(FILE *fp, const ocsdf_roc_plot_curve *c, int n, const char *title,
-		   const char *subtitle, ocsdf_error *e)
-{
-	ocsdf_svg s;
-	ocsdf_svg_frame f = {80, 60, 440, 400, 0, 1, 0, 1};
-	ocsdf_svg_legend_entry *leg = calloc((size_t)(n > 0 ? n : 0) + 1, sizeof *leg);
-	ocsdf_svg_style diag = ocsdf_svg_stroke(GREY, 1);
-	size_t longest = 2;
-	double *x, *y;
-	for (int k = 0; k < n; k++)
-		longest = c[k].n > longest ? c[k].n : longest;
-	x = malloc(longest * sizeof *x);
-	y = malloc(longest * sizeof *y);
-	if (!leg || !x || !y) {
-		free(leg);
-		free(x);
-		free(y);
-		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory for a ROC plot");
-	}
-	diag.dash = "4 4";
-	ocsdf_svg_begin(&s, fp, 600, 540, title);
-	plot_titles(&s, &f, title, subtitle);
-	ocsdf_svg_axes(&s, &f, "false positive rate (normal rows flagged)",
-		       "true positive rate (anomalies flagged)");
-	ocsdf_svg_clip_begin(&s, f.left - 2, f.top - 2, f.width + 4, f.height + 4);
-	x[0] = ocsdf_svg_x(&f, 0);
-	y[0] = ocsdf_svg_y(&f, 0);
-	x[1] = ocsdf_svg_x(&f, 1);
-	y[1] = ocsdf_svg_y(&f, 1);
-	ocsdf_svg_polyline(&s, x, y, 2, &diag);
-	for (int k = 0; k < n; k++) {
-		ocsdf_svg_style st = ocsdf_svg_stroke(ocsdf_svg_palette(k), k == 0 ? 2.5 : 1.8);
-		size_t m = 0;
-		if (k > 0 && k % 2 == 0)
-			st.dash = "7 3";
-		for (size_t i = 0; i < c[k].n; i++) {
-			double px = ocsdf_svg_x(&f, c[k].pts[i].fpr), py = ocsdf_svg_y(&f, c[k].pts[i].tpr);
-			if (m > 0 && i + 1 < c[k].n && fabs(px - x[m - 1]) < 0.25 && fabs(py - y[m - 1]) < 0.25)
-				continue;
-			x[m] = px;
-			y[m] = py;
-			m++;
-		}
-		ocsdf_svg_polyline(&s, x, y, m, &st);
-		leg[k].label = c[k].label;
-		leg[k].style = st;
-		leg[k].key = OCSDF_SVG_KEY_LINE;
-	}
-	ocsdf_svg_group_end(&s);
-	leg[n > 0 ? n : 0].label = "chance";
-	leg[n > 0 ? n : 0].style = diag;
-	ocsdf_svg_legend(&s, &f, OCSDF_SVG_BOTTOM_RIGHT, leg, (n > 0 ? n : 0) + 1);
-	ocsdf_svg_end(&s);
-	free(leg);
-	free(x);
-	free(y);
-	return 0;
-}
-
-int ocsdf_roc_plot_hist(FILE *fp, const double *score, const unsigned char *anomalous, size_t n,
-			const ocsdf_roc_hist_opts *opt, ocsdf_error *e)
-{
-	size_t nb, n_cls[2] = {0, 0};
-	double lo = INFINITY, hi = -INFINITY, width, ymax = 0, *count, *x, *y;
-	char sub[128], lab[2][64];
-	ocsdf_svg s;
-	ocsdf_svg_legend_entry leg[3];
-	int nleg = 0;
-	if (opt->bins < 1)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "a histogram needs at least 1 bin, got %d",
-				       opt->bins);
-	nb = (size_t)opt->bins;
-	count = calloc(2 * nb, sizeof *count);
-	x = malloc((2 * nb + 2) * sizeof *x);
-	y = malloc((2 * nb + 2) * sizeof *y);
-	if (!count || !x || !y) {
-		free(count);
-		free(x);
-		free(y);
-		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory for %d histogram bins",
-				       opt->bins);
-	}
-	for (size_t i = 0; i < n; i++) {
-		lo = score[i] < lo ? score[i] : lo;
-		hi = score[i] > hi ? score[i] : hi;
-	}
-	if (opt->threshold) {
-		lo = *opt->threshold < lo ? *opt->threshold : lo;
-		hi = *opt->threshold > hi ? *opt->threshold : hi;
-	}
-	if (!(hi > lo)) {
-		lo = isfinite(lo) ? lo - 0.5 : -0.5;
-		hi = lo + 1;
-	}
-	width = (hi - lo) / (double)nb;
-	for (size_t i = 0; i < n; i++) {
-		size_t b = (size_t)((score[i] - lo) / width);
-		int c = anomalous[i] != 0;
-		count[(size_t)c * nb + (b < nb ? b : nb - 1)] += 1;
-		n_cls[c]++;
-	}
-	for (int c = 0; c < 2; c++)
-		for (size_t b = 0; b < nb && n_cls[c]; b++) {
-			double *v = &count[(size_t)c * nb + b];
-			*v /= (double)n_cls[c] * width;
-			ymax = *v > ymax ? *v : ymax;
-		}
-	/* Headroom above the tallest bar keeps the legend off the bars. */
-	ocsdf_svg_frame f = {80, 60, 480, 360, lo, hi, 0, ymax > 0 ? ymax * 1.35 : 1};
-	snprintf(sub, sizeof sub, "%zu bins of width %.4g; each class normalized to area 1", nb,
-		 width);
-	ocsdf_svg_begin(&s, fp, 620, 490, opt->title);
-	plot_titles(&s, &f, opt->title, sub);
-	ocsdf_svg_axes(&s, &f, opt->xlabel, "density");
-	for (int c = 0; c < 2; c++) {
-		ocsdf_rgb col = ocsdf_svg_palette(c);
-		ocsdf_svg_style st = ocsdf_svg_fill(col, 0.35);
-		size_t k = 0;
-		if (!n_cls[c])
-			continue;
-		st.stroke = col;
-		st.stroke_width = 1.5;
-		x[k] = ocsdf_svg_x(&f, lo);
-		y[k++] = ocsdf_svg_y(&f, 0);
-		for (size_t b = 0; b < nb; b++) {
-			double yy = ocsdf_svg_y(&f, count[(size_t)c * nb + b]);
-			x[k] = ocsdf_svg_x(&f, lo + width * (double)b);
-			y[k++] = yy;
-			x[k] = ocsdf_svg_x(&f, b + 1 == nb ? hi : lo + width * (double)(b + 1));
-			y[k++] = yy;
-		}
-		x[k] = ocsdf_svg_x(&f, hi);
-		y[k++] = ocsdf_svg_y(&f, 0);
-		ocsdf_svg_polygon(&s, x, y, k, &st);
-		snprintf(lab[c], sizeof lab[c], "%s (%zu rows)", c ? "anomalous" : "normal", n_cls[c]);
-		leg[nleg].label = lab[c];
-		leg[nleg].style = st;
-		leg[nleg++].key = OCSDF_SVG_KEY_BOX;
-	}
-	if (opt->threshold) {
-		ocsdf_svg_style st = ocsdf_svg_stroke(INK, 1.5);
-		double tx = ocsdf_svg_x(&f, *opt->threshold);
-		st.dash = "5 3";
-		ocsdf_svg_line(&s, tx, f.top, tx, f.top + f.height, &st);
-		leg[nleg].label = "threshold";
-		leg[nleg].style = st;
-		leg[nleg++].key = OCSDF_SVG_KEY_LINE;
-	}
-	ocsdf_svg_legend(&s, &f, opt->legend_right ? OCSDF_SVG_TOP_RIGHT : OCSDF_SVG_TOP_LEFT, leg,
-			 nleg);
-	ocsdf_svg_end(&s);
-	free(count);
-	free(x);
-	free(y);
-	return 0;
 }

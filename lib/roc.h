@@ -21,7 +21,6 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "errors.h"
 
@@ -97,39 +96,6 @@ double ocsdf_roc_threshold_at_fpr(const ocsdf_roc *r, double fpr);
 /* The radius within which a row's decision at threshold cannot change for
  * a score that is lipschitz-Lipschitz: |score - threshold| / lipschitz. */
 double ocsdf_roc_decision_radius(double score, double threshold, double lipschitz);
-
-/* ---- plots, drawn with svg.h ---- */
-
-/* A ROC curve to draw (from ocsdf_roc_curve) and its legend text. */
-typedef struct ocsdf_roc_plot_curve {
-	const ocsdf_roc_point *pts;
-	size_t n;
-	const char *label;
-} ocsdf_roc_plot_curve;
-
-/* One SVG document on fp with the curves c[0..n) over the unit square:
- * axes, the chance diagonal, each curve in its own colour (the first one
- * thicker) and a legend.  Points closer than a quarter pixel to the last
- * one drawn are skipped, so a curve of millions of rows stays small and
- * looks the same.  title, subtitle: NULL for none.  Returns 0 or 70 (out
- * of memory) with e set; write errors are left in fp. */
-int ocsdf_roc_plot(FILE *fp, const ocsdf_roc_plot_curve *c, int n, const char *title,
-		   const char *subtitle, ocsdf_error *e);
-
-/* What a histogram plot shows besides the scores. */
-typedef struct ocsdf_roc_hist_opts {
-	int bins;                 /* >= 1 */
-	const double *threshold;  /* a dashed line there, or NULL */
-	const char *title, *xlabel;
-	int legend_right;         /* legend at the top right, else top left */
-} ocsdf_roc_hist_opts;
-
-/* One SVG document on fp with the histograms of score[0..n) for normal
- * and anomalous rows, each normalized to area 1 so that a rare class stays
- * visible beside a common one, over the range of the scores (and the
- * threshold).  Returns 0, 64 (bins < 1) or 70 (out of memory) with e set. */
-int ocsdf_roc_plot_hist(FILE *fp, const double *score, const unsigned char *anomalous, size_t n,
-			const ocsdf_roc_hist_opts *opt, ocsdf_error *e);
 
 /* Sorts v[0..n) ascending (finite values; -0 is made +0) by a radix sort,
  * O(n) with 16 n bytes of scratch.  Returns 0, or -1 out of memory (v

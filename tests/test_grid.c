@@ -1,7 +1,8 @@
 /*
  * test_grid.c: grids (lib/grid.c): which grids are refused, where level
- * crossings are clamped, and a 2D field sampled point by point in the
- * documented order, in batches of any size.
+ * crossings are clamped, a 2D field sampled point by point in the
+ * documented order, in batches of any size, and the grid chosen for a
+ * model (each kind of box, cubic cells, the refusals).
  */
 #include <check.h>
 #include <math.h>
@@ -84,6 +85,99 @@ START_TEST(sample2)
 }
 END_TEST
 
+static const char *const names[3] = {"a", "b", "c"};
+
+/* Cells are cubes in standardized units: the same h = step / std on every
+ * axis, resolution points on the longest side, and the box holds the one
+ * asked for, widened evenly. */
+static void check_cubic(const ocsdf_grid_spec *s, const double *want_lo, const double *want_hi)
+{
+	double lo[3], hi[3], h = NAN;
+	int n[3], longest = 0;
+	ocsdf_error e;
+	ck_assert_int_eq(ocsdf_grid_choose(s, lo, hi, n, &e), 0);
+	for (int a = 0; a < s->d; a++) {
+		double ha = (hi[a] - lo[a]) / (n[a] - 1) / s->std[a];
+		if (a == 0)
+			h = ha;
+		ck_assert_double_eq_tol(ha, h, 1e-12 * h);
+		ck_assert(lo[a] <= want_lo[a] + 1e-12 && hi[a] >= want_hi[a] - 1e-12);
+		ck_assert(hi[a] - lo[a] < want_hi[a] - want_lo[a] + h * s->std[a] * (1 + 1e-9));
+		ck_assert_double_eq_tol(lo[a] + hi[a], want_lo[a] + want_hi[a], 1e-12);
+		longest = n[a] > longest ? n[a] : longest;
+	}
+	ck_assert_int_eq(longest, s->resolution);
+}
+
+START_TEST(choose)
+{
+	double mean[3] = {1, -2, 10}, std[3] = {1, 2, 0.5};
+	ocsdf_grid_spec s = {3, mean, std, names, 33, NULL, 0, 0, NULL, 0};
+	/* default: 3 standard deviations around the mean */
+	double lo[3] = {-2, -8, 8.5}, hi[3] = {4, 4, 11.5};
+	check_cubic(&s, lo, hi);
+	/* K standard deviations */
+	s.box_k = 0.5;
+	double klo[3] = {0.5, -3, 9.75}, khi[3] = {1.5, -1, 10.25};
+	check_cubic(&s, klo, khi);
+	/* explicit bounds win over K */
+	double box[6] = {0, 1, 0, 3, 10, 10.5};
+	s.box = box;
+	s.nbox = 6;
+	check_cubic(&s, (double[]){0, 0, 10}, (double[]){1, 3, 10.5});
+	/* the points' bounding box plus 10%, or one std where they agree */
+	double pts[3 * 3] = {0, 0, 10, 2, 1, 10, 1, 4, 10};
+	s.box = NULL;
+	s.nbox = 0;
+	s.box_k = 0;
+	s.pts = pts;
+	s.npts = 3;
+	check_cubic(&s, (double[]){-0.2, -0.4, 9.5}, (double[]){2.2, 4.4, 10.5});
+	/* K wins over the points */
+	s.box_k = 0.5;
+	check_cubic(&s, klo, khi);
+}
+END_TEST
+
+START_TEST(choose_refusals)
+{
+	double mean[2] = {0, 0}, std[2] = {1, 1e300}, lo[2], hi[2];
+	double box[4] = {0, 1e-300, 0, 1};
+	int n[2];
+	ocsdf_error e;
+	ocsdf_grid_spec s = {2, mean, std, names, 64, box, 3, 0, NULL, 0};
+	ck_assert_int_eq(ocsdf_grid_check_box(&s, &e), OCSDF_EUSAGE);
+	ck_assert_str_eq(e.msg, "--box: 3 numbers given, 4 expected (LO,HI for each of the 2 features)");
+	s.nbox = 4;
+	box[3] = -1;
+	ck_assert_int_eq(ocsdf_grid_check_box(&s, &e), OCSDF_EUSAGE);
+	ck_assert_str_eq(e.msg, "--box: the bounds of 'b' are not LO < HI");
+	box[3] = 1;
+	ck_assert_int_eq(ocsdf_grid_check_box(&s, &e), 0);
+	/* a box vanishing against the standard deviations */
+	ck_assert_int_eq(ocsdf_grid_choose(&s, lo, hi, n, &e), OCSDF_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "cannot be divided into cells"));
+	/* the default box of a huge std overflows the doubles */
+	std[1] = 1.7e308;
+	s.box = NULL;
+	ck_assert_int_eq(ocsdf_grid_choose(&s, lo, hi, n, &e), OCSDF_EUSAGE);
+	/* no explicit bounds: nothing to check */
+	ck_assert_int_eq(ocsdf_grid_check_box(&s, &e), 0);
+}
+END_TEST
+
+START_TEST(range)
+{
+	float v[5] = {0.5f, -2, 3, 3, -1};
+	double lo, hi;
+	ocsdf_grid_range(v, 5, &lo, &hi);
+	ck_assert_double_eq(lo, -2);
+	ck_assert_double_eq(hi, 3);
+	ocsdf_grid_range(v, 1, &lo, &hi);
+	ck_assert(lo == 0.5 && hi == 0.5);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("grid");
@@ -91,6 +185,9 @@ int main(void)
 	tcase_add_test(t, grid_check);
 	tcase_add_test(t, clamp_crossing);
 	tcase_add_test(t, sample2);
+	tcase_add_test(t, choose);
+	tcase_add_test(t, choose_refusals);
+	tcase_add_test(t, range);
 	suite_add_tcase(s, t);
 	SRunner *r = srunner_create(s);
 	srunner_run_all(r, CK_NORMAL);

@@ -1,6 +1,6 @@
 /*
  * test_roc.c: AUROC, certified AUROC, standard errors, average precision,
- * ROC curves and decisions (lib/roc.c), and the SVG writer (lib/svg.c).
+ * ROC curves and decisions (lib/roc.c).  (Their plots: test_plot.c.)
  *
  * Small cases are worked out by hand in the comments; larger random cases
  * are checked against a direct O(n^2) count over all pairs, with integer
@@ -17,7 +17,6 @@
 
 #include "roc.h"
 #include "rng.h"
-#include "svg.h"
 
 /* ---- helpers ---- */
 
@@ -79,32 +78,6 @@ static void random_ints(ocsdf_rng *g, double *v, size_t n, int range, int offset
 {
 	for (size_t i = 0; i < n; i++)
 		v[i] = (double)((int)ocsdf_rng_below(g, (uint64_t)range) + offset);
-}
-
-/* Runs xmllint on a file if it is installed; fails the test if it rejects
- * the file. */
-static void check_xml(const char *path)
-{
-	char cmd[256];
-	if (system("command -v xmllint >/dev/null 2>&1") != 0) {
-		printf("test_roc: xmllint not found, %s not checked\n", path);
-		return;
-	}
-	snprintf(cmd, sizeof cmd, "xmllint --noout '%s'", path);
-	ck_assert_msg(system(cmd) == 0, "xmllint rejects %s", path);
-}
-
-static size_t count_substr(const char *path, const char *needle)
-{
-	FILE *fp = fopen(path, "r");
-	char line[4096];
-	size_t k = 0;
-	ck_assert_ptr_nonnull(fp);
-	while (fgets(line, sizeof line, fp))
-		for (const char *p = line; (p = strstr(p, needle)); p++)
-			k++;
-	fclose(fp);
-	return k;
 }
 
 /* ---- AUROC ---- */
@@ -574,193 +547,6 @@ START_TEST(test_million_rows)
 }
 END_TEST
 
-/* ---- SVG ---- */
-
-static char *capture_escaped(const char *text)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *fp = open_memstream(&buf, &len);
-	ck_assert_ptr_nonnull(fp);
-	ocsdf_svg_put_escaped(fp, text);
-	fclose(fp);
-	return buf;
-}
-
-START_TEST(test_svg_escape)
-{
-	struct { const char *in, *out; } cases[] = {
-		{"a<b & c>\"d'", "a&lt;b &amp; c&gt;&quot;d&apos;"},
-		{"tab\there", "tab\there"},
-		{"bell\a!", "bell!"},
-		{"caf\xc3\xa9", "caf\xc3\xa9"},                      /* valid UTF-8 kept */
-		{"\xe2\x82\xac 5", "\xe2\x82\xac 5"},
-		{"\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"},
-		{"bad\xff", "bad\xef\xbf\xbd"},                      /* stray byte */
-		{"\xc0\xaf", "\xef\xbf\xbd\xef\xbf\xbd"},            /* overlong */
-		{"\xed\xa0\x80", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* surrogate */
-		{"\xef\xbf\xbe", "\xef\xbf\xbd\xef\xbf\xbd\xef\xbf\xbd"}, /* U+FFFE */
-		{"cut\xe2\x82", "cut\xef\xbf\xbd\xef\xbf\xbd"},      /* truncated at the end */
-	};
-	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-		char *got = capture_escaped(cases[i].in);
-		ck_assert_msg(strcmp(got, cases[i].out) == 0, "case %zu: got '%s'", i, got);
-		free(got);
-	}
-	ck_assert_int_eq(ocsdf_svg_utf8_char("\xc3\xa9"), 2);
-	ck_assert_int_eq(ocsdf_svg_utf8_char("\xf4\x90\x80\x80"), 0);   /* above U+10FFFF */
-	ck_assert_int_eq(ocsdf_svg_utf8_char("\xf4\x8f\xbf\xbf"), 4);
-}
-END_TEST
-
-START_TEST(test_svg_ticks_and_frame)
-{
-	double t[32];
-	ocsdf_svg_frame f = {10, 20, 200, 100, -1, 3, 0, 10};
-	int n = ocsdf_svg_ticks(0, 1, 5, t, 32);
-	ck_assert_int_eq(n, 6);
-	for (int i = 0; i < n; i++)
-		ck_assert_double_eq_tol(t[i], 0.2 * i, 1e-15);
-	ck_assert(t[3] == 0.6000000000000001 || t[3] == 0.6);
-	n = ocsdf_svg_ticks(-0.37, 0.81, 5, t, 32);
-	ck_assert(n >= 4 && t[0] >= -0.37 && t[n - 1] <= 0.81);
-	for (int i = 0; i < n; i++)
-		if (fabs(t[i]) < 1e-12)
-			ck_assert(t[i] == 0 && !signbit(t[i]));
-	ck_assert_int_eq(ocsdf_svg_ticks(1, 1, 5, t, 32), 0);
-	ck_assert_int_eq(ocsdf_svg_ticks(0, 1e6, 5, t, 3), 3);
-	ck_assert_double_eq(ocsdf_svg_x(&f, -1), 10);
-	ck_assert_double_eq(ocsdf_svg_x(&f, 3), 210);
-	ck_assert_double_eq(ocsdf_svg_y(&f, 0), 120);
-	ck_assert_double_eq(ocsdf_svg_y(&f, 10), 20);
-	ck_assert(ocsdf_svg_colormap(0).r == 0x44 && ocsdf_svg_colormap(1).b == 0x25);
-	ck_assert(ocsdf_svg_colormap(-5).r == 0x44 && ocsdf_svg_colormap(NAN).r == 0x44);
-	ck_assert(ocsdf_svg_diverging(0).r == 0xf7 && ocsdf_svg_diverging(-1).b == 0xac);
-	ck_assert(ocsdf_svg_palette(0).b == ocsdf_svg_palette(8).b);
-	ck_assert(ocsdf_svg_palette(-1).r == ocsdf_svg_palette(7).r);
-}
-END_TEST
-
-START_TEST(test_svg_document)
-{
-	char path[] = "/tmp/test_roc_svgXXXXXX";
-	int fd = mkstemp(path);
-	FILE *fp;
-	ocsdf_svg s;
-	ocsdf_svg_frame f = {60, 30, 300, 200, 0, 1, -2, 2};
-	double x[4] = {60, 100, 200, 360}, y[4] = {230, 100, 50, 30};
-	ocsdf_svg_style st = ocsdf_svg_stroke(ocsdf_svg_palette(1), 2);
-	ocsdf_svg_legend_entry leg[2] = {
-		{"curve <a & b>", st, OCSDF_SVG_KEY_LINE},
-		{"bad \xff name", ocsdf_svg_fill(ocsdf_svg_colormap(0.5), 0.5), OCSDF_SVG_KEY_BOX},
-	};
-	char *text;
-	long len;
-	ck_assert(fd >= 0);
-	fp = fdopen(fd, "w+");
-	ck_assert_ptr_nonnull(fp);
-	ocsdf_svg_begin(&s, fp, 400, 300, "a \"title\" & <more>");
-	ocsdf_svg_axes(&s, &f, "x & y", "density <1>");
-	ocsdf_svg_clip_begin(&s, f.left, f.top, f.width, f.height);
-	ocsdf_svg_polyline(&s, x, y, 4, &st);
-	st.dash = "4 2";
-	ocsdf_svg_polygon(&s, x, y, 4, &st);
-	ocsdf_svg_circle(&s, 100, 100, 3, &leg[1].style);
-	ocsdf_svg_rect(&s, 70, 40, 10, 10, &leg[1].style);
-	ocsdf_svg_line(&s, 0, NAN, 1, INFINITY, &st);
-	ocsdf_svg_clip_begin(&s, 0, 0, 10, 10);   /* left open: end closes it */
-	ocsdf_svg_legend(&s, &f, OCSDF_SVG_TOP_RIGHT, leg, 2);
-	ocsdf_svg_text(&s, 10, 10, "rotated\x01", 12, OCSDF_SVG_MIDDLE, -90,
-		       ocsdf_svg_palette(0));
-	ocsdf_svg_end(&s);
-	ck_assert_int_eq(s.open_groups, 0);
-	ck_assert(!ferror(fp));
-	len = ftell(fp);
-	ck_assert(len > 0);
-	text = malloc((size_t)len + 1);
-	rewind(fp);
-	ck_assert_uint_eq(fread(text, 1, (size_t)len, fp), (size_t)len);
-	text[len] = '\0';
-	fclose(fp);
-	ck_assert(strstr(text, "<title>a &quot;title&quot; &amp; &lt;more&gt;</title>"));
-	ck_assert(strstr(text, "stroke-dasharray=\"4 2\""));
-	ck_assert(!strstr(text, "nan") && !strstr(text, "inf"));
-	ck_assert(strstr(text, "</svg>\n"));
-	free(text);
-	check_xml(path);
-	unlink(path);
-}
-END_TEST
-
-START_TEST(test_plots)
-{
-	enum { N = 20000 };
-	static double s[N];
-	static unsigned char a[N];
-	char path[] = "/tmp/test_roc_plotXXXXXX";
-	double shifts[2] = {0, 0.3}, thr = -0.2;
-	ocsdf_roc_plot_curve c[2];
-	ocsdf_roc_point *p[2];
-	ocsdf_roc_hist_opts h = {30, &thr, "scores of <class> & co", "score", 0};
-	ocsdf_rng g;
-	ocsdf_error e;
-	ocsdf_roc *r;
-	FILE *fp;
-	int fd;
-	ocsdf_rng_seed(&g, 15);
-	for (int i = 0; i < N; i++) {
-		a[i] = ocsdf_rng_uniform(&g) < 0.2;
-		s[i] = ocsdf_rng_normal(&g) + (a[i] ? -1 : 0);
-	}
-	ck_assert_int_eq(ocsdf_roc_new(s, a, N, &r, &e), 0);
-	for (int k = 0; k < 2; k++) {
-		ck_assert_int_eq(ocsdf_roc_curve(r, shifts[k], &p[k], &c[k].n, &e), 0);
-		c[k].pts = p[k];
-		c[k].label = k ? "certified \xce\xb5 = 0.3" : "plain";
-	}
-	fd = mkstemp(path);
-	ck_assert(fd >= 0);
-	fp = fdopen(fd, "w");
-	ck_assert_int_eq(ocsdf_roc_plot(fp, c, 2, "ROC <1>", NULL, &e), 0);
-	ck_assert_int_eq(fclose(fp), 0);
-	check_xml(path);
-	/* the diagonal and two curves, thinned far below the ~20000 points */
-	ck_assert_uint_eq(count_substr(path, "<polyline"), 3);
-	ck_assert_uint_lt(count_substr(path, ","), 2 * 4000);
-	ck_assert_uint_eq(count_substr(path, "certified \xce\xb5 = 0.3"), 1);
-
-	fp = fopen(path, "w");
-	ck_assert_int_eq(ocsdf_roc_plot_hist(fp, s, a, N, &h, &e), 0);
-	ck_assert_int_eq(fclose(fp), 0);
-	check_xml(path);
-	ck_assert_uint_eq(count_substr(path, "<polygon"), 2);
-	ck_assert_uint_eq(count_substr(path, "stroke-dasharray=\"5 3\""), 2);   /* line and key */
-	ck_assert_uint_eq(count_substr(path, "&lt;class&gt; &amp; co"), 2);     /* title twice */
-
-	/* one class only, then all scores equal, then no rows: still a
-	 * valid document */
-	memset(a, 0, sizeof a);
-	h.threshold = NULL;
-	fp = fopen(path, "w");
-	ck_assert_int_eq(ocsdf_roc_plot_hist(fp, s, a, N, &h, &e), 0);
-	fclose(fp);
-	check_xml(path);
-	ck_assert_uint_eq(count_substr(path, "<polygon"), 1);
-	for (int i = 0; i < 10; i++)
-		s[i] = 3;
-	fp = fopen(path, "w");
-	ck_assert_int_eq(ocsdf_roc_plot_hist(fp, s, a, 10, &h, &e), 0);
-	ck_assert_int_eq(ocsdf_roc_plot_hist(fp, s, a, 0, &h, &e), 0);
-	fclose(fp);
-	h.bins = 0;
-	ck_assert_int_eq(ocsdf_roc_plot_hist(stdout, s, a, 10, &h, &e), OCSDF_EUSAGE);
-	unlink(path);
-	free(p[0]);
-	free(p[1]);
-	ocsdf_roc_free(r);
-}
-END_TEST
-
 static Suite *roc_suite(void)
 {
 	Suite *s = suite_create("roc");
@@ -781,10 +567,6 @@ static Suite *roc_suite(void)
 	tcase_add_test(tc, test_errors);
 	tcase_add_test(tc, test_sort);
 	tcase_add_test(tc, test_million_rows);
-	tcase_add_test(tc, test_svg_escape);
-	tcase_add_test(tc, test_svg_ticks_and_frame);
-	tcase_add_test(tc, test_svg_document);
-	tcase_add_test(tc, test_plots);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -135,6 +135,10 @@ expect 0 '' -- "$BIN/ocsdf-mesh" -m "$T/moons.model" --no-colormap --levels -0.2
 xmllint --noout "$T/m2.svg" || fail "SVG without colour map is not well-formed"
 grep -q 'data:image' "$T/m2.svg" && fail "colour map drawn despite --no-colormap"
 expect 64 'SVG' -- "$BIN/ocsdf-mesh" -m "$T/moons.model" -o "$T/x.ply"
+# A bad --levels list is refused before any output: nothing on standard
+# output, not the start of a map.
+expect 64 'levels' -- "$BIN/ocsdf-mesh" -m "$T/moons.model" -r 16 --levels 0.1,x
+[ ! -s "$T/out" ] || fail "a refused --levels wrote $(wc -c <"$T/out") bytes of map"
 
 # 1 and 4 features: refused with an explanation.
 awk -F, '{ print $1 }' "$DATA/moons.csv" >"$T/one.csv"

@@ -1,63 +1,50 @@
 /*
- * opt_mesh.c: ocsdf-mesh's --box handling and its grid choice
- * (choose_grid) compiled into the options fuzz target.  The --box checks
- * below are the ones main() makes, in the same order.
+ * opt_mesh.c: ocsdf-mesh's --box and the grid it chooses, for the options
+ * fuzz target.  The value is parsed as the program parses it (a list when
+ * it holds a comma, else one number K), then checked and turned into a
+ * grid by the library (ocsdf_grid_check_box, ocsdf_grid_choose in
+ * lib/grid.c), which return their refusals instead of exiting.
  */
-#include "fuzz_exit.h"
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
-int ocsdf_mesh_main(int argc, char **argv);
+#include "cli.h"
+#include "fuzz.h"
+#include "grid.h"
+
 int fuzz_mesh_grid(const char *box_arg, int d, int resolution, const double *mean,
 		   const double *std);
-#define main ocsdf_mesh_main
-#include "../../cmd/ocsdf-mesh.c"
-#undef main
-
-#include "fuzz.h"
 
 /* Returns 0 if the box was accepted and the grid checked, else the exit
  * code of the program. */
 int fuzz_mesh_grid(const char *box_arg, int d, int resolution, const double *mean,
 		   const double *std)
 {
-	static options o;
-	ocsdf_arch a = {d, 4, 1, OCSDF_ACT_FULLSORT};
-	ocsdf_model *m = ocsdf_model_new(&a, 0);
-	double lo[3], hi[3];
+	static const char *const names[] = {"x", "y", "z"};
+	ocsdf_grid_spec s = {d, mean, std, names, resolution, NULL, 0, 0, NULL, 0};
+	double *box = NULL, lo[3], hi[3];
 	int n[3], code;
+	ocsdf_error e;
 
-	FUZZ_CHECK(m != NULL && (d == 2 || d == 3));
-	memcpy(m->mean, mean, sizeof(double) * (size_t)d);
-	memcpy(m->std, std, sizeof(double) * (size_t)d);
-	memset(&o, 0, sizeof o);
-	o.resolution = resolution;
-	code = setjmp(fuzz_exit_jmp);
-	if (code) {
-		free(o.box);
-		ocsdf_model_free(m);
-		return code - FUZZ_EXITED;
+	FUZZ_CHECK(d == 2 || d == 3);
+	if (box_arg && strchr(box_arg, ',')) {
+		if (ocsdf_parse_double_list(box_arg, -1e30, 1e30, &box, &s.nbox) != 0)
+			return 64;
+		s.box = box;
+	} else if (box_arg && ocsdf_parse_double(box_arg, 1e-6, 1e6, &s.box_k) != 0) {
+		return 64;
 	}
-	if (box_arg) {
-		if (strchr(box_arg, ',')) {
-			o.box = ocsdf_opt_double_list("--box", box_arg, -1e30, 1e30, &o.nbox);
-		} else {
-			o.box_k = ocsdf_opt_double("--box", box_arg, 1e-6, 1e6);
-		}
-	}
-	if (o.box) {
-		if (o.nbox != 2 * d)
-			ocsdf_usage_error("--box: wrong count");
-		for (int k = 0; k < d; k++)
-			if (!(o.box[2 * k] < o.box[2 * k + 1]))
-				ocsdf_usage_error("--box: not LO < HI");
-	}
-	choose_grid(&o, m, NULL, lo, hi, n);
+	code = ocsdf_grid_check_box(&s, &e);
+	if (!code)
+		code = ocsdf_grid_choose(&s, lo, hi, n, &e);
 	/* A grid the extraction can use: finite bounds, at least two points a
 	 * side, never more than the resolution asked for. */
-	for (int k = 0; k < d; k++) {
+	for (int k = 0; k < d && !code; k++) {
 		FUZZ_CHECK(isfinite(lo[k]) && isfinite(hi[k]) && lo[k] < hi[k]);
 		FUZZ_CHECK(n[k] >= 2 && n[k] <= resolution);
 	}
-	free(o.box);
-	ocsdf_model_free(m);
-	return 0;
+	FUZZ_CHECK(!code || (code == 64 && e.msg[0]));
+	free(box);
+	return code;
 }
