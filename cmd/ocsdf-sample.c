@@ -2,7 +2,8 @@
  * ocsdf-sample: generates points by walking along the gradient of a
  * learned signed distance: the trainer's negatives, points on the learned
  * boundary, points inside the support, or the nearest normal point of
- * given rows (a counterfactual).
+ * given rows (a counterfactual).  The walks are the sampler's (sampler.h);
+ * this file chooses one, feeds it starting points and writes the CSV.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include "output.h"
 #include "rng.h"
 #include "sampler.h"
+#include "scale.h"
 
 enum { CHUNK = 4096 };
 enum { MODE_NEGATIVE, MODE_BOUNDARY, MODE_INSIDE };
@@ -62,158 +64,160 @@ static const struct option long_options[] = {
 	{"version", no_argument, 0, 'V'},
 	{0, 0, 0, 0}};
 
-int main(int argc, char **argv)
+typedef struct options {
+	const char *model, *from, *output;
+	long count, steps;          /* -1: not given */
+	double level;
+	int mode, level_set, force, quiet;
+	uint64_t seed;
+} options;
+
+static void parse_options(int argc, char **argv, options *o)
 {
 	static const char *const modes[] = {"negative", "boundary", "inside", NULL};
-	const char *model_path = NULL, *from = NULL, *out_path = NULL;
-	long count = -1, steps = -1;
-	double level = 0;
-	int mode = MODE_BOUNDARY, level_set = 0, force = 0, quiet = 0, c, rc, d;
-	uint64_t seed = 1;
-	ocsdf_model *m;
-	ocsdf_dataset ds;
-	ocsdf_walk_opts wo;
-	ocsdf_lipnet *net;
-	ocsdf_output out;
-	ocsdf_error err;
-	ocsdf_rng rng;
-	float *z, *z0, *f, *g, *eta, *fw;
-	size_t n;
-
-	ocsdf_cli_init(argv[0]);
+	int c;
+	memset(o, 0, sizeof *o);
+	o->count = o->steps = -1;
+	o->mode = MODE_BOUNDARY;
+	o->seed = 1;
 	while ((c = getopt_long(argc, argv, ":m:n:o:fqhV", long_options, NULL)) != -1) {
 		switch (c) {
-		case 'm': model_path = optarg; break;
-		case 'n': count = ocsdf_opt_long("-n", optarg, 1, 100000000); break;
-		case O_FROM: from = optarg; break;
-		case O_MODE: mode = ocsdf_opt_choice("--mode", optarg, modes); break;
+		case 'm': o->model = optarg; break;
+		case 'n': o->count = ocsdf_opt_long("-n", optarg, 1, 100000000); break;
+		case O_FROM: o->from = optarg; break;
+		case O_MODE: o->mode = ocsdf_opt_choice("--mode", optarg, modes); break;
 		case O_LEVEL:
-			level = ocsdf_opt_double("--level", optarg, -1e6, 1e6);
-			level_set = 1;
+			o->level = ocsdf_opt_double("--level", optarg, -1e6, 1e6);
+			o->level_set = 1;
 			break;
-		case O_STEPS: steps = ocsdf_opt_long("--steps", optarg, 0, 100000); break;
-		case O_SEED: seed = (uint64_t)ocsdf_opt_long("--seed", optarg, 0, 0x7fffffffffffffffL); break;
-		case 'o': out_path = ocsdf_opt_output("-o", optarg); break;
-		case 'f': force = 1; break;
-		case 'q': quiet = 1; break;
-		case 'h': return ocsdf_print_text(usage_text);
-		case 'V': return ocsdf_print_version();
+		case O_STEPS: o->steps = ocsdf_opt_long("--steps", optarg, 0, 100000); break;
+		case O_SEED: o->seed = (uint64_t)ocsdf_opt_long("--seed", optarg, 0, 0x7fffffffffffffffL); break;
+		case 'o': o->output = ocsdf_opt_output("-o", optarg); break;
+		case 'f': o->force = 1; break;
+		case 'q': o->quiet = 1; break;
+		case 'h': exit(ocsdf_print_text(usage_text));
+		case 'V': exit(ocsdf_print_version());
 		case ':': ocsdf_missing_value(argv[optind - 1]);
 		default: ocsdf_bad_option(argv[optind - 1]);
 		}
 	}
-	(void)quiet;
-	if (!model_path)
+	if (!o->model)
 		ocsdf_usage_error("a model is required (-m MODEL)");
 	if (optind < argc)
 		ocsdf_usage_error("unexpected argument '%s'", argv[optind]);
-	if ((count < 0) == !from)
+	if ((o->count < 0) == !o->from)
 		ocsdf_usage_error("give either -n N or --from FILE");
-	if (level_set && mode == MODE_NEGATIVE)
+	if (o->level_set && o->mode == MODE_NEGATIVE)
 		ocsdf_usage_error("--level does not apply to --mode negative (its level is -margin)");
-	if ((rc = ocsdf_model_load(model_path, &m, &err)))
-		ocsdf_die_error(&err);
-	d = m->arch.d;
+}
 
-	memset(&ds, 0, sizeof ds);
-	if (from) {
-		ocsdf_dataset_spec spec;
-		memset(&spec, 0, sizeof spec);
-		spec.names = (const char *const *)m->names;
-		spec.n_names = d;
-		spec.check_scale = 1;
-		spec.mean = m->mean;
-		spec.std = m->std;
-		if ((rc = ocsdf_dataset_read(from, &spec, &ds, &err)))
-			ocsdf_die_error(&err);
-		n = ds.n;
-		ocsdf_output_protect_input(from);
-	} else {
-		n = (size_t)count;
+/* The walk of the mode: the trainer's negatives, or Newton steps to the
+ * level asked for (boundary: 0, inside: the mean of f over the training
+ * rows). */
+static void walk_opts(const options *o, const ocsdf_model *m, ocsdf_walk_opts *wo)
+{
+	if (o->mode == MODE_NEGATIVE) {
+		ocsdf_sampler_negative_opts(&m->settings, o->steps >= 0 ? (int)o->steps : m->settings.newton_steps,
+					    wo);
+		return;
 	}
-	ocsdf_output_protect_input(model_path);
+	double level = o->level_set ? o->level : o->mode == MODE_BOUNDARY ? 0.0 : m->stats.f_mean;
+	ocsdf_sampler_level_opts(o->steps >= 0 ? (int)o->steps : 64, level, m->settings.box, o->from != NULL,
+				 wo);
+}
 
-	if (mode == MODE_NEGATIVE) {
-		ocsdf_sampler_negative_opts(&m->settings, steps >= 0 ? (int)steps : m->settings.newton_steps,
-					    &wo);
-	} else {
-		wo.steps = steps >= 0 ? (int)steps : 64;
-		wo.level = level_set ? level : mode == MODE_BOUNDARY ? 0.0 : m->stats.f_mean;
-		wo.eta = 1;
-		wo.eta_random = 0;
-		wo.fraction = 0;
-		wo.newton = 1;
-		/* A row that is already at or above the level stays put: the
-		 * walk answers "what is the nearest point at that level" only
-		 * for the rows below it. */
-		wo.one_sided = 0;
-		wo.freeze_above = from != NULL;
-		wo.box = from ? 0 : m->settings.box;
-		wo.stop = NULL;
-	}
-
-	net = ocsdf_lipnet_new(&m->arch, CHUNK);
-	z = malloc(sizeof(float) * CHUNK * (size_t)d);
-	z0 = malloc(sizeof(float) * CHUNK * (size_t)d);
-	g = malloc(sizeof(float) * CHUNK * (size_t)d);
-	f = malloc(sizeof(float) * CHUNK);
-	fw = malloc(sizeof(float) * CHUNK);
-	eta = malloc(sizeof(float) * CHUNK);
-	if (!net || !z || !z0 || !g || !f || !fw || !eta)
-		ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
-	ocsdf_rng_seed(&rng, seed);
-
-	ocsdf_output_cleanup_on_signals();
-	if ((rc = ocsdf_output_open(&out, out_path, force, &err)))
-		ocsdf_die_error(&err);
+/* The features, sdf, and with deltas the delta_NAME columns. */
+static void write_header(FILE *fp, const ocsdf_model *m, int deltas)
+{
+	int d = m->arch.d;
 	for (int j = 0; j < d; j++) {
-		ocsdf_csv_put_field(out.fp, m->names[j], strlen(m->names[j]));
-		fputc(',', out.fp);
+		ocsdf_csv_put_field(fp, m->names[j], strlen(m->names[j]));
+		fputc(',', fp);
 	}
-	fputs("sdf", out.fp);
-	for (int j = 0; from && j < d; j++) {
+	fputs("sdf", fp);
+	for (int j = 0; deltas && j < d; j++) {
 		char name[64 + 8];
 		int len = snprintf(name, sizeof name, "delta_%.64s", m->names[j]);
-		fputc(',', out.fp);
-		ocsdf_csv_put_field(out.fp, name, (size_t)len);
+		fputc(',', fp);
+		ocsdf_csv_put_field(fp, name, (size_t)len);
 	}
-	fputc('\n', out.fp);
+	fputc('\n', fp);
+}
 
-	for (size_t i0 = 0; i0 < n; i0 += CHUNK) {
-		int B = n - i0 < CHUNK ? (int)(n - i0) : CHUNK;
-		if (from) {
-			for (int i = 0; i < B; i++)
-				for (int j = 0; j < d; j++)
-					z[(size_t)i * d + j] =
-						(float)((ds.X[(i0 + (size_t)i) * d + j] - m->mean[j]) / m->std[j]);
-		} else {
-			ocsdf_sampler_init(z, B, d, OCSDF_INIT_UNIFORM, m->settings.box, NULL, &rng);
+/* B walked points z (from z0, standardized) with their scores f.  Rows
+ * from a file (X, raw) are written as the raw row plus the displacement,
+ * so a row that does not move is written exactly as it was read, then the
+ * displacements. */
+static void write_rows(FILE *fp, const ocsdf_model *m, const double *X, const float *z, const float *z0,
+		       const float *f, int B)
+{
+	int d = m->arch.d;
+	for (int i = 0; i < B; i++) {
+		for (int j = 0; j < d; j++) {
+			size_t k = (size_t)i * d + j;
+			double delta = (double)(z[k] - z0[k]) * m->std[j];
+			ocsdf_csv_put_double(fp, X ? X[k] + delta : z[k] * m->std[j] + m->mean[j]);
+			fputc(',', fp);
 		}
+		ocsdf_csv_put_float(fp, f[i]);
+		for (int j = 0; X && j < d; j++) {
+			size_t k = (size_t)i * d + j;
+			fputc(',', fp);
+			ocsdf_csv_put_double(fp, (double)(z[k] - z0[k]) * m->std[j]);
+		}
+		fputc('\n', fp);
+	}
+}
+
+int main(int argc, char **argv)
+{
+	options o;
+	ocsdf_model *m;
+	ocsdf_dataset ds;
+	ocsdf_walk_opts wo;
+	ocsdf_output out;
+	ocsdf_error err;
+	ocsdf_rng rng;
+
+	ocsdf_cli_init(argv[0]);
+	parse_options(argc, argv, &o);
+	if (ocsdf_model_load(o.model, &m, &err))
+		ocsdf_die_error(&err);
+	int d = m->arch.d;
+	memset(&ds, 0, sizeof ds);
+	if (o.from) {
+		if (ocsdf_dataset_read_model(o.from, m, NULL, &ds, &err))
+			ocsdf_die_error(&err);
+		ocsdf_output_protect_input(o.from);
+	}
+	size_t n = o.from ? ds.n : (size_t)o.count;
+	ocsdf_output_protect_input(o.model);
+	walk_opts(&o, m, &wo);
+
+	ocsdf_lipnet *net = ocsdf_lipnet_new(&m->arch, CHUNK);
+	float *z = malloc(sizeof(float) * CHUNK * (size_t)d), *z0 = malloc(sizeof(float) * CHUNK * (size_t)d);
+	float *g = malloc(sizeof(float) * CHUNK * (size_t)d), *f = malloc(sizeof(float) * CHUNK);
+	float *fw = malloc(sizeof(float) * CHUNK), *eta = malloc(sizeof(float) * CHUNK);
+	if (!net || !z || !z0 || !g || !f || !fw || !eta)
+		ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
+	ocsdf_rng_seed(&rng, o.seed);
+
+	ocsdf_output_cleanup_on_signals();
+	if (ocsdf_output_open(&out, o.output, o.force, &err))
+		ocsdf_die_error(&err);
+	write_header(out.fp, m, o.from != NULL);
+	for (size_t i0 = 0; i0 < n && !ferror(out.fp); i0 += CHUNK) {
+		int B = n - i0 < CHUNK ? (int)(n - i0) : CHUNK;
+		const double *X = o.from ? ds.X + i0 * (size_t)d : NULL;
+		if (X)
+			ocsdf_scale_apply(X, (size_t)B, d, m->mean, m->std, z);
+		else
+			ocsdf_sampler_init(z, B, d, OCSDF_INIT_UNIFORM, m->settings.box, NULL, &rng);
 		memcpy(z0, z, sizeof(float) * (size_t)B * d);
 		ocsdf_sampler_walk(net, m->theta, z, B, &wo, &rng, f, g, eta, fw);
-		for (int i = 0; i < B; i++) {
-			/* Rows from a file are written as the raw row plus the
-			 * displacement, so a row that does not move is written
-			 * exactly as it was read. */
-			for (int j = 0; j < d; j++) {
-				size_t k = (size_t)i * d + j;
-				double delta = (double)(z[k] - z0[k]) * m->std[j];
-				ocsdf_csv_put_double(out.fp, from ? ds.X[(i0 + (size_t)i) * d + j] + delta
-								  : z[k] * m->std[j] + m->mean[j]);
-				fputc(',', out.fp);
-			}
-			ocsdf_csv_put_float(out.fp, f[i]);
-			for (int j = 0; from && j < d; j++) {
-				size_t k = (size_t)i * d + j;
-				fputc(',', out.fp);
-				ocsdf_csv_put_double(out.fp, (double)(z[k] - z0[k]) * m->std[j]);
-			}
-			fputc('\n', out.fp);
-		}
-		if (ferror(out.fp))
-			break;
+		write_rows(out.fp, m, X, z, z0, f, B);
 	}
-	if ((rc = ocsdf_output_commit(&out, &err)))
+	if (ocsdf_output_commit(&out, &err))
 		ocsdf_die_error(&err);
 	ocsdf_lipnet_free(net);
 	free(z);

@@ -20,6 +20,20 @@ void ocsdf_sampler_negative_opts(const ocsdf_train_settings *s, int T, ocsdf_wal
 	o->stop = NULL;
 }
 
+void ocsdf_sampler_level_opts(int T, double level, double box, int from_rows, ocsdf_walk_opts *o)
+{
+	/* A row that is already at or above the level stays put: the walk
+	 * answers "what is the nearest point at that level" only for the
+	 * rows below it.  Every other field is 0 (no random step scale, whole
+	 * Newton steps, both ways, no stop flag). */
+	*o = (ocsdf_walk_opts){.steps = T,
+			       .level = level,
+			       .eta = 1,
+			       .newton = 1,
+			       .freeze_above = from_rows != 0,
+			       .box = from_rows ? 0 : box};
+}
+
 void ocsdf_sampler_init(float *z, int B, int d, int init, double box, const float *gauss_std,
 			ocsdf_rng *rng)
 {

@@ -35,6 +35,13 @@ typedef struct ocsdf_walk_opts {
  * steps (T = 0 during warm-up), and no stop flag. */
 void ocsdf_sampler_negative_opts(const ocsdf_train_settings *s, int T, ocsdf_walk_opts *o);
 
+/* The walk of ocsdf-sample --mode boundary and inside: T Newton steps
+ * (eta 1, the whole gap each step) to f = level.  Points from a file
+ * (from_rows) that start at or above the level stay put, the others walk
+ * both ways to it, unclamped; points drawn in the box [-box, box]^d stay
+ * in it.  No stop flag. */
+void ocsdf_sampler_level_opts(int T, double level, double box, int from_rows, ocsdf_walk_opts *o);
+
 /* Starting points for the walks, B x d: uniform in the box [-box, box]^d
  * (init 0, the paper), or a Gaussian per feature with standard deviation
  * gauss_std[j] (init 1, the authors' tabular code). */
