@@ -4,13 +4,16 @@
  *     #include <ocsdf/ocsdf.h>      cc ... $(pkg-config --cflags --libs ocsdf)
  *
  * The modules, in the order a program uses them: errors (how failure is
- * reported), csv, number, gzread and dataset (reading rows), scale
- * (standardization), arch,
- * lipnet, bjorck and sort_act (the 1-Lipschitz network), sampler and train
- * (Algorithms 1 and 3), model (the file format), score (batched
- * evaluation), roc and attack (AUROC, certificates, PGD), mesh, meshtopo,
- * meshio and svg (level sets and their files), output, cli and rng (what
- * the programs share).
+ * reported); csv (rows in and out, over libcsv), number (its exact decimal
+ * parser), gzread (its plain or gzip input) and dataset (a whole file in
+ * memory); scale (standardization); arch, lipnet, bjorck and sort_act (the
+ * 1-Lipschitz network); sampler and train (Algorithms 1 and 3); model (the
+ * file format); score (batched evaluation); roc and attack (AUROC,
+ * certificates, PGD); grid, field, mesh, meshtopo, meshio and contour
+ * (level sets of a model: grids, the model as a field, surfaces and their
+ * files, 2D contours); svg and plot (the SVG writer, and the plots: ROC
+ * curves, histograms, contour maps); output, cli and rng (what the
+ * programs share).
  */
 #ifndef OCSDF_OCSDF_H
 #define OCSDF_OCSDF_H
@@ -32,11 +35,11 @@
 #include "roc.h"
 #include "attack.h"
 #include "grid.h"
-#include "mesh.h"
-#include "contour.h"
 #include "field.h"
+#include "mesh.h"
 #include "meshtopo.h"
 #include "meshio.h"
+#include "contour.h"
 #include "svg.h"
 #include "plot.h"
 #include "output.h"

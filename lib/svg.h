@@ -1,6 +1,6 @@
 /*
- * svg.h: a small SVG writer for the project's plots (ROC curves and score
- * histograms, contour maps of a 2D model).
+ * svg.h: a small SVG writer for the project's plots (plot.h: ROC curves
+ * and score histograms, contour maps of a 2D model).
  *
  * Drawing calls take pixel coordinates (origin top left, y down); a frame
  * maps data coordinates (y up) to a pixel rectangle, and draws its own axes
