@@ -62,6 +62,123 @@ static int cmp_order(const void *pa, const void *pb)
 	return (a->first > b->first) - (a->first < b->first);
 }
 
+/* Labels the parts (union-find over each triangle's vertices, par and id
+ * nv scratch) in order of their first triangle: of[t] is triangle t's.
+ * Returns the number of parts. */
+static size_t label_parts(const ocsdf_mesh *m, size_t *par, size_t *id, size_t *of)
+{
+	size_t np = 0;
+	for (size_t v = 0; v < m->nv; v++)
+		par[v] = v;
+	for (size_t t = 0; t < m->nt; t++) {
+		const uint32_t *tr = m->tri + 3 * t;
+		for (int k = 1; k < 3; k++) {
+			size_t a = find(par, tr[0]), b = find(par, tr[k]);
+			if (a != b)
+				par[b] = a;
+		}
+	}
+	for (size_t v = 0; v < m->nv; v++)
+		id[v] = SIZE_MAX;
+	for (size_t t = 0; t < m->nt; t++) {
+		size_t root = find(par, m->tri[3 * t]);
+		if (id[root] == SIZE_MAX)
+			id[root] = np++;
+		of[t] = id[root];
+	}
+	return np;
+}
+
+/* Triangles, vertices (each counted once: seen is nv scratch), boxes and
+ * volumes of the parts p, and each part's first triangle in ord. */
+static void measure_parts(const ocsdf_mesh *m, const size_t *of, ocsdf_mesh_part *p,
+			  part_order *ord, size_t np, size_t *seen)
+{
+	for (size_t i = 0; i < np; i++) {
+		p[i].closed = 1;
+		for (int a = 0; a < 3; a++) {
+			p[i].lo[a] = INFINITY;
+			p[i].hi[a] = -INFINITY;
+		}
+		ord[i].nt = 0;
+		ord[i].first = SIZE_MAX;
+		ord[i].index = i;
+	}
+	for (size_t v = 0; v < m->nv; v++)
+		seen[v] = 0;
+	for (size_t t = 0; t < m->nt; t++) {
+		ocsdf_mesh_part *q = p + of[t];
+		const uint32_t *tr = m->tri + 3 * t;
+		const float *va = m->v + 3 * (size_t)tr[0], *vb = m->v + 3 * (size_t)tr[1],
+			    *vc = m->v + 3 * (size_t)tr[2];
+		q->nt++;
+		if (ord[of[t]].first == SIZE_MAX)
+			ord[of[t]].first = t;
+		q->volume += ((double)va[0] * ((double)vb[1] * vc[2] - (double)vb[2] * vc[1]) -
+			      (double)va[1] * ((double)vb[0] * vc[2] - (double)vb[2] * vc[0]) +
+			      (double)va[2] * ((double)vb[0] * vc[1] - (double)vb[1] * vc[0])) /
+			     6;
+		for (int k = 0; k < 3; k++) {
+			if (seen[tr[k]])
+				continue;
+			seen[tr[k]] = 1;
+			q->nv++;
+			const float *x = m->v + 3 * (size_t)tr[k];
+			for (int a = 0; a < 3; a++) {
+				if (x[a] < q->lo[a])
+					q->lo[a] = x[a];
+				if (x[a] > q->hi[a])
+					q->hi[a] = x[a];
+			}
+		}
+	}
+}
+
+/* The distinct edges of each part, and whether it is closed (every edge in
+ * exactly two triangles, opposite ways); ek is 3 nt scratch. */
+static void count_edges(const ocsdf_mesh *m, const size_t *of, ocsdf_mesh_part *p, edge_key *ek)
+{
+	size_t nt = m->nt;
+	for (size_t t = 0; t < nt; t++) {
+		const uint32_t *tr = m->tri + 3 * t;
+		for (int k = 0; k < 3; k++) {
+			uint32_t a = tr[k], b = tr[(k + 1) % 3];
+			edge_key *x = ek + 3 * t + k;
+			x->lo = a < b ? a : b;
+			x->hi = a < b ? b : a;
+			x->dir = a < b;
+			x->tri = (uint32_t)t;
+		}
+	}
+	qsort(ek, 3 * nt, sizeof *ek, cmp_edge);
+	for (size_t i = 0; i < 3 * nt;) {
+		size_t j = i + 1;
+		while (j < 3 * nt && ek[j].lo == ek[i].lo && ek[j].hi == ek[i].hi)
+			j++;
+		ocsdf_mesh_part *q = p + of[ek[i].tri];
+		q->ne++;
+		if (j - i != 2 || ek[i].dir == ek[i + 1].dir)
+			q->closed = 0;
+		i = j;
+	}
+}
+
+/* The parts p largest first into sorted, and of[] renumbered to match
+ * (rank is np scratch). */
+static void order_parts(const ocsdf_mesh_part *p, part_order *ord, size_t np, size_t *of, size_t nt,
+			ocsdf_mesh_part *sorted, size_t *rank)
+{
+	for (size_t i = 0; i < np; i++)
+		ord[i].nt = p[i].nt;
+	qsort(ord, np, sizeof *ord, cmp_order);
+	for (size_t i = 0; i < np; i++) {
+		sorted[i] = p[ord[i].index];
+		rank[ord[i].index] = i;
+	}
+	for (size_t t = 0; t < nt; t++)
+		of[t] = rank[of[t]];
+}
+
 int ocsdf_mesh_parts(const ocsdf_mesh *m, ocsdf_mesh_part **parts, size_t *nparts,
 		     size_t **part_of, ocsdf_error *e)
 {
@@ -88,25 +205,7 @@ int ocsdf_mesh_parts(const ocsdf_mesh *m, ocsdf_mesh_part **parts, size_t *npart
 		r = oom(e);
 		goto out;
 	}
-	for (size_t v = 0; v < nv; v++)
-		par[v] = v;
-	for (size_t t = 0; t < nt; t++) {
-		const uint32_t *tr = m->tri + 3 * t;
-		for (int k = 1; k < 3; k++) {
-			size_t a = find(par, tr[0]), b = find(par, tr[k]);
-			if (a != b)
-				par[b] = a;
-		}
-	}
-	/* Number the parts in order of their first triangle. */
-	for (size_t v = 0; v < nv; v++)
-		id[v] = SIZE_MAX;
-	for (size_t t = 0; t < nt; t++) {
-		size_t root = find(par, m->tri[3 * t]);
-		if (id[root] == SIZE_MAX)
-			id[root] = np++;
-		of[t] = id[root];
-	}
+	np = label_parts(m, par, id, of);
 	p = calloc(np, sizeof *p);
 	ord = malloc(np * sizeof *ord);
 	rank = malloc(np * sizeof *rank);
@@ -115,81 +214,11 @@ int ocsdf_mesh_parts(const ocsdf_mesh *m, ocsdf_mesh_part **parts, size_t *npart
 		r = oom(e);
 		goto out;
 	}
-	for (size_t i = 0; i < np; i++) {
-		p[i].closed = 1;
-		for (int a = 0; a < 3; a++) {
-			p[i].lo[a] = INFINITY;
-			p[i].hi[a] = -INFINITY;
-		}
-		ord[i].nt = 0;
-		ord[i].first = SIZE_MAX;
-		ord[i].index = i;
-	}
-	/* Vertices (each counted once: par is reused as a seen mark), boxes,
-	 * volumes. */
-	for (size_t v = 0; v < nv; v++)
-		par[v] = 0;
-	for (size_t t = 0; t < nt; t++) {
-		ocsdf_mesh_part *q = p + of[t];
-		const uint32_t *tr = m->tri + 3 * t;
-		const float *va = m->v + 3 * (size_t)tr[0], *vb = m->v + 3 * (size_t)tr[1],
-			    *vc = m->v + 3 * (size_t)tr[2];
-		q->nt++;
-		if (ord[of[t]].first == SIZE_MAX)
-			ord[of[t]].first = t;
-		q->volume += ((double)va[0] * ((double)vb[1] * vc[2] - (double)vb[2] * vc[1]) -
-			      (double)va[1] * ((double)vb[0] * vc[2] - (double)vb[2] * vc[0]) +
-			      (double)va[2] * ((double)vb[0] * vc[1] - (double)vb[1] * vc[0])) /
-			     6;
-		for (int k = 0; k < 3; k++) {
-			if (par[tr[k]])
-				continue;
-			par[tr[k]] = 1;
-			q->nv++;
-			const float *x = m->v + 3 * (size_t)tr[k];
-			for (int a = 0; a < 3; a++) {
-				if (x[a] < q->lo[a])
-					q->lo[a] = x[a];
-				if (x[a] > q->hi[a])
-					q->hi[a] = x[a];
-			}
-		}
-	}
-	/* Edges. */
-	for (size_t t = 0; t < nt; t++) {
-		const uint32_t *tr = m->tri + 3 * t;
-		for (int k = 0; k < 3; k++) {
-			uint32_t a = tr[k], b = tr[(k + 1) % 3];
-			edge_key *x = ek + 3 * t + k;
-			x->lo = a < b ? a : b;
-			x->hi = a < b ? b : a;
-			x->dir = a < b;
-			x->tri = (uint32_t)t;
-		}
-	}
-	qsort(ek, 3 * nt, sizeof *ek, cmp_edge);
-	for (size_t i = 0; i < 3 * nt;) {
-		size_t j = i + 1;
-		while (j < 3 * nt && ek[j].lo == ek[i].lo && ek[j].hi == ek[i].hi)
-			j++;
-		ocsdf_mesh_part *q = p + of[ek[i].tri];
-		q->ne++;
-		if (j - i != 2 || ek[i].dir == ek[i + 1].dir)
-			q->closed = 0;
-		i = j;
-	}
-	for (size_t i = 0; i < np; i++) {
+	measure_parts(m, of, p, ord, np, par);
+	count_edges(m, of, p, ek);
+	for (size_t i = 0; i < np; i++)
 		p[i].euler = (long)p[i].nv - (long)p[i].ne + (long)p[i].nt;
-		ord[i].nt = p[i].nt;
-	}
-	/* Largest first. */
-	qsort(ord, np, sizeof *ord, cmp_order);
-	for (size_t i = 0; i < np; i++) {
-		sorted[i] = p[ord[i].index];
-		rank[ord[i].index] = i;
-	}
-	for (size_t t = 0; t < nt; t++)
-		of[t] = rank[of[t]];
+	order_parts(p, ord, np, of, nt, sorted, rank);
 	*parts = sorted;
 	*nparts = np;
 	sorted = NULL;

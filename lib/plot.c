@@ -89,36 +89,27 @@ int ocsdf_plot_roc(FILE *fp, const ocsdf_plot_curve *c, int n, const char *title
 	return 0;
 }
 
-int ocsdf_plot_hist(FILE *fp, const double *score, const unsigned char *anomalous, size_t n,
-		    const ocsdf_plot_hist_opts *opt, ocsdf_error *e)
+/* The bins of a histogram of each class over [lo, hi] (the range of the
+ * scores and the threshold, widened to 1 around a single value): count
+ * (2 x nb) becomes each class's density, ymax the tallest. */
+typedef struct bins {
+	size_t nb, n_cls[2];
+	double lo, hi, width, ymax;
+	double *count;
+} bins;
+
+static void bin_scores(bins *h, const double *score, const unsigned char *anomalous, size_t n,
+		       const double *threshold)
 {
-	size_t nb, n_cls[2] = {0, 0};
-	double lo = INFINITY, hi = -INFINITY, width, ymax = 0, *count, *x, *y;
-	char sub[128], lab[2][64];
-	ocsdf_svg s;
-	ocsdf_svg_legend_entry leg[3];
-	int nleg = 0;
-	if (opt->bins < 1)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "a histogram needs at least 1 bin, got %d",
-				       opt->bins);
-	nb = (size_t)opt->bins;
-	count = calloc(2 * nb, sizeof *count);
-	x = malloc((2 * nb + 2) * sizeof *x);
-	y = malloc((2 * nb + 2) * sizeof *y);
-	if (!count || !x || !y) {
-		free(count);
-		free(x);
-		free(y);
-		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory for %d histogram bins",
-				       opt->bins);
-	}
+	size_t nb = h->nb;
+	double lo = INFINITY, hi = -INFINITY, width;
 	for (size_t i = 0; i < n; i++) {
 		lo = score[i] < lo ? score[i] : lo;
 		hi = score[i] > hi ? score[i] : hi;
 	}
-	if (opt->threshold) {
-		lo = *opt->threshold < lo ? *opt->threshold : lo;
-		hi = *opt->threshold > hi ? *opt->threshold : hi;
+	if (threshold) {
+		lo = *threshold < lo ? *threshold : lo;
+		hi = *threshold > hi ? *threshold : hi;
 	}
 	if (!(hi > lo)) {
 		lo = isfinite(lo) ? lo - 0.5 : -0.5;
@@ -128,43 +119,76 @@ int ocsdf_plot_hist(FILE *fp, const double *score, const unsigned char *anomalou
 	for (size_t i = 0; i < n; i++) {
 		size_t b = (size_t)((score[i] - lo) / width);
 		int c = anomalous[i] != 0;
-		count[(size_t)c * nb + (b < nb ? b : nb - 1)] += 1;
-		n_cls[c]++;
+		h->count[(size_t)c * nb + (b < nb ? b : nb - 1)] += 1;
+		h->n_cls[c]++;
 	}
 	for (int c = 0; c < 2; c++)
-		for (size_t b = 0; b < nb && n_cls[c]; b++) {
-			double *v = &count[(size_t)c * nb + b];
-			*v /= (double)n_cls[c] * width;
-			ymax = *v > ymax ? *v : ymax;
+		for (size_t b = 0; b < nb && h->n_cls[c]; b++) {
+			double *v = &h->count[(size_t)c * nb + b];
+			*v /= (double)h->n_cls[c] * width;
+			h->ymax = *v > h->ymax ? *v : h->ymax;
 		}
+	h->lo = lo;
+	h->hi = hi;
+	h->width = width;
+}
+
+/* The outline of class c's bars in pixels, from (lo, 0) to (hi, 0):
+ * returns the number of points written to x, y (2 nb + 2). */
+static size_t class_outline(const bins *h, const ocsdf_svg_frame *f, int c, double *x, double *y)
+{
+	size_t k = 0, nb = h->nb;
+	x[k] = ocsdf_svg_x(f, h->lo);
+	y[k++] = ocsdf_svg_y(f, 0);
+	for (size_t b = 0; b < nb; b++) {
+		double yy = ocsdf_svg_y(f, h->count[(size_t)c * nb + b]);
+		x[k] = ocsdf_svg_x(f, h->lo + h->width * (double)b);
+		y[k++] = yy;
+		x[k] = ocsdf_svg_x(f, b + 1 == nb ? h->hi : h->lo + h->width * (double)(b + 1));
+		y[k++] = yy;
+	}
+	x[k] = ocsdf_svg_x(f, h->hi);
+	y[k++] = ocsdf_svg_y(f, 0);
+	return k;
+}
+
+int ocsdf_plot_hist(FILE *fp, const double *score, const unsigned char *anomalous, size_t n,
+		    const ocsdf_plot_hist_opts *opt, ocsdf_error *e)
+{
+	char sub[128], lab[2][64];
+	ocsdf_svg s;
+	ocsdf_svg_legend_entry leg[3];
+	int nleg = 0;
+	if (opt->bins < 1)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "a histogram needs at least 1 bin, got %d",
+				       opt->bins);
+	bins h = {(size_t)opt->bins, {0, 0}, 0, 0, 0, 0, NULL};
+	h.count = calloc(2 * h.nb, sizeof *h.count);
+	double *x = malloc((2 * h.nb + 2) * sizeof *x), *y = malloc((2 * h.nb + 2) * sizeof *y);
+	if (!h.count || !x || !y) {
+		free(h.count);
+		free(x);
+		free(y);
+		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory for %d histogram bins",
+				       opt->bins);
+	}
+	bin_scores(&h, score, anomalous, n, opt->threshold);
 	/* Headroom above the tallest bar keeps the legend off the bars. */
-	ocsdf_svg_frame f = {80, 60, 480, 360, lo, hi, 0, ymax > 0 ? ymax * 1.35 : 1};
-	snprintf(sub, sizeof sub, "%zu bins of width %.4g; each class normalized to area 1", nb,
-		 width);
+	ocsdf_svg_frame f = {80, 60, 480, 360, h.lo, h.hi, 0, h.ymax > 0 ? h.ymax * 1.35 : 1};
+	snprintf(sub, sizeof sub, "%zu bins of width %.4g; each class normalized to area 1", h.nb,
+		 h.width);
 	ocsdf_svg_begin(&s, fp, 620, 490, opt->title);
 	plot_titles(&s, &f, opt->title, sub);
 	ocsdf_svg_axes(&s, &f, opt->xlabel, "density");
 	for (int c = 0; c < 2; c++) {
 		ocsdf_rgb col = ocsdf_svg_palette(c);
 		ocsdf_svg_style st = ocsdf_svg_fill(col, 0.35);
-		size_t k = 0;
-		if (!n_cls[c])
+		if (!h.n_cls[c])
 			continue;
 		st.stroke = col;
 		st.stroke_width = 1.5;
-		x[k] = ocsdf_svg_x(&f, lo);
-		y[k++] = ocsdf_svg_y(&f, 0);
-		for (size_t b = 0; b < nb; b++) {
-			double yy = ocsdf_svg_y(&f, count[(size_t)c * nb + b]);
-			x[k] = ocsdf_svg_x(&f, lo + width * (double)b);
-			y[k++] = yy;
-			x[k] = ocsdf_svg_x(&f, b + 1 == nb ? hi : lo + width * (double)(b + 1));
-			y[k++] = yy;
-		}
-		x[k] = ocsdf_svg_x(&f, hi);
-		y[k++] = ocsdf_svg_y(&f, 0);
-		ocsdf_svg_polygon(&s, x, y, k, &st);
-		snprintf(lab[c], sizeof lab[c], "%s (%zu rows)", c ? "anomalous" : "normal", n_cls[c]);
+		ocsdf_svg_polygon(&s, x, y, class_outline(&h, &f, c, x, y), &st);
+		snprintf(lab[c], sizeof lab[c], "%s (%zu rows)", c ? "anomalous" : "normal", h.n_cls[c]);
 		leg[nleg].label = lab[c];
 		leg[nleg].style = st;
 		leg[nleg++].key = OCSDF_SVG_KEY_BOX;
@@ -181,7 +205,7 @@ int ocsdf_plot_hist(FILE *fp, const double *score, const unsigned char *anomalou
 	ocsdf_svg_legend(&s, &f, opt->legend_right ? OCSDF_SVG_TOP_RIGHT : OCSDF_SVG_TOP_LEFT, leg,
 			 nleg);
 	ocsdf_svg_end(&s);
-	free(count);
+	free(h.count);
 	free(x);
 	free(y);
 	return 0;
@@ -290,6 +314,34 @@ static int label_colour(const char **seen, int *nseen, const char *label)
 	return c == 8 ? 7 : c;
 }
 
+/* The legend: the line styles of f = 0, the chosen level (unless 0) and
+ * the other levels, then the dots, one entry per label seen[0..nseen). */
+static void map_legend(ocsdf_svg *s, const ocsdf_svg_frame *f, const ocsdf_plot_map_opts *o,
+		       const ocsdf_svg_style *bold, const ocsdf_svg_style *chosen,
+		       const ocsdf_svg_style *thin, const char *const *seen, int nseen)
+{
+	ocsdf_svg_legend_entry leg[12];
+	char chosen_label[160], lab[8][96];
+	int nl = 0;
+	leg[nl++] = (ocsdf_svg_legend_entry){"f = 0: learned boundary", *bold, OCSDF_SVG_KEY_LINE};
+	if (o->level != 0) {
+		snprintf(chosen_label, sizeof chosen_label, "f = %.3g: %s", o->level,
+			 o->level_label ? o->level_label : "");
+		leg[nl++] = (ocsdf_svg_legend_entry){chosen_label, *chosen, OCSDF_SVG_KEY_LINE};
+	}
+	leg[nl++] = (ocsdf_svg_legend_entry){"other levels", *thin, OCSDF_SVG_KEY_LINE};
+	if (o->dots && !o->labels)
+		leg[nl++] = (ocsdf_svg_legend_entry){"training points", ocsdf_svg_fill(MAP_INK, 0.75),
+						     OCSDF_SVG_KEY_DOT};
+	for (int c = 0; o->dots && c < nseen; c++) {
+		snprintf(lab[c], sizeof lab[c], "%s = %.60s%s", o->label_name ? o->label_name : "label",
+			 seen[c], c == 7 ? " and others" : "");
+		leg[nl++] = (ocsdf_svg_legend_entry){lab[c], ocsdf_svg_fill(ocsdf_svg_palette(c + 2), 0.75),
+						     OCSDF_SVG_KEY_DOT};
+	}
+	ocsdf_svg_legend(s, f, OCSDF_SVG_TOP_RIGHT, leg, nl);
+}
+
 int ocsdf_plot_map(FILE *fp, const ocsdf_grid2 *g, const float *v, const ocsdf_plot_map_opts *o,
 		   ocsdf_error *e)
 {
@@ -348,27 +400,7 @@ int ocsdf_plot_map(FILE *fp, const ocsdf_grid2 *g, const float *v, const ocsdf_p
 	}
 	ocsdf_svg_group_end(&s);
 	ocsdf_svg_axes(&s, &f, o->xlabel, o->ylabel);
-
-	ocsdf_svg_legend_entry leg[12];
-	char chosen_label[160], lab[8][96];
-	int nl = 0;
-	leg[nl++] = (ocsdf_svg_legend_entry){"f = 0: learned boundary", bold, OCSDF_SVG_KEY_LINE};
-	if (o->level != 0) {
-		snprintf(chosen_label, sizeof chosen_label, "f = %.3g: %s", o->level,
-			 o->level_label ? o->level_label : "");
-		leg[nl++] = (ocsdf_svg_legend_entry){chosen_label, chosen, OCSDF_SVG_KEY_LINE};
-	}
-	leg[nl++] = (ocsdf_svg_legend_entry){"other levels", thin, OCSDF_SVG_KEY_LINE};
-	if (o->dots && !o->labels)
-		leg[nl++] = (ocsdf_svg_legend_entry){"training points", ocsdf_svg_fill(MAP_INK, 0.75),
-						     OCSDF_SVG_KEY_DOT};
-	for (int c = 0; o->dots && c < nseen; c++) {
-		snprintf(lab[c], sizeof lab[c], "%s = %.60s%s", o->label_name ? o->label_name : "label",
-			 seen[c], c == 7 ? " and others" : "");
-		leg[nl++] = (ocsdf_svg_legend_entry){lab[c], ocsdf_svg_fill(ocsdf_svg_palette(c + 2), 0.75),
-						     OCSDF_SVG_KEY_DOT};
-	}
-	ocsdf_svg_legend(&s, &f, OCSDF_SVG_TOP_RIGHT, leg, nl);
+	map_legend(&s, &f, o, &bold, &chosen, &thin, seen, nseen);
 	ocsdf_svg_end(&s);
 	return 0;
 }
