@@ -8,8 +8,9 @@
  * lipnet, bjorck and sort_act (the 1-Lipschitz network), sampler and train
  * (Algorithms 1 and 3), model (the file format), score (batched
  * evaluation), roc and attack (AUROC, certificates, PGD), mesh, meshtopo,
- * meshio and svg (level sets and their files), output, cli and rng (what
- * the programs share).
+ * meshio and svg (level sets and their files), output and rng.  What only
+ * the programs need (option parsing, messages on stderr, exiting) is in
+ * cmd/common/, not in the library.
  */
 #ifndef OCSDF_OCSDF_H
 #define OCSDF_OCSDF_H
@@ -33,7 +34,6 @@
 #include "meshio.h"
 #include "svg.h"
 #include "output.h"
-#include "cli.h"
 #include "rng.h"
 
 #endif

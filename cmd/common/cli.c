@@ -1,5 +1,5 @@
 /* cli.c: error printing, strict number parsing and progress policy shared
- * by the programs (see cli.h). */
+ * by the programs (see cli.h); not part of the library. */
 #include "cli.h"
 
 #include <errno.h>

@@ -1,5 +1,8 @@
 /*
  * cli.h: conventions shared by every ocsdf program, implemented once.
+ * Program support, not library: these functions print and exit, which the
+ * library never does (lib/errors.h), so they are linked into the programs
+ * and not part of libocsdf.a or its installed headers.
  *
  * Error lines are "PROG: message" on stderr; usage errors add a hint to
  * --help and exit 64.  Numbers from the command line go through strtod /
