@@ -26,6 +26,7 @@
 #include "output.h"
 #include "roc.h"
 #include "svg.h"
+#include "text.h"
 
 static const char usage_text[] =
 	"Usage: ocsdf-certify [OPTION]... [FILE]\n"
@@ -182,22 +183,10 @@ static _Noreturn void fail_msg(int code, const char *fmt, ...)
 
 /* ---- number and text formatting ---- */
 
-/* The shortest of %.15g, %.16g, %.17g that reads back exactly: "0.1"
- * rather than "0.10000000000000001", and never a lossy value. */
-static void fmt_num(char *buf, size_t len, double v)
-{
-	for (int prec = 15; prec <= 17; prec++) {
-		snprintf(buf, len, "%.*g", prec, v);
-		if (prec == 17 || strtod(buf, NULL) == v)
-			return;
-	}
-}
-
+/* Every number of the reports reads back exactly (text.h). */
 static void put_num(FILE *fp, double v)
 {
-	char buf[40];
-	fmt_num(buf, sizeof buf, v);
-	fputs(buf, fp);
+	ocsdf_text_put_number(fp, v, 15);
 }
 
 /* JSON has no NaN or infinity: they become null. */
@@ -238,21 +227,6 @@ static void json_str(FILE *fp, const char *s)
 		}
 	}
 	fputc('"', fp);
-}
-
-/* A field quoted in a message: at most 40 bytes, control bytes shown as
- * '?', so a binary label cannot garble the terminal. */
-static const char *shown(const char *s, char *buf, size_t len)
-{
-	size_t k = 0;
-	for (; s && *s && k + 4 < len && k < 40; s++)
-		buf[k++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
-	if (s && *s && k + 4 < len) {
-		memcpy(buf + k, "...", 3);
-		k += 3;
-	}
-	buf[k] = '\0';
-	return buf;
 }
 
 /* ---- reading ---- */
@@ -315,7 +289,7 @@ static void read_input(const options *o, dataset *d)
 	if (sc == lc) {
 		/* The column name belongs to the reader: quote it before closing. */
 		ocsdf_error_set(&e, OCSDF_EUSAGE, "--score and --label name the same column '%s'",
-				shown(ocsdf_csv_colname(rd, sc), b1, sizeof b1));
+				ocsdf_text_shown(ocsdf_csv_colname(rd, sc), b1, sizeof b1));
 		ocsdf_csv_close(rd);
 		fail(&e);
 	}
@@ -340,14 +314,14 @@ static void read_input(const options *o, dataset *d)
 				anom = 0;
 			} else if (label_is_empty(label)) {
 				fail_msg(OCSDF_EDATA, "%s:%ld: empty label in column '%s'", d->name, b.line[i],
-					 shown(ocsdf_csv_colname(rd, lc), b1, sizeof b1));
+					 ocsdf_text_shown(ocsdf_csv_colname(rd, lc), b1, sizeof b1));
 			} else {
 				fail_msg(OCSDF_EDATA,
 					 "%s:%ld: label '%s' in column '%s' is neither the anomaly value '%s' "
 					 "nor the normal value '%s' (see --anomaly and --normal)",
-					 d->name, b.line[i], shown(label, b1, sizeof b1),
-					 shown(ocsdf_csv_colname(rd, lc), b2, sizeof b2),
-					 shown(o->anomaly, b3, sizeof b3), shown(o->normal, b4, sizeof b4));
+					 d->name, b.line[i], ocsdf_text_shown(label, b1, sizeof b1),
+					 ocsdf_text_shown(ocsdf_csv_colname(rd, lc), b2, sizeof b2),
+					 ocsdf_text_shown(o->anomaly, b3, sizeof b3), ocsdf_text_shown(o->normal, b4, sizeof b4));
 			}
 			dataset_push(d, o->higher_anomalous ? -s : s, anom, b.line[i]);
 		}
@@ -557,11 +531,11 @@ static void write_table(FILE *fp, const report *r)
 	char b1[64], b2[64], b3[64];
 	int ci = o->ci != CI_NONE;
 	fprintf(fp, "input              %s\n", d->name);
-	fprintf(fp, "score column       %s (%s)\n", shown(o->score_col, b1, sizeof b1),
+	fprintf(fp, "score column       %s (%s)\n", ocsdf_text_shown(o->score_col, b1, sizeof b1),
 		o->higher_anomalous ? "higher = more anomalous" : "higher = more normal");
 	fprintf(fp, "label column       %s (anomaly = %s, normal = %s)\n",
-		shown(o->label_col, b1, sizeof b1), shown(o->anomaly, b2, sizeof b2),
-		shown(o->normal, b3, sizeof b3));
+		ocsdf_text_shown(o->label_col, b1, sizeof b1), ocsdf_text_shown(o->anomaly, b2, sizeof b2),
+		ocsdf_text_shown(o->normal, b3, sizeof b3));
 	fprintf(fp, "rows               %zu (%zu normal, %zu anomalous)\n", d->n, d->n - d->n_anom,
 		d->n_anom);
 	fprintf(fp, "radius units       %s\n", r->units);
@@ -749,8 +723,8 @@ static void write_json(FILE *fp, const report *r)
 static void write_roc_rows(FILE *fp, const options *o, double radius, const ocsdf_roc_point *p,
 			   size_t n)
 {
-	char rb[40];
-	fmt_num(rb, sizeof rb, radius);
+	char rb[OCSDF_TEXT_NUMBER_MAX];
+	ocsdf_text_number(rb, sizeof rb, radius, 15);
 	for (size_t i = 0; i < n; i++) {
 		fputs(rb, fp);
 		fputc(',', fp);
@@ -801,7 +775,7 @@ static void write_curves(const report *r, const ocsdf_roc *roc, const double *sh
 	}
 	if (plot) {
 		snprintf(title, sizeof title, "ROC curves of %s, plain and certified", r->d->name);
-		snprintf(sub, sizeof sub, "score '%s'; radii in %s", shown(o->score_col, b1, sizeof b1),
+		snprintf(sub, sizeof sub, "score '%s'; radii in %s", ocsdf_text_shown(o->score_col, b1, sizeof b1),
 			 r->units);
 		if (ocsdf_roc_plot(outs[OUT_PLOT].fp, c, o->nradius, title, sub, &e) != 0)
 			fail(&e);
@@ -830,7 +804,7 @@ static void write_hist(const report *r)
 			user[i] = -d->score[i];
 	}
 	snprintf(title, sizeof title, "Scores of normal and anomalous rows of %s", d->name);
-	snprintf(xlabel, sizeof xlabel, "score '%s' (%s)", shown(o->score_col, b1, sizeof b1),
+	snprintf(xlabel, sizeof xlabel, "score '%s' (%s)", ocsdf_text_shown(o->score_col, b1, sizeof b1),
 		 o->higher_anomalous ? "higher = more anomalous" : "higher = more normal");
 	h.bins = (int)o->bins;
 	h.threshold = r->has_thr ? &r->threshold : NULL;
@@ -948,7 +922,7 @@ int main(int argc, char **argv)
 			fail_msg(OCSDF_EDATA, "%s: the model's Lipschitz constant w.r.t. raw inputs (%g) "
 				 "is not a positive number", o.model_path, o.lipschitz);
 		snprintf(units, sizeof units, "raw input units of model %s (L = %.6g)",
-			 shown(o.model_path, b1, sizeof b1), o.lipschitz);
+			 ocsdf_text_shown(o.model_path, b1, sizeof b1), o.lipschitz);
 	} else if (o.lsource == L_OPTION) {
 		snprintf(units, sizeof units, "the units in which the score is %.6g-Lipschitz "
 			 "(--lipschitz)", o.lipschitz);
@@ -965,8 +939,8 @@ int main(int argc, char **argv)
 		fail_msg(OCSDF_EDATA, "%s: a single class: all %zu rows are %s, none has the %s "
 			 "value '%s' in column '%s'; the AUROC needs both classes", d.name, d.n,
 			 d.n_anom ? "anomalous" : "normal", d.n_anom ? "normal" : "anomaly",
-			 shown(d.n_anom ? o.normal : o.anomaly, b1, sizeof b1),
-			 shown(o.label_col, b2, sizeof b2));
+			 ocsdf_text_shown(d.n_anom ? o.normal : o.anomaly, b1, sizeof b1),
+			 ocsdf_text_shown(o.label_col, b2, sizeof b2));
 	}
 	if (ocsdf_roc_new(d.score, d.anom, d.n, &roc, &e) != 0)
 		fail(&e);

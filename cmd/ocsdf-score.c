@@ -16,6 +16,7 @@
 #include "model.h"
 #include "output.h"
 #include "score.h"
+#include "text.h"
 
 enum { BLOCK = 4096 };
 
@@ -94,32 +95,6 @@ static const struct option long_options[] = {
 	{"version", no_argument, 0, 'V'},
 	{0, 0, 0, 0}};
 
-/* A field quoted in a message: at most 40 bytes, control bytes shown as
- * '?', so a binary label cannot garble the terminal. */
-static const char *shown(const char *s, char *buf, size_t len)
-{
-	size_t k = 0;
-	for (; *s && k + 4 < len && k < 40; s++)
-		buf[k++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
-	if (*s && k + 4 < len) {
-		memcpy(buf + k, "...", 3);
-		k += 3;
-	}
-	buf[k] = '\0';
-	return buf;
-}
-
-/* The shortest %g form of v that reads back as v, so a column named after
- * a radius says exactly which radius it holds. */
-static void format_radius(char *buf, size_t len, double v)
-{
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, len, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			return;
-	}
-}
-
 /* Dies with a usage error if name is taken by an input column (when the
  * input passes through) or by one of the names[0..n) already chosen. */
 static void check_name(const ocsdf_csv_reader *r, int passthrough, const char *name,
@@ -131,11 +106,11 @@ static void check_name(const ocsdf_csv_reader *r, int passthrough, const char *n
 			if (strcmp(ocsdf_csv_colname(r, k), name) == 0)
 				ocsdf_usage_error("%s: a column named '%s' exists already; name the score "
 						  "with --column%s",
-						  ocsdf_csv_filename(r), shown(name, b, sizeof b),
+						  ocsdf_csv_filename(r), ocsdf_text_shown(name, b, sizeof b),
 						  n ? " or --attack-column" : "");
 	for (int k = 0; k < n; k++)
 		if (strcmp(names[k], name) == 0)
-			ocsdf_usage_error("two output columns would be named '%s'", shown(name, b, sizeof b));
+			ocsdf_usage_error("two output columns would be named '%s'", ocsdf_text_shown(name, b, sizeof b));
 }
 
 int main(int argc, char **argv)
@@ -262,9 +237,10 @@ int main(int argc, char **argv)
 		ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
 	check_name(r, !only, names[0], names, 0);
 	for (int k = 0; k < nrad; k++) {
-		char rb[32];
+		char rb[OCSDF_TEXT_NUMBER_MAX];
 		size_t len;
-		format_radius(rb, sizeof rb, radius[k]);
+		/* The shortest text: the column name says exactly which radius. */
+		ocsdf_text_number(rb, sizeof rb, radius[k], 1);
 		len = (attack_column ? strlen(attack_column) : strlen(column) + 4) + strlen(rb) + 2;
 		names[k + 1] = malloc(len);
 		if (!names[k + 1])
@@ -326,13 +302,13 @@ int main(int argc, char **argv)
 				if (!*label)
 					ocsdf_die(OCSDF_EDATA, "%s:%ld: empty label in column '%s'",
 						  ocsdf_csv_filename(r), b.line[i],
-						  shown(ocsdf_csv_colname(r, lcol), b1, sizeof b1));
+						  ocsdf_text_shown(ocsdf_csv_colname(r, lcol), b1, sizeof b1));
 				ocsdf_die(OCSDF_EDATA,
 					  "%s:%ld: label '%s' in column '%s' is neither the anomaly value "
 					  "'%s' nor the normal value '%s' (see --anomaly and --normal)",
-					  ocsdf_csv_filename(r), b.line[i], shown(b.text[i], b1, sizeof b1),
-					  shown(ocsdf_csv_colname(r, lcol), b2, sizeof b2),
-					  shown(anomaly, b3, sizeof b3), shown(normal, b4, sizeof b4));
+					  ocsdf_csv_filename(r), b.line[i], ocsdf_text_shown(b.text[i], b1, sizeof b1),
+					  ocsdf_text_shown(ocsdf_csv_colname(r, lcol), b2, sizeof b2),
+					  ocsdf_text_shown(anomaly, b3, sizeof b3), ocsdf_text_shown(normal, b4, sizeof b4));
 			}
 		ocsdf_scorer_run(sc, b.num, b.nrows, f);
 		for (int k = 0; k < nrad; k++)
