@@ -21,7 +21,7 @@
 #include <string.h>
 
 #include "cli.h"
-#include "csv.h"
+#include "label.h"
 #include "model.h"
 #include "output.h"
 #include "roc.h"
@@ -132,15 +132,9 @@ typedef struct options {
 	int force, quiet;
 } options;
 
-/* The rows read: scores in the internal convention (higher = more normal),
- * the anomaly flag and the line each came from. */
-typedef struct dataset {
-	double *score;
-	unsigned char *anom;
-	long *line;
-	size_t n, cap, n_anom;
-	char *name;   /* input name for messages */
-} dataset;
+/* The rows read: scores in the internal convention (higher = more
+ * normal), the anomaly flag and the line each came from. */
+typedef ocsdf_label_scores dataset;
 
 /* What is reported for one radius. */
 typedef struct result {
@@ -231,108 +225,22 @@ static void json_str(FILE *fp, const char *s)
 
 /* ---- reading ---- */
 
-static int is_blank(char c)
+static void on_rows_read(void *ctx, size_t rows)
 {
-	return c == ' ' || c == '\t';
-}
-
-static int label_is_empty(const char *label)
-{
-	while (is_blank(*label))
-		label++;
-	return *label == '\0';
-}
-
-static void dataset_push(dataset *d, double score, int anom, long line)
-{
-	if (d->n == d->cap) {
-		size_t cap = d->cap ? 2 * d->cap : 4096;
-		double *s = realloc(d->score, cap * sizeof *s);
-		if (s)
-			d->score = s;
-		unsigned char *a = s ? realloc(d->anom, cap * sizeof *a) : NULL;
-		if (a)
-			d->anom = a;
-		long *l = a ? realloc(d->line, cap * sizeof *l) : NULL;
-		if (!l)
-			fail_msg(OCSDF_ESOFTWARE, "%s: out of memory after %zu rows", d->name, d->n);
-		d->line = l;
-		d->cap = cap;
-	}
-	d->score[d->n] = score;
-	d->anom[d->n] = (unsigned char)anom;
-	d->line[d->n] = line;
-	d->n++;
-	d->n_anom += anom != 0;
+	*(int *)ctx = 1;
+	fprintf(stderr, "\r%s: %zu rows read", ocsdf_cli_name(), rows);
 }
 
 static void read_input(const options *o, dataset *d)
 {
-	ocsdf_csv_reader *rd;
-	ocsdf_csv_block b;
+	int reported = 0;
+	ocsdf_label_spec spec = {o->score_col, o->label_col, o->anomaly, o->normal, o->higher_anomalous,
+				 ocsdf_progress_enabled(o->quiet) ? on_rows_read : NULL, &reported};
 	ocsdf_error e;
-	int sc, lc, progress = ocsdf_progress_enabled(o->quiet);
-	size_t next_report = 1 << 20;
-	char b1[64], b2[64], b3[64], b4[64];
-	if (ocsdf_csv_open(o->input, &rd, &e) != 0)
+	if (ocsdf_label_read_scores(o->input, &spec, d, &e) != 0)
 		fail(&e);
-	/* The name outlives the reader: it labels the report. */
-	d->name = strdup(ocsdf_csv_filename(rd));
-	if (!d->name) {
-		ocsdf_csv_close(rd);
-		fail_msg(OCSDF_ESOFTWARE, "out of memory");
-	}
-	if (ocsdf_csv_find(rd, o->score_col, &sc, &e) != 0 || ocsdf_csv_find(rd, o->label_col, &lc, &e) != 0) {
-		ocsdf_csv_close(rd);
-		fail(&e);
-	}
-	if (sc == lc) {
-		/* The column name belongs to the reader: quote it before closing. */
-		ocsdf_error_set(&e, OCSDF_EUSAGE, "--score and --label name the same column '%s'",
-				ocsdf_text_shown(ocsdf_csv_colname(rd, sc), b1, sizeof b1));
-		ocsdf_csv_close(rd);
-		fail(&e);
-	}
-	if (ocsdf_csv_select(rd, &sc, 1, &lc, 1, 0, &e) != 0) {
-		ocsdf_csv_close(rd);
-		fail(&e);
-	}
-	for (;;) {
-		if (ocsdf_csv_next(rd, 4096, &b, &e) != 0) {
-			ocsdf_csv_close(rd);
-			fail(&e);
-		}
-		if (b.nrows == 0)
-			break;
-		for (int i = 0; i < b.nrows; i++) {
-			const char *label = b.text[i];
-			double s = b.num[i];
-			int anom;
-			if (ocsdf_csv_label_matches(label, o->anomaly)) {
-				anom = 1;
-			} else if (ocsdf_csv_label_matches(label, o->normal)) {
-				anom = 0;
-			} else if (label_is_empty(label)) {
-				fail_msg(OCSDF_EDATA, "%s:%ld: empty label in column '%s'", d->name, b.line[i],
-					 ocsdf_text_shown(ocsdf_csv_colname(rd, lc), b1, sizeof b1));
-			} else {
-				fail_msg(OCSDF_EDATA,
-					 "%s:%ld: label '%s' in column '%s' is neither the anomaly value '%s' "
-					 "nor the normal value '%s' (see --anomaly and --normal)",
-					 d->name, b.line[i], ocsdf_text_shown(label, b1, sizeof b1),
-					 ocsdf_text_shown(ocsdf_csv_colname(rd, lc), b2, sizeof b2),
-					 ocsdf_text_shown(o->anomaly, b3, sizeof b3), ocsdf_text_shown(o->normal, b4, sizeof b4));
-			}
-			dataset_push(d, o->higher_anomalous ? -s : s, anom, b.line[i]);
-		}
-		if (progress && d->n >= next_report) {
-			fprintf(stderr, "\r%s: %zu rows read", ocsdf_cli_name(), d->n);
-			next_report += 1 << 20;
-		}
-	}
-	if (progress && next_report > (1u << 20))
+	if (reported)
 		fputc('\n', stderr);
-	ocsdf_csv_close(rd);
 }
 
 /* ---- options ---- */
@@ -427,10 +335,11 @@ static void parse_options(int argc, char **argv, options *o)
 		ocsdf_usage_error("--threshold and --fpr both choose the threshold: give one");
 	if (o->decisions_path && !o->has_threshold && !o->has_fpr)
 		ocsdf_usage_error("--decisions needs a threshold: add --threshold T or --fpr P");
-	if (ocsdf_csv_label_matches(o->anomaly, o->normal))
-		ocsdf_usage_error("--anomaly and --normal have the same value '%s'", o->anomaly);
-	if (label_is_empty(o->anomaly) || label_is_empty(o->normal))
-		ocsdf_usage_error("--anomaly and --normal need a non-empty value");
+	{
+		ocsdf_error e;
+		if (ocsdf_label_check_values(o->anomaly, o->normal, &e))
+			ocsdf_usage_error("%s", e.msg);
+	}
 	if (!have_radius) {
 		o->radius = malloc(sizeof *o->radius);
 		if (!o->radius)
@@ -930,7 +839,6 @@ int main(int argc, char **argv)
 		snprintf(units, sizeof units, "score units (L = 1)");
 	}
 
-	memset(&d, 0, sizeof d);
 	read_input(&o, &d);
 	if (d.n == 0)
 		fail_msg(OCSDF_EDATA, "%s: no data rows after the header", d.name);
@@ -992,10 +900,7 @@ int main(int argc, char **argv)
 	ocsdf_roc_free(roc);
 	free(rep.res);
 	free(shifts);
-	free(d.score);
-	free(d.anom);
-	free(d.line);
-	free(d.name);
+	ocsdf_label_scores_free(&d);
 	free(o.radius);
 	return 0;
 }

@@ -13,6 +13,7 @@
 #include "attack.h"
 #include "cli.h"
 #include "csv.h"
+#include "label.h"
 #include "model.h"
 #include "output.h"
 #include "score.h"
@@ -194,9 +195,8 @@ int main(int argc, char **argv)
 					  "way to push each row");
 		if (attack_column && !*attack_column)
 			ocsdf_usage_error("--attack-column needs a non-empty name");
-		if (ocsdf_attack_label_push(normal, anomaly, normal) != -1 ||
-		    ocsdf_attack_label_push(anomaly, anomaly, normal) != 1)
-			ocsdf_usage_error("--anomaly and --normal need two different non-empty values");
+		if (ocsdf_label_check_values(anomaly, normal, &err))
+			ocsdf_usage_error("%s", err.msg);
 		for (int k = 0; k < nrad; k++)
 			for (int j = 0; j < k; j++)
 				if (radius[j] == radius[k])
@@ -292,23 +292,13 @@ int main(int argc, char **argv)
 			break;
 		if (attack)
 			for (int i = 0; i < b.nrows; i++) {
-				char b1[64], b2[64], b3[64], b4[64];
-				const char *label = b.text[i];
-				push[i] = (signed char)ocsdf_attack_label_push(label, anomaly, normal);
-				if (push[i])
-					continue;
-				ocsdf_output_abort(&out);
-				label += strspn(label, " \t");
-				if (!*label)
-					ocsdf_die(OCSDF_EDATA, "%s:%ld: empty label in column '%s'",
-						  ocsdf_csv_filename(r), b.line[i],
-						  ocsdf_text_shown(ocsdf_csv_colname(r, lcol), b1, sizeof b1));
-				ocsdf_die(OCSDF_EDATA,
-					  "%s:%ld: label '%s' in column '%s' is neither the anomaly value "
-					  "'%s' nor the normal value '%s' (see --anomaly and --normal)",
-					  ocsdf_csv_filename(r), b.line[i], ocsdf_text_shown(b.text[i], b1, sizeof b1),
-					  ocsdf_text_shown(ocsdf_csv_colname(r, lcol), b2, sizeof b2),
-					  ocsdf_text_shown(anomaly, b3, sizeof b3), ocsdf_text_shown(normal, b4, sizeof b4));
+				int anom = ocsdf_label_class(b.text[i], anomaly, normal, ocsdf_csv_filename(r),
+							     b.line[i], ocsdf_csv_colname(r, lcol), &err);
+				if (anom < 0) {
+					ocsdf_output_abort(&out);
+					ocsdf_die_error(&err);
+				}
+				push[i] = anom ? 1 : -1;
 			}
 		ocsdf_scorer_run(sc, b.num, b.nrows, f);
 		for (int k = 0; k < nrad; k++)

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "csv.h"
 #include "dataset.h"
 #include "model.h"
 #include "output.h"
@@ -396,7 +397,7 @@ int main(int argc, char **argv)
 		if (!r.is_anomaly || !r.f || !r.score)
 			ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
 		for (size_t i = 0; i < ds.n; i++)
-			r.is_anomaly[i] = strcmp(ds.labels[i], anomaly) == 0;
+			r.is_anomaly[i] = (unsigned char)ocsdf_csv_label_matches(ds.labels[i], anomaly);
 	}
 
 	{

@@ -7,8 +7,9 @@
  * reported), csv and dataset (reading rows), scale (standardization), arch,
  * lipnet, bjorck and sort_act (the 1-Lipschitz network), sampler and train
  * (Algorithms 1 and 3), model (the file format), score (batched
- * evaluation), roc and attack (AUROC, certificates, PGD), mesh, meshtopo,
- * meshio and svg (level sets and their files), output and rng.  What only
+ * evaluation), label (what a label column says), roc and attack (AUROC,
+ * certificates, PGD), mesh, meshtopo, meshio and svg (level sets and their
+ * files), output, text (numbers and quoted fields) and rng.  What only
  * the programs need (option parsing, messages on stderr, exiting) is in
  * cmd/common/, not in the library.
  */
@@ -27,6 +28,7 @@
 #include "train.h"
 #include "model.h"
 #include "score.h"
+#include "label.h"
 #include "roc.h"
 #include "attack.h"
 #include "mesh.h"
@@ -34,6 +36,7 @@
 #include "meshio.h"
 #include "svg.h"
 #include "output.h"
+#include "text.h"
 #include "rng.h"
 
 #endif

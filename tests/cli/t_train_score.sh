@@ -83,4 +83,12 @@ done
 expect 64 'label' -- "$BIN/ocsdf-train" -q --label nosuch -o "$T/m9" "$DATA/disk.csv"
 [ -e "$T/m9" ] && fail "model written after a usage error"
 expect 64 '' -- "$BIN/ocsdf-score" -m "$T/m" --units feet "$DATA/disk.csv"
+
+# --eval reads labels as ocsdf-certify and ocsdf-score do: "1.0" is the
+# anomaly value 1 (it once compared the texts, found no anomaly and showed
+# no AUROC).
+sed '1!s/,\([01]\)$/,\1.0/' "$DATA/disk.csv" >"$T/float-labels.csv"
+grep -q ',1\.0$' "$T/float-labels.csv" || fail "no label 1.0 in float-labels.csv"
+expect 0 'auroc [01]\.[0-9]{4}' -- "$BIN/ocsdf-train" -v --eval --label label --width 8 --depth 1 --epochs 1 \
+	--threads 1 -o "$T/m-eval" "$T/float-labels.csv"
 exit 0
