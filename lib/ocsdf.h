@@ -7,8 +7,8 @@
  * reported), csv and dataset (reading rows), scale (standardization), arch,
  * lipnet, bjorck and sort_act (the 1-Lipschitz network), sampler and train
  * (Algorithms 1 and 3), model (the file format), score (batched
- * evaluation), label (what a label column says), roc and attack (AUROC,
- * certificates, PGD), mesh, meshtopo, meshio and svg (level sets and their
+ * evaluation), label (what a label column says), roc, certify and attack
+ * (AUROC, certificates and their reports, PGD), mesh, meshtopo, meshio and svg (level sets and their
  * files), output, text (numbers and quoted fields) and rng.  What only
  * the programs need (option parsing, messages on stderr, exiting) is in
  * cmd/common/, not in the library.
@@ -30,6 +30,7 @@
 #include "score.h"
 #include "label.h"
 #include "roc.h"
+#include "certify.h"
 #include "attack.h"
 #include "mesh.h"
 #include "meshtopo.h"

@@ -12,6 +12,7 @@
 #ifndef OCSDF_CLI_H
 #define OCSDF_CLI_H
 
+#include <stddef.h>
 #include <stdnoreturn.h>
 
 #include "errors.h"
@@ -55,16 +56,43 @@ int ocsdf_parse_long(const char *s, long lo, long hi, long *out);
 /* Comma-separated list of doubles in [lo, hi]; *out is malloc'ed. */
 int ocsdf_parse_double_list(const char *s, double lo, double hi, double **out, int *n);
 
-/* The same, dying with a usage error that names the option and says what
- * is wrong: not a number, out of range [lo, hi], too large to represent,
- * subnormal, ... (for a list, which number). */
+/* Option values, checked by functions that return a message (as libsvm's
+ * svm_check_parameter does), so that the caller decides what to do with
+ * it: a program prints it as a usage error, a fuzz target checks it.  Each
+ * returns the value, or sets e (code 64, a message that names the option
+ * and says what is wrong: not a number, out of range [lo, hi], too large
+ * to represent, subnormal, ..., for a list which number) and returns lo
+ * (NULL for a list, 0 for a choice).  e is untouched on success. */
+double ocsdf_arg_double(ocsdf_error *e, const char *opt, const char *arg, double lo, double hi);
+/* A comma-separated list; the array is malloc'ed, its length in *n. */
+double *ocsdf_arg_double_list(ocsdf_error *e, const char *opt, const char *arg, double lo, double hi, int *n);
+long ocsdf_arg_long(ocsdf_error *e, const char *opt, const char *arg, long lo, long hi);
+/* arg, an output file name, unless it is empty. */
+const char *ocsdf_arg_output(ocsdf_error *e, const char *opt, const char *arg);
+/* The index of arg in the NULL-terminated list of choices. */
+int ocsdf_arg_choice(ocsdf_error *e, const char *opt, const char *arg, const char *const *choices);
+/* The message for what getopt_long returned on a bad option: c is ':'
+ * for an option without its value (the option string starts with ':'),
+ * anything else for an unknown option; arg is argv[optind - 1].  Returns
+ * 64. */
+int ocsdf_arg_getopt_error(ocsdf_error *e, int c, const char *arg);
+
+/* The same, dying with the message as a usage error. */
 double ocsdf_opt_double(const char *opt, const char *arg, double lo, double hi);
 double *ocsdf_opt_double_list(const char *opt, const char *arg, double lo, double hi, int *n);
 long ocsdf_opt_long(const char *opt, const char *arg, long lo, long hi);
-/* Returns arg, an output file name, or dies if it is empty. */
 const char *ocsdf_opt_output(const char *opt, const char *arg);
-/* Returns the index of arg in the NULL-terminated list, or dies. */
 int ocsdf_opt_choice(const char *opt, const char *arg, const char *const *choices);
+
+/* The programs' one answer to an allocation that fails: "PROG: out of
+ * memory" and exit 70.  The x functions allocate or die so; ocsdf_xcheck
+ * returns p, or dies if it is NULL (what library constructors such as
+ * ocsdf_scorer_new return when memory runs out). */
+noreturn void ocsdf_die_nomem(void);
+void *ocsdf_xmalloc(size_t size);
+void *ocsdf_xcalloc(size_t n, size_t size);
+char *ocsdf_xstrdup(const char *s);
+void *ocsdf_xcheck(void *p);
 
 /* Progress goes to stderr only if it is a terminal and quiet is 0. */
 int ocsdf_progress_enabled(int quiet);
