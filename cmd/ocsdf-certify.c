@@ -69,7 +69,7 @@ static const char usage_text[] =
 enum {
 	OPT_SCORE = 256, OPT_LABEL, OPT_ANOMALY, OPT_NORMAL, OPT_HIGHER, OPT_RADIUS, OPT_LIPSCHITZ,
 	OPT_CI, OPT_LEVEL, OPT_RESAMPLES, OPT_SEED, OPT_THRESHOLD, OPT_FPR, OPT_DECISIONS,
-	OPT_FORMAT, OPT_ROC, OPT_PLOT, OPT_HIST, OPT_BINS, OPT_VERSION
+	OPT_FORMAT, OPT_ROC, OPT_PLOT, OPT_HIST, OPT_BINS
 };
 
 static const struct option long_opts[] = {
@@ -97,7 +97,7 @@ static const struct option long_opts[] = {
 	{"force", no_argument, NULL, 'f'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, OPT_VERSION},
+	{"version", no_argument, NULL, 'V'},
 	{NULL, 0, NULL, 0}
 };
 
@@ -114,7 +114,7 @@ typedef struct options {
 	const char *input, *model_path;
 	const char *paths[N_OUT];   /* the report's "-" unless -o */
 	int format, force, quiet;
-	int help, version;          /* -h or -V came first: nothing else to do */
+	int action;                 /* OCSDF_CLI_RUN, or -h or -V came first */
 } options;
 
 static _Noreturn void fail(const ocsdf_error *e)
@@ -125,8 +125,9 @@ static _Noreturn void fail(const ocsdf_error *e)
 
 /* Takes one option (getopt_long's c and optarg) into o; e set if refused.
  * The output files are named by the options of out_code. */
-static void take_option(options *o, int c, ocsdf_error *e)
+static void take_option(void *ctx, int c, ocsdf_error *e)
 {
+	options *o = ctx;
 	static const char *const ci_names[] = {"none", "delong", "bootstrap", NULL};
 	static const char *const fmt_names[] = {"table", "csv", "json", NULL};
 	ocsdf_certify_params *p = &o->p;
@@ -224,23 +225,11 @@ static int check_options(options *o, ocsdf_error *e)
  * malloc'ed (NULL after an error in --radius). */
 static int parse_options(int argc, char **argv, options *o, ocsdf_error *e)
 {
-	int c;
 	memset(o, 0, sizeof *o);
 	ocsdf_certify_default_params(&o->p);
 	o->paths[OUT_REPORT] = "-";
-	ocsdf_error_clear(e);
-	while ((c = getopt_long(argc, argv, ":m:o:fqhV", long_opts, NULL)) != -1) {
-		if (c == 'h' || c == 'V' || c == OPT_VERSION) {
-			o->help = c == 'h';
-			o->version = c != 'h';
-			return 0;
-		}
-		if (c == ':' || c == '?')
-			return ocsdf_arg_getopt_error(e, c, argv[optind - 1]);
-		take_option(o, c, e);
-		if (e->code)
-			return e->code;
-	}
+	if (ocsdf_arg_read(argc, argv, ":m:o:fqhV", long_opts, take_option, o, &o->action, e) || o->action)
+		return e->code;
 	if (optind < argc - 1)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "too many input files: '%s' and '%s' (one FILE, or standard "
 				       "input)", argv[optind], argv[optind + 1]);
@@ -290,16 +279,15 @@ static void write_outputs(const options *o, const ocsdf_certificate *c)
 
 int main(int argc, char **argv)
 {
+	int status;
 	options o;
 	ocsdf_label_scores d;
 	ocsdf_certificate c;
 	ocsdf_error e;
 
 	ocsdf_cli_init(argv[0]);
-	if (parse_options(argc, argv, &o, &e))
-		ocsdf_usage_error("%s", e.msg);
-	if (o.help || o.version)
-		return o.help ? ocsdf_print_text(usage_text) : ocsdf_print_version();
+	if ((status = ocsdf_cli_options_done(parse_options(argc, argv, &o, &e), &e, &o.action, usage_text)) >= 0)
+		return status;
 	ocsdf_output_protect_input(o.input);
 	ocsdf_output_protect_input(o.model_path);
 	ocsdf_output_cleanup_on_signals();

@@ -88,6 +88,51 @@ int ocsdf_arg_getopt_error(ocsdf_error *e, int c, const char *arg)
 	return ocsdf_error_set(e, OCSDF_EUSAGE, "unknown option '%s'", arg ? arg : "");
 }
 
+int ocsdf_arg_read(int argc, char **argv, const char *optstring, const struct option *opts,
+		   void (*take)(void *ctx, int c, ocsdf_error *e), void *ctx, int *action, ocsdf_error *e)
+{
+	int c;
+	ocsdf_error_clear(e);
+	*action = OCSDF_CLI_RUN;
+	while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
+		if (c == 'h' || c == 'V') {
+			*action = c == 'h' ? OCSDF_CLI_HELP : OCSDF_CLI_VERSION;
+			return 0;
+		}
+		if (c == ':' || c == '?')
+			return ocsdf_arg_getopt_error(e, c, argv[optind - 1]);
+		take(ctx, c, e);
+		if (e->code)
+			return e->code;
+	}
+	return 0;
+}
+
+int ocsdf_cli_options_done(int rc, const ocsdf_error *e, const int *action, const char *usage)
+{
+	if (rc)
+		ocsdf_usage_error("%s", e->msg);
+	if (*action == OCSDF_CLI_HELP)
+		return ocsdf_print_text(usage);
+	return *action == OCSDF_CLI_VERSION ? ocsdf_print_version() : -1;
+}
+
+int ocsdf_option_among(int c, const int *codes)
+{
+	for (; *codes; codes++)
+		if (*codes == c)
+			return 1;
+	return 0;
+}
+
+const char *ocsdf_option_name(const struct option *opts, int c)
+{
+	for (; opts->name; opts++)
+		if (opts->val == c && !opts->flag)
+			return opts->name;
+	return "";
+}
+
 /* Dies with the usage error e holds, if any. */
 static void usage_if_set(const ocsdf_error *e)
 {

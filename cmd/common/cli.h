@@ -12,6 +12,7 @@
 #ifndef OCSDF_CLI_H
 #define OCSDF_CLI_H
 
+#include <getopt.h>
 #include <stddef.h>
 #include <stdnoreturn.h>
 
@@ -76,6 +77,33 @@ int ocsdf_arg_choice(ocsdf_error *e, const char *opt, const char *arg, const cha
  * anything else for an unknown option; arg is argv[optind - 1].  Returns
  * 64. */
 int ocsdf_arg_getopt_error(ocsdf_error *e, int c, const char *arg);
+
+/* What a command line asks for besides a run. */
+enum { OCSDF_CLI_RUN, OCSDF_CLI_HELP, OCSDF_CLI_VERSION };
+
+/* Reads the options of argv with getopt_long (optstring, opts).  -h
+ * (code 'h') and -V (code 'V', --version too) end the reading with
+ * *action OCSDF_CLI_HELP or OCSDF_CLI_VERSION; an unknown option or a missing
+ * value sets e; every other option goes to take(ctx, c, e), which reads
+ * optarg and sets e if it refuses it.  Returns 0 (*action OCSDF_CLI_RUN when
+ * every option was read, optind at the first operand), or 64 with e set
+ * at the first refusal. */
+int ocsdf_arg_read(int argc, char **argv, const char *optstring, const struct option *opts,
+		   void (*take)(void *ctx, int c, ocsdf_error *e), void *ctx, int *action, ocsdf_error *e);
+/* For main once the options are parsed (rc, e, *action): dies with e's
+ * message as a usage error if rc is not 0, else returns the exit status of
+ * --help (usage on stdout) or --version, or -1 to go on with the run.
+ * action is read through its pointer, so that a call that parses in its
+ * own argument list reads it once the parsing is done. */
+int ocsdf_cli_options_done(int rc, const ocsdf_error *e, const int *action, const char *usage);
+
+/* Whether c is among the 0-terminated codes: sets of options (those that
+ * need another one, those a mode ignores) named by a table rather than by
+ * their place in an enum. */
+int ocsdf_option_among(int c, const int *codes);
+/* The name of the long option of opts whose value is c ("radius" for
+ * --radius), or "" if none. */
+const char *ocsdf_option_name(const struct option *opts, int c);
 
 /* The same, dying with the message as a usage error. */
 double ocsdf_opt_double(const char *opt, const char *arg, double lo, double hi);

@@ -27,7 +27,7 @@ int fuzz_certify_options(int argc, char **argv)
 		free(o.p.radius);
 		return code;
 	}
-	if (o.help || o.version) {
+	if (o.action != OCSDF_CLI_RUN) {
 		free(o.p.radius);
 		return 0;
 	}
