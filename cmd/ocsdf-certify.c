@@ -223,8 +223,9 @@ static int check_options(options *o, ocsdf_error *e)
 
 /* Fills o from the command line: 0, or 64 with e set.  o->radius is
  * malloc'ed (NULL after an error in --radius). */
-static int parse_options(int argc, char **argv, options *o, ocsdf_error *e)
+static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
+	options *o = ctx;
 	memset(o, 0, sizeof *o);
 	ocsdf_certify_default_params(&o->p);
 	o->paths[OUT_REPORT] = "-";
@@ -280,13 +281,12 @@ static void write_outputs(const options *o, const ocsdf_certificate *c)
 int main(int argc, char **argv)
 {
 	int status;
-	options o;
+	options o = {0};
 	ocsdf_label_scores d;
 	ocsdf_certificate c;
 	ocsdf_error e;
 
-	ocsdf_cli_init(argv[0]);
-	if ((status = ocsdf_cli_options_done(parse_options(argc, argv, &o, &e), &e, &o.action, usage_text)) >= 0)
+	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
 		return status;
 	ocsdf_output_protect_input(o.input);
 	ocsdf_output_protect_input(o.model_path);

@@ -173,8 +173,9 @@ static int check_attack(const options *o, ocsdf_error *e)
 }
 
 /* Fills o from the command line: 0, or 64 with e set. */
-static int parse_options(int argc, char **argv, options *o, ocsdf_error *e)
+static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
+	options *o = ctx;
 	*o = (options){.column = "sdf", .anomaly = "1", .normal = "0", .ap = {20, 3, 1}};
 	if (ocsdf_arg_read(argc, argv, ":m:o:fqhV", long_options, take_option, o, &o->action, e) || o->action)
 		return e->code;
@@ -372,11 +373,10 @@ int main(int argc, char **argv)
 {
 	ocsdf_error e;
 	int status;
-	options o;
+	options o = {0};
 	run r = {0};
 
-	ocsdf_cli_init(argv[0]);
-	if ((status = ocsdf_cli_options_done(parse_options(argc, argv, &o, &e), &e, &o.action, usage_text)) >= 0)
+	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
 		return status;
 	open_input(&o, &r);
 	name_columns(&o, &r);

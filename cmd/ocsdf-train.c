@@ -286,8 +286,9 @@ static int check_options(options *o, ocsdf_error *e)
 }
 
 /* Fills o from the command line: 0, or 64 with e set. */
-static int parse_options(int argc, char **argv, options *o, ocsdf_error *e)
+static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
+	options *o = ctx;
 	*o = (options){.a = {0, 512, 4, OCSDF_ACT_FULLSORT}, .anomaly = "1", .scale = OCSDF_SCALE_STD};
 	ocsdf_train_default_settings(&o->s);
 	if (ocsdf_arg_read(argc, argv, ":o:fvqhV", long_options, take_option, o, &o->action, e) || o->action)
@@ -425,15 +426,14 @@ static void save(const options *o, const ocsdf_model *m, const run *r, size_t n,
 int main(int argc, char **argv)
 {
 	int status, rc;
-	options o;
+	options o = {0};
 	ocsdf_dataset ds;
 	ocsdf_model *m;
 	ocsdf_error e;
 	float *Z;
 	run r;
 
-	ocsdf_cli_init(argv[0]);
-	if ((status = ocsdf_cli_options_done(parse_options(argc, argv, &o, &e), &e, &o.action, usage_text)) >= 0)
+	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
 		return status;
 	if (o.threads)
 		openblas_set_num_threads(o.threads);

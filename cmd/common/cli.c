@@ -108,10 +108,13 @@ int ocsdf_arg_read(int argc, char **argv, const char *optstring, const struct op
 	return 0;
 }
 
-int ocsdf_cli_options_done(int rc, const ocsdf_error *e, const int *action, const char *usage)
+int ocsdf_cli_start(int argc, char **argv, int (*parse)(int argc, char **argv, void *ctx, ocsdf_error *e),
+		    void *ctx, const int *action, const char *usage)
 {
-	if (rc)
-		ocsdf_usage_error("%s", e->msg);
+	ocsdf_error e;
+	ocsdf_cli_init(argv[0]);
+	if (parse(argc, argv, ctx, &e))
+		ocsdf_usage_error("%s", e.msg);
 	if (*action == OCSDF_CLI_HELP)
 		return ocsdf_print_text(usage);
 	return *action == OCSDF_CLI_VERSION ? ocsdf_print_version() : -1;

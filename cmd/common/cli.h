@@ -90,12 +90,13 @@ enum { OCSDF_CLI_RUN, OCSDF_CLI_HELP, OCSDF_CLI_VERSION };
  * at the first refusal. */
 int ocsdf_arg_read(int argc, char **argv, const char *optstring, const struct option *opts,
 		   void (*take)(void *ctx, int c, ocsdf_error *e), void *ctx, int *action, ocsdf_error *e);
-/* For main once the options are parsed (rc, e, *action): dies with e's
- * message as a usage error if rc is not 0, else returns the exit status of
- * --help (usage on stdout) or --version, or -1 to go on with the run.
- * action is read through its pointer, so that a call that parses in its
- * own argument list reads it once the parsing is done. */
-int ocsdf_cli_options_done(int rc, const ocsdf_error *e, const int *action, const char *usage);
+/* The start of a program's main: ocsdf_cli_init(argv[0]), then
+ * parse(argc, argv, ctx, e), which fills ctx and *action (usually with
+ * ocsdf_arg_read) and returns 0 or 64 with e set.  Dies with e's message
+ * as a usage error if the parse fails; returns the exit status of --help
+ * (usage on stdout) or --version, or -1 to go on with the run. */
+int ocsdf_cli_start(int argc, char **argv, int (*parse)(int argc, char **argv, void *ctx, ocsdf_error *e),
+		    void *ctx, const int *action, const char *usage);
 
 /* Whether c is among the 0-terminated codes: sets of options (those that
  * need another one, those a mode ignores) named by a table rather than by
