@@ -41,6 +41,12 @@ PROGRAMS := ocsdf-train ocsdf-score ocsdf-certify ocsdf-sample ocsdf-mesh
 LIB_SRC  ?= $(sort $(wildcard lib/*.c))
 LIB_OBJ  := $(LIB_SRC:%.c=$(BUILD)/%.o)
 LIBA     := $(BUILD)/libocsdf.a
+# What the programs share beyond the library (option parsing, messages,
+# exiting): linked into the programs and the fuzz targets, neither part of
+# libocsdf.a nor installed.
+CLI_SRC  := $(sort $(wildcard cmd/common/*.c))
+CLI_OBJ  := $(CLI_SRC:%.c=$(BUILD)/%.o)
+CLI_H    := $(wildcard cmd/common/*.h)
 BINS     := $(PROGRAMS:%=$(BUILD)/bin/%)
 TEST_SRC := $(sort $(wildcard tests/test_*.c))
 TESTS    := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
@@ -86,9 +92,15 @@ $(LIBA): $(LIB_OBJ)
 	@rm -f $@
 	ar rcs $@ $^
 
-$(BUILD)/bin/%: cmd/%.c $(LIBA) $(wildcard lib/*.h) | deps
+# Kept after linking (make deletes the objects of chained pattern rules).
+.SECONDARY: $(CLI_OBJ)
+$(BUILD)/cmd/common/%.o: cmd/common/%.c $(CLI_H) $(wildcard lib/*.h) | deps
 	@mkdir -p $(@D)
-	$(CC) $(ALLCFLAGS) -o $@ $< $(LIBA) $(LDLIBS_ALL)
+	$(CC) $(ALLCFLAGS) -iquote cmd/common -c -o $@ $<
+
+$(BUILD)/bin/%: cmd/%.c $(CLI_OBJ) $(LIBA) $(CLI_H) $(wildcard lib/*.h) | deps
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -iquote cmd/common -o $@ $< $(CLI_OBJ) $(LIBA) $(LDLIBS_ALL)
 
 $(BUILD)/tests/%: tests/%.c $(LIBA) $(wildcard lib/*.h tests/*.h) | test-deps
 	@mkdir -p $(@D)
@@ -124,20 +136,20 @@ cli-prescott: $(BINS) $(BUILD)/tests/test_train | test-deps
 # `make fuzz FUZZ_SECONDS=N` runs libFuzzer on each target for N seconds.
 FUZZ_TARGETS := fuzz_csv fuzz_model fuzz_resume fuzz_options
 FUZZ_EXTRA_fuzz_options := tests/fuzz/opt_certify.c tests/fuzz/opt_mesh.c
-FUZZ_COMMON := tests/fuzz/fuzz_util.c
-FUZZ_DEPS := $(FUZZ_COMMON) $(wildcard tests/fuzz/*.h tests/fuzz/opt_*.c cmd/*.c lib/*.h)
+FUZZ_COMMON := tests/fuzz/fuzz_util.c $(CLI_SRC)
+FUZZ_DEPS := $(FUZZ_COMMON) $(CLI_H) $(wildcard tests/fuzz/*.h tests/fuzz/opt_*.c cmd/*.c lib/*.h)
 FUZZ_SECONDS ?= 60
 FUZZ_CC ?= clang
 FUZZ_SAN := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
 
 $(BUILD)/fuzz/%: tests/fuzz/%.c tests/fuzz/driver.c $(FUZZ_DEPS) $(LIBA) | test-deps
 	@mkdir -p $(@D)
-	$(CC) $(ALLCFLAGS) -Itests/fuzz -o $@ $< tests/fuzz/driver.c $(FUZZ_COMMON) $(FUZZ_EXTRA_$*) \
+	$(CC) $(ALLCFLAGS) -iquote cmd/common -Itests/fuzz -o $@ $< tests/fuzz/driver.c $(FUZZ_COMMON) $(FUZZ_EXTRA_$*) \
 	  $(LIBA) $(LDLIBS_ALL)
 
 $(BUILD)/libfuzzer/%: tests/fuzz/%.c $(FUZZ_DEPS) $(LIBA) | test-deps
 	@mkdir -p $(@D)
-	$(CC) $(ALLCFLAGS) -fsanitize=fuzzer -Itests/fuzz -o $@ $< $(FUZZ_COMMON) $(FUZZ_EXTRA_$*) \
+	$(CC) $(ALLCFLAGS) -fsanitize=fuzzer -iquote cmd/common -Itests/fuzz -o $@ $< $(FUZZ_COMMON) $(FUZZ_EXTRA_$*) \
 	  $(LIBA) $(LDLIBS_ALL)
 
 fuzz-replay: $(FUZZ_TARGETS:%=$(BUILD)/fuzz/%)

@@ -6,6 +6,7 @@
  * counterpart of ocsdf-certify's certificate.
  */
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,9 +14,11 @@
 #include "attack.h"
 #include "cli.h"
 #include "csv.h"
+#include "label.h"
 #include "model.h"
 #include "output.h"
 #include "score.h"
+#include "text.h"
 
 enum { BLOCK = 4096 };
 
@@ -59,18 +62,8 @@ static const char usage_text[] =
 	"      cardio.csv | ocsdf-certify --score sdf_pgd --label label\n";
 
 enum {
-	O_COLUMN = 256,
-	O_ONLY,
-	O_UNITS,
-	O_ATTACK,
-	O_RADIUS,
-	O_LABEL,
-	O_ANOMALY,
-	O_NORMAL,
-	O_STEPS,
-	O_RESTARTS,
-	O_SEED,
-	O_ATTACK_COLUMN
+	O_COLUMN = 256, O_ONLY, O_UNITS, O_ATTACK, O_RADIUS, O_LABEL, O_ANOMALY, O_NORMAL, O_STEPS, O_RESTARTS,
+	O_SEED, O_ATTACK_COLUMN
 };
 
 static const struct option long_options[] = {
@@ -94,30 +87,143 @@ static const struct option long_options[] = {
 	{"version", no_argument, 0, 'V'},
 	{0, 0, 0, 0}};
 
-/* A field quoted in a message: at most 40 bytes, control bytes shown as
- * '?', so a binary label cannot garble the terminal. */
-static const char *shown(const char *s, char *buf, size_t len)
+/* The options that only --attack uses. */
+static const int attack_options[] = {O_RADIUS, O_LABEL, O_ANOMALY, O_NORMAL, O_STEPS, O_RESTARTS, O_SEED,
+				     O_ATTACK_COLUMN, 0};
+
+typedef struct options {
+	const char *model_path, *out_path, *column, *input;
+	const char *label_col, *anomaly, *normal, *attack_column;
+	const char *attack_opt;   /* the last attack option given, without "--" */
+	int force, only, raw_units, quiet, attack;
+	double *radius;           /* nrad attack radii, malloc'ed */
+	int nrad;
+	ocsdf_attack_params ap;
+	int action;               /* OCSDF_CLI_RUN, or -h or -V came first */
+} options;
+
+/* What a run holds, from the model to the output. */
+typedef struct run {
+	ocsdf_model *m;
+	ocsdf_csv_reader *r;
+	int *cols, lcol;          /* the model's features in the input; the label column */
+	char **names;             /* output columns: the score, then one per radius */
+	ocsdf_scorer *sc;
+	ocsdf_attack *atk;
+	float *f, *adv;           /* BLOCK scores; BLOCK attacked scores per radius */
+	signed char *push;        /* BLOCK directions of attack: +1 anomaly, -1 normal */
+	double scale;             /* of the scores written */
+	ocsdf_output out;
+} run;
+
+/* Takes one option (getopt_long's c and optarg) into o; e set if refused. */
+static void take_option(void *ctx, int c, ocsdf_error *e)
 {
-	size_t k = 0;
-	for (; *s && k + 4 < len && k < 40; s++)
-		buf[k++] = (unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s;
-	if (*s && k + 4 < len) {
-		memcpy(buf + k, "...", 3);
-		k += 3;
+	options *o = ctx;
+	static const char *const units_list[] = {"model", "raw", NULL};
+	static const char *const attack_list[] = {"pgd", NULL};
+	if (ocsdf_option_among(c, attack_options))
+		o->attack_opt = ocsdf_option_name(long_options, c);
+	switch (c) {
+	case 'm': o->model_path = optarg; break;
+	case 'o': o->out_path = ocsdf_arg_output(e, "-o", optarg); break;
+	case 'f': o->force = 1; break;
+	case O_COLUMN: o->column = optarg; break;
+	case O_ONLY: o->only = 1; break;
+	case O_UNITS: o->raw_units = ocsdf_arg_choice(e, "--units", optarg, units_list); break;
+	case O_ATTACK:
+		ocsdf_arg_choice(e, "--attack", optarg, attack_list);
+		o->attack = 1;
+		break;
+	case O_RADIUS:
+		free(o->radius);
+		o->radius = ocsdf_arg_double_list(e, "--radius", optarg, 0, OCSDF_ATTACK_MAX_RADIUS, &o->nrad);
+		break;
+	case O_LABEL: o->label_col = optarg; break;
+	case O_ANOMALY: o->anomaly = optarg; break;
+	case O_NORMAL: o->normal = optarg; break;
+	case O_STEPS: o->ap.steps = (int)ocsdf_arg_long(e, "--attack-steps", optarg, 1, OCSDF_ATTACK_MAX_STEPS); break;
+	case O_RESTARTS:
+		o->ap.restarts = (int)ocsdf_arg_long(e, "--restarts", optarg, 1, OCSDF_ATTACK_MAX_RESTARTS);
+		break;
+	case O_SEED: o->ap.seed = (uint64_t)ocsdf_arg_long(e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
+	case O_ATTACK_COLUMN: o->attack_column = optarg; break;
+	case 'q': o->quiet = 1; break;
 	}
-	buf[k] = '\0';
-	return buf;
 }
 
-/* The shortest %g form of v that reads back as v, so a column named after
- * a radius says exactly which radius it holds. */
-static void format_radius(char *buf, size_t len, double v)
+/* The attack options together: 0, or 64 with e set. */
+static int check_attack(const options *o, ocsdf_error *e)
 {
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(buf, len, "%.*g", prec, v);
-		if (strtod(buf, NULL) == v)
-			return;
+	if (!o->radius)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--attack needs radii (--radius LIST, raw input units)");
+	if (!o->label_col)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--attack needs the label column (--label COL): it says which "
+				       "way to push each row");
+	if (o->attack_column && !*o->attack_column)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--attack-column needs a non-empty name");
+	if (ocsdf_label_check_values(o->anomaly, o->normal, e))
+		return OCSDF_EUSAGE;
+	for (int k = 0; k < o->nrad; k++)
+		for (int j = 0; j < k; j++)
+			if (o->radius[j] == o->radius[k])
+				return ocsdf_error_set(e, OCSDF_EUSAGE, "radius %g is listed twice in --radius",
+						       o->radius[k]);
+	return 0;
+}
+
+/* Fills o from the command line: 0, or 64 with e set. */
+static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
+{
+	options *o = ctx;
+	*o = (options){.column = "sdf", .anomaly = "1", .normal = "0", .ap = {20, 3, 1}};
+	if (ocsdf_arg_read(argc, argv, ":m:o:fqhV", long_options, take_option, o, &o->action, e) || o->action)
+		return e->code;
+	if (!o->model_path)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "a model is required (-m MODEL)");
+	if (optind + 1 < argc)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "too many arguments: one input FILE at most");
+	if (!*o->column)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--column needs a non-empty name");
+	if (!o->attack && o->attack_opt)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--%s is an attack option: it needs --attack pgd", o->attack_opt);
+	o->input = optind < argc ? argv[optind] : "-";
+	return o->attack ? check_attack(o, e) : 0;
+}
+
+static _Noreturn void fail(run *r, const ocsdf_error *e)
+{
+	ocsdf_output_abort(&r->out);
+	ocsdf_die_error(e);
+}
+
+/* The model, the input, and where the model's features and the label are
+ * in it. */
+static void open_input(const options *o, run *r)
+{
+	ocsdf_error e;
+	if (ocsdf_model_load(o->model_path, &r->m, &e))
+		ocsdf_die_error(&e);
+	if (!r->m->finished)
+		ocsdf_warn("%s is the checkpoint of an interrupted training run", o->model_path);
+	r->scale = o->raw_units ? 1.0 / r->m->stats.lipschitz_raw : 1.0;
+	if (ocsdf_csv_open(o->input, &r->r, &e))
+		ocsdf_die_error(&e);
+	r->cols = ocsdf_xmalloc(sizeof(int) * (size_t)r->m->arch.d);
+	for (int j = 0; j < r->m->arch.d; j++) {
+		char what[64 + OCSDF_ERROR_MAX / 2];
+		snprintf(what, sizeof what, "a feature of model %s", o->model_path);
+		if (ocsdf_csv_find_name(r->r, r->m->names[j], what, &r->cols[j], &e))
+			ocsdf_die_error(&e);
 	}
+	r->lcol = -1;
+	if (!o->attack)
+		return;
+	if (ocsdf_csv_find(r->r, o->label_col, &r->lcol, &e))
+		ocsdf_die_error(&e);
+	for (int j = 0; j < r->m->arch.d; j++)
+		if (r->cols[j] == r->lcol)
+			ocsdf_usage_error("--label names '%s', a feature column of the model", r->m->names[j]);
 }
 
 /* Dies with a usage error if name is taken by an input column (when the
@@ -131,250 +237,160 @@ static void check_name(const ocsdf_csv_reader *r, int passthrough, const char *n
 			if (strcmp(ocsdf_csv_colname(r, k), name) == 0)
 				ocsdf_usage_error("%s: a column named '%s' exists already; name the score "
 						  "with --column%s",
-						  ocsdf_csv_filename(r), shown(name, b, sizeof b),
+						  ocsdf_csv_filename(r), ocsdf_text_shown(name, b, sizeof b),
 						  n ? " or --attack-column" : "");
 	for (int k = 0; k < n; k++)
 		if (strcmp(names[k], name) == 0)
-			ocsdf_usage_error("two output columns would be named '%s'", shown(name, b, sizeof b));
+			ocsdf_usage_error("two output columns would be named '%s'", ocsdf_text_shown(name, b, sizeof b));
 }
 
-int main(int argc, char **argv)
+/* The output columns: the score, then one per radius. */
+static void name_columns(const options *o, run *r)
 {
-	static const char *const units_list[] = {"model", "raw", NULL};
-	static const char *const attack_list[] = {"pgd", NULL};
-	const char *model_path = NULL, *out_path = NULL, *column = "sdf", *input;
-	const char *label_col = NULL, *anomaly = "1", *normal = "0", *attack_column = NULL;
-	const char *attack_opt = NULL;
-	int force = 0, only = 0, raw_units = 0, quiet = 0, attack = 0, c, rc, *cols, lcol = -1;
-	int nrad = 0, progress;
-	double *radius = NULL;
-	unsigned long long rows = 0;
-	ocsdf_attack_params ap = {20, 3, 1};
-	ocsdf_model *m;
-	ocsdf_csv_reader *r;
-	ocsdf_csv_block b;
-	ocsdf_scorer *sc;
-	ocsdf_attack *atk = NULL;
-	ocsdf_output out;
-	ocsdf_error err;
-	float *f, *adv = NULL;
-	signed char *push = NULL;
-	char **names;
-	double scale;
-
-	ocsdf_cli_init(argv[0]);
-	while ((c = getopt_long(argc, argv, ":m:o:fqhV", long_options, NULL)) != -1) {
-		switch (c) {
-		case 'm': model_path = optarg; break;
-		case 'o': out_path = ocsdf_opt_output("-o", optarg); break;
-		case 'f': force = 1; break;
-		case O_COLUMN: column = optarg; break;
-		case O_ONLY: only = 1; break;
-		case O_UNITS: raw_units = ocsdf_opt_choice("--units", optarg, units_list); break;
-		case O_ATTACK:
-			ocsdf_opt_choice("--attack", optarg, attack_list);
-			attack = 1;
-			break;
-		case O_RADIUS:
-			free(radius);
-			radius = ocsdf_opt_double_list("--radius", optarg, 0, OCSDF_ATTACK_MAX_RADIUS, &nrad);
-			attack_opt = "--radius";
-			break;
-		case O_LABEL: label_col = optarg; attack_opt = "--label"; break;
-		case O_ANOMALY: anomaly = optarg; attack_opt = "--anomaly"; break;
-		case O_NORMAL: normal = optarg; attack_opt = "--normal"; break;
-		case O_STEPS:
-			ap.steps = (int)ocsdf_opt_long("--attack-steps", optarg, 1, OCSDF_ATTACK_MAX_STEPS);
-			attack_opt = "--attack-steps";
-			break;
-		case O_RESTARTS:
-			ap.restarts = (int)ocsdf_opt_long("--restarts", optarg, 1, OCSDF_ATTACK_MAX_RESTARTS);
-			attack_opt = "--restarts";
-			break;
-		case O_SEED:
-			ap.seed = (uint64_t)ocsdf_opt_long("--seed", optarg, 0, 0x7fffffffffffffffL);
-			attack_opt = "--seed";
-			break;
-		case O_ATTACK_COLUMN: attack_column = optarg; attack_opt = "--attack-column"; break;
-		case 'q': quiet = 1; break;
-		case 'h': return ocsdf_print_text(usage_text);
-		case 'V': return ocsdf_print_version();
-		case ':': ocsdf_missing_value(argv[optind - 1]);
-		default: ocsdf_bad_option(argv[optind - 1]);
-		}
-	}
-	if (!model_path)
-		ocsdf_usage_error("a model is required (-m MODEL)");
-	if (optind + 1 < argc)
-		ocsdf_usage_error("too many arguments: one input FILE at most");
-	if (!*column)
-		ocsdf_usage_error("--column needs a non-empty name");
-	if (!attack && attack_opt)
-		ocsdf_usage_error("%s is an attack option: it needs --attack pgd", attack_opt);
-	if (attack) {
-		if (!radius)
-			ocsdf_usage_error("--attack needs radii (--radius LIST, raw input units)");
-		if (!label_col)
-			ocsdf_usage_error("--attack needs the label column (--label COL): it says which "
-					  "way to push each row");
-		if (attack_column && !*attack_column)
-			ocsdf_usage_error("--attack-column needs a non-empty name");
-		if (ocsdf_attack_label_push(normal, anomaly, normal) != -1 ||
-		    ocsdf_attack_label_push(anomaly, anomaly, normal) != 1)
-			ocsdf_usage_error("--anomaly and --normal need two different non-empty values");
-		for (int k = 0; k < nrad; k++)
-			for (int j = 0; j < k; j++)
-				if (radius[j] == radius[k])
-					ocsdf_usage_error("radius %g is listed twice in --radius", radius[k]);
-	}
-	progress = attack && ocsdf_progress_enabled(quiet);
-	input = optind < argc ? argv[optind] : "-";
-
-	if ((rc = ocsdf_model_load(model_path, &m, &err)))
-		ocsdf_die_error(&err);
-	if (!m->finished)
-		ocsdf_warn("%s is the checkpoint of an interrupted training run", model_path);
-	scale = raw_units ? 1.0 / m->stats.lipschitz_raw : 1.0;
-	if ((rc = ocsdf_csv_open(input, &r, &err)))
-		ocsdf_die_error(&err);
-	cols = malloc(sizeof(int) * (size_t)m->arch.d);
-	names = calloc((size_t)nrad + 1, sizeof *names);
-	if (!cols || !names)
-		ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
-	for (int j = 0; j < m->arch.d; j++) {
-		char what[64 + OCSDF_ERROR_MAX / 2];
-		snprintf(what, sizeof what, "a feature of model %s", model_path);
-		if ((rc = ocsdf_csv_find_name(r, m->names[j], what, &cols[j], &err)))
-			ocsdf_die_error(&err);
-	}
-	if (attack) {
-		if ((rc = ocsdf_csv_find(r, label_col, &lcol, &err)))
-			ocsdf_die_error(&err);
-		for (int j = 0; j < m->arch.d; j++)
-			if (cols[j] == lcol)
-				ocsdf_usage_error("--label names '%s', a feature column of the model",
-						  m->names[j]);
-	}
-
-	/* Output column names: the score, then one per radius. */
-	names[0] = strdup(column);
-	if (!names[0])
-		ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
-	check_name(r, !only, names[0], names, 0);
-	for (int k = 0; k < nrad; k++) {
-		char rb[32];
+	r->names = ocsdf_xcalloc((size_t)o->nrad + 1, sizeof *r->names);
+	r->names[0] = ocsdf_xstrdup(o->column);
+	check_name(r->r, !o->only, r->names[0], r->names, 0);
+	for (int k = 0; k < o->nrad; k++) {
+		char rb[OCSDF_TEXT_NUMBER_MAX];
 		size_t len;
-		format_radius(rb, sizeof rb, radius[k]);
-		len = (attack_column ? strlen(attack_column) : strlen(column) + 4) + strlen(rb) + 2;
-		names[k + 1] = malloc(len);
-		if (!names[k + 1])
-			ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
-		if (attack_column)
-			snprintf(names[k + 1], len, nrad == 1 ? "%s" : "%s_%s", attack_column, rb);
+		/* The shortest text: the column name says exactly which radius. */
+		ocsdf_text_number(rb, sizeof rb, o->radius[k], 1);
+		len = (o->attack_column ? strlen(o->attack_column) : strlen(o->column) + 4) + strlen(rb) + 2;
+		r->names[k + 1] = ocsdf_xmalloc(len);
+		if (o->attack_column)
+			snprintf(r->names[k + 1], len, o->nrad == 1 ? "%s" : "%s_%s", o->attack_column, rb);
 		else
-			snprintf(names[k + 1], len, nrad == 1 ? "%s_pgd" : "%s_pgd_%s", column, rb);
-		check_name(r, !only, names[k + 1], names, k + 1);
+			snprintf(r->names[k + 1], len, o->nrad == 1 ? "%s_pgd" : "%s_pgd_%s", o->column, rb);
+		check_name(r->r, !o->only, r->names[k + 1], r->names, k + 1);
 	}
+}
 
-	if ((rc = ocsdf_csv_select(r, cols, m->arch.d, attack ? &lcol : NULL, attack, !only, &err)))
-		ocsdf_die_error(&err);
-	ocsdf_csv_check_scale(r, m->mean, m->std);
-	sc = ocsdf_scorer_new(m, BLOCK);
-	f = malloc(sizeof(float) * BLOCK);
-	if (!sc || !f)
-		ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
-	if (attack) {
-		atk = ocsdf_attack_new(m, sc, BLOCK);
-		adv = malloc(sizeof(float) * BLOCK * (size_t)nrad);
-		push = malloc(BLOCK);
-		if (!atk || !adv || !push)
-			ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
-	}
+/* The columns read, the scorer and the attack with their buffers. */
+static void prepare(const options *o, run *r)
+{
+	ocsdf_error e;
+	if (ocsdf_csv_select(r->r, r->cols, r->m->arch.d, o->attack ? &r->lcol : NULL, o->attack, !o->only, &e))
+		ocsdf_die_error(&e);
+	ocsdf_csv_check_scale(r->r, r->m->mean, r->m->std);
+	r->sc = ocsdf_xcheck(ocsdf_scorer_new(r->m, BLOCK));
+	r->f = ocsdf_xmalloc(sizeof(float) * BLOCK);
+	if (!o->attack)
+		return;
+	r->atk = ocsdf_xcheck(ocsdf_attack_new(r->m, r->sc, BLOCK));
+	r->adv = ocsdf_xmalloc(sizeof(float) * BLOCK * (size_t)o->nrad);
+	r->push = ocsdf_xmalloc(BLOCK);
+}
 
-	ocsdf_output_protect_input(input);
-	ocsdf_output_protect_input(model_path);
-	ocsdf_output_cleanup_on_signals();
-	if ((rc = ocsdf_output_open(&out, out_path, force, &err)))
-		ocsdf_die_error(&err);
-	if (!only) {
+/* The input's header (unless --only), then the new columns. */
+static void write_header(const options *o, run *r)
+{
+	FILE *fp = r->out.fp;
+	if (!o->only) {
 		size_t len;
-		const char *h = ocsdf_csv_header_raw(r, &len);
-		fwrite(h, 1, len, out.fp);
-		fputc(',', out.fp);
+		const char *h = ocsdf_csv_header_raw(r->r, &len);
+		fwrite(h, 1, len, fp);
+		fputc(',', fp);
 	}
-	for (int k = 0; k <= nrad; k++) {
+	for (int k = 0; k <= o->nrad; k++) {
 		if (k)
-			fputc(',', out.fp);
-		ocsdf_csv_put_field(out.fp, names[k], strlen(names[k]));
+			fputc(',', fp);
+		ocsdf_csv_put_field(fp, r->names[k], strlen(r->names[k]));
 	}
-	fputc('\n', out.fp);
+	fputc('\n', fp);
+}
 
-	for (;;) {
-		if ((rc = ocsdf_csv_next(r, BLOCK, &b, &err)))
-			break;
-		if (b.nrows == 0)
-			break;
-		if (attack)
-			for (int i = 0; i < b.nrows; i++) {
-				char b1[64], b2[64], b3[64], b4[64];
-				const char *label = b.text[i];
-				push[i] = (signed char)ocsdf_attack_label_push(label, anomaly, normal);
-				if (push[i])
-					continue;
-				ocsdf_output_abort(&out);
-				label += strspn(label, " \t");
-				if (!*label)
-					ocsdf_die(OCSDF_EDATA, "%s:%ld: empty label in column '%s'",
-						  ocsdf_csv_filename(r), b.line[i],
-						  shown(ocsdf_csv_colname(r, lcol), b1, sizeof b1));
-				ocsdf_die(OCSDF_EDATA,
-					  "%s:%ld: label '%s' in column '%s' is neither the anomaly value "
-					  "'%s' nor the normal value '%s' (see --anomaly and --normal)",
-					  ocsdf_csv_filename(r), b.line[i], shown(b.text[i], b1, sizeof b1),
-					  shown(ocsdf_csv_colname(r, lcol), b2, sizeof b2),
-					  shown(anomaly, b3, sizeof b3), shown(normal, b4, sizeof b4));
-			}
-		ocsdf_scorer_run(sc, b.num, b.nrows, f);
-		for (int k = 0; k < nrad; k++)
-			ocsdf_attack_pgd(atk, b.num, push, b.nrows, radius[k], &ap, rows,
-					 adv + (size_t)k * BLOCK, NULL);
-		for (int i = 0; i < b.nrows; i++) {
-			if (!only) {
-				fwrite(b.raw[i], 1, b.raw_len[i], out.fp);
-				fputc(',', out.fp);
-			}
-			ocsdf_csv_put_float(out.fp, (float)(f[i] * scale));
-			for (int k = 0; k < nrad; k++) {
-				fputc(',', out.fp);
-				ocsdf_csv_put_float(out.fp, (float)(adv[(size_t)k * BLOCK + i] * scale));
-			}
-			fputc('\n', out.fp);
+/* Scores a block of rows (and attacks them at each radius: rows before
+ * it were first) and writes them. */
+static void score_block(const options *o, run *r, const ocsdf_csv_block *b, unsigned long long first)
+{
+	ocsdf_error e;
+	for (int i = 0; o->attack && i < b->nrows; i++) {
+		int anom = ocsdf_label_class(b->text[i], o->anomaly, o->normal, ocsdf_csv_filename(r->r), b->line[i],
+					     ocsdf_csv_colname(r->r, r->lcol), &e);
+		if (anom < 0)
+			fail(r, &e);
+		r->push[i] = anom ? 1 : -1;
+	}
+	ocsdf_scorer_run(r->sc, b->num, b->nrows, r->f);
+	for (int k = 0; k < o->nrad; k++)
+		ocsdf_attack_pgd(r->atk, b->num, r->push, b->nrows, o->radius[k], &o->ap, first,
+				 r->adv + (size_t)k * BLOCK, NULL);
+	for (int i = 0; i < b->nrows; i++) {
+		if (!o->only) {
+			fwrite(b->raw[i], 1, b->raw_len[i], r->out.fp);
+			fputc(',', r->out.fp);
 		}
+		ocsdf_csv_put_float(r->out.fp, (float)(r->f[i] * r->scale));
+		for (int k = 0; k < o->nrad; k++) {
+			fputc(',', r->out.fp);
+			ocsdf_csv_put_float(r->out.fp, (float)(r->adv[(size_t)k * BLOCK + i] * r->scale));
+		}
+		fputc('\n', r->out.fp);
+	}
+}
+
+/* Every row, block by block, until the input ends or a write fails (the
+ * commit reports it). */
+static void score_rows(const options *o, run *r)
+{
+	int progress = o->attack && ocsdf_progress_enabled(o->quiet);
+	unsigned long long rows = 0;
+	ocsdf_csv_block b;
+	ocsdf_error e;
+	int rc;
+	for (;;) {
+		if ((rc = ocsdf_csv_next(r->r, BLOCK, &b, &e)) || b.nrows == 0)
+			break;
+		score_block(o, r, &b, rows);
 		rows += (unsigned long long)b.nrows;
 		if (progress)
 			fprintf(stderr, "\r%s: %llu rows attacked", ocsdf_cli_name(), rows);
-		if (ferror(out.fp))
+		if (ferror(r->out.fp))
 			break;
 	}
 	if (progress && rows)
 		fputc('\n', stderr);
-	if (rc) {
-		ocsdf_output_abort(&out);
-		ocsdf_die_error(&err);
-	}
-	if ((rc = ocsdf_output_commit(&out, &err)))
-		ocsdf_die_error(&err);
-	ocsdf_csv_close(r);
-	ocsdf_attack_free(atk);
-	ocsdf_scorer_free(sc);
-	ocsdf_model_free(m);
-	for (int k = 0; k <= nrad; k++)
-		free(names[k]);
-	free(names);
-	free(radius);
-	free(adv);
-	free(push);
-	free(f);
-	free(cols);
+	if (rc)
+		fail(r, &e);
+}
+
+static void run_free(const options *o, run *r)
+{
+	ocsdf_csv_close(r->r);
+	ocsdf_attack_free(r->atk);
+	ocsdf_scorer_free(r->sc);
+	ocsdf_model_free(r->m);
+	for (int k = 0; k <= o->nrad; k++)
+		free(r->names[k]);
+	free(r->names);
+	free(r->adv);
+	free(r->push);
+	free(r->f);
+	free(r->cols);
+}
+
+int main(int argc, char **argv)
+{
+	ocsdf_error e;
+	int status;
+	options o = {0};
+	run r = {0};
+
+	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
+		return status;
+	open_input(&o, &r);
+	name_columns(&o, &r);
+	prepare(&o, &r);
+	ocsdf_output_protect_input(o.input);
+	ocsdf_output_protect_input(o.model_path);
+	ocsdf_output_cleanup_on_signals();
+	if (ocsdf_output_open(&r.out, o.out_path, o.force, &e))
+		ocsdf_die_error(&e);
+	write_header(&o, &r);
+	score_rows(&o, &r);
+	if (ocsdf_output_commit(&r.out, &e))
+		ocsdf_die_error(&e);
+	run_free(&o, &r);
+	free(o.radius);
 	return 0;
 }

@@ -5,15 +5,14 @@
  */
 #include <cblas.h>
 #include <getopt.h>
-#include <math.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <time.h>
 
 #include "cli.h"
+#include "csv.h"
 #include "dataset.h"
 #include "model.h"
 #include "output.h"
@@ -176,256 +175,285 @@ static int on_progress(void *ctx, const ocsdf_train_progress *p, const float *th
 	return 0;
 }
 
-int main(int argc, char **argv)
+/* The options that say how a model is trained or shaped: a resumed run
+ * takes them from its checkpoint, so they cannot go with --resume. */
+static const int training_options[] = {O_SCALE, O_MARGIN, O_LAMBDA, O_STEPS, O_BOX, O_INIT, O_NEWTON,
+				       O_EPOCHS, O_WARMUP, O_MINSTEPS, O_MAXSTEPS, O_BATCH, O_LR, O_LRDECAY,
+				       O_LRFINAL, O_ORTHO, O_BITERS, O_BTOL, O_RITERS, O_WIDTH, O_DEPTH, O_ACT, 0};
+
+typedef struct options {
+	ocsdf_train_settings s;
+	ocsdf_arch a;
+	const char *out, *label, *ignore, *resume, *input, *anomaly;
+	int force, quiet, verbose, eval, scale, decay, threads;
+	int lr_final_set, warmup_set, training_opts;
+	int action;          /* OCSDF_CLI_RUN, or -h or -V came first */
+} options;
+
+/* Takes one option (getopt_long's c and optarg) into o; e set if refused. */
+static void take_option(void *ctx, int c, ocsdf_error *e)
 {
+	options *o = ctx;
 	static const char *const scales[] = {"std", "iso", "none", NULL};
 	static const char *const inits[] = {"uniform", "gaussian", NULL};
 	static const char *const newtons[] = {"paper", "authors", NULL};
 	static const char *const orthos[] = {"bjorck", "retract", NULL};
 	static const char *const acts[] = {"fullsort", "groupsort", NULL};
 	static const char *const decays[] = {"none", "linear", NULL};
-	ocsdf_train_settings s;
-	ocsdf_arch a = {0, 512, 4, OCSDF_ACT_FULLSORT};
-	const char *out = NULL, *label = NULL, *ignore = NULL, *resume = NULL, *input;
-	const char *anomaly = "1";
-	int force = 0, quiet = 0, verbose = 0, eval = 0, scale = OCSDF_SCALE_STD, decay = 0;
-	int lr_final_set = 0, warmup_set = 0, training_opts = 0, c, rc;
-	ocsdf_dataset ds;
-	ocsdf_dataset_spec spec;
-	ocsdf_model *m = NULL;
-	ocsdf_error err;
-	float *Z;
-	run r;
-
-	ocsdf_cli_init(argv[0]);
-	ocsdf_train_default_settings(&s);
-	while ((c = getopt_long(argc, argv, ":o:fvqhV", long_options, NULL)) != -1) {
-		if (c >= O_SCALE && c != O_RESUME && c != O_SEED && c != O_THREADS && c != O_EVAL &&
-		    c != O_ANOMALY)
-			training_opts = 1;
-		switch (c) {
-		case 'o': out = ocsdf_opt_output("-o", optarg); break;
-		case 'f': force = 1; break;
-		case O_LABEL: label = optarg; break;
-		case O_IGNORE: ignore = optarg; break;
-		case O_SCALE: scale = ocsdf_opt_choice("--scale", optarg, scales); break;
-		case O_RESUME: resume = optarg; break;
-		case O_MARGIN:
-			s.margin = ocsdf_opt_double("--margin", optarg, OCSDF_TRAIN_MARGIN_MIN,
-						    OCSDF_TRAIN_MARGIN_MAX);
-			break;
-		case O_LAMBDA:
-			s.lambda = ocsdf_opt_double("--lambda", optarg, OCSDF_TRAIN_LAMBDA_MIN,
-						    OCSDF_TRAIN_LAMBDA_MAX);
-			break;
-		case O_STEPS:
-			s.newton_steps = (int)ocsdf_opt_long("--steps", optarg, 0, OCSDF_TRAIN_MAX_NEWTON_STEPS);
-			break;
-		case O_BOX:
-			s.box = ocsdf_opt_double("--box", optarg, OCSDF_TRAIN_BOX_MIN, OCSDF_TRAIN_BOX_MAX);
-			break;
-		case O_INIT: s.init = ocsdf_opt_choice("--init", optarg, inits); break;
-		case O_NEWTON: s.newton_level0 = ocsdf_opt_choice("--newton", optarg, newtons); break;
-		case O_EPOCHS:
-			s.epochs = (int)ocsdf_opt_long("--epochs", optarg, 1, OCSDF_TRAIN_MAX_EPOCHS);
-			break;
-		case O_WARMUP:
-			s.warmup = (int)ocsdf_opt_long("--warmup", optarg, 0, OCSDF_TRAIN_MAX_EPOCHS);
-			warmup_set = 1;
-			break;
-		case O_MINSTEPS:
-			s.steps_per_epoch_min = (int)ocsdf_opt_long("--min-steps", optarg, 1,
-								    OCSDF_TRAIN_MAX_STEPS_PER_EPOCH);
-			break;
-		case O_MAXSTEPS:
-			s.steps_per_epoch_max = (int)ocsdf_opt_long("--max-steps", optarg, 1,
-								    OCSDF_TRAIN_MAX_STEPS_PER_EPOCH);
-			break;
-		case O_BATCH:
-			s.batch = (int)ocsdf_opt_long("--batch", optarg, 1, OCSDF_TRAIN_MAX_BATCH);
-			break;
-		case O_LR:
-			s.lr = ocsdf_opt_double("--lr", optarg, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX);
-			break;
-		case O_LRDECAY: decay = ocsdf_opt_choice("--lr-decay", optarg, decays); break;
-		case O_LRFINAL:
-			s.lr_final = ocsdf_opt_double("--lr-final", optarg, OCSDF_TRAIN_LR_MIN,
-						      OCSDF_TRAIN_LR_MAX);
-			lr_final_set = 1;
-			break;
-		case O_ORTHO: s.ortho = ocsdf_opt_choice("--ortho", optarg, orthos); break;
-		case O_BITERS:
-			s.bjorck_iters = (int)ocsdf_opt_long("--bjorck-iters", optarg, 1,
-							     OCSDF_TRAIN_MAX_BJORCK_ITERS);
-			break;
-		case O_BTOL:
-			s.bjorck_tol = ocsdf_opt_double("--bjorck-tol", optarg, 0, OCSDF_TRAIN_BJORCK_TOL_MAX);
-			break;
-		case O_RITERS:
-			s.retract_iters = (int)ocsdf_opt_long("--retract-iters", optarg, 1,
-							      OCSDF_TRAIN_MAX_RETRACT_ITERS);
-			break;
-		case O_WIDTH: a.width = (int)ocsdf_opt_long("--width", optarg, 2, OCSDF_MAX_WIDTH); break;
-		case O_DEPTH: a.depth = (int)ocsdf_opt_long("--depth", optarg, 1, OCSDF_MAX_DEPTH); break;
-		case O_ACT: a.activation = ocsdf_opt_choice("--activation", optarg, acts); break;
-		case O_SEED:
-			s.seed = (uint64_t)ocsdf_opt_long("--seed", optarg, 0, 0x7fffffffffffffffL);
-			break;
-		case O_THREADS:
-			openblas_set_num_threads((int)ocsdf_opt_long("--threads", optarg, 1, 1024));
-			break;
-		case O_EVAL: eval = 1; break;
-		case O_ANOMALY: anomaly = optarg; break;
-		case 'v': verbose = 1; break;
-		case 'q': quiet = 1; break;
-		case 'h': return ocsdf_print_text(usage_text);
-		case 'V': return ocsdf_print_version();
-		case ':': ocsdf_missing_value(argv[optind - 1]);
-		default: ocsdf_bad_option(argv[optind - 1]);
-		}
+	ocsdf_train_settings *s = &o->s;
+	o->training_opts |= ocsdf_option_among(c, training_options);
+	switch (c) {
+	case 'o': o->out = ocsdf_arg_output(e, "-o", optarg); break;
+	case 'f': o->force = 1; break;
+	case O_LABEL: o->label = optarg; break;
+	case O_IGNORE: o->ignore = optarg; break;
+	case O_SCALE: o->scale = ocsdf_arg_choice(e, "--scale", optarg, scales); break;
+	case O_RESUME: o->resume = optarg; break;
+	case O_MARGIN:
+		s->margin = ocsdf_arg_double(e, "--margin", optarg, OCSDF_TRAIN_MARGIN_MIN, OCSDF_TRAIN_MARGIN_MAX);
+		break;
+	case O_LAMBDA:
+		s->lambda = ocsdf_arg_double(e, "--lambda", optarg, OCSDF_TRAIN_LAMBDA_MIN, OCSDF_TRAIN_LAMBDA_MAX);
+		break;
+	case O_STEPS:
+		s->newton_steps = (int)ocsdf_arg_long(e, "--steps", optarg, 0, OCSDF_TRAIN_MAX_NEWTON_STEPS);
+		break;
+	case O_BOX: s->box = ocsdf_arg_double(e, "--box", optarg, OCSDF_TRAIN_BOX_MIN, OCSDF_TRAIN_BOX_MAX); break;
+	case O_INIT: s->init = ocsdf_arg_choice(e, "--init", optarg, inits); break;
+	case O_NEWTON: s->newton_level0 = ocsdf_arg_choice(e, "--newton", optarg, newtons); break;
+	case O_EPOCHS: s->epochs = (int)ocsdf_arg_long(e, "--epochs", optarg, 1, OCSDF_TRAIN_MAX_EPOCHS); break;
+	case O_WARMUP:
+		s->warmup = (int)ocsdf_arg_long(e, "--warmup", optarg, 0, OCSDF_TRAIN_MAX_EPOCHS);
+		o->warmup_set = 1;
+		break;
+	case O_MINSTEPS:
+		s->steps_per_epoch_min = (int)ocsdf_arg_long(e, "--min-steps", optarg, 1,
+							     OCSDF_TRAIN_MAX_STEPS_PER_EPOCH);
+		break;
+	case O_MAXSTEPS:
+		s->steps_per_epoch_max = (int)ocsdf_arg_long(e, "--max-steps", optarg, 1,
+							     OCSDF_TRAIN_MAX_STEPS_PER_EPOCH);
+		break;
+	case O_BATCH: s->batch = (int)ocsdf_arg_long(e, "--batch", optarg, 1, OCSDF_TRAIN_MAX_BATCH); break;
+	case O_LR: s->lr = ocsdf_arg_double(e, "--lr", optarg, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX); break;
+	case O_LRDECAY: o->decay = ocsdf_arg_choice(e, "--lr-decay", optarg, decays); break;
+	case O_LRFINAL:
+		s->lr_final = ocsdf_arg_double(e, "--lr-final", optarg, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX);
+		o->lr_final_set = 1;
+		break;
+	case O_ORTHO: s->ortho = ocsdf_arg_choice(e, "--ortho", optarg, orthos); break;
+	case O_BITERS:
+		s->bjorck_iters = (int)ocsdf_arg_long(e, "--bjorck-iters", optarg, 1, OCSDF_TRAIN_MAX_BJORCK_ITERS);
+		break;
+	case O_BTOL: s->bjorck_tol = ocsdf_arg_double(e, "--bjorck-tol", optarg, 0, OCSDF_TRAIN_BJORCK_TOL_MAX); break;
+	case O_RITERS:
+		s->retract_iters = (int)ocsdf_arg_long(e, "--retract-iters", optarg, 1, OCSDF_TRAIN_MAX_RETRACT_ITERS);
+		break;
+	case O_WIDTH: o->a.width = (int)ocsdf_arg_long(e, "--width", optarg, 2, OCSDF_MAX_WIDTH); break;
+	case O_DEPTH: o->a.depth = (int)ocsdf_arg_long(e, "--depth", optarg, 1, OCSDF_MAX_DEPTH); break;
+	case O_ACT: o->a.activation = ocsdf_arg_choice(e, "--activation", optarg, acts); break;
+	case O_SEED: s->seed = (uint64_t)ocsdf_arg_long(e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
+	case O_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, 1024); break;
+	case O_EVAL: o->eval = 1; break;
+	case O_ANOMALY: o->anomaly = optarg; break;
+	case 'v': o->verbose = 1; break;
+	case 'q': o->quiet = 1; break;
 	}
+}
+
+/* The options together, and the defaults that depend on others: 0, or 64
+ * with e set. */
+static int check_options(options *o, ocsdf_error *e)
+{
+	ocsdf_train_settings *s = &o->s;
+	if (o->decay == 0 && o->lr_final_set)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--lr-final needs --lr-decay linear");
+	s->lr_final = o->decay ? (o->lr_final_set ? s->lr_final : s->lr / 1000) : s->lr;
+	if (!o->warmup_set)
+		s->warmup = s->epochs / 8;
+	if (s->warmup > s->epochs)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--warmup (%d) exceeds --epochs (%d)", s->warmup, s->epochs);
+	if (o->a.activation == OCSDF_ACT_GROUPSORT2 && o->a.width % 2)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--activation groupsort needs an even --width");
+	if (o->eval && !o->label)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--eval needs --label");
+	if (o->resume && o->training_opts)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--resume continues with the checkpoint's settings; give no "
+				       "method, network or optimisation options with it");
+	if (!o->out)
+		o->out = o->resume ? o->resume : "ocsdf.model";
+	return 0;
+}
+
+/* Fills o from the command line: 0, or 64 with e set. */
+static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
+{
+	options *o = ctx;
+	*o = (options){.a = {0, 512, 4, OCSDF_ACT_FULLSORT}, .anomaly = "1", .scale = OCSDF_SCALE_STD};
+	ocsdf_train_default_settings(&o->s);
+	if (ocsdf_arg_read(argc, argv, ":o:fvqhV", long_options, take_option, o, &o->action, e) || o->action)
+		return e->code;
 	if (optind + 1 < argc)
-		ocsdf_usage_error("too many arguments: one input FILE at most");
-	input = optind < argc ? argv[optind] : "-";
-	if (decay == 0 && lr_final_set)
-		ocsdf_usage_error("--lr-final needs --lr-decay linear");
-	s.lr_final = decay ? (lr_final_set ? s.lr_final : s.lr / 1000) : s.lr;
-	if (!warmup_set)
-		s.warmup = s.epochs / 8;
-	if (s.warmup > s.epochs)
-		ocsdf_usage_error("--warmup (%d) exceeds --epochs (%d)", s.warmup, s.epochs);
-	if (a.activation == OCSDF_ACT_GROUPSORT2 && a.width % 2)
-		ocsdf_usage_error("--activation groupsort needs an even --width");
-	if (eval && !label)
-		ocsdf_usage_error("--eval needs --label");
-	if (resume && training_opts)
-		ocsdf_usage_error("--resume continues with the checkpoint's settings; "
-				  "give no method, network or optimisation options with it");
-	if (!out)
-		out = resume ? resume : "ocsdf.model";
-	ocsdf_output_protect_input(input);
-	/* Fails early, before hours of training, if the model cannot be
-	 * written. */
-	if ((!resume || strcmp(out, resume) != 0) && ocsdf_output_check(out, force, &err))
-		ocsdf_die_error(&err);
-	ocsdf_output_cleanup_on_signals();
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "too many arguments: one input FILE at most");
+	o->input = optind < argc ? argv[optind] : "-";
+	return check_options(o, e);
+}
 
-	if (resume) {
-		rc = ocsdf_model_load(resume, &m, &err);
-		if (rc)
-			ocsdf_die_error(&err);
-		/* Against the rows of the interrupted run first: a forged
-		 * checkpoint is refused before its data are read. */
-		if (ocsdf_train_check_resume(m, m->stats.rows, &err))
-			ocsdf_die(err.code, "%s: %s", resume, err.msg);
-		a = m->arch;
-		s.seed = m->settings.seed;
-	}
+/* The checkpoint of --resume, checked against the rows of its interrupted
+ * run before any data is read (a forged one is refused first); it gives
+ * the network, and carries its settings.  NULL without --resume. */
+static ocsdf_model *load_checkpoint(options *o)
+{
+	ocsdf_model *m;
+	ocsdf_error e;
+	if (!o->resume)
+		return NULL;
+	if (ocsdf_model_load(o->resume, &m, &e))
+		ocsdf_die_error(&e);
+	if (ocsdf_train_check_resume(m, m->stats.rows, &e))
+		ocsdf_die(e.code, "%s: %s", o->resume, e.msg);
+	o->a = m->arch;
+	return m;
+}
 
-	memset(&spec, 0, sizeof spec);
-	spec.label = label;
-	spec.ignore = ignore;
+/* The training rows: the checkpoint's features and scaling if any. */
+static void read_rows(const options *o, const ocsdf_model *m, ocsdf_dataset *ds)
+{
+	static const char *const label_names[] = {"label", "class", "target", "outlier", "anomaly", NULL};
+	ocsdf_dataset_spec spec = {0};
+	ocsdf_error e;
+	spec.label = o->label;
+	spec.ignore = o->ignore;
 	if (m) {
 		spec.names = (const char *const *)m->names;
 		spec.n_names = m->arch.d;
 	}
 	/* Values must fit the standardization (scale.h): the checkpoint's, or
 	 * 0 and 1 for --scale none.  One fitted on the rows fits them. */
-	spec.check_scale = m || scale == OCSDF_SCALE_NONE;
+	spec.check_scale = m || o->scale == OCSDF_SCALE_NONE;
 	spec.mean = m ? m->mean : NULL;
 	spec.std = m ? m->std : NULL;
-	rc = ocsdf_dataset_read(input, &spec, &ds, &err);
-	if (rc)
-		ocsdf_die_error(&err);
-	if (ds.n == 0)
-		ocsdf_die(OCSDF_EDATA, "%s: no rows to train on", strcmp(input, "-") ? input : "standard input");
-	if (resume && ocsdf_train_check_resume(m, ds.n, &err))
-		ocsdf_die(err.code, "%s: %s", resume, err.msg);
+	if (ocsdf_dataset_read(o->input, &spec, ds, &e))
+		ocsdf_die_error(&e);
+	if (ds->n == 0)
+		ocsdf_die(OCSDF_EDATA, "%s: no rows to train on", strcmp(o->input, "-") ? o->input : "standard input");
+	if (m && ocsdf_train_check_resume(m, ds->n, &e))
+		ocsdf_die(e.code, "%s: %s", o->resume, e.msg);
 	/* Training on the labels is the easiest mistake to make with a
 	 * benchmark file, and nothing else would reveal it. */
-	for (int j = 0; !label && !quiet && j < ds.d; j++) {
-		static const char *const label_names[] = {"label", "class", "target", "outlier", "anomaly", NULL};
+	for (int j = 0; !o->label && !o->quiet && j < ds->d; j++)
 		for (int k = 0; label_names[k]; k++)
-			if (strcasecmp(ds.names[j], label_names[k]) == 0)
-				ocsdf_warn("column \"%s\" is used as a feature; if it holds labels, "
-					   "leave it out with --label %s", ds.names[j], ds.names[j]);
-	}
-	if (!m) {
-		a.d = ds.d;
-		if (a.width < a.d)
-			ocsdf_warn("--width %d is below the %d features: the first layer keeps only %d "
-				   "directions of the input",
-				   a.width, a.d, a.width);
-		if (ocsdf_arch_check(&a))
-			ocsdf_usage_error("%s", ocsdf_arch_check(&a));
-		if (ocsdf_train_check_settings(&s, &a, &err))
-			ocsdf_usage_error("%s", err.msg);
-		m = ocsdf_model_new(&a, 1);
-		if (!m)
-			ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
-		m->settings = s;
-		m->scale = scale;
-		for (int j = 0; j < a.d; j++)
-			if (ocsdf_model_set_name(m, j, ds.names[j]))
-				ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
-		{
-			int constant = ocsdf_scale_fit(ds.X, ds.n, a.d, scale, m->mean, m->std);
-			if (constant && !quiet)
-				ocsdf_warn("%d constant feature(s): scaled by 1 (see ocsdf-train(1))", constant);
-		}
-		/* Names and scaling are checked now rather than when the model
-		 * is saved after the whole run. */
-		if (ocsdf_model_check(m, &err))
-			ocsdf_die_error(&err);
-	}
-	Z = malloc(ds.n * (size_t)a.d * sizeof(float));
-	if (!Z)
-		ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
-	ocsdf_scale_apply(ds.X, ds.n, a.d, m->mean, m->std, Z);
+			if (strcasecmp(ds->names[j], label_names[k]) == 0)
+				ocsdf_warn("column \"%s\" is used as a feature; if it holds labels, leave it out with "
+					   "--label %s", ds->names[j], ds->names[j]);
+}
 
-	memset(&r, 0, sizeof r);
-	r.show = ocsdf_progress_enabled(quiet);
-	r.verbose = verbose && !quiet;
-	r.m = m;
-	r.Z = Z;
-	r.n = ds.n;
-	if (eval) {
-		r.is_anomaly = malloc(ds.n);
-		r.f = malloc(ds.n * sizeof(float));
-		r.score = malloc(ds.n * sizeof(double));
-		if (!r.is_anomaly || !r.f || !r.score)
-			ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
-		for (size_t i = 0; i < ds.n; i++)
-			r.is_anomaly[i] = strcmp(ds.labels[i], anomaly) == 0;
-	}
+/* A new model for the rows: its network checked, its features named, its
+ * scaling fitted, all checked now rather than when it is saved after the
+ * whole run. */
+static ocsdf_model *new_model(options *o, const ocsdf_dataset *ds)
+{
+	ocsdf_model *m;
+	ocsdf_error e;
+	int constant;
+	o->a.d = ds->d;
+	if (o->a.width < o->a.d)
+		ocsdf_warn("--width %d is below the %d features: the first layer keeps only %d directions of the "
+			   "input", o->a.width, o->a.d, o->a.width);
+	if (ocsdf_arch_check(&o->a))
+		ocsdf_usage_error("%s", ocsdf_arch_check(&o->a));
+	if (ocsdf_train_check_settings(&o->s, &o->a, &e))
+		ocsdf_usage_error("%s", e.msg);
+	m = ocsdf_xcheck(ocsdf_model_new(&o->a, 1));
+	m->settings = o->s;
+	m->scale = o->scale;
+	for (int j = 0; j < o->a.d; j++)
+		if (ocsdf_model_set_name(m, j, ds->names[j]))
+			ocsdf_die_nomem();
+	constant = ocsdf_scale_fit(ds->X, ds->n, o->a.d, o->scale, m->mean, m->std);
+	if (constant && !o->quiet)
+		ocsdf_warn("%d constant feature(s): scaled by 1 (see ocsdf-train(1))", constant);
+	if (ocsdf_model_check(m, &e))
+		ocsdf_die_error(&e);
+	return m;
+}
 
-	{
-		struct sigaction sa;
-		ocsdf_train_hooks h = {on_progress, &r, &stop_requested};
-		memset(&sa, 0, sizeof sa);
-		sa.sa_handler = on_stop;
-		sigemptyset(&sa.sa_mask);
-		sigaction(SIGINT, &sa, NULL);
-		sigaction(SIGTERM, &sa, NULL);
-		rc = ocsdf_train_run(m, Z, ds.n, &h, &err);
-	}
-	if (rc && rc != OCSDF_EINTR)
-		ocsdf_die_error(&err);
-	{
-		ocsdf_error serr;
-		int force_save = force || (resume && strcmp(out, resume) == 0);
-		if (ocsdf_model_save(m, out, force_save, &serr))
-			ocsdf_die_error(&serr);
-	}
+/* What the progress hook needs, --eval's scores and labels included. */
+static void run_init(run *r, const options *o, const ocsdf_model *m, const float *Z, const ocsdf_dataset *ds)
+{
+	*r = (run){.show = ocsdf_progress_enabled(o->quiet), .verbose = o->verbose && !o->quiet, .m = m, .Z = Z,
+		   .n = ds->n};
+	if (!o->eval)
+		return;
+	r->is_anomaly = ocsdf_xmalloc(ds->n);
+	r->f = ocsdf_xmalloc(ds->n * sizeof(float));
+	r->score = ocsdf_xmalloc(ds->n * sizeof(double));
+	for (size_t i = 0; i < ds->n; i++)
+		r->is_anomaly[i] = (unsigned char)ocsdf_csv_label_matches(ds->labels[i], o->anomaly);
+}
+
+/* Trains until done or stopped by SIGINT or SIGTERM: 0, OCSDF_EINTR, or
+ * an error with e set. */
+static int train(ocsdf_model *m, const float *Z, size_t n, run *r, ocsdf_error *e)
+{
+	struct sigaction sa;
+	ocsdf_train_hooks h = {on_progress, r, &stop_requested};
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_stop;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	return ocsdf_train_run(m, Z, n, &h, e);
+}
+
+/* The model, finished or a checkpoint, and what the run says about it. */
+static void save(const options *o, const ocsdf_model *m, const run *r, size_t n, int rc)
+{
+	ocsdf_error e;
+	int force_save = o->force || (o->resume && strcmp(o->out, o->resume) == 0);
+	if (ocsdf_model_save(m, o->out, force_save, &e))
+		ocsdf_die_error(&e);
 	if (rc == OCSDF_EINTR)
 		fprintf(stderr, "%s%s: interrupted at epoch %llu, step %llu; checkpoint saved to %s "
 				"(continue with --resume %s)\n",
-			r.show ? "\n" : "", ocsdf_cli_name(), (unsigned long long)m->epoch,
-			(unsigned long long)m->step, out, out);
-	else if (!quiet && (r.show || verbose))
+			r->show ? "\n" : "", ocsdf_cli_name(), (unsigned long long)m->epoch,
+			(unsigned long long)m->step, o->out, o->out);
+	else if (!o->quiet && (r->show || o->verbose))
 		fprintf(stderr, "%s: %zu rows, f mean %.4g, p1 %.4g, |grad f| mean %.3f; wrote %s\n",
-			ocsdf_cli_name(), ds.n, m->stats.f_mean, m->stats.f_p1,
-			m->stats.grad_norm_mean, out);
+			ocsdf_cli_name(), n, m->stats.f_mean, m->stats.f_p1, m->stats.grad_norm_mean, o->out);
+}
+
+int main(int argc, char **argv)
+{
+	int status, rc;
+	options o = {0};
+	ocsdf_dataset ds;
+	ocsdf_model *m;
+	ocsdf_error e;
+	float *Z;
+	run r;
+
+	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
+		return status;
+	if (o.threads)
+		openblas_set_num_threads(o.threads);
+	ocsdf_output_protect_input(o.input);
+	/* Fails early, before hours of training, if the model cannot be
+	 * written. */
+	if ((!o.resume || strcmp(o.out, o.resume) != 0) && ocsdf_output_check(o.out, o.force, &e))
+		ocsdf_die_error(&e);
+	ocsdf_output_cleanup_on_signals();
+	m = load_checkpoint(&o);
+	read_rows(&o, m, &ds);
+	if (!m)
+		m = new_model(&o, &ds);
+	Z = ocsdf_xmalloc(ds.n * (size_t)o.a.d * sizeof(float));
+	ocsdf_scale_apply(ds.X, ds.n, o.a.d, m->mean, m->std, Z);
+	run_init(&r, &o, m, Z, &ds);
+	rc = train(m, Z, ds.n, &r, &e);
+	if (rc && rc != OCSDF_EINTR)
+		ocsdf_die_error(&e);
+	save(&o, m, &r, ds.n, rc);
 	free(Z);
 	free(r.is_anomaly);
 	free(r.f);

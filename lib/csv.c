@@ -28,6 +28,7 @@
 #include "gzread.h"
 #include "number.h"
 #include "scale.h"
+#include "text.h"
 
 /* Blanks around a field: spaces and tabs. */
 #define IS_BLANK(c) ((c) == ' ' || (c) == '\t')
@@ -212,39 +213,10 @@ static void sb_printf(strbuf *b, const char *fmt, ...)
 		b->len = b->len + (size_t)k < b->size ? b->len + (size_t)k : b->size - 1;
 }
 
-/*
- * Writes a quoted excerpt of s[0..n) for a message: at most max bytes of it,
- * cut at a character boundary, with control bytes and invalid UTF-8 escaped
- * as \xNN so binary input cannot garble a terminal.
- */
+/* A field quoted in a message: the quoted style of text.h. */
 static void excerpt(char *out, size_t size, const char *s, size_t n, size_t max)
 {
-	strbuf b = {out, size, 0};
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = 0;
-	out[0] = '\0';
-	sb_printf(&b, "\"");
-	while (i < n && i < max) {
-		unsigned c = u[i];
-		size_t k = c < 0x80 ? 1 : (c & 0xe0) == 0xc0 ? 2 : (c & 0xf0) == 0xe0 ? 3 : (c & 0xf8) == 0xf0 ? 4 : 0;
-		for (size_t j = 1; j < k; j++)
-			if (i + j >= n || (u[i + j] & 0xc0) != 0x80)
-				k = 0;
-		if (k > 1 && i + k > max)
-			break;
-		if (k == 1 && (c == '"' || c == '\\'))
-			sb_printf(&b, "\\%c", c);
-		else if (k == 1 && c >= 0x20 && c != 0x7f)
-			sb_printf(&b, "%c", c);
-		else if (k > 1)
-			sb_printf(&b, "%.*s", (int)k, s + i);
-		else
-			sb_printf(&b, "\\x%02x", c);
-		i += k > 1 ? k : 1;
-	}
-	sb_printf(&b, "\"");
-	if (i < n)
-		sb_printf(&b, "... (%zu bytes)", n);
+	ocsdf_text_excerpt(out, size, s, n, max, OCSDF_EXCERPT_QUOTED);
 }
 
 /* libcsv's field buffer grows through this; refusing to grow much past the

@@ -7,13 +7,15 @@
  * reported); csv (rows in and out, over libcsv), number (its exact decimal
  * parser), gzread (its plain or gzip input) and dataset (a whole file in
  * memory); scale (standardization); arch, lipnet, bjorck and sort_act (the
- * 1-Lipschitz network); sampler and train (Algorithms 1 and 3); model (the
- * file format); score (batched evaluation); roc and attack (AUROC,
- * certificates, PGD); grid, field, mesh, meshtopo, meshio and contour
- * (level sets of a model: grids, the model as a field, surfaces and their
- * files, 2D contours); svg and plot (the SVG writer, and the plots: ROC
- * curves, histograms, contour maps); output, cli and rng (what the
- * programs share).
+ * 1-Lipschitz network); sampler and train (Algorithms 1 and 3); model
+ * (the file format); score (batched evaluation); label (what a label column says); roc, certify and attack
+ * (AUROC, certificates and their reports, PGD); grid, field, mesh,
+ * meshtopo, meshio and contour (level sets of a model: grids, the model as
+ * a field, surfaces and their files, 2D contours); svg and plot (the SVG
+ * writer, and the plots: ROC curves, histograms, contour maps); output,
+ * text (numbers and quoted fields) and rng.  What only the programs need
+ * (option parsing, messages on stderr, exiting) is in cmd/common/, not in
+ * the library.
  */
 #ifndef OCSDF_OCSDF_H
 #define OCSDF_OCSDF_H
@@ -32,7 +34,9 @@
 #include "train.h"
 #include "model.h"
 #include "score.h"
+#include "label.h"
 #include "roc.h"
+#include "certify.h"
 #include "attack.h"
 #include "grid.h"
 #include "field.h"
@@ -43,7 +47,7 @@
 #include "svg.h"
 #include "plot.h"
 #include "output.h"
-#include "cli.h"
+#include "text.h"
 #include "rng.h"
 
 #endif

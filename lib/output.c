@@ -309,3 +309,39 @@ void ocsdf_output_abort(ocsdf_output *o)
 	free(o->path);
 	o->tmp = o->path = NULL;
 }
+
+void ocsdf_output_abort_all(ocsdf_output *outs, int n)
+{
+	for (int i = 0; i < n; i++)
+		ocsdf_output_abort(&outs[i]);
+}
+
+int ocsdf_output_open_all(ocsdf_output *outs, const char *const *paths, int n, int force, ocsdf_error *e)
+{
+	int rc = 0;
+	memset(outs, 0, (size_t)n * sizeof *outs);
+	for (int i = 0; i < n && !rc; i++)
+		if (paths[i])
+			rc = ocsdf_output_open(&outs[i], paths[i], force, e);
+	if (rc)
+		ocsdf_output_abort_all(outs, n);
+	return rc;
+}
+
+int ocsdf_output_commit_all(ocsdf_output *outs, int n, ocsdf_error *e)
+{
+	int rc = 0;
+	for (int i = 0; i < n && !rc; i++) {
+		errno = 0;
+		if (outs[i].fp && (fflush(outs[i].fp) != 0 || ferror(outs[i].fp)))
+			rc = ocsdf_error_set(e, OCSDF_EIO, "write error on %s: %s",
+					     outs[i].path ? outs[i].path : "standard output",
+					     errno ? strerror(errno) : "I/O error");
+	}
+	for (int i = 0; i < n && !rc; i++)
+		if (outs[i].fp)
+			rc = ocsdf_output_commit(&outs[i], e);
+	if (rc)
+		ocsdf_output_abort_all(outs, n);
+	return rc;
+}

@@ -43,6 +43,19 @@ int ocsdf_output_commit(ocsdf_output *o, ocsdf_error *e);
 /* Drops the output: closes and removes the temporary file. */
 void ocsdf_output_abort(ocsdf_output *o);
 
+/* Several outputs of one run (a report with its curves and plots), as one:
+ * all are created or none.  open_all opens outs[i] for each paths[i] that
+ * is not NULL ("-": standard output) and leaves the others closed (fp
+ * NULL); on failure those opened are dropped.  commit_all flushes every
+ * open one, standard output included, before it renames any into place,
+ * so that a full disk or a closed standard output fails the run with no
+ * new file rather than some; on failure the ones not yet committed are
+ * dropped.  abort_all drops every one still open.  Same codes as
+ * ocsdf_output_open and ocsdf_output_commit. */
+int ocsdf_output_open_all(ocsdf_output *outs, const char *const *paths, int n, int force, ocsdf_error *e);
+int ocsdf_output_commit_all(ocsdf_output *outs, int n, ocsdf_error *e);
+void ocsdf_output_abort_all(ocsdf_output *outs, int n);
+
 /* Marks a path as an input so ocsdf_output_open refuses to overwrite it. */
 void ocsdf_output_protect_input(const char *path);
 

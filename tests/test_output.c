@@ -237,6 +237,49 @@ START_TEST(test_check)
 }
 END_TEST
 
+/* Outputs opened and committed as one: all in place, or none.  A file
+ * that cannot be opened drops the ones opened before it; a file that
+ * cannot be written (a full disk) fails the commit before any is renamed. */
+START_TEST(test_all)
+{
+	const char *a = path_of("all-a.csv"), *b = path_of("all-b.svg"), *taken = path_of("all-taken");
+	const char *paths[3] = {a, NULL, b};
+	ocsdf_output outs[3];
+	ocsdf_error e;
+	ck_assert_msg(ocsdf_output_open_all(outs, paths, 3, 0, &e) == 0, "%s", e.msg);
+	ck_assert_ptr_null(outs[1].fp);
+	fputs("a\n", outs[0].fp);
+	fputs("b\n", outs[2].fp);
+	ck_assert_msg(ocsdf_output_commit_all(outs, 3, &e) == 0, "%s", e.msg);
+	ck_assert_str_eq(get(a), "a\n");
+	ck_assert_str_eq(get(b), "b\n");
+	ck_assert_int_eq(hidden_entries(), 0);
+	unlink(a);
+	unlink(b);
+
+	put(taken, "old\n");
+	paths[1] = taken;
+	ck_assert_int_eq(ocsdf_output_open_all(outs, paths, 3, 0, &e), 73);
+	ck_assert(outs[0].fp == NULL && outs[1].fp == NULL && outs[2].fp == NULL);
+	ck_assert_int_eq(hidden_entries(), 0);
+	ck_assert_int_eq(access(a, F_OK), -1);
+	ck_assert_str_eq(get(taken), "old\n");
+	unlink(taken);
+
+	if (access("/dev/full", W_OK) == 0) {
+		paths[1] = "/dev/full";
+		ck_assert_msg(ocsdf_output_open_all(outs, paths, 3, 1, &e) == 0, "%s", e.msg);
+		for (int i = 0; i < 1000; i++)
+			fputs("0123456789", outs[1].fp);
+		ck_assert_int_eq(ocsdf_output_commit_all(outs, 3, &e), 74);
+		ck_assert_str_eq(e.msg, "write error on /dev/full: No space left on device");
+		ck_assert_int_eq(access(a, F_OK), -1);
+		ck_assert_int_eq(access(b, F_OK), -1);
+		ck_assert_int_eq(hidden_entries(), 0);
+	}
+}
+END_TEST
+
 static Suite *output_suite(void)
 {
 	Suite *s = suite_create("output");
@@ -247,6 +290,7 @@ static Suite *output_suite(void)
 	tcase_add_test(tc, test_modes);
 	tcase_add_test(tc, test_long_names);
 	tcase_add_test(tc, test_check);
+	tcase_add_test(tc, test_all);
 	suite_add_tcase(s, tc);
 	return s;
 }

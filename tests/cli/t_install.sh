@@ -30,6 +30,13 @@ for f in bin/ocsdf-train bin/ocsdf-score bin/ocsdf-certify bin/ocsdf-sample bin/
 	[ -f "$root/$f" ] || fail "make install did not install $prefix/$f"
 done
 [ -x "$root/bin/ocsdf-train" ] || fail "installed ocsdf-train is not executable"
+# The programs' own support code prints and exits, which the library never
+# does: neither its header nor its functions are part of what is installed.
+[ ! -e "$root/include/ocsdf/cli.h" ] || fail "make install installed cli.h, the programs' support header"
+! grep -q 'cli\.h' "$root/include/ocsdf/ocsdf.h" || fail "the installed ocsdf.h includes cli.h"
+if nm -g --defined-only "$root/lib/libocsdf.a" 2>/dev/null | grep -Eq ' (ocsdf_die|ocsdf_usage_error|ocsdf_opt_[a-z_]+)$'; then
+	fail "libocsdf.a defines the programs' exiting helpers (ocsdf_die, ...)"
+fi
 
 # The installed programs, end to end on a tiny model.
 ib=$root/bin

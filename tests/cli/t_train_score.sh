@@ -83,4 +83,28 @@ done
 expect 64 'label' -- "$BIN/ocsdf-train" -q --label nosuch -o "$T/m9" "$DATA/disk.csv"
 [ -e "$T/m9" ] && fail "model written after a usage error"
 expect 64 '' -- "$BIN/ocsdf-score" -m "$T/m" --units feet "$DATA/disk.csv"
+
+# The options --resume refuses, as changes to the checkpoint's settings:
+# every option of the method, the network and the optimisation.  The
+# others pass on to the checkpoint's own check ($T/m finished its run: 65).
+for opt in "--scale iso" "--margin 0.1" "--lambda 10" "--steps 2" "--box 4" "--init gaussian" \
+	"--newton authors" "--epochs 3" "--warmup 1" "--min-steps 2" "--max-steps 9" "--batch 16" \
+	"--lr 0.01" "--lr-decay linear" "--lr-decay linear --lr-final 0.0001" "--ortho bjorck" \
+	"--bjorck-iters 3" "--bjorck-tol 0.1" "--retract-iters 2" "--width 8" "--depth 2" \
+	"--activation groupsort"; do
+	expect 64 'settings' -- "$BIN/ocsdf-train" --resume "$T/m" $opt -o "$T/m9" "$DATA/disk.csv"
+done
+for opt in "--seed 3" "--threads 1" "--label label" "--ignore y" "--eval --label label" "--anomaly 2" \
+	"-q" "-v" "-f"; do
+	expect 65 'not a checkpoint' -- "$BIN/ocsdf-train" --resume "$T/m" $opt -o "$T/m9" "$DATA/disk.csv"
+done
+[ -e "$T/m9" ] && fail "model written by a refused --resume"
+
+# --eval reads labels as ocsdf-certify and ocsdf-score do: "1.0" is the
+# anomaly value 1 (it once compared the texts, found no anomaly and showed
+# no AUROC).
+sed '1!s/,\([01]\)$/,\1.0/' "$DATA/disk.csv" >"$T/float-labels.csv"
+grep -q ',1\.0$' "$T/float-labels.csv" || fail "no label 1.0 in float-labels.csv"
+expect 0 'auroc [01]\.[0-9]{4}' -- "$BIN/ocsdf-train" -v --eval --label label --width 8 --depth 1 --epochs 1 \
+	--threads 1 -o "$T/m-eval" "$T/float-labels.csv"
 exit 0

@@ -1,9 +1,10 @@
 /*
  * fuzz_exit.h: lets a fuzz target run a program's own option code in
- * process.  Included just before a cmd/ocsdf-*.c file, it renames the
- * program's main and turns every way that code can leave the process
- * (exit, a usage error, a fatal error) into a longjmp back to the target,
- * with exit code + FUZZ_EXITED.  The option helpers behave as in lib/cli.c;
+ * process when that code exits on errors (ocsdf-mesh's; ocsdf-certify's
+ * parse_options returns its message and needs none of this).  Included
+ * just before a cmd/ocsdf-*.c file, it turns every way that code can leave
+ * the process (exit, a usage error, a fatal error) into a longjmp back to
+ * the target, with exit code + FUZZ_EXITED.  The option helpers behave as in cmd/common/cli.c;
  * every function of cli.h that does not return must be listed here.
  */
 #ifndef OCSDF_FUZZ_EXIT_H

@@ -1,8 +1,12 @@
 /*
  * opt_certify.c: ocsdf-certify's own option parsing (parse_options, with
- * its --radius list) compiled into the options fuzz target.
+ * its --radius list and the checks of the options together) compiled into
+ * the options fuzz target.  parse_options returns its message instead of
+ * exiting, so it runs as it does in the program.
  */
-#include "fuzz_exit.h"
+#include <math.h>
+
+#include "fuzz.h"
 
 int ocsdf_certify_main(int argc, char **argv);
 int fuzz_certify_options(int argc, char **argv);
@@ -10,33 +14,35 @@ int fuzz_certify_options(int argc, char **argv);
 #include "../../cmd/ocsdf-certify.c"
 #undef main
 
-#include "fuzz.h"
-
 /* Returns 0 if the options were accepted, else the exit code. */
 int fuzz_certify_options(int argc, char **argv)
 {
-	static options o;
-	int code;
+	options o;
+	ocsdf_error e;
+	int code, zeros = 0;
 	optind = 0;
-	memset(&o, 0, sizeof o);
-	code = setjmp(fuzz_exit_jmp);
+	code = parse_options(argc, argv, &o, &e);
 	if (code) {
-		free(o.radius);
-		return code - FUZZ_EXITED;
+		FUZZ_CHECK(code == e.code && e.msg[0]);
+		free(o.p.radius);
+		return code;
 	}
-	parse_options(argc, argv, &o);
+	if (o.action != OCSDF_CLI_RUN) {
+		free(o.p.radius);
+		return 0;
+	}
 	/* Radius 0 among the radii (first when not given); every radius
 	 * finite and >= 0. */
-	int zeros = 0;
-	FUZZ_CHECK(o.nradius >= 1 && o.radius != NULL);
-	for (int i = 0; i < o.nradius; i++) {
-		FUZZ_CHECK(isfinite(o.radius[i]) && o.radius[i] >= 0);
-		zeros += o.radius[i] == 0;
+	FUZZ_CHECK(o.p.nradius >= 1 && o.p.radius != NULL);
+	for (int i = 0; i < o.p.nradius; i++) {
+		FUZZ_CHECK(isfinite(o.p.radius[i]) && o.p.radius[i] >= 0);
+		zeros += o.p.radius[i] == 0;
 	}
 	FUZZ_CHECK(zeros >= 1);
 	FUZZ_CHECK(o.input != NULL);
-	FUZZ_CHECK(!(o.has_fpr && o.has_threshold));
-	FUZZ_CHECK(o.lipschitz > 0 && isfinite(o.lipschitz));
-	free(o.radius);
+	FUZZ_CHECK(!(o.p.has_fpr && o.p.has_threshold));
+	FUZZ_CHECK(o.p.lipschitz > 0 && isfinite(o.p.lipschitz));
+	FUZZ_CHECK(ocsdf_certify_check_params(&o.p, &e) == 0);
+	free(o.p.radius);
 	return 0;
 }

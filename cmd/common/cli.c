@@ -1,5 +1,5 @@
 /* cli.c: error printing, strict number parsing and progress policy shared
- * by the programs (see cli.h). */
+ * by the programs (see cli.h); not part of the library. */
 #include "cli.h"
 
 #include <errno.h>
@@ -76,18 +76,87 @@ void ocsdf_usage_error(const char *fmt, ...)
 	exit(OCSDF_EUSAGE);
 }
 
+int ocsdf_arg_getopt_error(ocsdf_error *e, int c, const char *arg)
+{
+	int short_opt = arg && optopt && arg[0] == '-' && arg[1] != '-';
+	if (c == ':' && short_opt)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "option -%c requires an argument", optopt);
+	if (c == ':')
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "option '%s' requires an argument", arg ? arg : "");
+	if (short_opt)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "unknown option -%c", optopt);
+	return ocsdf_error_set(e, OCSDF_EUSAGE, "unknown option '%s'", arg ? arg : "");
+}
+
+int ocsdf_arg_read(int argc, char **argv, const char *optstring, const struct option *opts,
+		   void (*take)(void *ctx, int c, ocsdf_error *e), void *ctx, int *action, ocsdf_error *e)
+{
+	int c;
+	ocsdf_error_clear(e);
+	*action = OCSDF_CLI_RUN;
+	while ((c = getopt_long(argc, argv, optstring, opts, NULL)) != -1) {
+		if (c == 'h' || c == 'V') {
+			*action = c == 'h' ? OCSDF_CLI_HELP : OCSDF_CLI_VERSION;
+			return 0;
+		}
+		if (c == ':' || c == '?')
+			return ocsdf_arg_getopt_error(e, c, argv[optind - 1]);
+		take(ctx, c, e);
+		if (e->code)
+			return e->code;
+	}
+	return 0;
+}
+
+int ocsdf_cli_start(int argc, char **argv, int (*parse)(int argc, char **argv, void *ctx, ocsdf_error *e),
+		    void *ctx, const int *action, const char *usage)
+{
+	ocsdf_error e;
+	ocsdf_cli_init(argv[0]);
+	if (parse(argc, argv, ctx, &e))
+		ocsdf_usage_error("%s", e.msg);
+	if (*action == OCSDF_CLI_HELP)
+		return ocsdf_print_text(usage);
+	return *action == OCSDF_CLI_VERSION ? ocsdf_print_version() : -1;
+}
+
+int ocsdf_option_among(int c, const int *codes)
+{
+	for (; *codes; codes++)
+		if (*codes == c)
+			return 1;
+	return 0;
+}
+
+const char *ocsdf_option_name(const struct option *opts, int c)
+{
+	for (; opts->name; opts++)
+		if (opts->val == c && !opts->flag)
+			return opts->name;
+	return "";
+}
+
+/* Dies with the usage error e holds, if any. */
+static void usage_if_set(const ocsdf_error *e)
+{
+	if (e->code)
+		ocsdf_usage_error("%s", e->msg);
+}
+
 void ocsdf_bad_option(const char *arg)
 {
-	if (arg && optopt && arg[0] == '-' && arg[1] != '-')
-		ocsdf_usage_error("unknown option -%c", optopt);
-	ocsdf_usage_error("unknown option '%s'", arg ? arg : "");
+	ocsdf_error e;
+	ocsdf_arg_getopt_error(&e, '?', arg);
+	usage_if_set(&e);
+	exit(OCSDF_EUSAGE);
 }
 
 void ocsdf_missing_value(const char *arg)
 {
-	if (arg && optopt && arg[0] == '-' && arg[1] != '-')
-		ocsdf_usage_error("option -%c requires an argument", optopt);
-	ocsdf_usage_error("option '%s' requires an argument", arg ? arg : "");
+	ocsdf_error e;
+	ocsdf_arg_getopt_error(&e, ':', arg);
+	usage_if_set(&e);
+	exit(OCSDF_EUSAGE);
 }
 
 void ocsdf_warn(const char *fmt, ...)
@@ -244,13 +313,6 @@ int ocsdf_parse_double_list(const char *s, double lo, double hi, double **out, i
 	return 0;
 }
 
-const char *ocsdf_opt_output(const char *opt, const char *arg)
-{
-	if (!*arg)
-		ocsdf_usage_error("%s needs a file name ('-' for standard output)", opt);
-	return arg;
-}
-
 /* Why ocsdf_parse_double_list refuses s, naming the element at fault. */
 static void list_problem(const char *s, double lo, double hi, char *buf, size_t len)
 {
@@ -274,38 +336,57 @@ static void list_problem(const char *s, double lo, double hi, char *buf, size_t 
 	snprintf(buf, len, "number %d of %zu ('%.*s') is %s", bad + 1, n, (int)strcspn(s, ","), s, what);
 }
 
-double ocsdf_opt_double(const char *opt, const char *arg, double lo, double hi)
+/* Refuses the value arg of option opt, saying why. */
+static void refuse(ocsdf_error *e, const char *opt, const char *arg, const char *why)
+{
+	ocsdf_error_set(e, OCSDF_EUSAGE, "invalid value '%s' for %s: %s", arg, opt, why);
+}
+
+double ocsdf_arg_double(ocsdf_error *e, const char *opt, const char *arg, double lo, double hi)
 {
 	double v;
+	char why[160];
 	int st = classify(arg, lo, hi, &v);
-	char what[160];
 	if (st != NUM_OK) {
-		describe(st, lo, hi, what, sizeof what);
-		ocsdf_usage_error("invalid value '%s' for %s: %s", arg, opt, what);
+		describe(st, lo, hi, why, sizeof why);
+		refuse(e, opt, arg, why);
+		v = lo;
 	}
 	return v;
 }
 
-double *ocsdf_opt_double_list(const char *opt, const char *arg, double lo, double hi, int *n)
+double *ocsdf_arg_double_list(ocsdf_error *e, const char *opt, const char *arg, double lo, double hi, int *n)
 {
-	double *v;
-	char what[400];
+	double *v = NULL;
+	char why[400];
 	if (ocsdf_parse_double_list(arg, lo, hi, &v, n) != 0) {
-		list_problem(arg, lo, hi, what, sizeof what);
-		ocsdf_usage_error("invalid value '%s' for %s: %s", arg, opt, what);
+		list_problem(arg, lo, hi, why, sizeof why);
+		refuse(e, opt, arg, why);
+		v = NULL;
 	}
 	return v;
 }
 
-long ocsdf_opt_long(const char *opt, const char *arg, long lo, long hi)
+long ocsdf_arg_long(ocsdf_error *e, const char *opt, const char *arg, long lo, long hi)
 {
 	long v;
-	if (ocsdf_parse_long(arg, lo, hi, &v) != 0)
-		ocsdf_usage_error("invalid value '%s' for %s: expected an integer in [%ld, %ld]", arg, opt, lo, hi);
+	char why[96];
+	if (ocsdf_parse_long(arg, lo, hi, &v) != 0) {
+		snprintf(why, sizeof why, "expected an integer in [%ld, %ld]", lo, hi);
+		refuse(e, opt, arg, why);
+		v = lo;
+	}
 	return v;
 }
 
-int ocsdf_opt_choice(const char *opt, const char *arg, const char *const *choices)
+const char *ocsdf_arg_output(ocsdf_error *e, const char *opt, const char *arg)
+{
+	if (!*arg)
+		ocsdf_error_set(e, OCSDF_EUSAGE, "%s needs a file name ('-' for standard output)", opt);
+	return arg;
+}
+
+int ocsdf_arg_choice(ocsdf_error *e, const char *opt, const char *arg, const char *const *choices)
 {
 	char list[512] = "";
 	for (int i = 0; choices[i]; i++) {
@@ -317,7 +398,59 @@ int ocsdf_opt_choice(const char *opt, const char *arg, const char *const *choice
 			strcat(list, choices[i]);
 		}
 	}
-	ocsdf_usage_error("invalid value '%s' for %s: expected one of %s", arg, opt, list);
+	ocsdf_error_set(e, OCSDF_EUSAGE, "invalid value '%s' for %s: expected one of %s", arg, opt, list);
+	return 0;
+}
+
+/* The dying forms: the checked form, then its message as a usage error. */
+#define OR_USAGE_ERROR(type, call) \
+	{ \
+		ocsdf_error e = {0, ""}; \
+		type v = call; \
+		usage_if_set(&e); \
+		return v; \
+	}
+
+double ocsdf_opt_double(const char *opt, const char *arg, double lo, double hi)
+OR_USAGE_ERROR(double, ocsdf_arg_double(&e, opt, arg, lo, hi))
+
+double *ocsdf_opt_double_list(const char *opt, const char *arg, double lo, double hi, int *n)
+OR_USAGE_ERROR(double *, ocsdf_arg_double_list(&e, opt, arg, lo, hi, n))
+
+long ocsdf_opt_long(const char *opt, const char *arg, long lo, long hi)
+OR_USAGE_ERROR(long, ocsdf_arg_long(&e, opt, arg, lo, hi))
+
+const char *ocsdf_opt_output(const char *opt, const char *arg)
+OR_USAGE_ERROR(const char *, ocsdf_arg_output(&e, opt, arg))
+
+int ocsdf_opt_choice(const char *opt, const char *arg, const char *const *choices)
+OR_USAGE_ERROR(int, ocsdf_arg_choice(&e, opt, arg, choices))
+
+void ocsdf_die_nomem(void)
+{
+	ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
+}
+
+void *ocsdf_xcheck(void *p)
+{
+	if (!p)
+		ocsdf_die_nomem();
+	return p;
+}
+
+void *ocsdf_xmalloc(size_t size)
+{
+	return ocsdf_xcheck(malloc(size ? size : 1));
+}
+
+void *ocsdf_xcalloc(size_t n, size_t size)
+{
+	return ocsdf_xcheck(calloc(n ? n : 1, size ? size : 1));
+}
+
+char *ocsdf_xstrdup(const char *s)
+{
+	return ocsdf_xcheck(strdup(s));
 }
 
 int ocsdf_progress_enabled(int quiet)

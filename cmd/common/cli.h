@@ -1,0 +1,129 @@
+/*
+ * cli.h: conventions shared by every ocsdf program, implemented once.
+ * Program support, not library: these functions print and exit, which the
+ * library never does (lib/errors.h), so they are linked into the programs
+ * and not part of libocsdf.a or its installed headers.
+ *
+ * Error lines are "PROG: message" on stderr; usage errors add a hint to
+ * --help and exit 64.  Numbers from the command line go through strtod /
+ * strtol with full checks, in the C locale.  Progress is shown only when
+ * stderr is a terminal and -q was not given.
+ */
+#ifndef OCSDF_CLI_H
+#define OCSDF_CLI_H
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdnoreturn.h>
+
+#include "errors.h"
+
+/* Records the program name, puts /dev/null on a closed standard
+ * descriptor (0 write-only, 1 and 2 read-only: reads and writes on them
+ * still fail), sets the C locale for numbers, restores the default SIGPIPE
+ * action (a closed pipe ends the program quietly), ignores SIGXFSZ (a file
+ * size limit is a write error, exit 74), and silences getopt's own
+ * messages (ocsdf_bad_option gives one line).  Called first. */
+void ocsdf_cli_init(const char *progname);
+const char *ocsdf_cli_name(void);
+
+/* "PROG: message" on stderr, then exit(code). */
+noreturn void ocsdf_die(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Prints e->msg and exits with e->code (70 if the code is unset). */
+noreturn void ocsdf_die_error(const ocsdf_error *e);
+/* A usage error: message, a hint to --help, exit 64. */
+noreturn void ocsdf_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* The usage error for an option getopt_long rejected: arg is the
+ * offending argument (argv[optind - 1]). */
+noreturn void ocsdf_bad_option(const char *arg);
+/* The same for an option given without its value (getopt_long returned
+ * ':', the option string starting with ':'). */
+noreturn void ocsdf_missing_value(const char *arg);
+/* "PROG: warning: message" on stderr. */
+void ocsdf_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Writes text (--help) on stdout and flushes it.  Returns 0, or 74 after
+ * a message if the text could not be written (a closed descriptor, a
+ * full disk): the exit status for -h. */
+int ocsdf_print_text(const char *text);
+/* "PROG (ocsdf) VERSION" on stdout, the same way: the exit status for -V. */
+int ocsdf_print_version(void);
+
+/* Strict parsers: the whole string, but for blanks around it, must be a
+ * finite number in [lo, hi] (a double: not subnormal, not rounding to 0 or
+ * infinity).  Return 0 on success, -1 otherwise (out untouched). */
+int ocsdf_parse_double(const char *s, double lo, double hi, double *out);
+int ocsdf_parse_long(const char *s, long lo, long hi, long *out);
+/* Comma-separated list of doubles in [lo, hi]; *out is malloc'ed. */
+int ocsdf_parse_double_list(const char *s, double lo, double hi, double **out, int *n);
+
+/* Option values, checked by functions that return a message (as libsvm's
+ * svm_check_parameter does), so that the caller decides what to do with
+ * it: a program prints it as a usage error, a fuzz target checks it.  Each
+ * returns the value, or sets e (code 64, a message that names the option
+ * and says what is wrong: not a number, out of range [lo, hi], too large
+ * to represent, subnormal, ..., for a list which number) and returns lo
+ * (NULL for a list, 0 for a choice).  e is untouched on success. */
+double ocsdf_arg_double(ocsdf_error *e, const char *opt, const char *arg, double lo, double hi);
+/* A comma-separated list; the array is malloc'ed, its length in *n. */
+double *ocsdf_arg_double_list(ocsdf_error *e, const char *opt, const char *arg, double lo, double hi, int *n);
+long ocsdf_arg_long(ocsdf_error *e, const char *opt, const char *arg, long lo, long hi);
+/* arg, an output file name, unless it is empty. */
+const char *ocsdf_arg_output(ocsdf_error *e, const char *opt, const char *arg);
+/* The index of arg in the NULL-terminated list of choices. */
+int ocsdf_arg_choice(ocsdf_error *e, const char *opt, const char *arg, const char *const *choices);
+/* The message for what getopt_long returned on a bad option: c is ':'
+ * for an option without its value (the option string starts with ':'),
+ * anything else for an unknown option; arg is argv[optind - 1].  Returns
+ * 64. */
+int ocsdf_arg_getopt_error(ocsdf_error *e, int c, const char *arg);
+
+/* What a command line asks for besides a run. */
+enum { OCSDF_CLI_RUN, OCSDF_CLI_HELP, OCSDF_CLI_VERSION };
+
+/* Reads the options of argv with getopt_long (optstring, opts).  -h
+ * (code 'h') and -V (code 'V', --version too) end the reading with
+ * *action OCSDF_CLI_HELP or OCSDF_CLI_VERSION; an unknown option or a missing
+ * value sets e; every other option goes to take(ctx, c, e), which reads
+ * optarg and sets e if it refuses it.  Returns 0 (*action OCSDF_CLI_RUN when
+ * every option was read, optind at the first operand), or 64 with e set
+ * at the first refusal. */
+int ocsdf_arg_read(int argc, char **argv, const char *optstring, const struct option *opts,
+		   void (*take)(void *ctx, int c, ocsdf_error *e), void *ctx, int *action, ocsdf_error *e);
+/* The start of a program's main: ocsdf_cli_init(argv[0]), then
+ * parse(argc, argv, ctx, e), which fills ctx and *action (usually with
+ * ocsdf_arg_read) and returns 0 or 64 with e set.  Dies with e's message
+ * as a usage error if the parse fails; returns the exit status of --help
+ * (usage on stdout) or --version, or -1 to go on with the run. */
+int ocsdf_cli_start(int argc, char **argv, int (*parse)(int argc, char **argv, void *ctx, ocsdf_error *e),
+		    void *ctx, const int *action, const char *usage);
+
+/* Whether c is among the 0-terminated codes: sets of options (those that
+ * need another one, those a mode ignores) named by a table rather than by
+ * their place in an enum. */
+int ocsdf_option_among(int c, const int *codes);
+/* The name of the long option of opts whose value is c ("radius" for
+ * --radius), or "" if none. */
+const char *ocsdf_option_name(const struct option *opts, int c);
+
+/* The same, dying with the message as a usage error. */
+double ocsdf_opt_double(const char *opt, const char *arg, double lo, double hi);
+double *ocsdf_opt_double_list(const char *opt, const char *arg, double lo, double hi, int *n);
+long ocsdf_opt_long(const char *opt, const char *arg, long lo, long hi);
+const char *ocsdf_opt_output(const char *opt, const char *arg);
+int ocsdf_opt_choice(const char *opt, const char *arg, const char *const *choices);
+
+/* The programs' one answer to an allocation that fails: "PROG: out of
+ * memory" and exit 70.  The x functions allocate or die so; ocsdf_xcheck
+ * returns p, or dies if it is NULL (what library constructors such as
+ * ocsdf_scorer_new return when memory runs out). */
+noreturn void ocsdf_die_nomem(void);
+void *ocsdf_xmalloc(size_t size);
+void *ocsdf_xcalloc(size_t n, size_t size);
+char *ocsdf_xstrdup(const char *s);
+void *ocsdf_xcheck(void *p);
+
+/* Progress goes to stderr only if it is a terminal and quiet is 0. */
+int ocsdf_progress_enabled(int quiet);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * text.h: numbers and quoted fields in the text the tools write.
+ *
+ * One home for two things every report and message needs: a number
+ * printed so that it reads back exactly, and a field from the input quoted
+ * in a message, cut short and with control bytes made harmless so that
+ * binary input cannot garble a terminal.
+ */
+#ifndef OCSDF_TEXT_H
+#define OCSDF_TEXT_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Room for any number ocsdf_text_number writes, terminator included. */
+#define OCSDF_TEXT_NUMBER_MAX 32
+
+/* Writes into buf (len bytes) the shortest "%.Ng" form of v, N from
+ * min_digits (1 to 17) up, that strtod reads back as v; %.17g when none
+ * does (NaN).  min_digits 15 gives "0.1" rather than "0.10000000000000001"
+ * and "100" rather than "1e+02"; 1 gives the shortest text.  Returns buf. */
+char *ocsdf_text_number(char *buf, size_t len, double v, int min_digits);
+/* The same, written to fp. */
+void ocsdf_text_put_number(FILE *fp, double v, int min_digits);
+
+/* The two ways a field is quoted in a message. */
+enum {
+	/* "text" in double quotes, '"' and '\' escaped with a backslash,
+	 * control bytes and invalid UTF-8 as \xNN, and "... (N bytes)" after
+	 * the closing quote when the field was cut. */
+	OCSDF_EXCERPT_QUOTED,
+	/* text as it is (the caller quotes it), control bytes and invalid
+	 * UTF-8 shown as '?', and "..." when the field was cut. */
+	OCSDF_EXCERPT_PLAIN
+};
+
+/* Writes into out (size bytes, always terminated) an excerpt of s[0..n)
+ * in the given style: at most max bytes of the field, cut at a character
+ * boundary.  What does not fit in size is cut off. */
+void ocsdf_text_excerpt(char *out, size_t size, const char *s, size_t n, size_t max, int style);
+
+/* A NUL-terminated field (NULL: empty) in the plain style, cut at 40
+ * bytes: what messages quote as '%s'.  64 bytes of buf hold any.
+ * Returns buf. */
+const char *ocsdf_text_shown(const char *s, char *buf, size_t len);
+
+#endif
