@@ -33,12 +33,23 @@ static const char usage_text[] =
 	"      --scale KIND       std (per feature, default), iso (one scale), none\n"
 	"      --resume MODEL     continue an interrupted run from its checkpoint\n"
 	"Method:\n"
-	"      --margin M         hinge margin m, model units (default 0.05)\n"
-	"      --lambda L         weight of the hinge (default 100)\n"
-	"      --steps T          gradient steps per negative (default 4)\n"
+	"      --sampler KIND     distance (default): f fitted to the distance to the\n"
+	"                         rows' support; paper: the paper's walks and hinge loss\n"
+	"      --knn K            distance: neighbours that make the support (default 10)\n"
+	"      --support-quantile Q  distance: the support reaches the Q-quantile of\n"
+	"                         the rows' distance to their K-th neighbour (0.95)\n"
+	"      --near A, --far B  distance: negatives A..B times that radius from a row\n"
+	"                         (default 0.05 and 2)\n"
+	"      --box-share S      distance: share of negatives uniform in the box (0.2)\n"
+	"      --push W           distance: weight of a push of f up on the rows (0)\n"
+	"      --contamination P  distance: share of training rows left below level 0\n"
+	"                         (default 0.05)\n"
 	"      --box B            domain [-B, B]^d, model units (default 5)\n"
-	"      --init KIND        uniform (box, default) or gaussian (authors' code)\n"
-	"      --newton KIND      paper (step to level -m, default) or authors\n"
+	"      --margin M         paper: hinge margin m, model units (default 0.05)\n"
+	"      --lambda L         paper: weight of the hinge (default 100)\n"
+	"      --steps T          paper: gradient steps per negative (default 4)\n"
+	"      --init KIND        paper: uniform (box, default) or gaussian\n"
+	"      --newton KIND      paper: paper (step to level -m, default) or authors\n"
 	"Optimisation:\n"
 	"      --epochs N         epochs (default 40)\n"
 	"      --warmup N         first epochs with T = 0 (default epochs/8: 5 of 40)\n"
@@ -46,8 +57,8 @@ static const char usage_text[] =
 	"      --max-steps N      at most N steps per epoch (default: no limit)\n"
 	"      --batch N          data rows and negatives per step (default 128)\n"
 	"      --lr R             RMSprop learning rate (default 0.001)\n"
-	"      --lr-decay KIND    none (default) or linear to --lr-final\n"
-	"      --lr-final R       final learning rate for linear decay (default lr/1000)\n"
+	"      --lr-decay KIND    linear to --lr-final (default) or none\n"
+	"      --lr-final R       final learning rate for linear decay (default lr/10)\n"
 	"      --ortho KIND       retract (default) or bjorck (paper)\n"
 	"      --bjorck-iters N   Björck iterations (default 15)\n"
 	"      --bjorck-tol X     stop once |ΘᵀΘ-I| is surely below X (default 0)\n"
@@ -55,7 +66,7 @@ static const char usage_text[] =
 	"Network:\n"
 	"      --width N          hidden units (default 512)\n"
 	"      --depth N          hidden layers (default 4)\n"
-	"      --activation KIND  fullsort (default) or groupsort\n"
+	"      --activation KIND  groupsort (default) or fullsort (the paper)\n"
 	"Run:\n"
 	"      --seed N           random seed (default 1)\n"
 	"      --threads N        OpenBLAS threads (default: all cores)\n"
@@ -72,7 +83,8 @@ static const char usage_text[] =
 enum {
 	O_LABEL = 256, O_IGNORE, O_SCALE, O_RESUME, O_MARGIN, O_LAMBDA, O_STEPS, O_BOX, O_INIT,
 	O_NEWTON, O_EPOCHS, O_WARMUP, O_MINSTEPS, O_MAXSTEPS, O_BATCH, O_LR, O_LRDECAY, O_LRFINAL, O_ORTHO,
-	O_BITERS, O_BTOL, O_RITERS, O_WIDTH, O_DEPTH, O_ACT, O_SEED, O_THREADS, O_EVAL, O_ANOMALY
+	O_BITERS, O_BTOL, O_RITERS, O_WIDTH, O_DEPTH, O_ACT, O_SEED, O_THREADS, O_EVAL, O_ANOMALY,
+	O_SAMPLER, O_KNN, O_SUPPORT, O_NEAR, O_FAR, O_BOXSHARE, O_PUSH, O_CONTAM
 };
 
 static const struct option long_options[] = {
@@ -107,6 +119,14 @@ static const struct option long_options[] = {
 	{"threads", required_argument, 0, O_THREADS},
 	{"eval", no_argument, 0, O_EVAL},
 	{"anomaly", required_argument, 0, O_ANOMALY},
+	{"sampler", required_argument, 0, O_SAMPLER},
+	{"knn", required_argument, 0, O_KNN},
+	{"support-quantile", required_argument, 0, O_SUPPORT},
+	{"near", required_argument, 0, O_NEAR},
+	{"far", required_argument, 0, O_FAR},
+	{"box-share", required_argument, 0, O_BOXSHARE},
+	{"push", required_argument, 0, O_PUSH},
+	{"contamination", required_argument, 0, O_CONTAM},
 	{"verbose", no_argument, 0, 'v'},
 	{"quiet", no_argument, 0, 'q'},
 	{"help", no_argument, 0, 'h'},
@@ -141,17 +161,20 @@ static int on_progress(void *ctx, const ocsdf_train_progress *p, const float *th
 	run *r = ctx;
 	double eta = p->step ? p->seconds / (double)p->step * (double)(p->steps - p->step) : 0;
 	double rows_s = p->seconds > 0 ? (double)p->step * 2.0 * r->m->settings.batch / p->seconds : 0;
-	char auc[48] = "";
+	char auc[96] = "";
 
 	(void)theta;
 	if (end_of_epoch && r->is_anomaly) {
 		ocsdf_roc *roc;
 		ocsdf_error e;
-		if (ocsdf_train_eval(r->m, r->Z, r->n, r->f, NULL) == 0) {
+		double gn = 0;
+		if (ocsdf_train_eval(r->m, r->Z, r->n, r->f, &gn) == 0) {
+			double fm = 0;
 			for (size_t i = 0; i < r->n; i++)
-				r->score[i] = r->f[i];
+				r->score[i] = r->f[i], fm += r->f[i];
 			if (ocsdf_roc_new(r->score, r->is_anomaly, r->n, &roc, &e) == 0) {
-				snprintf(auc, sizeof auc, "  auroc %.4f", ocsdf_roc_auroc(roc, 0));
+				snprintf(auc, sizeof auc, "  auroc %.4f  f(rows) %.4f  |grad(rows)| %.3f",
+					 ocsdf_roc_auroc(roc, 0), fm / (double)r->n, gn);
 				ocsdf_roc_free(roc);
 			}
 		}
@@ -179,7 +202,8 @@ static int on_progress(void *ctx, const ocsdf_train_progress *p, const float *th
  * takes them from its checkpoint, so they cannot go with --resume. */
 static const int training_options[] = {O_SCALE, O_MARGIN, O_LAMBDA, O_STEPS, O_BOX, O_INIT, O_NEWTON,
 				       O_EPOCHS, O_WARMUP, O_MINSTEPS, O_MAXSTEPS, O_BATCH, O_LR, O_LRDECAY,
-				       O_LRFINAL, O_ORTHO, O_BITERS, O_BTOL, O_RITERS, O_WIDTH, O_DEPTH, O_ACT, 0};
+				       O_LRFINAL, O_ORTHO, O_BITERS, O_BTOL, O_RITERS, O_WIDTH, O_DEPTH, O_ACT,
+				       O_SAMPLER, O_KNN, O_SUPPORT, O_NEAR, O_FAR, O_BOXSHARE, O_PUSH, O_CONTAM, 0};
 
 typedef struct options {
 	ocsdf_train_settings s;
@@ -196,6 +220,7 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 	options *o = ctx;
 	static const char *const scales[] = {"std", "iso", "none", NULL};
 	static const char *const inits[] = {"uniform", "gaussian", NULL};
+	static const char *const samplers[] = {"paper", "distance", NULL};
 	static const char *const newtons[] = {"paper", "authors", NULL};
 	static const char *const orthos[] = {"bjorck", "retract", NULL};
 	static const char *const acts[] = {"fullsort", "groupsort", NULL};
@@ -256,6 +281,16 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 	case O_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, 1024); break;
 	case O_EVAL: o->eval = 1; break;
 	case O_ANOMALY: o->anomaly = optarg; break;
+	case O_SAMPLER: s->sampler = ocsdf_arg_choice(e, "--sampler", optarg, samplers); break;
+	case O_KNN: s->knn = (int)ocsdf_arg_long(e, "--knn", optarg, 1, OCSDF_TRAIN_MAX_KNN); break;
+	case O_SUPPORT: s->support_quantile = ocsdf_arg_double(e, "--support-quantile", optarg, 0, 1); break;
+	case O_NEAR: s->near = ocsdf_arg_double(e, "--near", optarg, OCSDF_TRAIN_NEAR_MIN, OCSDF_TRAIN_NEAR_MAX); break;
+	case O_FAR: s->far = ocsdf_arg_double(e, "--far", optarg, OCSDF_TRAIN_NEAR_MIN, OCSDF_TRAIN_NEAR_MAX); break;
+	case O_BOXSHARE: s->box_share = ocsdf_arg_double(e, "--box-share", optarg, 0, 1); break;
+	case O_PUSH: s->push = ocsdf_arg_double(e, "--push", optarg, 0, OCSDF_TRAIN_PUSH_MAX); break;
+	case O_CONTAM:
+		s->contamination = ocsdf_arg_double(e, "--contamination", optarg, 0, OCSDF_TRAIN_CONTAMINATION_MAX);
+		break;
 	case 'v': o->verbose = 1; break;
 	case 'q': o->quiet = 1; break;
 	}
@@ -268,7 +303,7 @@ static int check_options(options *o, ocsdf_error *e)
 	ocsdf_train_settings *s = &o->s;
 	if (o->decay == 0 && o->lr_final_set)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--lr-final needs --lr-decay linear");
-	s->lr_final = o->decay ? (o->lr_final_set ? s->lr_final : s->lr / 1000) : s->lr;
+	s->lr_final = o->decay ? (o->lr_final_set ? s->lr_final : s->lr / 10) : s->lr;
 	if (!o->warmup_set)
 		s->warmup = s->epochs / 8;
 	if (s->warmup > s->epochs)
@@ -289,7 +324,7 @@ static int check_options(options *o, ocsdf_error *e)
 static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
 	options *o = ctx;
-	*o = (options){.a = {0, 512, 4, OCSDF_ACT_FULLSORT}, .anomaly = "1", .scale = OCSDF_SCALE_STD};
+	*o = (options){.a = {0, 512, 4, OCSDF_ACT_GROUPSORT2}, .anomaly = "1", .scale = OCSDF_SCALE_STD, .decay = 1};
 	ocsdf_train_default_settings(&o->s);
 	if (ocsdf_arg_read(argc, argv, ":o:fvqhV", long_options, take_option, o, &o->action, e) || o->action)
 		return e->code;

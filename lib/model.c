@@ -28,7 +28,9 @@ _Static_assert(sizeof(float) == 4 && sizeof(double) == 8, "IEEE 754 binary32/bin
 static const unsigned char MAGIC[8] = {'O', 'C', 'S', 'D', 'F', 'M', 'D', 'L'};
 
 #define PREAMBLE_LEN 16      /* magic, version, header length */
-#define HEADER_V1_LEN 280    /* header bytes that version 1 defines */
+#define HEADER_V1_LEN 280    /* header bytes that version 1 first defined */
+#define HEADER_LEN 344       /* header bytes this release writes: version 1's
+                              * and the distance sampler's */
 #define HEADER_MAX_LEN 65536 /* room for fields later releases may append */
 #define FLAG_FINISHED 1u
 #define FLAG_PARAMS 2u
@@ -389,7 +391,8 @@ static int check_settings(const ocsdf_train_settings *s, const ocsdf_train_stats
 	    (rc = check_double("stats.lipschitz_raw", t->lipschitz_raw, 1, e)) ||
 	    (rc = check_double("stats.final_loss", t->final_loss, 0, e)) ||
 	    (rc = check_double("stats.ortho_error", t->ortho_error, 1, e)) ||
-	    (rc = check_double("stats.grad_norm_mean", t->grad_norm_mean, 1, e)))
+	    (rc = check_double("stats.grad_norm_mean", t->grad_norm_mean, 1, e)) ||
+	    (rc = check_double("stats.support_radius", t->support_radius, 1, e)))
 		return rc;
 	return 0;
 }
@@ -480,7 +483,7 @@ static int layout_of(const ocsdf_model *m, layout *L)
 	for (int j = 0; j < m->arch.d; j++)
 		names_len += 4 + (uint64_t)strlen(m->names[j]);
 	memset(L, 0, sizeof *L);
-	L->header_len = HEADER_V1_LEN;
+	L->header_len = HEADER_LEN;
 	L->d = (uint64_t)m->arch.d;
 	L->names_len = names_len;
 	L->nparams = nparams64(&m->arch);
@@ -502,7 +505,7 @@ static void wf64(cursor *c, double v) { put_f64(c->p, v); c->p += 8; }
 
 static void serialize(const ocsdf_model *m, const layout *L, sink *k)
 {
-	unsigned char h[PREAMBLE_LEN + HEADER_V1_LEN];
+	unsigned char h[PREAMBLE_LEN + HEADER_LEN];
 	const ocsdf_train_settings *s = &m->settings;
 	const ocsdf_train_stats *t = &m->stats;
 	size_t n = ocsdf_arch_nparams(&m->arch);
@@ -512,7 +515,7 @@ static void serialize(const ocsdf_model *m, const layout *L, sink *k)
 	memcpy(c.p, MAGIC, 8);
 	c.p += 8;
 	w32(&c, OCSDF_MODEL_VERSION);
-	w32(&c, HEADER_V1_LEN);
+	w32(&c, HEADER_LEN);
 	w32(&c, (uint32_t)m->arch.d);
 	w32(&c, (uint32_t)m->arch.width);
 	w32(&c, (uint32_t)m->arch.depth);
@@ -556,6 +559,15 @@ static void serialize(const ocsdf_model *m, const layout *L, sink *k)
 	w64(&c, m->step);
 	for (int i = 0; i < 4; i++)
 		w64(&c, m->rng_state[i]);
+	wi32(&c, s->sampler);
+	wi32(&c, s->knn);
+	wf64(&c, s->support_quantile);
+	wf64(&c, s->near);
+	wf64(&c, s->far);
+	wf64(&c, s->box_share);
+	wf64(&c, s->push);
+	wf64(&c, s->contamination);
+	wf64(&c, t->support_radius);
 	sink_put(k, h, (size_t)(c.p - h));
 
 	sink_doubles(k, m->mean, (size_t)m->arch.d);
@@ -779,8 +791,9 @@ static void defer(deferred *late, uint64_t off, const char *msg)
 
 static int parse_header(src *s, ocsdf_model *hdr, layout *L, uint32_t *flags, deferred *late)
 {
-	unsigned char h[HEADER_V1_LEN];
+	unsigned char h[HEADER_LEN];
 	cursor c = {NULL, h};
+	uint64_t known;
 	uint32_t version, d, width, depth, act, scale, reserved;
 	uint64_t nparams, names_len;
 	ocsdf_train_settings *st = &hdr->settings;
@@ -808,10 +821,14 @@ static int parse_header(src *s, ocsdf_model *hdr, layout *L, uint32_t *flags, de
 	if (L->header_len < HEADER_V1_LEN || L->header_len > HEADER_MAX_LEN)
 		return fail_at(s, OCSDF_EDATA, 12, "header length %llu is invalid (version %d needs %d..%d)",
 			       (ull)L->header_len, OCSDF_MODEL_VERSION, HEADER_V1_LEN, HEADER_MAX_LEN);
-	if ((rc = src_read(s, h, HEADER_V1_LEN, "header")))
+	/* A header of 280 bytes comes from a release before the distance
+	 * sampler: its fields keep their zeros (the paper's sampler). */
+	known = L->header_len < HEADER_LEN ? HEADER_V1_LEN : HEADER_LEN;
+	memset(h, 0, sizeof h);
+	if ((rc = src_read(s, h, (size_t)known, "header")))
 		return rc;
 	/* Fields a later release appended: covered by the CRC, not understood. */
-	if ((rc = src_skip(s, L->header_len - HEADER_V1_LEN, "header")))
+	if ((rc = src_skip(s, L->header_len - known, "header")))
 		return rc;
 
 	d = r32(&c);
@@ -893,6 +910,15 @@ static int parse_header(src *s, ocsdf_model *hdr, layout *L, uint32_t *flags, de
 	hdr->step = r64(&c);
 	for (int i = 0; i < 4; i++)
 		hdr->rng_state[i] = r64(&c);
+	st->sampler = ri32(&c);
+	st->knn = ri32(&c);
+	st->support_quantile = rf64(&c);
+	st->near = rf64(&c);
+	st->far = rf64(&c);
+	st->box_share = rf64(&c);
+	st->push = rf64(&c);
+	st->contamination = rf64(&c);
+	t->support_radius = rf64(&c);
 	if (reserved)
 		defer(late, 156, "reserved header field is not zero");
 

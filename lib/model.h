@@ -26,6 +26,7 @@
 enum { OCSDF_SCALE_STD = 0, OCSDF_SCALE_ISO = 1, OCSDF_SCALE_NONE = 2 };
 enum { OCSDF_ORTHO_BJORCK = 0, OCSDF_ORTHO_RETRACT = 1 };
 enum { OCSDF_INIT_UNIFORM = 0, OCSDF_INIT_GAUSSIAN = 1 };
+enum { OCSDF_SAMPLER_PAPER = 0, OCSDF_SAMPLER_DISTANCE = 1 };
 
 /* Settings of the training run, kept for reference and for --resume. */
 typedef struct ocsdf_train_settings {
@@ -43,6 +44,17 @@ typedef struct ocsdf_train_settings {
 	double bjorck_tol;
 	int retract_iters;
 	uint64_t seed;
+	/* The negatives (see train.h): the paper's walks, or the distance
+	 * sampler (support.h) with its neighbour count k, the quantile of the
+	 * rows' distances that sets the radius r, the distances of the
+	 * negatives from the rows (near..far times r), the share of box
+	 * negatives and the weight of a push of f upwards on the rows. */
+	int sampler;              /* OCSDF_SAMPLER_* */
+	int knn;
+	double support_quantile, near, far, box_share, push;
+	/* Share of the training rows left below the level 0 (the level is set
+	 * at the end of a run of the distance sampler). */
+	double contamination;
 } ocsdf_train_settings;
 
 /* Statistics recorded at the end of training. */
@@ -53,6 +65,8 @@ typedef struct ocsdf_train_stats {
 	double final_loss;
 	double ortho_error;       /* max |ΘᵀΘ - I| (or ΘΘᵀ) of the saved weights */
 	double grad_norm_mean;    /* mean ||∇f|| over the training rows */
+	double support_radius;    /* distance sampler: the radius r of the
+	                           * support (support.h), model units; 0 else */
 } ocsdf_train_stats;
 
 typedef struct ocsdf_model {

@@ -7,7 +7,9 @@
  * reported); csv (rows in and out, over libcsv), number (its exact decimal
  * parser), gzread (its plain or gzip input) and dataset (a whole file in
  * memory); scale (standardization); arch, lipnet, bjorck and sort_act (the
- * 1-Lipschitz network); sampler and train (Algorithms 1 and 3); model
+ * 1-Lipschitz network); knn and support (distances to the rows, the
+ * support and its negatives), sampler and train (Algorithms 1 and 3 and
+ * the distance sampler); model
  * (the file format); score (batched evaluation); label (what a label column says); roc, certify and attack
  * (AUROC, certificates and their reports, PGD); grid, field, mesh,
  * meshtopo, meshio and contour (level sets of a model: grids, the model as
@@ -31,6 +33,8 @@
 #include "bjorck.h"
 #include "sort_act.h"
 #include "sampler.h"
+#include "knn.h"
+#include "support.h"
 #include "train.h"
 #include "model.h"
 #include "score.h"

@@ -11,11 +11,12 @@
 #include "rng.h"
 #include "sampler.h"
 #include "scale.h"
+#include "support.h"
 
 /* Purpose tags for the random streams, so that each draw depends only on
  * (seed, purpose, epoch or step): a resumed run draws what the
  * uninterrupted run would have drawn. */
-enum { TAG_INIT = 1, TAG_EPOCH = 2, TAG_STEP = 3 };
+enum { TAG_INIT = 1, TAG_EPOCH = 2, TAG_STEP = 3, TAG_SUPPORT = 4 };
 
 /* Largest orthonormality error (the Frobenius bound of ocsdf_ortho_retract)
  * that a retraction step may leave before Θ is projected afresh. */
@@ -29,7 +30,7 @@ void ocsdf_train_default_settings(ocsdf_train_settings *s)
 	s->margin = 0.05;
 	s->lambda = 100;
 	s->lr = 1e-3;
-	s->lr_final = 1e-3;
+	s->lr_final = 1e-4;
 	s->rho = 0.9;
 	s->eps = 1e-7;
 	s->box = 5;
@@ -45,6 +46,14 @@ void ocsdf_train_default_settings(ocsdf_train_settings *s)
 	s->bjorck_tol = 0;
 	s->retract_iters = 3;
 	s->seed = 1;
+	s->sampler = OCSDF_SAMPLER_DISTANCE;
+	s->knn = 10;
+	s->support_quantile = 0.95;
+	s->near = 0.05;
+	s->far = 2;
+	s->box_share = 0.2;
+	s->push = 0;
+	s->contamination = 0.05;
 }
 
 static int check_double(const char *field, double v, double lo, double hi, ocsdf_error *e)
@@ -85,6 +94,17 @@ int ocsdf_train_check_settings(const ocsdf_train_settings *s, const ocsdf_arch *
 	    (rc = check_int("ortho", s->ortho, OCSDF_ORTHO_BJORCK, OCSDF_ORTHO_RETRACT, e)) ||
 	    (rc = check_int("bjorck_iters", s->bjorck_iters, 1, OCSDF_TRAIN_MAX_BJORCK_ITERS, e)) ||
 	    (rc = check_int("retract_iters", s->retract_iters, 1, OCSDF_TRAIN_MAX_RETRACT_ITERS, e)))
+		return rc;
+	if (s->sampler != OCSDF_SAMPLER_PAPER && s->sampler != OCSDF_SAMPLER_DISTANCE)
+		return ocsdf_error_set(e, OCSDF_EDATA, "settings.sampler is %d, expected 0..1", s->sampler);
+	if (s->sampler == OCSDF_SAMPLER_DISTANCE &&
+	    ((rc = check_int("knn", s->knn, 1, OCSDF_TRAIN_MAX_KNN, e)) ||
+	     (rc = check_double("support_quantile", s->support_quantile, 0, 1, e)) ||
+	     (rc = check_double("near", s->near, OCSDF_TRAIN_NEAR_MIN, OCSDF_TRAIN_NEAR_MAX, e)) ||
+	     (rc = check_double("far", s->far, s->near, OCSDF_TRAIN_NEAR_MAX, e)) ||
+	     (rc = check_double("box_share", s->box_share, 0, 1, e)) ||
+	     (rc = check_double("push", s->push, 0, OCSDF_TRAIN_PUSH_MAX, e)) ||
+	     (rc = check_double("contamination", s->contamination, 0, OCSDF_TRAIN_CONTAMINATION_MAX, e))))
 		return rc;
 	/* RMSprop runs in single precision: a decay that rounds to 1 would
 	 * freeze the second moments. */
@@ -240,8 +260,9 @@ int ocsdf_train_eval(const ocsdf_model *m, const float *Z, size_t n, float *f, d
 typedef struct work {
 	ocsdf_lipnet *net;
 	ocsdf_ortho *ortho;
-	float *grad, *dW, *X, *fb, *df, *g, *eta, *fwork, *gstd;
+	float *grad, *dW, *X, *fb, *df, *g, *eta, *fwork, *gstd, *target;
 	uint32_t *perm;
+	ocsdf_support sup;
 } work;
 
 static void work_free(work *w)
@@ -257,7 +278,9 @@ static void work_free(work *w)
 	free(w->eta);
 	free(w->fwork);
 	free(w->gstd);
+	free(w->target);
 	free(w->perm);
+	ocsdf_support_free(&w->sup);
 }
 
 static int work_alloc(work *w, const ocsdf_model *m, size_t n)
@@ -284,7 +307,8 @@ static int work_alloc(work *w, const ocsdf_model *m, size_t n)
 	w->fwork = malloc(B * sizeof(float));
 	w->gstd = malloc(d * sizeof(float));
 	w->perm = malloc(n * sizeof(uint32_t));
-	return w->net && w->ortho && w->grad && w->dW && w->X &&
+	w->target = malloc(2 * B * sizeof(float));
+	return w->target && w->net && w->ortho && w->grad && w->dW && w->X &&
 	       w->fb && w->df && w->g && w->eta && w->fwork && w->gstd && w->perm;
 }
 
@@ -322,7 +346,40 @@ static int exact_weights(ocsdf_model *m, work *w, ocsdf_error *e)
 	return 0;
 }
 
-/* The end of a run: exact weights for inference, and statistics. */
+/* With the distance sampler, the level 0 is set from the training rows:
+ * the output bias moves so that floor(contamination * n) rows score below
+ * 0 and the others at least 0 (with contamination 0: the lowest-scoring
+ * row at 0; by default 0.05, the share of rows the support leaves out).  f (n floats) holds f over the rows on entry, on return f
+ * with the new level.  0, or -1 out of memory. */
+static int set_level(ocsdf_model *m, const float *Z, size_t n, float *f)
+{
+	const size_t bias = ocsdf_arch_nparams(&m->arch) - 1;
+	size_t idx = (size_t)(m->settings.contamination * (double)n);
+	float *sorted = malloc(n * sizeof *sorted);
+
+	if (!sorted)
+		return -1;
+	if (idx >= n)
+		idx = n - 1;
+	/* The bias is a float: a shift may round a row just below 0; a few
+	 * nudges of one ulp fix it. */
+	for (int pass = 0; pass < 8; pass++) {
+		memcpy(sorted, f, n * sizeof *sorted);
+		qsort(sorted, n, sizeof *sorted, cmp_float);
+		if (pass > 0 && sorted[idx] >= 0)
+			break;
+		if (pass == 0)
+			m->theta[bias] -= sorted[idx];
+		else
+			m->theta[bias] = nextafterf(m->theta[bias], INFINITY);
+		ocsdf_train_eval(m, Z, n, f, NULL);
+	}
+	free(sorted);
+	return 0;
+}
+
+/* The end of a run: exact weights for inference, the level, and
+ * statistics. */
 static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last_loss, ocsdf_error *e)
 {
 	float *f;
@@ -332,7 +389,8 @@ static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last
 	if ((rc = exact_weights(m, w, e)))
 		return rc;
 	f = malloc(n * sizeof(float));
-	if (!f || ocsdf_train_eval(m, Z, n, f, &gn) != 0) {
+	if (!f || ocsdf_train_eval(m, Z, n, f, &gn) != 0 ||
+	    (m->settings.sampler == OCSDF_SAMPLER_DISTANCE && set_level(m, Z, n, f) != 0)) {
 		free(f);
 		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
 	}
@@ -350,8 +408,57 @@ static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last
 	m->stats.rows = n;
 	m->stats.lipschitz_raw = ocsdf_scale_lipschitz(m->std, m->arch.d);
 	m->stats.final_loss = last_loss;
+	m->stats.support_radius = w->sup.knn ? w->sup.r : 0;
 	free(f);
 	return 0;
+}
+
+/* Mean Euclidean norm of the B rows of g (B x d). */
+static double mean_norm(const float *g, int B, int d)
+{
+	double gs = 0;
+	for (int k = 0; k < B; k++) {
+		double g2 = 0;
+		for (int c = 0; c < d; c++)
+			g2 += (double)g[(size_t)k * d + c] * g[(size_t)k * d + c];
+		gs += sqrt(g2);
+	}
+	return gs / B;
+}
+
+/* The paper's hinge Kantorovich-Rubinstein loss over f (B data rows, then
+ * B negatives) and its derivative df; returns the mean over the batch. */
+static double hinge_kr_loss(const ocsdf_train_settings *s, const float *f, int B, float *df)
+{
+	double loss = 0;
+	for (int k = 0; k < B; k++) {
+		double fp = f[k], fn = f[B + k];
+		loss += (fp < s->margin ? s->margin - fp : 0) + (fn > -s->margin ? s->margin + fn : 0) +
+			(fn - fp) / s->lambda;
+		df[k] = (float)(((fp < s->margin) ? -1.0 : 0.0) - 1.0 / s->lambda) / B;
+		df[B + k] = (float)(((fn > -s->margin) ? 1.0 : 0.0) + 1.0 / s->lambda) / B;
+	}
+	return loss / B;
+}
+
+/* The distance sampler's loss over f at 2B points (B data rows, then B
+ * negatives) with targets t (2B, see support.h): the squared error to t,
+ * and f pushed up on the rows with weight push.  Returns the mean over the
+ * batch; df its derivative. */
+static double distance_loss(const ocsdf_train_settings *s, const float *f, const float *t, int B,
+			    float *df)
+{
+	double loss = 0;
+	for (int k = 0; k < 2 * B; k++) {
+		double gap = f[k] - t[k];
+		loss += gap * gap;
+		df[k] = (float)(2 * gap / B);
+		if (k < B) {
+			loss -= s->push * f[k];
+			df[k] -= (float)(s->push / B);
+		}
+	}
+	return loss / B;
 }
 
 int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_hooks *h,
@@ -360,8 +467,10 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 	const ocsdf_train_settings *s = &m->settings;
 	const ocsdf_arch *a = &m->arch;
 	const int d = a->d, B = s->batch, bjorck = s->ortho == OCSDF_ORTHO_BJORCK;
+	const int distance = s->sampler == OCSDF_SAMPLER_DISTANCE;
 	const size_t P = ocsdf_arch_nparams(a);
 	ocsdf_train_progress pr;
+	ocsdf_rng sup_rng;
 	struct timespec t0;
 	/* A checkpoint taken after its last step has nothing left to run:
 	 * its loss is the run's final loss. */
@@ -380,6 +489,17 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 		work_free(&w);
 		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
 	}
+	sup_rng = stream(s->seed, TAG_SUPPORT, 0);
+	if (distance &&
+	    (rc = ocsdf_support_init(&w.sup, Z, n, d, s->knn, s->support_quantile, 2 * B,
+					 ocsdf_rng_u64(&sup_rng), e))) {
+		work_free(&w);
+		return rc;
+	}
+	w.sup.box = s->box;
+	w.sup.box_share = s->box_share;
+	w.sup.near = s->near;
+	w.sup.far = s->far;
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	memset(&pr, 0, sizeof pr);
 
@@ -424,38 +544,33 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 			size_t idx = w.perm[(j * (uint64_t)B + (uint64_t)k) % n];
 			memcpy(w.X + (size_t)k * d, Z + idx * d, (size_t)d * sizeof(float));
 		}
-		ocsdf_sampler_init(Q, B, d, s->init, s->box, w.gstd, &r);
-		ocsdf_sampler_negative_opts(s, T, &wo);
-		wo.stop = h ? h->stop : NULL;
-		ocsdf_sampler_walk(w.net, m->theta, Q, B, &wo, &r, NULL, w.g, w.eta, w.fwork);
-		/* Up to --steps walks of a large batch can take minutes: a stop
-		 * request cuts the walk short and drops the step. */
-		if (wo.stop && *wo.stop) {
-			rc = OCSDF_EINTR;
-			break;
-		}
-		if (T > 0) {
-			double gs = 0;
-			for (int k = 0; k < B; k++) {
-				double g2 = 0;
-				for (int c = 0; c < d; c++)
-					g2 += (double)w.g[(size_t)k * d + c] * w.g[(size_t)k * d + c];
-				gs += sqrt(g2);
+		if (distance) {
+			ocsdf_support_row_targets(&w.sup, w.X, B, w.target);
+			ocsdf_support_negatives(&w.sup, Z, n, B, Q, w.target + B, &r);
+			ocsdf_support_pool_add(&w.sup, Q, w.target + B, B);
+			ocsdf_support_inside_targets(&w.sup, w.X, 2 * B, w.target);
+			ocsdf_lipnet_forward(w.net, m->theta, w.X, 2 * B, w.fb);
+			loss = distance_loss(s, w.fb, w.target, B, w.df);
+		} else {
+			ocsdf_sampler_init(Q, B, d, s->init, s->box, w.gstd, &r);
+			ocsdf_sampler_negative_opts(s, T, &wo);
+			wo.stop = h ? h->stop : NULL;
+			ocsdf_sampler_walk(w.net, m->theta, Q, B, &wo, &r, NULL, w.g, w.eta, w.fwork);
+			/* Up to --steps walks of a large batch can take minutes: a
+			 * stop request cuts the walk short and drops the step. */
+			if (wo.stop && *wo.stop) {
+				rc = OCSDF_EINTR;
+				break;
 			}
-			pr.gnorm_neg = gs / B;
+			if (T > 0)
+				pr.gnorm_neg = mean_norm(w.g, B, d);
+			ocsdf_lipnet_forward(w.net, m->theta, w.X, 2 * B, w.fb);
+			loss = hinge_kr_loss(s, w.fb, B, w.df);
 		}
-
-		ocsdf_lipnet_forward(w.net, m->theta, w.X, 2 * B, w.fb);
 		for (int k = 0; k < B; k++) {
-			double fp = w.fb[k], fn = w.fb[B + k];
-			loss += (fp < s->margin ? s->margin - fp : 0) + (fn > -s->margin ? s->margin + fn : 0) +
-				(fn - fp) / s->lambda;
-			w.df[k] = (float)(((fp < s->margin) ? -1.0 : 0.0) - 1.0 / s->lambda) / B;
-			w.df[B + k] = (float)(((fn > -s->margin) ? 1.0 : 0.0) + 1.0 / s->lambda) / B;
-			fd += fp;
-			fq += fn;
+			fd += w.fb[k];
+			fq += w.fb[B + k];
 		}
-		loss /= B;
 		if (!isfinite(loss)) {
 			rc = ocsdf_error_set(e, OCSDF_EDATA,
 					     "training diverged at step %llu (loss is not finite); "

@@ -46,6 +46,11 @@
 #define OCSDF_TRAIN_MAX_NEWTON_STEPS 10000
 #define OCSDF_TRAIN_MAX_BJORCK_ITERS 1000
 #define OCSDF_TRAIN_MAX_RETRACT_ITERS 100
+#define OCSDF_TRAIN_MAX_KNN 255
+#define OCSDF_TRAIN_NEAR_MIN 1e-6
+#define OCSDF_TRAIN_NEAR_MAX 1e6
+#define OCSDF_TRAIN_PUSH_MAX 1e6
+#define OCSDF_TRAIN_CONTAMINATION_MAX 0.5
 
 /* Default settings (see ocsdf-train(1) for why). */
 void ocsdf_train_default_settings(ocsdf_train_settings *s);

@@ -28,7 +28,8 @@
 
 /* Offsets from ocsdf-model(5). */
 enum {
-	HEADER_LEN = 280,
+	HEADER_LEN = 344,
+	HEADER_V1_LEN = 280,
 	OFF_VERSION = 8,
 	OFF_HLEN = 12,
 	OFF_D = 16,
@@ -65,7 +66,16 @@ enum {
 	OFF_GRAD_NORM = 240,
 	OFF_EPOCH = 248,
 	OFF_RNG = 264,
-	OFF_MEAN = 296
+	OFF_SAMPLER = 296,
+	OFF_KNN = 300,
+	OFF_SUPPORT_Q = 304,
+	OFF_NEAR = 312,
+	OFF_FAR = 320,
+	OFF_BOX_SHARE = 328,
+	OFF_PUSH = 336,
+	OFF_CONTAMINATION = 344,
+	OFF_SUPPORT_RADIUS = 352,
+	OFF_MEAN = 360
 };
 
 /* ---- helpers ---- */
@@ -462,6 +472,8 @@ START_TEST(test_layout)
 	m->stats.rows = 1831;
 	m->stats.lipschitz_raw = 2.5;
 	m->stats.grad_norm_mean = 0.75;
+	m->settings.contamination = 0.125;
+	m->stats.support_radius = 0.75;
 	m->epoch = 12;
 	m->rng_state[3] = 99;
 	m->finished = 0;
@@ -501,6 +513,22 @@ START_TEST(test_layout)
 	ck_assert(v == 0.75);
 	ck_assert_uint_eq(rd64(buf + OFF_EPOCH), 12);
 	ck_assert_uint_eq(rd64(buf + OFF_RNG + 24), 99);
+	ck_assert_uint_eq(rd32(buf + OFF_SAMPLER), OCSDF_SAMPLER_DISTANCE);
+	ck_assert_uint_eq(rd32(buf + OFF_KNN), 10);
+	memcpy(&v, &(uint64_t){rd64(buf + OFF_SUPPORT_Q)}, 8);
+	ck_assert(v == 0.95);
+	memcpy(&v, &(uint64_t){rd64(buf + OFF_NEAR)}, 8);
+	ck_assert(v == 0.05);
+	memcpy(&v, &(uint64_t){rd64(buf + OFF_FAR)}, 8);
+	ck_assert(v == 2);
+	memcpy(&v, &(uint64_t){rd64(buf + OFF_BOX_SHARE)}, 8);
+	ck_assert(v == 0.2);
+	memcpy(&v, &(uint64_t){rd64(buf + OFF_PUSH)}, 8);
+	ck_assert(v == 0);
+	memcpy(&v, &(uint64_t){rd64(buf + OFF_CONTAMINATION)}, 8);
+	ck_assert(v == 0.125);
+	memcpy(&v, &(uint64_t){rd64(buf + OFF_SUPPORT_RADIUS)}, 8);
+	ck_assert(v == 0.75);
 	ck_assert_uint_eq(rd64(buf + OFF_MEAN), 0xbff8000000000000ULL);
 	/* names: u32 length then bytes, right after mean and std */
 	ck_assert_uint_eq(rd32(buf + OFF_MEAN + 48), 3);
@@ -533,9 +561,9 @@ START_TEST(test_manual_example)
 	buf = image(m, &len);
 	ck_assert_uint_eq(ocsdf_arch_nparams(&a), 41);
 	ck_assert_uint_eq(rd64(buf + OFF_NAMES_LEN), 18);
-	ck_assert_uint_eq(theta_off(buf), 368);
-	ck_assert_uint_eq(len, 536);
-	ck_assert_mem_eq(buf, "OCSDFMDL\x01\0\0\0\x18\x01\0\0", 16);
+	ck_assert_uint_eq(theta_off(buf), 432);
+	ck_assert_uint_eq(len, 600);
+	ck_assert_mem_eq(buf, "OCSDFMDL\x01\0\0\0\x58\x01\0\0", 16);
 	free(buf);
 	ocsdf_model_free(m);
 }
@@ -925,6 +953,15 @@ START_TEST(test_bad_settings)
 		{OFF_ORTHO, FIELD_U32, 2, "settings.ortho is 2, expected 0..1"},
 		{OFF_BJORCK_ITERS, FIELD_U32, 0, "settings.bjorck_iters is 0, expected 1..1000"},
 		{OFF_RETRACT_ITERS, FIELD_U32, 0, "settings.retract_iters is 0, expected 1..100"},
+		{OFF_SAMPLER, FIELD_U32, 2, "settings.sampler is 2, expected 0..1"},
+		{OFF_KNN, FIELD_U32, 0, "settings.knn is 0, expected 1..255"},
+		{OFF_SUPPORT_Q, FIELD_F64, 1.5, "settings.support_quantile is 1.5, expected 0..1"},
+		{OFF_NEAR, FIELD_F64, 0, "settings.near is 0"},
+		{OFF_FAR, FIELD_F64, 0.01, "settings.far is 0.01, expected 0.05.."},
+		{OFF_BOX_SHARE, FIELD_F64, NAN, "settings.box_share is nan"},
+		{OFF_PUSH, FIELD_F64, -1, "settings.push is -1"},
+		{OFF_CONTAMINATION, FIELD_F64, 0.6, "settings.contamination is 0.6, expected 0..0.5"},
+		{OFF_SUPPORT_RADIUS, FIELD_F64, INFINITY, "stats.support_radius is inf"},
 	};
 	size_t len;
 	unsigned char *orig = small_image(1, &len);
@@ -976,6 +1013,36 @@ START_TEST(test_header_extension)
 	expect_reject(buf, len + 16, "unexpected bytes");
 	free(buf);
 	free(orig);
+	ocsdf_model_free(m);
+}
+END_TEST
+
+/* A file of the first release: a header of 280 bytes, without the
+ * distance sampler's fields, loads as a model of the paper's sampler. */
+START_TEST(test_header_v1)
+{
+	ocsdf_arch a = {3, 5, 2, OCSDF_ACT_FULLSORT};
+	ocsdf_model *m = random_model(a, 1, 1, 42), *back = NULL;
+	ocsdf_error e;
+	size_t len, cut = HEADER_LEN - HEADER_V1_LEN;
+	unsigned char *buf;
+
+	m->settings.sampler = OCSDF_SAMPLER_PAPER;
+	m->settings.knn = 0;
+	m->settings.support_quantile = m->settings.near = m->settings.far = 0;
+	m->settings.box_share = m->settings.push = m->settings.contamination = 0;
+	m->stats.support_radius = 0;
+	buf = image(m, &len);
+	memmove(buf + 16 + HEADER_V1_LEN, buf + OFF_MEAN, len - OFF_MEAN);
+	len -= cut;
+	/* the sections after the header stay 8-aligned: 64 bytes fewer */
+	wr32(buf + OFF_HLEN, HEADER_V1_LEN);
+	recrc(buf, len);
+	ck_assert_msg(ocsdf_model_load_mem(buf, len, "v1", &back, &e) == 0, "%s", e.msg);
+	assert_same(m, back);
+	ck_assert_int_eq(back->settings.sampler, OCSDF_SAMPLER_PAPER);
+	ocsdf_model_free(back);
+	free(buf);
 	ocsdf_model_free(m);
 }
 END_TEST
@@ -1282,6 +1349,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_bad_settings);
 	tcase_add_test(tc, test_trailing_bytes);
 	tcase_add_test(tc, test_header_extension);
+	tcase_add_test(tc, test_header_v1);
 	tcase_add_test(tc, test_not_a_model);
 	tcase_add_test(tc, test_pipe);
 	tcase_add_test(tc, test_save_refuses_overwrite);

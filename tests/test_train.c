@@ -1,11 +1,13 @@
 /* Unit tests of the trainer, the sampler and the standardization. */
 #include <check.h>
+#include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "bjorck.h"
+#include "knn.h"
 #include "lipnet.h"
 #include "model.h"
 #include "rng.h"
@@ -39,6 +41,9 @@ static ocsdf_model *small_model(int width, int depth, int epochs, int ortho)
 	m->settings.batch = 64;
 	m->settings.margin = 0.1;
 	m->settings.ortho = ortho;
+	/* The tests of the paper's walks and of the loop's mechanics. */
+	m->settings.sampler = OCSDF_SAMPLER_PAPER;
+	m->settings.lr_final = m->settings.lr;
 	for (int j = 0; j < 2; j++) {
 		m->mean[j] = 0;
 		m->std[j] = 1;
@@ -192,6 +197,136 @@ END_TEST
 START_TEST(test_disk_bjorck)
 {
 	check_disk(OCSDF_ORTHO_BJORCK);
+}
+END_TEST
+
+
+/* The k-th nearest neighbour distances of knn.c against a plain double
+ * loop, over more reference rows than one block holds. */
+START_TEST(test_knn_matches_brute_force)
+{
+	enum { M = OCSDF_KNN_BLOCK + 300, D = 5, Q = 40, K = 7 };
+	float *ref = malloc(sizeof(float) * M * D), q[Q * D], dist[Q];
+	double *d2 = malloc(sizeof(double) * M);
+	ocsdf_rng r;
+	ocsdf_knn *x;
+
+	ocsdf_rng_seed(&r, 5);
+	for (int i = 0; i < M * D; i++)
+		ref[i] = (float)ocsdf_rng_normal(&r);
+	/* Half the queries are reference rows, half fresh points. */
+	for (int i = 0; i < Q * D; i++)
+		q[i] = i < Q * D / 2 ? ref[i] : (float)(2 * ocsdf_rng_normal(&r));
+	x = ocsdf_knn_new(ref, M, D, K + 1, Q);
+	ck_assert_ptr_nonnull(x);
+	ck_assert_uint_eq(ocsdf_knn_rows(x), M);
+	for (int k = 1; k <= K; k += 3)
+		for (int skip = 0; skip <= 1; skip++) {
+			ocsdf_knn_query(x, q, Q, k, skip, dist);
+			for (int i = 0; i < Q; i++) {
+				for (int j = 0; j < M; j++) {
+					double s = 0;
+					for (int c = 0; c < D; c++) {
+						double t = (double)q[i * D + c] - ref[j * D + c];
+						s += t * t;
+					}
+					d2[j] = s;
+				}
+				/* The (k + skip)-th smallest, by selection. */
+				for (int a = 0; a < k + skip; a++)
+					for (int b = a + 1; b < M; b++)
+						if (d2[b] < d2[a]) {
+							double t = d2[a];
+							d2[a] = d2[b];
+							d2[b] = t;
+						}
+				/* knn.h: squared distances within about 1e-6 of
+				 * |q|^2 + |x|^2, which is at most 100 here. */
+				ck_assert_msg(fabs((double)dist[i] * dist[i] - d2[k + skip - 1]) < 1e-4,
+					      "query %d k %d skip %d: %g, expected %g", i, k, skip, dist[i],
+					      sqrt(d2[k + skip - 1]));
+			}
+		}
+	/* Asking for more neighbours than it was built for fills INFINITY. */
+	ocsdf_knn_query(x, q, 1, K + 1, 1, dist);
+	ck_assert(isinf(dist[0]));
+	ocsdf_knn_free(x);
+	ck_assert_ptr_null(ocsdf_knn_new(ref, M, D, 0, Q));
+	ck_assert_ptr_null(ocsdf_knn_new(ref, 0, D, 1, Q));
+	free(ref);
+	free(d2);
+}
+END_TEST
+
+/* The distance sampler on the unit disk, |x| <= 1, declared free of
+ * outliers (contamination 0): f is within 0.1 of the true signed distance
+ * 1 - |x| at points inside and just outside, away from the centre (where
+ * the distance has a kink no smooth network follows), and well below 0
+ * far outside; no training row scores below 0.  With the default
+ * contamination 0.05, floor(0.05 n) rows do.  Measured over
+ * seeds and kernels by tests/bench/trained.sh. */
+static ocsdf_model *distance_disk(size_t n, const float *Z, double contamination)
+{
+	ocsdf_arch a = {2, 64, 3, OCSDF_ACT_GROUPSORT2};
+	ocsdf_model *m = ocsdf_model_new(&a, 1);
+	ocsdf_error e;
+	int rc;
+
+	ck_assert_ptr_nonnull(m);
+	ocsdf_train_default_settings(&m->settings);
+	m->settings.contamination = contamination;
+	m->settings.epochs = 20;
+	m->settings.seed = getenv("OCSDF_TEST_SEED") ? strtoull(getenv("OCSDF_TEST_SEED"), NULL, 10) : 1;
+	rc = ocsdf_train_run(m, Z, n, NULL, &e);
+	ck_assert_msg(rc == 0, "%s", e.msg);
+	return m;
+}
+
+START_TEST(test_distance_disk)
+{
+	const size_t n = 2000;
+	float *Z = disk(n, 3), *f = malloc(n * sizeof(float));
+	ocsdf_model *m = distance_disk(n, Z, 0);
+	float probe[2 * 6], fp[6];
+	const double radius[6] = {0.3, 0.5, 0.8, 1.2, 2.5, 4};
+	double gn;
+	size_t below = 0;
+	ocsdf_lipnet *net = ocsdf_lipnet_new(&m->arch, 6);
+
+	for (int k = 0; k < 6; k++) {
+		probe[2 * k] = (float)(radius[k] * cos(1.0 + k));
+		probe[2 * k + 1] = (float)(radius[k] * sin(1.0 + k));
+	}
+	ocsdf_lipnet_forward(net, m->theta, probe, 6, fp);
+	for (int k = 0; k < 4; k++)
+		ck_assert_msg(fabs(fp[k] - (1 - radius[k])) < 0.1, "f at radius %g is %g, sdf %g", radius[k],
+			      fp[k], 1 - radius[k]);
+	ck_assert_msg(fp[4] < -1 && fp[5] < fp[4] - 1, "f at radius 2.5 and 4: %g %g", fp[4], fp[5]);
+	ck_assert_int_eq(ocsdf_train_eval(m, Z, n, f, &gn), 0);
+	for (size_t i = 0; i < n; i++)
+		below += f[i] < 0;
+	ck_assert_uint_eq(below, 0);
+	ck_assert_msg(gn > 0.8, "mean |grad f| on the rows %g", gn);
+	if (getenv("OCSDF_TEST_SHOW"))
+		fprintf(stderr, "distance disk: f %g %g %g %g %g %g |grad| %g r %g\n", fp[0], fp[1], fp[2],
+			fp[3], fp[4], fp[5], gn, m->stats.support_radius);
+	ck_assert(m->stats.support_radius > 0 && m->stats.support_radius < 0.2);
+	ocsdf_lipnet_free(net);
+	ocsdf_model_free(m);
+
+	{
+		ocsdf_train_settings def;
+		ocsdf_train_default_settings(&def);
+		m = distance_disk(n, Z, def.contamination);
+	}
+	ck_assert_int_eq(ocsdf_train_eval(m, Z, n, f, NULL), 0);
+	below = 0;
+	for (size_t i = 0; i < n; i++)
+		below += f[i] < 0;
+	ck_assert_uint_eq(below, n / 20);
+	ocsdf_model_free(m);
+	free(Z);
+	free(f);
 }
 END_TEST
 
@@ -532,6 +667,8 @@ int main(void)
 	tcase_add_test(tc, test_walk_one_sided);
 	tcase_add_test(tc, test_disk_retract);
 	tcase_add_test(tc, test_disk_bjorck);
+	tcase_add_test(tc, test_knn_matches_brute_force);
+	tcase_add_test(tc, test_distance_disk);
 	tcase_add_loop_test(tc, test_resume_equals_uninterrupted, 0, 2);
 	tcase_add_test(tc, test_save_load_scores);
 	tcase_add_test(tc, test_epoch_loss_is_mean);

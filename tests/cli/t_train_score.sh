@@ -76,8 +76,10 @@ fi
 # Bad option values are usage errors.
 for opt in "--epochs -1" "--epochs 0" "--margin 0" "--margin -1" "--activation relu" \
 	"--width 1" "--batch 0" "--lr 0" "--scale weird" "--ortho qr" "--warmup 50" \
-	"--init normal" "--steps -2" "--lr-final 0.1" "--seed x" "--threads 0" "--depth 0" \
-	"--eval" "--activation groupsort --width 33"; do
+	"--init normal" "--steps -2" "--lr-decay none --lr-final 0.1" "--seed x" "--threads 0" \
+	"--depth 0" "--eval" "--activation groupsort --width 33" "--sampler walk" "--knn 0" \
+	"--knn 256" "--support-quantile 1.5" "--near 0" "--far -1" "--box-share 2" "--push -1" \
+	"--contamination 0.6"; do
 	expect 64 '' -- "$BIN/ocsdf-train" $opt -o "$T/m9" "$DATA/disk.csv"
 done
 expect 64 'label' -- "$BIN/ocsdf-train" -q --label nosuch -o "$T/m9" "$DATA/disk.csv"
@@ -91,7 +93,8 @@ for opt in "--scale iso" "--margin 0.1" "--lambda 10" "--steps 2" "--box 4" "--i
 	"--newton authors" "--epochs 3" "--warmup 1" "--min-steps 2" "--max-steps 9" "--batch 16" \
 	"--lr 0.01" "--lr-decay linear" "--lr-decay linear --lr-final 0.0001" "--ortho bjorck" \
 	"--bjorck-iters 3" "--bjorck-tol 0.1" "--retract-iters 2" "--width 8" "--depth 2" \
-	"--activation groupsort"; do
+	"--activation fullsort" "--sampler paper" "--knn 5" "--support-quantile 0.9" "--near 0.1" \
+	"--far 3" "--box-share 0.5" "--push 1" "--contamination 0.1"; do
 	expect 64 'settings' -- "$BIN/ocsdf-train" --resume "$T/m" $opt -o "$T/m9" "$DATA/disk.csv"
 done
 for opt in "--seed 3" "--threads 1" "--label label" "--ignore y" "--eval --label label" "--anomaly 2" \

@@ -1,0 +1,113 @@
+/* knn.c: k-th nearest neighbour distances by blocked sgemm (see knn.h). */
+#include "knn.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct ocsdf_knn {
+	float *ref;   /* m x d */
+	float *norm2; /* m */
+	float *prod;  /* max_batch x BLOCK */
+	float *best;  /* max_batch x kmax, ascending squared distances */
+	float *qn2;   /* max_batch */
+	size_t m;
+	int d, kmax, max_batch;
+};
+
+ocsdf_knn *ocsdf_knn_new(const float *ref, size_t m, int d, int kmax, int max_batch)
+{
+	ocsdf_knn *x;
+
+	if (m == 0 || d < 1 || kmax < 1 || kmax > OCSDF_KNN_MAX_K || max_batch < 1 ||
+	    m > (size_t)-1 / sizeof(float) / (size_t)d)
+		return NULL;
+	if (!(x = calloc(1, sizeof *x)))
+		return NULL;
+	x->m = m;
+	x->d = d;
+	x->kmax = kmax;
+	x->max_batch = max_batch;
+	x->ref = malloc(m * (size_t)d * sizeof(float));
+	x->norm2 = malloc(m * sizeof(float));
+	x->prod = malloc((size_t)max_batch * OCSDF_KNN_BLOCK * sizeof(float));
+	x->best = malloc((size_t)max_batch * (size_t)kmax * sizeof(float));
+	x->qn2 = malloc((size_t)max_batch * sizeof(float));
+	if (!x->ref || !x->norm2 || !x->prod || !x->best || !x->qn2) {
+		ocsdf_knn_free(x);
+		return NULL;
+	}
+	memcpy(x->ref, ref, m * (size_t)d * sizeof(float));
+	for (size_t i = 0; i < m; i++) {
+		double s = 0;
+		for (int j = 0; j < d; j++)
+			s += (double)ref[i * d + j] * ref[i * d + j];
+		x->norm2[i] = (float)s;
+	}
+	return x;
+}
+
+void ocsdf_knn_free(ocsdf_knn *x)
+{
+	if (!x)
+		return;
+	free(x->ref);
+	free(x->norm2);
+	free(x->prod);
+	free(x->best);
+	free(x->qn2);
+	free(x);
+}
+
+size_t ocsdf_knn_rows(const ocsdf_knn *x)
+{
+	return x->m;
+}
+
+/* Keeps the K smallest values seen in best[0..K-1], ascending. */
+static void keep_smallest(float *best, int K, float v)
+{
+	int i;
+	if (!(v < best[K - 1]))
+		return;
+	for (i = K - 1; i > 0 && best[i - 1] > v; i--)
+		best[i] = best[i - 1];
+	best[i] = v;
+}
+
+void ocsdf_knn_query(ocsdf_knn *x, const float *q, int b, int k, int skip, float *dist)
+{
+	const int d = x->d, K = k + skip;
+
+	if (b < 1 || b > x->max_batch)
+		return;
+	if (k < 1 || skip < 0 || K > x->kmax || (size_t)K > x->m) {
+		for (int i = 0; i < b; i++)
+			dist[i] = INFINITY;
+		return;
+	}
+	for (int i = 0; i < b; i++) {
+		double s = 0;
+		for (int j = 0; j < d; j++)
+			s += (double)q[(size_t)i * d + j] * q[(size_t)i * d + j];
+		x->qn2[i] = (float)s;
+		for (int j = 0; j < K; j++)
+			x->best[(size_t)i * K + j] = INFINITY;
+	}
+	for (size_t c0 = 0; c0 < x->m; c0 += OCSDF_KNN_BLOCK) {
+		int c = x->m - c0 < OCSDF_KNN_BLOCK ? (int)(x->m - c0) : OCSDF_KNN_BLOCK;
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, b, c, d, -2.0f, q, d,
+			    x->ref + c0 * (size_t)d, d, 0.0f, x->prod, c);
+		for (int i = 0; i < b; i++) {
+			const float *p = x->prod + (size_t)i * c, *rn = x->norm2 + c0;
+			float *best = x->best + (size_t)i * K, qn = x->qn2[i];
+			for (int j = 0; j < c; j++)
+				keep_smallest(best, K, p[j] + rn[j] + qn);
+		}
+	}
+	for (int i = 0; i < b; i++) {
+		float v = x->best[(size_t)i * K + K - 1];
+		dist[i] = v > 0 ? sqrtf(v) : 0;
+	}
+}

@@ -1,0 +1,193 @@
+/* support.c: the support of the training rows and its negatives (see
+ * support.h). */
+#include "support.h"
+
+#include <cblas.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int cmp_float(const void *a, const void *b)
+{
+	float x = *(const float *)a, y = *(const float *)b;
+	return (x > y) - (x < y);
+}
+
+/* The rows of Z at the first m indices of a seeded shuffle, copied. */
+static float *sample_rows(const float *Z, size_t n, int d, size_t m, ocsdf_rng *rng)
+{
+	uint32_t *idx = malloc(n * sizeof *idx);
+	float *out = malloc(m * (size_t)d * sizeof *out);
+
+	if (!idx || !out) {
+		free(idx);
+		free(out);
+		return NULL;
+	}
+	for (size_t i = 0; i < n; i++)
+		idx[i] = (uint32_t)i;
+	if (m < n)
+		ocsdf_rng_shuffle(rng, idx, (uint32_t)n);
+	for (size_t i = 0; i < m; i++)
+		memcpy(out + i * (size_t)d, Z + (size_t)idx[i] * d, (size_t)d * sizeof *out);
+	free(idx);
+	return out;
+}
+
+int ocsdf_support_init(ocsdf_support *s, const float *Z, size_t n, int d, int k, double q,
+		       int max_batch, uint64_t seed, ocsdf_error *e)
+{
+	size_t m = n < OCSDF_SUPPORT_MAX_REF ? n : OCSDF_SUPPORT_MAX_REF;
+	size_t nr = m < OCSDF_SUPPORT_MAX_RADIUS_ROWS ? m : OCSDF_SUPPORT_MAX_RADIUS_ROWS;
+	int chunk = max_batch;
+	float *ref, *dk;
+	ocsdf_rng rng;
+
+	memset(s, 0, sizeof *s);
+	if (n == 0 || k < 1 || k + 1 > OCSDF_KNN_MAX_K)
+		return ocsdf_error_set(e, OCSDF_EDATA, "the distance sampler needs rows and 1..%d neighbours",
+				       OCSDF_KNN_MAX_K - 1);
+	/* Fewer rows than neighbours: each row's other rows. */
+	if ((size_t)k >= n)
+		k = n > 1 ? (int)(n - 1) : 1;
+	ocsdf_rng_seed(&rng, seed);
+	ref = sample_rows(Z, n, d, m, &rng);
+	s->knn = ref ? ocsdf_knn_new(ref, m, d, k + 1, max_batch) : NULL;
+	dk = malloc(nr * sizeof *dk);
+	if (!s->knn || !dk) {
+		free(ref);
+		free(dk);
+		ocsdf_support_free(s);
+		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+	}
+	/* The first nr reference rows are a uniform sample of the rows; each
+	 * is its own nearest reference row, hence skip = 1. */
+	s->row_skip = m > (size_t)k;
+	for (size_t i = 0; i < nr; i += (size_t)chunk) {
+		int b = nr - i < (size_t)chunk ? (int)(nr - i) : chunk;
+		ocsdf_knn_query(s->knn, ref + i * (size_t)d, b, k, s->row_skip, dk + i);
+	}
+	free(ref);
+	qsort(dk, nr, sizeof *dk, cmp_float);
+	{
+		double pos = q * (double)(nr - 1);
+		size_t i = (size_t)pos;
+		double frac = pos - (double)i;
+		s->r = i + 1 < nr ? dk[i] * (1 - frac) + dk[i + 1] * frac : dk[nr - 1];
+		/* Duplicate rows can make the quantile 0: the smallest positive
+		 * distance then; one model unit if all rows coincide. */
+		for (i = 0; !(s->r > 0) && i < nr; i++)
+			s->r = dk[i];
+		if (!(s->r > 0) || !isfinite(s->r))
+			s->r = 1;
+	}
+	free(dk);
+	s->d = d;
+	s->k = k;
+	s->max_batch = max_batch;
+	s->hole = OCSDF_SUPPORT_HOLE;
+	s->pool = malloc((size_t)OCSDF_SUPPORT_POOL * (size_t)d * sizeof(float));
+	s->pool_t = malloc(OCSDF_SUPPORT_POOL * sizeof(float));
+	s->pool_n2 = malloc(OCSDF_SUPPORT_POOL * sizeof(float));
+	s->prod = malloc((size_t)max_batch * OCSDF_SUPPORT_POOL * sizeof(float));
+	if (!s->pool || !s->pool_t || !s->pool_n2 || !s->prod) {
+		ocsdf_support_free(s);
+		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+	}
+	return 0;
+}
+
+void ocsdf_support_pool_add(ocsdf_support *s, const float *z, const float *t, int b)
+{
+	const int d = s->d;
+	for (int i = 0; i < b; i++) {
+		int j = s->pool_next;
+		double n2 = 0;
+		if (!(t[i] <= -s->hole * s->r))
+			continue;
+		memcpy(s->pool + (size_t)j * d, z + (size_t)i * d, (size_t)d * sizeof(float));
+		for (int c = 0; c < d; c++)
+			n2 += (double)z[(size_t)i * d + c] * z[(size_t)i * d + c];
+		s->pool_n2[j] = (float)n2;
+		s->pool_t[j] = t[i];
+		s->pool_next = (j + 1) % OCSDF_SUPPORT_POOL;
+		if (s->pool_len < OCSDF_SUPPORT_POOL)
+			s->pool_len++;
+	}
+}
+
+void ocsdf_support_inside_targets(ocsdf_support *s, const float *z, int b, float *t)
+{
+	const int d = s->d, P = s->pool_len;
+
+	if (P == 0 || b < 1 || b > s->max_batch)
+		return;
+	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, b, P, d, -2.0f, z, d, s->pool, d, 0.0f,
+		    s->prod, P);
+	for (int i = 0; i < b; i++) {
+		const float *p = s->prod + (size_t)i * P;
+		double n2 = 0, best = INFINITY;
+		if (!(t[i] > -s->hole * s->r))
+			continue;
+		for (int c = 0; c < d; c++)
+			n2 += (double)z[(size_t)i * d + c] * z[(size_t)i * d + c];
+		for (int j = 0; j < P; j++) {
+			float q = p[j] + s->pool_n2[j] + (float)n2;
+			double u = s->pool_t[j] + (q > 0 ? sqrtf(q) : 0);
+			best = u < best ? u : best;
+		}
+		if (t[i] > 0 ? best > t[i] : best < INFINITY)
+			t[i] = (float)(best > t[i] ? best : t[i]);
+	}
+}
+
+void ocsdf_support_free(ocsdf_support *s)
+{
+	ocsdf_knn_free(s->knn);
+	free(s->pool);
+	free(s->pool_t);
+	free(s->pool_n2);
+	free(s->prod);
+	memset(s, 0, sizeof *s);
+}
+
+void ocsdf_support_targets(const ocsdf_support *s, const float *z, int b, float *t)
+{
+	ocsdf_knn_query(s->knn, z, b, s->k, 0, t);
+	for (int i = 0; i < b; i++)
+		t[i] = (float)(s->r - t[i]);
+}
+
+void ocsdf_support_row_targets(const ocsdf_support *s, const float *x, int b, float *t)
+{
+	ocsdf_knn_query(s->knn, x, b, s->k, s->row_skip, t);
+	for (int i = 0; i < b; i++)
+		t[i] = (float)(s->r - t[i]);
+}
+
+void ocsdf_support_negatives(const ocsdf_support *s, const float *Z, size_t n, int B, float *z,
+			     float *t, ocsdf_rng *rng)
+{
+	const int d = s->d;
+	const double lo = log(s->near), hi = log(s->far);
+
+	for (int i = 0; i < B; i++) {
+		float *zi = z + (size_t)i * d;
+		if (s->box > 0 && ocsdf_rng_uniform(rng) < s->box_share) {
+			for (int j = 0; j < d; j++)
+				zi[j] = (float)(s->box * (2 * ocsdf_rng_uniform(rng) - 1));
+		} else {
+			const float *x = Z + (size_t)ocsdf_rng_below(rng, n) * d;
+			double n2 = 0, rho = s->r * exp(lo + (hi - lo) * ocsdf_rng_uniform(rng));
+			for (int j = 0; j < d; j++) {
+				double g = ocsdf_rng_normal(rng);
+				zi[j] = (float)g;
+				n2 += g * g;
+			}
+			rho /= sqrt(n2) + 1e-30;
+			for (int j = 0; j < d; j++)
+				zi[j] = (float)(x[j] + rho * zi[j]);
+		}
+	}
+	ocsdf_support_targets(s, z, B, t);
+}
