@@ -51,7 +51,7 @@ EOF
 
 step "2D: two noisy circles with 100 uniform anomalies (data/circles.csv)"
 echo "Train on every row; the label column is kept out of the features."
-run "$bin/ocsdf-train" -f $small --epochs 300 --margin 0.2 --label label -o "$out/circles.model" data/circles.csv
+run "$bin/ocsdf-train" -f $small --epochs 300 --label label -o "$out/circles.model" data/circles.csv
 echo "Append the learned signed distance (column sdf) to every row."
 run "$bin/ocsdf-score" -f -m "$out/circles.model" -o "$out/circles-scored.csv" data/circles.csv
 echo "AUROC of sdf against the labels, and certified AUROC at l2 radii in the"
@@ -66,9 +66,12 @@ run "$bin/ocsdf-sample" -f -m "$out/circles.model" -n 500 -o "$out/circles-bound
 
 step "3D: 2,048 points on a torus (data/torus.csv)"
 echo "One scale for all three axes (--scale iso) keeps the shape's geometry."
-echo "Points on a surface: bigger batches, 8 Newton steps per negative and a"
-echo "tighter box, the paper's choices for its 3D experiments."
-run "$bin/ocsdf-train" -f --width 128 --depth 3 --epochs 100 --batch 512 --steps 8 --box 3 \
+echo "Points on a surface: the paper's sampler, whose negatives walk in from"
+echo "outside and leave the inside of the shell of points alone, with bigger"
+echo "batches, 8 Newton steps per negative and a tighter box, the paper's"
+echo "choices for its 3D experiments."
+run "$bin/ocsdf-train" -f --sampler paper --activation fullsort --lr-decay none \
+	--width 128 --depth 3 --epochs 100 --batch 512 --steps 8 --box 3 \
 	--scale iso -o "$out/torus.model" data/torus.csv
 echo "The learned boundary, with the cavity inside the shell of points filled:"
 echo "one closed surface of genus 1 (Euler characteristic 0)."

@@ -15,7 +15,7 @@ wbc=${ODDS:-$top/../shared/data/odds}/wbc.csv
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-run="--eval -v --label label --margin 1 --seed 3 --threads 1 -f"
+run="--sampler paper --activation fullsort --lr-decay none --eval -v --label label --margin 1 --seed 3 --threads 1 -f"
 "$bin/ocsdf-train" $run -o "$work/m1" "$wbc" 2>"$work/const"
 "$bin/ocsdf-train" $run --lr-decay linear -o "$work/m2" "$wbc" 2>"$work/decay"
 

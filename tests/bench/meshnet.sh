@@ -18,7 +18,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 start=$(date +%s)
-"$bin/ocsdf-train" -q --threads 1 --width 128 --depth 3 --epochs 100 --batch 512 --steps 8 --box 3 \
+"$bin/ocsdf-train" -q --sampler paper --activation fullsort --lr-decay none --threads 1 --width 128 --depth 3 --epochs 100 --batch 512 --steps 8 --box 3 \
 	--scale iso --seed 1 -o "$work/torus.model" "$top/data/torus.csv"
 train=$(($(date +%s) - start))
 

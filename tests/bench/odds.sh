@@ -44,6 +44,13 @@ case $protocol in ad | oc) ;; *) echo "odds.sh: -p: ad or oc, not $protocol" >&2
 case $init in uniform | gaussian) ;; *) echo "odds.sh: -i: uniform or gaussian, not $init" >&2; exit 64 ;; esac
 # The start of the negatives is always given, and recorded, explicitly.
 extra="--init $init${extra:+ $extra}"
+# Runs whose options name no sampler are the paper's method (the default of
+# ocsdf 0.1, which the table of ODDS.md keys by the options alone); the
+# default distance sampler is run with -x "--sampler distance".
+case $extra in
+*--sampler*) method="" ;;
+*) method="--sampler paper --activation fullsort --lr-decay none" ;;
+esac
 runs=$here/odds-runs.tsv
 [ -f "$runs" ] || printf 'protocol\tset\tmargin\tseed\tortho\textra\tepochs\tsteps_per_epoch\tauroc\tseconds\n' >"$runs"
 work=$(mktemp -d)
@@ -89,7 +96,7 @@ for set in $sets; do
 			# interrupted one is not recorded, and ends the script.
 			rc=0
 			"$bin/ocsdf-train" -q -f --label label --margin "$margin" --seed "$seed" \
-				--ortho "$ortho" $b $extra -o "$work/m" "$train" || rc=$?
+				--ortho "$ortho" $b $extra $method -o "$work/m" "$train" || rc=$?
 			case $rc in
 			0)
 				"$bin/ocsdf-score" -m "$work/m" -f -o "$work/scored.csv" "$test"

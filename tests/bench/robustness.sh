@@ -56,7 +56,7 @@ for set in $sets; do
 	model=$work/$set.model
 	scored=$work/$set.csv
 	t0=$(now)
-	"$bin/ocsdf-train" -q -f --label label --margin "$margin" --epochs "$epochs" --seed 1 -o "$model" "$src"
+	"$bin/ocsdf-train" -q -f --sampler paper --activation fullsort --lr-decay none --label label --margin "$margin" --epochs "$epochs" --seed 1 -o "$model" "$src"
 	t1=$(now)
 	"$bin/ocsdf-score" -q -m "$model" --attack pgd --radius "$radii" --label label -o "$scored" "$src"
 	t2=$(now)
