@@ -462,8 +462,8 @@ static void gauss_spread(const float *Z, size_t n, int d, float *gstd)
 
 /* The start of a run: settings and progress checked (they reach the
  * divisions and loop bounds of the loop), w allocated, the sampler's
- * state built, and on a fresh run the weights drawn and the optimizer
- * state cleared.  0, or an error with e set (w then freed). */
+ * state built, on a fresh run the weights drawn and the optimizer state
+ * cleared, and Θ set.  0, or an error with e set (w then freed). */
 static int run_start(ocsdf_model *m, const float *Z, size_t n, work *w, ocsdf_error *e)
 {
 	const ocsdf_train_settings *s = &m->settings;
@@ -495,8 +495,9 @@ static int run_start(ocsdf_model *m, const float *Z, size_t n, work *w, ocsdf_er
 		ocsdf_lipnet_init(&m->arch, &r, m->params);
 		memset(m->opt_v, 0, P * sizeof(float));
 	}
-	if (s->ortho == OCSDF_ORTHO_RETRACT)
-		memcpy(m->theta, m->params, P * sizeof(float));
+	/* With retract, Θ is W; with bjorck every use of Θ projects W
+	 * first. */
+	memcpy(m->theta, m->params, P * sizeof(float));
 	return 0;
 }
 
@@ -739,6 +740,7 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 			epoch_order(w.perm, n, s->seed, epoch);
 			memset(&rs.sums, 0, sizeof rs.sums);
 		}
+		/* With retract, the last update left Θ = W orthonormal. */
 		if (s->ortho == OCSDF_ORTHO_BJORCK)
 			rs.ortho_error = project(w.ortho, m->params, m->theta);
 		draw_batch(w.X, Z, n, m->arch.d, w.perm, j * (uint64_t)B, B);
