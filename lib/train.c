@@ -1,4 +1,7 @@
-/* train.c: the training loop of ocsdf-train (see train.h). */
+/* train.c: the training loop of ocsdf-train (see train.h).  A run is
+ * run_start, then steps of draw_batch, the sampler's negatives
+ * (distance_negatives or paper_negatives), batch_loss, update and report,
+ * then finish, whether the run ended or was stopped. */
 #include "train.h"
 
 #include <math.h>
