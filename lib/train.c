@@ -1,4 +1,7 @@
-/* train.c: the training loop of ocsdf-train (see train.h). */
+/* train.c: the training loop of ocsdf-train (see train.h).  A run is
+ * run_start, then steps of draw_batch, the sampler's negatives
+ * (distance_negatives or paper_negatives), batch_loss, update and report,
+ * then finish, whether the run ended or was stopped. */
 #include "train.h"
 
 #include <math.h>
@@ -187,14 +190,19 @@ static int all_finite(const float *v, size_t n)
 	return acc == 0;
 }
 
-static void rmsprop(float *p, const float *g, float *v, size_t n, double lr, double rho,
-		    double eps)
+/* 65: training diverged at step (1-based), why and what to do in why. */
+static int diverged(ocsdf_error *e, uint64_t step, const char *why)
 {
-	float fr = (float)rho, fl = (float)lr, fe = (float)eps;
-	for (size_t i = 0; i < n; i++) {
-		v[i] = fr * v[i] + (1 - fr) * g[i] * g[i];
-		p[i] -= fl * g[i] / (sqrtf(v[i]) + fe);
-	}
+	return ocsdf_error_set(e, OCSDF_EDATA, "training diverged at step %llu %s", (unsigned long long)step,
+			       why);
+}
+
+/* Θ = Π(W) (Björck); returns its orthonormality error. */
+static double project(ocsdf_ortho *o, const float *W, float *theta)
+{
+	ocsdf_ortho_stats st;
+	ocsdf_ortho_forward(o, W, theta, &st);
+	return st.error;
 }
 
 /* Newton-Schulz steps until the orthonormality error is below tol. */
@@ -222,6 +230,19 @@ static double percentile(const float *sorted, size_t n, double p)
 	return sorted[i] * (1 - frac) + sorted[i + 1] * frac;
 }
 
+/* acc plus the Euclidean norms of the b rows of g (b x d), added one at a
+ * time. */
+static double add_norms(double acc, const float *g, int b, int d)
+{
+	for (int k = 0; k < b; k++) {
+		double s = 0;
+		for (int j = 0; j < d; j++)
+			s += (double)g[(size_t)k * d + j] * g[(size_t)k * d + j];
+		acc += sqrt(s);
+	}
+	return acc;
+}
+
 int ocsdf_train_eval(const ocsdf_model *m, const float *Z, size_t n, float *f, double *grad_norm)
 {
 	enum { CHUNK = 1024 };
@@ -242,12 +263,7 @@ int ocsdf_train_eval(const ocsdf_model *m, const float *Z, size_t n, float *f, d
 			continue;
 		}
 		ocsdf_lipnet_input_grad(net, m->theta, Z + i * d, b, f + i, g);
-		for (int k = 0; k < b; k++) {
-			double s = 0;
-			for (int j = 0; j < d; j++)
-				s += (double)g[(size_t)k * d + j] * g[(size_t)k * d + j];
-			gsum += sqrt(s);
-		}
+		gsum = add_norms(gsum, g, b, d);
 	}
 	if (grad_norm)
 		*grad_norm = gsum / (double)n;
@@ -339,10 +355,7 @@ static int exact_weights(ocsdf_model *m, work *w, ocsdf_error *e)
 		ocsdf_ortho_forward(w->ortho, m->params, m->theta, NULL);
 	m->stats.ortho_error = orthonormalize_fully(w->ortho, m->theta);
 	if (!isfinite(m->stats.ortho_error) || !all_finite(m->theta, P))
-		return ocsdf_error_set(e, OCSDF_EDATA,
-				       "training diverged at step %llu (the weights cannot be made "
-				       "orthonormal: they overflow)",
-				       (unsigned long long)m->step);
+		return diverged(e, m->step, "(the weights cannot be made orthonormal: they overflow)");
 	return 0;
 }
 
@@ -378,9 +391,11 @@ static int set_level(ocsdf_model *m, const float *Z, size_t n, float *f)
 	return 0;
 }
 
-/* The end of a run: exact weights for inference, the level, and
- * statistics. */
-static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last_loss, ocsdf_error *e)
+/* The end of a run, finished or stopped: exact weights for inference and
+ * the statistics a checkpoint needs to score sensibly; a finished run
+ * also gets its level and the statistics of f over the rows. */
+static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last_loss, int finished,
+		  ocsdf_error *e)
 {
 	float *f;
 	double gn;
@@ -388,6 +403,12 @@ static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last
 
 	if ((rc = exact_weights(m, w, e)))
 		return rc;
+	m->stats.lipschitz_raw = ocsdf_scale_lipschitz(m->std, m->arch.d);
+	m->stats.final_loss = last_loss;
+	m->stats.rows = n;
+	m->finished = 0;
+	if (!finished)
+		return 0;
 	f = malloc(n * sizeof(float));
 	if (!f || ocsdf_train_eval(m, Z, n, f, &gn) != 0 ||
 	    (m->settings.sampler == OCSDF_SAMPLER_DISTANCE && set_level(m, Z, n, f) != 0)) {
@@ -405,25 +426,133 @@ static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last
 	m->stats.f_p5 = percentile(f, n, 5);
 	m->stats.f_p50 = percentile(f, n, 50);
 	m->stats.grad_norm_mean = gn;
-	m->stats.rows = n;
-	m->stats.lipschitz_raw = ocsdf_scale_lipschitz(m->std, m->arch.d);
-	m->stats.final_loss = last_loss;
 	m->stats.support_radius = w->sup.knn ? w->sup.r : 0;
+	m->finished = 1;
 	free(f);
 	return 0;
 }
 
-/* Mean Euclidean norm of the B rows of g (B x d). */
-static double mean_norm(const float *g, int B, int d)
+/* Where a run stands, carried from step to step beside the model. */
+typedef struct run_state {
+	uint64_t spe, total;        /* steps per epoch, steps of the run */
+	struct timespec t0;         /* start of this run */
+	struct {
+		double loss, f_data, f_neg;
+		uint64_t steps;
+	} sums;                     /* over the steps of the epoch so far */
+	double last_loss;           /* the last step's */
+	double ortho_error;         /* last measured */
+	double gnorm_neg;           /* mean ||∇f|| at the ends of the last walk */
+	uint64_t reprojections;     /* retraction steps rescued by Björck */
+} run_state;
+
+static int stop_requested(volatile sig_atomic_t *stop)
 {
-	double gs = 0;
-	for (int k = 0; k < B; k++) {
-		double g2 = 0;
-		for (int c = 0; c < d; c++)
-			g2 += (double)g[(size_t)k * d + c] * g[(size_t)k * d + c];
-		gs += sqrt(g2);
+	return stop && *stop;
+}
+
+/* The authors' tabular proposal for the paper's negatives: a Gaussian per
+ * feature (gstd, d) whose spread reaches the n rows' extreme values. */
+static void gauss_spread(const float *Z, size_t n, int d, float *gstd)
+{
+	for (int j = 0; j < d; j++) {
+		float mx = 0;
+		for (size_t i = 0; i < n; i++)
+			mx = fabsf(Z[i * d + j]) > mx ? fabsf(Z[i * d + j]) : mx;
+		gstd[j] = mx > 0 ? mx / 2 : 1;
 	}
-	return gs / B;
+}
+
+/* The start of a run: settings and progress checked (they reach the
+ * divisions and loop bounds of the loop), w allocated, the sampler's
+ * state built, on a fresh run the weights drawn and the optimizer state
+ * cleared, and Θ set.  0, or an error with e set (w then freed). */
+static int run_start(ocsdf_model *m, const float *Z, size_t n, work *w, ocsdf_error *e)
+{
+	const ocsdf_train_settings *s = &m->settings;
+	const size_t P = ocsdf_arch_nparams(&m->arch);
+	int rc;
+
+	if ((rc = ocsdf_train_check_settings(s, &m->arch, e)) || (rc = check_progress(m, n, e)))
+		return rc;
+	if (!work_alloc(w, m, n)) {
+		work_free(w);
+		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+	}
+	if (s->sampler == OCSDF_SAMPLER_DISTANCE) {
+		ocsdf_rng r = stream(s->seed, TAG_SUPPORT, 0);
+		if ((rc = ocsdf_support_init(&w->sup, Z, n, m->arch.d, s->knn, s->support_quantile,
+					     2 * s->batch, ocsdf_rng_u64(&r), e))) {
+			work_free(w);
+			return rc;
+		}
+		w->sup.box = s->box;
+		w->sup.box_share = s->box_share;
+		w->sup.near = s->near;
+		w->sup.far = s->far;
+	} else {
+		gauss_spread(Z, n, m->arch.d, w->gstd);
+	}
+	if (m->step == 0) {
+		ocsdf_rng r = stream(s->seed, TAG_INIT, 0);
+		ocsdf_lipnet_init(&m->arch, &r, m->params);
+		memset(m->opt_v, 0, P * sizeof(float));
+	}
+	/* With retract, Θ is W; with bjorck every use of Θ projects W
+	 * first. */
+	memcpy(m->theta, m->params, P * sizeof(float));
+	return 0;
+}
+
+/* The B rows of X (B x d) that an epoch's order perm (n rows of Z) gives
+ * from its position first on, wrapping around. */
+static void draw_batch(float *X, const float *Z, size_t n, int d, const uint32_t *perm,
+		       uint64_t first, int B)
+{
+	for (int k = 0; k < B; k++) {
+		size_t idx = perm[(first + (uint64_t)k) % n];
+		memcpy(X + (size_t)k * d, Z + idx * d, (size_t)d * sizeof(float));
+	}
+}
+
+/* The distance sampler's negatives: B points after the B rows of w->X,
+ * and the targets (w->target, 2B) of rows and negatives, the negatives
+ * outside the support added to its pool. */
+static void distance_negatives(work *w, const float *Z, size_t n, int B, ocsdf_rng *r)
+{
+	const size_t d = (size_t)w->sup.d;
+	float *Q = w->X + (size_t)B * d;
+
+	ocsdf_support_row_targets(&w->sup, w->X, B, w->target);
+	ocsdf_support_negatives(&w->sup, Z, n, B, Q, w->target + B, r);
+	ocsdf_support_pool_add(&w->sup, Q, w->target + B, B);
+	ocsdf_support_inside_targets(&w->sup, w->X, 2 * B, w->target);
+}
+
+/* The paper's negatives: B points after the B rows of w->X, drawn in the
+ * box (or from the Gaussians of w->gstd) and walked towards the level -m
+ * of the network with weights m->theta, T = 0 steps in the warmup epochs.
+ * Sets *gnorm to the mean ||∇f|| where the walks end, unless T is 0.  Up
+ * to --steps walks of a large batch can take minutes: a stop request
+ * cuts the walk short and OCSDF_EINTR is returned, the step dropped. */
+static int paper_negatives(const ocsdf_model *m, work *w, uint64_t epoch, ocsdf_rng *r,
+			   volatile sig_atomic_t *stop, double *gnorm)
+{
+	const ocsdf_train_settings *s = &m->settings;
+	const int B = s->batch, d = m->arch.d;
+	const int T = epoch < (uint64_t)s->warmup ? 0 : s->newton_steps;
+	float *Q = w->X + (size_t)B * d;
+	ocsdf_walk_opts wo;
+
+	ocsdf_sampler_init(Q, B, d, s->init, s->box, w->gstd, r);
+	ocsdf_sampler_negative_opts(s, T, &wo);
+	wo.stop = stop;
+	ocsdf_sampler_walk(w->net, m->theta, Q, B, &wo, r, NULL, w->g, w->eta, w->fwork);
+	if (stop_requested(stop))
+		return OCSDF_EINTR;
+	if (T > 0)
+		*gnorm = add_norms(0, w->g, B, d) / B;
+	return 0;
 }
 
 /* The paper's hinge Kantorovich-Rubinstein loss over f (B data rows, then
@@ -461,200 +590,185 @@ static double distance_loss(const ocsdf_train_settings *s, const float *f, const
 	return loss / B;
 }
 
+/* f at the 2B points of w->X (w->fb) with weights m->theta, the loss of
+ * m's sampler there and its derivative w->df; *f_data and *f_neg get the
+ * means of f over the rows and over the negatives. */
+static double batch_loss(const ocsdf_model *m, work *w, double *f_data, double *f_neg)
+{
+	const ocsdf_train_settings *s = &m->settings;
+	const int B = s->batch;
+	double fd = 0, fq = 0;
+
+	ocsdf_lipnet_forward(w->net, m->theta, w->X, 2 * B, w->fb);
+	for (int k = 0; k < B; k++) {
+		fd += w->fb[k];
+		fq += w->fb[B + k];
+	}
+	*f_data = fd / B;
+	*f_neg = fq / B;
+	if (s->sampler == OCSDF_SAMPLER_DISTANCE)
+		return distance_loss(s, w->fb, w->target, B, w->df);
+	return hinge_kr_loss(s, w->fb, B, w->df);
+}
+
+/* One RMSprop step on p (n) with gradient g and second moments v. */
+static void rmsprop(float *p, const float *g, float *v, size_t n, double lr, double rho,
+		    double eps)
+{
+	float fr = (float)rho, fl = (float)lr, fe = (float)eps;
+	for (size_t i = 0; i < n; i++) {
+		v[i] = fr * v[i] + (1 - fr) * g[i] * g[i];
+		p[i] -= fl * g[i] / (sqrtf(v[i]) + fe);
+	}
+}
+
+/* Θ (P floats) back onto the orthonormal set after a step: iters
+ * Newton-Schulz iterations, and up to RETRACT_EXTRA more while they
+ * converge, since RMSprop moves every entry by about lr at once and a step
+ * can leave Θ farther than a few iterations mend (they converge
+ * quadratically near the set).  If they do not reach RETRACT_TOL, Θ is
+ * projected afresh (Björck after scaling by the spectral norm converges
+ * from anywhere; scratch, P floats) and *reprojections counts it.
+ * Returns the orthonormality error left. */
+static double retract(ocsdf_ortho *o, float *theta, float *scratch, size_t P, int iters,
+		      uint64_t *reprojections)
+{
+	double err = ocsdf_ortho_retract(o, theta, iters);
+
+	for (int k = 0; k < RETRACT_EXTRA && err >= RETRACT_TOL && err < 1; k++)
+		err = ocsdf_ortho_retract(o, theta, 1);
+	if (!(err < RETRACT_TOL)) {
+		err = project(o, theta, scratch);
+		memcpy(theta, scratch, P * sizeof(float));
+		(*reprojections)++;
+	}
+	return err;
+}
+
+/* The weights after one RMSprop step with rate lr on the loss whose
+ * derivative w->df holds: with --ortho bjorck the step is on W, the
+ * gradient taken through the projection Θ = Π(W) (Θ is projected again at
+ * the next step); with retract it is on Θ = W, retracted onto the
+ * orthonormal set.  0, or 65 if the weights or the optimizer state
+ * overflowed at step (1-based). */
+static int update(ocsdf_model *m, work *w, double lr, run_state *rs, uint64_t step, ocsdf_error *e)
+{
+	const ocsdf_train_settings *s = &m->settings;
+	const size_t P = ocsdf_arch_nparams(&m->arch);
+
+	memset(w->grad, 0, P * sizeof(float));
+	ocsdf_lipnet_backward(w->net, m->theta, w->df, w->grad, NULL);
+	if (s->ortho == OCSDF_ORTHO_BJORCK) {
+		ocsdf_ortho_backward(w->ortho, m->params, w->grad, w->dW);
+		rmsprop(m->params, w->dW, m->opt_v, P, lr, s->rho, s->eps);
+	} else {
+		rmsprop(m->params, w->grad, m->opt_v, P, lr, s->rho, s->eps);
+		rs->ortho_error = retract(w->ortho, m->params, w->dW, P, s->retract_iters,
+					  &rs->reprojections);
+		memcpy(m->theta, m->params, P * sizeof(float));
+	}
+	/* A finite loss can still hide an overflow in the squared
+	 * gradients (inputs beyond float range, as --scale none allows). */
+	if (!all_finite(m->params, P) || !all_finite(m->opt_v, P))
+		return diverged(e, step,
+				"(the weights or the optimizer state overflowed): features too large for "
+				"--scale none, --lr too large or --lambda too small");
+	return 0;
+}
+
+/* Step step (0-based) done with this loss and these means of f: the
+ * epoch's sums, and the progress hook called.  Returns OCSDF_EINTR if the
+ * hook or a stop request ends the run, else 0. */
+static int report(const ocsdf_train_hooks *h, const ocsdf_model *m, run_state *rs, uint64_t step,
+		  double loss, double f_data, double f_neg)
+{
+	const uint64_t j = step % rs->spe;
+
+	rs->sums.steps++;
+	rs->sums.loss += loss;
+	rs->sums.f_data += f_data;
+	rs->sums.f_neg += f_neg;
+	rs->last_loss = loss;
+	if (!h)
+		return 0;
+	if (h->progress) {
+		ocsdf_train_progress pr = {
+			.epoch = (int)(step / rs->spe) + 1,
+			.epochs = m->settings.epochs,
+			.step = step + 1,
+			.steps = rs->total,
+			.step_in_epoch = (int)j + 1,
+			.steps_per_epoch = (int)rs->spe,
+			.loss = rs->sums.loss / (double)rs->sums.steps,
+			.f_data = rs->sums.f_data / (double)rs->sums.steps,
+			.f_neg = rs->sums.f_neg / (double)rs->sums.steps,
+			.gnorm_neg = rs->gnorm_neg,
+			.ortho_error = rs->ortho_error,
+			.reprojections = rs->reprojections,
+			.seconds = elapsed(&rs->t0),
+		};
+		if (h->progress(h->ctx, &pr, m->theta, j + 1 == rs->spe) != 0)
+			return OCSDF_EINTR;
+	}
+	return stop_requested(h->stop) ? OCSDF_EINTR : 0;
+}
+
 int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_hooks *h,
 		    ocsdf_error *e)
 {
 	const ocsdf_train_settings *s = &m->settings;
-	const ocsdf_arch *a = &m->arch;
-	const int d = a->d, B = s->batch, bjorck = s->ortho == OCSDF_ORTHO_BJORCK;
-	const int distance = s->sampler == OCSDF_SAMPLER_DISTANCE;
-	const size_t P = ocsdf_arch_nparams(a);
-	ocsdf_train_progress pr;
-	ocsdf_rng sup_rng;
-	struct timespec t0;
+	const int B = s->batch;
+	const uint64_t start = m->step;
 	/* A checkpoint taken after its last step has nothing left to run:
 	 * its loss is the run's final loss. */
-	double loss_sum = 0, fd_sum = 0, fn_sum = 0, last_loss = m->stats.final_loss, ortho_err = NAN;
-	uint64_t in_epoch = 0, step, start = m->step, spe, total;
+	run_state rs = {.last_loss = m->stats.final_loss, .ortho_error = NAN};
+	uint64_t step;
 	int rc;
 	work w;
 
-	/* Settings reach the divisions and loop bounds below. */
-	if ((rc = ocsdf_train_check_settings(s, a, e)) || (rc = check_progress(m, n, e)))
+	if ((rc = run_start(m, Z, n, &w, e)))
 		return rc;
-	spe = steps_per_epoch(s, n);
-	total = spe * (uint64_t)s->epochs;
-	m->epoch = m->step / spe;
-	if (!work_alloc(&w, m, n)) {
-		work_free(&w);
-		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
-	}
-	sup_rng = stream(s->seed, TAG_SUPPORT, 0);
-	if (distance &&
-	    (rc = ocsdf_support_init(&w.sup, Z, n, d, s->knn, s->support_quantile, 2 * B,
-					 ocsdf_rng_u64(&sup_rng), e))) {
-		work_free(&w);
-		return rc;
-	}
-	w.sup.box = s->box;
-	w.sup.box_share = s->box_share;
-	w.sup.near = s->near;
-	w.sup.far = s->far;
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	memset(&pr, 0, sizeof pr);
+	rs.spe = steps_per_epoch(s, n);
+	rs.total = rs.spe * (uint64_t)s->epochs;
+	m->epoch = m->step / rs.spe;
+	clock_gettime(CLOCK_MONOTONIC, &rs.t0);
 
-	if (m->step == 0) {
-		ocsdf_rng r = stream(s->seed, TAG_INIT, 0);
-		ocsdf_lipnet_init(a, &r, m->params);
-		memset(m->opt_v, 0, P * sizeof(float));
-	}
-	if (!bjorck)
-		memcpy(m->theta, m->params, P * sizeof(float));
-
-	/* The authors' tabular proposal: a Gaussian per feature whose spread
-	 * reaches the data's extreme values. */
-	for (int j = 0; j < d; j++) {
-		float mx = 0;
-		for (size_t i = 0; i < n; i++)
-			mx = fabsf(Z[i * d + j]) > mx ? fabsf(Z[i * d + j]) : mx;
-		w.gstd[j] = mx > 0 ? mx / 2 : 1;
-	}
-
-	for (step = start; step < total; step++) {
-		const uint64_t epoch = step / spe, j = step % spe;
-		const int T = epoch < (uint64_t)s->warmup ? 0 : s->newton_steps;
-		const double lr = s->lr + (s->lr_final - s->lr) * (double)step / (double)total;
+	for (step = start; step < rs.total; step++) {
+		const uint64_t epoch = step / rs.spe, j = step % rs.spe;
+		const double lr = s->lr + (s->lr_final - s->lr) * (double)step / (double)rs.total;
 		ocsdf_rng r = stream(s->seed, TAG_STEP, step);
-		ocsdf_walk_opts wo;
-		double loss = 0, fd = 0, fq = 0;
-		float *Q = w.X + (size_t)B * d;
+		double loss, f_data, f_neg;
 
 		if (j == 0 || step == start) {
 			epoch_order(w.perm, n, s->seed, epoch);
-			loss_sum = fd_sum = fn_sum = 0, in_epoch = 0;
+			memset(&rs.sums, 0, sizeof rs.sums);
 		}
-
-		if (bjorck) {
-			ocsdf_ortho_stats st;
-			ocsdf_ortho_forward(w.ortho, m->params, m->theta, &st);
-			ortho_err = st.error;
-		}
-
-		for (int k = 0; k < B; k++) {
-			size_t idx = w.perm[(j * (uint64_t)B + (uint64_t)k) % n];
-			memcpy(w.X + (size_t)k * d, Z + idx * d, (size_t)d * sizeof(float));
-		}
-		if (distance) {
-			ocsdf_support_row_targets(&w.sup, w.X, B, w.target);
-			ocsdf_support_negatives(&w.sup, Z, n, B, Q, w.target + B, &r);
-			ocsdf_support_pool_add(&w.sup, Q, w.target + B, B);
-			ocsdf_support_inside_targets(&w.sup, w.X, 2 * B, w.target);
-			ocsdf_lipnet_forward(w.net, m->theta, w.X, 2 * B, w.fb);
-			loss = distance_loss(s, w.fb, w.target, B, w.df);
-		} else {
-			ocsdf_sampler_init(Q, B, d, s->init, s->box, w.gstd, &r);
-			ocsdf_sampler_negative_opts(s, T, &wo);
-			wo.stop = h ? h->stop : NULL;
-			ocsdf_sampler_walk(w.net, m->theta, Q, B, &wo, &r, NULL, w.g, w.eta, w.fwork);
-			/* Up to --steps walks of a large batch can take minutes: a
-			 * stop request cuts the walk short and drops the step. */
-			if (wo.stop && *wo.stop) {
-				rc = OCSDF_EINTR;
-				break;
-			}
-			if (T > 0)
-				pr.gnorm_neg = mean_norm(w.g, B, d);
-			ocsdf_lipnet_forward(w.net, m->theta, w.X, 2 * B, w.fb);
-			loss = hinge_kr_loss(s, w.fb, B, w.df);
-		}
-		for (int k = 0; k < B; k++) {
-			fd += w.fb[k];
-			fq += w.fb[B + k];
-		}
+		/* With retract, the last update left Θ = W orthonormal. */
+		if (s->ortho == OCSDF_ORTHO_BJORCK)
+			rs.ortho_error = project(w.ortho, m->params, m->theta);
+		draw_batch(w.X, Z, n, m->arch.d, w.perm, j * (uint64_t)B, B);
+		if (s->sampler == OCSDF_SAMPLER_DISTANCE)
+			distance_negatives(&w, Z, n, B, &r);
+		else if ((rc = paper_negatives(m, &w, epoch, &r, h ? h->stop : NULL, &rs.gnorm_neg)))
+			break;
+		loss = batch_loss(m, &w, &f_data, &f_neg);
 		if (!isfinite(loss)) {
-			rc = ocsdf_error_set(e, OCSDF_EDATA,
-					     "training diverged at step %llu (loss is not finite); "
-					     "try a smaller --lr",
-					     (unsigned long long)step + 1);
+			rc = diverged(e, step + 1, "(loss is not finite); try a smaller --lr");
 			break;
 		}
-		memset(w.grad, 0, P * sizeof(float));
-		ocsdf_lipnet_backward(w.net, m->theta, w.df, w.grad, NULL);
-		if (bjorck) {
-			ocsdf_ortho_backward(w.ortho, m->params, w.grad, w.dW);
-			rmsprop(m->params, w.dW, m->opt_v, P, lr, s->rho, s->eps);
-		} else {
-			rmsprop(m->params, w.grad, m->opt_v, P, lr, s->rho, s->eps);
-			ortho_err = ocsdf_ortho_retract(w.ortho, m->params, s->retract_iters);
-			/* RMSprop moves every entry by about lr at once, so a step
-			 * can leave Θ farther from the orthonormal set than a few
-			 * Newton-Schulz iterations mend.  More iterations follow
-			 * while they converge (quadratically, near the set); if
-			 * they do not, Θ is projected afresh: Björck after scaling
-			 * by the spectral norm converges from anywhere. */
-			for (int k = 0; k < RETRACT_EXTRA && ortho_err >= RETRACT_TOL && ortho_err < 1; k++)
-				ortho_err = ocsdf_ortho_retract(w.ortho, m->params, 1);
-			if (!(ortho_err < RETRACT_TOL)) {
-				ocsdf_ortho_stats st;
-				ocsdf_ortho_forward(w.ortho, m->params, w.dW, &st);
-				memcpy(m->params, w.dW, P * sizeof(float));
-				ortho_err = st.error;
-				pr.reprojections++;
-			}
-			memcpy(m->theta, m->params, P * sizeof(float));
-		}
-
-		/* A finite loss can still hide an overflow in the squared
-		 * gradients (inputs beyond float range, as --scale none allows). */
-		if (!all_finite(m->params, P) || !all_finite(m->opt_v, P)) {
-			rc = ocsdf_error_set(e, OCSDF_EDATA,
-					     "training diverged at step %llu (the weights or the optimizer state "
-					     "overflowed): features too large for --scale none, --lr too large or "
-					     "--lambda too small",
-					     (unsigned long long)step + 1);
+		if ((rc = update(m, &w, lr, &rs, step + 1, e)))
 			break;
-		}
 		m->step = step + 1;
-		m->epoch = (step + 1) / spe;
-		in_epoch++;
-		loss_sum += loss;
-		fd_sum += fd / B;
-		fn_sum += fq / B;
-		last_loss = loss;
-		if (h && h->progress) {
-			pr.epoch = (int)epoch + 1;
-			pr.epochs = s->epochs;
-			pr.step = step + 1;
-			pr.steps = total;
-			pr.step_in_epoch = (int)j + 1;
-			pr.steps_per_epoch = (int)spe;
-			pr.loss = loss_sum / (double)in_epoch;
-			pr.f_data = fd_sum / (double)in_epoch;
-			pr.f_neg = fn_sum / (double)in_epoch;
-			pr.ortho_error = ortho_err;
-			pr.seconds = elapsed(&t0);
-			if (h->progress(h->ctx, &pr, m->theta, j + 1 == spe) != 0) {
-				rc = OCSDF_EINTR;
-				break;
-			}
-		}
-		if (h && h->stop && *h->stop) {
-			rc = OCSDF_EINTR;
+		m->epoch = (step + 1) / rs.spe;
+		if ((rc = report(h, m, &rs, step, loss, f_data, f_neg)))
 			break;
-		}
 	}
 
-	if (rc == 0) {
-		if ((rc = finish(m, &w, Z, n, last_loss, e)) == 0)
-			m->finished = 1;
-	} else if (rc == OCSDF_EINTR && (rc = exact_weights(m, &w, e)) == 0) {
-		/* A checkpoint still scores sensibly. */
-		rc = OCSDF_EINTR;
-		m->stats.lipschitz_raw = ocsdf_scale_lipschitz(m->std, d);
-		m->stats.final_loss = last_loss;
-		m->stats.rows = n;
-		m->finished = 0;
-		ocsdf_error_set(e, OCSDF_EINTR, "interrupted");
+	if (rc == 0 || rc == OCSDF_EINTR) {
+		const int stopped = rc;
+		rc = finish(m, &w, Z, n, rs.last_loss, !stopped, e);
+		if (rc == 0 && stopped)
+			rc = ocsdf_error_set(e, OCSDF_EINTR, "interrupted");
 	}
 	work_free(&w);
 	return rc;

@@ -1,4 +1,5 @@
-/* Unit tests of the trainer, the sampler and the standardization. */
+/* Unit tests of the trainer and the steps of its loop, the sampler and
+ * the standardization. */
 #include <check.h>
 #include <stdio.h>
 #include <math.h>
@@ -14,7 +15,9 @@
 #include "sampler.h"
 #include "scale.h"
 #include "score.h"
-#include "train.h"
+/* The loop's steps are static: the test sees them by including the
+ * module (its public functions then come from here, not the library). */
+#include "../lib/train.c"
 
 /* A filled unit disk: its signed distance is 1 - |x|. */
 static float *disk(size_t n, uint64_t seed)
@@ -654,6 +657,196 @@ START_TEST(test_stop_cuts_walk)
 }
 END_TEST
 
+/* Central differences of the loss over f: exact for the hinge away from
+ * its kinks and for the squared error up to rounding. */
+static void check_loss_derivative(const ocsdf_train_settings *s, const float *t, int B)
+{
+	float f[8], df[8], dummy[8];
+	const float h = 1.0f / 64;
+
+	ck_assert_int_le(2 * B, 8);
+	/* Away from +-margin (0.1) by more than h. */
+	for (int k = 0; k < 2 * B; k++)
+		f[k] = (float)((k * 37 % 11) - 5) / 8;
+	t ? distance_loss(s, f, t, B, df) : hinge_kr_loss(s, f, B, df);
+	for (int k = 0; k < 2 * B; k++) {
+		float f0 = f[k];
+		double up, down;
+		f[k] = f0 + h;
+		up = t ? distance_loss(s, f, t, B, dummy) : hinge_kr_loss(s, f, B, dummy);
+		f[k] = f0 - h;
+		down = t ? distance_loss(s, f, t, B, dummy) : hinge_kr_loss(s, f, B, dummy);
+		f[k] = f0;
+		ck_assert_msg(fabs((up - down) / (2 * h) - df[k]) < 1e-5,
+			      "%s loss: df[%d] is %g, the loss changes at %g", t ? "distance" : "hinge", k,
+			      (double)df[k], (up - down) / (2 * h));
+	}
+}
+
+/* Each loss returns the mean over the batch, and df is its derivative. */
+START_TEST(test_loss_derivatives)
+{
+	ocsdf_train_settings s;
+	const float t[8] = {0.5f, -0.25f, 1, 0, -1, 2, 0.125f, -0.5f};
+	const float f1[2] = {0, 0.2f};
+	float df[2];
+
+	ocsdf_train_default_settings(&s);
+	s.margin = 0.1;
+	s.lambda = 4;
+	check_loss_derivative(&s, NULL, 4);
+	s.push = 0.5;
+	check_loss_derivative(&s, t, 4);
+	/* A row below the margin, a negative above -margin: both hinges. */
+	ck_assert_double_eq_tol(hinge_kr_loss(&s, f1, 1, df), 0.1 + 0.3 + 0.2 / 4, 1e-7);
+	/* Squared errors 0.25 and 0.2025, the row pushed up by 0.5 * 0. */
+	ck_assert_double_eq_tol(distance_loss(&s, f1, t, 1, df), 0.25 + 0.45 * 0.45, 1e-7);
+}
+END_TEST
+
+/* One RMSprop step by hand: v = rho v + (1 - rho) g^2, p -= lr g /
+ * (sqrt(v) + eps). */
+START_TEST(test_rmsprop)
+{
+	float p[3] = {1, -2, 0.5f}, v[3] = {0, 1, 0.25f};
+	const float g[3] = {2, 0, -1};
+
+	rmsprop(p, g, v, 3, 0.1, 0.9, 1e-7);
+	ck_assert_double_eq_tol(v[0], 0.4, 1e-7);
+	ck_assert_double_eq_tol(p[0], 1 - 0.2 / (sqrt(0.4) + 1e-7), 1e-6);
+	ck_assert_double_eq_tol(v[1], 0.9, 1e-7);
+	ck_assert_double_eq(p[1], -2);
+	ck_assert_double_eq_tol(v[2], 0.325, 1e-7);
+	ck_assert_double_eq_tol(p[2], 0.5 + 0.1 / (sqrt(0.325) + 1e-7), 1e-6);
+}
+END_TEST
+
+/* Gradient norms add up one row at a time onto what came before. */
+START_TEST(test_add_norms)
+{
+	const float g[6] = {3, 4, 0, 0, -1, 0};
+
+	ck_assert_double_eq(add_norms(0, g, 3, 2), 6);
+	ck_assert_double_eq(add_norms(1.5, g, 2, 2), 6.5);
+	ck_assert_double_eq(add_norms(0, g, 2, 3), 5 + 1);
+}
+END_TEST
+
+/* A batch takes the epoch's order from its position on, wrapping around
+ * the rows. */
+START_TEST(test_draw_batch)
+{
+	const float Z[6] = {0, 10, 1, 11, 2, 12};
+	const uint32_t perm[3] = {2, 0, 1};
+	float X[8];
+
+	draw_batch(X, Z, 3, 2, perm, 2, 4);
+	for (int k = 0; k < 4; k++) {
+		int row = (int)perm[(2 + k) % 3];
+		ck_assert_double_eq(X[2 * k], row);
+		ck_assert_double_eq(X[2 * k + 1], 10 + row);
+	}
+}
+END_TEST
+
+/* A retraction mends weights near the orthonormal set with Newton-Schulz
+ * alone; weights far from it, where Newton-Schulz diverges, are projected
+ * afresh and counted. */
+START_TEST(test_retract_rescue)
+{
+	ocsdf_arch a = {3, 8, 2, OCSDF_ACT_FULLSORT};
+	const size_t P = ocsdf_arch_nparams(&a);
+	float *W = malloc(P * sizeof(float)), *theta = malloc(P * sizeof(float)),
+	      *scratch = malloc(P * sizeof(float));
+	ocsdf_ortho_opts oo;
+	ocsdf_ortho *o;
+	ocsdf_rng r;
+	uint64_t reproj = 0;
+	double err;
+
+	ck_assert(W && theta && scratch);
+	ocsdf_ortho_default_opts(&oo);
+	oo.tol = RETRACT_TOL;
+	o = ocsdf_ortho_new(&a, &oo);
+	ck_assert_ptr_nonnull(o);
+	ocsdf_rng_seed(&r, 11);
+	ocsdf_lipnet_init(&a, &r, W);
+	ck_assert(project(o, W, theta) < RETRACT_TOL);
+	for (size_t i = 0; i < P; i++)
+		theta[i] *= 1.01f;
+	err = retract(o, theta, scratch, P, 3, &reproj);
+	ck_assert(err < RETRACT_TOL);
+	ck_assert_double_eq_tol(err, ocsdf_ortho_error(&a, theta), 1e-6);
+	ck_assert_int_eq((int)reproj, 0);
+	for (size_t i = 0; i < P; i++)
+		theta[i] *= 3;
+	ck_assert(!(ocsdf_ortho_error(&a, theta) < 1));
+	err = retract(o, theta, scratch, P, 3, &reproj);
+	ck_assert(err < RETRACT_TOL);
+	ck_assert(ocsdf_ortho_error(&a, theta) < RETRACT_TOL);
+	ck_assert_int_eq((int)reproj, 1);
+	ocsdf_ortho_free(o);
+	free(W);
+	free(theta);
+	free(scratch);
+}
+END_TEST
+
+/* The report of a step: the epoch's means so far, the step's place, and
+ * a stop from the hook or from the flag. */
+typedef struct seen {
+	ocsdf_train_progress p;
+	int calls, end_of_epoch, refuse;
+} seen;
+
+static int keep(void *ctx, const ocsdf_train_progress *p, const float *theta, int eoe)
+{
+	seen *v = ctx;
+	(void)theta;
+	v->p = *p;
+	v->calls++;
+	v->end_of_epoch = eoe;
+	return v->refuse;
+}
+
+START_TEST(test_report)
+{
+	ocsdf_model *m = small_model(8, 1, 3, OCSDF_ORTHO_RETRACT);
+	run_state rs = {.spe = 4, .total = 12, .ortho_error = 1e-7, .gnorm_neg = 0.5, .reprojections = 2};
+	volatile sig_atomic_t flag = 0;
+	seen v = {.calls = 0};
+	ocsdf_train_hooks h = {keep, &v, &flag};
+
+	clock_gettime(CLOCK_MONOTONIC, &rs.t0);
+	ck_assert_int_eq(report(NULL, m, &rs, 6, 1, 0.5, -0.5), 0);
+	ck_assert_int_eq(report(&h, m, &rs, 7, 2, 0.25, -0.25), 0);
+	ck_assert_int_eq(v.calls, 1);
+	ck_assert_int_eq(v.end_of_epoch, 1);
+	ck_assert_int_eq(v.p.epoch, 2);
+	ck_assert_int_eq(v.p.epochs, 3);
+	ck_assert_int_eq((int)v.p.step, 8);
+	ck_assert_int_eq((int)v.p.steps, 12);
+	ck_assert_int_eq(v.p.step_in_epoch, 4);
+	ck_assert_int_eq(v.p.steps_per_epoch, 4);
+	ck_assert_double_eq(v.p.loss, 1.5);
+	ck_assert_double_eq(v.p.f_data, 0.375);
+	ck_assert_double_eq(v.p.f_neg, -0.375);
+	ck_assert_double_eq(v.p.gnorm_neg, 0.5);
+	ck_assert_double_eq(v.p.ortho_error, 1e-7);
+	ck_assert_int_eq((int)v.p.reprojections, 2);
+	ck_assert(v.p.seconds >= 0);
+	ck_assert_double_eq(rs.last_loss, 2);
+	ck_assert_int_eq(report(&h, m, &rs, 8, 3, 0, 0), 0);
+	ck_assert_int_eq(v.end_of_epoch, 0);
+	flag = 1;
+	ck_assert_int_eq(report(&h, m, &rs, 9, 3, 0, 0), OCSDF_EINTR);
+	flag = 0;
+	v.refuse = 1;
+	ck_assert_int_eq(report(&h, m, &rs, 10, 3, 0, 0), OCSDF_EINTR);
+	ocsdf_model_free(m);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("train");
@@ -678,6 +871,12 @@ int main(void)
 	tcase_add_test(tc, test_resume_after_last_step);
 	tcase_add_test(tc, test_stop_cuts_walk);
 	tcase_add_test(tc, test_finish_far_parameters);
+	tcase_add_test(tc, test_loss_derivatives);
+	tcase_add_test(tc, test_rmsprop);
+	tcase_add_test(tc, test_add_norms);
+	tcase_add_test(tc, test_draw_batch);
+	tcase_add_test(tc, test_retract_rescue);
+	tcase_add_test(tc, test_report);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
