@@ -467,6 +467,22 @@ static void gauss_spread(const float *Z, size_t n, int d, float *gstd)
  * divisions and loop bounds of the loop), w allocated, the sampler's
  * state built, on a fresh run the weights drawn and the optimizer state
  * cleared, and Θ set.  0, or an error with e set (w then freed). */
+/* The pool of outside negatives that the steps before `step` built: they
+ * depend on the step's random stream and the rows only, not on the
+ * network, so a resumed run draws them again (without training) and goes
+ * on exactly as the uninterrupted run. */
+static void replay_pool(work *w, const ocsdf_train_settings *s, const float *Z, size_t n, uint64_t step)
+{
+	const int B = s->batch;
+	float *Q = w->X + (size_t)B * (size_t)w->sup.d;
+
+	for (uint64_t k = 0; k < step; k++) {
+		ocsdf_rng r = stream(s->seed, TAG_STEP, k);
+		ocsdf_support_negatives(&w->sup, Z, n, B, Q, w->target + B, &r);
+		ocsdf_support_pool_add(&w->sup, Q, w->target + B, B);
+	}
+}
+
 static int run_start(ocsdf_model *m, const float *Z, size_t n, work *w, ocsdf_error *e)
 {
 	const ocsdf_train_settings *s = &m->settings;
@@ -490,6 +506,7 @@ static int run_start(ocsdf_model *m, const float *Z, size_t n, work *w, ocsdf_er
 		w->sup.box_share = s->box_share;
 		w->sup.near = s->near;
 		w->sup.far = s->far;
+		replay_pool(w, s, Z, n, m->step);
 	} else {
 		gauss_spread(Z, n, m->arch.d, w->gstd);
 	}

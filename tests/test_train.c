@@ -350,11 +350,16 @@ START_TEST(test_resume_equals_uninterrupted)
 {
 	size_t n = 300, P;
 	float *Z = disk(n, 5);
-	ocsdf_model *a = small_model(16, 2, 4, _i), *b = small_model(16, 2, 4, _i);
+	/* _i: 0 and 1 the paper's sampler with bjorck and retract, 2 the
+	 * distance sampler, whose pool of outside negatives a resumed run
+	 * rebuilds. */
+	ocsdf_model *a = small_model(16, 2, 4, _i % 2), *b = small_model(16, 2, 4, _i % 2);
 	ocsdf_error e;
 	uint64_t at = 23;
 	ocsdf_train_hooks h = {stop_at, &at, &stop_flag};
 
+	if (_i == 2)
+		a->settings.sampler = b->settings.sampler = OCSDF_SAMPLER_DISTANCE;
 	P = ocsdf_arch_nparams(&a->arch);
 	ck_assert_int_eq(ocsdf_train_run(a, Z, n, NULL, &e), 0);
 	stop_flag = 0;
@@ -862,7 +867,7 @@ int main(void)
 	tcase_add_test(tc, test_disk_bjorck);
 	tcase_add_test(tc, test_knn_matches_brute_force);
 	tcase_add_test(tc, test_distance_disk);
-	tcase_add_loop_test(tc, test_resume_equals_uninterrupted, 0, 2);
+	tcase_add_loop_test(tc, test_resume_equals_uninterrupted, 0, 3);
 	tcase_add_test(tc, test_save_load_scores);
 	tcase_add_test(tc, test_epoch_loss_is_mean);
 	tcase_add_test(tc, test_settings_checked);
