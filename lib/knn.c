@@ -76,17 +76,11 @@ static void keep_smallest(float *best, int K, float v)
 	best[i] = v;
 }
 
-void ocsdf_knn_query(ocsdf_knn *x, const float *q, int b, int k, int skip, float *dist)
+/* One chunk of at most max_batch queries. */
+static void query_chunk(ocsdf_knn *x, const float *q, int b, int K, float *dist)
 {
-	const int d = x->d, K = k + skip;
+	const int d = x->d;
 
-	if (b < 1 || b > x->max_batch)
-		return;
-	if (k < 1 || skip < 0 || K > x->kmax || (size_t)K > x->m) {
-		for (int i = 0; i < b; i++)
-			dist[i] = INFINITY;
-		return;
-	}
 	for (int i = 0; i < b; i++) {
 		double s = 0;
 		for (int j = 0; j < d; j++)
@@ -109,5 +103,20 @@ void ocsdf_knn_query(ocsdf_knn *x, const float *q, int b, int k, int skip, float
 	for (int i = 0; i < b; i++) {
 		float v = x->best[(size_t)i * K + K - 1];
 		dist[i] = v > 0 ? sqrtf(v) : 0;
+	}
+}
+
+void ocsdf_knn_query(ocsdf_knn *x, const float *q, int b, int k, int skip, float *dist)
+{
+	const int K = k + skip;
+
+	if (k < 1 || skip < 0 || K > x->kmax || (size_t)K > x->m) {
+		for (int i = 0; i < b; i++)
+			dist[i] = INFINITY;
+		return;
+	}
+	for (int i = 0; i < b; i += x->max_batch) {
+		int c = b - i < x->max_batch ? b - i : x->max_batch;
+		query_chunk(x, q + (size_t)i * x->d, c, K, dist + i);
 	}
 }

@@ -23,14 +23,14 @@
 
 typedef struct ocsdf_knn ocsdf_knn;
 
-/* An index over the m rows of ref (m x d, copied) for queries of at most
- * max_batch rows asking for at most kmax neighbours (1..OCSDF_KNN_MAX_K).
- * NULL if out of memory or an argument is out of range. */
+/* An index over the m rows of ref (m x d, copied) for queries asking for
+ * at most kmax neighbours (1..OCSDF_KNN_MAX_K), computed max_batch query
+ * rows at a time.  NULL if out of memory or an argument is out of range. */
 ocsdf_knn *ocsdf_knn_new(const float *ref, size_t m, int d, int kmax, int max_batch);
 void ocsdf_knn_free(ocsdf_knn *x);
 size_t ocsdf_knn_rows(const ocsdf_knn *x);
 
-/* dist[i] = the Euclidean distance from q[i] (b x d, b <= max_batch) to
+/* dist[i] = the Euclidean distance from q[i] (b x d, any b >= 0) to
  * its (k + skip)-th nearest reference row, ties counted as distinct rows:
  * skip = 1 leaves out the query itself when the queries are reference
  * rows.  k + skip must be at most kmax and at most the number of rows;

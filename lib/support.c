@@ -34,12 +34,19 @@ static float *sample_rows(const float *Z, size_t n, int d, size_t m, ocsdf_rng *
 	return out;
 }
 
-int ocsdf_support_init(ocsdf_support *s, const float *Z, size_t n, int d, int k, double q,
-		       int max_batch, uint64_t seed, ocsdf_error *e)
+/* How many rows of d floats fit in OCSDF_SUPPORT_MAX_BYTES, within 1..cap. */
+static size_t rows_within(int d, size_t cap)
 {
-	size_t m = n < OCSDF_SUPPORT_MAX_REF ? n : OCSDF_SUPPORT_MAX_REF;
+	size_t fit = OCSDF_SUPPORT_MAX_BYTES / (sizeof(float) * (size_t)d);
+	return fit < 1 ? 1 : fit < cap ? fit : cap;
+}
+
+int ocsdf_support_init(ocsdf_support *s, const float *Z, size_t n, int d, int k, double q,
+		       uint64_t seed, ocsdf_error *e)
+{
+	size_t m = n < rows_within(d, OCSDF_SUPPORT_MAX_REF) ? n : rows_within(d, OCSDF_SUPPORT_MAX_REF);
 	size_t nr = m < OCSDF_SUPPORT_MAX_RADIUS_ROWS ? m : OCSDF_SUPPORT_MAX_RADIUS_ROWS;
-	int chunk = max_batch;
+	const int chunk = OCSDF_SUPPORT_CHUNK;
 	float *ref, *dk;
 	ocsdf_rng rng;
 
@@ -48,11 +55,11 @@ int ocsdf_support_init(ocsdf_support *s, const float *Z, size_t n, int d, int k,
 		return ocsdf_error_set(e, OCSDF_EDATA, "the distance sampler needs rows and 1..%d neighbours",
 				       OCSDF_KNN_MAX_K - 1);
 	/* Fewer rows than neighbours: each row's other rows. */
-	if ((size_t)k >= n)
-		k = n > 1 ? (int)(n - 1) : 1;
+	if ((size_t)k >= m)
+		k = m > 1 ? (int)(m - 1) : 1;
 	ocsdf_rng_seed(&rng, seed);
 	ref = sample_rows(Z, n, d, m, &rng);
-	s->knn = ref ? ocsdf_knn_new(ref, m, d, k + 1, max_batch) : NULL;
+	s->knn = ref ? ocsdf_knn_new(ref, m, d, k + 1, chunk) : NULL;
 	dk = malloc(nr * sizeof *dk);
 	if (!s->knn || !dk) {
 		free(ref);
@@ -84,12 +91,12 @@ int ocsdf_support_init(ocsdf_support *s, const float *Z, size_t n, int d, int k,
 	free(dk);
 	s->d = d;
 	s->k = k;
-	s->max_batch = max_batch;
 	s->hole = OCSDF_SUPPORT_HOLE;
-	s->pool = malloc((size_t)OCSDF_SUPPORT_POOL * (size_t)d * sizeof(float));
-	s->pool_t = malloc(OCSDF_SUPPORT_POOL * sizeof(float));
-	s->pool_n2 = malloc(OCSDF_SUPPORT_POOL * sizeof(float));
-	s->prod = malloc((size_t)max_batch * OCSDF_SUPPORT_POOL * sizeof(float));
+	s->pool_cap = (int)rows_within(d, OCSDF_SUPPORT_POOL);
+	s->pool = malloc((size_t)s->pool_cap * (size_t)d * sizeof(float));
+	s->pool_t = malloc((size_t)s->pool_cap * sizeof(float));
+	s->pool_n2 = malloc((size_t)s->pool_cap * sizeof(float));
+	s->prod = malloc((size_t)chunk * (size_t)s->pool_cap * sizeof(float));
 	if (!s->pool || !s->pool_t || !s->pool_n2 || !s->prod) {
 		ocsdf_support_free(s);
 		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
@@ -110,18 +117,17 @@ void ocsdf_support_pool_add(ocsdf_support *s, const float *z, const float *t, in
 			n2 += (double)z[(size_t)i * d + c] * z[(size_t)i * d + c];
 		s->pool_n2[j] = (float)n2;
 		s->pool_t[j] = t[i];
-		s->pool_next = (j + 1) % OCSDF_SUPPORT_POOL;
-		if (s->pool_len < OCSDF_SUPPORT_POOL)
+		s->pool_next = (j + 1) % s->pool_cap;
+		if (s->pool_len < s->pool_cap)
 			s->pool_len++;
 	}
 }
 
-void ocsdf_support_inside_targets(ocsdf_support *s, const float *z, int b, float *t)
+/* One chunk of at most OCSDF_SUPPORT_CHUNK points. */
+static void inside_chunk(ocsdf_support *s, const float *z, int b, float *t)
 {
 	const int d = s->d, P = s->pool_len;
 
-	if (P == 0 || b < 1 || b > s->max_batch)
-		return;
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, b, P, d, -2.0f, z, d, s->pool, d, 0.0f,
 		    s->prod, P);
 	for (int i = 0; i < b; i++) {
@@ -136,8 +142,18 @@ void ocsdf_support_inside_targets(ocsdf_support *s, const float *z, int b, float
 			double u = s->pool_t[j] + (q > 0 ? sqrtf(q) : 0);
 			best = u < best ? u : best;
 		}
-		if (t[i] > 0 ? best > t[i] : best < INFINITY)
-			t[i] = (float)(best > t[i] ? best : t[i]);
+		if (best > t[i])
+			t[i] = (float)best;
+	}
+}
+
+void ocsdf_support_inside_targets(ocsdf_support *s, const float *z, int b, float *t)
+{
+	if (s->pool_len == 0)
+		return;
+	for (int i = 0; i < b; i += OCSDF_SUPPORT_CHUNK) {
+		int c = b - i < OCSDF_SUPPORT_CHUNK ? b - i : OCSDF_SUPPORT_CHUNK;
+		inside_chunk(s, z + (size_t)i * s->d, c, t + i);
 	}
 }
 

@@ -32,8 +32,13 @@
 #include "rng.h"
 
 /* Training rows kept as reference rows for the distances, at most (a
- * seeded uniform sample beyond): bounds memory and the cost of a step. */
+ * seeded uniform sample beyond), and fewer when they would take more than
+ * OCSDF_SUPPORT_MAX_BYTES (many features): bounds memory and the cost of a
+ * step.  The pool below is bounded the same way, and every product runs
+ * on at most OCSDF_SUPPORT_CHUNK points at a time. */
 #define OCSDF_SUPPORT_MAX_REF 16384
+#define OCSDF_SUPPORT_MAX_BYTES (64 << 20)
+#define OCSDF_SUPPORT_CHUNK 256
 /* Rows over which the quantile r is taken, at most. */
 #define OCSDF_SUPPORT_MAX_RADIUS_ROWS 4096
 
@@ -50,7 +55,7 @@ typedef struct ocsdf_support {
 	/* Recent negatives outside S and their targets: for z outside,
 	 * sdf(z) <= t(z), so sdf(x) <= min_j t_j + |x - z_j| everywhere. */
 	float *pool, *pool_t, *pool_n2, *prod;
-	int pool_len, pool_next, max_batch;
+	int pool_cap, pool_len, pool_next;
 	int d, k, row_skip;
 	double r;          /* radius: t(z) = r - d_k(z) */
 	double near, far;  /* negatives at near..far times r from a row */
@@ -66,7 +71,7 @@ typedef struct ocsdf_support {
  * positive one; 1 if all rows coincide).  Returns 0, 65 (no rows, k out
  * of range) or 70 (out of memory) with e set. */
 int ocsdf_support_init(ocsdf_support *s, const float *Z, size_t n, int d, int k, double q,
-		       int max_batch, uint64_t seed, ocsdf_error *e);
+		       uint64_t seed, ocsdf_error *e);
 void ocsdf_support_free(ocsdf_support *s);
 
 /* B negatives z (B x d) drawn around rows of Z or in the box (see above),
@@ -74,7 +79,7 @@ void ocsdf_support_free(ocsdf_support *s);
 void ocsdf_support_negatives(const ocsdf_support *s, const float *Z, size_t n, int B, float *z,
 			     float *t, ocsdf_rng *rng);
 
-/* t[i] = r - d_k(z[i]) for b points (b <= max_batch). */
+/* t[i] = r - d_k(z[i]) for b points. */
 void ocsdf_support_targets(const ocsdf_support *s, const float *z, int b, float *t);
 
 /* Adds the points among z (b x d) with t <= -hole * r to the pool,

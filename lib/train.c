@@ -498,7 +498,7 @@ static int run_start(ocsdf_model *m, const float *Z, size_t n, work *w, ocsdf_er
 	if (s->sampler == OCSDF_SAMPLER_DISTANCE) {
 		ocsdf_rng r = stream(s->seed, TAG_SUPPORT, 0);
 		if ((rc = ocsdf_support_init(&w->sup, Z, n, m->arch.d, s->knn, s->support_quantile,
-					     2 * s->batch, ocsdf_rng_u64(&r), e))) {
+					     ocsdf_rng_u64(&r), e))) {
 			work_free(w);
 			return rc;
 		}

@@ -20,9 +20,8 @@ trap 'rm -rf "$work"' EXIT
 echo "| set | options (beside the defaults) | AUROC | f(rows) last | level move, last 10 epochs | mean \\|∇f\\| |"
 echo "|---|---|---:|---:|---:|---:|"
 for set in $sets; do
-	for opts in "" "--epochs 5" "--epochs 10" "--lr-decay none" "--activation fullsort" "--far 8" \
-		"--knn 50" "--support-quantile 0.5" "--support-quantile 1" "--push 1" "--box-share 0" \
-		"--sampler paper --activation fullsort --lr-decay none"; do
+	for opts in "" "--epochs 5" "--lr-decay none" "--activation fullsort" "--far 8" "--knn 50" \
+		"--support-quantile 0.5" "--push 1" "--sampler paper --activation fullsort --lr-decay none"; do
 		# shellcheck disable=SC2086 # opts is a list of options
 		"$bin/ocsdf-train" -v --eval --label label --seed 1 -f -o "$work/m" $opts "$odds/$set.csv" \
 			2>"$work/log" >/dev/null
