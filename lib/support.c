@@ -13,6 +13,21 @@ static int cmp_float(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+void ocsdf_sort_floats(float *v, size_t n)
+{
+	qsort(v, n, sizeof *v, cmp_float);
+}
+
+double ocsdf_sorted_quantile(const float *sorted, size_t n, double q)
+{
+	double pos = q * (double)(n - 1);
+	size_t i = (size_t)pos;
+	double frac = pos - (double)i;
+	if (i + 1 >= n)
+		return sorted[n - 1];
+	return sorted[i] * (1 - frac) + sorted[i + 1] * frac;
+}
+
 /* The rows of Z at the first m indices of a seeded shuffle, copied. */
 static float *sample_rows(const float *Z, size_t n, int d, size_t m, ocsdf_rng *rng)
 {
@@ -75,19 +90,14 @@ int ocsdf_support_init(ocsdf_support *s, const float *Z, size_t n, int d, int k,
 		ocsdf_knn_query(s->knn, ref + i * (size_t)d, b, k, s->row_skip, dk + i);
 	}
 	free(ref);
-	qsort(dk, nr, sizeof *dk, cmp_float);
-	{
-		double pos = q * (double)(nr - 1);
-		size_t i = (size_t)pos;
-		double frac = pos - (double)i;
-		s->r = i + 1 < nr ? dk[i] * (1 - frac) + dk[i + 1] * frac : dk[nr - 1];
-		/* Duplicate rows can make the quantile 0: the smallest positive
-		 * distance then; one model unit if all rows coincide. */
-		for (i = 0; !(s->r > 0) && i < nr; i++)
-			s->r = dk[i];
-		if (!(s->r > 0) || !isfinite(s->r))
-			s->r = 1;
-	}
+	ocsdf_sort_floats(dk, nr);
+	s->r = ocsdf_sorted_quantile(dk, nr, q);
+	/* Duplicate rows can make the quantile 0: the smallest positive
+	 * distance then; one model unit if all rows coincide. */
+	for (size_t i = 0; !(s->r > 0) && i < nr; i++)
+		s->r = dk[i];
+	if (!(s->r > 0) || !isfinite(s->r))
+		s->r = 1;
 	free(dk);
 	s->d = d;
 	s->k = k;

@@ -64,6 +64,12 @@ typedef struct ocsdf_support {
 	double box_share;  /* share of the negatives drawn in the box */
 } ocsdf_support;
 
+/* Sorts the n floats of v ascending (in place). */
+void ocsdf_sort_floats(float *v, size_t n);
+/* The q-quantile (0..1) of the n >= 1 ascending floats of sorted, linearly
+ * interpolated between neighbours. */
+double ocsdf_sorted_quantile(const float *sorted, size_t n, double q);
+
 /* Builds the support of the n rows of Z (n x d, standardized): reference
  * rows, k (n - 1 when n <= k; 1 for a single row), and r the q-quantile of
  * the leave-one-out d_k over at most OCSDF_SUPPORT_MAX_RADIUS_ROWS of them,

@@ -214,22 +214,6 @@ static double orthonormalize_fully(ocsdf_ortho *t, float *theta)
 	return err;
 }
 
-static int cmp_float(const void *a, const void *b)
-{
-	float x = *(const float *)a, y = *(const float *)b;
-	return (x > y) - (x < y);
-}
-
-static double percentile(const float *sorted, size_t n, double p)
-{
-	double pos = p / 100.0 * (double)(n - 1);
-	size_t i = (size_t)pos;
-	double frac = pos - (double)i;
-	if (i + 1 >= n)
-		return sorted[n - 1];
-	return sorted[i] * (1 - frac) + sorted[i + 1] * frac;
-}
-
 /* acc plus the Euclidean norms of the b rows of g (b x d), added one at a
  * time. */
 static double add_norms(double acc, const float *g, int b, int d)
@@ -367,27 +351,28 @@ static int exact_weights(ocsdf_model *m, work *w, ocsdf_error *e)
 static int set_level(ocsdf_model *m, const float *Z, size_t n, float *f)
 {
 	const size_t bias = ocsdf_arch_nparams(&m->arch) - 1;
-	size_t idx = (size_t)(m->settings.contamination * (double)n);
+	size_t idx = (size_t)(m->settings.contamination * (double)n), below;
 	float *sorted = malloc(n * sizeof *sorted);
 
 	if (!sorted)
 		return -1;
 	if (idx >= n)
 		idx = n - 1;
-	/* The bias is a float: a shift may round a row just below 0; a few
-	 * nudges of one ulp fix it. */
-	for (int pass = 0; pass < 8; pass++) {
-		memcpy(sorted, f, n * sizeof *sorted);
-		qsort(sorted, n, sizeof *sorted, cmp_float);
-		if (pass > 0 && sorted[idx] >= 0)
-			break;
-		if (pass == 0)
-			m->theta[bias] -= sorted[idx];
-		else
-			m->theta[bias] = nextafterf(m->theta[bias], INFINITY);
-		ocsdf_train_eval(m, Z, n, f, NULL);
-	}
+	memcpy(sorted, f, n * sizeof *sorted);
+	ocsdf_sort_floats(sorted, n);
+	m->theta[bias] -= sorted[idx];
 	free(sorted);
+	/* The bias is a float: the shift may round the idx-th row just below
+	 * 0 (more than idx rows below); a few nudges of one ulp fix it. */
+	for (int pass = 0;; pass++) {
+		ocsdf_train_eval(m, Z, n, f, NULL);
+		below = 0;
+		for (size_t i = 0; i < n; i++)
+			below += f[i] < 0;
+		if (below <= idx || pass == 7)
+			break;
+		m->theta[bias] = nextafterf(m->theta[bias], INFINITY);
+	}
 	return 0;
 }
 
@@ -421,10 +406,10 @@ static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last
 			s += f[i];
 		m->stats.f_mean = s / (double)n;
 	}
-	qsort(f, n, sizeof *f, cmp_float);
-	m->stats.f_p1 = percentile(f, n, 1);
-	m->stats.f_p5 = percentile(f, n, 5);
-	m->stats.f_p50 = percentile(f, n, 50);
+	ocsdf_sort_floats(f, n);
+	m->stats.f_p1 = ocsdf_sorted_quantile(f, n, 0.01);
+	m->stats.f_p5 = ocsdf_sorted_quantile(f, n, 0.05);
+	m->stats.f_p50 = ocsdf_sorted_quantile(f, n, 0.5);
 	m->stats.grad_norm_mean = gn;
 	m->stats.support_radius = w->sup.knn ? w->sup.r : 0;
 	m->finished = 1;
