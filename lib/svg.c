@@ -53,6 +53,26 @@ static void put_style(FILE *fp, const ocsdf_svg_style *st)
 	}
 }
 
+/* Writes ` name="value"` for each of n numeric attributes; names are
+ * separated by spaces in one string ("x y width height"). */
+static void put_attrs(FILE *fp, const char *names, const double *v, int n)
+{
+	for (int i = 0; i < n; i++) {
+		size_t len = strcspn(names, " ");
+		fprintf(fp, " %.*s=\"", (int)len, names);
+		put_num(fp, v[i]);
+		fputc('"', fp);
+		names += len + (names[len] == ' ');
+	}
+}
+
+/* Closes an element: its style, then "/>". */
+static void put_end(FILE *fp, const ocsdf_svg_style *st)
+{
+	put_style(fp, st);
+	fputs("/>\n", fp);
+}
+
 /* Overlong forms, surrogates, code points above U+10FFFF and the
  * noncharacters U+FFFE and U+FFFF are refused.  A NUL inside a sequence
  * stops the checks at the terminator: the byte tests are ordered so that
@@ -147,15 +167,10 @@ void ocsdf_svg_end(ocsdf_svg *s)
 void ocsdf_svg_clip_begin(ocsdf_svg *s, double x, double y, double w, double h)
 {
 	int id = s->next_id++;
-	fprintf(s->fp, "<defs><clipPath id=\"clip%d\"><rect x=\"", id);
-	put_num(s->fp, x);
-	fputs("\" y=\"", s->fp);
-	put_num(s->fp, y);
-	fputs("\" width=\"", s->fp);
-	put_num(s->fp, w);
-	fputs("\" height=\"", s->fp);
-	put_num(s->fp, h);
-	fprintf(s->fp, "\"/></clipPath></defs>\n<g clip-path=\"url(#clip%d)\">\n", id);
+	double v[4] = {x, y, w, h};
+	fprintf(s->fp, "<defs><clipPath id=\"clip%d\"><rect", id);
+	put_attrs(s->fp, "x y width height", v, 4);
+	fprintf(s->fp, "/></clipPath></defs>\n<g clip-path=\"url(#clip%d)\">\n", id);
 	s->open_groups++;
 }
 
@@ -170,46 +185,27 @@ void ocsdf_svg_group_end(ocsdf_svg *s)
 void ocsdf_svg_rect(ocsdf_svg *s, double x, double y, double w, double h,
 		    const ocsdf_svg_style *st)
 {
-	fputs("<rect x=\"", s->fp);
-	put_num(s->fp, x);
-	fputs("\" y=\"", s->fp);
-	put_num(s->fp, y);
-	fputs("\" width=\"", s->fp);
-	put_num(s->fp, w > 0 ? w : 0);
-	fputs("\" height=\"", s->fp);
-	put_num(s->fp, h > 0 ? h : 0);
-	fputc('"', s->fp);
-	put_style(s->fp, st);
-	fputs("/>\n", s->fp);
+	double v[4] = {x, y, w > 0 ? w : 0, h > 0 ? h : 0};
+	fputs("<rect", s->fp);
+	put_attrs(s->fp, "x y width height", v, 4);
+	put_end(s->fp, st);
 }
 
 void ocsdf_svg_line(ocsdf_svg *s, double x1, double y1, double x2, double y2,
 		    const ocsdf_svg_style *st)
 {
-	fputs("<line x1=\"", s->fp);
-	put_num(s->fp, x1);
-	fputs("\" y1=\"", s->fp);
-	put_num(s->fp, y1);
-	fputs("\" x2=\"", s->fp);
-	put_num(s->fp, x2);
-	fputs("\" y2=\"", s->fp);
-	put_num(s->fp, y2);
-	fputc('"', s->fp);
-	put_style(s->fp, st);
-	fputs("/>\n", s->fp);
+	double v[4] = {x1, y1, x2, y2};
+	fputs("<line", s->fp);
+	put_attrs(s->fp, "x1 y1 x2 y2", v, 4);
+	put_end(s->fp, st);
 }
 
 void ocsdf_svg_circle(ocsdf_svg *s, double cx, double cy, double r, const ocsdf_svg_style *st)
 {
-	fputs("<circle cx=\"", s->fp);
-	put_num(s->fp, cx);
-	fputs("\" cy=\"", s->fp);
-	put_num(s->fp, cy);
-	fputs("\" r=\"", s->fp);
-	put_num(s->fp, r > 0 ? r : 0);
-	fputc('"', s->fp);
-	put_style(s->fp, st);
-	fputs("/>\n", s->fp);
+	double v[3] = {cx, cy, r > 0 ? r : 0};
+	fputs("<circle", s->fp);
+	put_attrs(s->fp, "cx cy r", v, 3);
+	put_end(s->fp, st);
 }
 
 static void put_points(ocsdf_svg *s, const char *elem, const double *x, const double *y, size_t n,
@@ -244,13 +240,10 @@ void ocsdf_svg_text(ocsdf_svg *s, double x, double y, const char *text, double s
 		    double angle, ocsdf_rgb colour)
 {
 	static const char *const anchors[] = {"start", "middle", "end"};
-	fputs("<text x=\"", s->fp);
-	put_num(s->fp, x);
-	fputs("\" y=\"", s->fp);
-	put_num(s->fp, y);
-	fputs("\" font-size=\"", s->fp);
-	put_num(s->fp, size);
-	fprintf(s->fp, "\" text-anchor=\"%s\" fill=\"",
+	double v[3] = {x, y, size};
+	fputs("<text", s->fp);
+	put_attrs(s->fp, "x y font-size", v, 3);
+	fprintf(s->fp, " text-anchor=\"%s\" fill=\"",
 		anchors[anchor >= 0 && anchor <= 2 ? anchor : 0]);
 	put_rgb(s->fp, colour);
 	fputc('"', s->fp);
