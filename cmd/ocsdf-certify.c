@@ -41,7 +41,7 @@ static const char usage_text[] =
 	"Uncertainty:\n"
 	"      --ci METHOD          confidence interval: delong, bootstrap or none\n"
 	"                           (default none)\n"
-	"      --level P            confidence level (default 0.95)\n"
+	"      --confidence P       confidence level (default 0.95)\n"
 	"      --resamples N        bootstrap resamples (default 1000)\n"
 	"      --seed N             bootstrap seed (default 1)\n"
 	"Decisions (a row is flagged when its score is below the threshold, above\n"
@@ -61,6 +61,8 @@ static const char usage_text[] =
 	"  -q, --quiet              no progress, no warnings\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n"
+	"Old names, accepted until version 0.2:\n"
+	"      --level P            --confidence P\n"
 	"\n"
 	"Example:\n"
 	"  ocsdf-score -m cardio.model cardio.csv |\n"
@@ -82,6 +84,7 @@ static const struct option long_opts[] = {
 	{"model", required_argument, NULL, 'm'},
 	{"lipschitz", required_argument, NULL, OPT_LIPSCHITZ},
 	{"ci", required_argument, NULL, OPT_CI},
+	{"confidence", required_argument, NULL, OPT_LEVEL},
 	{"level", required_argument, NULL, OPT_LEVEL},
 	{"resamples", required_argument, NULL, OPT_RESAMPLES},
 	{"seed", required_argument, NULL, OPT_SEED},
@@ -154,9 +157,9 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 		break;
 	case OPT_CI: p->ci = ocsdf_arg_choice(e, "--ci", optarg, ci_names); break;
 	case OPT_LEVEL:
-		p->level = ocsdf_arg_double(e, "--level", optarg, 0, 1);
+		p->level = ocsdf_arg_double(e, "--confidence", optarg, 0, 1);
 		if (!e->code && (p->level <= 0 || p->level >= 1))
-			ocsdf_error_set(e, OCSDF_EUSAGE, "invalid value '%s' for --level: expected a number strictly "
+			ocsdf_error_set(e, OCSDF_EUSAGE, "invalid value '%s' for --confidence: expected a number strictly "
 					"between 0 and 1", optarg);
 		break;
 	case OPT_RESAMPLES: p->resamples = ocsdf_arg_long(e, "--resamples", optarg, 2, 10000000); break;

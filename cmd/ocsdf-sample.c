@@ -29,20 +29,22 @@ static const char usage_text[] =
 	"their final score.\n"
 	"\n"
 	"  -m, --model MODEL   model file (required)\n"
-	"  -n, --count N       points to generate from uniform noise in the box\n"
+	"  -n, --count N       points to generate from uniform noise in the domain\n"
 	"      --from FILE     start from the rows of FILE instead; adds the\n"
 	"                      displacement of each feature as delta_NAME columns\n"
 	"      --mode MODE     negative: the trainer's negatives (Algorithm 1);\n"
 	"                      boundary (default): points on the level 0;\n"
 	"                      inside: points at the mean score of the training rows\n"
 	"      --level L       target level for boundary/inside (model units)\n"
-	"      --steps T       gradient steps (default 64; negative: the model's T)\n"
+	"      --walk-steps T  gradient steps (default 64; negative: the model's T)\n"
 	"      --seed N        random seed (default 1)\n"
 	"  -o, --output FILE   write here instead of standard output\n"
 	"  -f, --force         overwrite an existing output file\n"
 	"  -q, --quiet         no progress\n"
 	"  -h, --help          show this help\n"
 	"  -V, --version       show the version\n"
+	"Old names, accepted until version 0.2:\n"
+	"      --steps T       --walk-steps T\n"
 	"\n"
 	"Example:\n"
 	"  ocsdf-sample -m moons.model -n 1000 --mode boundary > boundary.csv\n";
@@ -55,6 +57,7 @@ static const struct option long_options[] = {
 	{"from", required_argument, 0, O_FROM},
 	{"mode", required_argument, 0, O_MODE},
 	{"level", required_argument, 0, O_LEVEL},
+	{"walk-steps", required_argument, 0, O_STEPS},
 	{"steps", required_argument, 0, O_STEPS},
 	{"seed", required_argument, 0, O_SEED},
 	{"output", required_argument, 0, 'o'},
@@ -90,7 +93,7 @@ static void parse_options(int argc, char **argv, options *o)
 			o->level = ocsdf_opt_double("--level", optarg, -1e6, 1e6);
 			o->level_set = 1;
 			break;
-		case O_STEPS: o->steps = ocsdf_opt_long("--steps", optarg, 0, 100000); break;
+		case O_STEPS: o->steps = ocsdf_opt_long("--walk-steps", optarg, 0, 100000); break;
 		case O_SEED: o->seed = (uint64_t)ocsdf_opt_long("--seed", optarg, 0, 0x7fffffffffffffffL); break;
 		case 'o': o->output = ocsdf_opt_output("-o", optarg); break;
 		case 'f': o->force = 1; break;

@@ -31,7 +31,7 @@ static const char usage_text[] =
 	"  -m, --model MODEL      model file (required)\n"
 	"  -o, --output FILE      write here instead of standard output\n"
 	"  -f, --force            overwrite an existing output file\n"
-	"      --column NAME      name of the score column (default sdf)\n"
+	"      --score NAME       name of the score column (default sdf)\n"
 	"      --only             write the score columns alone\n"
 	"      --units KIND       model (default): distance in standardized units;\n"
 	"                         raw: divided by the model's Lipschitz constant, so\n"
@@ -53,8 +53,10 @@ static const char usage_text[] =
 	"      --restarts N       random starts in the ball per row (default 3)\n"
 	"      --seed N           seed of the random starts (default 1)\n"
 	"      --attack-column NAME\n"
-	"                         name of the attacked column (default COLUMN_pgd;\n"
+	"                         name of the attacked column (default SCORE_pgd;\n"
 	"                         with several radii NAME_R, e.g. sdf_pgd_0.1)\n"
+	"Old names, accepted until version 0.2:\n"
+	"      --column NAME      --score NAME\n"
 	"\n"
 	"Examples:\n"
 	"  ocsdf-score -m cardio.model cardio.csv | ocsdf-certify --label label\n"
@@ -70,6 +72,7 @@ static const struct option long_options[] = {
 	{"model", required_argument, 0, 'm'},
 	{"output", required_argument, 0, 'o'},
 	{"force", no_argument, 0, 'f'},
+	{"score", required_argument, 0, O_COLUMN},
 	{"column", required_argument, 0, O_COLUMN},
 	{"only", no_argument, 0, O_ONLY},
 	{"units", required_argument, 0, O_UNITS},
@@ -184,7 +187,7 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 	if (optind + 1 < argc)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "too many arguments: one input FILE at most");
 	if (!*o->column)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "--column needs a non-empty name");
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--score needs a non-empty name");
 	if (!o->attack && o->attack_opt)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--%s is an attack option: it needs --attack pgd", o->attack_opt);
 	o->input = optind < argc ? argv[optind] : "-";

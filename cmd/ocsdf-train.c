@@ -40,14 +40,14 @@ static const char usage_text[] =
 	"                         the rows' distance to their K-th neighbour (0.95)\n"
 	"      --near A, --far B  distance: negatives A..B times that radius from a row\n"
 	"                         (default 0.05 and 2)\n"
-	"      --box-share S      distance: share of negatives uniform in the box (0.2)\n"
+	"      --box-share S      distance: share of negatives uniform in the domain\n"
 	"      --push W           distance: weight of a push of f up on the rows (0)\n"
 	"      --contamination P  distance: share of training rows left below level 0\n"
 	"                         (default 0.05)\n"
-	"      --box B            domain [-B, B]^d, model units (default 5)\n"
+	"      --domain B         negatives in [-B, B]^d, model units (default 5)\n"
 	"      --margin M         paper: hinge margin m, model units (default 0.05)\n"
 	"      --lambda L         paper: weight of the hinge (default 100)\n"
-	"      --steps T          paper: gradient steps per negative (default 4)\n"
+	"      --walk-steps T     paper: gradient steps per negative (default 4)\n"
 	"      --init KIND        paper: uniform (box, default) or gaussian\n"
 	"      --newton KIND      paper: paper (step to level -m, default) or authors\n"
 	"Optimisation:\n"
@@ -76,6 +76,9 @@ static const char usage_text[] =
 	"  -q, --quiet            no progress\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
+	"Old names, accepted until version 0.2:\n"
+	"      --box B            --domain B\n"
+	"      --steps T          --walk-steps T\n"
 	"\n"
 	"Example:\n"
 	"  ocsdf-train --label label -o cardio.model cardio.csv\n";
@@ -96,6 +99,8 @@ static const struct option long_options[] = {
 	{"resume", required_argument, 0, O_RESUME},
 	{"margin", required_argument, 0, O_MARGIN},
 	{"lambda", required_argument, 0, O_LAMBDA},
+	{"walk-steps", required_argument, 0, O_STEPS},
+	{"domain", required_argument, 0, O_BOX},
 	{"steps", required_argument, 0, O_STEPS},
 	{"box", required_argument, 0, O_BOX},
 	{"init", required_argument, 0, O_INIT},
@@ -241,9 +246,9 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 		s->lambda = ocsdf_arg_double(e, "--lambda", optarg, OCSDF_TRAIN_LAMBDA_MIN, OCSDF_TRAIN_LAMBDA_MAX);
 		break;
 	case O_STEPS:
-		s->newton_steps = (int)ocsdf_arg_long(e, "--steps", optarg, 0, OCSDF_TRAIN_MAX_NEWTON_STEPS);
+		s->newton_steps = (int)ocsdf_arg_long(e, "--walk-steps", optarg, 0, OCSDF_TRAIN_MAX_NEWTON_STEPS);
 		break;
-	case O_BOX: s->box = ocsdf_arg_double(e, "--box", optarg, OCSDF_TRAIN_BOX_MIN, OCSDF_TRAIN_BOX_MAX); break;
+	case O_BOX: s->box = ocsdf_arg_double(e, "--domain", optarg, OCSDF_TRAIN_BOX_MIN, OCSDF_TRAIN_BOX_MAX); break;
 	case O_INIT: s->init = ocsdf_arg_choice(e, "--init", optarg, inits); break;
 	case O_NEWTON: s->newton_level0 = ocsdf_arg_choice(e, "--newton", optarg, newtons); break;
 	case O_EPOCHS: s->epochs = (int)ocsdf_arg_long(e, "--epochs", optarg, 1, OCSDF_TRAIN_MAX_EPOCHS); break;

@@ -71,7 +71,7 @@ echo "outside and leave the inside of the shell of points alone, with bigger"
 echo "batches, 8 Newton steps per negative and a tighter box, the paper's"
 echo "choices for its 3D experiments."
 run "$bin/ocsdf-train" -f --sampler paper --activation fullsort --lr-decay none \
-	--width 128 --depth 3 --epochs 100 --batch 512 --steps 8 --box 3 \
+	--width 128 --depth 3 --epochs 100 --batch 512 --walk-steps 8 --domain 3 \
 	--scale iso -o "$out/torus.model" data/torus.csv
 echo "The learned boundary, with the cavity inside the shell of points filled:"
 echo "one closed surface of genus 1 (Euler characteristic 0)."

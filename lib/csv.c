@@ -802,11 +802,11 @@ int ocsdf_csv_find(const ocsdf_csv_reader *r, const char *spec, int *col, ocsdf_
 			*col = (int)k - 1;
 			return 0;
 		}
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "%s: no column %ld: it has %d column%s: %s", r->name, k,
+		return ocsdf_error_set(e, OCSDF_EDATA, "%s: no column %ld: it has %d column%s: %s", r->name, k,
 				       r->ncols, r->ncols == 1 ? "" : "s", list);
 	}
 	excerpt(what, sizeof what, spec, n, 60);
-	return ocsdf_error_set(e, OCSDF_EUSAGE, "%s: no column named %s; columns are: %s", r->name, what, list);
+	return ocsdf_error_set(e, OCSDF_EDATA, "%s: no column named %s; columns are: %s", r->name, what, list);
 }
 
 int ocsdf_csv_find_name(const ocsdf_csv_reader *r, const char *name, const char *what, int *col,

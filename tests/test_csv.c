@@ -503,16 +503,16 @@ START_TEST(test_find)
 	ck_assert_int_eq(col, 2);
 	ck_assert_int_eq(ocsdf_csv_find(r, "4", &col, &e), 0);
 	ck_assert_int_eq(col, 3);
-	ck_assert_int_eq(ocsdf_csv_find(r, "nope", &col, &e), 64);
+	ck_assert_int_eq(ocsdf_csv_find(r, "nope", &col, &e), 65);
 	ck_assert_ptr_nonnull(strstr(e.msg, "\"nope\""));
 	ck_assert_ptr_nonnull(strstr(e.msg, "\"x1\", \"x2\", \"3\", \"label\""));
 	ck_assert_ptr_nonnull(strstr(e.msg, p));
-	ck_assert_int_eq(ocsdf_csv_find(r, "0", &col, &e), 64);
+	ck_assert_int_eq(ocsdf_csv_find(r, "0", &col, &e), 65);
 	ck_assert_ptr_nonnull(strstr(e.msg, "no column 0"));
-	ck_assert_int_eq(ocsdf_csv_find(r, "5", &col, &e), 64);
+	ck_assert_int_eq(ocsdf_csv_find(r, "5", &col, &e), 65);
 	ck_assert_ptr_nonnull(strstr(e.msg, "4 columns"));
-	ck_assert_int_eq(ocsdf_csv_find(r, "-1", &col, &e), 64);
-	ck_assert_int_eq(ocsdf_csv_find(r, "", &col, &e), 64);
+	ck_assert_int_eq(ocsdf_csv_find(r, "-1", &col, &e), 65);
+	ck_assert_int_eq(ocsdf_csv_find(r, "", &col, &e), 65);
 	ocsdf_csv_close(r);
 
 	/* A name that several columns have is refused by both lookups, never
@@ -550,7 +550,7 @@ START_TEST(test_find_long_list)
 	ck_assert_int_eq(ocsdf_csv_ncols(r), 5000);
 	ck_assert_int_eq(ocsdf_csv_find(r, "column4999", &col, &e), 0);
 	ck_assert_int_eq(col, 4999);
-	ck_assert_int_eq(ocsdf_csv_find(r, "missing", &col, &e), 64);
+	ck_assert_int_eq(ocsdf_csv_find(r, "missing", &col, &e), 65);
 	ck_assert_ptr_nonnull(strstr(e.msg, "\"column0\", \"column1\""));
 	ck_assert_ptr_nonnull(strstr(e.msg, "more)"));
 	ck_assert_uint_lt(strlen(e.msg), 900);

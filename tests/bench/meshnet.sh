@@ -18,12 +18,12 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 start=$(date +%s)
-"$bin/ocsdf-train" -q --sampler paper --activation fullsort --lr-decay none --threads 1 --width 128 --depth 3 --epochs 100 --batch 512 --steps 8 --box 3 \
+"$bin/ocsdf-train" -q --sampler paper --activation fullsort --lr-decay none --threads 1 --width 128 --depth 3 --epochs 100 --batch 512 --walk-steps 8 --domain 3 \
 	--scale iso --seed 1 -o "$work/torus.model" "$top/data/torus.csv"
 train=$(($(date +%s) - start))
 
-echo "Model: \`ocsdf-train --width 128 --depth 3 --epochs 100 --batch 512 --steps 8"
-echo "--box 3 --scale iso --seed 1 --threads 1\` on data/torus.csv (${train} s).  Mesh:"
+echo "Model: \`ocsdf-train --width 128 --depth 3 --epochs 100 --batch 512 --walk-steps 8"
+echo "--domain 3 --scale iso --seed 1 --threads 1\` on data/torus.csv (${train} s).  Mesh:"
 echo "-v -r R [--dense]\` at the default level, box mean +- 3 std; \"evaluations\""
 echo "counts grid points, pruning probes and normals; \"parts\" is the mesh after"
 echo "filling the cavity, with its Euler characteristic."

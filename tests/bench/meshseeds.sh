@@ -15,7 +15,7 @@ seeds=${2:-1 2 3 4 5}
 cores=${3:-default Prescott SkylakeX}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-recipe="--sampler paper --activation fullsort --lr-decay none --scale iso --width 128 --depth 3 --epochs 100 --batch 512 --steps 8 --box 3"
+recipe="--sampler paper --activation fullsort --lr-decay none --scale iso --width 128 --depth 3 --epochs 100 --batch 512 --walk-steps 8 --domain 3"
 
 echo "Model: \`ocsdf-train $recipe --threads 1 --seed S\`;"
 echo "mesh: \`ocsdf-mesh -v -r 64\` (default level and box, cavities filled)."

@@ -81,8 +81,12 @@ awk -v e="$(auroc --score 8 "$T/a.csv")" -v a="$clean" 'BEGIN { exit !(e < a) }'
 expect 0 '' -- "$S" -m "$T/m" --attack pgd --radius 0 --label label --only "$DATA/disk.csv"
 head -1 "$T/out" | grep -qx 'sdf,sdf_pgd' || fail "single radius header: $(head -1 "$T/out")"
 awk -F, 'NR > 1 && $1 != $2 { bad = 1 } END { exit bad }' "$T/out" || fail "radius 0 changed scores"
-expect 0 '' -- "$S" -m "$T/m" --attack pgd --radius 0.1 --label label --column score --only "$DATA/disk.csv"
-head -1 "$T/out" | grep -qx 'score,score_pgd' || fail "--column header: $(head -1 "$T/out")"
+expect 0 '' -- "$S" -m "$T/m" --attack pgd --radius 0.1 --label label --score score --only "$DATA/disk.csv"
+head -1 "$T/out" | grep -qx 'score,score_pgd' || fail "--score header: $(head -1 "$T/out")"
+cp "$T/out" "$T/named"
+# --column, the old name of --score, still works for one version.
+"$S" -m "$T/m" --attack pgd --radius 0.1 --label label --column score --only "$DATA/disk.csv" |
+	cmp -s - "$T/named" || fail "--column and --score differ"
 expect 0 '' -- "$S" -m "$T/m" --attack pgd --radius 0.1,0.125 --attack-column adv --label 3 --only "$DATA/disk.csv"
 head -1 "$T/out" | grep -qx 'sdf,adv_0.1,adv_0.125' || fail "--attack-column header: $(head -1 "$T/out")"
 
@@ -126,7 +130,7 @@ expect 64 'listed twice' -- "$S" $A --label label --radius 0.1,0.2,0.10 "$DATA/d
 expect 64 'attack-steps' -- "$S" $A --label label --radius 0.1 --attack-steps 0 "$DATA/disk.csv"
 expect 64 'restarts' -- "$S" $A --label label --radius 0.1 --restarts 0 "$DATA/disk.csv"
 expect 64 'seed' -- "$S" $A --label label --radius 0.1 --seed -1 "$DATA/disk.csv"
-expect 64 'no column named "nosuch"' -- "$S" $A --label nosuch --radius 0.1 "$DATA/disk.csv"
+expect 65 'no column named "nosuch"' -- "$S" $A --label nosuch --radius 0.1 "$DATA/disk.csv"
 expect 64 'feature column' -- "$S" $A --label x --radius 0.1 "$DATA/disk.csv"
 expect 64 'different' -- "$S" $A --label label --radius 0.1 --anomaly 1 --normal 1.0 "$DATA/disk.csv"
 expect 64 'different' -- "$S" $A --label label --radius 0.1 --anomaly '' "$DATA/disk.csv"

@@ -93,8 +93,11 @@ awk -F, 'NR == 2 && !($9 < $7 && $7 < $10) { exit 1 }' "$T/boot1" || fail "boots
 	fail "same seed, different interval"
 "$C" --ci bootstrap --resamples 200 --seed 6 --format csv "$T/syn.csv" | cmp -s - "$T/boot1" &&
 	fail "different seeds, same interval"
-expect 0 '' -- "$C" --ci delong --level 0.9 --format csv "$T/syn.csv"
+expect 0 '' -- "$C" --ci delong --confidence 0.9 --format csv "$T/syn.csv"
 awk -F, 'NR == 2 && !($9 < $7 && $7 < $10 && $10 - $9 < 0.2) { exit 1 }' "$T/out" || fail "DeLong interval"
+# --level, the old name of --confidence, still works for one version.
+"$C" --ci delong --level 0.9 --format csv "$T/syn.csv" | cmp -s - "$T/out" || fail "--level and --confidence differ"
+"$C" --ci delong --confidence 0.8 --format csv "$T/syn.csv" | cmp -s - "$T/out" && fail "--confidence ignored"
 
 # Labels: other names, numeric equality, and what is not a label.
 sed 's/,1$/,yes/; s/,0$/,no/; s/,label$/,class/' "$T/hand.csv" >"$T/text.csv"
@@ -111,8 +114,8 @@ expect 64 'same value' -- "$C" --anomaly 1 --normal 1.0 "$T/hand.csv"
 
 # Bad input: exit status and message.
 printf 'sdf,class\n1,0\n2,1\n' >"$T/nolabel.csv"
-expect 64 'no column named "label"' -- "$C" "$T/nolabel.csv"
-expect 64 'no column named "score"' -- "$C" --score score "$T/hand.csv"
+expect 65 'no column named "label"' -- "$C" "$T/nolabel.csv"
+expect 65 'no column named "score"' -- "$C" --score score "$T/hand.csv"
 # The same column twice, by name or by number: the message quotes its name
 # (read before the input is closed; under ASan a read after it fails).
 expect 64 "name the same column 'label'" -- "$C" --score label --label label "$T/hand.csv"
@@ -141,7 +144,7 @@ expect 64 "invalid value 'nan' for --radius" -- "$C" --radius nan "$T/hand.csv"
 expect 64 'lipschitz' -- "$C" --lipschitz 0 "$T/hand.csv"
 expect 64 'fpr' -- "$C" --fpr 1 "$T/hand.csv"
 expect 64 'give one' -- "$C" --fpr 0.1 --threshold 0 "$T/hand.csv"
-expect 64 'level' -- "$C" --level 1 "$T/hand.csv"
+expect 64 'confidence' -- "$C" --confidence 1 "$T/hand.csv"
 expect 64 'needs a threshold' -- "$C" --decisions "$T/d.csv" "$T/hand.csv"
 expect 64 'format' -- "$C" --format xml "$T/hand.csv"
 expect 64 'too many input files' -- "$C" "$T/hand.csv" "$T/hand.csv"

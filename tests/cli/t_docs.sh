@@ -79,3 +79,31 @@ for p in ocsdf-train ocsdf-score ocsdf-certify ocsdf-sample ocsdf-mesh; do
 	grep -q "$p" "$top/README.md" || fail "README.md does not mention $p"
 	[ -f "$top/man/$p.1" ] || fail "no man page for $p"
 done
+
+# One vocabulary: the table of ocsdf(7) OPTIONS ACROSS THE PROGRAMS lists
+# every long option of every program's --help (but its old names) with the
+# programs that take it, and no other.
+table_opts() {
+	awk -v p="$1" '/^\.SH/ { in_t = ($0 ~ /OPTIONS ACROSS/) }
+		in_t && opt && /^\[/ {
+			n = split(substr($0, 2, index($0, "]") - 2), w, / /)
+			for (i = 1; i <= n; i++) if (w[i] == p) print opt
+		}
+		in_t && /^\.BI? \\-\\-/ { opt = $2; gsub(/\\/, "", opt); next }
+		{ if (!/^\.TP/) opt = "" }' "$top/man/ocsdf.7" | sort -u
+}
+for p in train score certify sample mesh; do
+	"$BIN/ocsdf-$p" --help | awk '/^Old names/ { old = 1; next } old && !/^ / { old = 0 }
+		!old && /^ +-/ {
+			sub(/^ +/, ""); sub(/  .*/, "")
+			n = split($0, w, /[ ,\/|=]+/)
+			for (i = 1; i <= n; i++) if (w[i] ~ /^--[A-Za-z]/) print w[i]
+		}' | sort -u >"$T/help"
+	table_opts "$p" >"$T/table"
+	[ "$(wc -l <"$T/table")" -ge 5 ] || fail "ocsdf.7: no options of ocsdf-$p in the table"
+	if ! cmp -s "$T/help" "$T/table"; then
+		echo "ocsdf-$p: long options of --help (<) and of the ocsdf.7 table (>) differ:"
+		diff "$T/help" "$T/table" | grep '^[<>]'
+		exit 1
+	fi
+done

@@ -118,7 +118,7 @@ LC_ALL=C grep -q '[[:cntrl:]]' "$T/err" && fail "control bytes in a message: $(o
 tr -d '\000' <"$T/elf.bin" >"$T/elf2.bin"
 expect 65 'elf2.bin: no column named "x" \(a feature of model .*\); columns are: "\\x7fELF' -- "$S" -m "$T/m" "$T/elf2.bin"
 expect 65 'elf2.bin:2: quoted field not closed at the end of the input' -- "$TR" -q -o "$T/x.model" "$T/elf2.bin"
-expect 64 'elf2.bin: no column named "sdf"; columns are: "\\x7fELF\\x02' -- "$C" "$T/elf2.bin"
+expect 65 'elf2.bin: no column named "sdf"; columns are: "\\x7fELF\\x02' -- "$C" "$T/elf2.bin"
 LC_ALL=C grep -q '[[:cntrl:]]' "$T/err" && fail "control bytes in a message: $(od -c "$T/err" | head -3)"
 
 # gzip: truncated, corrupt, with trailing garbage.
@@ -188,8 +188,8 @@ printf 'x,x\n1,2\n3,4\n' >"$T/dupnames.csv"
 expect 65 'same name "x"' -- "$TR" $tiny -o "$T/x.model" "$T/dupnames.csv"
 
 # A label column that is missing, or not 0/1.
-expect 64 'no column named "nosuch"' -- "$BIN/ocsdf-mesh" -m "$T/m" --points "$DATA/disk.csv" --label nosuch -o "$T/x.svg"
-expect 64 'no column named "label"' -- "$TR" $tiny --label label -o "$T/x.model" "$T/noblanks.csv"
+expect 65 'no column named "nosuch"' -- "$BIN/ocsdf-mesh" -m "$T/m" --points "$DATA/disk.csv" --label nosuch -o "$T/x.svg"
+expect 65 'no column named "label"' -- "$TR" $tiny --label label -o "$T/x.model" "$T/noblanks.csv"
 "$S" -m "$T/m" "$DATA/disk.csv" | sed '5s/,0,\([^,]*\)$/,0.5,\1/' >"$T/half.csv"
 expect 65 "half.csv:5: label '0.5' in column 'label' is neither" -- "$C" "$T/half.csv"
 "$S" -m "$T/m" "$DATA/disk.csv" | sed '7s/,0,\([^,]*\)$/,nan,\1/' >"$T/nanlabel.csv"

@@ -42,12 +42,12 @@ expect 0 '' -- "$C" --radius ' 0, 0.05 ' --format csv "$T/scored.csv"
 grep -q '^0.05,' "$T/out" || fail "radius list with blanks misread: $(cat "$T/out")"
 expect 64 "invalid value '0.05x' for --radius: not a number" -- "$C" --radius 0.05x "$T/scored.csv"
 expect 64 "invalid value '1 2' for -n" -- "$SA" -m "$T/m" -n '1 2'
-expect 64 'no column named "nosuch"' -- "$TR" $tiny --ignore nosuch -o "$T/x.model" "$DATA/disk.csv"
-expect 64 'no column named ""' -- "$TR" $tiny --ignore x, -o "$T/x.model" "$DATA/disk.csv"
-expect 64 'no column 4: it has 3 columns' -- "$TR" $tiny --ignore 4 -o "$T/x.model" "$DATA/disk.csv"
+expect 65 'no column named "nosuch"' -- "$TR" $tiny --ignore nosuch -o "$T/x.model" "$DATA/disk.csv"
+expect 65 'no column named ""' -- "$TR" $tiny --ignore x, -o "$T/x.model" "$DATA/disk.csv"
+expect 65 'no column 4: it has 3 columns' -- "$TR" $tiny --ignore 4 -o "$T/x.model" "$DATA/disk.csv"
 expect 64 'no feature columns left' -- "$TR" $tiny --label label --ignore x,y -o "$T/x.model" "$DATA/disk.csv"
-expect 64 '--column needs a non-empty name' -- "$S" -m "$T/m" --column '' "$DATA/disk.csv"
-expect 64 "a column named 'x' exists already" -- "$S" -m "$T/m" --column x "$DATA/disk.csv"
+expect 64 '--score needs a non-empty name' -- "$S" -m "$T/m" --score '' "$DATA/disk.csv"
+expect 64 "a column named 'x' exists already" -- "$S" -m "$T/m" --score x "$DATA/disk.csv"
 for p in "$S" "$TR" "$C" "$SA" "$M"; do
 	expect 64 'unrecognized option|unknown' -- "$p" --no-such-option
 	expect 64 'requires an argument' -- "$p" -o

@@ -20,7 +20,7 @@ expect 65 'not a checkpoint' -- "$BIN/ocsdf-train" --resume "$T/old" -o "$T/x" "
 expect 64 'settings' -- "$BIN/ocsdf-train" --resume "$T/m" --epochs 3 "$DATA/disk.csv"
 # SIGTERM in the middle of a long walk of the paper's negatives (10000 steps of a batch
 # of 4096: minutes for one training step) stops it at once.
-"$BIN/ocsdf-train" --sampler paper --width 128 --depth 2 --batch 4096 --steps 10000 --warmup 0 --epochs 1 -q \
+"$BIN/ocsdf-train" --sampler paper --width 128 --depth 2 --batch 4096 --walk-steps 10000 --warmup 0 --epochs 1 -q \
 	--label label -f -o "$T/slow" "$DATA/disk.csv" &
 pid=$!
 sleep 2

@@ -22,6 +22,10 @@ awk -F, 'NR > 1 { e = $3 - 0.02; if (e < -1e-3 || e > 1e-3) { print $3; bad = 1 
 "$BIN/ocsdf-sample" -m "$T/m" -n 50 --seed 3 >"$T/s1" || fail "sample failed"
 "$BIN/ocsdf-sample" -m "$T/m" -n 50 --seed 3 >"$T/s2" || fail "sample failed"
 "$BIN/ocsdf-sample" -m "$T/m" -n 50 --seed 4 >"$T/s3" || fail "sample failed"
+# --steps, the old name of --walk-steps, still works for one version.
+"$BIN/ocsdf-sample" -m "$T/m" -n 20 --mode negative --walk-steps 3 >"$T/w1" || fail "sample --walk-steps failed"
+"$BIN/ocsdf-sample" -m "$T/m" -n 20 --mode negative --steps 3 | cmp -s - "$T/w1" || fail "--steps and --walk-steps differ"
+"$BIN/ocsdf-sample" -m "$T/m" -n 20 --mode negative --walk-steps 4 | cmp -s - "$T/w1" && fail "--walk-steps ignored"
 cmp -s "$T/s1" "$T/s2" || fail "same seed, different points"
 cmp -s "$T/s1" "$T/s3" && fail "different seeds, same points"
 

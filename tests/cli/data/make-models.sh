@@ -13,7 +13,7 @@ set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 bin=${1:-$top/build/bin}
-surf="--sampler paper --activation fullsort --lr-decay none --width 128 --depth 3 --epochs 100 --batch 512 --steps 8 --box 3 --scale iso --seed 1 --threads 1 -q"
+surf="--sampler paper --activation fullsort --lr-decay none --width 128 --depth 3 --epochs 100 --batch 512 --walk-steps 8 --domain 3 --scale iso --seed 1 --threads 1 -q"
 for shape in sphere torus; do
 	"$bin/ocsdf-train" $surf -f -o "$here/$shape.model" "$top/data/$shape.csv"
 done
