@@ -61,7 +61,7 @@ static const char usage_text[] =
 	"      --ortho KIND       retract (default) or bjorck (paper)\n"
 	"      --bjorck-iters N   Björck iterations (default 15)\n"
 	"      --bjorck-tol X     stop once |ΘᵀΘ-I| is surely below X (default 0)\n"
-	"      --retract-iters N  Newton-Schulz iterations per step (default 3)\n"
+	"      --retract-iters N  most Newton-Schulz iterations per step (default 3)\n"
 	"Network:\n"
 	"      --width N          hidden units (default 512)\n"
 	"      --depth N          hidden layers (default 4)\n"
