@@ -4,20 +4,21 @@
 # training step (run it with the programs before and after the change and
 # compare).  Tab-separated: set, method, seed, AUROC in percent, seconds.
 #
-#   sh tests/bench/step-auroc.sh [BIN] [SETS] [SEEDS]
+#   sh tests/bench/step-auroc.sh [BIN] [SETS] [SEEDS] [METHODS]
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 bin=${1:-$top/build/bin}
 sets=${2:-cardio wbc vowels}
 seeds=${3:-1 2}
+methods=${4:-default paper}
 odds=${ODDS:-$top/../shared/data/odds}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . "$here/auroc.sh"
 
 for set in $sets; do
-	for method in default paper; do
+	for method in $methods; do
 		opts=""
 		[ "$method" = paper ] && opts="--sampler paper --activation fullsort --lr-decay none"
 		for seed in $seeds; do
