@@ -58,6 +58,8 @@ static const char usage_text[] =
 	"      --plot-hist FILE     histograms of the scores of each class as SVG\n"
 	"      --bins N             histogram bins (default 40)\n"
 	"  -f, --force              overwrite existing output files\n"
+	"      --threads N          OpenBLAS threads (default 1: no matrix products)\n"
+	"  -v, --verbose            say which OpenBLAS kernels and threads run\n"
 	"  -q, --quiet              no progress, no warnings\n"
 	"  -h, --help               show this help\n"
 	"  -V, --version            show the version\n"
@@ -71,7 +73,7 @@ static const char usage_text[] =
 enum {
 	OPT_SCORE = 256, OPT_LABEL, OPT_ANOMALY, OPT_NORMAL, OPT_HIGHER, OPT_RADIUS, OPT_LIPSCHITZ,
 	OPT_CI, OPT_LEVEL, OPT_RESAMPLES, OPT_SEED, OPT_THRESHOLD, OPT_FPR, OPT_DECISIONS,
-	OPT_FORMAT, OPT_ROC, OPT_PLOT, OPT_HIST, OPT_BINS
+	OPT_FORMAT, OPT_ROC, OPT_PLOT, OPT_HIST, OPT_BINS, OPT_THREADS
 };
 
 static const struct option long_opts[] = {
@@ -98,6 +100,8 @@ static const struct option long_opts[] = {
 	{"plot-hist", required_argument, NULL, OPT_HIST},
 	{"bins", required_argument, NULL, OPT_BINS},
 	{"force", no_argument, NULL, 'f'},
+	{"threads", required_argument, NULL, OPT_THREADS},
+	{"verbose", no_argument, NULL, 'v'},
 	{"quiet", no_argument, NULL, 'q'},
 	{"help", no_argument, NULL, 'h'},
 	{"version", no_argument, NULL, 'V'},
@@ -116,7 +120,7 @@ typedef struct options {
 	ocsdf_certify_params p;
 	const char *input, *model_path;
 	const char *paths[N_OUT];   /* the report's "-" unless -o */
-	int format, force, quiet;
+	int format, force, quiet, threads, verbose;
 	int action;                 /* OCSDF_CLI_RUN, or -h or -V came first */
 } options;
 
@@ -178,6 +182,8 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 	case OPT_FORMAT: o->format = ocsdf_arg_choice(e, "--format", optarg, fmt_names); break;
 	case OPT_BINS: p->bins = ocsdf_arg_long(e, "--bins", optarg, 1, 100000); break;
 	case 'f': o->force = 1; break;
+	case OPT_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
+	case 'v': o->verbose = 1; break;
 	case 'q': o->quiet = 1; break;
 	}
 }
@@ -232,7 +238,7 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 	memset(o, 0, sizeof *o);
 	ocsdf_certify_default_params(&o->p);
 	o->paths[OUT_REPORT] = "-";
-	if (ocsdf_arg_read(argc, argv, ":m:o:fqhV", long_opts, take_option, o, &o->action, e) || o->action)
+	if (ocsdf_arg_read(argc, argv, ":m:o:fvqhV", long_opts, take_option, o, &o->action, e) || o->action)
 		return e->code;
 	if (optind < argc - 1)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "too many input files: '%s' and '%s' (one FILE, or standard "
@@ -291,6 +297,9 @@ int main(int argc, char **argv)
 
 	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
 		return status;
+	ocsdf_threads_set(o.threads, 0);
+	if (o.verbose && !o.quiet)
+		ocsdf_kernels_report();
 	ocsdf_output_protect_input(o.input);
 	ocsdf_output_protect_input(o.model_path);
 	ocsdf_output_cleanup_on_signals();

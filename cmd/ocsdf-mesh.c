@@ -58,7 +58,10 @@ static const char usage_text[] =
 	"      --no-colormap      no colour map of f behind the contours\n"
 	"      --dense            evaluate every grid point (no Lipschitz pruning)\n"
 	"  -f, --force            overwrite an existing output file\n"
-	"  -v, --verbose          report the mesh and the network evaluations\n"
+	"      --threads N        OpenBLAS threads (default: from the model's width\n"
+	"                         and the idle cores)\n"
+	"  -v, --verbose          report the OpenBLAS kernels and threads, the mesh\n"
+	"                         and the network evaluations\n"
 	"  -q, --quiet            no progress\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
@@ -78,6 +81,7 @@ enum {
 	O_LEVELS,
 	O_NO_COLORMAP,
 	O_DENSE,
+	O_THREADS,
 	O_KEEP_CAVITIES
 };
 
@@ -97,6 +101,7 @@ static const struct option long_options[] = {
 	{"no-colormap", no_argument, 0, O_NO_COLORMAP},
 	{"dense", no_argument, 0, O_DENSE},
 	{"force", no_argument, 0, 'f'},
+	{"threads", required_argument, 0, O_THREADS},
 	{"verbose", no_argument, 0, 'v'},
 	{"quiet", no_argument, 0, 'q'},
 	{"help", no_argument, 0, 'h'},
@@ -106,6 +111,7 @@ static const struct option long_options[] = {
 typedef struct options {
 	const char *model, *output, *points, *label, *levels_arg;
 	int format, format_set, ascii, resolution, dense, force, verbose, quiet, colormap, keep_cavities;
+	int threads;
 	int level_set, percentile;  /* level_set: 1 --level, 2 --percentile */
 	double level;
 	double box_k;               /* >0: K standard deviations */
@@ -159,6 +165,7 @@ static void parse_options(int argc, char **argv, options *o)
 		case O_NO_COLORMAP: o->colormap = 0; break;
 		case O_DENSE: o->dense = 1; break;
 		case 'f': o->force = 1; break;
+		case O_THREADS: o->threads = (int)ocsdf_opt_long("--threads", optarg, 1, OCSDF_THREADS_MAX); break;
 		case 'v': o->verbose = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': exit(ocsdf_print_text(usage_text));
@@ -391,9 +398,13 @@ int main(int argc, char **argv)
 	char level_what[64];
 
 	ocsdf_cli_init(argv[0]);
+	ocsdf_kernels_choose(argv);
 	parse_options(argc, argv, &o);
 	if (ocsdf_model_load(o.model, &m, &err))
 		ocsdf_die_error(&err);
+	ocsdf_threads_set(o.threads, m->arch.width);
+	if (o.verbose)
+		ocsdf_kernels_report();
 	check_for_model(&o, m);
 	if (!m->finished)
 		ocsdf_warn("%s is the checkpoint of an interrupted training run", o.model);

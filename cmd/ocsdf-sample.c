@@ -40,6 +40,9 @@ static const char usage_text[] =
 	"      --seed N        random seed (default 1)\n"
 	"  -o, --output FILE   write here instead of standard output\n"
 	"  -f, --force         overwrite an existing output file\n"
+	"      --threads N     OpenBLAS threads (default: from the model's width and\n"
+	"                      the idle cores)\n"
+	"  -v, --verbose       say which OpenBLAS kernels and threads run\n"
 	"  -q, --quiet         no progress\n"
 	"  -h, --help          show this help\n"
 	"  -V, --version       show the version\n"
@@ -49,7 +52,7 @@ static const char usage_text[] =
 	"Example:\n"
 	"  ocsdf-sample -m moons.model -n 1000 --mode boundary > boundary.csv\n";
 
-enum { O_FROM = 256, O_MODE, O_LEVEL, O_STEPS, O_SEED };
+enum { O_FROM = 256, O_MODE, O_LEVEL, O_STEPS, O_SEED, O_THREADS };
 
 static const struct option long_options[] = {
 	{"model", required_argument, 0, 'm'},
@@ -62,6 +65,8 @@ static const struct option long_options[] = {
 	{"seed", required_argument, 0, O_SEED},
 	{"output", required_argument, 0, 'o'},
 	{"force", no_argument, 0, 'f'},
+	{"threads", required_argument, 0, O_THREADS},
+	{"verbose", no_argument, 0, 'v'},
 	{"quiet", no_argument, 0, 'q'},
 	{"help", no_argument, 0, 'h'},
 	{"version", no_argument, 0, 'V'},
@@ -71,7 +76,7 @@ typedef struct options {
 	const char *model, *from, *output;
 	long count, steps;          /* -1: not given */
 	double level;
-	int mode, level_set, force, quiet;
+	int mode, level_set, force, quiet, threads, verbose;
 	uint64_t seed;
 } options;
 
@@ -83,7 +88,7 @@ static void parse_options(int argc, char **argv, options *o)
 	o->count = o->steps = -1;
 	o->mode = MODE_BOUNDARY;
 	o->seed = 1;
-	while ((c = getopt_long(argc, argv, ":m:n:o:fqhV", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":m:n:o:fvqhV", long_options, NULL)) != -1) {
 		switch (c) {
 		case 'm': o->model = optarg; break;
 		case 'n': o->count = ocsdf_opt_long("-n", optarg, 1, 100000000); break;
@@ -97,6 +102,8 @@ static void parse_options(int argc, char **argv, options *o)
 		case O_SEED: o->seed = (uint64_t)ocsdf_opt_long("--seed", optarg, 0, 0x7fffffffffffffffL); break;
 		case 'o': o->output = ocsdf_opt_output("-o", optarg); break;
 		case 'f': o->force = 1; break;
+		case O_THREADS: o->threads = (int)ocsdf_opt_long("--threads", optarg, 1, OCSDF_THREADS_MAX); break;
+		case 'v': o->verbose = 1; break;
 		case 'q': o->quiet = 1; break;
 		case 'h': exit(ocsdf_print_text(usage_text));
 		case 'V': exit(ocsdf_print_version());
@@ -183,9 +190,13 @@ int main(int argc, char **argv)
 	ocsdf_rng rng;
 
 	ocsdf_cli_init(argv[0]);
+	ocsdf_kernels_choose(argv);
 	parse_options(argc, argv, &o);
 	if (ocsdf_model_load(o.model, &m, &err))
 		ocsdf_die_error(&err);
+	ocsdf_threads_set(o.threads, m->arch.width);
+	if (o.verbose && !o.quiet)
+		ocsdf_kernels_report();
 	int d = m->arch.d;
 	memset(&ds, 0, sizeof ds);
 	if (o.from) {

@@ -36,6 +36,9 @@ static const char usage_text[] =
 	"      --units KIND       model (default): distance in standardized units;\n"
 	"                         raw: divided by the model's Lipschitz constant, so\n"
 	"                         1-Lipschitz in the raw input units\n"
+	"      --threads N        OpenBLAS threads (default: from the model's width\n"
+	"                         and the idle cores)\n"
+	"  -v, --verbose          say which OpenBLAS kernels and threads run\n"
 	"  -q, --quiet            no progress\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
@@ -65,7 +68,7 @@ static const char usage_text[] =
 
 enum {
 	O_COLUMN = 256, O_ONLY, O_UNITS, O_ATTACK, O_RADIUS, O_LABEL, O_ANOMALY, O_NORMAL, O_STEPS, O_RESTARTS,
-	O_SEED, O_ATTACK_COLUMN
+	O_SEED, O_ATTACK_COLUMN, O_THREADS
 };
 
 static const struct option long_options[] = {
@@ -85,6 +88,8 @@ static const struct option long_options[] = {
 	{"restarts", required_argument, 0, O_RESTARTS},
 	{"seed", required_argument, 0, O_SEED},
 	{"attack-column", required_argument, 0, O_ATTACK_COLUMN},
+	{"threads", required_argument, 0, O_THREADS},
+	{"verbose", no_argument, 0, 'v'},
 	{"quiet", no_argument, 0, 'q'},
 	{"help", no_argument, 0, 'h'},
 	{"version", no_argument, 0, 'V'},
@@ -98,7 +103,7 @@ typedef struct options {
 	const char *model_path, *out_path, *column, *input;
 	const char *label_col, *anomaly, *normal, *attack_column;
 	const char *attack_opt;   /* the last attack option given, without "--" */
-	int force, only, raw_units, quiet, attack;
+	int force, only, raw_units, quiet, attack, threads, verbose;
 	double *radius;           /* nrad attack radii, malloc'ed */
 	int nrad;
 	ocsdf_attack_params ap;
@@ -151,6 +156,8 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 		break;
 	case O_SEED: o->ap.seed = (uint64_t)ocsdf_arg_long(e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
 	case O_ATTACK_COLUMN: o->attack_column = optarg; break;
+	case O_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
+	case 'v': o->verbose = 1; break;
 	case 'q': o->quiet = 1; break;
 	}
 }
@@ -180,7 +187,7 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
 	options *o = ctx;
 	*o = (options){.column = "sdf", .anomaly = "1", .normal = "0", .ap = {20, 3, 1}};
-	if (ocsdf_arg_read(argc, argv, ":m:o:fqhV", long_options, take_option, o, &o->action, e) || o->action)
+	if (ocsdf_arg_read(argc, argv, ":m:o:fvqhV", long_options, take_option, o, &o->action, e) || o->action)
 		return e->code;
 	if (!o->model_path)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "a model is required (-m MODEL)");
@@ -209,6 +216,9 @@ static void open_input(const options *o, run *r)
 		ocsdf_die_error(&e);
 	if (!r->m->finished)
 		ocsdf_warn("%s is the checkpoint of an interrupted training run", o->model_path);
+	ocsdf_threads_set(o->threads, r->m->arch.width);
+	if (o->verbose && !o->quiet)
+		ocsdf_kernels_report();
 	r->scale = o->raw_units ? 1.0 / r->m->stats.lipschitz_raw : 1.0;
 	if (ocsdf_csv_open(o->input, &r->r, &e))
 		ocsdf_die_error(&e);

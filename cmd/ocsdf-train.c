@@ -3,7 +3,6 @@
  * file and writes it as a model (ocsdf-model(5)).  Options, files and
  * progress live here; the method lives in lib/train.c.
  */
-#include <cblas.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -62,14 +61,15 @@ static const char usage_text[] =
 	"      --ortho KIND       retract (default) or bjorck (paper)\n"
 	"      --bjorck-iters N   Björck iterations (default 15)\n"
 	"      --bjorck-tol X     stop once |ΘᵀΘ-I| is surely below X (default 0)\n"
-	"      --retract-iters N  Newton-Schulz iterations per step (default 3)\n"
+	"      --retract-iters N  most Newton-Schulz iterations per step (default 3)\n"
 	"Network:\n"
 	"      --width N          hidden units (default 512)\n"
 	"      --depth N          hidden layers (default 4)\n"
 	"      --activation KIND  groupsort (default) or fullsort (the paper)\n"
 	"Run:\n"
 	"      --seed N           random seed (default 1)\n"
-	"      --threads N        OpenBLAS threads (default: all cores)\n"
+	"      --threads N        OpenBLAS threads (default: 1 below width 512, else\n"
+	"                         the cores the load average leaves idle)\n"
 	"      --eval             with --label, print the AUROC on the rows each epoch\n"
 	"      --anomaly VALUE    label value of anomalies for --eval (default 1)\n"
 	"  -v, --verbose          a line per epoch even when stderr is not a terminal\n"
@@ -283,7 +283,7 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 	case O_DEPTH: o->a.depth = (int)ocsdf_arg_long(e, "--depth", optarg, 1, OCSDF_MAX_DEPTH); break;
 	case O_ACT: o->a.activation = ocsdf_arg_choice(e, "--activation", optarg, acts); break;
 	case O_SEED: s->seed = (uint64_t)ocsdf_arg_long(e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
-	case O_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, 1024); break;
+	case O_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
 	case O_EVAL: o->eval = 1; break;
 	case O_ANOMALY: o->anomaly = optarg; break;
 	case O_SAMPLER: s->sampler = ocsdf_arg_choice(e, "--sampler", optarg, samplers); break;
@@ -475,8 +475,9 @@ int main(int argc, char **argv)
 
 	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
 		return status;
-	if (o.threads)
-		openblas_set_num_threads(o.threads);
+	ocsdf_threads_set(o.threads, o.a.width);
+	if (o.verbose && !o.quiet)
+		ocsdf_kernels_report();
 	ocsdf_output_protect_input(o.input);
 	/* Fails early, before hours of training, if the model cannot be
 	 * written. */

@@ -50,6 +50,7 @@ struct ocsdf_ortho {
 	float *t;            /* n*n scratch */
 	float *un;           /* n scratch for the power iteration */
 	int ran;             /* a forward call happened */
+	int retracted;       /* most iterations a layer took in the last retraction */
 };
 
 void ocsdf_ortho_default_opts(ocsdf_ortho_opts *o)
@@ -456,6 +457,7 @@ void ocsdf_ortho_backward(ocsdf_ortho *t, const float *W, const float *dtheta, f
 double ocsdf_ortho_retract(ocsdf_ortho *t, float *theta, int iters)
 {
 	double worst = 0;
+	t->retracted = 0;
 	for (int l = 0; l < t->nl; l++) {
 		layer *y = &t->L[l];
 		double e;
@@ -477,13 +479,16 @@ double ocsdf_ortho_retract(ocsdf_ortho *t, float *theta, int iters)
 			if (iters <= 0) {
 				e = gram_error(X, m, n, t->t);
 			} else {
-				double r = 0;
-				for (int k = 0; k < iters; k++) {
-					r = gram_step(X, m, n, t->t);
+				/* A small update needs fewer steps than a large one:
+				 * each stops as soon as its bound meets the tolerance. */
+				int k = 0;
+				do {
+					e = step_bound(gram_step(X, m, n, t->t));
 					times_sym(X, m, n, t->t, 1.0f, 0.0f, t->gb);
 					memcpy(X, t->gb, mn * sizeof *X);
-				}
-				e = step_bound(r);
+				} while (++k < iters && !(e < t->o.tol));
+				if (k > t->retracted)
+					t->retracted = k;
 			}
 			if (y->wide)
 				transpose(t->ga, m, n, theta + y->off);
@@ -576,6 +581,11 @@ const float *ocsdf_ortho_power_vector(const ocsdf_ortho *t, int l)
 	if (l < 0 || l >= t->a.depth || t->o.power_iters <= 0 || !t->ran || !t->L[l].have_u)
 		return 0;
 	return t->L[l].u;
+}
+
+int ocsdf_ortho_retract_iters(const ocsdf_ortho *t)
+{
+	return t->retracted;
 }
 
 int ocsdf_ortho_layer_iters(const ocsdf_ortho *t, int l)

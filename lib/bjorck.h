@@ -80,13 +80,18 @@ void ocsdf_ortho_forward(ocsdf_ortho *t, const float *W, float *theta, ocsdf_ort
  * entries copied) through the projection of the last forward call, whose W
  * must be passed again.  dW must not overlap dtheta or W. */
 void ocsdf_ortho_backward(ocsdf_ortho *t, const float *W, const float *dtheta, float *dW);
-/* In place: `iters` Björck (Newton–Schulz) steps on an almost orthonormal
- * theta, no scaling, no gradient; output rows renormalised.  Returns a
- * bound, exact in real arithmetic, on max |ΘᵀΘ − I| of the result:
+/* In place: at most `iters` Björck (Newton–Schulz) steps per layer on an
+ * almost orthonormal theta, no scaling, no gradient; output rows
+ * renormalised.  A layer stops once the bound below is under the
+ * options' tol (at least one step; tol 0: always `iters`), so a small
+ * update costs fewer steps.  Returns a bound, exact in real arithmetic,
+ * on max |ΘᵀΘ − I| of the result:
  * (0.75 + 0.25r)r² from the residual r = ||ΘᵀΘ − I||_F before the last step
  * (iters <= 0: theta unchanged, the measured max error).  Float32 rounding of the result
  * adds about 1e-6 for 512 x 512 (ocsdf_ortho_error measures it). */
 double ocsdf_ortho_retract(ocsdf_ortho *t, float *theta, int iters);
+/* The most steps a layer took in the last ocsdf_ortho_retract call. */
+int ocsdf_ortho_retract_iters(const ocsdf_ortho *t);
 /* max over layers of max |ΘᵀΘ − I| (or ΘΘᵀ for wide matrices, ||θ||² − 1 for
  * the output row), in double.  Allocates a scratch copy (falls back to a
  * slower loop without it); meant for tests and diagnostics. */

@@ -2,18 +2,24 @@
  * by the programs (see cli.h); not part of the library. */
 #include "cli.h"
 
+#include <cblas.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <float.h>
 #include <getopt.h>
 #include <locale.h>
 #include <math.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+#endif
 
 static const char *prog = "ocsdf";
 
@@ -113,6 +119,7 @@ int ocsdf_cli_start(int argc, char **argv, int (*parse)(int argc, char **argv, v
 {
 	ocsdf_error e;
 	ocsdf_cli_init(argv[0]);
+	ocsdf_kernels_choose(argv);
 	if (parse(argc, argv, ctx, &e))
 		ocsdf_usage_error("%s", e.msg);
 	if (*action == OCSDF_CLI_HELP)
@@ -456,4 +463,134 @@ char *ocsdf_xstrdup(const char *s)
 int ocsdf_progress_enabled(int quiet)
 {
 	return !quiet && isatty(STDERR_FILENO);
+}
+
+/* Where the OpenBLAS kernels in use came from (ocsdf_kernels_report). */
+static enum { KERNELS_OPENBLAS, KERNELS_USER, KERNELS_CHOSEN } kernels_origin;
+/* With KERNELS_CHOSEN, what OpenBLAS had picked and what was asked. */
+static char kernels_before[32], kernels_asked[32];
+
+#define KERNELS_GUARD "OCSDF_KERNELS_REEXEC"
+
+const char *ocsdf_kernels_for_cpu(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	unsigned a, b, c, d, xcr0_lo, xcr0_hi;
+	if (!__get_cpuid(1, &a, &b, &c, &d) || !(c & bit_OSXSAVE) || !(c & bit_AVX) || !(c & bit_FMA))
+		return NULL;
+	/* The system must save the AVX (and AVX-512) registers. */
+	__asm__("xgetbv" : "=a"(xcr0_lo), "=d"(xcr0_hi) : "c"(0));
+	if ((xcr0_lo & 0x6) != 0x6 || !__get_cpuid_count(7, 0, &a, &b, &c, &d) || !(b & bit_AVX2))
+		return NULL;
+	unsigned avx512 = bit_AVX512F | bit_AVX512DQ | bit_AVX512BW | bit_AVX512VL;
+	if ((xcr0_lo & 0xe0) != 0xe0 || (b & avx512) != avx512)
+		return "Haswell";
+	return __get_cpuid_count(7, 1, &a, &b, &c, &d) && (a & (1u << 5)) ? "Cooperlake" : "SkylakeX";
+#else
+	return NULL;
+#endif
+}
+
+/* 3 for AVX-512 kernels, 2 for AVX2, 1 for AVX, 0 for older or unknown. */
+static int kernels_rank(const char *core)
+{
+	static const char *const ranked[][4] = {
+		{"SkylakeX", "Cooperlake", "SapphireRapids", NULL},
+		{"Haswell", "Zen", NULL},
+		{"Sandybridge", NULL},
+	};
+	for (int r = 0; r < 3; r++)
+		for (int i = 0; core && ranked[r][i]; i++)
+			if (strcasecmp(core, ranked[r][i]) == 0)
+				return 3 - r;
+	return 0;
+}
+
+int ocsdf_kernels_older(const char *core, const char *best)
+{
+	return kernels_rank(core) < kernels_rank(best);
+}
+
+static void copy_name(char *dst, size_t len, const char *src)
+{
+	snprintf(dst, len, "%s", src ? src : "");
+}
+
+void ocsdf_kernels_choose(char **argv)
+{
+	const char *guard = getenv(KERNELS_GUARD), *user = getenv("OPENBLAS_CORETYPE");
+	if (guard) {
+		/* The second run: never a third. */
+		kernels_origin = KERNELS_CHOSEN;
+		copy_name(kernels_before, sizeof kernels_before, guard);
+		copy_name(kernels_asked, sizeof kernels_asked, user);
+		unsetenv(KERNELS_GUARD);
+		return;
+	}
+	if (user && *user) {
+		kernels_origin = KERNELS_USER;
+		return;
+	}
+	const char *best = ocsdf_kernels_for_cpu(), *core = openblas_get_corename();
+	if (!best || !ocsdf_kernels_older(core, best))
+		return;
+	if (setenv(KERNELS_GUARD, core ? core : "unknown", 1) == 0 && setenv("OPENBLAS_CORETYPE", best, 1) == 0) {
+		fflush(NULL);
+		execv("/proc/self/exe", argv);
+	}
+	unsetenv(KERNELS_GUARD);
+	unsetenv("OPENBLAS_CORETYPE");
+}
+
+void ocsdf_kernels_report(void)
+{
+	const char *core = openblas_get_corename(), *best = ocsdf_kernels_for_cpu();
+	char why[160];
+	switch (kernels_origin) {
+	case KERNELS_USER:
+		snprintf(why, sizeof why, "set by OPENBLAS_CORETYPE%s%s", ocsdf_kernels_older(core, best) ? "; this CPU runs " : "",
+			 ocsdf_kernels_older(core, best) ? best : "");
+		break;
+	case KERNELS_CHOSEN:
+		if (strcasecmp(core, kernels_asked) == 0)
+			snprintf(why, sizeof why, "chosen from cpuid; OpenBLAS alone ran %s", kernels_before);
+		else
+			snprintf(why, sizeof why, "OpenBLAS did not take OPENBLAS_CORETYPE=%s", kernels_asked);
+		break;
+	default:
+		snprintf(why, sizeof why, "OpenBLAS's choice");
+	}
+	int n = openblas_get_num_threads();
+	fprintf(stderr, "%s: OpenBLAS kernels %s (%s), %d thread%s\n", prog, core, why, n, n == 1 ? "" : "s");
+}
+
+/* The user's thread count from the environment, or 0. */
+static int threads_from_environment(void)
+{
+	static const char *const vars[] = {"OPENBLAS_NUM_THREADS", "GOTO_NUM_THREADS", "OMP_NUM_THREADS"};
+	for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) {
+		long n;
+		const char *v = getenv(vars[i]);
+		if (v && ocsdf_parse_long(v, 1, OCSDF_THREADS_MAX, &n) == 0)
+			return (int)n;
+	}
+	return 0;
+}
+
+int ocsdf_threads_set(int n, int width)
+{
+	if (n <= 0 && (n = threads_from_environment()) == 0) {
+		cpu_set_t set;
+		double load;
+		int cores = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
+		n = 1;
+		if (width >= OCSDF_THREADS_MIN_WIDTH) {
+			n = cores;
+			if (getloadavg(&load, 1) == 1 && load > 0)
+				n = cores - (int)(load + 0.5);
+		}
+		n = n < 1 ? 1 : n;
+	}
+	openblas_set_num_threads(n);
+	return n;
 }

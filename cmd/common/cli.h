@@ -126,4 +126,40 @@ void *ocsdf_xcheck(void *p);
 /* Progress goes to stderr only if it is a terminal and quiet is 0. */
 int ocsdf_progress_enabled(int quiet);
 
+/* OpenBLAS kernels and threads (README, "Speed").  A distribution's
+ * OpenBLAS may not know a CPU newer than itself and fall back to its
+ * generic SSE3 (Prescott) kernels, 3-4 times slower than the AVX2 or
+ * AVX-512 ones the CPU runs.  ocsdf_kernels_choose, called first in main,
+ * compares the kernels OpenBLAS picked with what cpuid reports (AVX-512
+ * F/BW/VL/DQ: SkylakeX, or Cooperlake with BF16; AVX2 and FMA: Haswell)
+ * and, when they are older, sets OPENBLAS_CORETYPE and executes the
+ * program again (OpenBLAS reads it only while loading), once: the variable
+ * OCSDF_KERNELS_REEXEC marks the second run.  A value of OPENBLAS_CORETYPE
+ * the user set is left alone.  If the program cannot be executed again it
+ * goes on with the kernels it has. */
+void ocsdf_kernels_choose(char **argv);
+/* The kernels for this CPU by cpuid ("Cooperlake", "SkylakeX",
+ * "Haswell"), or NULL for none better than OpenBLAS's generic ones. */
+const char *ocsdf_kernels_for_cpu(void);
+/* Whether OpenBLAS kernels named core are older than the kernels named
+ * best (both OpenBLAS core names; unknown names count as oldest). */
+int ocsdf_kernels_older(const char *core, const char *best);
+/* "PROG: OpenBLAS kernels NAME (why), N thread(s)" on stderr: what -v
+ * says first. */
+void ocsdf_kernels_report(void);
+
+/* --threads N: from 1 to this. */
+#define OCSDF_THREADS_MAX 1024
+/* Width from which a second thread pays in the products of a network
+ * (tests/bench/SPEED.md); below it one thread is faster, all the more on
+ * a busy machine, where a waiting OpenBLAS thread spins for a core. */
+#define OCSDF_THREADS_MIN_WIDTH 512
+/* OpenBLAS threads for a network of the given width (0: no matrix
+ * products worth threading): n if n > 0 (--threads); else the value of
+ * OPENBLAS_NUM_THREADS or OMP_NUM_THREADS if the user set one; else 1
+ * below OCSDF_THREADS_MIN_WIDTH, and otherwise the cores this process may
+ * run on that the load average leaves idle (at least 1).  Returns the
+ * number of threads set. */
+int ocsdf_threads_set(int n, int width);
+
 #endif

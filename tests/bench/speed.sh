@@ -1,84 +1,181 @@
 #!/bin/sh
-# Training and scoring speed of the programs (issue figures for
-# ocsdf-train/ocsdf-score): seconds per epoch on cardio for each --ortho
-# scheme, achieved GFLOP/s of a training step from its FLOP count, and the
-# scoring throughput and peak memory on 1,000,000 generated rows of d = 21.
+# Training and scoring speed of the programs, in one run, with the kernels
+# the programs choose and again with OpenBLAS's generic SSE3 kernels
+# (OPENBLAS_CORETYPE=Prescott), to show what the choice buys: the kernels
+# and threads in use (from -v), the sgemm 512³ rate, seconds per epoch on
+# cardio for each --ortho scheme and sampler, a training step as a
+# multiple of one sgemm 512³, scoring rows/s as a share of the GEMM-only
+# ideal, and peak RSS; then where a second OpenBLAS thread stops paying.
 # Prints a Markdown section; `make bench` records it in RESULTS.md.
 #
 #   sh tests/bench/speed.sh [BIN]
 #
-# The sgemm 512³ rate the step is set against is measured in the same run
-# by the network benchmark (BIN/../bench/bench_net -s), when it is built.
+# The machine may be shared: every time is the minimum of several
+# (epochs, runs) and is set against an sgemm 512³ measured in the same
+# minute, with the same kernels and threads (BIN/../bench/bench_net -s,
+# which must be built: make build/bench/bench_net).  Environment:
+# THREADS (default 1), ROWS scored (default 300000), KERNELS (default
+# "chosen Prescott"), SCHEMES (";"-separated "ORTHO ITERS SAMPLER"; for a
+# quick look "retract 2 distance" alone, say: the scoring needs that model).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
 bin=${1:-$top/build/bin}
+bench=$bin/../bench/bench_net
 cardio=${ODDS:-$top/../shared/data/odds}/cardio.csv
+threads=${THREADS:-1}
+rows=${ROWS:-300000}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+[ -x "$bench" ] || { echo "speed.sh: $bench not built" >&2; exit 1; }
 
-# FLOPs of one step at d = 21, width 512, depth 4, batch 128 (2 MNK per
-# product): forward F per row; training forward + backward on 256 rows is
-# 3F each; a Newton step on the 128 negatives is a forward and an
-# input-only backward, 2F each, T = 4 of them; a Newton-Schulz or Björck
-# iteration on the three 512 x 512 matrices is 4n^3 each forward and 6n^3
-# each backward (the 512 x 21 layer's Gram is negligible).
-# The distance sampler has no walks; its distance products (256 points
-# against 1831 rows and a pool of 4096, d = 21) add about 0.06 GFLOP.
+# F, the FLOPs of f at one row (d = 21, width 512, depth 4), and of one
+# sgemm 512³.
+F=$(awk 'BEGIN { printf "%d", 2 * (21 * 512 + 3 * 512 * 512 + 512) }')
+G=$(awk 'BEGIN { printf "%d", 2 * 512 * 512 * 512 }')
+
+# FLOPs of one step at batch 128 (2 MNK per product): training forward and
+# backward on 256 rows, 3F each; the paper's sampler adds T = 4 Newton
+# steps on the 128 negatives, a forward and an input-only backward each
+# (2F); the distance sampler's distance products (256 points against 1831
+# rows and a pool of 4096, d = 21) add about 0.06 GFLOP.  Orthonormality
+# on the three 512 x 512 matrices: a Newton-Schulz iteration of the
+# retraction is an ssyrk and an ssymm, 3n³; a Björck iteration forward and
+# backward about 10n³.  k iterations per step.
 flops() { # flops ORTHO ITERS SAMPLER
-	awk -v o="$1" -v k="$2" -v smp="$3" 'BEGIN {
-		F = 2 * (21 * 512 + 3 * 512 * 512 + 512); n3 = 512 * 512 * 512
+	awk -v o="$1" -v k="$2" -v smp="$3" -v F="$F" 'BEGIN {
+		n3 = 512 * 512 * 512
 		net = 3 * F * 256 + (smp == "paper" ? 4 * 2 * F * 128 : 2 * 21 * 256 * (1831 + 4096))
-		ortho = (o == "bjorck") ? 3 * k * 10 * n3 : 3 * k * 4 * n3
+		ortho = (o == "bjorck") ? 3 * k * 10 * n3 : 3 * k * 3 * n3
 		printf "%.3f", (net + ortho) / 1e9 }'
 }
 
-echo "Training: \`ocsdf-train --ortho O --epochs 4 --warmup 1 -v\` on cardio (1831 rows, d = 21,"
-echo "width 512, depth 4, 15 steps of 128 rows + 128 negatives per epoch), with the"
-echo "default distance sampler (GroupSort) and with the paper's method (\`--sampler paper"
-echo "--activation fullsort --lr-decay none\`, T = 4, the default of ocsdf 0.1);"
-echo "seconds of the last epoch (T = 4) from the -v log; OpenBLAS threads as set by"
-echo "OPENBLAS_NUM_THREADS (default: all cores).  GFLOP per step from the FLOP model"
-echo "of tests/bench/speed.sh (the same as ../shared/notes/roofline.md)."
-echo
-# The sgemm reference, measured now, under the same threads and load.
-sg=""
-[ -x "$bin/../bench/bench_net" ] && sg=$("$bin/../bench/bench_net" -s)
-set -- $sg
-sgemm=${1:-}
-if [ -n "$sgemm" ]; then
-	echo "sgemm 512³ in the same run (\`bench_net -s\`): $sgemm GFLOP/s median, $2 best."
-else
-	echo "sgemm 512³: not measured (bench_net not built)."
-fi
-echo
-echo "| sampler | ortho | iterations | s/epoch | ms/step | GFLOP/step | GFLOP/s | share of sgemm |"
-echo "|---|---|---:|---:|---:|---:|---:|---:|"
-for spec in "retract 3 distance" "bjorck 15 distance" "retract 3 paper" "bjorck 15 paper"; do
-	set -- $spec
-	paper=""
-	[ "$3" = paper ] && paper="--sampler paper --activation fullsort --lr-decay none"
-	# shellcheck disable=SC2086 # paper is a list of options
-	"$bin/ocsdf-train" -v --ortho "$1" $paper --epochs 4 --warmup 1 --label label -f -o "$work/m.$1.$3" \
-		"$cardio" 2>"$work/log.$1.$3"
-	awk -v o="$1" -v k="$2" -v smp="$3" -v g="$(flops "$1" "$2" "$3")" -v sg="$sgemm" '
-		/^epoch/ { for (i = 1; i <= NF; i++) if ($i ~ /^[0-9.]+s$/) { t = $i + 0 } prev2 = prev; prev = t }
-		END { e = prev - prev2; r = g * 15 / e
-			printf "| %s | %s | %d | %.2f | %.0f | %.2f | %.1f | %s |\n", smp, o, k, e, 1000 * e / 15, g, r,
-				sg != "" ? sprintf("%.0f%%", 100 * r / sg) : "" }' "$work/log.$1.$3"
-done
-echo
+# The best sgemm 512³ rate (GFLOP/s) of three runs of bench_net -s on
+# THREADS threads with the kernels CORE, in wall-clock or CPU time.
+sgemm() { # sgemm THREADS CORE [-c: in process CPU time]
+	for i in 1 2 3; do
+		OPENBLAS_CORETYPE=$2 "$bench" -s -t "$1" ${3:-}
+	done | awk '$2 > b { b = $2 } END { printf "%.1f", b }'
+}
 
-# Scoring: 1,000,000 rows of 21 numbers, the header cardio's.
-awk 'BEGIN { srand(1); for (j = 1; j <= 21; j++) printf "x%d%s", j, j < 21 ? "," : "\n"
-	for (i = 0; i < 1000000; i++) for (j = 1; j <= 21; j++) printf "%.6f%s", 2 * rand() - 1, j < 21 ? "," : "\n" }' >"$work/big.csv"
-mb=$(du -m "$work/big.csv" | cut -f1)
-/usr/bin/time -f '%e %M' -o "$work/time" "$bin/ocsdf-score" -m "$work/m.retract.distance" -o "$work/out.csv" "$work/big.csv"
-read -r secs rss <"$work/time"
-echo "Scoring: \`ocsdf-score -m MODEL -o OUT big.csv\`, 1,000,000 generated rows of d = 21"
-echo "(${mb} MB of CSV), the retract model above; time and peak RSS from /usr/bin/time."
+# The shortest epoch with walks (T = 4) in a -v log: the differences of
+# the cumulative seconds after the warm-up epoch.
+best_epoch() {
+	awk '/^epoch/ { split($2, e, "/"); t = $NF; sub(/s$/, "", t)
+		if (e[1] > 1 && (best == "" || t - prev < best)) best = t - prev; prev = t }
+		END { printf "%.3f", best }' "$1"
+}
+
+echo "Training: \`ocsdf-train --threads $threads -v --ortho O [--bjorck-tol X] [SAMPLER] --epochs E"
+echo "--warmup 1 --label label\` on cardio (1831 rows, d = 21, width 512, depth 4,"
+echo "15 steps of 128 rows + 128 negatives per epoch), with the default distance"
+echo "sampler (GroupSort) and with the paper's method (\`--sampler paper"
+echo "--activation fullsort --lr-decay none\`, T = 4).  The machine is shared, so"
+echo "the cost of an epoch with walks is its process CPU time: the least"
+echo "difference between runs of E and E + 1 epochs (retract: E = 2, 3, 4;"
+echo "bjorck: 1, 2), set against one sgemm 512³ in process CPU time at the best"
+echo "of three \`bench_net -c -s -t $threads\` runs with the same kernels; the"
+echo "wall-clock seconds are those of the shortest such epoch in the -v log of"
+echo "the longest run.  GFLOP per step from the FLOP model in this script"
+echo "(retract: 2 Newton-Schulz iterations a step at lr 1e-3).  Scoring:"
+echo "\`ocsdf-score -m MODEL -o OUT\` on $rows generated rows of d = 21 (the"
+echo "retract, distance model), least CPU time of 3 runs, parsing and printing"
+echo "included; the ideal is F = $F FLOPs a row at the sgemm rate.  Peak RSS"
+echo "from /usr/bin/time.  Load average at the start: $(cut -d' ' -f1-3 /proc/loadavg)."
+
+awk -v n="$rows" 'BEGIN { srand(1); for (j = 1; j <= 21; j++) printf "x%d%s", j, j < 21 ? "," : "\n"
+	for (i = 0; i < n; i++) for (j = 1; j <= 21; j++) printf "%.6f%s", 2 * rand() - 1, j < 21 ? "," : "\n" }' \
+	>"$work/big.csv"
+
+for kern in ${KERNELS:-chosen Prescott}; do
+	if [ "$kern" = chosen ]; then
+		set -- -u OPENBLAS_CORETYPE
+	else
+		set -- OPENBLAS_CORETYPE="$kern"
+	fi
+	echo
+	echo "### Kernels: $([ "$kern" = chosen ] && echo "OPENBLAS_CORETYPE unset (the programs' choice)" ||
+		echo "OPENBLAS_CORETYPE=$kern")"
+	echo
+	env "$@" "$bin/ocsdf-train" -v --threads "$threads" --epochs 1 --warmup 1 --width 8 --depth 1 -f \
+		-o "$work/tiny" "$top/data/disk.csv" 2>"$work/kern" >/dev/null
+	core=$(sed -n 's/.*OpenBLAS kernels \([A-Za-z0-9]*\) .*/\1/p' "$work/kern")
+	echo "-v: \`$(sed -n 's/^ocsdf-train: //p' "$work/kern" | head -1)\`"
+	sg=$(sgemm "$threads" "$core")
+	sgc=$(sgemm "$threads" "$core" -c)
+	echo
+	echo "| sampler | ortho | s/epoch (wall) | CPU s/epoch | CPU ms/step | step / sgemm 512³ (CPU) | GFLOP/step | share of sgemm rate | peak RSS MB |"
+	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
+	IFS=';'
+	for spec in ${SCHEMES:-retract 2 distance;retract 2 paper;bjorck 15 distance;bjorck 15 paper;bjorck-1e-3 0 paper}; do
+		IFS=' '
+		# shellcheck disable=SC2086 # a spec is three words
+		set -- $spec
+		paper=""
+		[ "$3" = paper ] && paper="--sampler paper --activation fullsort --lr-decay none"
+		ortho="--ortho $1"
+		runs="2 3 4"
+		case $1 in
+		bjorck) runs="1 2" ;;
+		bjorck-*) ortho="--ortho bjorck --bjorck-tol ${1#bjorck-}" runs="1 2" ;;
+		esac
+		: >"$work/cpu"
+		for epochs in $runs; do
+			log=$work/log.$1.$3
+			# shellcheck disable=SC2086 # lists of options
+			env OPENBLAS_CORETYPE="$core" /usr/bin/time -f '%U %S %M' -o "$work/time" "$bin/ocsdf-train" -v \
+				--threads "$threads" $ortho $paper --epochs "$epochs" --warmup 1 --label label -f \
+				-o "$work/m.$1.$3" "$cardio" 2>"$log"
+			cat "$work/time" >>"$work/cpu"
+		done
+		e=$(best_epoch "$log")
+		gf=""
+		[ "$2" -gt 0 ] && gf=$(flops "${1%%-*}" "$2" "$3")
+		# The CPU time of an epoch with walks: the least difference
+		# between runs one epoch apart.
+		awk -v o="$1" -v smp="$3" -v e="$e" -v g="$gf" -v sg="$sgc" -v G="$G" '
+			{ t = $1 + $2; if (NR > 1 && (c == "" || t - prev < c)) c = t - prev; prev = t
+				if ($3 > rss) rss = $3 }
+			END { step = c / 15; ref = G / (sg * 1e9)
+				printf "| %s | %s | %.2f | %.2f | %.1f | %.1f | %s | %s | %.0f |\n", smp,
+					o == "bjorck-1e-3" ? "bjorck, --bjorck-tol 1e-3" : o, e, c, 1000 * step,
+					step / ref, g == "" ? "" : g, g == "" ? "" : sprintf("%.0f%%", 100 * g / step / sg),
+					rss / 1024 }' "$work/cpu"
+	done
+	echo
+	echo "sgemm 512³ ($core kernels, $threads thread(s)): $sgc GFLOP/s in CPU time, one product"
+	echo "$(awk -v sg="$sgc" -v G="$G" 'BEGIN { printf "%.2f", 1000 * G / (sg * 1e9) }') ms; $sg GFLOP/s in wall-clock time."
+	: >"$work/score"
+	for i in 1 2 3; do
+		env OPENBLAS_CORETYPE="$core" /usr/bin/time -f '%e %U %S %M' -o "$work/time" "$bin/ocsdf-score" \
+			--threads "$threads" -m "$work/m.retract.distance" -f -o "$work/out.csv" "$work/big.csv"
+		cat "$work/time" >>"$work/score"
+	done
+	echo
+	echo "| scoring rows | seconds (wall) | CPU seconds | rows/s (CPU) | ideal rows/s | share of ideal | peak RSS MB |"
+	echo "|---:|---:|---:|---:|---:|---:|---:|"
+	awk -v n="$rows" -v sg="$sgc" -v F="$F" '
+		{ c = $2 + $3; if (NR == 1 || c < best) best = c; if (NR == 1 || $1 < wall) wall = $1; if ($4 > r) r = $4 }
+		END { ideal = sg * 1e9 / F
+			printf "| %d | %.2f | %.2f | %.0f | %.0f | %.2f | %.1f |\n", n, wall, best, n / best, ideal,
+				n / best / ideal, r / 1024 }' "$work/score"
+done
+
+# Threads: the default distance recipe at two widths, 1 and 2 threads.
 echo
-echo "| rows | seconds | rows/s | GFLOP/s (network) | peak RSS MB |"
-echo "|---:|---:|---:|---:|---:|"
-awk -v s="$secs" -v r="$rss" 'BEGIN { F = 2 * (21 * 512 + 3 * 512 * 512 + 512)
-	printf "| 1000000 | %.2f | %.0f | %.1f | %.1f |\n", s, 1e6 / s, 1e6 * F / s / 1e9, r / 1024 }'
+echo "### Threads"
+echo
+echo "\`ocsdf-train --threads N --width W --epochs 3 --warmup 1\` on cardio (the"
+echo "programs' kernels), the shortest epoch with walks; sgemm 512³ with the"
+echo "same threads.  Load average now: $(cut -d' ' -f1-3 /proc/loadavg)."
+echo
+echo "| width | threads | s/epoch | sgemm 512³ GFLOP/s |"
+echo "|---:|---:|---:|---:|"
+for width in 128 512; do
+	for t in 1 2; do
+		env -u OPENBLAS_CORETYPE "$bin/ocsdf-train" -v --threads "$t" --width "$width" --epochs 3 --warmup 1 \
+			--label label -f -o "$work/t" "$cardio" 2>"$work/tlog"
+		core=$(sed -n 's/.*OpenBLAS kernels \([A-Za-z0-9]*\) .*/\1/p' "$work/tlog")
+		echo "| $width | $t | $(best_epoch "$work/tlog") | $(sgemm "$t" "$core") |"
+	done
+done
