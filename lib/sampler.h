@@ -27,10 +27,10 @@ typedef struct ocsdf_walk_opts {
 	int freeze_above;  /* 1: points with f >= level at the start never move;
 	                    * the others walk both ways to the level */
 	double box;        /* > 0: clamp every coordinate to [-box, box] */
-	double tol;        /* > 0: a point within tol of the level has reached
-	                    * it and stops; the walk ends once all have */
 	const volatile sig_atomic_t *stop; /* unless NULL: once *stop is set,
 	                    * the walk ends after its current step */
+	double tol;        /* > 0: a point within tol of the level has reached
+	                    * it and stops; the walk ends once all have */
 } ocsdf_walk_opts;
 
 /* The walk that makes the trainer's negatives under settings s, with T
