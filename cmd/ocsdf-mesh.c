@@ -337,6 +337,10 @@ static void write_mesh(const options *o, const ocsdf_model *m, const ocsdf_datas
 	if (mesh.nt == 0)
 		ocsdf_warn("the level set f = %g (%s) does not cross the box; the mesh is empty",
 			   o->level, level_what);
+	else if (st.capped && !o->quiet)
+		ocsdf_warn("the region f > %g reaches the edge of the box; the surface is closed there by a "
+			   "cap on the box's faces (a wider --box shows what lies beyond)",
+			   o->level);
 	if (o->verbose)
 		fprintf(stderr,
 			"%s: %zu vertices, %zu triangles at f = %g (%s) on a %d x %d x %d grid; "

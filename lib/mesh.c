@@ -296,8 +296,18 @@ static int cube(extractor *x, int i, int j, int k)
 	float val[8] = {p0[s], p0[s + 1], p0[s + nx], p0[s + nx + 1],
 			p1[s], p1[s + 1], p1[s + nx], p1[s + nx + 1]};
 	int c = 0;
-	for (int q = 0; q < 8; q++)
+	for (int q = 0; q < 8; q++) {
+		/* A grid point on a face of the box counts as outside: where the
+		 * level set reaches the box, the surface is capped just inside
+		 * the face instead of left open. */
+		int border = (i + (q & 1)) % x->c[0] == 0 || (j + (q >> 1 & 1)) % x->c[1] == 0 ||
+			     (k + (q >> 2)) % x->c[2] == 0;
+		if (border && val[q] > x->level) {
+			val[q] = x->level;
+			x->st.capped = 1;
+		}
 		c |= (val[q] > x->level) << q;
+	}
 	if (c == 0 || c == 255)
 		return 0;
 	int nt = x->T.ntri[c];
@@ -458,7 +468,12 @@ static int probe_level(extractor *x, sparse *s, int size, const blocks *cur, blo
 			double fc = x->bf[q];
 			double margin = L * 0.5 * sqrt(r2) * (1 + 0x1p-10) +
 					0x1p-20 * (L * maxabs + fabs(fc) + fabs(level));
-			if (isfinite(fc) && fabs(fc - level) > margin)
+			/* A block on a face of the box may hold the cap there
+			 * even when it lies wholly inside. */
+			int face = 0;
+			for (int a = 0; a < 3; a++)
+				face |= b[a] == 0 || (b[a] + 1) * size >= x->c[a];
+			if (isfinite(fc) && fabs(fc - level) > margin && !(face && fc > level))
 				continue;
 			if (size == s->B) {
 				size_t li = leaf_index(s, b[0], b[1], b[2]);

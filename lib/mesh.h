@@ -9,9 +9,12 @@
  * six tetrahedra around its main diagonal (the Freudenthal triangulation,
  * the same in every cube, so neighbouring cubes agree on the diagonal of
  * each shared face).  Inside a tetrahedron the level set of the linear
- * interpolant is one triangle or one quad (two triangles).  This gives, for
- * any field values, a mesh that is closed and manifold away from the grid
- * border: every edge belongs to exactly two triangles, a vertex is made
+ * interpolant is one triangle or one quad (two triangles).  The grid
+ * points on the faces of the box count as outside whatever their value, so
+ * that a level set that reaches the box is capped just inside its faces
+ * (within OCSDF_GRID_TMIN of a cell) rather than left open.  This gives,
+ * for any field values, a mesh that is closed and manifold: every edge
+ * belongs to exactly two triangles, a vertex is made
  * once per grid edge it lies on, no triangle repeats an index or has zero
  * area (a crossing is kept at least OCSDF_GRID_TMIN of the edge away from
  * its ends), and triangles wind counter-clockwise seen from outside.
@@ -60,6 +63,8 @@ typedef struct ocsdf_mesh_stats {
 	uint64_t grad_evals;   /* points given to the gradient callback */
 	uint64_t leaves, leaves_active; /* leaf blocks in the grid, and refined to */
 	size_t value_bytes;    /* memory holding field values at the peak */
+	int capped;            /* 1: the level set reaches the box, the
+	                        * surface is capped at its faces */
 } ocsdf_mesh_stats;
 
 /* A triangle mesh.  v and normal are nv x 3, tri is nt x 3 vertex indices

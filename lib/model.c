@@ -477,6 +477,13 @@ static void sink_doubles(sink *k, const double *v, size_t n)
 }
 
 /* Layout of m's file; m must have passed ocsdf_model_check. */
+/* Whether the training state v (params or opt_v) goes into the file: only
+ * a checkpoint's does; a finished model needs the weights alone. */
+static int state_saved(const ocsdf_model *m, const float *v)
+{
+	return v != NULL && !m->finished;
+}
+
 static int layout_of(const ocsdf_model *m, layout *L)
 {
 	uint64_t names_len = 0;
@@ -487,8 +494,8 @@ static int layout_of(const ocsdf_model *m, layout *L)
 	L->d = (uint64_t)m->arch.d;
 	L->names_len = names_len;
 	L->nparams = nparams64(&m->arch);
-	L->has_params = m->params != NULL;
-	L->has_opt_v = m->opt_v != NULL;
+	L->has_params = state_saved(m, m->params);
+	L->has_opt_v = state_saved(m, m->opt_v);
 	return layout_compute(L);
 }
 
@@ -521,8 +528,8 @@ static void serialize(const ocsdf_model *m, const layout *L, sink *k)
 	w32(&c, (uint32_t)m->arch.depth);
 	w32(&c, (uint32_t)m->arch.activation);
 	w32(&c, (uint32_t)m->scale);
-	w32(&c, (m->finished ? FLAG_FINISHED : 0) | (m->params ? FLAG_PARAMS : 0) |
-		    (m->opt_v ? FLAG_OPT_V : 0));
+	w32(&c, (m->finished ? FLAG_FINISHED : 0) | (L->has_params ? FLAG_PARAMS : 0) |
+		    (L->has_opt_v ? FLAG_OPT_V : 0));
 	w64(&c, L->nparams);
 	w64(&c, L->names_len);
 	wf64(&c, s->margin);
@@ -558,7 +565,7 @@ static void serialize(const ocsdf_model *m, const layout *L, sink *k)
 	w64(&c, m->epoch);
 	w64(&c, m->step);
 	for (int i = 0; i < 4; i++)
-		w64(&c, m->rng_state[i]);
+		w64(&c, 0); /* reserved: once an RNG state training never used */
 	wi32(&c, s->sampler);
 	wi32(&c, s->knn);
 	wf64(&c, s->support_quantile);
@@ -581,9 +588,9 @@ static void serialize(const ocsdf_model *m, const layout *L, sink *k)
 	}
 	sink_put(k, zeros, (size_t)(L->theta - L->pad));
 	sink_floats(k, m->theta, n);
-	if (m->params)
+	if (L->has_params)
 		sink_floats(k, m->params, n);
-	if (m->opt_v)
+	if (L->has_opt_v)
 		sink_floats(k, m->opt_v, n);
 	{
 		unsigned char crc[4];
@@ -909,7 +916,7 @@ static int parse_header(src *s, ocsdf_model *hdr, layout *L, uint32_t *flags, de
 	hdr->epoch = r64(&c);
 	hdr->step = r64(&c);
 	for (int i = 0; i < 4; i++)
-		hdr->rng_state[i] = r64(&c);
+		(void)r64(&c); /* reserved; earlier files hold an unused RNG state */
 	st->sampler = ri32(&c);
 	st->knn = ri32(&c);
 	st->support_quantile = rf64(&c);
@@ -1031,7 +1038,6 @@ static int parse(src *s, ocsdf_model **out)
 	m->finished = hdr.finished;
 	m->epoch = hdr.epoch;
 	m->step = hdr.step;
-	memcpy(m->rng_state, hdr.rng_state, sizeof m->rng_state);
 	if ((rc = parse_body(s, m, &L, &late))) {
 		ocsdf_model_free(m);
 		return rc;

@@ -4,8 +4,9 @@
  * A model holds what turns raw rows into signed distances: the feature
  * names, the standardization, the network shape and its orthonormal
  * inference weights Θ, the settings it was trained with and statistics of
- * the score on the training rows.  A checkpoint also carries the raw
- * trained parameters and the optimizer state so training can resume.
+ * the score on the training rows.  A checkpoint (the model of an
+ * interrupted run) also carries the raw trained parameters and the
+ * optimizer state so training can resume; a finished model does not.
  * The binary format is described field by field in ocsdf-model(5).
  */
 #ifndef OCSDF_MODEL_H
@@ -78,10 +79,10 @@ typedef struct ocsdf_model {
 	ocsdf_train_settings settings;
 	ocsdf_train_stats stats;
 
-	/* Resumable training state; NULL/0 in a finished model unless kept. */
+	/* Resumable training state.  Only a checkpoint saves params and opt_v;
+	 * a finished model is saved without them. */
 	int finished;             /* 0: an interrupted run's checkpoint */
 	uint64_t epoch, step;     /* progress of the run */
-	uint64_t rng_state[4];
 	float *params;            /* nparams: raw trained parameters W (or NULL) */
 	float *opt_v;             /* nparams: RMSprop second moments (or NULL) */
 } ocsdf_model;

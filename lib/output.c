@@ -146,6 +146,10 @@ int ocsdf_output_check(const char *path, int force, ocsdf_error *e)
 						       "%s: is also an input; refusing to overwrite it", path);
 		if (S_ISDIR(st.st_mode))
 			return ocsdf_error_set(e, OCSDF_ECANTCREAT, "%s: is a directory", path);
+		/* A device or fifo (/dev/null, a pipe to a reader) is written
+		 * straight to: there is no file to keep or replace. */
+		if (!S_ISREG(st.st_mode))
+			return 0;
 	}
 	if (!force)
 		return ocsdf_error_set(e, OCSDF_ECANTCREAT, "%s: already exists (use -f to overwrite)", path);

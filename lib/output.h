@@ -31,7 +31,8 @@ typedef struct ocsdf_output {
  * that must know before a long run that its output can be written: the
  * folder exists and is writable; an existing name (a dangling symbolic
  * link included) is refused unless force; a folder, or a path that names
- * an input (same inode), always.  Returns 0, or 73 with e set. */
+ * an input (same inode), always; a device or fifo (/dev/null) is written
+ * to directly, without force.  Returns 0, or 73 with e set. */
 int ocsdf_output_check(const char *path, int force, ocsdf_error *e);
 /* Opens path for writing (NULL or "-": stdout) after the checks above.
  * Returns 0, or 73 (cannot create) with e set. */

@@ -20,7 +20,8 @@ void ocsdf_sampler_negative_opts(const ocsdf_train_settings *s, int T, ocsdf_wal
 	o->stop = NULL;
 }
 
-void ocsdf_sampler_level_opts(int T, double level, double box, int from_rows, ocsdf_walk_opts *o)
+void ocsdf_sampler_level_opts(int T, double level, double tol, double box, int from_rows,
+			      ocsdf_walk_opts *o)
 {
 	/* A row that is already at or above the level stays put: the walk
 	 * answers "what is the nearest point at that level" only for the
@@ -31,7 +32,8 @@ void ocsdf_sampler_level_opts(int T, double level, double box, int from_rows, oc
 			       .eta = 1,
 			       .newton = 1,
 			       .freeze_above = from_rows != 0,
-			       .box = from_rows ? 0 : box};
+			       .box = from_rows ? 0 : box,
+			       .tol = tol};
 }
 
 void ocsdf_sampler_init(float *z, int B, int d, int init, double box, const float *gauss_std,
@@ -48,16 +50,17 @@ void ocsdf_sampler_init(float *z, int B, int d, int init, double box, const floa
 		}
 }
 
-void ocsdf_sampler_walk(ocsdf_lipnet *net, const float *theta, float *z, int B,
-			const ocsdf_walk_opts *o, ocsdf_rng *rng, float *f, float *g, float *eta,
-			float *fwork)
+int ocsdf_sampler_walk(ocsdf_lipnet *net, const float *theta, float *z, int B,
+		       const ocsdf_walk_opts *o, ocsdf_rng *rng, float *f, float *g, float *eta,
+		       float *fwork)
 {
-	int d = ocsdf_lipnet_arch(net)->d;
+	int d = ocsdf_lipnet_arch(net)->d, reached = 0;
 	float box = (float)o->box;
 
 	for (int i = 0; i < B; i++)
 		eta[i] = (float)(o->eta_random ? o->eta * ocsdf_rng_uniform(rng) : o->eta);
 	for (int t = 0; t < o->steps && !(o->stop && *o->stop); t++) {
+		int moving = 0;
 		ocsdf_lipnet_input_grad(net, theta, z, B, fwork, g);
 		for (int i = 0; i < B; i++) {
 			float *zi = z + (size_t)i * d;
@@ -67,8 +70,9 @@ void ocsdf_sampler_walk(ocsdf_lipnet *net, const float *theta, float *z, int B,
 				gn2 += (double)gi[j] * gi[j];
 			if (t == 0 && o->freeze_above && gap <= 0)
 				eta[i] = 0;
-			if ((o->one_sided && gap <= 0) || eta[i] == 0)
+			if ((o->one_sided && gap <= 0) || eta[i] == 0 || fabs(gap) <= o->tol)
 				continue;
+			moving++;
 			scale = o->newton ? gap / (gn2 + 1e-8) : gap / (sqrt(gn2) + 1e-12);
 			scale *= o->fraction ? eta[i] / o->steps : eta[i];
 			for (int j = 0; j < d; j++) {
@@ -78,7 +82,15 @@ void ocsdf_sampler_walk(ocsdf_lipnet *net, const float *theta, float *z, int B,
 				zi[j] = v;
 			}
 		}
+		/* No point moved: every further step would find them where they
+		 * are. */
+		if (!moving)
+			break;
 	}
-	if (f)
-		ocsdf_lipnet_forward(net, theta, z, B, f);
+	if (!f)
+		return 0;
+	ocsdf_lipnet_forward(net, theta, z, B, f);
+	for (int i = 0; o->tol > 0 && i < B; i++)
+		reached += fabs(o->level - f[i]) <= o->tol || (o->freeze_above && eta[i] == 0);
+	return reached;
 }

@@ -29,18 +29,22 @@ typedef struct ocsdf_walk_opts {
 	double box;        /* > 0: clamp every coordinate to [-box, box] */
 	const volatile sig_atomic_t *stop; /* unless NULL: once *stop is set,
 	                    * the walk ends after its current step */
+	double tol;        /* > 0: a point within tol of the level has reached
+	                    * it and stops; the walk ends once all have */
 } ocsdf_walk_opts;
 
 /* The walk that makes the trainer's negatives under settings s, with T
  * steps (T = 0 during warm-up), and no stop flag. */
 void ocsdf_sampler_negative_opts(const ocsdf_train_settings *s, int T, ocsdf_walk_opts *o);
 
-/* The walk of ocsdf-sample --mode boundary and inside: T Newton steps
- * (eta 1, the whole gap each step) to f = level.  Points from a file
- * (from_rows) that start at or above the level stay put, the others walk
- * both ways to it, unclamped; points drawn in the box [-box, box]^d stay
- * in it.  No stop flag. */
-void ocsdf_sampler_level_opts(int T, double level, double box, int from_rows, ocsdf_walk_opts *o);
+/* The walk of ocsdf-sample --mode boundary and inside: Newton steps (eta
+ * 1, the whole gap each step) to f = level until every point is within
+ * tol of it, at most T of them.  Points from a file (from_rows) that
+ * start at or above the level stay put, the others walk both ways to it,
+ * unclamped; points drawn in the box [-box, box]^d stay in it.  No stop
+ * flag. */
+void ocsdf_sampler_level_opts(int T, double level, double tol, double box, int from_rows,
+			      ocsdf_walk_opts *o);
 
 /* Starting points for the walks, B x d: uniform in the box [-box, box]^d
  * (init 0, the paper), or a Gaussian per feature with standard deviation
@@ -50,9 +54,11 @@ void ocsdf_sampler_init(float *z, int B, int d, int init, double box, const floa
 
 /* Walks the B points of z (B x d, in place; B <= the net's max_batch).
  * f (B floats) receives f at the final points unless NULL: that costs one
- * more forward pass.  g (B x d) and eta (B) are workspace.  rng draws the
- * per-point step scales. */
-void ocsdf_sampler_walk(ocsdf_lipnet *net, const float *theta, float *z, int B,
+ * more forward pass.  g (B x d), eta (B) and fwork (B) are workspace.  rng
+ * draws the per-point step scales.  Returns, when o->tol > 0 and f is
+ * given, how many points reached the level: those within tol of it at the
+ * end, and those frozen above it (freeze_above); else 0. */
+int ocsdf_sampler_walk(ocsdf_lipnet *net, const float *theta, float *z, int B,
 			const ocsdf_walk_opts *o, ocsdf_rng *rng, float *f, float *g, float *eta,
 			float *fwork);
 

@@ -275,39 +275,41 @@ START_TEST(level_through_grid_points)
 }
 END_TEST
 
-START_TEST(open_at_border)
+START_TEST(closed_at_border)
 {
-	/* A sphere larger than the grid: the mesh is cut by the border, but its
-	 * interior edges are still shared by exactly two triangles. */
+	/* A sphere larger than the grid: the surface is capped on the grid's
+	 * faces, closed (a ball cut by a cube: Euler 2), its vertices on the
+	 * sphere or within OCSDF_GRID_TMIN of a cell of a face; pruned as
+	 * dense; and the extractor says it capped. */
 	shape s = {0, {0, 0, 0}, 1.2, 0, 0};
 	ocsdf_grid3 g = cube_grid(1, 21);
-	ocsdf_mesh m;
-	extract(&g, &s, 0, 0, 0, &m, NULL);
-	ck_assert(m.nt > 0);
-	size_t nt = m.nt;
-	uint64_t *d = malloc(3 * nt * sizeof *d);
-	for (size_t i = 0; i < nt; i++)
-		for (int k = 0; k < 3; k++) {
-			uint32_t a = m.tri[3 * i + k], b = m.tri[3 * i + (k + 1) % 3];
-			d[3 * i + k] = (uint64_t)(a < b ? a : b) << 32 | (a < b ? b : a);
-		}
-	qsort(d, 3 * nt, sizeof *d, cmp_u64);
-	for (size_t i = 0; i < 3 * nt;) {
-		size_t j = i;
-		while (j < 3 * nt && d[j] == d[i])
-			j++;
-		ck_assert(j - i <= 2);
-		if (j - i == 1) {
-			/* A boundary edge lies on the grid's border. */
-			const float *a = m.v + 3 * (d[i] >> 32), *b = m.v + 3 * (d[i] & 0xffffffffu);
-			int on = 0;
-			for (int ax = 0; ax < 3; ax++)
-				on |= fabsf(a[ax]) == 1.0f && a[ax] == b[ax];
-			ck_assert(on);
-		}
-		i = j;
+	ocsdf_mesh m, mp;
+	ocsdf_mesh_stats st, stp;
+	extract(&g, &s, 0, 0, 0, &m, &st);
+	extract(&g, &s, 1, 0, 0, &mp, &stp);
+	assert_closed(m.v, m.nv, m.tri, m.nt, 2);
+	ck_assert(st.capped == 1 && stp.capped == 1);
+	ck_assert(mp.nv == m.nv && mp.nt == m.nt);
+	ck_assert(memcmp(m.v, mp.v, m.nv * 3 * sizeof(float)) == 0);
+	ck_assert(memcmp(m.tri, mp.tri, m.nt * 3 * sizeof(uint32_t)) == 0);
+	int on_face = 0;
+	for (size_t i = 0; i < m.nv; i++) {
+		const float *p = m.v + 3 * i;
+		double r = sqrt(p[0] * p[0] + p[1] * p[1] + p[2] * p[2]), face = 1;
+		for (int a = 0; a < 3; a++)
+			face = fmin(face, 1 - fabs(p[a]));
+		ck_assert_msg(fabs(r - 1.2) < 0.01 || face <= 0.1 * OCSDF_GRID_TMIN * 1.01,
+			      "vertex %zu at r %g, %g from a face", i, r, face);
+		on_face += face <= 0.1 * OCSDF_GRID_TMIN * 1.01;
 	}
-	free(d);
+	ck_assert_int_gt(on_face, 0);
+	ocsdf_mesh_free(&m);
+	ocsdf_mesh_free(&mp);
+	/* Inside the grid: nothing to cap. */
+	s.r = 0.7;
+	extract(&g, &s, 1, 0, 0, &m, &st);
+	assert_closed(m.v, m.nv, m.tri, m.nt, 2);
+	ck_assert(st.capped == 0);
 	ocsdf_mesh_free(&m);
 }
 END_TEST
@@ -584,20 +586,40 @@ END_TEST
 
 START_TEST(open_parts_kept)
 {
-	/* A shell around a torus whose ring runs through the grid border: its
-	 * walls are open, and open parts are never cavity walls. */
+	/* A shell around a torus whose ring runs through the grid border: it
+	 * is capped there, so its walls make closed parts, and the cavity
+	 * inside the tube, open onto the caps, is no cavity: nothing is
+	 * removed. */
 	shell s = {1, 0.25, 1.1, 0.06, 0, {{0}}};
 	ocsdf_mesh m;
 	extract_shell(&s, 33, &m);
 	size_t np;
 	ocsdf_mesh_part *p = parts_of(&m, &np);
 	ck_assert(np >= 1);
-	int open = 0;
 	for (size_t i = 0; i < np; i++)
-		open += !p[i].closed;
-	ck_assert_int_eq(open, (int)np);
+		ck_assert(p[i].closed);
 	free(p);
 	size_t nt = m.nt, walls, removed;
+	fill(&m, &walls, &removed);
+	ck_assert(walls == 0 && removed == 0 && m.nt == nt);
+	ocsdf_mesh_free(&m);
+	/* An open part is never a cavity wall: the inner wall of a spherical
+	 * shell with one triangle taken out stays. */
+	shell sp = {0, 0.6, 0, 0.1, 0, {{0}}};
+	size_t *part_of;
+	ocsdf_error e;
+	extract_shell(&sp, 41, &m);
+	ck_assert_int_eq(ocsdf_mesh_parts(&m, &p, &np, &part_of, &e), 0);
+	ck_assert(np == 2 && p[1].volume < 0);
+	for (size_t t = 0; t < m.nt; t++)
+		if (part_of[t] == 1) {
+			memmove(m.tri + 3 * t, m.tri + 3 * t + 3, (m.nt - t - 1) * 3 * sizeof *m.tri);
+			m.nt--;
+			break;
+		}
+	free(p);
+	free(part_of);
+	nt = m.nt;
 	fill(&m, &walls, &removed);
 	ck_assert(walls == 0 && removed == 0 && m.nt == nt);
 	ocsdf_mesh_free(&m);
@@ -916,7 +938,7 @@ static Suite *suite(void)
 	tcase_add_test(t, sphere_level);
 	tcase_add_test(t, torus_genus_one);
 	tcase_add_test(t, level_through_grid_points);
-	tcase_add_test(t, open_at_border);
+	tcase_add_test(t, closed_at_border);
 	tcase_add_test(t, pruned_equals_dense);
 	tcase_add_test(t, pruning_saves_work);
 	tcase_add_test(t, bad_input);

@@ -162,8 +162,6 @@ static ocsdf_model *random_model(ocsdf_arch a, int params, int opt_v, uint64_t s
 	m->finished = !(params || opt_v);
 	m->epoch = ocsdf_rng_u64(&r);
 	m->step = ocsdf_rng_u64(&r);
-	for (int i = 0; i < 4; i++)
-		m->rng_state[i] = ocsdf_rng_u64(&r);
 	/* Settings anywhere in their ranges (ocsdf-train(1)). */
 	m->settings.margin = 1e-3 + ocsdf_rng_uniform(&r);
 	m->settings.lambda = 1 + 100 * ocsdf_rng_uniform(&r);
@@ -250,7 +248,6 @@ static void assert_same(const ocsdf_model *a, const ocsdf_model *b)
 	ck_assert_int_eq(a->finished, b->finished);
 	ck_assert_uint_eq(a->epoch, b->epoch);
 	ck_assert_uint_eq(a->step, b->step);
-	ck_assert_mem_eq(a->rng_state, b->rng_state, sizeof a->rng_state);
 }
 
 static unsigned char *image(const ocsdf_model *m, size_t *len)
@@ -475,7 +472,6 @@ START_TEST(test_layout)
 	m->settings.contamination = 0.125;
 	m->stats.support_radius = 0.75;
 	m->epoch = 12;
-	m->rng_state[3] = 99;
 	m->finished = 0;
 	m->mean[0] = -1.5;
 	m->theta[0] = 0.5f;
@@ -512,7 +508,8 @@ START_TEST(test_layout)
 	memcpy(&v, &(uint64_t){rd64(buf + OFF_GRAD_NORM)}, 8);
 	ck_assert(v == 0.75);
 	ck_assert_uint_eq(rd64(buf + OFF_EPOCH), 12);
-	ck_assert_uint_eq(rd64(buf + OFF_RNG + 24), 99);
+	for (int i = 0; i < 4; i++)
+		ck_assert_uint_eq(rd64(buf + OFF_RNG + 8 * i), 0); /* reserved */
 	ck_assert_uint_eq(rd32(buf + OFF_SAMPLER), OCSDF_SAMPLER_DISTANCE);
 	ck_assert_uint_eq(rd32(buf + OFF_KNN), 10);
 	memcpy(&v, &(uint64_t){rd64(buf + OFF_SUPPORT_Q)}, 8);
@@ -1330,6 +1327,54 @@ START_TEST(test_new_and_names)
 }
 END_TEST
 
+/* A finished model is saved without its training state, even one it holds
+ * in memory: flags say finished only, the file ends after Θ, and it loads
+ * with params and opt_v NULL.  A file written before, finished and with
+ * the training state and an RNG state, still loads, the same model. */
+START_TEST(test_finished_without_state)
+{
+	ocsdf_arch a = {3, 8, 2, OCSDF_ACT_FULLSORT};
+	ocsdf_model *m = random_model(a, 1, 1, 9), *l, *k;
+	size_t len, len_ckpt, n = ocsdf_arch_nparams(&a);
+	unsigned char *buf, *ckpt;
+	ocsdf_error e;
+
+	ckpt = image(m, &len_ckpt);
+	m->finished = 1;
+	buf = image(m, &len);
+	ck_assert_uint_eq(rd32(buf + OFF_FLAGS), 1);
+	ck_assert_uint_eq(len, len_ckpt - 2 * 4 * n);
+	ck_assert_uint_eq(len, theta_off(buf) + 4 * n + 4);
+	ck_assert_int_eq(ocsdf_model_load_mem(buf, len, "m", &l, &e), 0);
+	ck_assert(l->finished == 1 && l->params == NULL && l->opt_v == NULL);
+	ck_assert_mem_eq(l->theta, m->theta, n * sizeof(float));
+	/* the file of an earlier release: finished, state and RNG kept */
+	wr32(ckpt + OFF_FLAGS, rd32(ckpt + OFF_FLAGS) | 1);
+	for (int i = 0; i < 4; i++)
+		wr64(ckpt + OFF_RNG + 8 * i, 0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1));
+	recrc(ckpt, len_ckpt);
+	ck_assert_int_eq(ocsdf_model_load_mem(ckpt, len_ckpt, "old", &k, &e), 0);
+	ck_assert(k->finished == 1 && k->params && k->opt_v);
+	ck_assert_mem_eq(k->theta, m->theta, n * sizeof(float));
+	ck_assert_mem_eq(k->params, m->params, n * sizeof(float));
+	free(buf);
+	/* saved again, it drops the state: the same bytes as the new file */
+	buf = image(k, &len);
+	{
+		size_t len2;
+		unsigned char *buf2 = image(l, &len2);
+		ck_assert_uint_eq(len, len2);
+		ck_assert_mem_eq(buf, buf2, len);
+		free(buf2);
+	}
+	free(buf);
+	free(ckpt);
+	ocsdf_model_free(k);
+	ocsdf_model_free(l);
+	ocsdf_model_free(m);
+}
+END_TEST
+
 static Suite *model_suite(void)
 {
 	Suite *s = suite_create("model");
@@ -1344,6 +1389,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_bitflip_each_byte);
 	tcase_add_test(tc, test_bitflip_recrc);
 	tcase_add_test(tc, test_wrong_version);
+	tcase_add_test(tc, test_finished_without_state);
 	tcase_add_test(tc, test_huge_dimensions);
 	tcase_add_test(tc, test_bad_values);
 	tcase_add_test(tc, test_bad_settings);

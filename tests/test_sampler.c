@@ -19,10 +19,11 @@ enum { B = 64, D = 3 };
 typedef struct walk {
 	float z0[B * D], z[B * D], f0[B], f[B];
 	double level;
+	int reached;       /* what the walk says */
 } walk;
 
 /* Points drawn in [-span, span]^D walked with the level preset. */
-static void run(walk *w, int from_rows, double box, double span, double level)
+static void run_tol(walk *w, int from_rows, double box, double span, double level, int steps, double tol)
 {
 	ocsdf_arch a = {D, 16, 2, OCSDF_ACT_FULLSORT};
 	float *theta = malloc(ocsdf_arch_nparams(&a) * sizeof(float));
@@ -37,11 +38,16 @@ static void run(walk *w, int from_rows, double box, double span, double level)
 	ocsdf_lipnet_forward(net, theta, w->z0, B, w->f0);
 	memcpy(w->z, w->z0, sizeof w->z);
 	w->level = level;
-	ocsdf_sampler_level_opts(64, level, box, from_rows, &o);
-	ck_assert(o.stop == NULL && o.steps == 64 && o.level == level);
-	ocsdf_sampler_walk(net, theta, w->z, B, &o, &r, w->f, g, eta, fw);
+	ocsdf_sampler_level_opts(steps, level, tol, box, from_rows, &o);
+	ck_assert(o.stop == NULL && o.steps == steps && o.level == level && o.tol == tol);
+	w->reached = ocsdf_sampler_walk(net, theta, w->z, B, &o, &r, w->f, g, eta, fw);
 	ocsdf_lipnet_free(net);
 	free(theta);
+}
+
+static void run(walk *w, int from_rows, double box, double span, double level)
+{
+	run_tol(w, from_rows, box, span, level, 64, 0);
 }
 
 /* A random net may be flat in places; most points converge. */
@@ -98,12 +104,46 @@ START_TEST(level_from_rows)
 }
 END_TEST
 
+/* With a tolerance the walk counts the points that reached the level: all
+ * of a reachable one (within the tolerance, or frozen above it from rows),
+ * none of a level f cannot take in the box; and it stops early: a walk
+ * with a budget of 10000 steps lands where one of 200 does. */
+START_TEST(reached_counted)
+{
+	walk w, w2;
+	int k;
+	run_tol(&w, 0, 4, 2, 0, 10000, 1e-4);
+	run_tol(&w2, 0, 4, 2, 0, 200, 1e-4);
+	k = 0;
+	for (int i = 0; i < B; i++)
+		k += fabs(w.f[i] - w.level) <= 1e-4;
+	ck_assert_int_eq(w.reached, k);
+	ck_assert_int_ge(k, B - 4);
+	ck_assert_int_eq(w2.reached, w.reached);
+	ck_assert_int_eq(w2.reached, B);
+	ck_assert_mem_eq(w.z, w2.z, sizeof w.z);
+	for (int i = 0; i < B; i++)
+		ck_assert(fabs(w.f[i] - w.level) <= 1e-4);
+	/* f is 1-Lipschitz: a level of 100 is out of reach in [-0.5, 0.5]^3 */
+	run_tol(&w, 0, 0.5, 0.5, 100, 50, 1e-4);
+	ck_assert_int_eq(w.reached, 0);
+	/* rows: those above the level count as reached where they are */
+	run_tol(&w, 1, 4, 2, -100, 5, 1e-4);
+	ck_assert_int_eq(w.reached, B);
+	ck_assert_mem_eq(w.z, w.z0, sizeof w.z);
+	/* without a tolerance nothing is counted */
+	run(&w, 0, 4, 2, 0);
+	ck_assert_int_eq(w.reached, 0);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sampler");
 	TCase *t = tcase_create("presets");
 	tcase_add_test(t, level_from_noise);
 	tcase_add_test(t, level_from_rows);
+	tcase_add_test(t, reached_counted);
 	suite_add_tcase(s, t);
 	SRunner *r = srunner_create(s);
 	srunner_run_all(r, CK_NORMAL);

@@ -94,7 +94,7 @@ START_TEST(test_walk_reaches_level)
 	ocsdf_lipnet *net = ocsdf_lipnet_new(&a, 64);
 	float z[64 * 3], g[64 * 3], f[64], eta[64], fw[64];
 	ocsdf_rng r;
-	ocsdf_walk_opts o = {32, 0.25, 1, 0, 0, 1, 0, 0, 0, NULL};
+	ocsdf_walk_opts o = {32, 0.25, 1, 0, 0, 1, 0, 0, 0, NULL, 0};
 	int moved = 0;
 	ocsdf_rng_seed(&r, 7);
 	ocsdf_lipnet_init(&a, &r, theta);
@@ -121,7 +121,7 @@ START_TEST(test_walk_one_sided)
 	ocsdf_lipnet *net = ocsdf_lipnet_new(&a, 32);
 	float z[32 * 2], z0[32 * 2], g[64], f0[32], f[32], eta[32], fw[32];
 	ocsdf_rng r;
-	ocsdf_walk_opts o = {8, 0, 1, 0, 0, 1, 1, 0, 0, NULL};
+	ocsdf_walk_opts o = {8, 0, 1, 0, 0, 1, 1, 0, 0, NULL, 0};
 	ocsdf_rng_seed(&r, 3);
 	ocsdf_lipnet_init(&a, &r, theta);
 	ocsdf_sampler_init(z, 32, 2, OCSDF_INIT_UNIFORM, 3, NULL, &r);

@@ -256,6 +256,21 @@ rm "$T/race.csv"
 [ -s "$T/pipe.err" ] && fail "noise on a closed pipe: $(cat "$T/pipe.err")"
 ls -A "$T" | grep -q 'pipe\.txt' && fail "closed pipe left a file: $(ls -A "$T")"
 
+# A device or a fifo is written to directly, without -f: /dev/null by every
+# program, a fifo with its reader getting every byte.
+expect 0 '' -- "$S" -m "$T/m" -o /dev/null "$DATA/disk.csv"
+expect 0 '' -- "$SA" -m "$T/m" -n 5 -o /dev/null
+expect 0 '' -- "$M" -m "$T/m" -r 16 --format svg -o /dev/null
+expect 0 '' -- "$C" -o /dev/null "$T/scored.csv"
+expect 0 '' -- "$TR" $tiny --label label -o /dev/null "$DATA/disk.csv"
+rm -f "$T/outfifo"
+mkfifo "$T/outfifo"
+cat "$T/outfifo" >"$T/fromfifo" &
+expect 0 '' -- "$S" -m "$T/m" -o "$T/outfifo" "$DATA/disk.csv"
+wait $!
+cmp -s "$T/fromfifo" "$T/scored.csv" || fail "output through a fifo differs"
+rm "$T/outfifo" "$T/fromfifo"
+
 # A closed pipe downstream ends each writer quietly (SIGPIPE), whatever it
 # was writing.
 for cmd in "'$SA' -m '$T/m' -n 200000" "'$M' -m '$T/m' -r 64" "'$C' --roc - -o '$T/r2.txt' '$T/scored.csv'" \

@@ -9,6 +9,9 @@ S="$BIN/ocsdf-score"
 "$BIN/ocsdf-train" --width 16 --depth 1 --epochs 1 --batch 32 -q --label label -o "$T/m" "$DATA/disk.csv" ||
 	fail "tiny training failed"
 size=$(wc -c <"$T/m")
+# A finished model holds no training state: flags 1 (finished) only, and
+# the weights Θ end the file but for its CRC.
+[ "$(od -An -tu4 -j36 -N4 "$T/m" | tr -d ' ')" = 1 ] || fail "finished model with training state"
 
 # poke FILE OFFSET BYTES...: overwrite bytes (octal escapes for printf).
 poke() {
@@ -96,8 +99,15 @@ expect 65 'name contains control character 0x01' -- "$S" -m "$f" "$DATA/disk.csv
 # refuse (a batch of 0 divided by zero, 2^31-1 walk steps never ended,
 # rates and iteration counts of 0 trained nothing) and a step beyond the
 # run are refused at --resume, by name.  The model is made a checkpoint
-# (finished flag clear) at step 10 of its 66.
+# (finished flag clear) at step 10 of its 66; a finished model holds no
+# training state, so the raw parameters (its weights Θ again) and the
+# optimizer state (zeros) are appended after Θ.
 ck=$(damaged ck)
+P=$(od -An -tu8 -j40 -N8 "$ck" | tr -d ' ')
+head -c $((size - 4)) "$T/m" >"$T/body"
+tail -c $((4 * P)) "$T/body" >"$T/theta"
+head -c $((4 * P)) /dev/zero >"$T/zeros"
+cat "$T/body" "$T/theta" "$T/zeros" "$T/zeros" | head -c $((size + 8 * P)) >"$ck"
 poke "$ck" 36 '\006'
 poke "$ck" 248 '\000\000\000\000\000\000\000\000\012\000\000\000\000\000\000\000'
 crc "$ck"
@@ -129,7 +139,8 @@ expect 65 'settings\.newton_steps is 2147483647, expected 0\.\.10000' -- \
 	"$BIN/ocsdf-sample" -m "$f" -n 3 --mode negative
 # A checkpoint taken after the last step of its run finishes it.
 f=$(damaged last-step)
-poke "$f" 36 '\006'
+cp "$ck" "$f"
+dd if="$T/m" of="$f" bs=1 skip=248 seek=248 count=16 conv=notrunc 2>/dev/null
 crc "$f"
 expect 0 '' -- "$BIN/ocsdf-train" -q --resume "$f" -o "$T/x.model" -f --label label "$DATA/disk.csv"
 

@@ -110,6 +110,28 @@ read -r dv df dclosed dcomp <"$T/d.txt"
 [ "$dclosed" = 1 ] && [ "$dcomp" = "$ncomp" ] || fail "dense mesh: $(cat "$T/d.txt")"
 [ $((dv - nv)) -le 8 ] && [ $((nv - dv)) -le 8 ] || fail "dense mesh has $dv vertices, pruned $nv"
 
+# A box that cuts through the region f > 0: the surface is capped on the
+# box's faces, so every mesh is closed.  Half the sphere's shell is one
+# closed surface of genus 0 (the cavity opens onto the cap), the upper half
+# of the torus one of genus 1; dense and pruned alike, with a warning.
+for d in "" --dense; do
+	expect 0 'part 1 of 1: .* closed, Euler characteristic 2 .*' -- \
+		"$BIN/ocsdf-mesh" -v $d -m "$T/sphere.model" -r 40 --box 0,1.6,-1.6,1.6,-1.6,1.6 --ascii -o "$T/cut$d.ply"
+	grep -q 'reaches the edge of the box.*cap' "$T/err" || fail "no word of the cap: $(cat "$T/err")"
+	awk -f "$T/check.awk" "$T/cut$d.ply" >"$T/cut.txt"
+	read -r cv cf cclosed ccomp <"$T/cut.txt"
+	[ "$cclosed" = 1 ] && [ "$ccomp" = 1 ] || fail "cut sphere$d not one closed part: $(cat "$T/cut.txt")"
+	awk 'NR > 1 { print $3 }' "$T/cut.txt" | grep -qx 2 || fail "cut sphere$d: $(cat "$T/cut.txt")"
+	expect 0 '' -- "$BIN/ocsdf-mesh" $d -m "$T/torus.model" -r 40 --box -1.6,1.6,-1.6,1.6,0,1.6 --ascii -o "$T/cutt$d.ply"
+	awk -f "$T/check.awk" "$T/cutt$d.ply" >"$T/cut.txt"
+	read -r cv cf cclosed ccomp <"$T/cut.txt"
+	[ "$cclosed" = 1 ] && [ "$ccomp" = 1 ] || fail "cut torus$d not one closed part: $(cat "$T/cut.txt")"
+	awk 'NR > 1 { print $3 }' "$T/cut.txt" | grep -qx 0 || fail "cut torus$d: $(cat "$T/cut.txt")"
+done
+# -q: no word of it.
+expect 0 '' -- "$BIN/ocsdf-mesh" -q -m "$T/sphere.model" -r 16 --box 0,1.6,-1.6,1.6,-1.6,1.6 -o "$T/cutq.ply"
+[ -s "$T/err" ] && fail "noise with -q: $(cat "$T/err")"
+
 # Refusals, before any work.
 expect 73 'exists' -- "$BIN/ocsdf-mesh" -m "$T/sphere.model" -r 40 -o "$T/s.obj"
 expect 64 'percentile' -- "$BIN/ocsdf-mesh" -m "$T/sphere.model" --percentile 7 -o "$T/x.ply"

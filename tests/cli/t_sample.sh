@@ -35,13 +35,33 @@ awk -F, 'NR > 1 { if ($1 < -4 || $1 > 4 || $2 < -4 || $2 > 4) bad = 1 } END { ex
 	fail "negatives outside the box"
 
 # --from: a row inside does not move; a row outside walks to the boundary.
-printf 'y,x,id\n0,0,a\n0,3,b\n-2,-2,c\n' >"$T/from.csv"
+# The other columns pass through as written (an old sdf column is left
+# out: its score is replaced), and so do the features of a row that does
+# not move.
+printf 'y,x,id,sdf\n0.00,0.0,a,7\n0,3,"b,2",7\n-2,-2,c,7\n' >"$T/from.csv"
 expect 0 '' -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/from.csv" -o "$T/f.csv"
-head -1 "$T/f.csv" | grep -qx 'x,y,sdf,delta_x,delta_y' || fail "header: $(head -1 "$T/f.csv")"
-awk -F, 'NR == 2 { if ($4 != 0 || $5 != 0 || $3 <= 0) bad = "inside row moved" }
-	NR > 2 { r = sqrt($1 * $1 + $2 * $2); a = $3 < 0 ? -$3 : $3
+head -1 "$T/f.csv" | grep -qx 'y,x,id,sdf,delta_x,delta_y' || fail "header: $(head -1 "$T/f.csv")"
+grep -q '^0.00,0.0,a,' "$T/f.csv" || fail "unmoved row not as written: $(cat "$T/f.csv")"
+grep -q ',"b,2",' "$T/f.csv" || fail "id not passed through: $(cat "$T/f.csv")"
+awk -F, 'NR == 2 { if ($5 != 0 || $6 != 0 || $4 <= 0) bad = "inside row moved" }
+	NR == 4 { if ($3 != "c") bad = "id lost" }
+	NR == 4 { r = sqrt($1 * $1 + $2 * $2); a = $4 < 0 ? -$4 : $4
 		if (a > 1e-3 || r < 0.9 || r > 1.25) bad = "outside row not walked: " $0 }
 	END { if (bad) { print bad; exit 1 } }' "$T/f.csv" || fail "--from walk wrong: $(cat "$T/f.csv")"
+
+# A level the walk cannot reach (f is 1-Lipschitz in a bounded box), or too
+# few steps: said on stderr, exit 65, every point written all the same;
+# --partial accepts them.
+expect 65 '50 of 50 points did not reach the level 100 ' -- "$BIN/ocsdf-sample" -m "$T/m" -n 50 --level 100 --walk-steps 20
+[ "$(wc -l <"$T/out")" -eq 51 ] || fail "points not written"
+expect 65 'of 3 points did not reach the level 0 .*--partial' -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/from.csv" --walk-steps 1 --tolerance 1e-9
+expect 0 'warning: 50 of 50 points did not reach' -- "$BIN/ocsdf-sample" -m "$T/m" -n 50 --level 100 --walk-steps 20 --partial
+# Converged points stop: a budget of 100000 steps costs what the walk needs.
+expect 0 '' -- "$BIN/ocsdf-sample" -m "$T/m" -n 50 --walk-steps 100000 --tolerance 1e-6 -o "$T/conv.csv"
+awk -F, 'NR > 1 { a = $3 < 0 ? -$3 : $3; if (a > 1e-6) bad = 1 } END { exit bad }' "$T/conv.csv" ||
+	fail "points not within the tolerance: $(cat "$T/conv.csv")"
+expect 64 'tolerance' -- "$BIN/ocsdf-sample" -m "$T/m" -n 5 --mode negative --tolerance 1e-3
+expect 64 "invalid value '0' for --tolerance" -- "$BIN/ocsdf-sample" -m "$T/m" -n 5 --tolerance 0
 
 # --from a row beyond float32 once standardized (1e39): bad data with its
 # line and column, as in ocsdf-score, not a row of -nan and exit 0.

@@ -82,7 +82,6 @@ static ocsdf_model *small_model(int d, int width, int depth, int act, int with_s
 	if (with_state) {
 		m->epoch = 3;
 		m->step = 45;
-		m->rng_state[0] = 1;
 	}
 	return m;
 }
