@@ -57,7 +57,8 @@ static const char usage_text[] =
 	"      --batch N          data rows and negatives per step (default 128)\n"
 	"      --lr R             RMSprop learning rate (default 0.001)\n"
 	"      --lr-decay KIND    linear to --lr-final (default) or none\n"
-	"      --lr-final R       final learning rate for linear decay (default lr/10)\n"
+	"      --lr-final R       final learning rate for linear decay (default lr/1000)\n"
+	"      --lr-hold F        share of the run held at --lr-final (default 0.25)\n"
 	"      --ortho KIND       retract (default) or bjorck (paper)\n"
 	"      --bjorck-iters N   Björck iterations (default 15)\n"
 	"      --bjorck-tol X     stop once |ΘᵀΘ-I| is surely below X (default 0)\n"
@@ -85,7 +86,7 @@ static const char usage_text[] =
 
 enum {
 	O_LABEL = 256, O_IGNORE, O_SCALE, O_RESUME, O_MARGIN, O_LAMBDA, O_STEPS, O_BOX, O_INIT,
-	O_NEWTON, O_EPOCHS, O_WARMUP, O_MINSTEPS, O_MAXSTEPS, O_BATCH, O_LR, O_LRDECAY, O_LRFINAL, O_ORTHO,
+	O_NEWTON, O_EPOCHS, O_WARMUP, O_MINSTEPS, O_MAXSTEPS, O_BATCH, O_LR, O_LRDECAY, O_LRFINAL, O_LRHOLD, O_ORTHO,
 	O_BITERS, O_BTOL, O_RITERS, O_WIDTH, O_DEPTH, O_ACT, O_SEED, O_THREADS, O_EVAL, O_ANOMALY,
 	O_SAMPLER, O_KNN, O_SUPPORT, O_NEAR, O_FAR, O_BOXSHARE, O_PUSH, O_CONTAM
 };
@@ -113,6 +114,7 @@ static const struct option long_options[] = {
 	{"lr", required_argument, 0, O_LR},
 	{"lr-decay", required_argument, 0, O_LRDECAY},
 	{"lr-final", required_argument, 0, O_LRFINAL},
+	{"lr-hold", required_argument, 0, O_LRHOLD},
 	{"ortho", required_argument, 0, O_ORTHO},
 	{"bjorck-iters", required_argument, 0, O_BITERS},
 	{"bjorck-tol", required_argument, 0, O_BTOL},
@@ -207,7 +209,7 @@ static int on_progress(void *ctx, const ocsdf_train_progress *p, const float *th
  * takes them from its checkpoint, so they cannot go with --resume. */
 static const int training_options[] = {O_SCALE, O_MARGIN, O_LAMBDA, O_STEPS, O_BOX, O_INIT, O_NEWTON,
 				       O_EPOCHS, O_WARMUP, O_MINSTEPS, O_MAXSTEPS, O_BATCH, O_LR, O_LRDECAY,
-				       O_LRFINAL, O_ORTHO, O_BITERS, O_BTOL, O_RITERS, O_WIDTH, O_DEPTH, O_ACT,
+				       O_LRFINAL, O_LRHOLD, O_ORTHO, O_BITERS, O_BTOL, O_RITERS, O_WIDTH, O_DEPTH, O_ACT,
 				       O_SAMPLER, O_KNN, O_SUPPORT, O_NEAR, O_FAR, O_BOXSHARE, O_PUSH, O_CONTAM, 0};
 
 typedef struct options {
@@ -215,7 +217,7 @@ typedef struct options {
 	ocsdf_arch a;
 	const char *out, *label, *ignore, *resume, *input, *anomaly;
 	int force, quiet, verbose, eval, scale, decay, threads;
-	int lr_final_set, warmup_set, training_opts;
+	int lr_final_set, lr_hold_set, warmup_set, training_opts;
 	int action;          /* OCSDF_CLI_RUN, or -h or -V came first */
 } options;
 
@@ -267,6 +269,10 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 	case O_BATCH: s->batch = (int)ocsdf_arg_long(e, "--batch", optarg, 1, OCSDF_TRAIN_MAX_BATCH); break;
 	case O_LR: s->lr = ocsdf_arg_double(e, "--lr", optarg, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX); break;
 	case O_LRDECAY: o->decay = ocsdf_arg_choice(e, "--lr-decay", optarg, decays); break;
+	case O_LRHOLD:
+		s->lr_hold = ocsdf_arg_double(e, "--lr-hold", optarg, 0, OCSDF_TRAIN_LR_HOLD_MAX);
+		o->lr_hold_set = 1;
+		break;
 	case O_LRFINAL:
 		s->lr_final = ocsdf_arg_double(e, "--lr-final", optarg, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX);
 		o->lr_final_set = 1;
@@ -306,9 +312,12 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 static int check_options(options *o, ocsdf_error *e)
 {
 	ocsdf_train_settings *s = &o->s;
-	if (o->decay == 0 && o->lr_final_set)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "--lr-final needs --lr-decay linear");
-	s->lr_final = o->decay ? (o->lr_final_set ? s->lr_final : s->lr / 10) : s->lr;
+	if (o->decay == 0 && (o->lr_final_set || o->lr_hold_set))
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "%s needs --lr-decay linear",
+				       o->lr_final_set ? "--lr-final" : "--lr-hold");
+	s->lr_final = o->decay ? (o->lr_final_set ? s->lr_final : s->lr / 1000) : s->lr;
+	if (!o->decay)
+		s->lr_hold = 0;
 	if (!o->warmup_set)
 		s->warmup = s->epochs / 8;
 	if (s->warmup > s->epochs)

@@ -29,8 +29,9 @@ static const unsigned char MAGIC[8] = {'O', 'C', 'S', 'D', 'F', 'M', 'D', 'L'};
 
 #define PREAMBLE_LEN 16      /* magic, version, header length */
 #define HEADER_V1_LEN 280    /* header bytes that version 1 first defined */
-#define HEADER_LEN 344       /* header bytes this release writes: version 1's
-                              * and the distance sampler's */
+#define HEADER_SAMPLER_LEN 344 /* and the distance sampler's settings */
+#define HEADER_LEN 352       /* header bytes this release writes: those and
+                              * the learning rate's hold */
 #define HEADER_MAX_LEN 65536 /* room for fields later releases may append */
 #define FLAG_FINISHED 1u
 #define FLAG_PARAMS 2u
@@ -575,6 +576,7 @@ static void serialize(const ocsdf_model *m, const layout *L, sink *k)
 	wf64(&c, s->push);
 	wf64(&c, s->contamination);
 	wf64(&c, t->support_radius);
+	wf64(&c, s->lr_hold);
 	sink_put(k, h, (size_t)(c.p - h));
 
 	sink_doubles(k, m->mean, (size_t)m->arch.d);
@@ -829,8 +831,11 @@ static int parse_header(src *s, ocsdf_model *hdr, layout *L, uint32_t *flags, de
 		return fail_at(s, OCSDF_EDATA, 12, "header length %llu is invalid (version %d needs %d..%d)",
 			       (ull)L->header_len, OCSDF_MODEL_VERSION, HEADER_V1_LEN, HEADER_MAX_LEN);
 	/* A header of 280 bytes comes from a release before the distance
-	 * sampler: its fields keep their zeros (the paper's sampler). */
-	known = L->header_len < HEADER_LEN ? HEADER_V1_LEN : HEADER_LEN;
+	 * sampler, one of 344 from a release before the hold of the learning
+	 * rate: the fields they lack keep their zeros (the paper's sampler, no
+	 * hold). */
+	known = L->header_len >= HEADER_LEN ? HEADER_LEN
+		: L->header_len >= HEADER_SAMPLER_LEN ? HEADER_SAMPLER_LEN : HEADER_V1_LEN;
 	memset(h, 0, sizeof h);
 	if ((rc = src_read(s, h, (size_t)known, "header")))
 		return rc;
@@ -926,6 +931,7 @@ static int parse_header(src *s, ocsdf_model *hdr, layout *L, uint32_t *flags, de
 	st->push = rf64(&c);
 	st->contamination = rf64(&c);
 	t->support_radius = rf64(&c);
+	st->lr_hold = rf64(&c);   /* 0 (read from the zeroed buffer) before it */
 	if (reserved)
 		defer(late, 156, "reserved header field is not zero");
 

@@ -56,6 +56,9 @@ typedef struct ocsdf_train_settings {
 	/* Share of the training rows left below the level 0 (the level is set
 	 * at the end of a run of the distance sampler). */
 	double contamination;
+	/* Share of the run, at its end, held at lr_final: the rate decays
+	 * over the first 1 - lr_hold of the steps (0 in files before it). */
+	double lr_hold;
 } ocsdf_train_settings;
 
 /* Statistics recorded at the end of training. */

@@ -39,7 +39,8 @@ void ocsdf_train_default_settings(ocsdf_train_settings *s)
 	s->margin = 0.05;
 	s->lambda = 100;
 	s->lr = 1e-3;
-	s->lr_final = 1e-4;
+	s->lr_final = 1e-6;
+	s->lr_hold = 0.25;
 	s->rho = 0.9;
 	s->eps = 1e-7;
 	s->box = 5;
@@ -87,6 +88,7 @@ int ocsdf_train_check_settings(const ocsdf_train_settings *s, const ocsdf_arch *
 	    (rc = check_double("lambda", s->lambda, OCSDF_TRAIN_LAMBDA_MIN, OCSDF_TRAIN_LAMBDA_MAX, e)) ||
 	    (rc = check_double("lr", s->lr, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX, e)) ||
 	    (rc = check_double("lr_final", s->lr_final, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX, e)) ||
+	    (rc = check_double("lr_hold", s->lr_hold, 0, OCSDF_TRAIN_LR_HOLD_MAX, e)) ||
 	    (rc = check_double("eps", s->eps, OCSDF_TRAIN_EPS_MIN, OCSDF_TRAIN_EPS_MAX, e)) ||
 	    (rc = check_double("box", s->box, OCSDF_TRAIN_BOX_MIN, OCSDF_TRAIN_BOX_MAX, e)) ||
 	    (rc = check_double("bjorck_tol", s->bjorck_tol, 0, OCSDF_TRAIN_BJORCK_TOL_MAX, e)) ||
@@ -722,6 +724,16 @@ static int report(const ocsdf_train_hooks *h, const ocsdf_model *m, run_state *r
 	return stop_requested(h->stop) ? OCSDF_EINTR : 0;
 }
 
+/* The rate of a step: linear from lr to lr_final over the first
+ * 1 - lr_hold of the run, then lr_final, so that the level of f settles
+ * before the end (tests/bench/DISTANCE.md, "The level"). */
+static double learning_rate(const ocsdf_train_settings *s, uint64_t step, uint64_t total)
+{
+	const double decay = (1 - s->lr_hold) * (double)total;
+	const double t = decay > 0 ? (double)step / decay : 1;
+	return t >= 1 ? s->lr_final : s->lr + (s->lr_final - s->lr) * t;
+}
+
 int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_hooks *h,
 		    ocsdf_error *e)
 {
@@ -744,7 +756,7 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 
 	for (step = start; step < rs.total; step++) {
 		const uint64_t epoch = step / rs.spe, j = step % rs.spe;
-		const double lr = s->lr + (s->lr_final - s->lr) * (double)step / (double)rs.total;
+		const double lr = learning_rate(s, step, rs.total);
 		ocsdf_rng r = stream(s->seed, TAG_STEP, step);
 		double loss, f_data, f_neg;
 

@@ -51,6 +51,7 @@
 #define OCSDF_TRAIN_NEAR_MAX 1e6
 #define OCSDF_TRAIN_PUSH_MAX 1e6
 #define OCSDF_TRAIN_CONTAMINATION_MAX 0.5
+#define OCSDF_TRAIN_LR_HOLD_MAX 0.9
 
 /* Default settings (see ocsdf-train(1) for why). */
 void ocsdf_train_default_settings(ocsdf_train_settings *s);

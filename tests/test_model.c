@@ -28,7 +28,8 @@
 
 /* Offsets from ocsdf-model(5). */
 enum {
-	HEADER_LEN = 344,
+	HEADER_LEN = 352,
+	HEADER_SAMPLER_LEN = 344,
 	HEADER_V1_LEN = 280,
 	OFF_VERSION = 8,
 	OFF_HLEN = 12,
@@ -75,7 +76,8 @@ enum {
 	OFF_PUSH = 336,
 	OFF_CONTAMINATION = 344,
 	OFF_SUPPORT_RADIUS = 352,
-	OFF_MEAN = 360
+	OFF_LR_HOLD = 360,
+	OFF_MEAN = 368
 };
 
 /* ---- helpers ---- */
@@ -167,6 +169,7 @@ static ocsdf_model *random_model(ocsdf_arch a, int params, int opt_v, uint64_t s
 	m->settings.lambda = 1 + 100 * ocsdf_rng_uniform(&r);
 	m->settings.lr = 1e-3 * (1e-6 + ocsdf_rng_uniform(&r));
 	m->settings.lr_final = 1e-5 * (1e-6 + ocsdf_rng_uniform(&r));
+	m->settings.lr_hold = 0.9 * ocsdf_rng_uniform(&r);
 	m->settings.rho = 0.01 + 0.98 * ocsdf_rng_uniform(&r);
 	m->settings.eps = 1e-7;
 	m->settings.box = 5 + ocsdf_rng_uniform(&r);
@@ -224,6 +227,7 @@ static void assert_same(const ocsdf_model *a, const ocsdf_model *b)
 		ck_assert_mem_eq(a->opt_v, b->opt_v, n * sizeof *a->opt_v);
 	ck_assert(same_double(s->margin, t->margin) && same_double(s->lambda, t->lambda));
 	ck_assert(same_double(s->lr, t->lr) && same_double(s->lr_final, t->lr_final));
+	ck_assert(same_double(s->lr_hold, t->lr_hold));
 	ck_assert(same_double(s->rho, t->rho) && same_double(s->eps, t->eps));
 	ck_assert(same_double(s->box, t->box) && same_double(s->bjorck_tol, t->bjorck_tol));
 	ck_assert_int_eq(s->epochs, t->epochs);
@@ -471,6 +475,7 @@ START_TEST(test_layout)
 	m->stats.grad_norm_mean = 0.75;
 	m->settings.contamination = 0.125;
 	m->stats.support_radius = 0.75;
+	m->settings.lr_hold = 0.25;
 	m->epoch = 12;
 	m->finished = 0;
 	m->mean[0] = -1.5;
@@ -526,6 +531,8 @@ START_TEST(test_layout)
 	ck_assert(v == 0.125);
 	memcpy(&v, &(uint64_t){rd64(buf + OFF_SUPPORT_RADIUS)}, 8);
 	ck_assert(v == 0.75);
+	memcpy(&v, &(uint64_t){rd64(buf + OFF_LR_HOLD)}, 8);
+	ck_assert(v == 0.25);
 	ck_assert_uint_eq(rd64(buf + OFF_MEAN), 0xbff8000000000000ULL);
 	/* names: u32 length then bytes, right after mean and std */
 	ck_assert_uint_eq(rd32(buf + OFF_MEAN + 48), 3);
@@ -558,9 +565,9 @@ START_TEST(test_manual_example)
 	buf = image(m, &len);
 	ck_assert_uint_eq(ocsdf_arch_nparams(&a), 41);
 	ck_assert_uint_eq(rd64(buf + OFF_NAMES_LEN), 18);
-	ck_assert_uint_eq(theta_off(buf), 432);
-	ck_assert_uint_eq(len, 600);
-	ck_assert_mem_eq(buf, "OCSDFMDL\x01\0\0\0\x58\x01\0\0", 16);
+	ck_assert_uint_eq(theta_off(buf), 440);
+	ck_assert_uint_eq(len, 608);
+	ck_assert_mem_eq(buf, "OCSDFMDL\x01\0\0\0\x60\x01\0\0", 16);
 	free(buf);
 	ocsdf_model_free(m);
 }
@@ -959,6 +966,7 @@ START_TEST(test_bad_settings)
 		{OFF_PUSH, FIELD_F64, -1, "settings.push is -1"},
 		{OFF_CONTAMINATION, FIELD_F64, 0.6, "settings.contamination is 0.6, expected 0..0.5"},
 		{OFF_SUPPORT_RADIUS, FIELD_F64, INFINITY, "stats.support_radius is inf"},
+		{OFF_LR_HOLD, FIELD_F64, 0.95, "settings.lr_hold is 0.95, expected 0..0.9"},
 	};
 	size_t len;
 	unsigned char *orig = small_image(1, &len);
@@ -1028,6 +1036,7 @@ START_TEST(test_header_v1)
 	m->settings.knn = 0;
 	m->settings.support_quantile = m->settings.near = m->settings.far = 0;
 	m->settings.box_share = m->settings.push = m->settings.contamination = 0;
+	m->settings.lr_hold = 0;
 	m->stats.support_radius = 0;
 	buf = image(m, &len);
 	memmove(buf + 16 + HEADER_V1_LEN, buf + OFF_MEAN, len - OFF_MEAN);
@@ -1038,6 +1047,32 @@ START_TEST(test_header_v1)
 	ck_assert_msg(ocsdf_model_load_mem(buf, len, "v1", &back, &e) == 0, "%s", e.msg);
 	assert_same(m, back);
 	ck_assert_int_eq(back->settings.sampler, OCSDF_SAMPLER_PAPER);
+	ocsdf_model_free(back);
+	free(buf);
+	ocsdf_model_free(m);
+}
+END_TEST
+
+/* A file of the release before the hold of the learning rate: a header
+ * of 344 bytes loads with no hold, so that its run resumes as it began. */
+START_TEST(test_header_before_hold)
+{
+	ocsdf_arch a = {3, 5, 2, OCSDF_ACT_FULLSORT};
+	ocsdf_model *m = random_model(a, 1, 1, 42), *back = NULL;
+	ocsdf_error e;
+	size_t len, cut = HEADER_LEN - HEADER_SAMPLER_LEN;
+	unsigned char *buf;
+
+	m->settings.lr_hold = 0;
+	buf = image(m, &len);
+	memmove(buf + 16 + HEADER_SAMPLER_LEN, buf + OFF_MEAN, len - OFF_MEAN);
+	len -= cut;
+	wr32(buf + OFF_HLEN, HEADER_SAMPLER_LEN);
+	recrc(buf, len);
+	ck_assert_msg(ocsdf_model_load_mem(buf, len, "v0.1.1", &back, &e) == 0, "%s", e.msg);
+	assert_same(m, back);
+	ck_assert(back->settings.lr_hold == 0);
+	ck_assert_int_eq(back->settings.sampler, m->settings.sampler);
 	ocsdf_model_free(back);
 	free(buf);
 	ocsdf_model_free(m);
@@ -1396,6 +1431,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_trailing_bytes);
 	tcase_add_test(tc, test_header_extension);
 	tcase_add_test(tc, test_header_v1);
+	tcase_add_test(tc, test_header_before_hold);
 	tcase_add_test(tc, test_not_a_model);
 	tcase_add_test(tc, test_pipe);
 	tcase_add_test(tc, test_save_refuses_overwrite);

@@ -816,6 +816,30 @@ static int keep(void *ctx, const ocsdf_train_progress *p, const float *theta, in
 	return v->refuse;
 }
 
+/* The rate decays linearly over the first 1 - lr_hold of the run, then
+ * holds lr_final; without a hold it is the plain linear decay. */
+START_TEST(test_learning_rate)
+{
+	ocsdf_train_settings s;
+	ocsdf_train_default_settings(&s);
+	s.lr = 1e-3;
+	s.lr_final = 1e-6;
+	s.lr_hold = 0.25;
+	ck_assert(learning_rate(&s, 0, 400) == 1e-3);
+	ck_assert(fabs(learning_rate(&s, 150, 400) - (1e-3 + (1e-6 - 1e-3) * 0.5)) < 1e-15);
+	ck_assert(learning_rate(&s, 300, 400) == 1e-6);
+	ck_assert(learning_rate(&s, 399, 400) == 1e-6);
+	ck_assert(learning_rate(&s, 299, 400) > 1e-6);
+	s.lr_hold = 0;
+	ck_assert(learning_rate(&s, 200, 400) == 1e-3 + (1e-6 - 1e-3) * 200.0 / 400.0);
+	ck_assert(learning_rate(&s, 399, 400) > 1e-6);
+	s.lr_final = s.lr;
+	s.lr_hold = 0.5;
+	for (uint64_t k = 0; k < 10; k++)
+		ck_assert(learning_rate(&s, k, 10) == 1e-3);
+}
+END_TEST
+
 START_TEST(test_report)
 {
 	ocsdf_model *m = small_model(8, 1, 3, OCSDF_ORTHO_RETRACT);
@@ -927,6 +951,7 @@ int main(void)
 	tcase_add_test(tc, test_draw_batch);
 	tcase_add_test(tc, test_retract_rescue);
 	tcase_add_test(tc, test_retract_step_iters);
+	tcase_add_test(tc, test_learning_rate);
 	tcase_add_test(tc, test_report);
 	suite_add_tcase(s, tc);
 	sr = srunner_create(s);

@@ -77,12 +77,16 @@ poke "$f" 20 '\000\040\000\000'
 poke "$f" 40 '\041\000\002\004\000\000\000\000'
 expect 65 'parameter count|truncated model' -- "$S" -m "$f" "$DATA/disk.csv"
 
-# Bad values behind a valid CRC: the loader's own checks.
+# Bad values behind a valid CRC: the loader's own checks.  The sections
+# after the header start at H = 16 + header_len (ocsdf-model(5)): the
+# means, the standard deviations, then the names (x: length 1, then y).
+hlen=$(od -A n -t u4 -j 12 -N 4 "$T/m" | tr -d ' ')
+H=$((16 + hlen))
 f=$(damaged std)
-poke "$f" 376 '\000\000\000\000\000\000\000\000'
+poke "$f" $((H + 16)) '\000\000\000\000\000\000\000\000'
 crc "$f"
 expect 65 "feature 1 \\(x\\): standard deviation is 0" -- "$S" -m "$f" "$DATA/disk.csv"
-poke "$f" 376 '\053\346\160\213\150\022\000\000'
+poke "$f" $((H + 16)) '\053\346\160\213\150\022\000\000'
 crc "$f"
 expect 65 "feature 1 \\(x\\): standard deviation is 1e-310, expected .* finite reciprocal" -- \
 	"$S" -m "$f" "$DATA/disk.csv"
@@ -91,7 +95,7 @@ poke "$f" $((size - 8)) '\000\000\300\177'
 crc "$f"
 expect 65 '(theta|opt_v)\[[0-9]+\] \(layer 1 bias\) is nan' -- "$S" -m "$f" "$DATA/disk.csv"
 f=$(damaged ctl)
-poke "$f" 396 '\001'
+poke "$f" $((H + 36)) '\001'
 crc "$f"
 expect 65 'name contains control character 0x01' -- "$S" -m "$f" "$DATA/disk.csv"
 
