@@ -1,7 +1,10 @@
-# A decision per row without labels: ocsdf-score --decide flags the rows
-# below the level ocsdf-train set (floor(p n) of the training rows for
-# --contamination p) and gives the radius, in raw units, that keeps each
-# decision; the columns in raw units say so by their names.
+# A decision per row without labels, and radii that say what they mean:
+# ocsdf-score --decide flags the rows below the level ocsdf-train set
+# (floor(p n) of the training rows for --contamination p) and gives the
+# radius, in raw units, that keeps each decision; ocsdf-certify states each
+# radius in raw and model units, chooses radii from the data when given
+# none, and reads the units of a score from its column name, so that a
+# score written in raw units is not scaled by L a second time.
 . "$(dirname "$0")/lib.sh"
 set -u
 S="$BIN/ocsdf-score"
@@ -39,4 +42,51 @@ expect 64 'needs --units raw' -- "$S" -m "$T/m" --column s_raw "$T/data.csv"
 printf 'x,y,sdf_flagged\n1,2,3\n' >"$T/clash.csv"
 expect 64 "a column named 'sdf_flagged' exists already" -- "$S" -m "$T/m" --decide "$T/clash.csv"
 
+# Radii in both units: raw (the ones given, with -m) and model (L times).
+expect 0 '' -- "$C" -m "$T/m" --radius 0.01,0.02 --format csv "$T/d.csv"
+head -1 "$T/out" | grep -q ',radius_raw,radius_model,kept_fraction$' || fail "csv header: $(head -1 "$T/out")"
+awk -F, -v L="$L" 'NR > 1 { e = $(NF - 1) - $1 * L; if (e < 0) e = -e
+	if ($(NF - 2) != $1 || e > 1e-12 * L || $2 != $(NF - 1)) bad = 1 } END { exit bad || NR != 4 }' "$T/out" ||
+	fail "radius_raw is not the radius or radius_model not L times it"
+
+# No --radius: 0 and the largest radii that keep 0.9 and 0.5 of the AUROC.
+expect 0 '' -- "$C" -m "$T/m" --format csv "$T/d.csv"
+[ "$(cut -d, -f1 "$T/out" | sed -n 2p)" = 0 ] && [ "$(wc -l <"$T/out")" -eq 4 ] || fail "chosen radii: $(cat "$T/out")"
+[ "$(awk -F, 'NR > 1 { printf "%s;", $NF }' "$T/out")" = ";0.9;0.5;" ] || fail "kept fractions"
+a0=$(sed -n 2p "$T/out" | cut -d, -f7)
+for k in 3 4; do
+	r=$(sed -n ${k}p "$T/out" | cut -d, -f1) a=$(sed -n ${k}p "$T/out" | cut -d, -f7)
+	f=$(sed -n ${k}p "$T/out" | awk -F, '{ print $NF }')
+	awk -v r="$r" 'BEGIN { exit !(r > 0) }' || fail "radius $r kept $f"
+	above=$(awk -v r="$r" 'BEGIN { printf "%.17g", r * 1.001 }')
+	b=$("$C" -m "$T/m" --radius "$r,$above" --format csv "$T/d.csv" | sed -n 4p | cut -d, -f7)
+	awk -v a="$a" -v a0="$a0" -v b="$b" -v f="$f" 'BEGIN { exit !(a >= f * a0 - 1e-12 && b < f * a0) }' ||
+		fail "radius $r: certified AUROC $a, then $b just above it; wanted the last radius at $f x $a0"
+done
+radii=$(tail -n +3 "$T/out" | cut -d, -f1 | paste -sd, -)
+expect 0 '' -- "$C" -m "$T/m" "$T/d.csv"
+grep -q '(keeps 0.9)$' "$T/out" && grep -q '^ *radius radius_model ' "$T/out" || fail "table: $(cat "$T/out")"
+
+# A score in raw units certified with -m: L = 1 for it, and the figures of
+# the score in model units (at the radii chosen above, where the AUROC is
+# neither 0 nor 1; the raw score is rounded to float32 on its own).
+paste -d, "$T/r.csv" "$T/data.csv" | cut -d, -f1,6 >"$T/rl.csv"
+"$C" -m "$T/m" --radius "$radii" --format csv "$T/d.csv" | cut -d, -f1,7,12- >"$T/model-units"
+expect 0 '' -- "$C" -m "$T/m" --radius "$radii" --format csv --score sdf_raw "$T/rl.csv"
+awk -F, 'NR > 1 && $3 != 1 { bad = 1 } END { exit bad }' "$T/out" || fail "raw scores: L is not 1"
+cut -d, -f1,7,12- "$T/out" | paste -d, "$T/model-units" - | awk -F, 'NR > 1 {
+	e = $2 - $7; if (e < 0) e = -e; if (e > 1e-3 || $1 != $6 || $3 != $8 || $4 != $9) { print; bad = 1 } }
+	END { exit bad }' || fail "raw scores with -m: not the figures of model units"
+expect 0 '' -- "$C" -m "$T/m" --radius 0.01 --score sdf_raw "$T/rl.csv"
+grep -q '^radius units  *raw input units: column sdf_raw is in them already (L = 1' "$T/out" ||
+	fail "the correction is not stated: $(grep units "$T/out")"
+
+# --decisions without a threshold: the level 0, the same as ocsdf-score's.
+expect 0 '' -- "$C" -m "$T/m" --decisions "$T/dec.csv" "$T/d.csv"
+grep -q '^threshold  *0 (flagged: score < threshold, the level 0 that ocsdf-train set)' "$T/out" ||
+	fail "threshold: $(grep threshold "$T/out")"
+tail -n +2 "$T/dec.csv" >"$T/dec.rows"
+tail -n +2 "$T/d.csv" | cut -d, -f5,6 | paste -d, - "$T/dec.rows" | awk -F, '{ if ($1 != $6) bad = 1
+	e = $2 - $8; if (e < 0) e = -e; if (e > 1e-6 * $2 + 1e-12) bad = 1 } END { exit bad }' ||
+	fail "certify's decisions at 0 are not ocsdf-score's"
 exit 0
