@@ -176,7 +176,9 @@ int ocsdf_certify_decision_radii(const ocsdf_label_scores *d, double t_int, doub
 
 /* The largest shift at which the certified AUROC is still target or
  * more: it does not grow with the shift, and is 0 once every anomalous
- * score is raised above every normal one. */
+ * score is raised above every normal one.  Bisection to the last bit, or
+ * 2^-200 of the span of the scores near 0 (the subnormals would take a
+ * thousand passes over the rows). */
 static double keep_shift(const ocsdf_roc *roc, double target)
 {
 	const double *x = ocsdf_roc_normal_scores(roc), *y = ocsdf_roc_anomalous_scores(roc);
@@ -186,15 +188,16 @@ static double keep_shift(const ocsdf_roc *roc, double target)
 		hi = 1;
 	if (ocsdf_roc_auroc(roc, hi) >= target)
 		return hi;
-	for (;;) {
+	for (int i = 0; i < 200; i++) {
 		double mid = lo + 0.5 * (hi - lo);
 		if (mid <= lo || mid >= hi)
-			return lo;
+			break;
 		if (ocsdf_roc_auroc(roc, mid) >= target)
 			lo = mid;
 		else
 			hi = mid;
 	}
+	return lo;
 }
 
 /* The radii: the ones asked, or 0 and those that keep each fraction of
