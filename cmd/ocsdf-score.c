@@ -235,6 +235,9 @@ static void open_input(const options *o, run *r)
 		ocsdf_die_error(&e);
 	if (!r->m->finished)
 		ocsdf_warn("%s is the checkpoint of an interrupted training run", o->model_path);
+	else if (o->decide && r->m->settings.sampler != OCSDF_SAMPLER_DISTANCE)
+		ocsdf_warn("%s was trained with --sampler paper, which does not set the level from a contamination "
+			   "rate: the decisions are those of the boundary the network learned", o->model_path);
 	r->scale = o->raw_units ? 1.0 / r->m->stats.lipschitz_raw : 1.0;
 	if (ocsdf_csv_open(o->input, &r->r, &e))
 		ocsdf_die_error(&e);

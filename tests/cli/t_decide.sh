@@ -42,6 +42,12 @@ expect 64 'needs --units raw' -- "$S" -m "$T/m" --column s_raw "$T/data.csv"
 printf 'x,y,sdf_flagged\n1,2,3\n' >"$T/clash.csv"
 expect 64 "a column named 'sdf_flagged' exists already" -- "$S" -m "$T/m" --decide "$T/clash.csv"
 
+# A model whose level was not set from a contamination rate says so.
+"$(unwrapped ocsdf-train)" $small --sampler paper -o "$T/paper" "$T/data.csv" || fail "ocsdf-train --sampler paper"
+expect 0 'trained with --sampler paper, which does not set the level' -- "$S" -m "$T/paper" --decide --only "$T/data.csv"
+expect 0 '' -- "$S" -m "$T/m" --decide --only "$T/data.csv"
+[ -s "$T/err" ] && fail "a warning for a model with its level: $(cat "$T/err")"
+
 # Radii in both units: raw (the ones given, with -m) and model (L times).
 expect 0 '' -- "$C" -m "$T/m" --radius 0.01,0.02 --format csv "$T/d.csv"
 head -1 "$T/out" | grep -q ',radius_raw,radius_model,kept_fraction$' || fail "csv header: $(head -1 "$T/out")"
