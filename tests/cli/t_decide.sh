@@ -29,6 +29,18 @@ awk -F, -v L="$L" 'NR > 1 { if ($5 != ($4 < 0)) { print "line " NR ": flagged " 
 flagged=$(awk -F, 'NR > 1 { s += $5 } END { print s }' "$T/d.csv")
 [ "$flagged" -eq $((n / 10)) ] || fail "$flagged of $n training rows flagged, not floor(0.1 n) = $((n / 10))"
 
+# The README's recipe for the flagged rows, most anomalous first, read
+# from the README itself.
+top=$(cd "$DATA/.." && pwd)
+sed -n "/^awk -F, 'NR > 1 && \$(NF - 1) == 1/,/| head/p" "$top/README.md" |
+	sed 's/ *#.*//; s/| head$//; s/scored\.csv/"$1"/' >"$T/recipe.sh"
+[ "$(wc -l <"$T/recipe.sh")" -eq 2 ] || fail "no recipe for the flagged rows in README.md: $(cat "$T/recipe.sh")"
+sh "$T/recipe.sh" "$T/d.csv" >"$T/recipe.out" || fail "the README's recipe failed"
+cut -d, -f4 "$T/recipe.out" | sort -c -g || fail "the README's recipe does not put the lowest score first"
+awk -F, 'NR > 1 && $5 == 1' "$T/d.csv" | sort >"$T/flagged.rows"
+sort "$T/recipe.out" | cmp -s - "$T/flagged.rows" || fail "the README's recipe does not list the flagged rows"
+[ "$(wc -l <"$T/recipe.out")" -eq "$flagged" ] || fail "recipe: $(wc -l <"$T/recipe.out") rows"
+
 # Raw units: every column in them is named *_raw; the decisions are the same.
 expect 0 '' -- "$S" -m "$T/m" --decide --units raw --only -o "$T/r.csv" "$T/data.csv"
 [ "$(head -1 "$T/r.csv")" = "sdf_raw,sdf_flagged,sdf_radius_raw" ] || fail "raw header: $(head -1 "$T/r.csv")"
