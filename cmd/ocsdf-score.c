@@ -259,9 +259,10 @@ static void open_input(const options *o, run *r)
 }
 
 /* Dies with a usage error if name is taken by an input column (when the
- * input passes through) or by one of the names[0..n) already chosen. */
+ * input passes through) or by one of the names[0..n) already chosen; the
+ * hint names --attack-column for an attacked column. */
 static void check_name(const ocsdf_csv_reader *r, int passthrough, const char *name,
-		       char *const *names, int n)
+		       char *const *names, int n, int attacked)
 {
 	char b[64];
 	if (passthrough)
@@ -270,7 +271,7 @@ static void check_name(const ocsdf_csv_reader *r, int passthrough, const char *n
 				ocsdf_usage_error("%s: a column named '%s' exists already; name the score "
 						  "with --column%s",
 						  ocsdf_csv_filename(r), ocsdf_text_shown(name, b, sizeof b),
-						  n ? " or --attack-column" : "");
+						  attacked ? " or --attack-column" : "");
 	for (int k = 0; k < n; k++)
 		if (strcmp(names[k], name) == 0)
 			ocsdf_usage_error("two output columns would be named '%s'", ocsdf_text_shown(name, b, sizeof b));
@@ -315,7 +316,7 @@ static void name_columns(const options *o, run *r)
 	}
 	r->ncols = n;
 	for (int k = 0; k < n; k++)
-		check_name(r->r, !o->only, r->names[k], r->names, k);
+		check_name(r->r, !o->only, r->names[k], r->names, k, k >= 1 && k <= o->nrad);
 }
 
 /* The columns read, the scorer and the attack with their buffers. */

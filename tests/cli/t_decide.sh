@@ -52,7 +52,7 @@ expect 0 '' -- "$S" -m "$T/m" --units raw --attack pgd --radius 0.1,0.2 --label 
 [ "$(head -1 "$T/out")" = "sdf_raw,sdf_pgd_0.1_raw,sdf_pgd_0.2_raw" ] || fail "raw attack names: $(head -1 "$T/out")"
 expect 64 'needs --units raw' -- "$S" -m "$T/m" --column s_raw "$T/data.csv"
 printf 'x,y,sdf_flagged\n1,2,3\n' >"$T/clash.csv"
-expect 64 "a column named 'sdf_flagged' exists already" -- "$S" -m "$T/m" --decide "$T/clash.csv"
+expect 64 "a column named 'sdf_flagged' exists already; name the score with --column$" -- "$S" -m "$T/m" --decide "$T/clash.csv"
 
 # A model whose level was not set from a contamination rate says so.
 "$(unwrapped ocsdf-train)" $small --sampler paper -o "$T/paper" "$T/data.csv" || fail "ocsdf-train --sampler paper"
