@@ -200,25 +200,27 @@ static double keep_shift(const ocsdf_roc *roc, double target)
 	return lo;
 }
 
-/* The radii: the ones asked, or 0 and those that keep each fraction of
- * the plain AUROC, rounded down so that L times the radius is still at
- * most the shift found. */
+/* The radii that keep each fraction of the plain AUROC, rounded down so
+ * that L times the radius is still at most the shift found; then the
+ * radii: the ones asked, or 0 and those. */
 static void set_radii(ocsdf_certificate *c)
 {
 	const ocsdf_certify_params *p = c->p;
 	double a0 = ocsdf_roc_auroc(c->roc, 0);
+	for (int k = 0; k < OCSDF_CERTIFY_NKEEP; k++) {
+		double s = keep_shift(c->roc, ocsdf_certify_keep[k] * a0), r = s / p->lipschitz;
+		while (r > 0 && r * p->lipschitz > s)
+			r = nextafter(r, 0);
+		c->keep_radius[k] = r;
+	}
 	for (int k = 0; k < c->nres; k++) {
 		ocsdf_certify_result *x = &c->res[k];
 		x->kept = NAN;
 		if (p->nradius) {
 			x->radius = p->radius[k];
 		} else if (k > 0) {
-			double s;
 			x->kept = ocsdf_certify_keep[k - 1];
-			s = keep_shift(c->roc, x->kept * a0);
-			x->radius = s / p->lipschitz;
-			while (x->radius > 0 && x->radius * p->lipschitz > s)
-				x->radius = nextafter(x->radius, 0);
+			x->radius = c->keep_radius[k - 1];
 		}
 		x->shift = x->radius * p->lipschitz;
 		x->radius_raw = x->radius_model = NAN;

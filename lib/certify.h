@@ -14,7 +14,7 @@
  *
  * Without radii it chooses them from the data: 0, and the largest radii at
  * which the certified AUROC still keeps the fractions ocsdf_certify_keep of
- * the plain one.  A score column whose name ends in _raw (ocsdf-score
+ * the plain one; with radii, it reports those too.  A score column whose name ends in _raw (ocsdf-score
  * --units raw) holds scores already 1-Lipschitz in raw input units: with a
  * model, L is 1 for it rather than the model's constant, which would scale
  * the radii twice.
@@ -100,6 +100,9 @@ typedef struct ocsdf_certificate {
 	const char *units_key;    /* its stable name: score, lipschitz, raw-input */
 	ocsdf_certify_result *res;   /* one per radius */
 	int nres;                 /* p->nradius, or 1 + OCSDF_CERTIFY_NKEEP chosen */
+	/* The largest radii at which the certified AUROC keeps each fraction
+	 * ocsdf_certify_keep of the plain one, whatever the radii asked. */
+	double keep_radius[OCSDF_CERTIFY_NKEEP];
 	int has_thr;
 	double threshold;         /* user's units */
 	double t_int;             /* the same, internal convention */

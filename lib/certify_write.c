@@ -110,6 +110,12 @@ static void write_table(FILE *fp, const ocsdf_certificate *r)
 		for (int k = 0; k < OCSDF_CERTIFY_NKEEP; k++)
 			fprintf(fp, "%s%g", k ? " and " : " ", ocsdf_certify_keep[k]);
 		fprintf(fp, " of the plain one\n");
+	} else {
+		fprintf(fp, "AUROC kept         ");
+		for (int k = 0; k < OCSDF_CERTIFY_NKEEP; k++)
+			fprintf(fp, "%s%g of it up to radius %.6g", k ? ", " : "", ocsdf_certify_keep[k],
+				r->keep_radius[k]);
+		fprintf(fp, " (the radii chosen without --radius)\n");
 	}
 	fprintf(fp, "AUROC              %.6f (DeLong SE %.6f)\n", r->res[0].auroc, r->res[0].se);
 	fprintf(fp, "average precision  %.6f\n", r->res[0].ap);
@@ -251,6 +257,13 @@ static void write_json(FILE *fp, const ocsdf_certificate *r)
 	fprintf(fp, ",\n  \"lipschitz_source\": \"%s\"", lsource_name(o->lsource));
 	json_str_at(fp, ",\n  ", "model", o->model_path);
 	fprintf(fp, ",\n  \"radius_units\": \"%s\"", r->units_key);
+	fputs(",\n  \"keep_radii\": [", fp);
+	for (int k = 0; k < OCSDF_CERTIFY_NKEEP; k++) {
+		json_num_at(fp, k ? ", {" : "{", "kept_fraction", ocsdf_certify_keep[k]);
+		json_num_at(fp, ", ", "radius", r->keep_radius[k]);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
 	json_num_at(fp, ",\n  ", "auroc", r->res[0].auroc);
 	json_num_at(fp, ",\n  ", "auroc_se", r->res[0].se);
 	json_num_at(fp, ",\n  ", "average_precision", r->res[0].ap);

@@ -82,6 +82,12 @@ for k in 3 4; do
 		fail "radius $r: certified AUROC $a, then $b just above it; wanted the last radius at $f x $a0"
 done
 radii=$(tail -n +3 "$T/out" | cut -d, -f1 | paste -sd, -)
+# With --radius the same radii are reported, so that radii that certify
+# nothing do not go unnoticed.
+kept=$(tail -n +3 "$T/out" | awk -F, '{ printf "%s%s of it up to radius %.6g", (NR > 1 ? ", " : ""), $NF, $1 }')
+expect 0 '' -- "$C" -m "$T/m" --radius 0.001 "$T/d.csv"
+grep -qxF "AUROC kept         $kept (the radii chosen without --radius)" "$T/out" ||
+	fail "with --radius, the radii that keep the AUROC: $(grep kept "$T/out"), wanted $kept"
 expect 0 '' -- "$C" -m "$T/m" "$T/d.csv"
 grep -q '(keeps 0.9)$' "$T/out" && grep -q '^ *radius radius_model ' "$T/out" || fail "table: $(cat "$T/out")"
 
