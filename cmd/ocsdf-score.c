@@ -75,8 +75,8 @@ static const char usage_text[] =
 	"      cardio.csv | ocsdf-certify --score sdf_pgd --label label\n";
 
 enum {
-	O_COLUMN = 256, O_ONLY, O_UNITS, O_DECIDE, O_ATTACK, O_RADIUS, O_LABEL, O_ANOMALY, O_NORMAL, O_STEPS, O_RESTARTS,
-	O_SEED, O_ATTACK_COLUMN
+	O_COLUMN = 256, O_ONLY, O_UNITS, O_DECIDE, O_ATTACK, O_RADIUS, O_LABEL, O_ANOMALY, O_NORMAL, O_STEPS,
+	O_RESTARTS, O_SEED, O_ATTACK_COLUMN
 };
 
 static const struct option long_options[] = {
