@@ -229,6 +229,7 @@ static void json_threshold(FILE *fp, const ocsdf_certificate *r)
 	const ocsdf_confusion *c = &r->res[0].conf;
 	json_num_at(fp, "{", "value", r->threshold);
 	fprintf(fp, ", \"flagged_when\": \"%s\"", o->higher_anomalous ? "score > threshold" : "score < threshold");
+	fprintf(fp, ", \"chosen_by\": \"%s\"", o->has_fpr ? "fpr" : o->threshold_level ? "level" : "threshold");
 	json_num_at(fp, ", ", "target_fpr", o->has_fpr ? o->fpr : NAN);
 	json_counts(fp, c);
 	json_num_at(fp, ", ", "tpr", tpr(r, c));

@@ -109,6 +109,10 @@ grep -q '^radius units  *raw input units: column sdf_raw is in them already (L =
 expect 0 '' -- "$C" -m "$T/m" --decisions "$T/dec.csv" "$T/d.csv"
 grep -q '^threshold  *0 (flagged: score < threshold, the level 0 that ocsdf-train set)' "$T/out" ||
 	fail "threshold: $(grep threshold "$T/out")"
+expect 0 '' -- "$C" -m "$T/m" --decisions "$T/dec2.csv" --format json "$T/d.csv"
+grep -q '^  "threshold": {"value": 0, "flagged_when": "score < threshold", "chosen_by": "level",' "$T/out" ||
+	fail "JSON threshold: $(grep threshold "$T/out")"
+expect 64 'needs a threshold' -- "$C" --higher-is-anomalous --decisions "$T/dec3.csv" "$T/d.csv"
 tail -n +2 "$T/dec.csv" >"$T/dec.rows"
 tail -n +2 "$T/d.csv" | cut -d, -f5,6 | paste -d, - "$T/dec.rows" | awk -F, '{ if ($1 != $6) bad = 1
 	e = $2 - $8; if (e < 0) e = -e; if (e > 1e-6 * $2 + 1e-12) bad = 1 } END { exit bad }' ||
