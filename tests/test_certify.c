@@ -205,7 +205,19 @@ START_TEST(test_chosen_radii)
 	ck_assert(c.res[2].radius < 0.5 && c.res[2].radius > 0.5 - 1e-12);
 	ck_assert(c.res[1].auroc == 1 && c.res[2].auroc == 0.5);
 	ck_assert(isnan(c.res[1].radius_raw) && isnan(c.res[1].radius_model));
+	ck_assert(c.keep_radius[0] == c.res[1].radius && c.keep_radius[1] == c.res[2].radius);
 	ocsdf_certify_free(&c);
+	/* Radii given: the same radii are found, and only those given used. */
+	{
+		double given[] = {0, 1};
+		ocsdf_certify_params q = params(given, 2);
+		q.lipschitz = 2;
+		ck_assert_int_eq(ocsdf_certify_run(&q, &d, &c, &e), 0);
+		ck_assert(c.nres == 2 && c.res[1].radius == 1 && isnan(c.res[1].kept));
+		ck_assert(c.keep_radius[0] < 0.125 && c.keep_radius[0] > 0.125 - 1e-12);
+		ck_assert(c.keep_radius[1] < 0.5 && c.keep_radius[1] > 0.5 - 1e-12);
+		ocsdf_certify_free(&c);
+	}
 	/* Scores in raw units, certified with a model of L = 4. */
 	p.lipschitz = p.model_lipschitz = 4;
 	p.lsource = OCSDF_LIPSCHITZ_MODEL;
