@@ -34,8 +34,11 @@ static const char usage_text[] =
 	"      --higher-is-anomalous  higher scores mean more anomalous (default:\n"
 	"                           higher means more normal, as a signed distance)\n"
 	"Certificates:\n"
-	"      --radius LIST        radii eps, comma-separated, >= 0 (default 0)\n"
-	"  -m, --model MODEL        radii in raw input units: L (1/min std) from MODEL\n"
+	"      --radius LIST        radii eps, comma-separated, >= 0 (default: 0 and the\n"
+	"                           largest radii keeping 0.9 and 0.5 of the AUROC)\n"
+	"  -m, --model MODEL        radii in raw input units: L (1/min std) from MODEL,\n"
+	"                           or 1 for a score column named NAME_raw (written by\n"
+	"                           ocsdf-score in raw units, L applied already)\n"
 	"      --lipschitz L        Lipschitz constant of the score in the radius units\n"
 	"                           (default 1: radii in score units)\n"
 	"Uncertainty:\n"
@@ -50,6 +53,7 @@ static const char usage_text[] =
 	"      --fpr P              decide at the largest threshold flagging at most a\n"
 	"                           fraction P of the normal rows, 0 <= P < 1\n"
 	"      --decisions FILE     per-row decisions and the radius that keeps each\n"
+	"                           (default threshold 0, the level ocsdf-train set)\n"
 	"Output:\n"
 	"      --format FMT         table (default), csv or json\n"
 	"  -o, --output FILE        the report (default standard output)\n"
@@ -68,7 +72,7 @@ static const char usage_text[] =
 	"\n"
 	"Example:\n"
 	"  ocsdf-score -m cardio.model cardio.csv |\n"
-	"      ocsdf-certify -m cardio.model --radius 0,0.05,0.1 --plot roc.svg\n";
+	"      ocsdf-certify -m cardio.model --plot roc.svg\n";
 
 enum {
 	OPT_SCORE = 256, OPT_LABEL, OPT_ANOMALY, OPT_NORMAL, OPT_HIGHER, OPT_RADIUS, OPT_LIPSCHITZ,
@@ -211,9 +215,16 @@ static int check_options(options *o, ocsdf_error *e)
 	int to_stdout = 0;
 	if (o->model_path && o->p.lsource == OCSDF_LIPSCHITZ_OPTION)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "-m and --lipschitz both set the Lipschitz constant: give one");
-	if (o->paths[OUT_DECISIONS] && !o->p.has_threshold && !o->p.has_fpr)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "--decisions needs a threshold: add --threshold T or --fpr P");
-	add_radius_zero(&o->p);
+	if (o->paths[OUT_DECISIONS] && !o->p.has_threshold && !o->p.has_fpr) {
+		/* A signed distance has its threshold: the level 0 of training. */
+		if (o->p.higher_anomalous)
+			return ocsdf_error_set(e, OCSDF_EUSAGE, "--decisions with --higher-is-anomalous needs a "
+					       "threshold: add --threshold T or --fpr P");
+		o->p.has_threshold = o->p.threshold_level = 1;
+		o->p.threshold = 0;
+	}
+	if (o->p.nradius)
+		add_radius_zero(&o->p);
 	if (ocsdf_certify_check_params(&o->p, e))
 		return OCSDF_EUSAGE;
 	for (int i = 0; i < N_OUT; i++) {
@@ -308,6 +319,7 @@ int main(int argc, char **argv)
 	if (o.model_path && ocsdf_certify_use_model(&o.p, o.model_path, &e))
 		fail(&e);
 	read_input(&o, &d);
+	ocsdf_certify_score_units(&o.p, &d);
 	if (ocsdf_certify_run(&o.p, &d, &c, &e))
 		fail(&e);
 	write_outputs(&o, &c);

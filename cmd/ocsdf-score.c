@@ -3,9 +3,14 @@
  * stream.  Rows are read, scored and written in blocks, so memory does not
  * grow with the input.  With --attack it also appends, for each radius, the
  * score after an l2 PGD attack on the row (lib/attack.h): the empirical
- * counterpart of ocsdf-certify's certificate.
+ * counterpart of ocsdf-certify's certificate.  With --decide it also writes
+ * each row's decision at the level the training set (f < 0: an anomaly) and
+ * the radius in raw input units within which that decision cannot flip.
+ * Every column in raw units has a name ending in _raw, so that the units
+ * travel with the scores to ocsdf-certify.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,7 +40,14 @@ static const char usage_text[] =
 	"      --only             write the score columns alone\n"
 	"      --units KIND       model (default): distance in standardized units;\n"
 	"                         raw: divided by the model's Lipschitz constant, so\n"
-	"                         1-Lipschitz in the raw input units\n"
+	"                         1-Lipschitz in the raw input units; the score\n"
+	"                         columns are then named NAME_raw\n"
+	"      --decide           also write NAME_flagged, 1 for a row outside the\n"
+	"                         learned support (score < 0: the level that\n"
+	"                         ocsdf-train set from its contamination rate) and\n"
+	"                         0 inside, and NAME_radius_raw, the l2 distance in\n"
+	"                         raw input units within which that decision\n"
+	"                         cannot flip\n"
 	"      --threads N        OpenBLAS threads (default: from the model's width\n"
 	"                         and the idle cores)\n"
 	"  -v, --verbose          say which OpenBLAS kernels and threads run\n"
@@ -62,13 +74,14 @@ static const char usage_text[] =
 	"      --column NAME      --score NAME\n"
 	"\n"
 	"Examples:\n"
+	"  ocsdf-score -m cardio.model --decide cardio.csv > decided.csv\n"
 	"  ocsdf-score -m cardio.model cardio.csv | ocsdf-certify --label label\n"
 	"  ocsdf-score -m cardio.model --attack pgd --radius 0.1 --label label \\\n"
 	"      cardio.csv | ocsdf-certify --score sdf_pgd --label label\n";
 
 enum {
-	O_COLUMN = 256, O_ONLY, O_UNITS, O_ATTACK, O_RADIUS, O_LABEL, O_ANOMALY, O_NORMAL, O_STEPS, O_RESTARTS,
-	O_SEED, O_ATTACK_COLUMN, O_THREADS
+	O_COLUMN = 256, O_ONLY, O_UNITS, O_DECIDE, O_ATTACK, O_RADIUS, O_LABEL, O_ANOMALY, O_NORMAL, O_STEPS,
+	O_RESTARTS, O_SEED, O_ATTACK_COLUMN, O_THREADS
 };
 
 static const struct option long_options[] = {
@@ -79,6 +92,7 @@ static const struct option long_options[] = {
 	{"column", required_argument, 0, O_COLUMN},
 	{"only", no_argument, 0, O_ONLY},
 	{"units", required_argument, 0, O_UNITS},
+	{"decide", no_argument, 0, O_DECIDE},
 	{"attack", required_argument, 0, O_ATTACK},
 	{"radius", required_argument, 0, O_RADIUS},
 	{"label", required_argument, 0, O_LABEL},
@@ -103,7 +117,7 @@ typedef struct options {
 	const char *model_path, *out_path, *column, *input;
 	const char *label_col, *anomaly, *normal, *attack_column;
 	const char *attack_opt;   /* the last attack option given, without "--" */
-	int force, only, raw_units, quiet, attack, threads, verbose;
+	int force, only, raw_units, decide, quiet, attack, threads, verbose;
 	double *radius;           /* nrad attack radii, malloc'ed */
 	int nrad;
 	ocsdf_attack_params ap;
@@ -115,7 +129,9 @@ typedef struct run {
 	ocsdf_model *m;
 	ocsdf_csv_reader *r;
 	int *cols, lcol;          /* the model's features in the input; the label column */
-	char **names;             /* output columns: the score, then one per radius */
+	int ncols;                /* of names */
+	char **names;             /* output columns: the score, one per radius, and
+				     with --decide the decision and its radius */
 	ocsdf_scorer *sc;
 	ocsdf_attack *atk;
 	float *f, *adv;           /* BLOCK scores; BLOCK attacked scores per radius */
@@ -139,6 +155,7 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 	case O_COLUMN: o->column = optarg; break;
 	case O_ONLY: o->only = 1; break;
 	case O_UNITS: o->raw_units = ocsdf_arg_choice(e, "--units", optarg, units_list); break;
+	case O_DECIDE: o->decide = 1; break;
 	case O_ATTACK:
 		ocsdf_arg_choice(e, "--attack", optarg, attack_list);
 		o->attack = 1;
@@ -182,6 +199,14 @@ static int check_attack(const options *o, ocsdf_error *e)
 	return 0;
 }
 
+static const char raw_suffix[] = OCSDF_SCORE_RAW_SUFFIX;
+
+/* The length of a column name given, without its suffix of raw units. */
+static size_t base_len(const char *name)
+{
+	return strlen(name) - (ocsdf_score_name_is_raw(name) ? sizeof raw_suffix - 1 : 0);
+}
+
 /* Fills o from the command line: 0, or 64 with e set. */
 static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
@@ -195,6 +220,10 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "too many arguments: one input FILE at most");
 	if (!*o->column)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--score needs a non-empty name");
+	if (!o->raw_units && (ocsdf_score_name_is_raw(o->column) ||
+			      (o->attack_column && ocsdf_score_name_is_raw(o->attack_column))))
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "a name ending in %s says raw units: it needs --units raw",
+				       raw_suffix);
 	if (!o->attack && o->attack_opt)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--%s is an attack option: it needs --attack pgd", o->attack_opt);
 	o->input = optind < argc ? argv[optind] : "-";
@@ -216,6 +245,9 @@ static void open_input(const options *o, run *r)
 		ocsdf_die_error(&e);
 	if (!r->m->finished)
 		ocsdf_warn("%s is the checkpoint of an interrupted training run", o->model_path);
+	else if (o->decide && r->m->settings.sampler != OCSDF_SAMPLER_DISTANCE)
+		ocsdf_warn("%s was trained with --sampler paper, which does not set the level from a contamination "
+			   "rate: the decisions are those of the boundary the network learned", o->model_path);
 	ocsdf_threads_set(o->threads, r->m->arch.width);
 	if (o->verbose && !o->quiet)
 		ocsdf_kernels_report();
@@ -240,42 +272,64 @@ static void open_input(const options *o, run *r)
 }
 
 /* Dies with a usage error if name is taken by an input column (when the
- * input passes through) or by one of the names[0..n) already chosen. */
+ * input passes through) or by one of the names[0..n) already chosen; the
+ * hint names --attack-column for an attacked column. */
 static void check_name(const ocsdf_csv_reader *r, int passthrough, const char *name,
-		       char *const *names, int n)
+		       char *const *names, int n, int attacked)
 {
 	char b[64];
 	if (passthrough)
 		for (int k = 0; k < ocsdf_csv_ncols(r); k++)
 			if (strcmp(ocsdf_csv_colname(r, k), name) == 0)
 				ocsdf_usage_error("%s: a column named '%s' exists already; name the score "
-						  "with --column%s",
+						  "with --score%s",
 						  ocsdf_csv_filename(r), ocsdf_text_shown(name, b, sizeof b),
-						  n ? " or --attack-column" : "");
+						  attacked ? " or --attack-column" : "");
 	for (int k = 0; k < n; k++)
 		if (strcmp(names[k], name) == 0)
 			ocsdf_usage_error("two output columns would be named '%s'", ocsdf_text_shown(name, b, sizeof b));
 }
 
-/* The output columns: the score, then one per radius. */
+/* A new name: the first plen bytes of prefix, then a, b and c. */
+static char *column_name(const char *prefix, size_t plen, const char *a, const char *b, const char *c)
+{
+	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+	char *s = ocsdf_xmalloc(plen + la + lb + lc + 1);
+	memcpy(s, prefix, plen);
+	memcpy(s + plen, a, la);
+	memcpy(s + plen + la, b, lb);
+	memcpy(s + plen + la + lb, c, lc + 1);
+	return s;
+}
+
+/* The output columns: the score, then one per radius, then the decision
+ * and its radius.  A column in raw units ends in _raw (the name given
+ * without it gets it). */
 static void name_columns(const options *o, run *r)
 {
-	r->names = ocsdf_xcalloc((size_t)o->nrad + 1, sizeof *r->names);
-	r->names[0] = ocsdf_xstrdup(o->column);
-	check_name(r->r, !o->only, r->names[0], r->names, 0);
+	const char *u = o->raw_units ? raw_suffix : "";
+	size_t blen = base_len(o->column);
+	int n = 0;
+	r->names = ocsdf_xcalloc((size_t)o->nrad + 3, sizeof *r->names);
+	r->names[n++] = column_name(o->column, blen, u, "", "");
 	for (int k = 0; k < o->nrad; k++) {
 		char rb[OCSDF_TEXT_NUMBER_MAX];
-		size_t len;
+		const char *a = o->attack_column, *sep = o->nrad == 1 ? "" : "_", *rad = o->nrad == 1 ? "" : rb;
+		size_t alen = a ? base_len(a) : 0;
 		/* The shortest text: the column name says exactly which radius. */
 		ocsdf_text_number(rb, sizeof rb, o->radius[k], 1);
-		len = (o->attack_column ? strlen(o->attack_column) : strlen(o->column) + 4) + strlen(rb) + 2;
-		r->names[k + 1] = ocsdf_xmalloc(len);
-		if (o->attack_column)
-			snprintf(r->names[k + 1], len, o->nrad == 1 ? "%s" : "%s_%s", o->attack_column, rb);
+		if (a)
+			r->names[n++] = column_name(a, alen, sep, rad, u);
 		else
-			snprintf(r->names[k + 1], len, o->nrad == 1 ? "%s_pgd" : "%s_pgd_%s", o->column, rb);
-		check_name(r->r, !o->only, r->names[k + 1], r->names, k + 1);
+			r->names[n++] = column_name(o->column, blen, o->nrad == 1 ? "_pgd" : "_pgd_", rad, u);
 	}
+	if (o->decide) {
+		r->names[n++] = column_name(o->column, blen, "_flagged", "", "");
+		r->names[n++] = column_name(o->column, blen, "_radius", raw_suffix, "");
+	}
+	r->ncols = n;
+	for (int k = 0; k < n; k++)
+		check_name(r->r, !o->only, r->names[k], r->names, k, k >= 1 && k <= o->nrad);
 }
 
 /* The columns read, the scorer and the attack with their buffers. */
@@ -304,12 +358,21 @@ static void write_header(const options *o, run *r)
 		fwrite(h, 1, len, fp);
 		fputc(',', fp);
 	}
-	for (int k = 0; k <= o->nrad; k++) {
+	for (int k = 0; k < r->ncols; k++) {
 		if (k)
 			fputc(',', fp);
 		ocsdf_csv_put_field(fp, r->names[k], strlen(r->names[k]));
 	}
 	fputc('\n', fp);
+}
+
+/* The decision of a row of score f (model units) and the radius, in raw
+ * input units, within which it cannot flip: its distance to the level 0
+ * over the Lipschitz constant. */
+static void put_decision(const run *r, float f)
+{
+	fputs(f < 0 ? ",1," : ",0,", r->out.fp);
+	ocsdf_csv_put_float(r->out.fp, (float)(fabs(f) / r->m->stats.lipschitz_raw));
 }
 
 /* Scores a block of rows (and attacks them at each radius: rows before
@@ -338,6 +401,8 @@ static void score_block(const options *o, run *r, const ocsdf_csv_block *b, unsi
 			fputc(',', r->out.fp);
 			ocsdf_csv_put_float(r->out.fp, (float)(r->adv[(size_t)k * BLOCK + i] * r->scale));
 		}
+		if (o->decide)
+			put_decision(r, r->f[i]);
 		fputc('\n', r->out.fp);
 	}
 }
@@ -367,13 +432,13 @@ static void score_rows(const options *o, run *r)
 		fail(r, &e);
 }
 
-static void run_free(const options *o, run *r)
+static void run_free(run *r)
 {
 	ocsdf_csv_close(r->r);
 	ocsdf_attack_free(r->atk);
 	ocsdf_scorer_free(r->sc);
 	ocsdf_model_free(r->m);
-	for (int k = 0; k <= o->nrad; k++)
+	for (int k = 0; k < r->ncols; k++)
 		free(r->names[k]);
 	free(r->names);
 	free(r->adv);
@@ -403,7 +468,7 @@ int main(int argc, char **argv)
 	score_rows(&o, &r);
 	if (ocsdf_output_commit(&r.out, &e))
 		ocsdf_die_error(&e);
-	run_free(&o, &r);
+	run_free(&r);
 	free(o.radius);
 	return 0;
 }

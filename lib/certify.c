@@ -8,7 +8,10 @@
 #include <string.h>
 
 #include "model.h"
+#include "score.h"
 #include "text.h"
+
+const double ocsdf_certify_keep[OCSDF_CERTIFY_NKEEP] = {0.9, 0.5};
 
 void ocsdf_certify_default_params(ocsdf_certify_params *p)
 {
@@ -22,7 +25,7 @@ int ocsdf_certify_check_params(const ocsdf_certify_params *p, ocsdf_error *e)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--threshold and --fpr both choose the threshold: give one");
 	if (ocsdf_label_check_values(p->anomaly, p->normal, e))
 		return OCSDF_EUSAGE;
-	if (p->nradius < 1 || !p->radius)
+	if (p->nradius < 0 || (p->nradius && !p->radius))
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "no radius");
 	for (int k = 0; k < p->nradius; k++)
 		if (!(isfinite(p->radius[k]) && p->radius[k] >= 0))
@@ -48,7 +51,7 @@ int ocsdf_certify_use_model(ocsdf_certify_params *p, const char *path, ocsdf_err
 	int rc = ocsdf_model_load(path, &m, e);
 	if (rc)
 		return rc;
-	p->lipschitz = m->stats.lipschitz_raw;
+	p->lipschitz = p->model_lipschitz = m->stats.lipschitz_raw;
 	ocsdf_model_free(m);
 	if (!(isfinite(p->lipschitz) && p->lipschitz > 0))
 		return ocsdf_error_set(e, OCSDF_EDATA, "%s: the model's Lipschitz constant w.r.t. raw inputs (%g) "
@@ -56,6 +59,13 @@ int ocsdf_certify_use_model(ocsdf_certify_params *p, const char *path, ocsdf_err
 	p->lsource = OCSDF_LIPSCHITZ_MODEL;
 	p->model_path = path;
 	return 0;
+}
+
+void ocsdf_certify_score_units(ocsdf_certify_params *p, const ocsdf_label_scores *d)
+{
+	p->score_raw = d->score_name && ocsdf_score_name_is_raw(d->score_name);
+	if (p->score_raw && p->lsource == OCSDF_LIPSCHITZ_MODEL)
+		p->lipschitz = 1;
 }
 
 int ocsdf_certify_check_data(const ocsdf_certify_params *p, const ocsdf_label_scores *d, ocsdf_error *e)
@@ -76,8 +86,17 @@ int ocsdf_certify_check_data(const ocsdf_certify_params *p, const ocsdf_label_sc
 static void set_units(ocsdf_certificate *c)
 {
 	const ocsdf_certify_params *p = c->p;
-	char b[64];
-	if (p->lsource == OCSDF_LIPSCHITZ_MODEL) {
+	char b[64], b2[64];
+	const char *col = ocsdf_text_shown(c->d->score_name, b2, sizeof b2);
+	if (p->lsource == OCSDF_LIPSCHITZ_MODEL && p->score_raw) {
+		snprintf(c->units, sizeof c->units, "raw input units: column %s is in them already (L = 1, not "
+			 "the %.6g of model %s)", col, p->model_lipschitz, ocsdf_text_shown(p->model_path, b, sizeof b));
+		c->units_key = "raw-input";
+	} else if (p->lsource == OCSDF_LIPSCHITZ_DEFAULT && p->score_raw) {
+		snprintf(c->units, sizeof c->units, "raw input units: column %s is 1-Lipschitz in them (L = 1)",
+			 col);
+		c->units_key = "raw-input";
+	} else if (p->lsource == OCSDF_LIPSCHITZ_MODEL) {
 		snprintf(c->units, sizeof c->units, "raw input units of model %s (L = %.6g)",
 			 ocsdf_text_shown(p->model_path, b, sizeof b), p->lipschitz);
 		c->units_key = "raw-input";
@@ -95,7 +114,7 @@ static void set_units(ocsdf_certificate *c)
 static void compute(ocsdf_certificate *c)
 {
 	const ocsdf_certify_params *p = c->p;
-	for (int k = 0; k < p->nradius; k++) {
+	for (int k = 0; k < c->nres; k++) {
 		ocsdf_certify_result *x = &c->res[k];
 		double s = x->shift;
 		x->auroc = ocsdf_roc_auroc(c->roc, s);
@@ -116,14 +135,14 @@ static void compute(ocsdf_certificate *c)
 static int bootstrap(ocsdf_certificate *c, ocsdf_error *e)
 {
 	const ocsdf_certify_params *p = c->p;
-	size_t n = (size_t)p->nradius;
+	size_t n = (size_t)c->nres;
 	double *v = malloc(3 * n * sizeof *v), *shift = v, *lo = v + n, *hi = v + 2 * n;
 	int rc;
 	if (!v)
 		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
 	for (size_t k = 0; k < n; k++)
 		shift[k] = c->res[k].shift;
-	rc = ocsdf_roc_bootstrap(c->roc, shift, p->nradius, (int)p->resamples, p->level, (uint64_t)p->seed, lo, hi, e);
+	rc = ocsdf_roc_bootstrap(c->roc, shift, c->nres, (int)p->resamples, p->level, (uint64_t)p->seed, lo, hi, e);
 	for (size_t k = 0; !rc && k < n; k++) {
 		c->res[k].ci_lo = lo[k];
 		c->res[k].ci_hi = hi[k];
@@ -155,6 +174,65 @@ int ocsdf_certify_decision_radii(const ocsdf_label_scores *d, double t_int, doub
 	return 0;
 }
 
+/* The largest shift at which the certified AUROC is still target or
+ * more: it does not grow with the shift, and is 0 once every anomalous
+ * score is raised above every normal one.  Bisection to the last bit, or
+ * 2^-200 of the span of the scores near 0 (the subnormals would take a
+ * thousand passes over the rows). */
+static double keep_shift(const ocsdf_roc *roc, double target)
+{
+	const double *x = ocsdf_roc_normal_scores(roc), *y = ocsdf_roc_anomalous_scores(roc);
+	size_t nx = ocsdf_roc_n_normal(roc), ny = ocsdf_roc_n_anomalous(roc);
+	double lo = 0, hi = fmax(x[nx - 1], y[ny - 1]) - fmin(x[0], y[0]);
+	if (!(hi > 0))
+		hi = 1;
+	if (ocsdf_roc_auroc(roc, hi) >= target)
+		return hi;
+	for (int i = 0; i < 200; i++) {
+		double mid = lo + 0.5 * (hi - lo);
+		if (mid <= lo || mid >= hi)
+			break;
+		if (ocsdf_roc_auroc(roc, mid) >= target)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The radii that keep each fraction of the plain AUROC, rounded down so
+ * that L times the radius is still at most the shift found; then the
+ * radii: the ones asked, or 0 and those. */
+static void set_radii(ocsdf_certificate *c)
+{
+	const ocsdf_certify_params *p = c->p;
+	double a0 = ocsdf_roc_auroc(c->roc, 0);
+	for (int k = 0; k < OCSDF_CERTIFY_NKEEP; k++) {
+		double s = keep_shift(c->roc, ocsdf_certify_keep[k] * a0), r = s / p->lipschitz;
+		while (r > 0 && r * p->lipschitz > s)
+			r = nextafter(r, 0);
+		c->keep_radius[k] = r;
+	}
+	for (int k = 0; k < c->nres; k++) {
+		ocsdf_certify_result *x = &c->res[k];
+		x->kept = NAN;
+		if (p->nradius) {
+			x->radius = p->radius[k];
+		} else if (k > 0) {
+			x->kept = ocsdf_certify_keep[k - 1];
+			x->radius = c->keep_radius[k - 1];
+		}
+		x->shift = x->radius * p->lipschitz;
+		x->radius_raw = x->radius_model = NAN;
+		if (p->lsource == OCSDF_LIPSCHITZ_MODEL) {
+			x->radius_raw = x->radius;
+			x->radius_model = x->radius * p->model_lipschitz;
+		} else if (p->lsource == OCSDF_LIPSCHITZ_DEFAULT && p->score_raw) {
+			x->radius_raw = x->radius;
+		}
+	}
+}
+
 /* The threshold in both conventions: the one given, or the one of the
  * FPR asked. */
 static void set_threshold(ocsdf_certificate *c)
@@ -178,17 +256,18 @@ int ocsdf_certify_run(const ocsdf_certify_params *p, const ocsdf_label_scores *d
 	if ((rc = ocsdf_certify_check_data(p, d, e)) || (rc = ocsdf_roc_new(d->score, d->anom, d->n, &c->roc, e)))
 		return rc;
 	set_units(c);
-	if (!(c->res = calloc((size_t)p->nradius, sizeof *c->res))) {
+	c->nres = p->nradius ? p->nradius : 1 + OCSDF_CERTIFY_NKEEP;
+	if (!(c->res = calloc((size_t)c->nres, sizeof *c->res))) {
 		ocsdf_certify_free(c);
 		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
 	}
-	for (int k = 0; k < p->nradius; k++) {
-		c->res[k].radius = p->radius[k];
-		c->res[k].shift = p->radius[k] * p->lipschitz;
-		if (!isfinite(c->res[k].shift)) {
+	set_radii(c);
+	for (int k = 0; k < c->nres; k++) {
+		double r = c->res[k].radius;
+		if (!isfinite(c->res[k].shift) || isinf(c->res[k].radius_model)) {
 			ocsdf_certify_free(c);
 			return ocsdf_error_set(e, OCSDF_EUSAGE, "radius %g times the Lipschitz constant %g overflows",
-					       p->radius[k], p->lipschitz);
+					       r, p->lipschitz);
 		}
 	}
 	set_threshold(c);

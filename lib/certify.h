@@ -12,6 +12,13 @@
  * report (table, CSV or JSON), the ROC curves (CSV and SVG), the
  * histograms and the decisions.
  *
+ * Without radii it chooses them from the data: 0, and the largest radii at
+ * which the certified AUROC still keeps the fractions ocsdf_certify_keep of
+ * the plain one; with radii, it reports those too.  A score column whose name ends in _raw (ocsdf-score
+ * --units raw) holds scores already 1-Lipschitz in raw input units: with a
+ * model, L is 1 for it rather than the model's constant, which would scale
+ * the radii twice.
+ *
  * Scores are held in the internal convention, higher = more normal: with
  * higher_anomalous they are read negated (ocsdf_label_spec.negate) and the
  * writers give them back in the user's convention.
@@ -30,27 +37,34 @@ enum { OCSDF_REPORT_TABLE, OCSDF_REPORT_CSV, OCSDF_REPORT_JSON };
 /* Where the Lipschitz constant comes from: 1 by default (radii in score
  * units), --lipschitz, or a model (radii in its raw input units). */
 enum { OCSDF_LIPSCHITZ_DEFAULT, OCSDF_LIPSCHITZ_OPTION, OCSDF_LIPSCHITZ_MODEL };
+/* The fractions of the plain AUROC that the radii chosen from the data
+ * keep, and their number. */
+enum { OCSDF_CERTIFY_NKEEP = 2 };
+extern const double ocsdf_certify_keep[OCSDF_CERTIFY_NKEEP];
 
 /* What to certify: ocsdf-certify's options. */
 typedef struct ocsdf_certify_params {
 	const char *score_col, *label_col;   /* as given, for the report */
 	const char *anomaly, *normal;        /* label values */
 	int higher_anomalous;
-	double *radius;                      /* nradius radii >= 0 */
-	int nradius;
+	double *radius;                      /* nradius radii >= 0; none: */
+	int nradius;                         /* chosen from the data */
 	double lipschitz;                    /* > 0 */
 	int lsource;                         /* OCSDF_LIPSCHITZ_* */
 	const char *model_path;              /* with OCSDF_LIPSCHITZ_MODEL */
+	double model_lipschitz;              /* the model's, w.r.t. raw inputs */
+	int score_raw;                       /* scores in raw input units */
 	int ci;                              /* OCSDF_CI_* */
 	double level;                        /* of the interval, in (0, 1) */
 	long resamples, seed;                /* of the bootstrap */
 	int has_threshold, has_fpr;          /* at most one */
 	double threshold, fpr;               /* user's units; fpr in [0, 1) */
+	int threshold_level;                 /* the threshold is the level 0 */
 	long bins;                           /* of the histograms */
 } ocsdf_certify_params;
 
-/* Fills p with the defaults: columns sdf and label, values 1 and 0, radius
- * none (set one), L = 1, no interval at level 0.95, 1000 resamples, seed
+/* Fills p with the defaults: columns sdf and label, values 1 and 0, radii
+ * chosen from the data, L = 1, no interval at level 0.95, 1000 resamples, seed
  * 1, no threshold, 40 bins. */
 void ocsdf_certify_default_params(ocsdf_certify_params *p);
 /* 0, or 64 with e set for parameters that cannot go together (both a
@@ -61,10 +75,17 @@ int ocsdf_certify_check_params(const ocsdf_certify_params *p, ocsdf_error *e);
  * with respect to raw inputs.  0, or the loader's code (model.h) or 65
  * with e set. */
 int ocsdf_certify_use_model(ocsdf_certify_params *p, const char *path, ocsdf_error *e);
+/* Reads the units of the scores of d from the name of their column: a
+ * name ending in _raw says raw input units, and with a model L becomes 1
+ * (the scores were divided by the model's L already). */
+void ocsdf_certify_score_units(ocsdf_certify_params *p, const ocsdf_label_scores *d);
 
 /* What is reported for one radius. */
 typedef struct ocsdf_certify_result {
 	double radius, shift;     /* shift = L * radius, in score units */
+	double radius_raw;        /* the radius in raw input units, NaN if unknown */
+	double radius_model;      /* in the model's standardized units, or NaN */
+	double kept;              /* chosen to keep this fraction of the AUROC, or NaN */
 	double auroc, se, ap;     /* se NaN with a single row of a class */
 	double ci_lo, ci_hi;      /* NaN without an interval */
 	ocsdf_confusion conf;     /* at the threshold, if any */
@@ -78,6 +99,10 @@ typedef struct ocsdf_certificate {
 	char units[256];          /* a sentence stating the radius units */
 	const char *units_key;    /* its stable name: score, lipschitz, raw-input */
 	ocsdf_certify_result *res;   /* one per radius */
+	int nres;                 /* p->nradius, or 1 + OCSDF_CERTIFY_NKEEP chosen */
+	/* The largest radii at which the certified AUROC keeps each fraction
+	 * ocsdf_certify_keep of the plain one, whatever the radii asked. */
+	double keep_radius[OCSDF_CERTIFY_NKEEP];
 	int has_thr;
 	double threshold;         /* user's units */
 	double t_int;             /* the same, internal convention */
@@ -87,8 +112,8 @@ typedef struct ocsdf_certificate {
 
 /* 0 if d has rows of both classes, else 65 with e set. */
 int ocsdf_certify_check_data(const ocsdf_certify_params *p, const ocsdf_label_scores *d, ocsdf_error *e);
-/* Computes every figure at every radius, the interval if asked, the
- * threshold and the decision radii.  p and d must outlive c.  Returns 0,
+/* Computes every figure at every radius (chosen from the data when p has
+ * none), the interval if asked, the threshold and the decision radii.  p and d must outlive c.  Returns 0,
  * or with e set and c empty: 65 (ocsdf_certify_check_data), 64 (a radius
  * whose shift overflows), 70. */
 int ocsdf_certify_run(const ocsdf_certify_params *p, const ocsdf_label_scores *d, ocsdf_certificate *c,

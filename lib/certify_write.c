@@ -95,7 +95,7 @@ static void write_table(FILE *fp, const ocsdf_certificate *r)
 	const ocsdf_certify_params *o = r->p;
 	const ocsdf_label_scores *d = r->d;
 	char b1[64], b2[64], b3[64];
-	int ci = o->ci != OCSDF_CI_NONE;
+	int ci = o->ci != OCSDF_CI_NONE, model = o->lsource == OCSDF_LIPSCHITZ_MODEL;
 	fprintf(fp, "input              %s\n", d->name);
 	fprintf(fp, "score column       %s (%s)\n", ocsdf_text_shown(o->score_col, b1, sizeof b1),
 		o->higher_anomalous ? "higher = more anomalous" : "higher = more normal");
@@ -105,6 +105,18 @@ static void write_table(FILE *fp, const ocsdf_certificate *r)
 	fprintf(fp, "rows               %zu (%zu normal, %zu anomalous)\n", d->n, d->n - d->n_anom,
 		d->n_anom);
 	fprintf(fp, "radius units       %s\n", r->units);
+	if (!o->nradius) {
+		fprintf(fp, "radii              0, then the largest at which the certified AUROC keeps");
+		for (int k = 0; k < OCSDF_CERTIFY_NKEEP; k++)
+			fprintf(fp, "%s%g", k ? " and " : " ", ocsdf_certify_keep[k]);
+		fprintf(fp, " of the plain one\n");
+	} else {
+		fprintf(fp, "AUROC kept         ");
+		for (int k = 0; k < OCSDF_CERTIFY_NKEEP; k++)
+			fprintf(fp, "%s%g of it up to radius %.6g", k ? ", " : "", ocsdf_certify_keep[k],
+				r->keep_radius[k]);
+		fprintf(fp, " (the radii chosen without --radius)\n");
+	}
 	fprintf(fp, "AUROC              %.6f (DeLong SE %.6f)\n", r->res[0].auroc, r->res[0].se);
 	fprintf(fp, "average precision  %.6f\n", r->res[0].ap);
 	if (o->ci == OCSDF_CI_DELONG)
@@ -113,25 +125,35 @@ static void write_table(FILE *fp, const ocsdf_certificate *r)
 		fprintf(fp, "interval           stratified bootstrap percentile, level %g, %ld resamples, "
 			"seed %ld\n", o->level, o->resamples, o->seed);
 	fputc('\n', fp);
-	fprintf(fp, "%12s %12s %10s %10s", "radius", "score_shift", "auroc", "auroc_se");
+	fprintf(fp, "%12s", "radius");
+	if (model)
+		fprintf(fp, " %12s", "radius_model");
+	fprintf(fp, " %12s %10s %10s", "score_shift", "auroc", "auroc_se");
 	if (ci)
 		fprintf(fp, " %10s %10s", "ci_low", "ci_high");
 	fprintf(fp, " %10s\n", "avg_prec");
-	for (int k = 0; k < o->nradius; k++) {
+	for (int k = 0; k < r->nres; k++) {
 		const ocsdf_certify_result *x = &r->res[k];
-		fprintf(fp, "%12g %12g %10.6f %10.6f", x->radius, x->shift, x->auroc, x->se);
+		fprintf(fp, "%12g", x->radius);
+		if (model)
+			fprintf(fp, " %12g", x->radius_model);
+		fprintf(fp, " %12g %10.6f %10.6f", x->shift, x->auroc, x->se);
 		if (ci)
 			fprintf(fp, " %10.6f %10.6f", x->ci_lo, x->ci_hi);
-		fprintf(fp, " %10.6f\n", x->ap);
+		fprintf(fp, " %10.6f", x->ap);
+		if (!isnan(x->kept))
+			fprintf(fp, "  (keeps %g)", x->kept);
+		fputc('\n', fp);
 	}
 	if (!r->has_thr)
 		return;
 	fputc('\n', fp);
 	fprintf(fp, "threshold          %.9g (flagged: score %s threshold%s)\n", r->threshold,
-		o->higher_anomalous ? ">" : "<", o->has_fpr ? ", chosen by --fpr" : "");
+		o->higher_anomalous ? ">" : "<", o->has_fpr ? ", chosen by --fpr" :
+		o->threshold_level ? ", the level 0 that ocsdf-train set" : "");
 	fprintf(fp, "%12s %10s %10s %10s %10s %10s %10s\n", "radius", "tp", "fp", "tn", "fn", "tpr",
 		"fpr");
-	for (int k = 0; k < o->nradius; k++) {
+	for (int k = 0; k < r->nres; k++) {
 		const ocsdf_certify_result *x = &r->res[k];
 		fprintf(fp, "%12g %10llu %10llu %10llu %10llu %10.6f %10.6f\n", x->radius,
 			(unsigned long long)x->conf.tp, (unsigned long long)x->conf.fp,
@@ -154,8 +176,8 @@ static void write_csv(FILE *fp, const ocsdf_certificate *r)
 	      "ci_high,average_precision", fp);
 	if (r->has_thr)
 		fputs(",threshold,tp,fp,tn,fn,tpr,fpr", fp);
-	fputc('\n', fp);
-	for (int k = 0; k < o->nradius; k++) {
+	fputs(",radius_raw,radius_model,kept_fraction\n", fp);
+	for (int k = 0; k < r->nres; k++) {
 		const ocsdf_certify_result *x = &r->res[k];
 		put_num(fp, x->radius);
 		csv_field(fp, x->shift, 0);
@@ -174,6 +196,9 @@ static void write_csv(FILE *fp, const ocsdf_certificate *r)
 			csv_field(fp, tpr(r, &x->conf), 0);
 			csv_field(fp, fpr(r, &x->conf), 0);
 		}
+		csv_field(fp, x->radius_raw, 1);
+		csv_field(fp, x->radius_model, 1);
+		csv_field(fp, x->kept, 1);
 		fputc('\n', fp);
 	}
 }
@@ -182,12 +207,13 @@ static void write_csv(FILE *fp, const ocsdf_certificate *r)
 static void json_radii(FILE *fp, const ocsdf_certificate *r)
 {
 	static const char *const key[] = {"radius", "score_shift", "auroc", "auroc_se", "ci_low", "ci_high",
-					  "average_precision"};
+					  "average_precision", "radius_raw", "radius_model", "kept_fraction"};
 	fputs(",\n  \"radii\": [", fp);
-	for (int k = 0; k < r->p->nradius; k++) {
+	for (int k = 0; k < r->nres; k++) {
 		const ocsdf_certify_result *x = &r->res[k];
-		const double v[] = {x->radius, x->shift, x->auroc, x->se, x->ci_lo, x->ci_hi, x->ap};
-		for (int i = 0; i < 7; i++)
+		const double v[] = {x->radius, x->shift, x->auroc, x->se, x->ci_lo, x->ci_hi, x->ap,
+				    x->radius_raw, x->radius_model, x->kept};
+		for (int i = 0; i < 10; i++)
 			json_num_at(fp, i ? ", " : k ? ",\n    {" : "\n    {", key[i], v[i]);
 		if (r->has_thr)
 			json_counts(fp, &x->conf);
@@ -203,6 +229,7 @@ static void json_threshold(FILE *fp, const ocsdf_certificate *r)
 	const ocsdf_confusion *c = &r->res[0].conf;
 	json_num_at(fp, "{", "value", r->threshold);
 	fprintf(fp, ", \"flagged_when\": \"%s\"", o->higher_anomalous ? "score > threshold" : "score < threshold");
+	fprintf(fp, ", \"chosen_by\": \"%s\"", o->has_fpr ? "fpr" : o->threshold_level ? "level" : "threshold");
 	json_num_at(fp, ", ", "target_fpr", o->has_fpr ? o->fpr : NAN);
 	json_counts(fp, c);
 	json_num_at(fp, ", ", "tpr", tpr(r, c));
@@ -231,6 +258,13 @@ static void write_json(FILE *fp, const ocsdf_certificate *r)
 	fprintf(fp, ",\n  \"lipschitz_source\": \"%s\"", lsource_name(o->lsource));
 	json_str_at(fp, ",\n  ", "model", o->model_path);
 	fprintf(fp, ",\n  \"radius_units\": \"%s\"", r->units_key);
+	fputs(",\n  \"keep_radii\": [", fp);
+	for (int k = 0; k < OCSDF_CERTIFY_NKEEP; k++) {
+		json_num_at(fp, k ? ", {" : "{", "kept_fraction", ocsdf_certify_keep[k]);
+		json_num_at(fp, ", ", "radius", r->keep_radius[k]);
+		fputc('}', fp);
+	}
+	fputc(']', fp);
 	json_num_at(fp, ",\n  ", "auroc", r->res[0].auroc);
 	json_num_at(fp, ",\n  ", "auroc_se", r->res[0].se);
 	json_num_at(fp, ",\n  ", "average_precision", r->res[0].ap);
@@ -280,13 +314,13 @@ static void write_roc_rows(FILE *fp, const ocsdf_certificate *r, int k, const oc
 	}
 }
 
-/* The plot of the curves pts[0..nradius), with their legends. */
+/* The plot of the curves pts[0..nres), with their legends. */
 static int plot_curves(FILE *svg, const ocsdf_certificate *r, ocsdf_roc_point *const *pts, const size_t *np,
 		       ocsdf_error *e)
 {
 	const ocsdf_certify_params *o = r->p;
-	ocsdf_plot_curve *c = calloc((size_t)o->nradius, sizeof *c);
-	char (*labels)[96] = calloc((size_t)o->nradius, sizeof *labels);
+	ocsdf_plot_curve *c = calloc((size_t)r->nres, sizeof *c);
+	char (*labels)[96] = calloc((size_t)r->nres, sizeof *labels);
 	char title[1024], sub[512], b1[64];
 	int rc;
 	if (!c || !labels) {
@@ -294,7 +328,7 @@ static int plot_curves(FILE *svg, const ocsdf_certificate *r, ocsdf_roc_point *c
 		free(labels);
 		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
 	}
-	for (int k = 0; k < o->nradius; k++) {
+	for (int k = 0; k < r->nres; k++) {
 		c[k].pts = pts[k];
 		c[k].n = np[k];
 		if (r->res[k].radius == 0)
@@ -307,7 +341,7 @@ static int plot_curves(FILE *svg, const ocsdf_certificate *r, ocsdf_roc_point *c
 	snprintf(title, sizeof title, "ROC curves of %s, plain and certified", r->d->name);
 	snprintf(sub, sizeof sub, "score '%s'; radii in %s", ocsdf_text_shown(o->score_col, b1, sizeof b1),
 		 r->units);
-	rc = ocsdf_plot_roc(svg, c, o->nradius, title, sub, e);
+	rc = ocsdf_plot_roc(svg, c, r->nres, title, sub, e);
 	free(c);
 	free(labels);
 	return rc;
@@ -315,16 +349,15 @@ static int plot_curves(FILE *svg, const ocsdf_certificate *r, ocsdf_roc_point *c
 
 int ocsdf_certify_write_curves(FILE *roc_csv, FILE *svg, const ocsdf_certificate *r, ocsdf_error *e)
 {
-	const ocsdf_certify_params *o = r->p;
-	ocsdf_roc_point **pts = calloc((size_t)o->nradius, sizeof *pts);
-	size_t *np = calloc((size_t)o->nradius, sizeof *np);
+	ocsdf_roc_point **pts = calloc((size_t)r->nres, sizeof *pts);
+	size_t *np = calloc((size_t)r->nres, sizeof *np);
 	int rc = 0;
 	if (!pts || !np)
 		rc = ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
 	if (!rc && roc_csv)
 		fputs("radius,threshold,fpr,tpr\n", roc_csv);
 	/* Each curve goes to the CSV as it comes and is kept for the plot. */
-	for (int k = 0; !rc && k < o->nradius; k++) {
+	for (int k = 0; !rc && k < r->nres; k++) {
 		if ((rc = ocsdf_roc_curve(r->roc, r->res[k].shift, &pts[k], &np[k], e)) != 0)
 			break;
 		if (roc_csv)
@@ -336,7 +369,7 @@ int ocsdf_certify_write_curves(FILE *roc_csv, FILE *svg, const ocsdf_certificate
 	}
 	if (!rc && svg)
 		rc = plot_curves(svg, r, pts, np, e);
-	for (int k = 0; pts && k < o->nradius; k++)
+	for (int k = 0; pts && k < r->nres; k++)
 		free(pts[k]);
 	free(pts);
 	free(np);

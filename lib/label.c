@@ -51,6 +51,7 @@ void ocsdf_label_scores_free(ocsdf_label_scores *d)
 	free(d->anom);
 	free(d->line);
 	free(d->name);
+	free(d->score_name);
 	memset(d, 0, sizeof *d);
 }
 
@@ -123,6 +124,8 @@ int ocsdf_label_read_scores(const char *path, const ocsdf_label_spec *spec, ocsd
 		rc = ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
 	if (!rc && (rc = ocsdf_csv_find(r, spec->score_col, &sc, e)) == 0)
 		rc = ocsdf_csv_find(r, spec->label_col, &lc, e);
+	if (!rc && !(d->score_name = strdup(ocsdf_csv_colname(r, sc))))
+		rc = ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
 	if (!rc && sc == lc)
 		rc = ocsdf_error_set(e, OCSDF_EUSAGE, "--score and --label name the same column '%s'",
 				     ocsdf_text_shown(ocsdf_csv_colname(r, sc), b, sizeof b));

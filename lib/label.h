@@ -32,6 +32,7 @@ typedef struct ocsdf_label_scores {
 	long *line;            /* n input line numbers */
 	size_t n, n_anom;
 	char *name;            /* the input's name, for messages */
+	char *score_name;      /* the score column's name in the header */
 } ocsdf_label_scores;
 
 /* What to read. */

@@ -2,6 +2,7 @@
 #include "score.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "lipnet.h"
 #include "scale.h"
@@ -51,4 +52,10 @@ void ocsdf_scorer_grad(ocsdf_scorer *s, const double *X, int n, float *f, float 
 	for (int i = 0; i < n; i++)
 		for (int j = 0; j < d; j++)
 			g[(size_t)i * d + j] = (float)(g[(size_t)i * d + j] / s->m->std[j]);
+}
+
+int ocsdf_score_name_is_raw(const char *name)
+{
+	size_t n = strlen(name), k = strlen(OCSDF_SCORE_RAW_SUFFIX);
+	return n >= k && strcmp(name + n - k, OCSDF_SCORE_RAW_SUFFIX) == 0;
 }

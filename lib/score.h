@@ -21,4 +21,10 @@ void ocsdf_scorer_run(ocsdf_scorer *s, const double *X, int n, float *f);
 /* The same with the gradient with respect to the raw inputs, g (n x d). */
 void ocsdf_scorer_grad(ocsdf_scorer *s, const double *X, int n, float *f, float *g);
 
+/* The units travel with a score in its column's name: a name ending in
+ * OCSDF_SCORE_RAW_SUFFIX holds scores in raw input units (divided by the
+ * model's Lipschitz constant).  1 for such a name, else 0. */
+#define OCSDF_SCORE_RAW_SUFFIX "_raw"
+int ocsdf_score_name_is_raw(const char *name);
+
 #endif

@@ -20,11 +20,11 @@
 static double score[4] = {3, 1, 4, 2.5};
 static unsigned char anom[4] = {0, 1, 0, 1};
 static long line[4] = {2, 3, 4, 5};
-static char name[] = "hand.csv";
+static char name[] = "hand.csv", column[] = "sdf";
 
 static ocsdf_label_scores rows(void)
 {
-	ocsdf_label_scores d = {score, anom, line, 4, 2, name};
+	ocsdf_label_scores d = {score, anom, line, 4, 2, name, column};
 	return d;
 }
 
@@ -184,6 +184,62 @@ START_TEST(test_decision_radii)
 }
 END_TEST
 
+/* No radius: 0, then the last radii that keep 0.9 and 0.5 of the AUROC.
+ * Normal {3, 4}, anomalous {1, 2.5}: at shift s the AUROC is 1 below
+ * 0.25, 7/8 at 0.25 (a tie), 3/4 up to 0.75, 1/2 between 0.75 and 1, 3/8
+ * at 1; with L = 2 the radii are half the shifts.  With a model and scores
+ * named *_raw, L is 1 and the model's L gives the model-unit radii. */
+START_TEST(test_chosen_radii)
+{
+	ocsdf_certify_params p = params(NULL, 0);
+	ocsdf_label_scores d = rows();
+	ocsdf_certificate c;
+	ocsdf_error e;
+	char raw[] = "sdf_raw";
+	p.lipschitz = 2;
+	ck_assert_int_eq(ocsdf_certify_run(&p, &d, &c, &e), 0);
+	ck_assert_int_eq(c.nres, 3);
+	ck_assert(c.res[0].radius == 0 && isnan(c.res[0].kept));
+	ck_assert(c.res[1].kept == 0.9 && c.res[2].kept == 0.5);
+	ck_assert(c.res[1].radius < 0.125 && c.res[1].radius > 0.125 - 1e-12);
+	ck_assert(c.res[2].radius < 0.5 && c.res[2].radius > 0.5 - 1e-12);
+	ck_assert(c.res[1].auroc == 1 && c.res[2].auroc == 0.5);
+	ck_assert(isnan(c.res[1].radius_raw) && isnan(c.res[1].radius_model));
+	ck_assert(c.keep_radius[0] == c.res[1].radius && c.keep_radius[1] == c.res[2].radius);
+	ocsdf_certify_free(&c);
+	/* Radii given: the same radii are found, and only those given used. */
+	{
+		double given[] = {0, 1};
+		ocsdf_certify_params q = params(given, 2);
+		q.lipschitz = 2;
+		ck_assert_int_eq(ocsdf_certify_run(&q, &d, &c, &e), 0);
+		ck_assert(c.nres == 2 && c.res[1].radius == 1 && isnan(c.res[1].kept));
+		ck_assert(c.keep_radius[0] < 0.125 && c.keep_radius[0] > 0.125 - 1e-12);
+		ck_assert(c.keep_radius[1] < 0.5 && c.keep_radius[1] > 0.5 - 1e-12);
+		ocsdf_certify_free(&c);
+	}
+	/* Scores in raw units, certified with a model of L = 4. */
+	p.lipschitz = p.model_lipschitz = 4;
+	p.lsource = OCSDF_LIPSCHITZ_MODEL;
+	d.score_name = raw;
+	ocsdf_certify_score_units(&p, &d);
+	ck_assert(p.score_raw && p.lipschitz == 1);
+	ck_assert_int_eq(ocsdf_certify_run(&p, &d, &c, &e), 0);
+	ck_assert(c.res[1].radius < 0.25 && c.res[1].radius > 0.25 - 1e-12);
+	ck_assert(c.res[1].radius_raw == c.res[1].radius && c.res[1].radius_model == 4 * c.res[1].radius);
+	ck_assert_str_eq(c.units_key, "raw-input");
+	ocsdf_certify_free(&c);
+	/* The same column name without a model: raw units, L = 1. */
+	p.lipschitz = 1;
+	p.lsource = OCSDF_LIPSCHITZ_DEFAULT;
+	ocsdf_certify_score_units(&p, &d);
+	ck_assert(p.score_raw && p.lipschitz == 1);
+	ck_assert_int_eq(ocsdf_certify_run(&p, &d, &c, &e), 0);
+	ck_assert(c.res[2].radius_raw == c.res[2].radius && isnan(c.res[2].radius_model));
+	ocsdf_certify_free(&c);
+}
+END_TEST
+
 START_TEST(test_refusals)
 {
 	double radius[] = {0, 1e300};
@@ -216,8 +272,11 @@ START_TEST(test_refusals)
 	p.normal = "1.0";
 	ck_assert_int_eq(ocsdf_certify_check_params(&p, &e), 64);
 	p.normal = "0";
-	p.nradius = 0;
+	p.nradius = -1;
 	ck_assert_int_eq(ocsdf_certify_check_params(&p, &e), 64);
+	p.nradius = 0;
+	p.radius = NULL;
+	ck_assert_int_eq(ocsdf_certify_check_params(&p, &e), 0);
 }
 END_TEST
 
@@ -250,8 +309,9 @@ START_TEST(test_files)
 	/* The CSV report: no interval, so empty fields. */
 	text = written(&c, OCSDF_REPORT_CSV);
 	ck_assert_str_eq(text, "radius,score_shift,lipschitz,radius_units,n_normal,n_anomalous,auroc,auroc_se,"
-			       "ci_low,ci_high,average_precision,threshold,tp,fp,tn,fn,tpr,fpr\n"
-			       "0,0,1,score,2,2,1,0,,,1,2.75,2,0,2,0,1,0\n");
+			       "ci_low,ci_high,average_precision,threshold,tp,fp,tn,fn,tpr,fpr,radius_raw,"
+			       "radius_model,kept_fraction\n"
+			       "0,0,1,score,2,2,1,0,,,1,2.75,2,0,2,0,1,0,,,\n");
 	free(text);
 	/* Each row's decision and its distance to the threshold. */
 	text = written(&c, -1);
@@ -270,6 +330,7 @@ static Suite *certify_suite(void)
 	tcase_add_test(tc, test_intervals);
 	tcase_add_test(tc, test_threshold);
 	tcase_add_test(tc, test_decision_radii);
+	tcase_add_test(tc, test_chosen_radii);
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_files);
 	suite_add_tcase(s, tc);

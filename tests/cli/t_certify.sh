@@ -51,7 +51,7 @@ grep -q '^radius units  *score units (L = 1)' "$T/out" || fail "table units"
 
 # CSV: one row per radius, 0 added in front when not listed.
 expect 0 '' -- "$C" --radius 0.5,1 --format csv "$T/hand.csv"
-head -1 "$T/out" | grep -qx 'radius,score_shift,lipschitz,radius_units,n_normal,n_anomalous,auroc,auroc_se,ci_low,ci_high,average_precision' ||
+head -1 "$T/out" | grep -qx 'radius,score_shift,lipschitz,radius_units,n_normal,n_anomalous,auroc,auroc_se,ci_low,ci_high,average_precision,radius_raw,radius_model,kept_fraction' ||
 	fail "csv header: $(head -1 "$T/out")"
 [ "$(wc -l <"$T/out")" -eq 4 ] || fail "csv rows"
 [ "$(sed -n 2p "$T/out" | cut -d, -f1,7)" = "0,0.7916666666666666" ] || fail "csv first row"
@@ -76,8 +76,8 @@ R=0,0.01,0.02,0.05,0.1,0.2,0.5,1,5
 "$C" --radius $R --format csv "$T/syn.csv" | cut -d, -f1,7,11 >"$T/a" || fail "run syn"
 "$C" --radius $R --format csv "$T/sorted.csv" | cut -d, -f1,7,11 >"$T/b" || fail "run sorted"
 cmp -s "$T/a" "$T/b" || fail "row order changed the result"
-"$C" --format csv "$T/syn.csv" | cut -d, -f7 >"$T/a"
-"$C" --format csv "$T/exp.csv" | cut -d, -f7 >"$T/b"
+"$C" --radius 0 --format csv "$T/syn.csv" | cut -d, -f7 >"$T/a"
+"$C" --radius 0 --format csv "$T/exp.csv" | cut -d, -f7 >"$T/b"
 cmp -s "$T/a" "$T/b" || fail "an increasing transform changed the AUROC"
 "$C" --radius $R --format csv "$T/syn.csv" |
 	awk -F, 'NR > 2 && $7 > prev { bad = 1 } NR > 1 { prev = $7 } END { exit bad }' ||
@@ -145,7 +145,7 @@ expect 64 'lipschitz' -- "$C" --lipschitz 0 "$T/hand.csv"
 expect 64 'fpr' -- "$C" --fpr 1 "$T/hand.csv"
 expect 64 'give one' -- "$C" --fpr 0.1 --threshold 0 "$T/hand.csv"
 expect 64 'confidence' -- "$C" --confidence 1 "$T/hand.csv"
-expect 64 'needs a threshold' -- "$C" --decisions "$T/d.csv" "$T/hand.csv"
+expect 64 'needs a threshold' -- "$C" --higher-is-anomalous --decisions "$T/d.csv" "$T/hand.csv"
 expect 64 'format' -- "$C" --format xml "$T/hand.csv"
 expect 64 'too many input files' -- "$C" "$T/hand.csv" "$T/hand.csv"
 expect 66 'cannot open' -- "$C" "$T/nonexistent.csv"
@@ -160,7 +160,7 @@ expect 74 'write error' -- sh -c "'$C' '$T/hand.csv' >/dev/full"
 
 # Decisions at a threshold: counts, worst case at a radius, per-row radii.
 expect 0 '' -- "$C" --threshold 1.5 --radius 0.5 --decisions "$T/dec.csv" --format csv "$T/hand.csv"
-[ "$(sed -n 2p "$T/out" | cut -d, -f12-)" = "1.5,2,1,3,1,0.6666666666666666,0.25" ] ||
+[ "$(sed -n 2p "$T/out" | cut -d, -f12-18)" = "1.5,2,1,3,1,0.6666666666666666,0.25" ] ||
 	fail "confusion at 1.5: $(sed -n 2p "$T/out")"
 # at radius 0.5, normal 2,2 fall to 1.5 (not below), anomaly 1 rises to 1.5
 [ "$(sed -n 3p "$T/out" | cut -d, -f13-16)" = "1,1,3,2" ] || fail "worst case at 0.5: $(sed -n 3p "$T/out")"

@@ -31,14 +31,14 @@ int fuzz_certify_options(int argc, char **argv)
 		free(o.p.radius);
 		return 0;
 	}
-	/* Radius 0 among the radii (first when not given); every radius
-	 * finite and >= 0. */
-	FUZZ_CHECK(o.p.nradius >= 1 && o.p.radius != NULL);
+	/* No radius (chosen from the data), or radius 0 among the radii
+	 * (first when not given); every radius finite and >= 0. */
+	FUZZ_CHECK(o.p.nradius >= 0 && (o.p.nradius == 0) == (o.p.radius == NULL));
 	for (int i = 0; i < o.p.nradius; i++) {
 		FUZZ_CHECK(isfinite(o.p.radius[i]) && o.p.radius[i] >= 0);
 		zeros += o.p.radius[i] == 0;
 	}
-	FUZZ_CHECK(zeros >= 1);
+	FUZZ_CHECK(o.p.nradius == 0 || zeros >= 1);
 	FUZZ_CHECK(o.input != NULL);
 	FUZZ_CHECK(!(o.p.has_fpr && o.p.has_threshold));
 	FUZZ_CHECK(o.p.lipschitz > 0 && isfinite(o.p.lipschitz));
