@@ -36,6 +36,17 @@ static const char usage_text[] =
 	"      --units KIND       model (default): distance in standardized units;\n"
 	"                         raw: divided by the model's Lipschitz constant, so\n"
 	"                         1-Lipschitz in the raw input units\n"
+	"      --no-header        the input has no header line: its first columns are the\n"
+	"                         model's features in the model's order (or as --columns\n"
+	"                         names them); no header is written either\n"
+	"      --header-optional  the first line is a header only if it starts with the\n"
+	"                         model's feature names, else a row read as with\n"
+	"                         --no-header (chunks of a file cut without its header)\n"
+	"      --columns LIST     without a header, the names of the input's columns,\n"
+	"                         comma-separated (default: the model's features, then\n"
+	"                         x<N> for the N-th column)\n"
+	"      --delimiter C      field delimiter of input and output (default ','; a\n"
+	"                         character, or 'tab')\n"
 	"  -q, --quiet            no progress\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
@@ -63,7 +74,7 @@ static const char usage_text[] =
 
 enum {
 	O_COLUMN = 256, O_ONLY, O_UNITS, O_ATTACK, O_RADIUS, O_LABEL, O_ANOMALY, O_NORMAL, O_STEPS, O_RESTARTS,
-	O_SEED, O_ATTACK_COLUMN
+	O_SEED, O_ATTACK_COLUMN, O_NO_HEADER, O_HEADER_OPTIONAL, O_COLUMNS, O_DELIMITER
 };
 
 static const struct option long_options[] = {
@@ -82,6 +93,10 @@ static const struct option long_options[] = {
 	{"restarts", required_argument, 0, O_RESTARTS},
 	{"seed", required_argument, 0, O_SEED},
 	{"attack-column", required_argument, 0, O_ATTACK_COLUMN},
+	{"no-header", no_argument, 0, O_NO_HEADER},
+	{"header-optional", no_argument, 0, O_HEADER_OPTIONAL},
+	{"columns", required_argument, 0, O_COLUMNS},
+	{"delimiter", required_argument, 0, O_DELIMITER},
 	{"quiet", no_argument, 0, 'q'},
 	{"help", no_argument, 0, 'h'},
 	{"version", no_argument, 0, 'V'},
@@ -96,6 +111,10 @@ typedef struct options {
 	const char *label_col, *anomaly, *normal, *attack_column;
 	const char *attack_opt;   /* the last attack option given, without "--" */
 	int force, only, raw_units, quiet, attack;
+	int header;               /* OCSDF_CSV_HEADER... */
+	char delimiter;
+	char **columns;           /* --columns, ncolumns names (one block) */
+	int ncolumns;
 	double *radius;           /* nrad attack radii, malloc'ed */
 	int nrad;
 	ocsdf_attack_params ap;
@@ -113,6 +132,7 @@ typedef struct run {
 	float *f, *adv;           /* BLOCK scores; BLOCK attacked scores per radius */
 	signed char *push;        /* BLOCK directions of attack: +1 anomaly, -1 normal */
 	double scale;             /* of the scores written */
+	char delim;               /* between the fields written */
 	ocsdf_output out;
 } run;
 
@@ -148,6 +168,13 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 		break;
 	case O_SEED: o->ap.seed = (uint64_t)ocsdf_arg_long(e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
 	case O_ATTACK_COLUMN: o->attack_column = optarg; break;
+	case O_NO_HEADER: o->header = OCSDF_CSV_NO_HEADER; break;
+	case O_HEADER_OPTIONAL: o->header = OCSDF_CSV_HEADER_IF; break;
+	case O_COLUMNS:
+		free(o->columns);
+		o->columns = ocsdf_arg_name_list(e, "--columns", optarg, &o->ncolumns);
+		break;
+	case O_DELIMITER: o->delimiter = ocsdf_arg_delimiter(e, "--delimiter", optarg); break;
 	case 'q': o->quiet = 1; break;
 	}
 }
@@ -185,6 +212,9 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "too many arguments: one input FILE at most");
 	if (!*o->column)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--column needs a non-empty name");
+	if (o->columns && o->header != OCSDF_CSV_NO_HEADER)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--columns names the columns of an input without a header: "
+				       "it needs --no-header");
 	if (!o->attack && o->attack_opt)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--%s is an attack option: it needs --attack pgd", o->attack_opt);
 	o->input = optind < argc ? argv[optind] : "-";
@@ -207,8 +237,20 @@ static void open_input(const options *o, run *r)
 	if (!r->m->finished)
 		ocsdf_warn("%s is the checkpoint of an interrupted training run", o->model_path);
 	r->scale = o->raw_units ? 1.0 / r->m->stats.lipschitz_raw : 1.0;
-	if (ocsdf_csv_open(o->input, &r->r, &e))
+	/* Without a header, the model's features come first, in its order. */
+	ocsdf_csv_options copt = {o->delimiter, o->header, (const char *const *)r->m->names, r->m->arch.d};
+	if (o->columns) {
+		copt.names = (const char *const *)o->columns;
+		copt.nnames = o->ncolumns;
+	}
+	if (ocsdf_csv_open_with(o->input, &copt, &r->r, &e))
 		ocsdf_die_error(&e);
+	r->delim = ocsdf_csv_delimiter(r->r);
+	if (!o->columns && !ocsdf_csv_has_header(r->r) && ocsdf_csv_ncols(r->r) < r->m->arch.d)
+		ocsdf_die(OCSDF_EDATA, "%s:1: %d field%s, but model %s has %d features (without a header, the "
+			  "first columns are the features, in the model's order)", ocsdf_csv_filename(r->r),
+			  ocsdf_csv_ncols(r->r), ocsdf_csv_ncols(r->r) == 1 ? "" : "s", o->model_path,
+			  r->m->arch.d);
 	r->cols = ocsdf_xmalloc(sizeof(int) * (size_t)r->m->arch.d);
 	for (int j = 0; j < r->m->arch.d; j++) {
 		char what[64 + OCSDF_ERROR_MAX / 2];
@@ -249,7 +291,8 @@ static void name_columns(const options *o, run *r)
 {
 	r->names = ocsdf_xcalloc((size_t)o->nrad + 1, sizeof *r->names);
 	r->names[0] = ocsdf_xstrdup(o->column);
-	check_name(r->r, !o->only, r->names[0], r->names, 0);
+	int passthrough = !o->only && ocsdf_csv_has_header(r->r);
+	check_name(r->r, passthrough, r->names[0], r->names, 0);
 	for (int k = 0; k < o->nrad; k++) {
 		char rb[OCSDF_TEXT_NUMBER_MAX];
 		size_t len;
@@ -261,7 +304,7 @@ static void name_columns(const options *o, run *r)
 			snprintf(r->names[k + 1], len, o->nrad == 1 ? "%s" : "%s_%s", o->attack_column, rb);
 		else
 			snprintf(r->names[k + 1], len, o->nrad == 1 ? "%s_pgd" : "%s_pgd_%s", o->column, rb);
-		check_name(r->r, !o->only, r->names[k + 1], r->names, k + 1);
+		check_name(r->r, passthrough, r->names[k + 1], r->names, k + 1);
 	}
 }
 
@@ -281,19 +324,22 @@ static void prepare(const options *o, run *r)
 	r->push = ocsdf_xmalloc(BLOCK);
 }
 
-/* The input's header (unless --only), then the new columns. */
+/* The input's header (unless --only), then the new columns; nothing for
+ * an input without a header. */
 static void write_header(const options *o, run *r)
 {
 	FILE *fp = r->out.fp;
+	if (!ocsdf_csv_has_header(r->r))
+		return;
 	if (!o->only) {
 		size_t len;
 		const char *h = ocsdf_csv_header_raw(r->r, &len);
 		fwrite(h, 1, len, fp);
-		fputc(',', fp);
+		fputc(r->delim, fp);
 	}
 	for (int k = 0; k <= o->nrad; k++) {
 		if (k)
-			fputc(',', fp);
+			fputc(r->delim, fp);
 		ocsdf_csv_put_field(fp, r->names[k], strlen(r->names[k]));
 	}
 	fputc('\n', fp);
@@ -318,11 +364,11 @@ static void score_block(const options *o, run *r, const ocsdf_csv_block *b, unsi
 	for (int i = 0; i < b->nrows; i++) {
 		if (!o->only) {
 			fwrite(b->raw[i], 1, b->raw_len[i], r->out.fp);
-			fputc(',', r->out.fp);
+			fputc(r->delim, r->out.fp);
 		}
 		ocsdf_csv_put_float(r->out.fp, (float)(r->f[i] * r->scale));
 		for (int k = 0; k < o->nrad; k++) {
-			fputc(',', r->out.fp);
+			fputc(r->delim, r->out.fp);
 			ocsdf_csv_put_float(r->out.fp, (float)(r->adv[(size_t)k * BLOCK + i] * r->scale));
 		}
 		fputc('\n', r->out.fp);
@@ -392,5 +438,6 @@ int main(int argc, char **argv)
 		ocsdf_die_error(&e);
 	run_free(&o, &r);
 	free(o.radius);
+	free(o.columns);
 	return 0;
 }
