@@ -38,3 +38,17 @@ for threads in 1 2; do
 	cmp "$T/whole.1" "$T/whole.$threads" || fail "1 and $threads threads give different scores"
 done
 unset OPENBLAS_NUM_THREADS
+
+# The recipe of docs/scale.md: GNU parallel cuts a gzip file's text into
+# blocks, only the first of which has the header, scores them on two cores
+# and joins the outputs in order: byte for byte the output of one plain run.
+command -v parallel >/dev/null || fail "GNU parallel is missing (make test-deps installs it)"
+gzip -c "$DATA/circles.csv" >"$T/c.csv.gz"
+gzip -dc "$T/c.csv.gz" | parallel --will-cite --pipe --keep-order --block 16k -j 2 \
+	"$BIN/ocsdf-score" -m "$T/m" --header-optional >"$T/parallel.out" || fail "the parallel recipe failed"
+[ "$(grep -c . "$T/parallel.out")" -eq 2101 ] || fail "the parallel recipe lost or added lines"
+cmp "$T/whole.1" "$T/parallel.out" || fail "the parallel recipe differs from a plain run"
+# Headerless rows, as a Slurm array task or split(1) would hand them out.
+tail -n +2 "$DATA/circles.csv" | parallel --will-cite --pipe --keep-order --block 16k -j 2 \
+	"$BIN/ocsdf-score" -m "$T/m" --no-header >"$T/parallel.out" || fail "the --no-header recipe failed"
+tail -n +2 "$T/whole.1" | cmp - "$T/parallel.out" || fail "the --no-header recipe differs from a plain run"
