@@ -54,3 +54,29 @@ expect 0 '' -- "$S" -m "$T/m" --header-optional "$T/c.csv"
 cmp "$T/out" "$T/ref" || fail "--header-optional on a file with its header"
 expect 0 '' -- "$S" -m "$T/m" --header-optional "$T/rows.csv"
 tail -n +2 "$T/ref" | cmp - "$T/out" || fail "--header-optional on rows without the header"
+
+# ocsdf-train reads the same inputs.
+tiny="--width 16 --depth 2 --epochs 1 --warmup 1 -q"
+expect 65 'rows.csv:1: the header holds only numbers.*--no-header' -- "$train" $tiny -o "$T/n" "$T/rows.csv"
+expect 0 '' -- "$train" $tiny --no-header --label 3 -o "$T/n" "$T/rows.csv"
+printf 'x1,x2\n0.5,0.5\n' | "$S" -m "$T/n" --only >"$T/a" || fail "a model of headerless rows lacks the names x1, x2"
+expect 0 '' -- "$train" $tiny --no-header --columns x,y,label --label label -o "$T/n2" "$T/rows.csv"
+expect 0 '' -- "$train" $tiny --delimiter ';' --label label -o "$T/n3" "$T/semi.csv"
+expect 0 '' -- "$train" $tiny --label label -o "$T/n4" "$T/c.csv"
+cmp "$T/n3" "$T/n4" || fail "--delimiter ';' trained another model"
+
+# --sample: one pass over a gzip stream, a seeded uniform sample, the
+# scaling of every row; without it, an input past --max-memory is refused
+# with a hint at --sample.
+gzip -c "$DATA/circles.csv" | "$train" $tiny --label label --sample 300 -o "$T/s1" 2>"$T/err" - ||
+	fail "--sample failed: $(cat "$T/err")"
+gzip -c "$DATA/circles.csv" | "$train" --width 16 --depth 2 --epochs 1 --warmup 1 --label label --sample 300 \
+	-o "$T/s2" - 2>"$T/err" || fail "--sample failed"
+grep -q '2100 rows read, a uniform sample of 300 kept' "$T/err" || fail "--sample does not say what it kept: $(cat "$T/err")"
+cmp "$T/s1" "$T/s2" || fail "--sample with the same seed gave another model"
+"$train" $tiny --label label --sample 300 --seed 2 -o "$T/s3" "$DATA/circles.csv" || fail "--sample --seed 2 failed"
+cmp -s "$T/s1" "$T/s3" && fail "--sample with another seed gave the same model"
+awk 'BEGIN { srand(3); print "x,y"; for (i = 0; i < 70000; i++) printf "%.4f,%.4f\n", rand(), rand() }' >"$T/big.csv"
+expect 65 'big.csv: the rows up to line [0-9]+ take more than the 1 MB of memory allowed.*--sample N' -- \
+	"$train" $tiny --max-memory 1 -o "$T/b" "$T/big.csv"
+expect 0 '' -- "$train" $tiny --max-memory 1 --sample 1000 -o "$T/b" "$T/big.csv"
