@@ -525,6 +525,7 @@ int main(int argc, char **argv)
 	read_rows(&o, m, &ds);
 	if (!m)
 		m = new_model(&o, &ds);
+	m->stats.rows_read = ds.rows_read;
 	Z = ocsdf_xmalloc(ds.n * (size_t)o.a.d * sizeof(float));
 	ocsdf_scale_apply(ds.X, ds.n, o.a.d, m->mean, m->std, Z);
 	run_init(&r, &o, m, Z, &ds);

@@ -76,10 +76,10 @@ expect 65 'parameter count|truncated model' -- "$S" -m "$f" "$DATA/disk.csv"
 
 # Bad values behind a valid CRC: the loader's own checks.
 f=$(damaged std)
-poke "$f" 376 '\000\000\000\000\000\000\000\000'
+poke "$f" 384 '\000\000\000\000\000\000\000\000'
 crc "$f"
 expect 65 "feature 1 \\(x\\): standard deviation is 0" -- "$S" -m "$f" "$DATA/disk.csv"
-poke "$f" 376 '\053\346\160\213\150\022\000\000'
+poke "$f" 384 '\053\346\160\213\150\022\000\000'
 crc "$f"
 expect 65 "feature 1 \\(x\\): standard deviation is 1e-310, expected .* finite reciprocal" -- \
 	"$S" -m "$f" "$DATA/disk.csv"
@@ -88,7 +88,7 @@ poke "$f" $((size - 8)) '\000\000\300\177'
 crc "$f"
 expect 65 '(theta|opt_v)\[[0-9]+\] \(layer 1 bias\) is nan' -- "$S" -m "$f" "$DATA/disk.csv"
 f=$(damaged ctl)
-poke "$f" 396 '\001'
+poke "$f" 404 '\001'
 crc "$f"
 expect 65 'name contains control character 0x01' -- "$S" -m "$f" "$DATA/disk.csv"
 

@@ -74,6 +74,9 @@ gzip -c "$DATA/circles.csv" | "$train" --width 16 --depth 2 --epochs 1 --warmup 
 	-o "$T/s2" - 2>"$T/err" || fail "--sample failed"
 grep -q '2100 rows read, a uniform sample of 300 kept' "$T/err" || fail "--sample does not say what it kept: $(cat "$T/err")"
 cmp "$T/s1" "$T/s2" || fail "--sample with the same seed gave another model"
+# The model records both counts (ocsdf-model(5): rows at 176, rows read at 360).
+[ "$(od -An -tu8 -j176 -N8 "$T/s1" | tr -d ' ')" = 300 ] || fail "the model does not record the 300 rows sampled"
+[ "$(od -An -tu8 -j360 -N8 "$T/s1" | tr -d ' ')" = 2100 ] || fail "the model does not record the 2100 rows read"
 "$train" $tiny --label label --sample 300 --seed 2 -o "$T/s3" "$DATA/circles.csv" || fail "--sample --seed 2 failed"
 cmp -s "$T/s1" "$T/s3" && fail "--sample with another seed gave the same model"
 awk 'BEGIN { srand(3); print "x,y"; for (i = 0; i < 70000; i++) printf "%.4f,%.4f\n", rand(), rand() }' >"$T/big.csv"
