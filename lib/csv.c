@@ -686,7 +686,8 @@ static int finish_input(ocsdf_csv_reader *r)
 	if (r->err.code)
 		return r->err.code;
 	if (r->in_header)
-		return fail(r, OCSDF_EDATA, "%s: empty input: expected a header line", r->name);
+		return fail(r, OCSDF_EDATA, "%s: empty input: expected %s", r->name,
+			    r->header_mode == OCSDF_CSV_NO_HEADER ? "at least one row" : "a header line");
 	return 0;
 }
 
