@@ -58,7 +58,7 @@ PUBLIC_H := $(sort $(wildcard lib/*.h))
 # deps, for all and demo), and what the tests add (make test-deps, for
 # check, asan, fuzz and valgrind).
 DEB_PKGS := gcc make libopenblas-dev libcsv-dev zlib1g-dev pkg-config time gzip
-DEB_TEST_PKGS := check groff-base libxml2-utils man-db clang libclang-rt-14-dev valgrind
+DEB_TEST_PKGS := check groff-base libxml2-utils man-db clang libclang-rt-14-dev valgrind parallel
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: all deps test-deps check test unit cli cli-prescott asan demo bench bench-odds install uninstall clean \

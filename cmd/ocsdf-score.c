@@ -51,6 +51,17 @@ static const char usage_text[] =
 	"      --threads N        OpenBLAS threads (default: from the model's width\n"
 	"                         and the idle cores)\n"
 	"  -v, --verbose          say which OpenBLAS kernels and threads run\n"
+	"      --no-header        the input has no header line: its first columns are the\n"
+	"                         model's features in the model's order (or as --columns\n"
+	"                         names them); no header is written either\n"
+	"      --header-optional  the first line is a header only if it starts with the\n"
+	"                         model's feature names, else a row read as with\n"
+	"                         --no-header (chunks of a file cut without its header)\n"
+	"      --columns LIST     without a header, the names of the input's columns,\n"
+	"                         comma-separated (default: the model's features, then\n"
+	"                         x<N> for the N-th column)\n"
+	"      --delimiter C      field delimiter of input and output (default ','; a\n"
+	"                         character, or 'tab')\n"
 	"  -q, --quiet            no progress\n"
 	"  -h, --help             show this help\n"
 	"  -V, --version          show the version\n"
@@ -81,7 +92,7 @@ static const char usage_text[] =
 
 enum {
 	O_COLUMN = 256, O_ONLY, O_UNITS, O_DECIDE, O_ATTACK, O_RADIUS, O_LABEL, O_ANOMALY, O_NORMAL, O_STEPS,
-	O_RESTARTS, O_SEED, O_ATTACK_COLUMN, O_THREADS
+	O_RESTARTS, O_SEED, O_ATTACK_COLUMN, O_THREADS, O_NO_HEADER, O_HEADER_OPTIONAL, O_COLUMNS, O_DELIMITER
 };
 
 static const struct option long_options[] = {
@@ -104,6 +115,10 @@ static const struct option long_options[] = {
 	{"attack-column", required_argument, 0, O_ATTACK_COLUMN},
 	{"threads", required_argument, 0, O_THREADS},
 	{"verbose", no_argument, 0, 'v'},
+	{"no-header", no_argument, 0, O_NO_HEADER},
+	{"header-optional", no_argument, 0, O_HEADER_OPTIONAL},
+	{"columns", required_argument, 0, O_COLUMNS},
+	{"delimiter", required_argument, 0, O_DELIMITER},
 	{"quiet", no_argument, 0, 'q'},
 	{"help", no_argument, 0, 'h'},
 	{"version", no_argument, 0, 'V'},
@@ -118,6 +133,10 @@ typedef struct options {
 	const char *label_col, *anomaly, *normal, *attack_column;
 	const char *attack_opt;   /* the last attack option given, without "--" */
 	int force, only, raw_units, decide, quiet, attack, threads, verbose;
+	int header;               /* OCSDF_CSV_HEADER... */
+	char delimiter;
+	char **columns;           /* --columns, ncolumns names (one block) */
+	int ncolumns;
 	double *radius;           /* nrad attack radii, malloc'ed */
 	int nrad;
 	ocsdf_attack_params ap;
@@ -137,6 +156,7 @@ typedef struct run {
 	float *f, *adv;           /* BLOCK scores; BLOCK attacked scores per radius */
 	signed char *push;        /* BLOCK directions of attack: +1 anomaly, -1 normal */
 	double scale;             /* of the scores written */
+	char delim;               /* between the fields written */
 	ocsdf_output out;
 } run;
 
@@ -175,6 +195,13 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 	case O_ATTACK_COLUMN: o->attack_column = optarg; break;
 	case O_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
 	case 'v': o->verbose = 1; break;
+	case O_NO_HEADER: o->header = OCSDF_CSV_NO_HEADER; break;
+	case O_HEADER_OPTIONAL: o->header = OCSDF_CSV_HEADER_IF; break;
+	case O_COLUMNS:
+		free(o->columns);
+		o->columns = ocsdf_arg_name_list(e, "--columns", optarg, &o->ncolumns);
+		break;
+	case O_DELIMITER: o->delimiter = ocsdf_arg_delimiter(e, "--delimiter", optarg); break;
 	case 'q': o->quiet = 1; break;
 	}
 }
@@ -224,6 +251,9 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 			      (o->attack_column && ocsdf_score_name_is_raw(o->attack_column))))
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "a name ending in %s says raw units: it needs --units raw",
 				       raw_suffix);
+	if (o->columns && o->header != OCSDF_CSV_NO_HEADER)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--columns names the columns of an input without a header: "
+				       "it needs --no-header");
 	if (!o->attack && o->attack_opt)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--%s is an attack option: it needs --attack pgd", o->attack_opt);
 	o->input = optind < argc ? argv[optind] : "-";
@@ -252,8 +282,20 @@ static void open_input(const options *o, run *r)
 	if (o->verbose && !o->quiet)
 		ocsdf_kernels_report();
 	r->scale = o->raw_units ? 1.0 / r->m->stats.lipschitz_raw : 1.0;
-	if (ocsdf_csv_open(o->input, &r->r, &e))
+	/* Without a header, the model's features come first, in its order. */
+	ocsdf_csv_options copt = {o->delimiter, o->header, (const char *const *)r->m->names, r->m->arch.d};
+	if (o->columns) {
+		copt.names = (const char *const *)o->columns;
+		copt.nnames = o->ncolumns;
+	}
+	if (ocsdf_csv_open_with(o->input, &copt, &r->r, &e))
 		ocsdf_die_error(&e);
+	r->delim = ocsdf_csv_delimiter(r->r);
+	if (!o->columns && !ocsdf_csv_has_header(r->r) && ocsdf_csv_ncols(r->r) < r->m->arch.d)
+		ocsdf_die(OCSDF_EDATA, "%s:1: %d field%s, but model %s has %d features (without a header, the "
+			  "first columns are the features, in the model's order)", ocsdf_csv_filename(r->r),
+			  ocsdf_csv_ncols(r->r), ocsdf_csv_ncols(r->r) == 1 ? "" : "s", o->model_path,
+			  r->m->arch.d);
 	r->cols = ocsdf_xmalloc(sizeof(int) * (size_t)r->m->arch.d);
 	for (int j = 0; j < r->m->arch.d; j++) {
 		char what[64 + OCSDF_ERROR_MAX / 2];
@@ -329,7 +371,7 @@ static void name_columns(const options *o, run *r)
 	}
 	r->ncols = n;
 	for (int k = 0; k < n; k++)
-		check_name(r->r, !o->only, r->names[k], r->names, k, k >= 1 && k <= o->nrad);
+		check_name(r->r, !o->only && ocsdf_csv_has_header(r->r), r->names[k], r->names, k, k >= 1 && k <= o->nrad);
 }
 
 /* The columns read, the scorer and the attack with their buffers. */
@@ -348,19 +390,22 @@ static void prepare(const options *o, run *r)
 	r->push = ocsdf_xmalloc(BLOCK);
 }
 
-/* The input's header (unless --only), then the new columns. */
+/* The input's header (unless --only), then the new columns; nothing for
+ * an input without a header. */
 static void write_header(const options *o, run *r)
 {
 	FILE *fp = r->out.fp;
+	if (!ocsdf_csv_has_header(r->r))
+		return;
 	if (!o->only) {
 		size_t len;
 		const char *h = ocsdf_csv_header_raw(r->r, &len);
 		fwrite(h, 1, len, fp);
-		fputc(',', fp);
+		fputc(r->delim, fp);
 	}
 	for (int k = 0; k < r->ncols; k++) {
 		if (k)
-			fputc(',', fp);
+			fputc(r->delim, fp);
 		ocsdf_csv_put_field(fp, r->names[k], strlen(r->names[k]));
 	}
 	fputc('\n', fp);
@@ -394,11 +439,11 @@ static void score_block(const options *o, run *r, const ocsdf_csv_block *b, unsi
 	for (int i = 0; i < b->nrows; i++) {
 		if (!o->only) {
 			fwrite(b->raw[i], 1, b->raw_len[i], r->out.fp);
-			fputc(',', r->out.fp);
+			fputc(r->delim, r->out.fp);
 		}
 		ocsdf_csv_put_float(r->out.fp, (float)(r->f[i] * r->scale));
 		for (int k = 0; k < o->nrad; k++) {
-			fputc(',', r->out.fp);
+			fputc(r->delim, r->out.fp);
 			ocsdf_csv_put_float(r->out.fp, (float)(r->adv[(size_t)k * BLOCK + i] * r->scale));
 		}
 		if (o->decide)
@@ -470,5 +515,6 @@ int main(int argc, char **argv)
 		ocsdf_die_error(&e);
 	run_free(&r);
 	free(o.radius);
+	free(o.columns);
 	return 0;
 }

@@ -19,6 +19,9 @@
 #include "scale.h"
 #include "train.h"
 
+/* --sample's cap: a billion rows (their memory is the user's choice). */
+#define MAX_SAMPLE 1000000000L
+
 static const char usage_text[] =
 	"Usage: ocsdf-train [OPTION]... [FILE]\n"
 	"Learn the signed distance function to the rows of a CSV FILE (or standard\n"
@@ -31,6 +34,13 @@ static const char usage_text[] =
 	"      --ignore COLS      comma-separated columns that are not features\n"
 	"      --scale KIND       std (per feature, default), iso (one scale), none\n"
 	"      --resume MODEL     continue an interrupted run from its checkpoint\n"
+	"      --sample N         train on a uniform random sample of N rows of an input\n"
+	"                         of any size (one pass; scaling fitted on every row)\n"
+	"      --max-memory MB    without --sample, refuse an input whose rows need more\n"
+	"                         memory than this (default 4096)\n"
+	"      --no-header        the input has no header line: columns x1, x2, ...\n"
+	"      --columns LIST     with --no-header, the columns' names, comma-separated\n"
+	"      --delimiter C      field delimiter (default ','; a character, or 'tab')\n"
 	"Method:\n"
 	"      --sampler KIND     distance (default): f fitted to the distance to the\n"
 	"                         rows' support; paper: the paper's walks and hinge loss\n"
@@ -88,7 +98,8 @@ enum {
 	O_LABEL = 256, O_IGNORE, O_SCALE, O_RESUME, O_MARGIN, O_LAMBDA, O_STEPS, O_BOX, O_INIT,
 	O_NEWTON, O_EPOCHS, O_WARMUP, O_MINSTEPS, O_MAXSTEPS, O_BATCH, O_LR, O_LRDECAY, O_LRFINAL, O_LRHOLD, O_ORTHO,
 	O_BITERS, O_BTOL, O_RITERS, O_WIDTH, O_DEPTH, O_ACT, O_SEED, O_THREADS, O_EVAL, O_ANOMALY,
-	O_SAMPLER, O_KNN, O_SUPPORT, O_NEAR, O_FAR, O_BOXSHARE, O_PUSH, O_CONTAM
+	O_SAMPLER, O_KNN, O_SUPPORT, O_NEAR, O_FAR, O_BOXSHARE, O_PUSH, O_CONTAM, O_SAMPLE, O_MAXMEM,
+	O_NO_HEADER, O_COLUMNS, O_DELIMITER
 };
 
 static const struct option long_options[] = {
@@ -134,6 +145,11 @@ static const struct option long_options[] = {
 	{"box-share", required_argument, 0, O_BOXSHARE},
 	{"push", required_argument, 0, O_PUSH},
 	{"contamination", required_argument, 0, O_CONTAM},
+	{"sample", required_argument, 0, O_SAMPLE},
+	{"max-memory", required_argument, 0, O_MAXMEM},
+	{"no-header", no_argument, 0, O_NO_HEADER},
+	{"columns", required_argument, 0, O_COLUMNS},
+	{"delimiter", required_argument, 0, O_DELIMITER},
 	{"verbose", no_argument, 0, 'v'},
 	{"quiet", no_argument, 0, 'q'},
 	{"help", no_argument, 0, 'h'},
@@ -218,6 +234,9 @@ typedef struct options {
 	const char *out, *label, *ignore, *resume, *input, *anomaly;
 	int force, quiet, verbose, eval, scale, decay, threads;
 	int lr_final_set, lr_hold_set, warmup_set, training_opts;
+	long sample, max_memory;  /* rows; MB */
+	ocsdf_csv_options csv;
+	char **columns;           /* --columns, one block */
 	int action;          /* OCSDF_CLI_RUN, or -h or -V came first */
 } options;
 
@@ -302,6 +321,15 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 	case O_CONTAM:
 		s->contamination = ocsdf_arg_double(e, "--contamination", optarg, 0, OCSDF_TRAIN_CONTAMINATION_MAX);
 		break;
+	case O_SAMPLE: o->sample = ocsdf_arg_long(e, "--sample", optarg, 1, MAX_SAMPLE); break;
+	case O_MAXMEM: o->max_memory = ocsdf_arg_long(e, "--max-memory", optarg, 1, 1L << 30); break;
+	case O_NO_HEADER: o->csv.header = OCSDF_CSV_NO_HEADER; break;
+	case O_COLUMNS:
+		free(o->columns);
+		o->columns = ocsdf_arg_name_list(e, "--columns", optarg, &o->csv.nnames);
+		o->csv.names = (const char *const *)o->columns;
+		break;
+	case O_DELIMITER: o->csv.delimiter = ocsdf_arg_delimiter(e, "--delimiter", optarg); break;
 	case 'v': o->verbose = 1; break;
 	case 'q': o->quiet = 1; break;
 	}
@@ -326,6 +354,9 @@ static int check_options(options *o, ocsdf_error *e)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--activation groupsort needs an even --width");
 	if (o->eval && !o->label)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--eval needs --label");
+	if (o->columns && o->csv.header != OCSDF_CSV_NO_HEADER)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--columns names the columns of an input without a header: "
+				       "it needs --no-header");
 	if (o->resume && o->training_opts)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--resume continues with the checkpoint's settings; give no "
 				       "method, network or optimisation options with it");
@@ -338,7 +369,8 @@ static int check_options(options *o, ocsdf_error *e)
 static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
 	options *o = ctx;
-	*o = (options){.a = {0, 512, 4, OCSDF_ACT_GROUPSORT2}, .anomaly = "1", .scale = OCSDF_SCALE_STD, .decay = 1};
+	*o = (options){.a = {0, 512, 4, OCSDF_ACT_GROUPSORT2}, .anomaly = "1", .scale = OCSDF_SCALE_STD, .decay = 1,
+		       .max_memory = 4096};
 	ocsdf_train_default_settings(&o->s);
 	if (ocsdf_arg_read(argc, argv, ":o:fvqhV", long_options, take_option, o, &o->action, e) || o->action)
 		return e->code;
@@ -382,8 +414,15 @@ static void read_rows(const options *o, const ocsdf_model *m, ocsdf_dataset *ds)
 	spec.check_scale = m || o->scale == OCSDF_SCALE_NONE;
 	spec.mean = m ? m->mean : NULL;
 	spec.std = m ? m->std : NULL;
+	spec.csv = &o->csv;
+	spec.sample = (size_t)o->sample;
+	spec.seed = o->s.seed;
+	spec.max_bytes = (size_t)o->max_memory << 20;
 	if (ocsdf_dataset_read(o->input, &spec, ds, &e))
 		ocsdf_die_error(&e);
+	if (o->sample && !o->quiet)
+		fprintf(stderr, "%s: %llu rows read, a uniform sample of %zu kept; scaling fitted on all of them\n",
+			ocsdf_cli_name(), (unsigned long long)ds->rows_read, ds->n);
 	if (ds->n == 0)
 		ocsdf_die(OCSDF_EDATA, "%s: no rows to train on", strcmp(o->input, "-") ? o->input : "standard input");
 	if (m && ocsdf_train_check_resume(m, ds->n, &e))
@@ -419,7 +458,11 @@ static ocsdf_model *new_model(options *o, const ocsdf_dataset *ds)
 	for (int j = 0; j < o->a.d; j++)
 		if (ocsdf_model_set_name(m, j, ds->names[j]))
 			ocsdf_die_nomem();
-	constant = ocsdf_scale_fit(ds->X, ds->n, o->a.d, o->scale, m->mean, m->std);
+	/* With --sample, the scaling is that of every row read. */
+	if (ds->moments)
+		constant = ocsdf_scale_moments_fit(ds->moments, o->scale, m->mean, m->std);
+	else
+		constant = ocsdf_scale_fit(ds->X, ds->n, o->a.d, o->scale, m->mean, m->std);
 	if (constant && !o->quiet)
 		ocsdf_warn("%d constant feature(s): scaled by 1 (see ocsdf-train(1))", constant);
 	if (ocsdf_model_check(m, &e))
@@ -497,6 +540,7 @@ int main(int argc, char **argv)
 	read_rows(&o, m, &ds);
 	if (!m)
 		m = new_model(&o, &ds);
+	m->stats.rows_read = ds.rows_read;
 	Z = ocsdf_xmalloc(ds.n * (size_t)o.a.d * sizeof(float));
 	ocsdf_scale_apply(ds.X, ds.n, o.a.d, m->mean, m->std, Z);
 	run_init(&r, &o, m, Z, &ds);
@@ -510,5 +554,6 @@ int main(int argc, char **argv)
 	free(r.score);
 	ocsdf_dataset_free(&ds);
 	ocsdf_model_free(m);
+	free(o.columns);
 	return rc == OCSDF_EINTR ? OCSDF_EINTR : 0;
 }

@@ -116,6 +116,16 @@ struct ocsdf_csv_reader {
 	offsets name_off;
 	char *header_raw;
 	size_t header_len;
+	char delim;
+	int header_mode, has_header;
+	const char *const *opt_names;
+	int opt_nnames;
+	/* without a header, the first record is read as a header first, then
+	 * fed again as a row: its bytes (with a line feed) and line */
+	char *first_raw;
+	size_t first_len;
+	long first_line;
+	int replay;
 
 	/* selection: per column, the first slot it fills; per slot, the next
 	 * slot filled by the same column (-1 ends a chain) */
@@ -341,6 +351,17 @@ static int next_line(ocsdf_csv_reader *r, const char **s, size_t *n, size_t *tn)
 
 /* ---- libcsv callbacks ---- */
 
+/* The end of a message about a field that holds another usual delimiter
+ * than the one in use: the file is likely separated by it. */
+static const char *delimiter_hint(const ocsdf_csv_reader *r, const char *s, size_t n)
+{
+	if (r->delim != ';' && memchr(s, ';', n))
+		return " (fields separated by ';'? give --delimiter ';')";
+	if (r->delim != '\t' && memchr(s, '\t', n))
+		return " (fields separated by tabs? give --delimiter tab)";
+	return "";
+}
+
 /* A text field holding a NUL byte, for field_error beside OCSDF_NUMBER_*. */
 #define FIELD_NUL (-1)
 
@@ -370,8 +391,8 @@ static void field_error(ocsdf_csv_reader *r, int col, int st, const char *s, siz
 		     r->line, name, col + 1, text);
 		break;
 	default:
-		fail(r, OCSDF_EDATA, "%s:%ld: column %s (%d): expected a number, got %s", r->name, r->line, name,
-		     col + 1, text);
+		fail(r, OCSDF_EDATA, "%s:%ld: column %s (%d): expected a number, got %s%s", r->name, r->line, name,
+		     col + 1, text, delimiter_hint(r, s, n));
 		break;
 	}
 }
@@ -424,8 +445,8 @@ static void on_field(void *data, size_t n, void *arg)
 		return;
 	}
 	if (col >= r->ncols) {
-		fail(r, OCSDF_EDATA, "%s:%ld: more than %d fields (the header has %d columns)", r->name, r->rec_line,
-		     r->ncols, r->ncols);
+		fail(r, OCSDF_EDATA, "%s:%ld: more than %d fields (the %s has %d)", r->name, r->rec_line, r->ncols,
+		     r->has_header ? "header" : "first row", r->ncols);
 		return;
 	}
 	int slot = r->num_first[col];
@@ -474,6 +495,60 @@ static size_t end_raw(ocsdf_csv_reader *r)
 	return n;
 }
 
+/* Whether every name of the header is a number: a headerless file. */
+static int numeric_header(const ocsdf_csv_reader *r, int n)
+{
+	double v;
+	for (int i = 0; i < n; i++) {
+		const char *name = r->name_text.p + r->name_off.p[i];
+		if (ocsdf_number_parse(name, strlen(name), &v) != OCSDF_NUMBER_OK)
+			return 0;
+	}
+	return n > 0;
+}
+
+/* Whether the first record starts with the expected names. */
+static int header_matches(const ocsdf_csv_reader *r, int n)
+{
+	if (n < r->opt_nnames)
+		return 0;
+	for (int i = 0; i < r->opt_nnames; i++)
+		if (strcmp(r->name_text.p + r->name_off.p[i], r->opt_names[i]))
+			return 0;
+	return 1;
+}
+
+/* Keeps the first record to read it again as a row, and names the n
+ * columns from the options (then x<i+1>). */
+static int first_record_is_row(ocsdf_csv_reader *r, int n)
+{
+	r->first_len = r->header_len;
+	r->first_raw = malloc(r->header_len + 2);
+	if (!r->first_raw)
+		return nomem(r);
+	memcpy(r->first_raw, r->header_raw, r->header_len);
+	r->first_raw[r->header_len] = '\n';
+	r->first_raw[r->header_len + 1] = '\0';
+	r->first_line = r->rec_line;
+	r->replay = 1;
+	r->header_len = 0;
+	r->header_raw[0] = '\0';
+	r->name_text.len = 0;
+	r->name_off.len = 0;
+	for (int i = 0; i < n; i++) {
+		char gen[32];
+		const char *name = gen;
+		if (i < r->opt_nnames)
+			name = r->opt_names[i];
+		else
+			snprintf(gen, sizeof gen, "x%d", i + 1);
+		if (offsets_push(&r->name_off, r->name_text.len) || bytes_append(&r->name_text, name, strlen(name)))
+			return nomem(r);
+		r->name_text.p[r->name_text.len++] = '\0';
+	}
+	return 0;
+}
+
 static void finish_header(ocsdf_csv_reader *r)
 {
 	int n = r->field;
@@ -487,6 +562,17 @@ static void finish_header(ocsdf_csv_reader *r)
 		return;
 	}
 	memcpy(r->header_raw, r->raw_buf.p + r->raw_start, r->header_len + 1);
+	r->has_header = r->header_mode == OCSDF_CSV_HEADER ||
+			(r->header_mode == OCSDF_CSV_HEADER_IF && header_matches(r, n));
+	if (r->header_mode == OCSDF_CSV_HEADER && numeric_header(r, n)) {
+		fail(r, OCSDF_EDATA,
+		     "%s:%ld: the header holds only numbers: the file seems to have no header line; give "
+		     "--no-header (columns named x1, x2, ...)",
+		     r->name, r->rec_line);
+		return;
+	}
+	if (!r->has_header && first_record_is_row(r, n))
+		return;
 	for (int i = 0; i < n; i++) {
 		r->names[i] = r->name_text.p + r->name_off.p[i];
 		r->num_first[i] = r->text_first[i] = -1;
@@ -508,8 +594,8 @@ static void on_record(int c, void *arg)
 		return;
 	}
 	if (r->field < r->ncols) {
-		fail(r, OCSDF_EDATA, "%s:%ld: %d field%s, expected %d (as in the header)", r->name, r->rec_line,
-		     r->field, r->field == 1 ? "" : "s", r->ncols);
+		fail(r, OCSDF_EDATA, "%s:%ld: %d field%s, expected %d (as in the %s)", r->name, r->rec_line,
+		     r->field, r->field == 1 ? "" : "s", r->ncols, r->has_header ? "header" : "first row");
 		return;
 	}
 	r->lines[r->nrows] = r->rec_line;
@@ -600,7 +686,8 @@ static int finish_input(ocsdf_csv_reader *r)
 	if (r->err.code)
 		return r->err.code;
 	if (r->in_header)
-		return fail(r, OCSDF_EDATA, "%s: empty input: expected a header line", r->name);
+		return fail(r, OCSDF_EDATA, "%s: empty input: expected %s", r->name,
+			    r->header_mode == OCSDF_CSV_NO_HEADER ? "at least one row" : "a header line");
 	return 0;
 }
 
@@ -621,11 +708,62 @@ static int pump(ocsdf_csv_reader *r, int max_rows)
 	return 0;
 }
 
+/* Feeds the first record again, as a row (no header). */
+static int replay_first(ocsdf_csv_reader *r)
+{
+	size_t n = r->first_len + 1;
+	r->replay = 0;
+	r->rec_open = 1;
+	r->rec_line = r->first_line;
+	r->rec_bytes = n;
+	r->field = 0;
+	r->raw_start = r->raw_buf.len;
+	r->term_len = 1;
+	if (r->keep_raw && bytes_append(&r->raw_buf, r->first_raw, n))
+		return nomem(r);
+	size_t got = csv_parse(&r->csv, r->first_raw, n, on_field, on_record, r);
+	if (r->err.code)
+		return r->err.code;
+	if (got < n)
+		return fail(r, OCSDF_EDATA, "%s:%ld: the first record does not read back as a row", r->name,
+			    r->first_line);
+	return 0;
+}
+
+/* What a compressed input is, by its magic bytes (gzip is read), or NULL. */
+static const char *compressed_kind(const char *p, size_t n, const char **tool)
+{
+	static const struct {
+		const char *magic;
+		size_t len;
+		const char *kind, *tool;
+	} kinds[] = {
+		{"BZh", 3, "bzip2", "bzip2 -dc"},
+		{"\xfd" "7zXZ\0", 6, "xz", "xz -dc"},
+		{"\x28\xb5\x2f\xfd", 4, "zstd", "zstd -dc"},
+		{"PK\x03\x04", 4, "zip", "unzip -p"},
+	};
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+		if (n >= kinds[i].len && !memcmp(p, kinds[i].magic, kinds[i].len)) {
+			*tool = kinds[i].tool;
+			return kinds[i].kind;
+		}
+	return NULL;
+}
+
 /* ---- public reader API ---- */
 
 int ocsdf_csv_open(const char *path, ocsdf_csv_reader **out, ocsdf_error *e)
 {
+	return ocsdf_csv_open_with(path, NULL, out, e);
+}
+
+int ocsdf_csv_open_with(const char *path, const ocsdf_csv_options *opt, ocsdf_csv_reader **out,
+			ocsdf_error *e)
+{
+	static const ocsdf_csv_options defaults = {0};
 	ocsdf_csv_reader *r;
+	const char *kind, *tool;
 	int is_stdin = !path || !strcmp(path, "-");
 	int code;
 
@@ -639,6 +777,12 @@ int ocsdf_csv_open(const char *path, ocsdf_csv_reader **out, ocsdf_error *e)
 	r->buf = malloc(LINE_START);
 	r->cap = LINE_START;
 	r->in_header = 1;
+	if (!opt)
+		opt = &defaults;
+	r->delim = opt->delimiter ? opt->delimiter : ',';
+	r->header_mode = opt->header;
+	r->opt_names = opt->names;
+	r->opt_nnames = opt->names ? opt->nnames : 0;
 	if (!r->name || !r->in || !r->buf) {
 		ocsdf_csv_close(r);
 		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
@@ -646,6 +790,7 @@ int ocsdf_csv_open(const char *path, ocsdf_csv_reader **out, ocsdf_error *e)
 	csv_init(&r->csv, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL);
 	csv_set_realloc_func(&r->csv, field_realloc);
 	csv_set_blk_size(&r->csv, 4096);
+	csv_set_delim(&r->csv, (unsigned char)r->delim);
 
 	if (is_stdin) {
 		r->fd = STDIN_FILENO;
@@ -671,10 +816,16 @@ int ocsdf_csv_open(const char *path, ocsdf_csv_reader **out, ocsdf_error *e)
 		goto failed;
 	}
 
-	/* An optional UTF-8 byte order mark. */
-	while (!r->text_eof && r->len < 3)
+	/* An optional UTF-8 byte order mark; the magic bytes of the
+	 * compressed formats that are not read. */
+	while (!r->text_eof && r->len < 6)
 		if (refill(r))
 			goto failed;
+	if ((kind = compressed_kind(r->buf, r->len, &tool))) {
+		fail(r, OCSDF_EDATA, "%s: this is a %s-compressed file, which is not read: decompress it first "
+		     "(%s FILE | ... -) or recompress it with gzip", r->name, kind, tool);
+		goto failed;
+	}
 	if (r->len >= 3 && !memcmp(r->buf, "\xef\xbb\xbf", 3))
 		r->pos = r->scan = 3;
 
@@ -705,6 +856,7 @@ void ocsdf_csv_close(ocsdf_csv_reader *r)
 	free(r->name_text.p);
 	free(r->name_off.p);
 	free(r->header_raw);
+	free(r->first_raw);
 	free(r->num_first);
 	free(r->num_next);
 	free(r->text_first);
@@ -734,6 +886,16 @@ int ocsdf_csv_ncols(const ocsdf_csv_reader *r)
 const char *ocsdf_csv_colname(const ocsdf_csv_reader *r, int col)
 {
 	return col >= 0 && col < r->ncols ? r->names[col] : NULL;
+}
+
+int ocsdf_csv_has_header(const ocsdf_csv_reader *r)
+{
+	return r->has_header;
+}
+
+char ocsdf_csv_delimiter(const ocsdf_csv_reader *r)
+{
+	return r->delim;
 }
 
 const char *ocsdf_csv_header_raw(const ocsdf_csv_reader *r, size_t *len)
@@ -818,8 +980,9 @@ int ocsdf_csv_find_name(const ocsdf_csv_reader *r, const char *name, const char 
 		return rc;
 	excerpt(quoted, sizeof quoted, name, strlen(name), 60);
 	list_columns(r, list, sizeof list);
-	return ocsdf_error_set(e, OCSDF_EDATA, "%s: no column named %s (%s); columns are: %s", r->name, quoted,
-			       what, list);
+	return ocsdf_error_set(e, OCSDF_EDATA, "%s: no column named %s (%s); columns are: %s%s", r->name, quoted,
+			       what, list,
+			       r->ncols == 1 ? delimiter_hint(r, r->names[0], strlen(r->names[0])) : "");
 }
 
 int ocsdf_csv_select(ocsdf_csv_reader *r, const int *num_cols, int n_num, const int *text_cols, int n_text,
@@ -924,7 +1087,7 @@ int ocsdf_csv_next(ocsdf_csv_reader *r, int max_rows, ocsdf_csv_block *b, ocsdf_
 	r->nrows = 0;
 	r->text_buf.len = 0;
 	r->raw_buf.len = 0;
-	if (pump(r, max_rows)) {
+	if ((r->replay && replay_first(r)) || pump(r, max_rows)) {
 		if (e)
 			*e = r->err;
 		return r->err.code;

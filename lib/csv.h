@@ -71,9 +71,40 @@ typedef struct ocsdf_csv_block {
 	const long *line;     /* line number (1-based) where each row starts */
 } ocsdf_csv_block;
 
+/* Whether the first record is a header. */
+enum {
+	OCSDF_CSV_HEADER = 0,   /* yes; a header made only of numbers is refused
+	                         * (65) with a hint at --no-header */
+	OCSDF_CSV_NO_HEADER,    /* no: every record is a row */
+	OCSDF_CSV_HEADER_IF     /* yes if its first nnames fields are names[],
+	                         * exactly; else a row (chunks of a file cut
+	                         * without repeating its header) */
+};
+
+/* How to read an input.  Without a header, column i is named names[i] for
+ * i < nnames and "x<i+1>" after, and the first record sets the number of
+ * fields every record must have. */
+typedef struct ocsdf_csv_options {
+	char delimiter;         /* 0: ',' */
+	int header;             /* OCSDF_CSV_HEADER... */
+	const char *const *names;
+	int nnames;
+} ocsdf_csv_options;
+
 /* Opens path (NULL or "-": stdin) and reads the header.  An input with no
- * header is an error (65).  Returns 0, 65, 66, 70 or 74 with e set. */
+ * header is an error (65).  Returns 0, 65, 66, 70 or 74 with e set.  An
+ * input compressed with bzip2, xz, zstd or zip is refused (65) with what
+ * it is and what to do. */
 int ocsdf_csv_open(const char *path, ocsdf_csv_reader **out, ocsdf_error *e);
+/* The same read as opt says (NULL: as ocsdf_csv_open). */
+int ocsdf_csv_open_with(const char *path, const ocsdf_csv_options *opt, ocsdf_csv_reader **out,
+			ocsdf_error *e);
+
+/* Whether the input had a header (it may not: OCSDF_CSV_NO_HEADER, or
+ * OCSDF_CSV_HEADER_IF on a chunk without it). */
+int ocsdf_csv_has_header(const ocsdf_csv_reader *r);
+/* The field delimiter. */
+char ocsdf_csv_delimiter(const ocsdf_csv_reader *r);
 void ocsdf_csv_close(ocsdf_csv_reader *r);
 
 /* Name shown in messages ("standard input" for stdin). */
@@ -81,7 +112,8 @@ const char *ocsdf_csv_filename(const ocsdf_csv_reader *r);
 int ocsdf_csv_ncols(const ocsdf_csv_reader *r);
 /* 0-based; NULL if out of range.  Names are unquoted and trimmed. */
 const char *ocsdf_csv_colname(const ocsdf_csv_reader *r, int col);
-/* The header record's raw bytes (without line end), for pass-through. */
+/* The header record's raw bytes (without line end), for pass-through;
+ * empty without a header. */
 const char *ocsdf_csv_header_raw(const ocsdf_csv_reader *r, size_t *len);
 
 /* Finds a column by name, or by 1-based index if spec is all digits and no

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "csv.h"
+#include "rng.h"
 
 /* Rows per block, fewer for wide files: a block holds at most BLOCK_VALUES
  * numbers, so that 100,000 columns do not cost gigabytes for a few rows. */
@@ -21,6 +22,7 @@ void ocsdf_dataset_free(ocsdf_dataset *ds)
 	free(ds->names);
 	free(ds->labels);
 	free(ds->X);
+	ocsdf_scale_moments_free(ds->moments);
 	memset(ds, 0, sizeof *ds);
 }
 
@@ -84,16 +86,71 @@ static int choose_columns(ocsdf_csv_reader *r, const ocsdf_dataset_spec *spec, i
 	return rc;
 }
 
+/* Room for need rows in out (cap of them now), labels too if with_labels. */
+static int reserve(ocsdf_dataset *out, size_t need, size_t *cap, size_t first, int with_labels, ocsdf_error *e)
+{
+	if (need <= *cap)
+		return 0;
+	size_t nc = *cap ? *cap * 2 : first;
+	while (nc < need)
+		nc *= 2;
+	double *X = realloc(out->X, nc * (size_t)out->d * sizeof(double));
+	if (!X)
+		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+	out->X = X;
+	if (with_labels) {
+		char **L = realloc(out->labels, nc * sizeof(char *));
+		if (!L)
+			return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+		out->labels = L;
+	}
+	*cap = nc;
+	return 0;
+}
+
+/* Reservoir sampling (Vitter's algorithm R): row t (0-based) of the input
+ * takes a slot with probability k / (t + 1), a uniform one of the k. */
+static int sample_block(const ocsdf_dataset_spec *spec, const ocsdf_csv_block *b, ocsdf_rng *rng,
+			ocsdf_dataset *out, size_t *cap, int with_labels, ocsdf_error *e)
+{
+	size_t d = (size_t)out->d;
+	for (int i = 0; i < b->nrows; i++) {
+		uint64_t t = out->rows_read++;
+		size_t slot;
+		if (out->n < spec->sample) {
+			if (reserve(out, out->n + 1, cap, spec->sample < 4096 ? spec->sample : 4096, with_labels, e))
+				return e->code;
+			slot = out->n++;
+			if (with_labels)
+				out->labels[slot] = NULL;
+		} else {
+			uint64_t j = ocsdf_rng_below(rng, t + 1);
+			if (j >= spec->sample)
+				continue;
+			slot = (size_t)j;
+		}
+		memcpy(out->X + slot * d, b->num + (size_t)i * d, d * sizeof(double));
+		if (with_labels) {
+			free(out->labels[slot]);
+			if (!(out->labels[slot] = strdup(b->text[i])))
+				return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+		}
+	}
+	ocsdf_scale_moments_add(out->moments, b->num, (size_t)b->nrows);
+	return 0;
+}
+
 int ocsdf_dataset_read(const char *path, const ocsdf_dataset_spec *spec, ocsdf_dataset *out,
 		       ocsdf_error *e)
 {
+	ocsdf_rng rng;
 	ocsdf_csv_reader *r = NULL;
 	ocsdf_csv_block b;
 	int *cols = NULL, d = 0, label_col = -1, rc;
 	size_t cap = 0;
 
 	memset(out, 0, sizeof *out);
-	rc = ocsdf_csv_open(path, &r, e);
+	rc = ocsdf_csv_open_with(path, spec->csv, &r, e);
 	if (rc)
 		return rc;
 	cols = malloc(sizeof(int) * (size_t)(ocsdf_csv_ncols(r) + (spec->names ? spec->n_names : 0)));
@@ -119,36 +176,34 @@ int ocsdf_dataset_read(const char *path, const ocsdf_dataset_spec *spec, ocsdf_d
 	if (spec->check_scale)
 		ocsdf_csv_check_scale(r, spec->mean, spec->std);
 	int block = d > BLOCK_VALUES / BLOCK ? (BLOCK_VALUES / d > 0 ? BLOCK_VALUES / d : 1) : BLOCK;
+	if (!rc && spec->sample) {
+		ocsdf_rng_seed(&rng, spec->seed);
+		if (!(out->moments = ocsdf_scale_moments_new(d)))
+			rc = ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+	}
 	while (!rc) {
 		rc = ocsdf_csv_next(r, block, &b, e);
 		if (rc || b.nrows == 0)
 			break;
+		if (spec->sample) {
+			rc = sample_block(spec, &b, &rng, out, &cap, label_col >= 0, e);
+			continue;
+		}
+		if (spec->max_bytes && (out->n + (size_t)b.nrows) * (size_t)d * sizeof(double) > spec->max_bytes) {
+			rc = ocsdf_error_set(e, OCSDF_EDATA,
+					     "%s: the rows up to line %ld take more than the %zu MB of memory allowed: "
+					     "train on a uniform sample of the input with --sample N (one pass, "
+					     "memory for N rows), or allow more with --max-memory",
+					     ocsdf_csv_filename(r), b.line[b.nrows - 1], spec->max_bytes >> 20);
+			break;
+		}
 		if (spec->max_rows && out->n + (size_t)b.nrows > spec->max_rows) {
 			rc = ocsdf_error_set(e, OCSDF_EDATA, "%s: more than %zu rows",
 					     ocsdf_csv_filename(r), spec->max_rows);
 			break;
 		}
-		if (out->n + (size_t)b.nrows > cap) {
-			size_t nc = cap ? cap * 2 : (size_t)block;
-			double *X;
-			while (nc < out->n + (size_t)b.nrows)
-				nc *= 2;
-			X = realloc(out->X, nc * (size_t)d * sizeof(double));
-			if (!X) {
-				rc = ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
-				break;
-			}
-			out->X = X;
-			if (label_col >= 0) {
-				char **L = realloc(out->labels, nc * sizeof(char *));
-				if (!L) {
-					rc = ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
-					break;
-				}
-				out->labels = L;
-			}
-			cap = nc;
-		}
+		if ((rc = reserve(out, out->n + (size_t)b.nrows, &cap, (size_t)block, label_col >= 0, e)))
+			break;
 		memcpy(out->X + out->n * (size_t)d, b.num, (size_t)b.nrows * (size_t)d * sizeof(double));
 		for (int i = 0; i < b.nrows && label_col >= 0; i++) {
 			out->labels[out->n + (size_t)i] = strdup(b.text[i]);
@@ -159,6 +214,7 @@ int ocsdf_dataset_read(const char *path, const ocsdf_dataset_spec *spec, ocsdf_d
 			}
 		}
 		out->n += (size_t)b.nrows;
+		out->rows_read = out->n;
 	}
 done:
 	free(cols);

@@ -8,8 +8,10 @@
 
 #include <stddef.h>
 
+#include "csv.h"
 #include "errors.h"
 #include "model.h"
+#include "scale.h"
 
 typedef struct ocsdf_dataset {
 	size_t n;          /* rows */
@@ -17,6 +19,8 @@ typedef struct ocsdf_dataset {
 	double *X;         /* n x d, row-major */
 	char **names;      /* d feature names */
 	char **labels;     /* n label texts, or NULL without a label column */
+	uint64_t rows_read;           /* rows in the input (n of them kept) */
+	ocsdf_scale_moments *moments; /* with spec.sample: over every row read */
 } ocsdf_dataset;
 
 /* How the feature columns are chosen. */
@@ -30,10 +34,18 @@ typedef struct ocsdf_dataset_spec {
 	int check_scale;            /* refuse feature values that do not fit the */
 	const double *mean, *std;   /* standardization mean, std (NULL: 0 and 1;
 	                             * scale.h, ocsdf_csv_check_scale) */
+	const ocsdf_csv_options *csv; /* delimiter, header (NULL: the defaults) */
+	size_t sample;              /* keep a uniform random sample of this many
+	                             * rows (reservoir sampling, one pass, memory
+	                             * bounded by them), 0 for every row */
+	uint64_t seed;              /* of the sample */
+	size_t max_bytes;           /* without sample: refuse an input whose rows
+	                             * would take more memory (0: no cap) */
 } ocsdf_dataset_spec;
 
-/* Reads path ("-" or NULL: stdin).  Returns 0, or 64 (bad column), 65, 66,
- * 74 with e set.  Zero rows is not an error here. */
+/* Reads path ("-" or NULL: stdin).  Returns 0, or 64 (bad column), 65 (bad
+ * data, or past max_bytes: the message suggests --sample), 66, 74 with e
+ * set.  Zero rows is not an error here. */
 int ocsdf_dataset_read(const char *path, const ocsdf_dataset_spec *spec, ocsdf_dataset *out,
 		       ocsdf_error *e);
 /* Reads path in the features of model m (found by name, in the model's

@@ -29,8 +29,9 @@ static const unsigned char MAGIC[8] = {'O', 'C', 'S', 'D', 'F', 'M', 'D', 'L'};
 
 #define PREAMBLE_LEN 16      /* magic, version, header length */
 #define HEADER_V1_LEN 280    /* header bytes that version 1 first defined */
-#define HEADER_SAMPLER_LEN 344 /* and the distance sampler's settings */
-#define HEADER_LEN 352       /* header bytes this release writes: those and
+#define HEADER_V2_LEN 344    /* and the distance sampler's */
+#define HEADER_V3_LEN 352    /* and the rows read (ocsdf-train --sample) */
+#define HEADER_LEN 360       /* header bytes this release writes: those and
                               * the learning rate's hold */
 #define HEADER_MAX_LEN 65536 /* room for fields later releases may append */
 #define FLAG_FINISHED 1u
@@ -576,6 +577,7 @@ static void serialize(const ocsdf_model *m, const layout *L, sink *k)
 	wf64(&c, s->push);
 	wf64(&c, s->contamination);
 	wf64(&c, t->support_radius);
+	w64(&c, t->rows_read > t->rows ? t->rows_read : t->rows);
 	wf64(&c, s->lr_hold);
 	sink_put(k, h, (size_t)(c.p - h));
 
@@ -831,11 +833,14 @@ static int parse_header(src *s, ocsdf_model *hdr, layout *L, uint32_t *flags, de
 		return fail_at(s, OCSDF_EDATA, 12, "header length %llu is invalid (version %d needs %d..%d)",
 			       (ull)L->header_len, OCSDF_MODEL_VERSION, HEADER_V1_LEN, HEADER_MAX_LEN);
 	/* A header of 280 bytes comes from a release before the distance
-	 * sampler, one of 344 from a release before the hold of the learning
-	 * rate: the fields they lack keep their zeros (the paper's sampler, no
-	 * hold). */
-	known = L->header_len >= HEADER_LEN ? HEADER_LEN
-		: L->header_len >= HEADER_SAMPLER_LEN ? HEADER_SAMPLER_LEN : HEADER_V1_LEN;
+	 * sampler: its fields keep their zeros (the paper's sampler); one of
+	 * 344, from a release before --sample, read every row it had; one of
+	 * 344 or 352, from a release before the hold of the learning rate,
+	 * has no hold (0). */
+	known = L->header_len >= HEADER_LEN      ? HEADER_LEN
+		: L->header_len >= HEADER_V3_LEN ? HEADER_V3_LEN
+		: L->header_len >= HEADER_V2_LEN ? HEADER_V2_LEN
+						 : HEADER_V1_LEN;
 	memset(h, 0, sizeof h);
 	if ((rc = src_read(s, h, (size_t)known, "header")))
 		return rc;
@@ -931,6 +936,11 @@ static int parse_header(src *s, ocsdf_model *hdr, layout *L, uint32_t *flags, de
 	st->push = rf64(&c);
 	st->contamination = rf64(&c);
 	t->support_radius = rf64(&c);
+	t->rows_read = r64(&c);
+	if (known < HEADER_V3_LEN)
+		t->rows_read = t->rows;
+	if (t->rows_read < t->rows)
+		defer(late, 360, "stats.rows_read is below stats.rows");
 	st->lr_hold = rf64(&c);   /* 0 (read from the zeroed buffer) before it */
 	if (reserved)
 		defer(late, 156, "reserved header field is not zero");

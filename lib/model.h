@@ -71,6 +71,9 @@ typedef struct ocsdf_train_stats {
 	double grad_norm_mean;    /* mean ||∇f|| over the training rows */
 	double support_radius;    /* distance sampler: the radius r of the
 	                           * support (support.h), model units; 0 else */
+	uint64_t rows_read;       /* rows of the input: more than rows when
+	                           * trained on a sample (written as rows when
+	                           * smaller, read as rows from older files) */
 } ocsdf_train_stats;
 
 typedef struct ocsdf_model {

@@ -20,11 +20,24 @@
 #define OCSDF_SCALE_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* Fits mean[d], std[d] on X (n x d row-major, n >= 1) for scale kind
  * OCSDF_SCALE_*.  Accumulates in double.  Returns the number of constant
  * features. */
 int ocsdf_scale_fit(const double *X, size_t n, int d, int kind, double *mean, double *std);
+
+/* The same standardization from moments accumulated over a stream of rows
+ * (ocsdf-train --sample: over every row read, not only those kept). */
+typedef struct ocsdf_scale_moments ocsdf_scale_moments;
+/* NULL if out of memory. */
+ocsdf_scale_moments *ocsdf_scale_moments_new(int d);
+void ocsdf_scale_moments_free(ocsdf_scale_moments *m);
+/* Adds n rows X (n x d). */
+void ocsdf_scale_moments_add(ocsdf_scale_moments *m, const double *X, size_t n);
+uint64_t ocsdf_scale_moments_count(const ocsdf_scale_moments *m);
+/* As ocsdf_scale_fit over every row added (at least one). */
+int ocsdf_scale_moments_fit(const ocsdf_scale_moments *m, int kind, double *mean, double *std);
 
 /*
  * The rule for feature values, the same in every program that reads rows

@@ -28,8 +28,9 @@
 
 /* Offsets from ocsdf-model(5). */
 enum {
-	HEADER_LEN = 352,
-	HEADER_SAMPLER_LEN = 344,
+	HEADER_LEN = 360,
+	HEADER_V3_LEN = 352,
+	HEADER_V2_LEN = 344,
 	HEADER_V1_LEN = 280,
 	OFF_VERSION = 8,
 	OFF_HLEN = 12,
@@ -76,8 +77,9 @@ enum {
 	OFF_PUSH = 336,
 	OFF_CONTAMINATION = 344,
 	OFF_SUPPORT_RADIUS = 352,
-	OFF_LR_HOLD = 360,
-	OFF_MEAN = 368
+	OFF_ROWS_READ = 360,
+	OFF_LR_HOLD = 368,
+	OFF_MEAN = 376
 };
 
 /* ---- helpers ---- */
@@ -565,9 +567,9 @@ START_TEST(test_manual_example)
 	buf = image(m, &len);
 	ck_assert_uint_eq(ocsdf_arch_nparams(&a), 41);
 	ck_assert_uint_eq(rd64(buf + OFF_NAMES_LEN), 18);
-	ck_assert_uint_eq(theta_off(buf), 440);
-	ck_assert_uint_eq(len, 608);
-	ck_assert_mem_eq(buf, "OCSDFMDL\x01\0\0\0\x60\x01\0\0", 16);
+	ck_assert_uint_eq(theta_off(buf), 448);
+	ck_assert_uint_eq(len, 616);
+	ck_assert_mem_eq(buf, "OCSDFMDL\x01\0\0\0\x68\x01\0\0", 16);
 	free(buf);
 	ocsdf_model_free(m);
 }
@@ -1041,7 +1043,7 @@ START_TEST(test_header_v1)
 	buf = image(m, &len);
 	memmove(buf + 16 + HEADER_V1_LEN, buf + OFF_MEAN, len - OFF_MEAN);
 	len -= cut;
-	/* the sections after the header stay 8-aligned: 64 bytes fewer */
+	/* the sections after the header stay 8-aligned: 72 bytes fewer */
 	wr32(buf + OFF_HLEN, HEADER_V1_LEN);
 	recrc(buf, len);
 	ck_assert_msg(ocsdf_model_load_mem(buf, len, "v1", &back, &e) == 0, "%s", e.msg);
@@ -1054,26 +1056,65 @@ START_TEST(test_header_v1)
 END_TEST
 
 /* A file of the release before the hold of the learning rate: a header
- * of 344 bytes loads with no hold, so that its run resumes as it began. */
+ * of 352 bytes loads with no hold, so that its run resumes as it began. */
 START_TEST(test_header_before_hold)
 {
 	ocsdf_arch a = {3, 5, 2, OCSDF_ACT_FULLSORT};
 	ocsdf_model *m = random_model(a, 1, 1, 42), *back = NULL;
 	ocsdf_error e;
-	size_t len, cut = HEADER_LEN - HEADER_SAMPLER_LEN;
+	size_t len, cut = HEADER_LEN - HEADER_V3_LEN;
 	unsigned char *buf;
 
 	m->settings.lr_hold = 0;
 	buf = image(m, &len);
-	memmove(buf + 16 + HEADER_SAMPLER_LEN, buf + OFF_MEAN, len - OFF_MEAN);
+	memmove(buf + 16 + HEADER_V3_LEN, buf + OFF_MEAN, len - OFF_MEAN);
 	len -= cut;
-	wr32(buf + OFF_HLEN, HEADER_SAMPLER_LEN);
+	wr32(buf + OFF_HLEN, HEADER_V3_LEN);
 	recrc(buf, len);
 	ck_assert_msg(ocsdf_model_load_mem(buf, len, "v0.1.1", &back, &e) == 0, "%s", e.msg);
 	assert_same(m, back);
 	ck_assert(back->settings.lr_hold == 0);
 	ck_assert_int_eq(back->settings.sampler, m->settings.sampler);
 	ocsdf_model_free(back);
+	free(buf);
+	ocsdf_model_free(m);
+}
+END_TEST
+
+/* The rows read (ocsdf-train --sample) travel with the model; a file of
+ * the release before them (a header of 344 bytes) read all its rows; a
+ * count below the rows trained on is refused. */
+START_TEST(test_rows_read)
+{
+	ocsdf_arch a = {3, 5, 2, OCSDF_ACT_FULLSORT};
+	ocsdf_model *m = random_model(a, 1, 1, 42), *back = NULL;
+	ocsdf_error e;
+	size_t len;
+	unsigned char *buf;
+
+	m->stats.rows = 1000;
+	m->stats.rows_read = 123456789;
+	buf = image(m, &len);
+	ck_assert_uint_eq(rd64(buf + OFF_ROWS_READ), 123456789);
+	ck_assert_msg(ocsdf_model_load_mem(buf, len, "r", &back, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(back->stats.rows_read, 123456789);
+	ck_assert_uint_eq(back->stats.rows, 1000);
+	ocsdf_model_free(back);
+	wr64(buf + OFF_ROWS_READ, 999);
+	recrc(buf, len);
+	expect_reject(buf, len, "stats.rows_read is below stats.rows");
+	memmove(buf + 16 + HEADER_V2_LEN, buf + OFF_MEAN, len - OFF_MEAN);
+	len -= HEADER_LEN - HEADER_V2_LEN;
+	wr32(buf + OFF_HLEN, HEADER_V2_LEN);
+	recrc(buf, len);
+	ck_assert_msg(ocsdf_model_load_mem(buf, len, "v2", &back, &e) == 0, "%s", e.msg);
+	ck_assert_uint_eq(back->stats.rows_read, 1000);
+	ocsdf_model_free(back);
+	free(buf);
+	/* Never written below the rows (a model built without the count). */
+	m->stats.rows_read = 0;
+	buf = image(m, &len);
+	ck_assert_uint_eq(rd64(buf + OFF_ROWS_READ), 1000);
 	free(buf);
 	ocsdf_model_free(m);
 }
@@ -1432,6 +1473,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_header_extension);
 	tcase_add_test(tc, test_header_v1);
 	tcase_add_test(tc, test_header_before_hold);
+	tcase_add_test(tc, test_rows_read);
 	tcase_add_test(tc, test_not_a_model);
 	tcase_add_test(tc, test_pipe);
 	tcase_add_test(tc, test_save_refuses_overwrite);

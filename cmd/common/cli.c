@@ -393,6 +393,39 @@ const char *ocsdf_arg_output(ocsdf_error *e, const char *opt, const char *arg)
 	return arg;
 }
 
+char ocsdf_arg_delimiter(ocsdf_error *e, const char *opt, const char *arg)
+{
+	if (!strcmp(arg, "tab") || !strcmp(arg, "\\t"))
+		return '\t';
+	if (strlen(arg) != 1 || strchr("\"\r\n ", arg[0]))
+		refuse(e, opt, arg, "expected one character other than a quote, a space or a line end, or 'tab'");
+	return arg[0];
+}
+
+char **ocsdf_arg_name_list(ocsdf_error *e, const char *opt, const char *arg, int *n)
+{
+	size_t len = strlen(arg);
+	int k = 1;
+	for (const char *p = arg; *p; p++)
+		k += *p == ',';
+	/* One block: the pointers, then a copy of arg cut at the commas. */
+	char **names = ocsdf_xmalloc(sizeof *names * (size_t)k + len + 1);
+	char *text = (char *)(names + k);
+	memcpy(text, arg, len + 1);
+	for (int i = 0; i < k; i++) {
+		names[i] = text;
+		text += strcspn(text, ",");
+		*text++ = '\0';
+		if (!*names[i]) {
+			refuse(e, opt, arg, "expected comma-separated non-empty names");
+			free(names);
+			return NULL;
+		}
+	}
+	*n = k;
+	return names;
+}
+
 int ocsdf_arg_choice(ocsdf_error *e, const char *opt, const char *arg, const char *const *choices)
 {
 	char list[512] = "";

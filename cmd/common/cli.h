@@ -70,6 +70,10 @@ double *ocsdf_arg_double_list(ocsdf_error *e, const char *opt, const char *arg, 
 long ocsdf_arg_long(ocsdf_error *e, const char *opt, const char *arg, long lo, long hi);
 /* arg, an output file name, unless it is empty. */
 const char *ocsdf_arg_output(ocsdf_error *e, const char *opt, const char *arg);
+/* A field delimiter: one character, or "tab". */
+char ocsdf_arg_delimiter(ocsdf_error *e, const char *opt, const char *arg);
+/* Comma-separated non-empty names, *n of them, in one malloc'ed block. */
+char **ocsdf_arg_name_list(ocsdf_error *e, const char *opt, const char *arg, int *n);
 /* The index of arg in the NULL-terminated list of choices. */
 int ocsdf_arg_choice(ocsdf_error *e, const char *opt, const char *arg, const char *const *choices);
 /* The message for what getopt_long returned on a bad option: c is ':'

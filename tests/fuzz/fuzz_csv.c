@@ -120,8 +120,14 @@ static void read_all(const char *path, unsigned flags, unsigned sel, unsigned c0
 	ocsdf_error e;
 	int num[8], text[4], rc;
 
+	/* Flags 4 and 8: without a header, or with one only if it starts
+	 * with "a,b"; 128: fields separated by semicolons. */
+	static const char *const names[] = {"a", "b"};
+	ocsdf_csv_options opt = {flags & 128 ? ';' : 0,
+				 flags & 4 ? OCSDF_CSV_NO_HEADER : flags & 8 ? OCSDF_CSV_HEADER_IF : OCSDF_CSV_HEADER,
+				 names, 2};
 	e.code = 0;
-	rc = ocsdf_csv_open(path, &r, &e);
+	rc = ocsdf_csv_open_with(path, &opt, &r, &e);
 	if (rc) {
 		FUZZ_CHECK(r == NULL);
 		FUZZ_CHECK(documented(rc) && e.code == rc && e.msg[0]);
