@@ -145,7 +145,7 @@ expect 0 '' -- "$S" $A --label label --radius 0.1 --only "$T/taken.csv"
 # and the other way round.
 man="$(dirname "$0")/../../man/ocsdf-score.1"
 "$S" --help | sed '/^Examples:/,$d' | grep -o -- '--[a-z][a-z-]*' | sort -u >"$T/help-opts"
-sed -n '/^\.SH OPTIONS/,/^\.SH EXIT STATUS/p' "$man" | grep -o -- '\\-\\-[a-z][a-z-]*' |
+sed -n '/^\.SH OPTIONS/,/^\.SH EXIT STATUS/p' "$man" | grep -o -- '\\-\\-[a-z]\([a-z-]\|\\-\)*' |
 	sed 's/\\//g' | sort -u >"$T/man-opts"
 cmp -s "$T/help-opts" "$T/man-opts" || { diff "$T/help-opts" "$T/man-opts"; fail "man page and --help list different options"; }
 exit 0
