@@ -80,7 +80,7 @@ static const char usage_text[] =
 	"Run:\n"
 	"      --seed N           random seed (default 1)\n"
 	"      --threads N        OpenBLAS threads (default: 1 below width 512, else\n"
-	"                         the cores the load average leaves idle)\n"
+	"                         all cores)\n"
 	"      --eval             with --label, print the AUROC on the rows each epoch\n"
 	"      --anomaly VALUE    label value of anomalies for --eval (default 1)\n"
 	"  -v, --verbose          a line per epoch even when stderr is not a terminal\n"

@@ -613,16 +613,12 @@ static int threads_from_environment(void)
 int ocsdf_threads_set(int n, int width)
 {
 	if (n <= 0 && (n = threads_from_environment()) == 0) {
+		/* Not the load average: the same command gives the same
+		 * model on the same machine (threads change the rounding). */
 		cpu_set_t set;
-		double load;
-		int cores = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : 1;
 		n = 1;
-		if (width >= OCSDF_THREADS_MIN_WIDTH) {
-			n = cores;
-			if (getloadavg(&load, 1) == 1 && load > 0)
-				n = cores - (int)(load + 0.5);
-		}
-		n = n < 1 ? 1 : n;
+		if (width >= OCSDF_THREADS_MIN_WIDTH && sched_getaffinity(0, sizeof set, &set) == 0)
+			n = CPU_COUNT(&set) > 1 ? CPU_COUNT(&set) : 1;
 	}
 	openblas_set_num_threads(n);
 	return n;

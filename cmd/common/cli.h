@@ -162,8 +162,7 @@ void ocsdf_kernels_report(void);
  * products worth threading): n if n > 0 (--threads); else the value of
  * OPENBLAS_NUM_THREADS or OMP_NUM_THREADS if the user set one; else 1
  * below OCSDF_THREADS_MIN_WIDTH, and otherwise the cores this process may
- * run on that the load average leaves idle (at least 1).  Returns the
- * number of threads set. */
+ * run on.  Returns the number of threads set. */
 int ocsdf_threads_set(int n, int width);
 
 #endif

@@ -28,6 +28,10 @@ for p in $progs; do
 	expect 64 "--threads" -- run "$p" --threads two
 	expect 0 "OpenBLAS kernels [A-Za-z0-9]+ .*, 2 threads$" -- run "$p" --threads 2 -v
 	expect 0 "OpenBLAS kernels [A-Za-z0-9]+ .*, 1 thread$" -- run "$p" --threads 1 -v
+	# Without either, one thread for a network narrower than 512.
+	(unset OPENBLAS_NUM_THREADS OMP_NUM_THREADS GOTO_NUM_THREADS; run "$p" -v) 2>"$T/err" >/dev/null ||
+		fail "$p -v failed"
+	grep -q ", 1 thread$" "$T/err" || fail "$p: not 1 thread for a small network: $(cat "$T/err")"
 	# Without --threads, OPENBLAS_NUM_THREADS is the user's choice.
 	OPENBLAS_NUM_THREADS=2 run "$p" -v 2>"$T/err" >/dev/null || fail "$p -v failed"
 	grep -q ", 2 threads$" "$T/err" || fail "$p: OPENBLAS_NUM_THREADS=2 not kept: $(cat "$T/err")"
