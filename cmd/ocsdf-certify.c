@@ -33,6 +33,7 @@ static const char usage_text[] =
 	"                           label is an error\n"
 	"      --higher-is-anomalous  higher scores mean more anomalous (default:\n"
 	"                           higher means more normal, as a signed distance)\n"
+	"      --delimiter C        field delimiter (default ','; a character, or 'tab')\n"
 	"Certificates:\n"
 	"      --radius LIST        radii eps, comma-separated, >= 0 (default: 0 and the\n"
 	"                           largest radii keeping 0.9 and 0.5 of the AUROC)\n"
@@ -77,7 +78,7 @@ static const char usage_text[] =
 enum {
 	OPT_SCORE = 256, OPT_LABEL, OPT_ANOMALY, OPT_NORMAL, OPT_HIGHER, OPT_RADIUS, OPT_LIPSCHITZ,
 	OPT_CI, OPT_LEVEL, OPT_RESAMPLES, OPT_SEED, OPT_THRESHOLD, OPT_FPR, OPT_DECISIONS,
-	OPT_FORMAT, OPT_ROC, OPT_PLOT, OPT_HIST, OPT_BINS, OPT_THREADS
+	OPT_FORMAT, OPT_ROC, OPT_PLOT, OPT_HIST, OPT_BINS, OPT_THREADS, OPT_DELIMITER
 };
 
 static const struct option long_opts[] = {
@@ -98,6 +99,7 @@ static const struct option long_opts[] = {
 	{"fpr", required_argument, NULL, OPT_FPR},
 	{"decisions", required_argument, NULL, OPT_DECISIONS},
 	{"format", required_argument, NULL, OPT_FORMAT},
+	{"delimiter", required_argument, NULL, OPT_DELIMITER},
 	{"output", required_argument, NULL, 'o'},
 	{"roc", required_argument, NULL, OPT_ROC},
 	{"plot", required_argument, NULL, OPT_PLOT},
@@ -125,6 +127,7 @@ typedef struct options {
 	const char *input, *model_path;
 	const char *paths[N_OUT];   /* the report's "-" unless -o */
 	int format, force, quiet, threads, verbose;
+	char delimiter;             /* of the input; 0: ',' */
 	int action;                 /* OCSDF_CLI_RUN, or -h or -V came first */
 } options;
 
@@ -184,6 +187,7 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 		p->has_fpr = 1;
 		break;
 	case OPT_FORMAT: o->format = ocsdf_arg_choice(e, "--format", optarg, fmt_names); break;
+	case OPT_DELIMITER: o->delimiter = ocsdf_arg_delimiter(e, "--delimiter", optarg); break;
 	case OPT_BINS: p->bins = ocsdf_arg_long(e, "--bins", optarg, 1, 100000); break;
 	case 'f': o->force = 1; break;
 	case OPT_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
@@ -269,7 +273,7 @@ static void read_input(const options *o, ocsdf_label_scores *d)
 	const ocsdf_certify_params *p = &o->p;
 	int reported = 0;
 	ocsdf_label_spec spec = {p->score_col, p->label_col, p->anomaly, p->normal, p->higher_anomalous,
-				 ocsdf_progress_enabled(o->quiet) ? on_rows_read : NULL, &reported};
+				 o->delimiter, ocsdf_progress_enabled(o->quiet) ? on_rows_read : NULL, &reported};
 	ocsdf_error e;
 	if (ocsdf_label_read_scores(o->input, &spec, d, &e) != 0)
 		fail(&e);

@@ -116,8 +116,9 @@ int ocsdf_label_read_scores(const char *path, const ocsdf_label_spec *spec, ocsd
 	ocsdf_csv_reader *r;
 	int sc, lc, rc;
 	char b[64];
+	ocsdf_csv_options opt = {spec->delimiter, OCSDF_CSV_HEADER, NULL, 0};
 	memset(d, 0, sizeof *d);
-	if ((rc = ocsdf_csv_open(path, &r, e)) != 0)
+	if ((rc = ocsdf_csv_open_with(path, &opt, &r, e)) != 0)
 		return rc;
 	/* The name outlives the reader: it labels the report. */
 	if (!(d->name = strdup(ocsdf_csv_filename(r))))

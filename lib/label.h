@@ -40,6 +40,7 @@ typedef struct ocsdf_label_spec {
 	const char *score_col, *label_col;   /* names or 1-based numbers */
 	const char *anomaly, *normal;        /* label values */
 	int negate;                          /* store -score */
+	char delimiter;                      /* of the fields; 0: ',' */
 	/* If set, called each time another 2^20 rows have been read. */
 	void (*progress)(void *ctx, size_t rows);
 	void *ctx;

@@ -66,7 +66,7 @@ static void on_progress(void *ctx, size_t rows)
 START_TEST(test_read_scores)
 {
 	char *path = temp_csv("id,label,sdf\na,0,0.5\nb,1.0,-2\nc, 0 ,1e-3\n");
-	ocsdf_label_spec spec = {"sdf", "label", "1", "0", 0, on_progress, NULL};
+	ocsdf_label_spec spec = {"sdf", "label", "1", "0", 0, 0, on_progress, NULL};
 	ocsdf_label_scores d;
 	ocsdf_error e;
 	reported = 0;

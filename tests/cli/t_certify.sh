@@ -71,6 +71,15 @@ awk 'BEGIN { srand(3); print "id,sdf,label"
 	for (i = 0; i < 2000; i++) { a = rand() < 0.1; s = int((rand() + rand() - (a ? 1.3 : 0.8)) * 50) / 50
 		print i "," s "," a } }' >"$T/syn.csv"
 { head -1 "$T/syn.csv"; tail -n +2 "$T/syn.csv" | sort -t, -k2,2 -r; } >"$T/sorted.csv"
+# Scores written with another delimiter (ocsdf-score --delimiter) are read
+# with the same option, to the same report; without it the file has one
+# column, and no score column.
+tr , ';' <"$T/syn.csv" >"$T/semi.csv"
+"$C" --radius 0,0.1 --format csv "$T/syn.csv" >"$T/comma.out" || fail "certify of syn.csv"
+"$C" --radius 0,0.1 --format csv --delimiter ';' "$T/semi.csv" | cmp -s - "$T/comma.out" ||
+	fail "--delimiter ';' gives another report"
+expect 65 'no column named "sdf"' -- "$C" --radius 0,0.1 "$T/semi.csv"
+expect 64 'delimiter' -- "$C" --delimiter ';;' "$T/semi.csv"
 awk -F, 'BEGIN { OFS = "," } NR > 1 { $2 = exp(3 * $2) + 7 } { print }' "$T/syn.csv" >"$T/exp.csv"
 R=0,0.01,0.02,0.05,0.1,0.2,0.5,1,5
 "$C" --radius $R --format csv "$T/syn.csv" | cut -d, -f1,7,11 >"$T/a" || fail "run syn"
@@ -209,7 +218,7 @@ grep -q 'ocsdf' "$T/out" || fail "version"
 man="$(dirname "$0")/../../man/ocsdf-certify.1"
 if [ -f "$man" ]; then
 	"$C" --help | grep -o -- '--[a-z][a-z-]*' | sort -u >"$T/help-opts"
-	sed -n '/^\.SH OPTIONS/,/^\.SH OUTPUT/p' "$man" | grep -o -- '\\-\\-[a-z][a-z-]*' |
+	sed -n '/^\.SH OPTIONS/,/^\.SH OUTPUT/p' "$man" | grep -o -- '\\-\\-[a-z]\([a-z-]\|\\-\)*' |
 		sed 's/\\//g' | sort -u >"$T/man-opts"
 	cmp -s "$T/help-opts" "$T/man-opts" || { diff "$T/help-opts" "$T/man-opts"; fail "man page and --help list different options"; }
 fi
