@@ -147,7 +147,8 @@ static void forward_lanes(ocsdf_scorer *s, float *f)
 	last_layer(s->in, theta + ocsdf_arch_offset(a, a->depth), theta[ocsdf_arch_bias_offset(a, a->depth)], w, f);
 }
 
-void ocsdf_scorer_run(ocsdf_scorer *s, const double *X, int n, float *f)
+/* The scores of n rows, raw (X) or already standardized (Z). */
+static void run_rows(ocsdf_scorer *s, const double *X, const float *Z, int n, float *f)
 {
 	int d = s->m->arch.d, G = OCSDF_SCORE_GUARD;
 	int threads = openblas_get_num_threads();
@@ -157,13 +158,26 @@ void ocsdf_scorer_run(ocsdf_scorer *s, const double *X, int n, float *f)
 	for (int i0 = 0; i0 < n; i0 += ROWS) {
 		int k = n - i0 < ROWS ? n - i0 : ROWS;
 		memset(s->Z, 0, sizeof(float) * (size_t)OCSDF_SCORE_TILE * d);
-		ocsdf_scale_apply(X + (size_t)i0 * d, (size_t)k, d, s->m->mean, s->m->std, s->Z + (size_t)G * d);
+		if (X)
+			ocsdf_scale_apply(X + (size_t)i0 * d, (size_t)k, d, s->m->mean, s->m->std, s->Z + (size_t)G * d);
+		else
+			memcpy(s->Z + (size_t)G * d, Z + (size_t)i0 * d, sizeof(float) * (size_t)k * d);
 		transpose(s->Z, OCSDF_SCORE_TILE, d, s->in);
 		forward_lanes(s, s->f);
 		memcpy(f + i0, s->f + G, sizeof(float) * (size_t)k);
 	}
 	if (threads > 1)
 		openblas_set_num_threads(threads);
+}
+
+void ocsdf_scorer_run(ocsdf_scorer *s, const double *X, int n, float *f)
+{
+	run_rows(s, X, NULL, n, f);
+}
+
+void ocsdf_scorer_run_std(ocsdf_scorer *s, const float *Z, int n, float *f)
+{
+	run_rows(s, NULL, Z, n, f);
 }
 
 void ocsdf_scorer_grad(ocsdf_scorer *s, const double *X, int n, float *f, float *g)

@@ -26,6 +26,9 @@ void ocsdf_scorer_free(ocsdf_scorer *s);
 /* f[i] = f(standardize(X[i])) for n raw rows X (n x d), in the model's
  * units. */
 void ocsdf_scorer_run(ocsdf_scorer *s, const double *X, int n, float *f);
+/* The same for rows already standardized (the model's units), to the same
+ * bits as the raw rows they come from: what the trainer sets its level on. */
+void ocsdf_scorer_run_std(ocsdf_scorer *s, const float *Z, int n, float *f);
 
 /* The same with the gradient with respect to the raw inputs, g (n x d). */
 void ocsdf_scorer_grad(ocsdf_scorer *s, const double *X, int n, float *f, float *g);

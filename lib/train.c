@@ -14,6 +14,7 @@
 #include "rng.h"
 #include "sampler.h"
 #include "scale.h"
+#include "score.h"
 #include "support.h"
 
 /* Purpose tags for the random streams, so that each draw depends only on
@@ -356,16 +357,31 @@ static int exact_weights(ocsdf_model *m, work *w, ocsdf_error *e)
  * 0 and the others at least 0 (with contamination 0: the lowest-scoring
  * row at 0; by default 0.05, the share of rows the support leaves out).  f (n floats) holds f over the rows on entry, on return f
  * with the new level.  0, or -1 out of memory. */
+/* f over the rows as ocsdf-score computes it (score.h), to the bit. */
+static void score_rows(ocsdf_scorer *sc, const float *Z, size_t n, int d, float *f)
+{
+	enum { PART = 1 << 20 };
+	for (size_t i = 0; i < n; i += PART)
+		ocsdf_scorer_run_std(sc, Z + i * (size_t)d, n - i < PART ? (int)(n - i) : PART, f + i);
+}
+
+/* The level rule: the output bias puts floor(contamination * n) rows below
+ * 0, and the others at 0 or above, as ocsdf-score scores them. */
 static int set_level(ocsdf_model *m, const float *Z, size_t n, float *f)
 {
 	const size_t bias = ocsdf_arch_nparams(&m->arch) - 1;
 	size_t idx = (size_t)(m->settings.contamination * (double)n), below;
 	float *sorted = malloc(n * sizeof *sorted);
+	ocsdf_scorer *sc = ocsdf_scorer_new(m, OCSDF_SCORE_TILE);
 
-	if (!sorted)
+	if (!sorted || !sc) {
+		free(sorted);
+		ocsdf_scorer_free(sc);
 		return -1;
+	}
 	if (idx >= n)
 		idx = n - 1;
+	score_rows(sc, Z, n, m->arch.d, f);
 	memcpy(sorted, f, n * sizeof *sorted);
 	ocsdf_sort_floats(sorted, n);
 	m->theta[bias] -= sorted[idx];
@@ -373,7 +389,7 @@ static int set_level(ocsdf_model *m, const float *Z, size_t n, float *f)
 	/* The bias is a float: the shift may round the idx-th row just below
 	 * 0 (more than idx rows below); a few nudges of one ulp fix it. */
 	for (int pass = 0;; pass++) {
-		ocsdf_train_eval(m, Z, n, f, NULL);
+		score_rows(sc, Z, n, m->arch.d, f);
 		below = 0;
 		for (size_t i = 0; i < n; i++)
 			below += f[i] < 0;
@@ -381,6 +397,7 @@ static int set_level(ocsdf_model *m, const float *Z, size_t n, float *f)
 			break;
 		m->theta[bias] = nextafterf(m->theta[bias], INFINITY);
 	}
+	ocsdf_scorer_free(sc);
 	return 0;
 }
 

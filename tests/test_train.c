@@ -299,6 +299,7 @@ START_TEST(test_distance_disk)
 	double gn;
 	size_t below = 0;
 	ocsdf_lipnet *net = ocsdf_lipnet_new(&m->arch, 6);
+	ocsdf_scorer *sc;
 
 	for (int k = 0; k < 6; k++) {
 		probe[2 * k] = (float)(radius[k] * cos(1.0 + k));
@@ -310,6 +311,10 @@ START_TEST(test_distance_disk)
 			      fp[k], 1 - radius[k]);
 	ck_assert_msg(fp[4] < -1 && fp[5] < fp[4] - 1, "f at radius 2.5 and 4: %g %g", fp[4], fp[5]);
 	ck_assert_int_eq(ocsdf_train_eval(m, Z, n, f, &gn), 0);
+	/* The level, on the rows as ocsdf-score scores them. */
+	ck_assert_ptr_nonnull(sc = ocsdf_scorer_new(m, OCSDF_SCORE_TILE));
+	score_rows(sc, Z, n, 2, f);
+	ocsdf_scorer_free(sc);
 	for (size_t i = 0; i < n; i++)
 		below += f[i] < 0;
 	ck_assert_uint_eq(below, 0);
@@ -326,7 +331,9 @@ START_TEST(test_distance_disk)
 		ocsdf_train_default_settings(&def);
 		m = distance_disk(n, Z, def.contamination);
 	}
-	ck_assert_int_eq(ocsdf_train_eval(m, Z, n, f, NULL), 0);
+	ck_assert_ptr_nonnull(sc = ocsdf_scorer_new(m, OCSDF_SCORE_TILE));
+	score_rows(sc, Z, n, 2, f);
+	ocsdf_scorer_free(sc);
 	below = 0;
 	for (size_t i = 0; i < n; i++)
 		below += f[i] < 0;
