@@ -1,0 +1,61 @@
+#!/bin/sh
+# Baselines for the one-class protocol of the ODDS benchmark: kNN (distance
+# to the k-th nearest training row), Isolation Forest and the distance to the
+# training mean, fitted on the same seeded half of the normal rows as
+# `odds.sh -p oc` trains ocsdf on, and scored on the same test rows (the
+# other half and every anomaly); see oc_baselines.c.
+#
+#   sh tests/bench/oc-baselines.sh [-b BUILD] [-s SETS] [-r SEEDS] [-k K]
+#
+# BUILD is the build folder (default build; it needs bench/oc_baselines and
+# bin/ocsdf-certify, which computes the AUROCs).  Each (set, seed, k) appends
+# one line to tests/bench/oc-baselines.tsv and is skipped when already there:
+# the script can be stopped and run again.  The seed of the split is also
+# the seed of the forest.  Before any run the program checks itself (-t).
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../.." && pwd)
+build=$top/build
+odds=${ODDS:-$top/../shared/data/odds}
+sets="wbc wine glass vertebral lympho breastw pima ionosphere vowels cardio thyroid arrhythmia musk satimage-2 optdigits mammography shuttle smtp http"
+seeds="1 2 3"
+k=5
+while getopts b:s:r:k: opt; do
+	case $opt in
+	b) build=$OPTARG ;;
+	s) sets=$(echo "$OPTARG" | tr ',' ' ') ;;
+	r) seeds=$(echo "$OPTARG" | tr ',' ' ') ;;
+	k) k=$OPTARG ;;
+	*) exit 64 ;;
+	esac
+done
+case $k in '' | *[!0-9]* | 0) echo "oc-baselines.sh: -k: a positive integer, not $k" >&2; exit 64 ;; esac
+prog=$build/bench/oc_baselines
+"$prog" -t >&2
+out=$here/oc-baselines.tsv
+[ -f "$out" ] || printf 'set\tseed\tk\ttrain_rows\ttest_rows\tauroc_knn\tauroc_iforest\tauroc_norm\tseconds\n' >"$out"
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+. "$here/auroc.sh"
+
+for set in $sets; do
+	src=$(odds_src "$odds" "$set") || continue
+	for seed in $seeds; do
+		key=$(printf '%s\t%s\t%s' "$set" "$seed" "$k")
+		if grep -qF "$key	" "$out"; then
+			continue
+		fi
+		oc_split "$src" "$seed" "$work/train.csv" "$work/test.csv"
+		start=$(date +%s.%N)
+		OPENBLAS_NUM_THREADS=1 "$prog" -k "$k" -s "$seed" "$work/train.csv" "$work/test.csv" >"$work/scores.csv"
+		end=$(date +%s.%N)
+		a=""
+		for score in knn iforest norm; do
+			a="$a	$(auroc "$build/bin" "$work/scores.csv" --score "$score" --higher-is-anomalous)"
+		done
+		printf '%s\t%s\t%s%s\t%s\n' "$key" $(($(wc -l <"$work/train.csv") - 1)) \
+			$(($(wc -l <"$work/test.csv") - 1)) "$a" \
+			"$(echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }')" >>"$out"
+		tail -1 "$out"
+	done
+done
