@@ -3,7 +3,11 @@
 # to the k-th nearest training row), Isolation Forest and the distance to the
 # training mean, fitted on the same seeded half of the normal rows as
 # `odds.sh -p oc` trains ocsdf on, and scored on the same test rows (the
-# other half and every anomaly); see oc_baselines.c.
+# other half and every anomaly); see oc_baselines.c.  Beside them, the target
+# t = r - d_k that ocsdf-train's default sampler fits f to: its AUROC
+# (auroc_support: what fitting it exactly would give), the share of the
+# anomalies inside that support (t >= 0) and the share of the normal test
+# rows outside it (t < 0), in percent.
 #
 #   sh tests/bench/oc-baselines.sh [-b BUILD] [-s SETS] [-r SEEDS] [-k K]
 #
@@ -33,7 +37,7 @@ case $k in '' | *[!0-9]* | 0) echo "oc-baselines.sh: -k: a positive integer, not
 prog=$build/bench/oc_baselines
 "$prog" -t >&2
 out=$here/oc-baselines.tsv
-[ -f "$out" ] || printf 'set\tseed\tk\ttrain_rows\ttest_rows\tauroc_knn\tauroc_iforest\tauroc_norm\tseconds\n' >"$out"
+[ -f "$out" ] || printf 'set\tseed\tk\ttrain_rows\ttest_rows\tauroc_knn\tauroc_iforest\tauroc_norm\tauroc_support\tanomalies_inside\tnormal_outside\tseconds\n' >"$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 . "$here/auroc.sh"
@@ -53,6 +57,9 @@ for set in $sets; do
 		for score in knn iforest norm; do
 			a="$a	$(auroc "$build/bin" "$work/scores.csv" --score "$score" --higher-is-anomalous)"
 		done
+		a="$a	$(auroc "$build/bin" "$work/scores.csv" --score support)"
+		a="$a	$(awk -F, 'NR > 1 { if ($5 == 1) { na++; ai += $4 >= 0 } else { nn++; no += $4 < 0 } }
+			END { printf "%.1f\t%.1f", 100 * ai / na, 100 * no / nn }' "$work/scores.csv")"
 		printf '%s\t%s\t%s%s\t%s\n' "$key" $(($(wc -l <"$work/train.csv") - 1)) \
 			$(($(wc -l <"$work/test.csv") - 1)) "$a" \
 			"$(echo "$start $end" | awk '{ printf "%.1f", $2 - $1 }')" >>"$out"

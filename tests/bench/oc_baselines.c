@@ -22,10 +22,16 @@
  *   gives the same forest.
  * - norm: the distance to the training rows' mean (as tests/bench/knn.sh's
  *   norm column for the anomaly-detection protocol).
- * Higher is more anomalous for all three.
+ * Higher is more anomalous for these three.
+ * - support: not a baseline but what ocsdf-train's default distance sampler
+ *   fits f to: t = r - d_k, with its default k and quantile for r
+ *   (support.h, seeded by SEED); t < 0 outside the support of the training
+ *   rows.  Its AUROC is what a perfect fit of that target would reach, and
+ *   its sign tells which test rows lie inside the support, where a signed
+ *   distance to it ranks rows by depth, not by isolation.
  *
  *   oc_baselines [-k K] [-n TREES] [-m SUB] [-s SEED] TRAIN.csv TEST.csv
- *       writes "knn,iforest,norm,label" for each test row on stdout
+ *       writes "knn,iforest,norm,support,label" for each test row on stdout
  *       (defaults: k 5, 100 trees, SUB 256, seed 1)
  *   oc_baselines -t
  *       checks c(n) against its formula, that an obvious outlier gets the
@@ -45,6 +51,8 @@
 #include "model.h"
 #include "rng.h"
 #include "scale.h"
+#include "support.h"
+#include "train.h"
 
 #define EULER_GAMMA 0.5772156649015329
 #define QUERY_BATCH 256
@@ -198,6 +206,25 @@ static int knn_scores(const float *X, size_t n, const float *Q, size_t b, int d,
 	return 0;
 }
 
+/* t[i] = r - d_k(Q[i]) for the support of the rows X with ocsdf-train's
+ * default k and quantile. */
+static int support_targets(const float *X, size_t n, const float *Q, size_t b, int d,
+			   uint64_t seed, float *t)
+{
+	ocsdf_train_settings st;
+	ocsdf_support s;
+	ocsdf_error e;
+	ocsdf_train_default_settings(&st);
+	if (ocsdf_support_init(&s, X, n, d, st.knn, st.support_quantile, seed, &e))
+		return -1;
+	for (size_t i = 0; i < b; i += OCSDF_SUPPORT_CHUNK) {
+		int m = b - i < OCSDF_SUPPORT_CHUNK ? (int)(b - i) : OCSDF_SUPPORT_CHUNK;
+		ocsdf_support_targets(&s, Q + i * (size_t)d, m, t + i);
+	}
+	ocsdf_support_free(&s);
+	return 0;
+}
+
 static float norm(const float *x, int d)
 {
 	double s = 0;
@@ -330,21 +357,24 @@ int main(int argc, char **argv)
 		return 65;
 	}
 	float *X = malloc(tr.n * (size_t)d * sizeof *X), *T = malloc(te.n * (size_t)d * sizeof *T);
-	float *dist = malloc((te.n ? te.n : 1) * sizeof *dist);
+	float *dist = malloc((te.n ? te.n : 1) * sizeof *dist), *t = malloc((te.n ? te.n : 1) * sizeof *t);
 	iforest f;
-	if (!X || !T || !dist)
+	if (!X || !T || !dist || !t)
 		return 70;
 	ocsdf_scale_apply(tr.X, tr.n, d, mean, std, X);
 	ocsdf_scale_apply(te.X, te.n, d, mean, std, T);
-	if (knn_scores(X, tr.n, T, te.n, d, k, dist) || iforest_fit(&f, X, tr.n, d, trees, sub, seed))
+	if (knn_scores(X, tr.n, T, te.n, d, k, dist) || iforest_fit(&f, X, tr.n, d, trees, sub, seed) ||
+	    support_targets(X, tr.n, T, te.n, d, seed, t))
 		return 70;
-	printf("knn,iforest,norm,label\n");
+	printf("knn,iforest,norm,support,label\n");
 	for (size_t i = 0; i < te.n; i++) {
 		ocsdf_csv_put_float(stdout, dist[i]);
 		putchar(',');
 		ocsdf_csv_put_double(stdout, iforest_score(&f, T + i * (size_t)d));
 		putchar(',');
 		ocsdf_csv_put_float(stdout, norm(T + i * (size_t)d, d));
+		putchar(',');
+		ocsdf_csv_put_float(stdout, t[i]);
 		putchar(',');
 		ocsdf_csv_put_field(stdout, te.labels[i], strlen(te.labels[i]));
 		putchar('\n');
@@ -357,6 +387,7 @@ int main(int argc, char **argv)
 	free(X);
 	free(T);
 	free(dist);
+	free(t);
 	free(mean);
 	free(std);
 	ocsdf_dataset_free(&tr);
