@@ -123,3 +123,22 @@ END {
 	if (lose != "") printf "ocsdf more than a point below kNN or IF (gap to each): %s.\n", lose
 	if (nf) printf "Failed ocsdf runs (training diverged), left out of the means: %d.\n", nf
 }' "$here/odds-runs.tsv"
+why=$here/oc-why.tsv
+if [ -f "$why" ]; then
+	cat <<'EOF2'
+
+## What the score follows
+
+One more default training per (set, seed) by `sh tests/bench/oc-why.sh -s SETS
+-r SEEDS` (one thread, so its AUROC may differ from the table's by a little),
+its score sdf on the test rows set beside the baselines: Spearman correlation
+of sdf with the target t = r - d_10, with minus the kNN distance and with minus
+the distance to the mean; then the AUROC of sdf and of kNN for the normal test
+rows against only the anomalies inside the support (t >= 0: "in") or only
+those outside ("out").
+
+| set | seed | AUROC | rho target | rho kNN | rho norm | in: sdf | in: kNN | out: sdf | out: kNN |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+EOF2
+	awk -F'\t' 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }' "$why"
+fi
