@@ -1,9 +1,9 @@
 /*
- * oc_baselines.c: the two baselines of the one-class ODDS benchmark
+ * oc_baselines.c: the baselines of the one-class ODDS benchmark
  * (tests/bench/odds-oc.sh), fitted on the training rows and scored on the
  * test rows, so that they see exactly what ocsdf-train and ocsdf-score see.
  *
- * Both work on the features standardized with the training rows' mean and
+ * All work on the features standardized with the training rows' mean and
  * population standard deviation (ocsdf-train --scale std, scale.h); the
  * column named "label" is left out of the features and copied to the output.
  *
@@ -35,8 +35,9 @@
  *       (defaults: k 5, 100 trees, SUB 256, seed 1)
  *   oc_baselines -t
  *       checks c(n) against its formula, that an obvious outlier gets the
- *       top Isolation Forest score and the top kNN distance, and that a
- *       seed repeats its forest; exit 0 when all hold
+ *       top Isolation Forest score and the top kNN distance, that rows drawn
+ *       like the training rows score a little below 0.5, and that a seed
+ *       repeats its forest; exit 0 when all hold
  */
 #include <math.h>
 #include <stdint.h>
