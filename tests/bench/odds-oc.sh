@@ -25,9 +25,12 @@ are fitted on one half, labels unseen, and tested on the other half plus every
 anomaly. Seeds 1, 2, 3 are three different splits.
 
 - **ocsdf**: `ocsdf-train` with its default options (the distance sampler,
-  margin 0.05; no option chosen with labels), then `ocsdf-score`; mean over
-  seeds (count in brackets), range beside. Sets marked * train on 40 epochs of
-  at most 50 steps (odds.sh's budget for the four largest sets).
+  which regresses f on the target below and has no margin: odds.sh's
+  `-m 0.05` only keys the run; no option chosen with labels), then
+  `ocsdf-score`; mean over seeds (count in brackets), range beside. Sets
+  marked * train on 40 epochs of at most 50 steps (odds.sh's budget for the
+  four largest sets). s/run: seconds per run with one OpenBLAS thread on a
+  machine shared with other jobs (the first two wbc runs with two).
 - **kNN**: distance to the 5th nearest training row; **IF**: Isolation Forest
   (100 trees, subsample 256, height limit 8, score 2^(-E[h]/c(256)), seeded by
   the split's seed); **norm**: distance to the mean of the training half. All
