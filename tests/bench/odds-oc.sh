@@ -165,26 +165,26 @@ with seed 1, 65.3 over three; pima 64.4 to 68.3 over five seeds).
 
 ## Where ocsdf loses, and why
 
-Written from the figures above when seeds 1 and 2 were in (the table may
-have grown since; the reasons hold unless it says otherwise), with
-tests/bench/ODDS-distance.md (AD) and tests/bench/knn.tsv (kNN and norm on
-the AD protocol).
+Written from the figures above once the 13 smaller sets had their three
+seeds (the larger sets may have grown since; the reasons hold unless the
+table says otherwise), with tests/bench/ODDS-distance.md (AD) and
+tests/bench/knn.tsv (kNN and norm on the AD protocol).
 
 1. **On this protocol ocsdf is a smoothed 10-NN distance.** The default
-   sampler fits f to t = r - d_10, and f follows it: Spearman 0.83-0.98
-   between sdf and t on the test rows (table above), the target's AUROC
-   within 2 points of kNN's on 17 of the 19 sets (glass 74.0 against 78.3,
-   vertebral 39.1 against 42.2: k = 10 against k = 5 on 91-94 training
-   rows), and ocsdf at most 1 point under its target on 8 of the 13 smaller
-   sets. So ocsdf beats Isolation Forest where the distance to the rows
-   does (vowels +12.9, wine +6.4, ionosphere +4.7, musk +2.2) and loses to
-   it mostly where the distance does too: IF beats kNN on lympho (99.2
-   against 97.3; ocsdf -2.4 from IF), arrhythmia (81.0 against 79.5; ocsdf
-   -4.2), wbc (-1.5), thyroid (-0.6) and breastw (-0.5). IF splits one
-   feature at a time, which suits lympho's integer-coded categories, and
-   with 6 anomalies one of them passing 13 normal rows moves the AUROC by
-   2.9 points. On pima (-1.5) kNN is above IF: there ocsdf falls short of
-   its own target (74.0 against 76.4, point 3).
+   sampler regresses f on t = r - d_10, and f follows it: Spearman 0.83-0.98
+   between sdf and t on the test rows (table above); the target's AUROC is
+   within 2.5 points of kNN's on 18 of the 19 sets (glass: 76.0 against
+   79.8, k = 10 against k = 5 on about 100 training rows), and ocsdf is at
+   most 1 point under its target on 8 of the 13 smaller sets. So ocsdf
+   beats Isolation Forest where the distance to the rows does (vowels
+   +10.4, wine +7.2, ionosphere +5.6, musk +4.5, glass +2.0) and loses to
+   it mostly where the distance does too: IF is above kNN on lympho (98.2
+   against 96.7; ocsdf 2.0 under IF), arrhythmia (80.8 against 79.8; ocsdf
+   2.6 under), wbc (1.5 under), breastw (0.9) and thyroid (0.4). IF splits
+   one feature at a time, which suits lympho's integer-coded categories,
+   and with its 6 anomalies one of them passing 9 of the 75 normal test rows
+   moves the AUROC by 2 points. On pima (1.2 under IF) kNN is above IF:
+   there ocsdf falls short of its own target (72.3 against 74.9, point 3).
 2. **Anomalies inside the support.** "inside" is the share of the test
    anomalies whose 10-NN distance to the training rows is below r, i.e.
    that lie in the support ocsdf learns: 100% on vertebral, 89% glass, 87%
@@ -193,44 +193,45 @@ the AD protocol).
    sdf reaches 67.2 on glass (kNN 69.7), 70.5 on pima (73.0), 64.3 on
    arrhythmia (67.2), 72.5 on vowels (91.0), 80.8 on ionosphere (87.6),
    while against the anomalies outside the support it is within 2.6 points
-   of kNN everywhere (95.9-99.3). vertebral is the extreme: every anomaly
-   is inside, and every method is below or near 50 (ocsdf 43.5, kNN 42.2,
-   IF 44.0), as on the AD protocol (40.3; kNN 37.9, norm 37.8 in knn.tsv):
-   its anomalies are not rarer in feature space than its normal rows.
-3. **Where the fit falls short of the target.** vowels: target 96.6, ocsdf
-   91.2, Spearman with t only 0.83, the lowest. Its normal rows form many
-   small groups in 12 dimensions (the kNN distance reaches 97.3 where the
-   distance to the mean gives 65.4), and the anomalies lie in the gaps
+   of kNN everywhere (95.9-99.3; seed 1, oc-why table). vertebral is the
+   extreme: every anomaly is inside, and every method is below 50 (ocsdf
+   43.1, kNN 40.9, IF 41.9, norm 44.1), as on the AD protocol (40.3; kNN
+   37.9, norm 37.8 in knn.tsv): its anomalies are not rarer in feature
+   space than its normal rows.
+3. **Where the fit falls short of the target.** vowels: target 96.5, ocsdf
+   90.6, Spearman with t only 0.83, the lowest. Its normal rows form many
+   small groups in 12 dimensions (the kNN distance reaches 97.4 where the
+   distance to the mean gives 64.9), and the anomalies lie in the gaps
    between groups, inside the support (72.5 against 91.0 for kNN on
    those): the 1-Lipschitz network at its default width and 40 epochs does
-   not carve those gaps. arrhythmia (274 features, 185 training rows): 3.1
-   points under its target, Spearman 0.93; 61% of its anomalies are inside.
-   pima: 2.4 points under its target with 87% of its anomalies inside,
-   where the smooth f ranks them below kNN (70.5 against 73.0).
-   On the AD protocol the same sets are the ones where the default falls
-   under kNN (ODDS-distance.md: vowels 89.1 against 97.5, arrhythmia 73.3
-   against 76.8).
+   not carve those gaps. arrhythmia (274 features, 185 training rows): 1.8
+   points under its target (seeds from 76.7 to 81.2), Spearman 0.93, 61% of
+   its anomalies inside. pima: 2.6 points under its target with 87% of its
+   anomalies inside, where the smooth f ranks them below kNN (70.5 against
+   73.0). glass: 2.9 under its target, 89% inside. On the AD protocol
+   vowels and arrhythmia are also where the default falls under kNN
+   (ODDS-distance.md: vowels 89.1 against 97.5, arrhythmia 73.3 against
+   76.8).
 4. **Where a local distance is the wrong score (heavy tails): cardio,
    mammography.** The distance to the mean beats both local scores there
-   (cardio: norm 96.7, IF 94.5, kNN 93.0; mammography, where ocsdf has no
-   run yet: 89.8, 88.4, 87.6, target 87.5; on the AD protocol cardio's norm
-   95.0 against kNN 71.3): the anomalies lie
-   at the outer edge of the cloud, while normal rows in its sparse tails
-   have large neighbour distances. The network's smoothing helps: on cardio
-   ocsdf (95.0) is above its own target (93.3) and above kNN, and against
-   the anomalies inside the support it gets 89.8 where kNN gets 84.5.
+   (cardio: norm 96.6, IF 95.0, kNN 93.1; mammography: 89.8, 88.4, 87.6,
+   target 87.5; on the AD protocol cardio's norm 95.0 against kNN 71.3):
+   the anomalies lie at the outer edge of the cloud, while normal rows in
+   its sparse tails have large neighbour distances. The network's
+   smoothing helps: on cardio ocsdf (94.8) is above its own target (93.4)
+   and above kNN, and against the anomalies inside the support it gets
+   89.8 where kNN gets 84.5 (seed 1).
 5. **Against the paper's Table 5** (best margin per set chosen with labels,
-   20 runs): thyroid 98.6 against 98.3, arrhythmia 76.8 against 80.0,
-   vowels 91.2 against 96.1. The paper's sampler at its default margin on
+   20 runs): thyroid 98.6 against 98.3, arrhythmia 78.2 against 80.0,
+   vowels 90.6 against 96.1. The paper's sampler at its default margin on
    the same halves gives 65.6 on vowels and 79.5 on arrhythmia; on vowels
    it needs the margin 1 (89.4 over 3 seeds) and --init gaussian (97.4) to
    come near the paper's figure (odds-runs.tsv), choices made with labels
    that the defaults here do not make.
 6. **One-class against anomaly detection.** Training on clean normal rows
-   helps: ocsdf 96.2 on wine against 77.1 on the AD protocol, 99.2 against
-   95.6 on breastw, 95.0 against 85.3 on cardio; kNN 96.5 against 54.6 on
-   wine, 93.0 against 71.3 on cardio (knn.tsv). On
-   the AD protocol the anomalies among the training rows pull the support
-   over themselves, and --contamination 0.05 leaves only the most isolated
-   5% outside.
+   helps: ocsdf 96.8 on wine against 77.1 on the AD protocol, 98.7 against
+   95.6 on breastw, 94.8 against 85.3 on cardio; kNN 97.1 against 54.6 on
+   wine, 93.1 against 71.3 on cardio (knn.tsv). On the AD protocol the
+   anomalies among the training rows pull the support over themselves, and
+   --contamination 0.05 leaves only the most isolated 5% outside.
 EOF2
