@@ -61,7 +61,7 @@ DEB_PKGS := gcc make libopenblas-dev libcsv-dev zlib1g-dev pkg-config time gzip
 DEB_TEST_PKGS := check groff-base libxml2-utils man-db clang libclang-rt-14-dev valgrind parallel
 SUDO     := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps test-deps check test unit cli cli-prescott asan demo bench bench-odds install uninstall clean \
+.PHONY: all deps test-deps check test unit cli cli-prescott asan demo bench bench-odds bench-oc install uninstall clean \
         fuzz fuzz-build fuzz-replay fuzz-programs fuzz-programs-smoke valgrind valgrind-build valgrind-unit valgrind-cli
 
 all: $(LIBA) $(BINS)
@@ -247,6 +247,16 @@ bench-odds: $(BENCHES) all
 	sh tests/bench/knn.sh
 	sh tests/bench/run.sh $(CURDIR)/$(BUILD) speed
 	sh tests/bench/odds-report.sh
+
+# The one-class ODDS protocol (hours; resumable): ocsdf's defaults trained on
+# a seeded half of the normal rows, kNN and Isolation Forest fitted on the same
+# halves (tests/bench/oc-baselines.sh), then tests/bench/ODDS-oc.md.  OC_ARGS
+# goes to both scripts, e.g. OC_ARGS="-s wbc,cardio -r 1".
+bench-oc: $(BUILD)/bench/oc_baselines all
+	OPENBLAS_NUM_THREADS=1 sh tests/bench/odds.sh -b $(CURDIR)/$(BUILD)/bin -p oc -m 0.05 \
+	  -x "--sampler distance" $(OC_ARGS)
+	sh tests/bench/oc-baselines.sh -b $(CURDIR)/$(BUILD) $(OC_ARGS)
+	sh tests/bench/odds-oc.sh >tests/bench/ODDS-oc.md
 
 # ocsdf.pc: the library is static, so its own dependencies are in Libs.
 install: all

@@ -78,12 +78,7 @@ for set in $sets; do
 			fi
 			b=$(budget "$set")
 			if [ "$protocol" = oc ]; then
-				# Seeded half of the normal rows for training.
-				gzip -cdf "$src" | awk -F, -v seed="$seed" -v tr="$work/train.csv" -v te="$work/test.csv" '
-					BEGIN { srand(seed) }
-					NR == 1 { print > tr; print > te; next }
-					$NF == 1 { print > te; next }
-					{ if (rand() < 0.5) print > tr; else print > te }'
+				oc_split "$src" "$seed" "$work/train.csv" "$work/test.csv"
 				train=$work/train.csv
 				test=$work/test.csv
 			else

@@ -1,0 +1,246 @@
+#!/bin/sh
+# The one-class table of the ODDS benchmark: ocsdf with its default options
+# (the distance sampler) trained on a seeded half of the normal rows, beside
+# kNN, Isolation Forest and the distance to the mean fitted on the same
+# halves, the paper's sampler where it was run, and the paper's Table 5.
+#
+#   sh tests/bench/odds.sh -p oc -m 0.05 -x "--sampler distance" -r 1,2,3  # ocsdf (resumable)
+#   sh tests/bench/oc-baselines.sh                                         # baselines (resumable)
+#   sh tests/bench/odds-oc.sh >tests/bench/ODDS-oc.md
+#
+# (make bench-oc runs the three.)  A baseline is averaged over the seeds,
+# hence the halves, that ocsdf was run on for that set, so that both columns
+# see the same rows; over all its seeds where ocsdf has no run yet.  The
+# analysis at the end is written by hand from the figures of this table,
+# tests/bench/ODDS-distance.md and tests/bench/knn.tsv.
+set -eu
+here=$(cd "$(dirname "$0")" && pwd)
+cat <<'EOF'
+# ODDS, one-class protocol: ocsdf against kNN and Isolation Forest
+
+AUROC (%) of the score for label 1 on the test rows. One-class protocol: the
+normal rows (label 0) of each set are split in two halves by a seeded coin
+(`oc_split` in tests/bench/auroc.sh, the system's awk: mawk here); the models
+are fitted on one half, labels unseen, and tested on the other half plus every
+anomaly. Seeds 1, 2, 3 are three different splits.
+
+- **ocsdf**: `ocsdf-train` with its default options (the distance sampler,
+  which regresses f on the target below and has no margin: odds.sh's
+  `-m 0.05` only keys the run; no option chosen with labels), then
+  `ocsdf-score`; mean over seeds (count in brackets), range beside. Sets
+  marked * train on 40 epochs of at most 50 steps (odds.sh's budget for the
+  four largest sets). s/run: seconds per run with one OpenBLAS thread on a
+  machine shared with other jobs (the first two wbc runs with two).
+- **kNN**: distance to the 5th nearest training row; **IF**: Isolation Forest
+  (100 trees, subsample 256, height limit 8, score 2^(-E[h]/c(256)), seeded by
+  the split's seed); **norm**: distance to the mean of the training half. All
+  three on the features standardized with the training half's mean and
+  standard deviation, as `ocsdf-train --scale std` does
+  (tests/bench/oc_baselines.c), on the same halves as ocsdf.
+- **target**: the AUROC of what ocsdf's default sampler fits f to,
+  t = r - d_10 (d_10 the distance to the 10th nearest training row, r its 0.95
+  quantile over the training rows: support.h), computed exactly: the figure a
+  perfect fit would reach. **inside**: the share of the anomalies inside that
+  support (t >= 0), where a signed distance to the support ranks rows by their
+  depth in it, not by their isolation (about 5% of the normal test rows are
+  outside, as r leaves 5% of the training rows out).
+- **paper sampler**: ocsdf 0.1's defaults (`--sampler paper --activation
+  fullsort --lr-decay none`, margin 0.05) on the same halves, where run
+  (tests/bench/ODDS.md's grid). **paper OC**: the paper's Table 5 (20 runs, best
+  margin per set chosen with labels; it gives no other set).
+- **AD**: the same default ocsdf on the anomaly-detection protocol (train on all
+  rows), from tests/bench/ODDS-distance.md, for comparison.
+
+Commands:
+
+    sh tests/bench/odds.sh -p oc -m 0.05 -x "--sampler distance" -r 1,2,3 \
+        -s wbc,wine,glass,vertebral,lympho,breastw,pima,ionosphere,vowels,cardio,thyroid,arrhythmia,musk
+    sh tests/bench/odds.sh -p oc -m 0.05 -x "--sampler distance" -r 1 \
+        -s satimage-2,optdigits,mammography,shuttle,smtp,http
+    sh tests/bench/oc-baselines.sh
+    sh tests/bench/odds-oc.sh >tests/bench/ODDS-oc.md
+
+or `make bench-oc` (all 19 sets, seeds 1, 2, 3; `OC_ARGS="-s SETS -r SEEDS"` for
+fewer).
+
+EOF
+awk -F'\t' -v basef="$here/oc-baselines.tsv" '
+BEGIN {
+	split("arrhythmia 80.0 thyroid 98.3 mammography 88.0 vowels 96.1 satimage-2 97.8 smtp 83.8", a, " ")
+	for (i = 1; i in a; i += 2) paper[a[i]] = a[i + 1]
+	while ((getline line < basef) > 0) {
+		split(line, q, "\t")
+		if (q[1] == "set" || q[3] != 5) continue
+		key = q[1] SUBSEP q[2]
+		bk[key] = q[6]; bi[key] = q[7]; bn[key] = q[8]; bt[key] = q[9]; bin[key] = q[10]
+		if (q[2] == 1) ntr[q[1]] = q[4]
+		seeds[q[1]] = seeds[q[1]] " " q[2]
+	}
+	order = "wbc wine glass vertebral lympho breastw pima ionosphere vowels cardio thyroid arrhythmia musk satimage-2 optdigits mammography shuttle smtp http"
+	ns = split(order, S, " ")
+}
+NR == 1 || $3 != "0.05" || $5 != "retract" { next }
+$1 == "oc" && $6 == "--init uniform --sampler distance" {
+	if ($9 == "failed") { failed[$2]++; next }
+	k = $2; s[k] += $9; c[k]++; t[k] += $10; ran[k, $4] = 1
+	if (!(k in lo) || $9 + 0 < lo[k]) lo[k] = $9 + 0
+	if (!(k in hi) || $9 + 0 > hi[k]) hi[k] = $9 + 0
+}
+$1 == "oc" && $6 == "--init uniform" && $9 != "failed" { ps[$2] += $9; pc[$2]++ }
+$1 == "ad" && $6 == "--init uniform --sampler distance" && $9 != "failed" { as[$2] += $9; ac[$2]++ }
+function f1(x) { return x == "" ? "" : sprintf("%.1f", x) }
+END {
+	print "| set | train rows (seed 1) | ocsdf | range | kNN | IF | norm | target | inside | paper sampler | paper OC | AD | s/run |"
+	print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	for (i = 1; i <= ns; i++) {
+		k = S[i]
+		if (!(k in c) && !(k in seeds)) continue
+		# Baselines over the seeds ocsdf ran (all of theirs when it ran none).
+		n = split(seeds[k], sd, " "); mk = mi = mn = mt = mu = nb = 0
+		for (j = 1; j <= n; j++) {
+			if ((k in c) && !((k, sd[j]) in ran)) continue
+			mk += bk[k, sd[j]]; mi += bi[k, sd[j]]; mn += bn[k, sd[j]]; mt += bt[k, sd[j]]
+			mu += bin[k, sd[j]]; nb++
+		}
+		star = (k == "mammography" || k == "shuttle" || k == "smtp" || k == "http") ? "*" : ""
+		m = (k in c) ? s[k] / c[k] : ""
+		printf "| %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", k, star, ntr[k],
+			(k in c) ? sprintf("%.1f (%d)", m, c[k]) : ((k in failed) ? "failed" : ""),
+			(k in c) ? sprintf("%.1f-%.1f", lo[k], hi[k]) : "",
+			nb ? f1(mk / nb) : "", nb ? f1(mi / nb) : "", nb ? f1(mn / nb) : "",
+			nb ? f1(mt / nb) : "", nb ? sprintf("%.0f%%", mu / nb) : "",
+			(k in pc) ? f1(ps[k] / pc[k]) : "", (k in paper) ? paper[k] : "",
+			(k in ac) ? f1(as[k] / ac[k]) : "", (k in c) ? sprintf("%.0f", t[k] / c[k]) : ""
+		if ((k in c) && nb) {
+			na++; sm += m; sk += mk / nb; si += mi / nb; sn += mn / nb; st += mt / nb
+			if (m < mk / nb - 1 || m < mi / nb - 1)
+				lose = lose sprintf("%s%s (%.1f; kNN %+.1f, IF %+.1f)", lose == "" ? "" : ", ", k,
+					m, mk / nb - m, mi / nb - m)
+		}
+		if ((k in c) && (k in paper)) { np++; pm += m; pp += paper[k] }
+		if (k in failed) nf += failed[k]
+	}
+	printf "\nMean over the %d sets with ocsdf and both baselines: ocsdf %.1f, kNN %.1f, IF %.1f, norm %.1f, target %.1f.\n",
+		na, sm / na, sk / na, si / na, sn / na, st / na
+	if (np) printf "Over the %d of them with a paper OC figure: ocsdf %.1f, paper %.1f.\n", np, pm / np, pp / np
+	if (lose != "") printf "ocsdf more than a point below kNN or IF (gap to each): %s.\n", lose
+	if (nf) printf "Failed ocsdf runs (training diverged), left out of the means: %d.\n", nf
+}' "$here/odds-runs.tsv"
+why=$here/oc-why.tsv
+if [ -f "$why" ]; then
+	cat <<'EOF2'
+
+## What the score follows
+
+One more default training per (set, seed) by `sh tests/bench/oc-why.sh -s SETS
+-r SEEDS` (one thread, so its AUROC may differ from the table's by a little),
+its score sdf on the test rows set beside the baselines: Spearman correlation
+of sdf with the target t = r - d_10, with minus the kNN distance and with minus
+the distance to the mean; then the AUROC of sdf and of kNN for the normal test
+rows against only the anomalies inside the support (t >= 0: "in") or only
+those outside ("out").
+
+| set | seed | AUROC | rho target | rho kNN | rho norm | in: sdf | in: kNN | out: sdf | out: kNN |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+EOF2
+	awk -F'\t' 'NR > 1 { printf "| %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10 }' "$why"
+fi
+cat <<'EOF2'
+
+## The Isolation Forest checked against PyOD's
+
+Fitted and scored on all the rows of a set (anomalies included), mean over
+seeds 1-3, by `sh tests/bench/oc-baselines.sh -a -s SETS`, beside PyOD's
+IForest in its 2019 benchmark (docs/tables/roc.csv of yzhao062/pyod: 60% of
+the rows to fit, 40% to test, anomalies in both, 10 trials), on the 13 sets
+both have:
+
+| set | arrhythmia | cardio | glass | ionosphere | lympho | musk | optdigits | pima | satimage-2 | shuttle | vertebral | vowels | wbc | mean |
+|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|
+| here | 79.7 | 93.6 | 69.5 | 85.5 | 99.8 | 100.0 | 65.3 | 66.7 | 99.4 | 99.7 | 35.3 | 76.7 | 94.0 | 81.9 |
+| PyOD | 81.4 | 92.4 | 70.2 | 85.3 | 99.1 | 99.9 | 71.4 | 66.8 | 99.3 | 99.7 | 38.7 | 74.1 | 93.2 | 82.4 |
+
+The differences are within the forest's spread over seeds (optdigits: 70.3
+with seed 1, 65.3 over three; pima 64.4 to 68.3 over five seeds).
+
+## Where ocsdf loses, and why
+
+Written from the figures above once the 13 smaller sets had their three
+seeds (the larger sets may have grown since; the reasons hold unless the
+table says otherwise), with tests/bench/ODDS-distance.md (AD) and
+tests/bench/knn.tsv (kNN and norm on the AD protocol).
+
+1. **On this protocol ocsdf is a smoothed 10-NN distance.** The default
+   sampler regresses f on t = r - d_10, and f follows it: Spearman 0.83-0.98
+   between sdf and t on the test rows (table above); the target's AUROC is
+   within 2.5 points of kNN's on 18 of the 19 sets (glass: 76.0 against
+   79.8, k = 10 against k = 5 on about 100 training rows), and ocsdf is at
+   most 1 point under its target on 8 of the 13 smaller sets. So ocsdf
+   beats Isolation Forest where the distance to the rows does (vowels
+   +10.4, wine +7.2, ionosphere +5.6, musk +4.5, glass +2.0) and loses to
+   it mostly where the distance does too: IF is above kNN on lympho (98.2
+   against 96.7; ocsdf 2.0 under IF), arrhythmia (80.8 against 79.8; ocsdf
+   2.6 under), wbc (1.5 under), breastw (0.9) and thyroid (0.4). IF splits
+   one feature at a time, which suits lympho's integer-coded categories,
+   and with its 6 anomalies one of them passing 9 of the 75 normal test rows
+   moves the AUROC by 2 points. On pima (1.2 under IF) kNN is above IF:
+   there ocsdf falls short of its own target (72.3 against 74.9, point 3).
+2. **Anomalies inside the support.** "inside" is the share of the test
+   anomalies whose 10-NN distance to the training rows is below r, i.e.
+   that lie in the support ocsdf learns: 100% on vertebral, 89% glass, 87%
+   pima, 84% optdigits (seed 1), 61% arrhythmia. There the signed distance is a
+   depth in the support, not an isolation: against those anomalies alone
+   sdf reaches 67.2 on glass (kNN 69.7), 70.5 on pima (73.0), 64.3 on
+   arrhythmia (67.2), 72.5 on vowels (91.0), 80.8 on ionosphere (87.6),
+   while against the anomalies outside the support it is within 2.6 points
+   of kNN everywhere (95.9-99.3; seed 1, oc-why table). vertebral is the
+   extreme: every anomaly is inside, and every method is below 50 (ocsdf
+   43.1, kNN 40.9, IF 41.9, norm 44.1), as on the AD protocol (40.3; kNN
+   37.9, norm 37.8 in knn.tsv): its anomalies are not rarer in feature
+   space than its normal rows.
+3. **Where the fit falls short of the target.** vowels: target 96.5, ocsdf
+   90.6, Spearman with t only 0.83, the lowest. Its normal rows form many
+   small groups in 12 dimensions (the kNN distance reaches 97.4 where the
+   distance to the mean gives 64.9), and the anomalies lie in the gaps
+   between groups, inside the support (72.5 against 91.0 for kNN on
+   those): the 1-Lipschitz network at its default width and 40 epochs does
+   not carve those gaps. arrhythmia (274 features, 185 training rows): 1.8
+   points under its target (seeds from 76.7 to 81.2), Spearman 0.93, 61% of
+   its anomalies inside. pima: 2.6 points under its target with 87% of its
+   anomalies inside, where the smooth f ranks them below kNN (70.5 against
+   73.0). glass: 2.9 under its target, 89% inside. optdigits (64 features,
+   seed 1) has the largest shortfall: 84.9 against its target 93.0 and kNN
+   94.7, with 84% of its anomalies inside; still above IF (78.0) and far
+   above the AD protocol (55.7). smtp (3 features, seed 1): 89.2 against its
+   target 94.2, trained on 40 epochs of at most 50 steps for 47,575 rows
+   (the budget odds.sh gives the four largest sets), so about 2,000 steps
+   of 128 rows. On the AD protocol
+   vowels and arrhythmia are also where the default falls under kNN
+   (ODDS-distance.md: vowels 89.1 against 97.5, arrhythmia 73.3 against
+   76.8).
+4. **Where a local distance is the wrong score (heavy tails): cardio,
+   mammography.** The distance to the mean beats both local scores there
+   (cardio: norm 96.6, IF 95.0, kNN 93.1; mammography, seed 1: 89.8, 88.2,
+   87.7, and ocsdf 87.5 on its target 87.5; on the AD protocol cardio's
+   norm 95.0 against kNN 71.3):
+   the anomalies lie at the outer edge of the cloud, while normal rows in
+   its sparse tails have large neighbour distances. The network's
+   smoothing helps: on cardio ocsdf (94.8) is above its own target (93.4)
+   and above kNN, and against the anomalies inside the support it gets
+   89.8 where kNN gets 84.5 (seed 1).
+5. **Against the paper's Table 5** (best margin per set chosen with labels,
+   20 runs): thyroid 98.6 against 98.3, satimage-2 99.8 against 97.8
+   (seed 1), mammography 87.5 against 88.0 (seed 1), smtp 89.2 against 83.8
+   (seed 1), arrhythmia 78.2 against 80.0, vowels 90.6 against 96.1: 90.7
+   on average for both. The paper's sampler at its default margin on the
+   same halves gives 65.6 on vowels and 79.5 on arrhythmia; on vowels
+   it needs the margin 1 (89.4 over 3 seeds) and --init gaussian (97.4) to
+   come near the paper's figure (odds-runs.tsv), choices made with labels
+   that the defaults here do not make.
+6. **One-class against anomaly detection.** Training on clean normal rows
+   helps: ocsdf 96.8 on wine against 77.1 on the AD protocol, 98.7 against
+   95.6 on breastw, 94.8 against 85.3 on cardio; kNN 97.1 against 54.6 on
+   wine, 93.1 against 71.3 on cardio (knn.tsv). On the AD protocol the
+   anomalies among the training rows pull the support over themselves, and
+   --contamination 0.05 leaves only the most isolated 5% outside.
+EOF2
