@@ -1024,6 +1024,17 @@ START_TEST(test_header_extension)
 }
 END_TEST
 
+/* An image as an earlier release wrote it: the header cut to hlen bytes
+ * (the fields that release did not know), the CRC made right again.  The
+ * sections after the header stay 8-aligned. */
+static void cut_header(unsigned char *buf, size_t *len, uint32_t hlen)
+{
+	memmove(buf + 16 + hlen, buf + OFF_MEAN, *len - OFF_MEAN);
+	*len -= HEADER_LEN - hlen;
+	wr32(buf + OFF_HLEN, hlen);
+	recrc(buf, *len);
+}
+
 /* A file of the first release: a header of 280 bytes, without the
  * distance sampler's fields, loads as a model of the paper's sampler. */
 START_TEST(test_header_v1)
@@ -1031,7 +1042,7 @@ START_TEST(test_header_v1)
 	ocsdf_arch a = {3, 5, 2, OCSDF_ACT_FULLSORT};
 	ocsdf_model *m = random_model(a, 1, 1, 42), *back = NULL;
 	ocsdf_error e;
-	size_t len, cut = HEADER_LEN - HEADER_V1_LEN;
+	size_t len;
 	unsigned char *buf;
 
 	m->settings.sampler = OCSDF_SAMPLER_PAPER;
@@ -1041,11 +1052,7 @@ START_TEST(test_header_v1)
 	m->settings.lr_hold = 0;
 	m->stats.support_radius = 0;
 	buf = image(m, &len);
-	memmove(buf + 16 + HEADER_V1_LEN, buf + OFF_MEAN, len - OFF_MEAN);
-	len -= cut;
-	/* the sections after the header stay 8-aligned: 72 bytes fewer */
-	wr32(buf + OFF_HLEN, HEADER_V1_LEN);
-	recrc(buf, len);
+	cut_header(buf, &len, HEADER_V1_LEN);
 	ck_assert_msg(ocsdf_model_load_mem(buf, len, "v1", &back, &e) == 0, "%s", e.msg);
 	assert_same(m, back);
 	ck_assert_int_eq(back->settings.sampler, OCSDF_SAMPLER_PAPER);
@@ -1062,15 +1069,12 @@ START_TEST(test_header_before_hold)
 	ocsdf_arch a = {3, 5, 2, OCSDF_ACT_FULLSORT};
 	ocsdf_model *m = random_model(a, 1, 1, 42), *back = NULL;
 	ocsdf_error e;
-	size_t len, cut = HEADER_LEN - HEADER_V3_LEN;
+	size_t len;
 	unsigned char *buf;
 
 	m->settings.lr_hold = 0;
 	buf = image(m, &len);
-	memmove(buf + 16 + HEADER_V3_LEN, buf + OFF_MEAN, len - OFF_MEAN);
-	len -= cut;
-	wr32(buf + OFF_HLEN, HEADER_V3_LEN);
-	recrc(buf, len);
+	cut_header(buf, &len, HEADER_V3_LEN);
 	ck_assert_msg(ocsdf_model_load_mem(buf, len, "v0.1.1", &back, &e) == 0, "%s", e.msg);
 	assert_same(m, back);
 	ck_assert(back->settings.lr_hold == 0);
@@ -1103,10 +1107,7 @@ START_TEST(test_rows_read)
 	wr64(buf + OFF_ROWS_READ, 999);
 	recrc(buf, len);
 	expect_reject(buf, len, "stats.rows_read is below stats.rows");
-	memmove(buf + 16 + HEADER_V2_LEN, buf + OFF_MEAN, len - OFF_MEAN);
-	len -= HEADER_LEN - HEADER_V2_LEN;
-	wr32(buf + OFF_HLEN, HEADER_V2_LEN);
-	recrc(buf, len);
+	cut_header(buf, &len, HEADER_V2_LEN);
 	ck_assert_msg(ocsdf_model_load_mem(buf, len, "v2", &back, &e) == 0, "%s", e.msg);
 	ck_assert_uint_eq(back->stats.rows_read, 1000);
 	ocsdf_model_free(back);
