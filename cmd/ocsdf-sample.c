@@ -6,6 +6,7 @@
  * this file chooses one, feeds it starting points and writes the CSV.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,7 +61,7 @@ static const char usage_text[] =
 	"--partial; every point is written all the same, with its final sdf).\n";
 
 enum { O_FROM = 256, O_MODE, O_LEVEL, O_STEPS, O_TOL, O_PARTIAL, O_SEED, O_THREADS };
-enum { DEFAULT_STEPS = 1000 };
+enum { DEFAULT_STEPS = 1000, RESTARTS = 8 };
 #define DEFAULT_TOL 1e-4
 
 static const struct option long_options[] = {
@@ -342,7 +343,17 @@ int main(int argc, char **argv)
 		if (B == 0)
 			break;
 		memcpy(z0, z, sizeof(float) * (size_t)B * d);
-		reached += (size_t)ocsdf_sampler_walk(net, m->theta, z, B, &wo, &rng, f, g, eta, fw);
+		int ok = ocsdf_sampler_walk(net, m->theta, z, B, &wo, &rng, f, g, eta, fw);
+		/* A start from noise that stalls (on a ridge of f, where the
+		 * gradient vanishes) is drawn again, a few times: the points
+		 * asked for are points on the level, wherever they start. */
+		for (int round = 1; !from && o.mode != MODE_NEGATIVE && ok < B && round < RESTARTS; round++) {
+			for (int i = 0; i < B; i++)
+				if (fabs(wo.level - f[i]) > wo.tol && !(wo.freeze_above && eta[i] == 0))
+					ocsdf_sampler_init(z + (size_t)i * d, 1, d, OCSDF_INIT_UNIFORM, m->settings.box, NULL, &rng);
+			ok = ocsdf_sampler_walk(net, m->theta, z, B, &wo, &rng, f, g, eta, fw);
+		}
+		reached += (size_t)ok;
 		write_rows(out.fp, m, from, &b, z, z0, f, B);
 		done += (size_t)B;
 	}

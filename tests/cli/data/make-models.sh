@@ -5,6 +5,7 @@
 #   sphere.model, torus.model  the 3D recipe of ocsdf-mesh(1) on
 #                              data/sphere.csv and data/torus.csv
 #   disk.model                 data/disk.csv, the recipe of t_sample
+#   circles.model              data/circles.csv, the recipe of make demo
 # Rerun only to change the recipe; the models were made with the kernels
 # and the command below, and any later version must still load them.
 #
@@ -20,4 +21,6 @@ done
 "$bin/ocsdf-train" --sampler paper --activation fullsort --lr-decay none \
 	--width 128 --depth 3 --epochs 30 --margin 0.05 --seed 1 --threads 2 -q \
 	--label label -f -o "$here/disk.model" "$top/data/disk.csv"
+"$bin/ocsdf-train" --width 64 --depth 3 --epochs 300 --seed 1 --threads 1 -q \
+	--label label -f -o "$here/circles.model" "$top/data/circles.csv"
 ls -l "$here"/*.model
