@@ -6,7 +6,6 @@
  * this file chooses one, feeds it starting points and writes the CSV.
  */
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -349,7 +348,7 @@ int main(int argc, char **argv)
 		 * asked for are points on the level, wherever they start. */
 		for (int round = 1; !from && o.mode != MODE_NEGATIVE && ok < B && round < RESTARTS; round++) {
 			for (int i = 0; i < B; i++)
-				if (fabs(wo.level - f[i]) > wo.tol && !(wo.freeze_above && eta[i] == 0))
+				if (!ocsdf_sampler_reached(&wo, f[i], eta[i]))
 					ocsdf_sampler_init(z + (size_t)i * d, 1, d, OCSDF_INIT_UNIFORM, m->settings.box, NULL, &rng);
 			ok = ocsdf_sampler_walk(net, m->theta, z, B, &wo, &rng, f, g, eta, fw);
 		}

@@ -91,6 +91,11 @@ int ocsdf_sampler_walk(ocsdf_lipnet *net, const float *theta, float *z, int B,
 		return 0;
 	ocsdf_lipnet_forward(net, theta, z, B, f);
 	for (int i = 0; o->tol > 0 && i < B; i++)
-		reached += fabs(o->level - f[i]) <= o->tol || (o->freeze_above && eta[i] == 0);
+		reached += ocsdf_sampler_reached(o, f[i], eta[i]);
 	return reached;
+}
+
+int ocsdf_sampler_reached(const ocsdf_walk_opts *o, float f, float eta)
+{
+	return fabs(o->level - f) <= o->tol || (o->freeze_above && eta == 0);
 }

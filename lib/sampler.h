@@ -62,4 +62,9 @@ int ocsdf_sampler_walk(ocsdf_lipnet *net, const float *theta, float *z, int B,
 			const ocsdf_walk_opts *o, ocsdf_rng *rng, float *f, float *g, float *eta,
 			float *fwork);
 
+/* Whether a walked point with final value f and step scale eta (the
+ * walk's eta[i]) counts as having reached the level: the rule of the count
+ * ocsdf_sampler_walk returns. */
+int ocsdf_sampler_reached(const ocsdf_walk_opts *o, float f, float eta);
+
 #endif
