@@ -397,8 +397,10 @@ char ocsdf_arg_delimiter(ocsdf_error *e, const char *opt, const char *arg)
 {
 	if (!strcmp(arg, "tab") || !strcmp(arg, "\\t"))
 		return '\t';
-	if (strlen(arg) != 1 || strchr("\"\r\n ", arg[0]))
-		refuse(e, opt, arg, "expected one character other than a quote, a space or a line end, or 'tab'");
+	/* Nor a character of a number: 1.5e-3 would be cut apart. */
+	if (strlen(arg) != 1 || strchr("\"\r\n 0123456789.+-eE", arg[0]))
+		refuse(e, opt, arg, "expected one character other than a quote, a space, a line end or a "
+			  "character of a number, or 'tab'");
 	return arg[0];
 }
 

@@ -29,6 +29,10 @@ expect 65 "give --delimiter tab" -- "$S" -m "$T/m" "$T/tab.csv"
 printf 'x,y,label\n1;2,0,0\n' >"$T/mixed.csv"
 expect 65 "mixed.csv:2: column \"x\" \(1\).*give --delimiter ';'" -- "$S" -m "$T/m" "$T/mixed.csv"
 expect 64 "invalid value 'ab' for --delimiter" -- "$S" -m "$T/m" --delimiter ab "$T/c.csv"
+# A character of a number cannot separate numbers.
+for c in 1 . - e; do
+	expect 64 "invalid value '$c' for --delimiter.*character of a number" -- "$S" -m "$T/m" --delimiter "$c" "$T/c.csv"
+done
 
 # A header of numbers is the first row of a headerless file.
 tail -n +2 "$T/c.csv" >"$T/rows.csv"
