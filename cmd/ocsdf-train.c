@@ -8,11 +8,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "cli.h"
 #include "csv.h"
 #include "dataset.h"
+#include "label.h"
 #include "model.h"
 #include "output.h"
 #include "roc.h"
@@ -400,7 +400,6 @@ static ocsdf_model *load_checkpoint(options *o)
 /* The training rows: the checkpoint's features and scaling if any. */
 static void read_rows(const options *o, const ocsdf_model *m, ocsdf_dataset *ds)
 {
-	static const char *const label_names[] = {"label", "class", "target", "outlier", "anomaly", NULL};
 	ocsdf_dataset_spec spec = {0};
 	ocsdf_error e;
 	spec.label = o->label;
@@ -430,10 +429,9 @@ static void read_rows(const options *o, const ocsdf_model *m, ocsdf_dataset *ds)
 	/* Training on the labels is the easiest mistake to make with a
 	 * benchmark file, and nothing else would reveal it. */
 	for (int j = 0; !o->label && !o->quiet && j < ds->d; j++)
-		for (int k = 0; label_names[k]; k++)
-			if (strcasecmp(ds->names[j], label_names[k]) == 0)
-				ocsdf_warn("column \"%s\" is used as a feature; if it holds labels, leave it out with "
-					   "--label %s", ds->names[j], ds->names[j]);
+		if (ocsdf_label_usual_name(ds->names[j]))
+			ocsdf_warn("column \"%s\" is used as a feature; if it holds labels, leave it out with "
+				   "--label %s", ds->names[j], ds->names[j]);
 }
 
 /* A new model for the rows: its network checked, its features named, its
@@ -480,8 +478,7 @@ static void run_init(run *r, const options *o, const ocsdf_model *m, const float
 	r->is_anomaly = ocsdf_xmalloc(ds->n);
 	r->f = ocsdf_xmalloc(ds->n * sizeof(float));
 	r->score = ocsdf_xmalloc(ds->n * sizeof(double));
-	for (size_t i = 0; i < ds->n; i++)
-		r->is_anomaly[i] = (unsigned char)ocsdf_csv_label_matches(ds->labels[i], o->anomaly);
+	ocsdf_label_flags((const char *const *)ds->labels, ds->n, o->anomaly, r->is_anomaly);
 }
 
 /* Trains until done or stopped by SIGINT or SIGTERM: 0, OCSDF_EINTR, or

@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "csv.h"
 #include "text.h"
@@ -43,6 +44,21 @@ int ocsdf_label_class(const char *label, const char *anomaly, const char *normal
 				ocsdf_text_shown(column, b2, sizeof b2), ocsdf_text_shown(anomaly, b3, sizeof b3),
 				ocsdf_text_shown(normal, b4, sizeof b4));
 	return -1;
+}
+
+void ocsdf_label_flags(const char *const *labels, size_t n, const char *anomaly, unsigned char *anom)
+{
+	for (size_t i = 0; i < n; i++)
+		anom[i] = (unsigned char)ocsdf_csv_label_matches(labels[i], anomaly);
+}
+
+int ocsdf_label_usual_name(const char *name)
+{
+	static const char *const usual[] = {"label", "class", "target", "outlier", "anomaly", NULL};
+	for (int k = 0; usual[k]; k++)
+		if (strcasecmp(name, usual[k]) == 0)
+			return 1;
+	return 0;
 }
 
 void ocsdf_label_scores_free(ocsdf_label_scores *d)

@@ -25,6 +25,16 @@ int ocsdf_label_check_values(const char *anomaly, const char *normal, ocsdf_erro
 int ocsdf_label_class(const char *label, const char *anomaly, const char *normal, const char *file,
 		      long line, const char *column, ocsdf_error *e);
 
+/* The classes of n label fields against the anomaly value alone: anom[i]
+ * is 1 where labels[i] matches it, 0 for any other field (ocsdf-train
+ * --eval, where every row that is not an anomaly counts as normal). */
+void ocsdf_label_flags(const char *const *labels, size_t n, const char *anomaly, unsigned char *anom);
+
+/* Whether a column name is one that usually holds labels ("label",
+ * "class", "target", "outlier", "anomaly", in any case): a feature of that
+ * name is likely a mistake. */
+int ocsdf_label_usual_name(const char *name);
+
 /* The rows of a score column with their labels. */
 typedef struct ocsdf_label_scores {
 	double *score;         /* n scores, negated if read with negate */

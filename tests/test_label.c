@@ -42,6 +42,39 @@ START_TEST(test_class)
 }
 END_TEST
 
+/* --eval's classes: a field is an anomaly when it matches the value as
+ * ocsdf_label_class matches it ("1.0" and " 1 " are "1"), else normal,
+ * whatever it holds. */
+START_TEST(test_flags)
+{
+	const char *labels[] = {"1", "0", "1.0", " 1 ", "2", "", "yes", "1e0"};
+	const unsigned char want[] = {1, 0, 1, 1, 0, 0, 0, 1};
+	unsigned char anom[8];
+	ocsdf_error e;
+	memset(anom, 7, sizeof anom);
+	ocsdf_label_flags(labels, 8, "1", anom);
+	for (int i = 0; i < 8; i++) {
+		ck_assert_int_eq(anom[i], want[i]);
+		if (ocsdf_label_class(labels[i], "1", "0", "f.csv", 2, "label", &e) >= 0)
+			ck_assert_int_eq(anom[i], ocsdf_label_class(labels[i], "1", "0", "f.csv", 2, "label", &e));
+	}
+	ocsdf_label_flags(labels, 8, "yes", anom);
+	for (int i = 0; i < 8; i++)
+		ck_assert_int_eq(anom[i], i == 6);
+}
+END_TEST
+
+START_TEST(test_usual_names)
+{
+	const char *usual[] = {"label", "Class", "TARGET", "outlier", "Anomaly"};
+	const char *other[] = {"labels", "x1", "", "anomaly ", "is_outlier"};
+	for (int i = 0; i < 5; i++) {
+		ck_assert_msg(ocsdf_label_usual_name(usual[i]), "%s", usual[i]);
+		ck_assert_msg(!ocsdf_label_usual_name(other[i]), "%s", other[i]);
+	}
+}
+END_TEST
+
 /* A file holding text, removed at the end of the test. */
 static char *temp_csv(const char *text)
 {
@@ -113,6 +146,8 @@ static Suite *label_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_check_values);
 	tcase_add_test(tc, test_class);
+	tcase_add_test(tc, test_flags);
+	tcase_add_test(tc, test_usual_names);
 	tcase_add_test(tc, test_read_scores);
 	suite_add_tcase(s, tc);
 	return s;
