@@ -106,6 +106,12 @@ $(BUILD)/tests/%: tests/%.c $(LIBA) $(wildcard lib/*.h tests/*.h) | test-deps
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -Itests -o $@ $< $(LIBA) $(LDLIBS_ALL) $(CHECK_LIBS)
 
+# test_argtab checks program support (cmd/common), linked as the programs link it.
+$(BUILD)/tests/test_argtab: tests/test_argtab.c $(CLI_OBJ) $(CLI_H) $(LIBA) $(wildcard lib/*.h tests/*.h) | test-deps
+	@mkdir -p $(@D)
+	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -iquote cmd/common -Itests -o $@ $< $(CLI_OBJ) $(LIBA) $(LDLIBS_ALL) \
+	  $(CHECK_LIBS)
+
 $(BUILD)/bench/%: tests/bench/%.c $(LIBA) $(wildcard lib/*.h) | deps
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -o $@ $< $(LIBA) $(LDLIBS_ALL)

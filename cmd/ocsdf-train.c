@@ -5,10 +5,12 @@
  */
 #include <getopt.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "argtab.h"
 #include "cli.h"
 #include "csv.h"
 #include "dataset.h"
@@ -102,60 +104,6 @@ enum {
 	O_NO_HEADER, O_COLUMNS, O_DELIMITER
 };
 
-static const struct option long_options[] = {
-	{"output", required_argument, 0, 'o'},
-	{"force", no_argument, 0, 'f'},
-	{"label", required_argument, 0, O_LABEL},
-	{"ignore", required_argument, 0, O_IGNORE},
-	{"scale", required_argument, 0, O_SCALE},
-	{"resume", required_argument, 0, O_RESUME},
-	{"margin", required_argument, 0, O_MARGIN},
-	{"lambda", required_argument, 0, O_LAMBDA},
-	{"walk-steps", required_argument, 0, O_STEPS},
-	{"domain", required_argument, 0, O_BOX},
-	{"steps", required_argument, 0, O_STEPS},
-	{"box", required_argument, 0, O_BOX},
-	{"init", required_argument, 0, O_INIT},
-	{"newton", required_argument, 0, O_NEWTON},
-	{"epochs", required_argument, 0, O_EPOCHS},
-	{"warmup", required_argument, 0, O_WARMUP},
-	{"min-steps", required_argument, 0, O_MINSTEPS},
-	{"max-steps", required_argument, 0, O_MAXSTEPS},
-	{"batch", required_argument, 0, O_BATCH},
-	{"lr", required_argument, 0, O_LR},
-	{"lr-decay", required_argument, 0, O_LRDECAY},
-	{"lr-final", required_argument, 0, O_LRFINAL},
-	{"lr-hold", required_argument, 0, O_LRHOLD},
-	{"ortho", required_argument, 0, O_ORTHO},
-	{"bjorck-iters", required_argument, 0, O_BITERS},
-	{"bjorck-tol", required_argument, 0, O_BTOL},
-	{"retract-iters", required_argument, 0, O_RITERS},
-	{"width", required_argument, 0, O_WIDTH},
-	{"depth", required_argument, 0, O_DEPTH},
-	{"activation", required_argument, 0, O_ACT},
-	{"seed", required_argument, 0, O_SEED},
-	{"threads", required_argument, 0, O_THREADS},
-	{"eval", no_argument, 0, O_EVAL},
-	{"anomaly", required_argument, 0, O_ANOMALY},
-	{"sampler", required_argument, 0, O_SAMPLER},
-	{"knn", required_argument, 0, O_KNN},
-	{"support-quantile", required_argument, 0, O_SUPPORT},
-	{"near", required_argument, 0, O_NEAR},
-	{"far", required_argument, 0, O_FAR},
-	{"box-share", required_argument, 0, O_BOXSHARE},
-	{"push", required_argument, 0, O_PUSH},
-	{"contamination", required_argument, 0, O_CONTAM},
-	{"sample", required_argument, 0, O_SAMPLE},
-	{"max-memory", required_argument, 0, O_MAXMEM},
-	{"no-header", no_argument, 0, O_NO_HEADER},
-	{"columns", required_argument, 0, O_COLUMNS},
-	{"delimiter", required_argument, 0, O_DELIMITER},
-	{"verbose", no_argument, 0, 'v'},
-	{"quiet", no_argument, 0, 'q'},
-	{"help", no_argument, 0, 'h'},
-	{"version", no_argument, 0, 'V'},
-	{0, 0, 0, 0}};
-
 static volatile sig_atomic_t stop_requested;
 
 static void on_stop(int sig)
@@ -221,13 +169,6 @@ static int on_progress(void *ctx, const ocsdf_train_progress *p, const float *th
 	return 0;
 }
 
-/* The options that say how a model is trained or shaped: a resumed run
- * takes them from its checkpoint, so they cannot go with --resume. */
-static const int training_options[] = {O_SCALE, O_MARGIN, O_LAMBDA, O_STEPS, O_BOX, O_INIT, O_NEWTON,
-				       O_EPOCHS, O_WARMUP, O_MINSTEPS, O_MAXSTEPS, O_BATCH, O_LR, O_LRDECAY,
-				       O_LRFINAL, O_LRHOLD, O_ORTHO, O_BITERS, O_BTOL, O_RITERS, O_WIDTH, O_DEPTH, O_ACT,
-				       O_SAMPLER, O_KNN, O_SUPPORT, O_NEAR, O_FAR, O_BOXSHARE, O_PUSH, O_CONTAM, 0};
-
 typedef struct options {
 	ocsdf_train_settings s;
 	ocsdf_arch a;
@@ -240,98 +181,94 @@ typedef struct options {
 	int action;          /* OCSDF_CLI_RUN, or -h or -V came first */
 } options;
 
+static const char *const scales[] = {"std", "iso", "none", NULL}, *const inits[] = {"uniform", "gaussian", NULL},
+		  *const samplers[] = {"paper", "distance", NULL}, *const newtons[] = {"paper", "authors", NULL},
+		  *const orthos[] = {"bjorck", "retract", NULL}, *const acts[] = {"fullsort", "groupsort", NULL},
+		  *const decays[] = {"none", "linear", NULL};
+
+/* Group of the options that say how a model is trained or shaped: a
+ * resumed run takes them from its checkpoint, so they cannot go with
+ * --resume. */
+#define TRAINING 1
+#define AT(field) offsetof(options, field)
+#define REAL(name, code, field, lo, hi) {name, code, OCSDF_ARG_REAL, AT(field), lo, hi, NULL, TRAINING}
+#define INT(name, code, field, lo, hi) {name, code, OCSDF_ARG_INT, AT(field), lo, hi, NULL, TRAINING}
+#define CHOICE(name, code, field, choices) {name, code, OCSDF_ARG_CHOICE, AT(field), 0, 0, choices, TRAINING}
+#define ROW(name, code, kind, field) {name, code, kind, AT(field), 0, 0, NULL, 0}
+#define BARE(name, code, kind) {name, code, kind, 0, 0, 0, NULL, 0}
+#define NUM(name, code, kind, field, lo, hi) {name, code, kind, AT(field), lo, hi, NULL, 0}
+
+static const ocsdf_arg_spec specs[] = {
+	ROW("output", 'o', OCSDF_ARG_OUTPUT, out),
+	ROW("force", 'f', OCSDF_ARG_SET, force),
+	ROW("label", O_LABEL, OCSDF_ARG_TEXT, label),
+	ROW("ignore", O_IGNORE, OCSDF_ARG_TEXT, ignore),
+	CHOICE("scale", O_SCALE, scale, scales),
+	ROW("resume", O_RESUME, OCSDF_ARG_TEXT, resume),
+	REAL("margin", O_MARGIN, s.margin, OCSDF_TRAIN_MARGIN_MIN, OCSDF_TRAIN_MARGIN_MAX),
+	REAL("lambda", O_LAMBDA, s.lambda, OCSDF_TRAIN_LAMBDA_MIN, OCSDF_TRAIN_LAMBDA_MAX),
+	INT("walk-steps", O_STEPS, s.newton_steps, 0, OCSDF_TRAIN_MAX_NEWTON_STEPS),
+	REAL("domain", O_BOX, s.box, OCSDF_TRAIN_BOX_MIN, OCSDF_TRAIN_BOX_MAX),
+	BARE("steps", O_STEPS, OCSDF_ARG_OWN),  /* old names: the rows above read them */
+	BARE("box", O_BOX, OCSDF_ARG_OWN),
+	CHOICE("init", O_INIT, s.init, inits),
+	CHOICE("newton", O_NEWTON, s.newton_level0, newtons),
+	INT("epochs", O_EPOCHS, s.epochs, 1, OCSDF_TRAIN_MAX_EPOCHS),
+	INT("warmup", O_WARMUP, s.warmup, 0, OCSDF_TRAIN_MAX_EPOCHS),
+	INT("min-steps", O_MINSTEPS, s.steps_per_epoch_min, 1, OCSDF_TRAIN_MAX_STEPS_PER_EPOCH),
+	INT("max-steps", O_MAXSTEPS, s.steps_per_epoch_max, 1, OCSDF_TRAIN_MAX_STEPS_PER_EPOCH),
+	INT("batch", O_BATCH, s.batch, 1, OCSDF_TRAIN_MAX_BATCH),
+	REAL("lr", O_LR, s.lr, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX),
+	CHOICE("lr-decay", O_LRDECAY, decay, decays),
+	REAL("lr-final", O_LRFINAL, s.lr_final, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX),
+	REAL("lr-hold", O_LRHOLD, s.lr_hold, 0, OCSDF_TRAIN_LR_HOLD_MAX),
+	CHOICE("ortho", O_ORTHO, s.ortho, orthos),
+	INT("bjorck-iters", O_BITERS, s.bjorck_iters, 1, OCSDF_TRAIN_MAX_BJORCK_ITERS),
+	REAL("bjorck-tol", O_BTOL, s.bjorck_tol, 0, OCSDF_TRAIN_BJORCK_TOL_MAX),
+	INT("retract-iters", O_RITERS, s.retract_iters, 1, OCSDF_TRAIN_MAX_RETRACT_ITERS),
+	INT("width", O_WIDTH, a.width, 2, OCSDF_MAX_WIDTH),
+	INT("depth", O_DEPTH, a.depth, 1, OCSDF_MAX_DEPTH),
+	CHOICE("activation", O_ACT, a.activation, acts),
+	BARE("seed", O_SEED, OCSDF_ARG_OWN),
+	NUM("threads", O_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX),
+	ROW("eval", O_EVAL, OCSDF_ARG_SET, eval),
+	ROW("anomaly", O_ANOMALY, OCSDF_ARG_TEXT, anomaly),
+	CHOICE("sampler", O_SAMPLER, s.sampler, samplers),
+	INT("knn", O_KNN, s.knn, 1, OCSDF_TRAIN_MAX_KNN),
+	REAL("support-quantile", O_SUPPORT, s.support_quantile, 0, 1),
+	REAL("near", O_NEAR, s.near, OCSDF_TRAIN_NEAR_MIN, OCSDF_TRAIN_NEAR_MAX),
+	REAL("far", O_FAR, s.far, OCSDF_TRAIN_NEAR_MIN, OCSDF_TRAIN_NEAR_MAX),
+	REAL("box-share", O_BOXSHARE, s.box_share, 0, 1),
+	REAL("push", O_PUSH, s.push, 0, OCSDF_TRAIN_PUSH_MAX),
+	REAL("contamination", O_CONTAM, s.contamination, 0, OCSDF_TRAIN_CONTAMINATION_MAX),
+	NUM("sample", O_SAMPLE, OCSDF_ARG_LONG, sample, 1, MAX_SAMPLE),
+	NUM("max-memory", O_MAXMEM, OCSDF_ARG_LONG, max_memory, 1, 1L << 30),
+	BARE("no-header", O_NO_HEADER, OCSDF_ARG_NONE),
+	BARE("columns", O_COLUMNS, OCSDF_ARG_OWN),
+	ROW("delimiter", O_DELIMITER, OCSDF_ARG_DELIMITER, csv.delimiter),
+	ROW("verbose", 'v', OCSDF_ARG_SET, verbose),
+	ROW("quiet", 'q', OCSDF_ARG_SET, quiet),
+	BARE("help", 'h', OCSDF_ARG_NONE),
+	BARE("version", 'V', OCSDF_ARG_NONE),
+	BARE(NULL, 0, OCSDF_ARG_NONE)};
+
 /* Takes one option (getopt_long's c and optarg) into o; e set if refused. */
 static void take_option(void *ctx, int c, ocsdf_error *e)
 {
 	options *o = ctx;
-	static const char *const scales[] = {"std", "iso", "none", NULL};
-	static const char *const inits[] = {"uniform", "gaussian", NULL};
-	static const char *const samplers[] = {"paper", "distance", NULL};
-	static const char *const newtons[] = {"paper", "authors", NULL};
-	static const char *const orthos[] = {"bjorck", "retract", NULL};
-	static const char *const acts[] = {"fullsort", "groupsort", NULL};
-	static const char *const decays[] = {"none", "linear", NULL};
-	ocsdf_train_settings *s = &o->s;
-	o->training_opts |= ocsdf_option_among(c, training_options);
+	const ocsdf_arg_spec *r = ocsdf_arg_take(specs, c, optarg, o, e);
+	o->training_opts |= r && r->group == TRAINING;
 	switch (c) {
-	case 'o': o->out = ocsdf_arg_output(e, "-o", optarg); break;
-	case 'f': o->force = 1; break;
-	case O_LABEL: o->label = optarg; break;
-	case O_IGNORE: o->ignore = optarg; break;
-	case O_SCALE: o->scale = ocsdf_arg_choice(e, "--scale", optarg, scales); break;
-	case O_RESUME: o->resume = optarg; break;
-	case O_MARGIN:
-		s->margin = ocsdf_arg_double(e, "--margin", optarg, OCSDF_TRAIN_MARGIN_MIN, OCSDF_TRAIN_MARGIN_MAX);
-		break;
-	case O_LAMBDA:
-		s->lambda = ocsdf_arg_double(e, "--lambda", optarg, OCSDF_TRAIN_LAMBDA_MIN, OCSDF_TRAIN_LAMBDA_MAX);
-		break;
-	case O_STEPS:
-		s->newton_steps = (int)ocsdf_arg_long(e, "--walk-steps", optarg, 0, OCSDF_TRAIN_MAX_NEWTON_STEPS);
-		break;
-	case O_BOX: s->box = ocsdf_arg_double(e, "--domain", optarg, OCSDF_TRAIN_BOX_MIN, OCSDF_TRAIN_BOX_MAX); break;
-	case O_INIT: s->init = ocsdf_arg_choice(e, "--init", optarg, inits); break;
-	case O_NEWTON: s->newton_level0 = ocsdf_arg_choice(e, "--newton", optarg, newtons); break;
-	case O_EPOCHS: s->epochs = (int)ocsdf_arg_long(e, "--epochs", optarg, 1, OCSDF_TRAIN_MAX_EPOCHS); break;
-	case O_WARMUP:
-		s->warmup = (int)ocsdf_arg_long(e, "--warmup", optarg, 0, OCSDF_TRAIN_MAX_EPOCHS);
-		o->warmup_set = 1;
-		break;
-	case O_MINSTEPS:
-		s->steps_per_epoch_min = (int)ocsdf_arg_long(e, "--min-steps", optarg, 1,
-							     OCSDF_TRAIN_MAX_STEPS_PER_EPOCH);
-		break;
-	case O_MAXSTEPS:
-		s->steps_per_epoch_max = (int)ocsdf_arg_long(e, "--max-steps", optarg, 1,
-							     OCSDF_TRAIN_MAX_STEPS_PER_EPOCH);
-		break;
-	case O_BATCH: s->batch = (int)ocsdf_arg_long(e, "--batch", optarg, 1, OCSDF_TRAIN_MAX_BATCH); break;
-	case O_LR: s->lr = ocsdf_arg_double(e, "--lr", optarg, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX); break;
-	case O_LRDECAY: o->decay = ocsdf_arg_choice(e, "--lr-decay", optarg, decays); break;
-	case O_LRHOLD:
-		s->lr_hold = ocsdf_arg_double(e, "--lr-hold", optarg, 0, OCSDF_TRAIN_LR_HOLD_MAX);
-		o->lr_hold_set = 1;
-		break;
-	case O_LRFINAL:
-		s->lr_final = ocsdf_arg_double(e, "--lr-final", optarg, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX);
-		o->lr_final_set = 1;
-		break;
-	case O_ORTHO: s->ortho = ocsdf_arg_choice(e, "--ortho", optarg, orthos); break;
-	case O_BITERS:
-		s->bjorck_iters = (int)ocsdf_arg_long(e, "--bjorck-iters", optarg, 1, OCSDF_TRAIN_MAX_BJORCK_ITERS);
-		break;
-	case O_BTOL: s->bjorck_tol = ocsdf_arg_double(e, "--bjorck-tol", optarg, 0, OCSDF_TRAIN_BJORCK_TOL_MAX); break;
-	case O_RITERS:
-		s->retract_iters = (int)ocsdf_arg_long(e, "--retract-iters", optarg, 1, OCSDF_TRAIN_MAX_RETRACT_ITERS);
-		break;
-	case O_WIDTH: o->a.width = (int)ocsdf_arg_long(e, "--width", optarg, 2, OCSDF_MAX_WIDTH); break;
-	case O_DEPTH: o->a.depth = (int)ocsdf_arg_long(e, "--depth", optarg, 1, OCSDF_MAX_DEPTH); break;
-	case O_ACT: o->a.activation = ocsdf_arg_choice(e, "--activation", optarg, acts); break;
-	case O_SEED: s->seed = (uint64_t)ocsdf_arg_long(e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
-	case O_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
-	case O_EVAL: o->eval = 1; break;
-	case O_ANOMALY: o->anomaly = optarg; break;
-	case O_SAMPLER: s->sampler = ocsdf_arg_choice(e, "--sampler", optarg, samplers); break;
-	case O_KNN: s->knn = (int)ocsdf_arg_long(e, "--knn", optarg, 1, OCSDF_TRAIN_MAX_KNN); break;
-	case O_SUPPORT: s->support_quantile = ocsdf_arg_double(e, "--support-quantile", optarg, 0, 1); break;
-	case O_NEAR: s->near = ocsdf_arg_double(e, "--near", optarg, OCSDF_TRAIN_NEAR_MIN, OCSDF_TRAIN_NEAR_MAX); break;
-	case O_FAR: s->far = ocsdf_arg_double(e, "--far", optarg, OCSDF_TRAIN_NEAR_MIN, OCSDF_TRAIN_NEAR_MAX); break;
-	case O_BOXSHARE: s->box_share = ocsdf_arg_double(e, "--box-share", optarg, 0, 1); break;
-	case O_PUSH: s->push = ocsdf_arg_double(e, "--push", optarg, 0, OCSDF_TRAIN_PUSH_MAX); break;
-	case O_CONTAM:
-		s->contamination = ocsdf_arg_double(e, "--contamination", optarg, 0, OCSDF_TRAIN_CONTAMINATION_MAX);
-		break;
-	case O_SAMPLE: o->sample = ocsdf_arg_long(e, "--sample", optarg, 1, MAX_SAMPLE); break;
-	case O_MAXMEM: o->max_memory = ocsdf_arg_long(e, "--max-memory", optarg, 1, 1L << 30); break;
+	case O_WARMUP: o->warmup_set = 1; break;
+	case O_LRHOLD: o->lr_hold_set = 1; break;
+	case O_LRFINAL: o->lr_final_set = 1; break;
+	case O_SEED: o->s.seed = (uint64_t)ocsdf_arg_long(e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
 	case O_NO_HEADER: o->csv.header = OCSDF_CSV_NO_HEADER; break;
 	case O_COLUMNS:
 		free(o->columns);
 		o->columns = ocsdf_arg_name_list(e, "--columns", optarg, &o->csv.nnames);
 		o->csv.names = (const char *const *)o->columns;
 		break;
-	case O_DELIMITER: o->csv.delimiter = ocsdf_arg_delimiter(e, "--delimiter", optarg); break;
-	case 'v': o->verbose = 1; break;
-	case 'q': o->quiet = 1; break;
 	}
 }
 
@@ -369,6 +306,8 @@ static int check_options(options *o, ocsdf_error *e)
 static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
 	options *o = ctx;
+	struct option long_options[sizeof specs / sizeof *specs];
+	ocsdf_arg_getopt(specs, long_options);
 	*o = (options){.a = {0, 512, 4, OCSDF_ACT_GROUPSORT2}, .anomaly = "1", .scale = OCSDF_SCALE_STD, .decay = 1,
 		       .max_memory = 4096};
 	ocsdf_train_default_settings(&o->s);

@@ -29,10 +29,13 @@ man_opts() {
 		{ tag = ($0 ~ /^\.TP/) }' "$1" | sort -u
 }
 
-# Options of the getopt_long table and the short-option string in the source
-# (given to getopt_long, or to ocsdf_arg_read of cmd/common/cli.h).
+# Options of the getopt_long table, or of the rows of an option table
+# (cmd/common/argtab.h: ROW("name", CODE, ...)), and the short-option
+# string in the source (given to getopt_long, or to ocsdf_arg_read of
+# cmd/common/cli.h).
 src_opts() {
 	sed -n 's/.*{"\([a-z0-9-]*\)", *\(no\|required\|optional\)_argument.*/--\1/p' "$1"
+	sed -n "s/^[[:space:]]*[A-Z_]*(\"\([a-z0-9-]*\)\", *[A-Z'].*/--\1/p" "$1"
 	sed -n 's/.*\(getopt_long\|ocsdf_arg_read\)([^"]*"\([^"]*\)".*/\2/p' "$1" | tr -d ':' | fold -w1 | sed 's/^/-/'
 }
 

@@ -1,0 +1,136 @@
+/*
+ * test_argtab.c: options read from a table (cmd/common/argtab.c): the
+ * getopt_long array it gives, every kind of value, aliases, the names in
+ * refusals, and codes without a row.
+ */
+#include <check.h>
+#include <stddef.h>
+#include <string.h>
+
+#include "argtab.h"
+
+typedef struct opts {
+	double r;
+	int i, set, choice;
+	long l;
+	const char *text, *out;
+	char delim;
+} opts;
+
+static const char *const colours[] = {"red", "green", NULL};
+
+#define AT(f) offsetof(opts, f)
+static const ocsdf_arg_spec table[] = {
+	{"output", 'o', OCSDF_ARG_OUTPUT, AT(out), 0, 0, NULL, 0},
+	{"real", 300, OCSDF_ARG_REAL, AT(r), 0.5, 2, NULL, 1},
+	{"int", 301, OCSDF_ARG_INT, AT(i), -3, 7, NULL, 0},
+	{"old-int", 301, OCSDF_ARG_OWN, 0, 0, 0, NULL, 0},
+	{"long", 302, OCSDF_ARG_LONG, AT(l), 1, 1L << 40, NULL, 0},
+	{"colour", 303, OCSDF_ARG_CHOICE, AT(choice), 0, 0, colours, 2},
+	{"flag", 'f', OCSDF_ARG_SET, AT(set), 0, 0, NULL, 0},
+	{"text", 304, OCSDF_ARG_TEXT, AT(text), 0, 0, NULL, 0},
+	{"delimiter", 305, OCSDF_ARG_DELIMITER, AT(delim), 0, 0, NULL, 0},
+	{"help", 'h', OCSDF_ARG_NONE, 0, 0, 0, NULL, 0},
+	{"own", 306, OCSDF_ARG_OWN, 0, 0, 0, NULL, 0},
+	{NULL, 0, OCSDF_ARG_NONE, 0, 0, 0, NULL, 0}};
+
+START_TEST(test_getopt_array)
+{
+	struct option o[12];
+	ck_assert_uint_eq(ocsdf_arg_rows(table), 12);
+	ocsdf_arg_getopt(table, o);
+	for (int k = 0; k < 11; k++) {
+		int plain = table[k].kind == OCSDF_ARG_SET || table[k].kind == OCSDF_ARG_NONE;
+		ck_assert_str_eq(o[k].name, table[k].name);
+		ck_assert_int_eq(o[k].val, table[k].code);
+		ck_assert_ptr_null(o[k].flag);
+		ck_assert_int_eq(o[k].has_arg, plain ? no_argument : required_argument);
+	}
+	ck_assert_ptr_null(o[11].name);
+	ck_assert_int_eq(o[11].val, 0);
+}
+END_TEST
+
+START_TEST(test_values)
+{
+	opts v = {0};
+	ocsdf_error e = {0};
+	ck_assert_ptr_eq(ocsdf_arg_take(table, 300, "1.25", &v, &e), &table[1]);
+	ck_assert(v.r == 1.25);
+	ck_assert_ptr_eq(ocsdf_arg_take(table, 301, "-3", &v, &e), &table[2]);
+	ck_assert_int_eq(v.i, -3);
+	ck_assert_ptr_eq(ocsdf_arg_take(table, 302, "1099511627776", &v, &e), &table[4]);
+	ck_assert_int_eq(v.l, 1L << 40);
+	ck_assert_ptr_eq(ocsdf_arg_take(table, 303, "green", &v, &e), &table[5]);
+	ck_assert_int_eq(v.choice, 1);
+	ck_assert_int_eq(ocsdf_arg_take(table, 303, "red", &v, &e)->group, 2);
+	ck_assert_int_eq(v.choice, 0);
+	ck_assert_ptr_eq(ocsdf_arg_take(table, 'f', NULL, &v, &e), &table[6]);
+	ck_assert_int_eq(v.set, 1);
+	ocsdf_arg_take(table, 304, "some text", &v, &e);
+	ck_assert_str_eq(v.text, "some text");
+	ocsdf_arg_take(table, 'o', "m.model", &v, &e);
+	ck_assert_str_eq(v.out, "m.model");
+	ocsdf_arg_take(table, 305, "tab", &v, &e);
+	ck_assert_int_eq(v.delim, '\t');
+	/* Rows that store nothing, and a code without a row. */
+	ck_assert_ptr_eq(ocsdf_arg_take(table, 306, "x", &v, &e), &table[10]);
+	ck_assert_ptr_eq(ocsdf_arg_take(table, 'h', NULL, &v, &e), &table[9]);
+	ck_assert_ptr_null(ocsdf_arg_take(table, 'q', "x", &v, &e));
+	ck_assert_int_eq(e.code, 0);
+	ck_assert(v.r == 1.25 && v.i == -3 && v.l == 1L << 40 && v.set == 1);
+}
+END_TEST
+
+/* Refusals name the option as the user knows it: "-o" for a short
+ * option, the first row's name for an alias. */
+START_TEST(test_refusals)
+{
+	opts v = {0};
+	ocsdf_error e = {0};
+	ck_assert_ptr_eq(ocsdf_arg_take(table, 300, "3", &v, &e), &table[1]);
+	ck_assert_int_eq(e.code, 64);
+	ck_assert_ptr_nonnull(strstr(e.msg, "--real"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "'3'"));
+	ocsdf_error_clear(&e);
+	ck_assert_ptr_eq(ocsdf_arg_take(table, 301, "8", &v, &e), &table[2]);
+	ck_assert_int_eq(e.code, 64);
+	ck_assert_ptr_nonnull(strstr(e.msg, "--int"));
+	ck_assert_ptr_nonnull(strstr(e.msg, "[-3, 7]"));
+	ck_assert_ptr_null(strstr(e.msg, "--old-int"));
+	ocsdf_error_clear(&e);
+	ocsdf_arg_take(table, 303, "blue", &v, &e);
+	ck_assert_int_eq(e.code, 64);
+	ck_assert_ptr_nonnull(strstr(e.msg, "--colour"));
+	ocsdf_error_clear(&e);
+	ocsdf_arg_take(table, 'o', "", &v, &e);
+	ck_assert_int_eq(e.code, 64);
+	ck_assert_ptr_nonnull(strstr(e.msg, "-o"));
+	ck_assert_ptr_null(strstr(e.msg, "--output"));
+	ocsdf_error_clear(&e);
+	ocsdf_arg_take(table, 302, "0", &v, &e);
+	ck_assert_int_eq(e.code, 64);
+	ck_assert_ptr_nonnull(strstr(e.msg, "--long"));
+}
+END_TEST
+
+static Suite *argtab_suite(void)
+{
+	Suite *s = suite_create("argtab");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, test_getopt_array);
+	tcase_add_test(tc, test_values);
+	tcase_add_test(tc, test_refusals);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(argtab_suite());
+	int failed;
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
