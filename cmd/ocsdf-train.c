@@ -17,9 +17,9 @@
 #include "label.h"
 #include "model.h"
 #include "output.h"
-#include "roc.h"
 #include "scale.h"
 #include "train.h"
+#include "trainrun.h"
 
 /* --sample's cap: a billion rows (their memory is the user's choice). */
 #define MAX_SAMPLE 1000000000L
@@ -119,52 +119,24 @@ typedef struct run {
 	int show, verbose;
 	double last_print;
 	const ocsdf_model *m;
-	const float *Z;
-	size_t n;
-	unsigned char *is_anomaly;  /* n flags for --eval, or NULL */
-	float *f;                   /* n scores for --eval */
-	double *score;
+	ocsdf_trainrun_eval eval;  /* --eval's rows, or empty */
 } run;
 
-static int on_progress(void *ctx, const ocsdf_train_progress *p, const float *theta,
-		       int end_of_epoch)
+/* Shows p: redrawn on a terminal, a line an epoch with -v.  Returns 0. */
+static int on_progress(void *ctx, const ocsdf_train_progress *p, const float *theta, int end_of_epoch)
 {
 	run *r = ctx;
-	double eta = p->step ? p->seconds / (double)p->step * (double)(p->steps - p->step) : 0;
-	double rows_s = p->seconds > 0 ? (double)p->step * 2.0 * r->m->settings.batch / p->seconds : 0;
-	char auc[96] = "";
-
+	char auc[96] = "", line[1024];
 	(void)theta;
-	if (end_of_epoch && r->is_anomaly) {
-		ocsdf_roc *roc;
-		ocsdf_error e;
-		double gn = 0;
-		if (ocsdf_train_eval(r->m, r->Z, r->n, r->f, &gn) == 0) {
-			double fm = 0;
-			for (size_t i = 0; i < r->n; i++)
-				r->score[i] = r->f[i], fm += r->f[i];
-			if (ocsdf_roc_new(r->score, r->is_anomaly, r->n, &roc, &e) == 0) {
-				snprintf(auc, sizeof auc, "  auroc %.4f  f(rows) %.4f  |grad(rows)| %.3f",
-					 ocsdf_roc_auroc(roc, 0), fm / (double)r->n, gn);
-				ocsdf_roc_free(roc);
-			}
-		}
-	}
+	if (end_of_epoch && r->eval.anom)
+		ocsdf_trainrun_eval_text(&r->eval, r->m, auc, sizeof auc);
 	if (r->show && (end_of_epoch || p->seconds - r->last_print > 0.2)) {
 		r->last_print = p->seconds;
-		fprintf(stderr,
-			"\repoch %d/%d step %d/%d  loss %.4g  f(data) %.3g  f(neg) %.3g  |grad| %.3f  "
-			"%.0f rows/s  ETA %.0fs%s\033[K",
-			p->epoch, p->epochs, p->step_in_epoch, p->steps_per_epoch, p->loss, p->f_data,
-			p->f_neg, p->gnorm_neg, rows_s, eta, auc);
-		if (end_of_epoch)
-			fputc('\n', stderr);
+		ocsdf_trainrun_line(line, sizeof line, p, r->m->settings.batch, 1, auc);
+		fprintf(stderr, "\r%s\033[K%s", line, end_of_epoch ? "\n" : "");
 	} else if (r->verbose && end_of_epoch) {
-		fprintf(stderr,
-			"epoch %d/%d  loss %.6g  f(data) %.4g  f(neg) %.4g  |grad| %.3f  ortho %.1e  "
-			"reproj %llu  %.1fs%s\n",
-			p->epoch, p->epochs, p->loss, p->f_data, p->f_neg, p->gnorm_neg, p->ortho_error,
-			(unsigned long long)p->reprojections, p->seconds, auc);
+		ocsdf_trainrun_line(line, sizeof line, p, r->m->settings.batch, 0, auc);
+		fprintf(stderr, "%s\n", line);
 	}
 	return 0;
 }
@@ -376,33 +348,20 @@ static void read_rows(const options *o, const ocsdf_model *m, ocsdf_dataset *ds)
 /* A new model for the rows: its network checked, its features named, its
  * scaling fitted, all checked now rather than when it is saved after the
  * whole run. */
-static ocsdf_model *new_model(options *o, const ocsdf_dataset *ds)
+static ocsdf_model *new_model(const options *o, const ocsdf_dataset *ds)
 {
 	ocsdf_model *m;
 	ocsdf_error e;
-	int constant;
-	o->a.d = ds->d;
-	if (o->a.width < o->a.d)
+	int constant, rc;
+	if (o->a.width < ds->d)
 		ocsdf_warn("--width %d is below the %d features: the first layer keeps only %d directions of the "
-			   "input", o->a.width, o->a.d, o->a.width);
-	if (ocsdf_arch_check(&o->a))
-		ocsdf_usage_error("%s", ocsdf_arch_check(&o->a));
-	if (ocsdf_train_check_settings(&o->s, &o->a, &e))
-		ocsdf_usage_error("%s", e.msg);
-	m = ocsdf_xcheck(ocsdf_model_new(&o->a, 1));
-	m->settings = o->s;
-	m->scale = o->scale;
-	for (int j = 0; j < o->a.d; j++)
-		if (ocsdf_model_set_name(m, j, ds->names[j]))
-			ocsdf_die_nomem();
-	/* With --sample, the scaling is that of every row read. */
-	if (ds->moments)
-		constant = ocsdf_scale_moments_fit(ds->moments, o->scale, m->mean, m->std);
-	else
-		constant = ocsdf_scale_fit(ds->X, ds->n, o->a.d, o->scale, m->mean, m->std);
+			   "input", o->a.width, ds->d, o->a.width);
+	rc = ocsdf_trainrun_model_new(&o->a, &o->s, o->scale, ds, &m, &constant, &e);
 	if (constant && !o->quiet)
 		ocsdf_warn("%d constant feature(s): scaled by 1 (see ocsdf-train(1))", constant);
-	if (ocsdf_model_check(m, &e))
+	if (rc == OCSDF_EUSAGE)
+		ocsdf_usage_error("%s", e.msg);
+	if (rc)
 		ocsdf_die_error(&e);
 	return m;
 }
@@ -410,14 +369,9 @@ static ocsdf_model *new_model(options *o, const ocsdf_dataset *ds)
 /* What the progress hook needs, --eval's scores and labels included. */
 static void run_init(run *r, const options *o, const ocsdf_model *m, const float *Z, const ocsdf_dataset *ds)
 {
-	*r = (run){.show = ocsdf_progress_enabled(o->quiet), .verbose = o->verbose && !o->quiet, .m = m, .Z = Z,
-		   .n = ds->n};
-	if (!o->eval)
-		return;
-	r->is_anomaly = ocsdf_xmalloc(ds->n);
-	r->f = ocsdf_xmalloc(ds->n * sizeof(float));
-	r->score = ocsdf_xmalloc(ds->n * sizeof(double));
-	ocsdf_label_flags((const char *const *)ds->labels, ds->n, o->anomaly, r->is_anomaly);
+	*r = (run){.show = ocsdf_progress_enabled(o->quiet), .verbose = o->verbose && !o->quiet, .m = m};
+	if (o->eval && ocsdf_trainrun_eval_init(&r->eval, Z, (const char *const *)ds->labels, ds->n, o->anomaly))
+		ocsdf_die_nomem();
 }
 
 /* Trains until done or stopped by SIGINT or SIGTERM: 0, OCSDF_EINTR, or
@@ -477,17 +431,15 @@ int main(int argc, char **argv)
 	if (!m)
 		m = new_model(&o, &ds);
 	m->stats.rows_read = ds.rows_read;
-	Z = ocsdf_xmalloc(ds.n * (size_t)o.a.d * sizeof(float));
-	ocsdf_scale_apply(ds.X, ds.n, o.a.d, m->mean, m->std, Z);
+	Z = ocsdf_xmalloc(ds.n * (size_t)m->arch.d * sizeof(float));
+	ocsdf_scale_apply(ds.X, ds.n, m->arch.d, m->mean, m->std, Z);
 	run_init(&r, &o, m, Z, &ds);
 	rc = train(m, Z, ds.n, &r, &e);
 	if (rc && rc != OCSDF_EINTR)
 		ocsdf_die_error(&e);
 	save(&o, m, &r, ds.n, rc);
 	free(Z);
-	free(r.is_anomaly);
-	free(r.f);
-	free(r.score);
+	ocsdf_trainrun_eval_free(&r.eval);
 	ocsdf_dataset_free(&ds);
 	ocsdf_model_free(m);
 	free(o.columns);

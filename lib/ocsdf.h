@@ -9,7 +9,8 @@
  * memory); scale (standardization); arch, lipnet, bjorck and sort_act (the
  * 1-Lipschitz network); knn and support (distances to the rows, the
  * support and its negatives), sampler and train (Algorithms 1 and 3 and
- * the distance sampler); model
+ * the distance sampler), trainrun (a new model for a data set, --eval and
+ * the progress lines around the loop); model
  * (the file format); score (batched evaluation); label (what a label column says); roc, certify and attack
  * (AUROC, certificates and their reports, PGD); grid, field, mesh,
  * meshtopo, meshio and contour (level sets of a model: grids, the model as
@@ -36,6 +37,7 @@
 #include "knn.h"
 #include "support.h"
 #include "train.h"
+#include "trainrun.h"
 #include "model.h"
 #include "score.h"
 #include "label.h"

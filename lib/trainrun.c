@@ -1,0 +1,112 @@
+/* trainrun.c: a new model for a data set, --eval's scores and the
+ * progress lines of a training run (see trainrun.h). */
+#include "trainrun.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "label.h"
+#include "roc.h"
+#include "scale.h"
+
+/* The checks of a and s, 64 with e set if either is refused. */
+static int check_shape(const ocsdf_arch *a, const ocsdf_train_settings *s, ocsdf_error *e)
+{
+	if (ocsdf_arch_check(a))
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "%s", ocsdf_arch_check(a));
+	if (ocsdf_train_check_settings(s, a, e))
+		return e->code = OCSDF_EUSAGE;
+	return 0;
+}
+
+int ocsdf_trainrun_model_new(const ocsdf_arch *a, const ocsdf_train_settings *s, int kind, const ocsdf_dataset *ds,
+			     ocsdf_model **out, int *constant, ocsdf_error *e)
+{
+	ocsdf_arch shape = *a;
+	ocsdf_model *m;
+	int rc;
+	*constant = 0;
+	shape.d = ds->d;
+	if ((rc = check_shape(&shape, s, e)))
+		return rc;
+	if (!(m = ocsdf_model_new(&shape, 1)))
+		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+	m->settings = *s;
+	m->scale = kind;
+	for (int j = 0; j < shape.d; j++)
+		if (ocsdf_model_set_name(m, j, ds->names[j])) {
+			ocsdf_model_free(m);
+			return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+		}
+	/* With a sample, the scaling is that of every row read. */
+	if (ds->moments)
+		*constant = ocsdf_scale_moments_fit(ds->moments, kind, m->mean, m->std);
+	else
+		*constant = ocsdf_scale_fit(ds->X, ds->n, shape.d, kind, m->mean, m->std);
+	if ((rc = ocsdf_model_check(m, e))) {
+		ocsdf_model_free(m);
+		return rc;
+	}
+	*out = m;
+	return 0;
+}
+
+int ocsdf_trainrun_eval_init(ocsdf_trainrun_eval *ev, const float *Z, const char *const *labels, size_t n,
+			     const char *anomaly)
+{
+	*ev = (ocsdf_trainrun_eval){.Z = Z, .n = n};
+	ev->anom = malloc(n ? n : 1);
+	ev->f = malloc((n ? n : 1) * sizeof *ev->f);
+	ev->score = malloc((n ? n : 1) * sizeof *ev->score);
+	if (!ev->anom || !ev->f || !ev->score) {
+		ocsdf_trainrun_eval_free(ev);
+		return -1;
+	}
+	ocsdf_label_flags(labels, n, anomaly, ev->anom);
+	return 0;
+}
+
+void ocsdf_trainrun_eval_free(ocsdf_trainrun_eval *ev)
+{
+	free(ev->anom);
+	free(ev->f);
+	free(ev->score);
+	memset(ev, 0, sizeof *ev);
+}
+
+void ocsdf_trainrun_eval_text(ocsdf_trainrun_eval *ev, const ocsdf_model *m, char *buf, size_t len)
+{
+	double gn = 0, fm = 0;
+	ocsdf_roc *roc;
+	ocsdf_error e;
+	buf[0] = '\0';
+	if (ocsdf_train_eval(m, ev->Z, ev->n, ev->f, &gn) != 0)
+		return;
+	for (size_t i = 0; i < ev->n; i++)
+		ev->score[i] = ev->f[i], fm += ev->f[i];
+	if (ocsdf_roc_new(ev->score, ev->anom, ev->n, &roc, &e) != 0)
+		return;
+	snprintf(buf, len, "  auroc %.4f  f(rows) %.4f  |grad(rows)| %.3f", ocsdf_roc_auroc(roc, 0),
+		 fm / (double)ev->n, gn);
+	ocsdf_roc_free(roc);
+}
+
+void ocsdf_trainrun_line(char *buf, size_t len, const ocsdf_train_progress *p, int batch, int live,
+			 const char *suffix)
+{
+	double eta = p->step ? p->seconds / (double)p->step * (double)(p->steps - p->step) : 0;
+	double rows_s = p->seconds > 0 ? (double)p->step * 2.0 * batch / p->seconds : 0;
+	if (live)
+		snprintf(buf, len,
+			 "epoch %d/%d step %d/%d  loss %.4g  f(data) %.3g  f(neg) %.3g  |grad| %.3f  "
+			 "%.0f rows/s  ETA %.0fs%s",
+			 p->epoch, p->epochs, p->step_in_epoch, p->steps_per_epoch, p->loss, p->f_data, p->f_neg,
+			 p->gnorm_neg, rows_s, eta, suffix);
+	else
+		snprintf(buf, len,
+			 "epoch %d/%d  loss %.6g  f(data) %.4g  f(neg) %.4g  |grad| %.3f  ortho %.1e  "
+			 "reproj %llu  %.1fs%s",
+			 p->epoch, p->epochs, p->loss, p->f_data, p->f_neg, p->gnorm_neg, p->ortho_error,
+			 (unsigned long long)p->reprojections, p->seconds, suffix);
+}

@@ -1,0 +1,59 @@
+/*
+ * trainrun.h: what a training program does around the loop of train.h: a
+ * new model for the rows of a data set, the evaluation of --eval on
+ * labelled rows at the end of each epoch, and the text of its progress
+ * lines.  Nothing here prints: the lines are written into buffers for the
+ * program to show.
+ */
+#ifndef OCSDF_TRAINRUN_H
+#define OCSDF_TRAINRUN_H
+
+#include <stddef.h>
+
+#include "dataset.h"
+#include "errors.h"
+#include "model.h"
+#include "train.h"
+
+/* A new model with training state for the rows of ds: network a (its d
+ * taken from ds), settings s, the features named as in ds and the scaling
+ * of kind (OCSDF_SCALE_*) fitted on them (on every row read when ds is a
+ * sample).  *constant receives the number of constant features (0 if
+ * nothing was fitted).  Returns 0 with *out set; 64 with e set if a or s
+ * is refused (the message of ocsdf_arch_check or of
+ * ocsdf_train_check_settings); 70 out of memory; or the code of
+ * ocsdf_model_check, the model freed. */
+int ocsdf_trainrun_model_new(const ocsdf_arch *a, const ocsdf_train_settings *s, int kind, const ocsdf_dataset *ds,
+			     ocsdf_model **out, int *constant, ocsdf_error *e);
+
+/* The rows of --eval: standardized rows and their classes, and room for
+ * their scores. */
+typedef struct ocsdf_trainrun_eval {
+	const float *Z;              /* n x d, standardized */
+	size_t n;
+	unsigned char *anom;         /* n classes: 1 anomaly (label.h) */
+	float *f;                    /* n scores */
+	double *score;
+} ocsdf_trainrun_eval;
+
+/* Sets ev up for the n rows of Z and their n label fields, a row an
+ * anomaly where its label matches anomaly (ocsdf_label_flags).  Returns 0,
+ * or -1 out of memory (ev then empty). */
+int ocsdf_trainrun_eval_init(ocsdf_trainrun_eval *ev, const float *Z, const char *const *labels, size_t n,
+			     const char *anomaly);
+void ocsdf_trainrun_eval_free(ocsdf_trainrun_eval *ev);
+/* Scores ev's rows with m and writes "  auroc A  f(rows) F  |grad(rows)| G"
+ * into buf (len bytes): the AUROC of the scores against the classes, their
+ * mean and the mean gradient norm.  buf is "" if they cannot be had. */
+void ocsdf_trainrun_eval_text(ocsdf_trainrun_eval *ev, const ocsdf_model *m, char *buf, size_t len);
+
+/* Writes into buf (len bytes) the progress line of p for a run of batch
+ * rows per step (as many negatives again), then suffix: live 1, the line
+ * redrawn as the run goes (step, rows per second, time left); live 0, the
+ * line of a finished epoch (ortho error, reprojections, seconds).  No
+ * carriage return, escape or newline: the program adds what its terminal
+ * needs. */
+void ocsdf_trainrun_line(char *buf, size_t len, const ocsdf_train_progress *p, int batch, int live,
+			 const char *suffix);
+
+#endif

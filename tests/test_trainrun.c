@@ -1,0 +1,170 @@
+/*
+ * test_trainrun.c: what a training program does around the loop
+ * (lib/trainrun.c): a new model for a data set, --eval's scores and
+ * AUROC, and the progress lines, checked against the library's own pieces
+ * (ocsdf_scale_fit, ocsdf_train_eval, ocsdf_roc) and numbers worked out
+ * here.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "roc.h"
+#include "scale.h"
+#include "trainrun.h"
+
+/* n rows of 3 features, the third constant; names x, y, k. */
+static void make_rows(ocsdf_dataset *ds, size_t n)
+{
+	static char x[] = "x", y[] = "y", k[] = "k", *names[] = {x, y, k};
+	memset(ds, 0, sizeof *ds);
+	ds->n = n;
+	ds->d = 3;
+	ds->names = names;
+	ds->X = malloc(n * 3 * sizeof *ds->X);
+	for (size_t i = 0; i < n; i++) {
+		ds->X[3 * i] = cos((double)i);
+		ds->X[3 * i + 1] = 2 + sin(3.0 * (double)i);
+		ds->X[3 * i + 2] = 7;
+	}
+}
+
+START_TEST(test_model_new)
+{
+	ocsdf_arch a = {0, 8, 1, OCSDF_ACT_GROUPSORT2};
+	ocsdf_train_settings s;
+	ocsdf_dataset ds;
+	ocsdf_model *m = NULL;
+	ocsdf_error e;
+	double mean[3], std[3];
+	int constant = -1;
+	ocsdf_train_default_settings(&s);
+	make_rows(&ds, 50);
+	ck_assert_int_eq(ocsdf_trainrun_model_new(&a, &s, OCSDF_SCALE_STD, &ds, &m, &constant, &e), 0);
+	ck_assert_int_eq(constant, 1);
+	ck_assert_int_eq(m->arch.d, 3);
+	ck_assert_int_eq(m->arch.width, 8);
+	ck_assert_int_eq(m->settings.epochs, s.epochs);
+	ck_assert_int_eq(m->scale, OCSDF_SCALE_STD);
+	ck_assert_ptr_nonnull(m->params);
+	ck_assert_int_eq(ocsdf_scale_fit(ds.X, ds.n, 3, OCSDF_SCALE_STD, mean, std), 1);
+	for (int j = 0; j < 3; j++) {
+		ck_assert_str_eq(m->names[j], ds.names[j]);
+		ck_assert(m->mean[j] == mean[j] && m->std[j] == std[j]);
+	}
+	ocsdf_model_free(m);
+
+	/* Refusals of the shape and of the settings are usage errors. */
+	a.width = 7;
+	ck_assert_int_eq(ocsdf_trainrun_model_new(&a, &s, OCSDF_SCALE_STD, &ds, &m, &constant, &e), 64);
+	ck_assert_int_eq(e.code, 64);
+	ck_assert_str_eq(e.msg, ocsdf_arch_check(&(ocsdf_arch){3, 7, 1, OCSDF_ACT_GROUPSORT2}));
+	ck_assert_int_eq(constant, 0);
+	a.width = 8;
+	s.warmup = s.epochs + 1;
+	ck_assert_int_eq(ocsdf_trainrun_model_new(&a, &s, OCSDF_SCALE_STD, &ds, &m, &constant, &e), 64);
+	ck_assert_int_eq(e.code, 64);
+	ck_assert_ptr_nonnull(strstr(e.msg, "settings.warmup"));
+	free(ds.X);
+}
+END_TEST
+
+START_TEST(test_eval)
+{
+	ocsdf_arch a = {0, 8, 1, OCSDF_ACT_GROUPSORT2};
+	const char *labels[] = {"1", "0", "1.0", "x", "0", "1", "0", "0"};
+	ocsdf_train_settings s;
+	ocsdf_trainrun_eval ev;
+	ocsdf_dataset ds;
+	ocsdf_model *m;
+	ocsdf_error e;
+	ocsdf_roc *roc;
+	float Z[8 * 3], f[8];
+	double score[8], gn, auroc, fm, g, sum = 0;
+	unsigned char anom[8] = {1, 0, 1, 0, 0, 1, 0, 0};
+	char buf[96];
+	int constant;
+	ocsdf_train_default_settings(&s);
+	make_rows(&ds, 8);
+	ck_assert_int_eq(ocsdf_trainrun_model_new(&a, &s, OCSDF_SCALE_STD, &ds, &m, &constant, &e), 0);
+	ocsdf_scale_apply(ds.X, 8, 3, m->mean, m->std, Z);
+	ck_assert_int_eq(ocsdf_trainrun_eval_init(&ev, Z, labels, 8, "1"), 0);
+	ck_assert_mem_eq(ev.anom, anom, 8);
+	ocsdf_trainrun_eval_text(&ev, m, buf, sizeof buf);
+	ck_assert_int_eq(sscanf(buf, "  auroc %lf  f(rows) %lf  |grad(rows)| %lf", &auroc, &fm, &g), 3);
+	/* The same numbers from the library's own pieces. */
+	ck_assert_int_eq(ocsdf_train_eval(m, Z, 8, f, &gn), 0);
+	for (int i = 0; i < 8; i++)
+		score[i] = f[i], sum += f[i];
+	ck_assert_int_eq(ocsdf_roc_new(score, anom, 8, &roc, &e), 0);
+	ck_assert_double_eq_tol(auroc, ocsdf_roc_auroc(roc, 0), 1e-4);
+	ck_assert_double_eq_tol(fm, sum / 8, 1e-4);
+	ck_assert_double_eq_tol(g, gn, 1e-3);
+	ocsdf_roc_free(roc);
+	ocsdf_trainrun_eval_free(&ev);
+	ck_assert_ptr_null(ev.anom);
+
+	/* No anomaly among the rows: no AUROC, an empty text. */
+	ck_assert_int_eq(ocsdf_trainrun_eval_init(&ev, Z, labels, 8, "7"), 0);
+	ocsdf_trainrun_eval_text(&ev, m, buf, sizeof buf);
+	ck_assert_str_eq(buf, "");
+	ocsdf_trainrun_eval_free(&ev);
+	ocsdf_model_free(m);
+	free(ds.X);
+}
+END_TEST
+
+START_TEST(test_lines)
+{
+	ocsdf_train_progress p = {0};
+	char buf[512];
+	p.epoch = 2;
+	p.epochs = 40;
+	p.step = 10;
+	p.steps = 100;
+	p.step_in_epoch = 3;
+	p.steps_per_epoch = 7;
+	p.loss = 0.5;
+	p.f_data = 0.25;
+	p.f_neg = -0.125;
+	p.gnorm_neg = 0.75;
+	p.ortho_error = 1e-3;
+	p.reprojections = 7;
+	p.seconds = 5;
+	/* 10 steps of 64 rows and 64 negatives in 5 s; 90 steps left. */
+	ocsdf_trainrun_line(buf, sizeof buf, &p, 64, 1, "  +");
+	ck_assert_str_eq(buf, "epoch 2/40 step 3/7  loss 0.5  f(data) 0.25  f(neg) -0.125  |grad| 0.750  "
+			      "256 rows/s  ETA 45s  +");
+	ocsdf_trainrun_line(buf, sizeof buf, &p, 64, 0, "");
+	ck_assert_str_eq(buf, "epoch 2/40  loss 0.5  f(data) 0.25  f(neg) -0.125  |grad| 0.750  ortho 1.0e-03  "
+			      "reproj 7  5.0s");
+	/* Before the first step and before any time has passed. */
+	p.step = 0;
+	p.seconds = 0;
+	ocsdf_trainrun_line(buf, sizeof buf, &p, 64, 1, "");
+	ck_assert_ptr_nonnull(strstr(buf, "  0 rows/s  ETA 0s"));
+}
+END_TEST
+
+static Suite *trainrun_suite(void)
+{
+	Suite *s = suite_create("trainrun");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, test_model_new);
+	tcase_add_test(tc, test_eval);
+	tcase_add_test(tc, test_lines);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(trainrun_suite());
+	int failed;
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
