@@ -146,7 +146,7 @@ typedef struct options {
 	ocsdf_arch a;
 	const char *out, *label, *ignore, *resume, *input, *anomaly;
 	int force, quiet, verbose, eval, scale, decay, threads;
-	int lr_final_set, lr_hold_set, warmup_set, training_opts;
+	int given;                /* the groups of the options given */
 	long sample, max_memory;  /* rows; MB */
 	ocsdf_csv_options csv;
 	char **columns;           /* --columns, one block */
@@ -158,17 +158,20 @@ static const char *const scales[] = {"std", "iso", "none", NULL}, *const inits[]
 		  *const orthos[] = {"bjorck", "retract", NULL}, *const acts[] = {"fullsort", "groupsort", NULL},
 		  *const decays[] = {"none", "linear", NULL};
 
-/* Group of the options that say how a model is trained or shaped: a
+/* Groups of options: those that say how a model is trained or shaped (a
  * resumed run takes them from its checkpoint, so they cannot go with
- * --resume. */
-#define TRAINING 1
+ * --resume), and the settings whose defaults depend on others. */
+#define TRAINING 8
+#define LR_FINAL (TRAINING | OCSDF_TRAINRUN_LR_FINAL)
+#define LR_HOLD (TRAINING | OCSDF_TRAINRUN_LR_HOLD)
+#define WARMUP (TRAINING | OCSDF_TRAINRUN_WARMUP)
 #define AT(field) offsetof(options, field)
-#define REAL(name, code, field, lo, hi) {name, code, OCSDF_ARG_REAL, AT(field), lo, hi, NULL, TRAINING}
-#define INT(name, code, field, lo, hi) {name, code, OCSDF_ARG_INT, AT(field), lo, hi, NULL, TRAINING}
+#define NUM(name, code, kind, field, lo, hi, group) {name, code, kind, AT(field), lo, hi, NULL, group}
+#define REAL(name, code, field, lo, hi) NUM(name, code, OCSDF_ARG_REAL, field, lo, hi, TRAINING)
+#define INT(name, code, field, lo, hi) NUM(name, code, OCSDF_ARG_INT, field, lo, hi, TRAINING)
 #define CHOICE(name, code, field, choices) {name, code, OCSDF_ARG_CHOICE, AT(field), 0, 0, choices, TRAINING}
 #define ROW(name, code, kind, field) {name, code, kind, AT(field), 0, 0, NULL, 0}
 #define BARE(name, code, kind) {name, code, kind, 0, 0, 0, NULL, 0}
-#define NUM(name, code, kind, field, lo, hi) {name, code, kind, AT(field), lo, hi, NULL, 0}
 
 static const ocsdf_arg_spec specs[] = {
 	ROW("output", 'o', OCSDF_ARG_OUTPUT, out),
@@ -186,14 +189,14 @@ static const ocsdf_arg_spec specs[] = {
 	CHOICE("init", O_INIT, s.init, inits),
 	CHOICE("newton", O_NEWTON, s.newton_level0, newtons),
 	INT("epochs", O_EPOCHS, s.epochs, 1, OCSDF_TRAIN_MAX_EPOCHS),
-	INT("warmup", O_WARMUP, s.warmup, 0, OCSDF_TRAIN_MAX_EPOCHS),
+	NUM("warmup", O_WARMUP, OCSDF_ARG_INT, s.warmup, 0, OCSDF_TRAIN_MAX_EPOCHS, WARMUP),
 	INT("min-steps", O_MINSTEPS, s.steps_per_epoch_min, 1, OCSDF_TRAIN_MAX_STEPS_PER_EPOCH),
 	INT("max-steps", O_MAXSTEPS, s.steps_per_epoch_max, 1, OCSDF_TRAIN_MAX_STEPS_PER_EPOCH),
 	INT("batch", O_BATCH, s.batch, 1, OCSDF_TRAIN_MAX_BATCH),
 	REAL("lr", O_LR, s.lr, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX),
 	CHOICE("lr-decay", O_LRDECAY, decay, decays),
-	REAL("lr-final", O_LRFINAL, s.lr_final, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX),
-	REAL("lr-hold", O_LRHOLD, s.lr_hold, 0, OCSDF_TRAIN_LR_HOLD_MAX),
+	NUM("lr-final", O_LRFINAL, OCSDF_ARG_REAL, s.lr_final, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX, LR_FINAL),
+	NUM("lr-hold", O_LRHOLD, OCSDF_ARG_REAL, s.lr_hold, 0, OCSDF_TRAIN_LR_HOLD_MAX, LR_HOLD),
 	CHOICE("ortho", O_ORTHO, s.ortho, orthos),
 	INT("bjorck-iters", O_BITERS, s.bjorck_iters, 1, OCSDF_TRAIN_MAX_BJORCK_ITERS),
 	REAL("bjorck-tol", O_BTOL, s.bjorck_tol, 0, OCSDF_TRAIN_BJORCK_TOL_MAX),
@@ -202,7 +205,7 @@ static const ocsdf_arg_spec specs[] = {
 	INT("depth", O_DEPTH, a.depth, 1, OCSDF_MAX_DEPTH),
 	CHOICE("activation", O_ACT, a.activation, acts),
 	BARE("seed", O_SEED, OCSDF_ARG_OWN),
-	NUM("threads", O_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX),
+	NUM("threads", O_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, 0),
 	ROW("eval", O_EVAL, OCSDF_ARG_SET, eval),
 	ROW("anomaly", O_ANOMALY, OCSDF_ARG_TEXT, anomaly),
 	CHOICE("sampler", O_SAMPLER, s.sampler, samplers),
@@ -213,8 +216,8 @@ static const ocsdf_arg_spec specs[] = {
 	REAL("box-share", O_BOXSHARE, s.box_share, 0, 1),
 	REAL("push", O_PUSH, s.push, 0, OCSDF_TRAIN_PUSH_MAX),
 	REAL("contamination", O_CONTAM, s.contamination, 0, OCSDF_TRAIN_CONTAMINATION_MAX),
-	NUM("sample", O_SAMPLE, OCSDF_ARG_LONG, sample, 1, MAX_SAMPLE),
-	NUM("max-memory", O_MAXMEM, OCSDF_ARG_LONG, max_memory, 1, 1L << 30),
+	NUM("sample", O_SAMPLE, OCSDF_ARG_LONG, sample, 1, MAX_SAMPLE, 0),
+	NUM("max-memory", O_MAXMEM, OCSDF_ARG_LONG, max_memory, 1, 1L << 30, 0),
 	BARE("no-header", O_NO_HEADER, OCSDF_ARG_NONE),
 	BARE("columns", O_COLUMNS, OCSDF_ARG_OWN),
 	ROW("delimiter", O_DELIMITER, OCSDF_ARG_DELIMITER, csv.delimiter),
@@ -229,11 +232,8 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 {
 	options *o = ctx;
 	const ocsdf_arg_spec *r = ocsdf_arg_take(specs, c, optarg, o, e);
-	o->training_opts |= r && r->group == TRAINING;
+	o->given |= r ? r->group : 0;
 	switch (c) {
-	case O_WARMUP: o->warmup_set = 1; break;
-	case O_LRHOLD: o->lr_hold_set = 1; break;
-	case O_LRFINAL: o->lr_final_set = 1; break;
 	case O_SEED: o->s.seed = (uint64_t)ocsdf_arg_long(e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
 	case O_NO_HEADER: o->csv.header = OCSDF_CSV_NO_HEADER; break;
 	case O_COLUMNS:
@@ -248,17 +248,8 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
  * with e set. */
 static int check_options(options *o, ocsdf_error *e)
 {
-	ocsdf_train_settings *s = &o->s;
-	if (o->decay == 0 && (o->lr_final_set || o->lr_hold_set))
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "%s needs --lr-decay linear",
-				       o->lr_final_set ? "--lr-final" : "--lr-hold");
-	s->lr_final = o->decay ? (o->lr_final_set ? s->lr_final : s->lr / 1000) : s->lr;
-	if (!o->decay)
-		s->lr_hold = 0;
-	if (!o->warmup_set)
-		s->warmup = s->epochs / 8;
-	if (s->warmup > s->epochs)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "--warmup (%d) exceeds --epochs (%d)", s->warmup, s->epochs);
+	if (ocsdf_trainrun_settings(&o->s, o->decay, o->given, e))
+		return e->code;
 	if (o->a.activation == OCSDF_ACT_GROUPSORT2 && o->a.width % 2)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--activation groupsort needs an even --width");
 	if (o->eval && !o->label)
@@ -266,7 +257,7 @@ static int check_options(options *o, ocsdf_error *e)
 	if (o->columns && o->csv.header != OCSDF_CSV_NO_HEADER)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--columns names the columns of an input without a header: "
 				       "it needs --no-header");
-	if (o->resume && o->training_opts)
+	if (o->resume && (o->given & TRAINING))
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--resume continues with the checkpoint's settings; give no "
 				       "method, network or optimisation options with it");
 	if (!o->out)
@@ -294,7 +285,7 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 /* The checkpoint of --resume, checked against the rows of its interrupted
  * run before any data is read (a forged one is refused first); it gives
  * the network, and carries its settings.  NULL without --resume. */
-static ocsdf_model *load_checkpoint(options *o)
+static ocsdf_model *load_checkpoint(const options *o)
 {
 	ocsdf_model *m;
 	ocsdf_error e;
@@ -304,30 +295,24 @@ static ocsdf_model *load_checkpoint(options *o)
 		ocsdf_die_error(&e);
 	if (ocsdf_train_check_resume(m, m->stats.rows, &e))
 		ocsdf_die(e.code, "%s: %s", o->resume, e.msg);
-	o->a = m->arch;
 	return m;
 }
 
 /* The training rows: the checkpoint's features and scaling if any. */
 static void read_rows(const options *o, const ocsdf_model *m, ocsdf_dataset *ds)
 {
-	ocsdf_dataset_spec spec = {0};
+	/* Values must fit the standardization (scale.h): the checkpoint's, or
+	 * 0 and 1 for --scale none.  One fitted on the rows fits them. */
+	ocsdf_dataset_spec spec = {.label = o->label, .ignore = o->ignore, .csv = &o->csv,
+				   .check_scale = m || o->scale == OCSDF_SCALE_NONE, .sample = (size_t)o->sample,
+				   .seed = o->s.seed, .max_bytes = (size_t)o->max_memory << 20};
 	ocsdf_error e;
-	spec.label = o->label;
-	spec.ignore = o->ignore;
 	if (m) {
 		spec.names = (const char *const *)m->names;
 		spec.n_names = m->arch.d;
+		spec.mean = m->mean;
+		spec.std = m->std;
 	}
-	/* Values must fit the standardization (scale.h): the checkpoint's, or
-	 * 0 and 1 for --scale none.  One fitted on the rows fits them. */
-	spec.check_scale = m || o->scale == OCSDF_SCALE_NONE;
-	spec.mean = m ? m->mean : NULL;
-	spec.std = m ? m->std : NULL;
-	spec.csv = &o->csv;
-	spec.sample = (size_t)o->sample;
-	spec.seed = o->s.seed;
-	spec.max_bytes = (size_t)o->max_memory << 20;
 	if (ocsdf_dataset_read(o->input, &spec, ds, &e))
 		ocsdf_die_error(&e);
 	if (o->sample && !o->quiet)
@@ -378,10 +363,8 @@ static void run_init(run *r, const options *o, const ocsdf_model *m, const float
  * an error with e set. */
 static int train(ocsdf_model *m, const float *Z, size_t n, run *r, ocsdf_error *e)
 {
-	struct sigaction sa;
+	struct sigaction sa = {.sa_handler = on_stop};
 	ocsdf_train_hooks h = {on_progress, r, &stop_requested};
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

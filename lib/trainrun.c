@@ -10,6 +10,21 @@
 #include "roc.h"
 #include "scale.h"
 
+int ocsdf_trainrun_settings(ocsdf_train_settings *s, int decay, int given, ocsdf_error *e)
+{
+	if (!decay && (given & (OCSDF_TRAINRUN_LR_FINAL | OCSDF_TRAINRUN_LR_HOLD)))
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "%s needs --lr-decay linear",
+				       given & OCSDF_TRAINRUN_LR_FINAL ? "--lr-final" : "--lr-hold");
+	s->lr_final = decay ? (given & OCSDF_TRAINRUN_LR_FINAL ? s->lr_final : s->lr / 1000) : s->lr;
+	if (!decay)
+		s->lr_hold = 0;
+	if (!(given & OCSDF_TRAINRUN_WARMUP))
+		s->warmup = s->epochs / 8;
+	if (s->warmup > s->epochs)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--warmup (%d) exceeds --epochs (%d)", s->warmup, s->epochs);
+	return 0;
+}
+
 /* The checks of a and s, 64 with e set if either is refused. */
 static int check_shape(const ocsdf_arch *a, const ocsdf_train_settings *s, ocsdf_error *e)
 {

@@ -15,6 +15,18 @@
 #include "model.h"
 #include "train.h"
 
+/* The settings whose defaults depend on others, as given to
+ * ocsdf_trainrun_settings: bits of its given. */
+enum { OCSDF_TRAINRUN_LR_FINAL = 1, OCSDF_TRAINRUN_LR_HOLD = 2, OCSDF_TRAINRUN_WARMUP = 4 };
+
+/* Completes s as ocsdf-train(1) says, given the options: with decay 0 (no
+ * decay of the learning rate) lr_final is lr and lr_hold 0, and giving
+ * either is refused; with decay 1, lr_final is lr / 1000 unless given;
+ * warmup is epochs / 8 unless given, and may not exceed epochs.  given
+ * holds the OCSDF_TRAINRUN_* bits of the settings given.  Returns 0, or
+ * 64 with e set (the message names the options). */
+int ocsdf_trainrun_settings(ocsdf_train_settings *s, int decay, int given, ocsdf_error *e);
+
 /* A new model with training state for the rows of ds: network a (its d
  * taken from ds), settings s, the features named as in ds and the scaling
  * of kind (OCSDF_SCALE_*) fitted on them (on every row read when ds is a

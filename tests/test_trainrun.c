@@ -31,6 +31,36 @@ static void make_rows(ocsdf_dataset *ds, size_t n)
 	}
 }
 
+/* The defaults that depend on other settings, and the refusals. */
+START_TEST(test_settings)
+{
+	ocsdf_train_settings s, d;
+	ocsdf_error e;
+	ocsdf_train_default_settings(&d);
+	s = d;
+	s.lr = 0.02;
+	s.epochs = 17;
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, 0, &e), 0);
+	ck_assert(s.lr_final == 0.02 / 1000 && s.lr_hold == d.lr_hold);
+	ck_assert_int_eq(s.warmup, 17 / 8);
+	s.lr_final = 3e-4;
+	s.warmup = 17;
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_LR_FINAL | OCSDF_TRAINRUN_WARMUP, &e), 0);
+	ck_assert(s.lr_final == 3e-4);
+	ck_assert_int_eq(s.warmup, 17);
+	/* No decay: a constant rate, nothing held. */
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 0, 0, &e), 0);
+	ck_assert(s.lr_final == s.lr && s.lr_hold == 0);
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 0, OCSDF_TRAINRUN_LR_HOLD, &e), 64);
+	ck_assert_str_eq(e.msg, "--lr-hold needs --lr-decay linear");
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 0, OCSDF_TRAINRUN_LR_FINAL | OCSDF_TRAINRUN_LR_HOLD, &e), 64);
+	ck_assert_str_eq(e.msg, "--lr-final needs --lr-decay linear");
+	s.warmup = 18;
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_WARMUP, &e), 64);
+	ck_assert_str_eq(e.msg, "--warmup (18) exceeds --epochs (17)");
+}
+END_TEST
+
 START_TEST(test_model_new)
 {
 	ocsdf_arch a = {0, 8, 1, OCSDF_ACT_GROUPSORT2};
@@ -152,6 +182,7 @@ static Suite *trainrun_suite(void)
 {
 	Suite *s = suite_create("trainrun");
 	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, test_settings);
 	tcase_add_test(tc, test_model_new);
 	tcase_add_test(tc, test_eval);
 	tcase_add_test(tc, test_lines);
