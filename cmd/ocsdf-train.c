@@ -282,6 +282,21 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 	return check_options(o, e);
 }
 
+/* Threads, files and signals before the run: dies, before hours of
+ * training, if the model cannot be written. */
+static void prepare(const options *o)
+{
+	ocsdf_error e;
+	ocsdf_threads_set(o->threads, o->a.width);
+	if (o->verbose && !o->quiet)
+		ocsdf_kernels_report();
+	ocsdf_output_protect_input(o->input);
+	/* A resumed run may write over its own checkpoint. */
+	if ((!o->resume || strcmp(o->out, o->resume) != 0) && ocsdf_output_check(o->out, o->force, &e))
+		ocsdf_die_error(&e);
+	ocsdf_output_cleanup_on_signals();
+}
+
 /* The checkpoint of --resume, checked against the rows of its interrupted
  * run before any data is read (a forged one is refused first); it gives
  * the network, and carries its settings.  NULL without --resume. */
@@ -315,6 +330,13 @@ static void read_rows(const options *o, const ocsdf_model *m, ocsdf_dataset *ds)
 	}
 	if (ocsdf_dataset_read(o->input, &spec, ds, &e))
 		ocsdf_die_error(&e);
+}
+
+/* What the rows read say before a run: the sample kept, no rows, too few
+ * or too many for the checkpoint, a feature that looks like labels. */
+static void check_rows(const options *o, const ocsdf_model *m, const ocsdf_dataset *ds)
+{
+	ocsdf_error e;
 	if (o->sample && !o->quiet)
 		fprintf(stderr, "%s: %llu rows read, a uniform sample of %zu kept; scaling fitted on all of them\n",
 			ocsdf_cli_name(), (unsigned long long)ds->rows_read, ds->n);
@@ -400,17 +422,10 @@ int main(int argc, char **argv)
 
 	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
 		return status;
-	ocsdf_threads_set(o.threads, o.a.width);
-	if (o.verbose && !o.quiet)
-		ocsdf_kernels_report();
-	ocsdf_output_protect_input(o.input);
-	/* Fails early, before hours of training, if the model cannot be
-	 * written. */
-	if ((!o.resume || strcmp(o.out, o.resume) != 0) && ocsdf_output_check(o.out, o.force, &e))
-		ocsdf_die_error(&e);
-	ocsdf_output_cleanup_on_signals();
+	prepare(&o);
 	m = load_checkpoint(&o);
 	read_rows(&o, m, &ds);
+	check_rows(&o, m, &ds);
 	if (!m)
 		m = new_model(&o, &ds);
 	m->stats.rows_read = ds.rows_read;

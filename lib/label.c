@@ -46,12 +46,6 @@ int ocsdf_label_class(const char *label, const char *anomaly, const char *normal
 	return -1;
 }
 
-void ocsdf_label_flags(const char *const *labels, size_t n, const char *anomaly, unsigned char *anom)
-{
-	for (size_t i = 0; i < n; i++)
-		anom[i] = (unsigned char)ocsdf_csv_label_matches(labels[i], anomaly);
-}
-
 int ocsdf_label_usual_name(const char *name)
 {
 	static const char *const usual[] = {"label", "class", "target", "outlier", "anomaly", NULL};
@@ -59,6 +53,12 @@ int ocsdf_label_usual_name(const char *name)
 		if (strcasecmp(name, usual[k]) == 0)
 			return 1;
 	return 0;
+}
+
+void ocsdf_label_flags(const char *const *labels, size_t n, const char *anomaly, unsigned char *anom)
+{
+	for (size_t i = 0; i < n; i++)
+		anom[i] = (unsigned char)ocsdf_csv_label_matches(labels[i], anomaly);
 }
 
 void ocsdf_label_scores_free(ocsdf_label_scores *d)

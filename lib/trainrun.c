@@ -4,7 +4,6 @@
 
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "label.h"
 #include "roc.h"
@@ -71,23 +70,19 @@ int ocsdf_trainrun_eval_init(ocsdf_trainrun_eval *ev, const float *Z, const char
 			     const char *anomaly)
 {
 	*ev = (ocsdf_trainrun_eval){.Z = Z, .n = n};
-	ev->anom = malloc(n ? n : 1);
-	ev->f = malloc((n ? n : 1) * sizeof *ev->f);
-	ev->score = malloc((n ? n : 1) * sizeof *ev->score);
-	if (!ev->anom || !ev->f || !ev->score) {
-		ocsdf_trainrun_eval_free(ev);
+	/* One block: the scores, then f, then the classes. */
+	if (!(ev->score = malloc(n * (sizeof *ev->score + sizeof *ev->f + 1) + 1)))
 		return -1;
-	}
+	ev->f = (float *)(ev->score + n);
+	ev->anom = (unsigned char *)(ev->f + n);
 	ocsdf_label_flags(labels, n, anomaly, ev->anom);
 	return 0;
 }
 
 void ocsdf_trainrun_eval_free(ocsdf_trainrun_eval *ev)
 {
-	free(ev->anom);
-	free(ev->f);
 	free(ev->score);
-	memset(ev, 0, sizeof *ev);
+	*ev = (ocsdf_trainrun_eval){0};
 }
 
 void ocsdf_trainrun_eval_text(ocsdf_trainrun_eval *ev, const ocsdf_model *m, char *buf, size_t len)
