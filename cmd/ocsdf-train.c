@@ -4,7 +4,6 @@
  * progress live here; the method lives in lib/train.c.
  */
 #include <getopt.h>
-#include <signal.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,16 +102,6 @@ enum {
 	O_SAMPLER, O_KNN, O_SUPPORT, O_NEAR, O_FAR, O_BOXSHARE, O_PUSH, O_CONTAM, O_SAMPLE, O_MAXMEM,
 	O_NO_HEADER, O_COLUMNS, O_DELIMITER
 };
-
-static volatile sig_atomic_t stop_requested;
-
-static void on_stop(int sig)
-{
-	stop_requested = 1;
-	/* A second signal ends the program at once; the model file is saved
-	 * atomically, so nothing torn is left under its name. */
-	signal(sig, SIG_DFL);
-}
 
 /* What the progress hook needs. */
 typedef struct run {
@@ -385,11 +374,7 @@ static void run_init(run *r, const options *o, const ocsdf_model *m, const float
  * an error with e set. */
 static int train(ocsdf_model *m, const float *Z, size_t n, run *r, ocsdf_error *e)
 {
-	struct sigaction sa = {.sa_handler = on_stop};
-	ocsdf_train_hooks h = {on_progress, r, &stop_requested};
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	ocsdf_train_hooks h = {on_progress, r, ocsdf_stop_on_signals()};
 	return ocsdf_train_run(m, Z, n, &h, e);
 }
 

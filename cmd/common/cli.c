@@ -500,6 +500,24 @@ int ocsdf_progress_enabled(int quiet)
 	return !quiet && isatty(STDERR_FILENO);
 }
 
+static volatile sig_atomic_t stop_requested;
+
+/* Asks the run to stop; a second signal ends the program at once. */
+static void on_stop(int sig)
+{
+	stop_requested = 1;
+	signal(sig, SIG_DFL);
+}
+
+volatile sig_atomic_t *ocsdf_stop_on_signals(void)
+{
+	struct sigaction sa = {.sa_handler = on_stop};
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	return &stop_requested;
+}
+
 /* Where the OpenBLAS kernels in use came from (ocsdf_kernels_report). */
 static enum { KERNELS_OPENBLAS, KERNELS_USER, KERNELS_CHOSEN } kernels_origin;
 /* With KERNELS_CHOSEN, what OpenBLAS had picked and what was asked. */

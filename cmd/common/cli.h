@@ -13,6 +13,7 @@
 #define OCSDF_CLI_H
 
 #include <getopt.h>
+#include <signal.h>
 #include <stddef.h>
 #include <stdnoreturn.h>
 
@@ -129,6 +130,11 @@ void *ocsdf_xcheck(void *p);
 
 /* Progress goes to stderr only if it is a terminal and quiet is 0. */
 int ocsdf_progress_enabled(int quiet);
+/* From now on SIGINT and SIGTERM set the flag returned, which a long
+ * run (ocsdf_train_hooks) checks to stop and keep what it has; a second
+ * signal ends the program at once (its output is saved atomically, so
+ * nothing torn is left under its name). */
+volatile sig_atomic_t *ocsdf_stop_on_signals(void);
 
 /* OpenBLAS kernels and threads (README, "Speed").  A distribution's
  * OpenBLAS may not know a CPU newer than itself and fall back to its
