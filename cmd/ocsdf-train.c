@@ -1,7 +1,9 @@
 /*
  * ocsdf-train: learns the signed distance function to the rows of a CSV
  * file and writes it as a model (ocsdf-model(5)).  Options, files and
- * progress live here; the method lives in lib/train.c.
+ * printing live here; the method lives in lib/train.c, what surrounds it
+ * (a new model, --eval, the progress lines) in lib/trainrun.c, and the
+ * reading of the option table in cmd/common/argtab.c.
  */
 #include <getopt.h>
 #include <stddef.h>
@@ -271,6 +273,13 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 	return check_options(o, e);
 }
 
+/* Whether the run writes over the checkpoint it resumes, which -f need
+ * not allow. */
+static int over_checkpoint(const options *o)
+{
+	return o->resume && strcmp(o->out, o->resume) == 0;
+}
+
 /* Threads, files and signals before the run: dies, before hours of
  * training, if the model cannot be written. */
 static void prepare(const options *o)
@@ -280,8 +289,7 @@ static void prepare(const options *o)
 	if (o->verbose && !o->quiet)
 		ocsdf_kernels_report();
 	ocsdf_output_protect_input(o->input);
-	/* A resumed run may write over its own checkpoint. */
-	if ((!o->resume || strcmp(o->out, o->resume) != 0) && ocsdf_output_check(o->out, o->force, &e))
+	if (!over_checkpoint(o) && ocsdf_output_check(o->out, o->force, &e))
 		ocsdf_die_error(&e);
 	ocsdf_output_cleanup_on_signals();
 }
@@ -382,8 +390,7 @@ static int train(ocsdf_model *m, const float *Z, size_t n, run *r, ocsdf_error *
 static void save(const options *o, const ocsdf_model *m, const run *r, size_t n, int rc)
 {
 	ocsdf_error e;
-	int force_save = o->force || (o->resume && strcmp(o->out, o->resume) == 0);
-	if (ocsdf_model_save(m, o->out, force_save, &e))
+	if (ocsdf_model_save(m, o->out, o->force || over_checkpoint(o), &e))
 		ocsdf_die_error(&e);
 	if (rc == OCSDF_EINTR)
 		fprintf(stderr, "%s%s: interrupted at epoch %llu, step %llu; checkpoint saved to %s "
