@@ -36,8 +36,8 @@ static const ocsdf_arg_spec table[] = {
 
 START_TEST(test_getopt_array)
 {
-	struct option o[12];
-	ck_assert_uint_eq(ocsdf_arg_rows(table), 12);
+	struct option o[sizeof table / sizeof *table];
+	ck_assert_uint_eq(sizeof table / sizeof *table, 12);
 	ocsdf_arg_getopt(table, o);
 	for (int k = 0; k < 11; k++) {
 		int plain = table[k].kind == OCSDF_ARG_SET || table[k].kind == OCSDF_ARG_NONE;

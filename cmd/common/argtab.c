@@ -5,14 +5,6 @@
 
 #include "cli.h"
 
-size_t ocsdf_arg_rows(const ocsdf_arg_spec *t)
-{
-	size_t n = 1;
-	for (; t->name; t++)
-		n++;
-	return n;
-}
-
 void ocsdf_arg_getopt(const ocsdf_arg_spec *t, struct option *opts)
 {
 	for (; t->name; t++, opts++) {

@@ -41,10 +41,9 @@ typedef struct ocsdf_arg_spec {
 	int group;                    /* the program's own mark, 0 for none */
 } ocsdf_arg_spec;
 
-/* The rows of t, its end row included. */
-size_t ocsdf_arg_rows(const ocsdf_arg_spec *t);
-/* Fills opts, ocsdf_arg_rows(t) entries, for getopt_long: one per row,
- * with a value unless the row is NONE or SET, and the zero end. */
+/* Fills opts for getopt_long, an entry per row of t, the end row
+ * included (an array of the table's size): each with a value unless the
+ * row is NONE or SET, and the zero end. */
 void ocsdf_arg_getopt(const ocsdf_arg_spec *t, struct option *opts);
 /* Reads arg, the value of option c, into the options at base as the first
  * row of c in t says.  Returns that row (e set, code 64 and a message
