@@ -7,17 +7,16 @@ void ocsdf_sampler_negative_opts(const ocsdf_train_settings *s, int T, ocsdf_wal
 {
 	/* The paper walks both ways to the level -m with unit-gradient steps;
 	 * the authors' code takes Newton steps to level 0, moving only the
-	 * points outside. */
-	o->steps = T;
-	o->level = s->newton_level0 ? 0.0 : -s->margin;
-	o->eta = 1;
-	o->eta_random = 1;
-	o->fraction = 1;
-	o->newton = s->newton_level0;
-	o->one_sided = s->newton_level0;
-	o->freeze_above = 0;
-	o->box = s->box;
-	o->stop = NULL;
+	 * points outside.  Every other field is 0: no tolerance (a walk of
+	 * fixed length), no stop flag. */
+	*o = (ocsdf_walk_opts){.steps = T,
+			       .level = s->newton_level0 ? 0.0 : -s->margin,
+			       .eta = 1,
+			       .eta_random = 1,
+			       .fraction = 1,
+			       .newton = s->newton_level0,
+			       .one_sided = s->newton_level0,
+			       .box = s->box};
 }
 
 void ocsdf_sampler_level_opts(int T, double level, double tol, double box, int from_rows,

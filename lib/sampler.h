@@ -34,7 +34,7 @@ typedef struct ocsdf_walk_opts {
 } ocsdf_walk_opts;
 
 /* The walk that makes the trainer's negatives under settings s, with T
- * steps (T = 0 during warm-up), and no stop flag. */
+ * steps (T = 0 during warm-up), no tolerance and no stop flag. */
 void ocsdf_sampler_negative_opts(const ocsdf_train_settings *s, int T, ocsdf_walk_opts *o);
 
 /* The walk of ocsdf-sample --mode boundary and inside: Newton steps (eta

@@ -13,6 +13,7 @@
 #include "lipnet.h"
 #include "rng.h"
 #include "sampler.h"
+#include "train.h"
 
 enum { B = 64, D = 3 };
 
@@ -137,6 +138,23 @@ START_TEST(reached_counted)
 }
 END_TEST
 
+/* The trainer's preset sets every field, whatever the struct held: its
+ * walks have a fixed length (no tolerance), the level -m or 0. */
+START_TEST(negative_preset_complete)
+{
+	ocsdf_train_settings s;
+	ocsdf_walk_opts o;
+	ocsdf_train_default_settings(&s);
+	for (int newton = 0; newton < 2; newton++) {
+		s.newton_level0 = newton;
+		memset(&o, 0xff, sizeof o);
+		ocsdf_sampler_negative_opts(&s, 4, &o);
+		ck_assert(o.tol == 0 && o.stop == NULL && o.freeze_above == 0);
+		ck_assert(o.steps == 4 && o.level == (newton ? 0.0 : -s.margin) && o.box == s.box);
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sampler");
@@ -144,6 +162,7 @@ int main(void)
 	tcase_add_test(t, level_from_noise);
 	tcase_add_test(t, level_from_rows);
 	tcase_add_test(t, reached_counted);
+	tcase_add_test(t, negative_preset_complete);
 	suite_add_tcase(s, t);
 	SRunner *r = srunner_create(s);
 	srunner_run_all(r, CK_NORMAL);
