@@ -19,7 +19,6 @@
 #include "scale.h"
 
 enum { CHUNK = 4096 };
-enum { MODE_NEGATIVE, MODE_BOUNDARY, MODE_INSIDE };
 
 static const char usage_text[] =
 	"Usage: ocsdf-sample -m MODEL [-n N | --from FILE] [OPTION]...\n"
@@ -60,7 +59,6 @@ static const char usage_text[] =
 	"--partial; every point is written all the same, with its final sdf).\n";
 
 enum { O_FROM = 256, O_MODE, O_LEVEL, O_STEPS, O_TOL, O_PARTIAL, O_SEED, O_THREADS };
-enum { DEFAULT_STEPS = 1000, RESTARTS = 8 };
 #define DEFAULT_TOL 1e-4
 
 static const struct option long_options[] = {
@@ -87,73 +85,60 @@ typedef struct options {
 	const char *model, *from, *output;
 	long count, steps;          /* -1: not given */
 	double level, tol;
-	int mode, level_set, tol_set, partial, force, quiet, threads, verbose;
+	int mode, level_set, tol_set, partial, force, quiet, threads, verbose, action;
 	uint64_t seed;
 } options;
 
-static void parse_options(int argc, char **argv, options *o)
+/* Takes one option (getopt_long's c and optarg) into o; e set if refused. */
+static void take_option(void *ctx, int c, ocsdf_error *e)
 {
 	static const char *const modes[] = {"negative", "boundary", "inside", NULL};
-	int c;
-	memset(o, 0, sizeof *o);
-	o->count = o->steps = -1;
-	o->mode = MODE_BOUNDARY;
-	o->seed = 1;
-	o->tol = DEFAULT_TOL;
-	while ((c = getopt_long(argc, argv, ":m:n:o:fvqhV", long_options, NULL)) != -1) {
-		switch (c) {
-		case 'm': o->model = optarg; break;
-		case 'n': o->count = ocsdf_opt_long("-n", optarg, 1, 100000000); break;
-		case O_FROM: o->from = optarg; break;
-		case O_MODE: o->mode = ocsdf_opt_choice("--mode", optarg, modes); break;
-		case O_LEVEL:
-			o->level = ocsdf_opt_double("--level", optarg, -1e6, 1e6);
-			o->level_set = 1;
-			break;
-		case O_STEPS: o->steps = ocsdf_opt_long("--walk-steps", optarg, 0, 100000); break;
-		case O_TOL:
-			o->tol = ocsdf_opt_double("--tolerance", optarg, 1e-9, 1e3);
-			o->tol_set = 1;
-			break;
-		case O_PARTIAL: o->partial = 1; break;
-		case O_SEED: o->seed = (uint64_t)ocsdf_opt_long("--seed", optarg, 0, 0x7fffffffffffffffL); break;
-		case 'o': o->output = ocsdf_opt_output("-o", optarg); break;
-		case 'f': o->force = 1; break;
-		case O_THREADS: o->threads = (int)ocsdf_opt_long("--threads", optarg, 1, OCSDF_THREADS_MAX); break;
-		case 'v': o->verbose = 1; break;
-		case 'q': o->quiet = 1; break;
-		case 'h': exit(ocsdf_print_text(usage_text));
-		case 'V': exit(ocsdf_print_version());
-		case ':': ocsdf_missing_value(argv[optind - 1]);
-		default: ocsdf_bad_option(argv[optind - 1]);
-		}
+	options *o = ctx;
+	switch (c) {
+	case 'm': o->model = optarg; break;
+	case 'n': o->count = ocsdf_arg_long(e, "-n", optarg, 1, 100000000); break;
+	case O_FROM: o->from = optarg; break;
+	case O_MODE: o->mode = ocsdf_arg_choice(e, "--mode", optarg, modes); break;
+	case O_LEVEL:
+		o->level = ocsdf_arg_double(e, "--level", optarg, -1e6, 1e6);
+		o->level_set = 1;
+		break;
+	case O_STEPS: o->steps = ocsdf_arg_long(e, "--walk-steps", optarg, 0, 100000); break;
+	case O_TOL:
+		o->tol = ocsdf_arg_double(e, "--tolerance", optarg, 1e-9, 1e3);
+		o->tol_set = 1;
+		break;
+	case O_PARTIAL: o->partial = 1; break;
+	case O_SEED: o->seed = (uint64_t)ocsdf_arg_long(e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
+	case 'o': o->output = ocsdf_arg_output(e, "-o", optarg); break;
+	case 'f': o->force = 1; break;
+	case O_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
+	case 'v': o->verbose = 1; break;
+	case 'q': o->quiet = 1; break;
 	}
-	if (!o->model)
-		ocsdf_usage_error("a model is required (-m MODEL)");
-	if (optind < argc)
-		ocsdf_usage_error("unexpected argument '%s'", argv[optind]);
-	if ((o->count < 0) == !o->from)
-		ocsdf_usage_error("give either -n N or --from FILE");
-	if (o->level_set && o->mode == MODE_NEGATIVE)
-		ocsdf_usage_error("--level does not apply to --mode negative (its level is -margin)");
-	if ((o->tol_set || o->partial) && o->mode == MODE_NEGATIVE)
-		ocsdf_usage_error("--%s does not apply to --mode negative (its walks have a fixed length)",
-				  o->tol_set ? "tolerance" : "partial");
 }
 
-/* The walk of the mode: the trainer's negatives, or Newton steps to the
- * level asked for (boundary: 0, inside: the mean of f over the training
- * rows) until every point is within the tolerance of it. */
-static void walk_opts(const options *o, const ocsdf_model *m, ocsdf_walk_opts *wo)
+/* Fills o from the command line: 0, or 64 with e set. */
+static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
-	if (o->mode == MODE_NEGATIVE) {
-		ocsdf_sampler_negative_opts(&m->settings, o->steps >= 0 ? (int)o->steps : m->settings.newton_steps,
-					    wo);
-		return;
-	}
-	double level = o->level_set ? o->level : o->mode == MODE_BOUNDARY ? 0.0 : m->stats.f_mean;
-	ocsdf_sampler_level_opts(o->steps >= 0 ? (int)o->steps : DEFAULT_STEPS, level, o->tol, m->settings.box,
-				 o->from != NULL, wo);
+	options *o = ctx;
+	*o = (options){.count = -1, .steps = -1, .mode = OCSDF_WALK_BOUNDARY, .seed = 1, .tol = DEFAULT_TOL};
+	if (ocsdf_arg_read(argc, argv, ":m:n:o:fvqhV", long_options, take_option, o, &o->action, e) || o->action)
+		return e->code;
+	if (!o->model)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "a model is required (-m MODEL)");
+	if (optind < argc)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "unexpected argument '%s'", argv[optind]);
+	if ((o->count < 0) == !o->from)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "give either -n N or --from FILE");
+	if (o->level_set && o->mode == OCSDF_WALK_NEGATIVE)
+		return ocsdf_error_set(e, OCSDF_EUSAGE,
+				       "--level does not apply to --mode negative (its level is -margin)");
+	if ((o->tol_set || o->partial) && o->mode == OCSDF_WALK_NEGATIVE)
+		return ocsdf_error_set(e, OCSDF_EUSAGE,
+				       "--%s does not apply to --mode negative (its walks have a fixed length)",
+				       o->tol_set ? "tolerance" : "partial");
+	return 0;
 }
 
 /* The rows of --from, read a block at a time: the model's features as
@@ -285,89 +270,103 @@ static int report(const options *o, const ocsdf_walk_opts *wo, size_t n, size_t 
 	return o->partial ? 0 : OCSDF_EDATA;
 }
 
+/* What a run holds, from the model to the output. */
+typedef struct run {
+	ocsdf_model *m;
+	source src, *from;      /* from: &src with --from, else NULL */
+	ocsdf_csv_block b;      /* the rows of --from last read */
+	ocsdf_walk_opts wo;
+	ocsdf_lipnet *net;
+	ocsdf_walker *walker;
+	float *z, *z0, *f;      /* CHUNK points walked, where they started, f there */
+	ocsdf_rng rng;
+	ocsdf_output out;
+	size_t done, reached;
+} run;
+
+/* Loads the model, opens the rows of --from, and sets up the walk of the
+ * mode with its walker and buffers. */
+static void start(const options *o, run *r)
+{
+	ocsdf_error err;
+	if (ocsdf_model_load(o->model, &r->m, &err))
+		ocsdf_die_error(&err);
+	ocsdf_threads_set(o->threads, r->m->arch.width);
+	if (o->verbose && !o->quiet)
+		ocsdf_kernels_report();
+	if (o->from) {
+		r->from = &r->src;
+		source_open(r->from, o->from, r->m);
+		ocsdf_output_protect_input(o->from);
+	}
+	ocsdf_output_protect_input(o->model);
+	ocsdf_sampler_mode_opts(r->m, o->mode, (int)o->steps, o->level_set ? &o->level : NULL, o->tol,
+				o->from != NULL, &r->wo);
+	size_t zsize = sizeof(float) * CHUNK * (size_t)r->m->arch.d;
+	r->net = ocsdf_xcheck(ocsdf_lipnet_new(&r->m->arch, CHUNK));
+	r->walker = ocsdf_xcheck(ocsdf_walker_new(r->net, CHUNK));
+	r->z = ocsdf_xmalloc(zsize);
+	r->z0 = ocsdf_xmalloc(zsize);
+	r->f = ocsdf_xmalloc(sizeof(float) * CHUNK);
+	ocsdf_rng_seed(&r->rng, o->seed);
+}
+
+static void run_free(run *r)
+{
+	ocsdf_walker_free(r->walker);
+	ocsdf_lipnet_free(r->net);
+	free(r->z);
+	free(r->z0);
+	free(r->f);
+	if (r->from)
+		source_close(r->from);
+	ocsdf_model_free(r->m);
+}
+
+/* The next starting points in r->z (standardized): a block of rows of
+ * --from, or noise drawn in the box until -n are done.  Returns how many,
+ * 0 at the end. */
+static int next_block(const options *o, run *r)
+{
+	ocsdf_error err;
+	int d = r->m->arch.d, B;
+	if (r->from) {
+		if (ocsdf_csv_next(r->from->r, CHUNK, &r->b, &err)) {
+			ocsdf_output_abort(&r->out);
+			ocsdf_die_error(&err);
+		}
+		B = r->b.nrows;
+		ocsdf_scale_apply(r->b.num, (size_t)B, d, r->m->mean, r->m->std, r->z);
+		return B;
+	}
+	B = (size_t)o->count - r->done < CHUNK ? (int)((size_t)o->count - r->done) : CHUNK;
+	ocsdf_sampler_init(r->z, B, d, OCSDF_INIT_UNIFORM, r->m->settings.box, NULL, &r->rng);
+	return B;
+}
+
 int main(int argc, char **argv)
 {
-	options o;
-	ocsdf_model *m;
-	source src, *from = NULL;
-	ocsdf_csv_block b = {0};
-	ocsdf_walk_opts wo;
-	ocsdf_output out;
+	options o = {0};
+	run r = {0};
 	ocsdf_error err;
-	ocsdf_rng rng;
-	size_t done = 0, reached = 0;
+	int B, status;
 
-	ocsdf_cli_init(argv[0]);
-	ocsdf_kernels_choose(argv);
-	parse_options(argc, argv, &o);
-	if (ocsdf_model_load(o.model, &m, &err))
-		ocsdf_die_error(&err);
-	ocsdf_threads_set(o.threads, m->arch.width);
-	if (o.verbose && !o.quiet)
-		ocsdf_kernels_report();
-	int d = m->arch.d;
-	if (o.from) {
-		from = &src;
-		source_open(from, o.from, m);
-		ocsdf_output_protect_input(o.from);
-	}
-	ocsdf_output_protect_input(o.model);
-	walk_opts(&o, m, &wo);
-
-	ocsdf_lipnet *net = ocsdf_lipnet_new(&m->arch, CHUNK);
-	float *z = malloc(sizeof(float) * CHUNK * (size_t)d), *z0 = malloc(sizeof(float) * CHUNK * (size_t)d);
-	float *g = malloc(sizeof(float) * CHUNK * (size_t)d), *f = malloc(sizeof(float) * CHUNK);
-	float *fw = malloc(sizeof(float) * CHUNK), *eta = malloc(sizeof(float) * CHUNK);
-	if (!net || !z || !z0 || !g || !f || !fw || !eta)
-		ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
-	ocsdf_rng_seed(&rng, o.seed);
-
+	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
+		return status;
+	start(&o, &r);
 	ocsdf_output_cleanup_on_signals();
-	if (ocsdf_output_open(&out, o.output, o.force, &err))
+	if (ocsdf_output_open(&r.out, o.output, o.force, &err))
 		ocsdf_die_error(&err);
-	write_header(out.fp, m, from);
-	while (!ferror(out.fp)) {
-		int B;
-		if (from) {
-			if (ocsdf_csv_next(from->r, CHUNK, &b, &err)) {
-				ocsdf_output_abort(&out);
-				ocsdf_die_error(&err);
-			}
-			B = b.nrows;
-			ocsdf_scale_apply(b.num, (size_t)B, d, m->mean, m->std, z);
-		} else {
-			B = (size_t)o.count - done < CHUNK ? (int)((size_t)o.count - done) : CHUNK;
-			ocsdf_sampler_init(z, B, d, OCSDF_INIT_UNIFORM, m->settings.box, NULL, &rng);
-		}
-		if (B == 0)
-			break;
-		memcpy(z0, z, sizeof(float) * (size_t)B * d);
-		int ok = ocsdf_sampler_walk(net, m->theta, z, B, &wo, &rng, f, g, eta, fw);
-		/* A start from noise that stalls (on a ridge of f, where the
-		 * gradient vanishes) is drawn again, a few times: the points
-		 * asked for are points on the level, wherever they start. */
-		for (int round = 1; !from && o.mode != MODE_NEGATIVE && ok < B && round < RESTARTS; round++) {
-			for (int i = 0; i < B; i++)
-				if (!ocsdf_sampler_reached(&wo, f[i], eta[i]))
-					ocsdf_sampler_init(z + (size_t)i * d, 1, d, OCSDF_INIT_UNIFORM, m->settings.box, NULL, &rng);
-			ok = ocsdf_sampler_walk(net, m->theta, z, B, &wo, &rng, f, g, eta, fw);
-		}
-		reached += (size_t)ok;
-		write_rows(out.fp, m, from, &b, z, z0, f, B);
-		done += (size_t)B;
+	write_header(r.out.fp, r.m, r.from);
+	while (!ferror(r.out.fp) && (B = next_block(&o, &r)) > 0) {
+		memcpy(r.z0, r.z, sizeof(float) * (size_t)B * (size_t)r.m->arch.d);
+		r.reached += (size_t)ocsdf_walker_walk(r.walker, r.m->theta, r.z, B, &r.wo, &r.rng, r.f);
+		write_rows(r.out.fp, r.m, r.from, &r.b, r.z, r.z0, r.f, B);
+		r.done += (size_t)B;
 	}
-	if (ocsdf_output_commit(&out, &err))
+	if (ocsdf_output_commit(&r.out, &err))
 		ocsdf_die_error(&err);
-	int status = o.mode == MODE_NEGATIVE ? 0 : report(&o, &wo, done, reached);
-	ocsdf_lipnet_free(net);
-	free(z);
-	free(z0);
-	free(g);
-	free(f);
-	free(fw);
-	free(eta);
-	if (from)
-		source_close(from);
-	ocsdf_model_free(m);
+	status = o.mode == OCSDF_WALK_NEGATIVE ? 0 : report(&o, &r.wo, r.done, r.reached);
+	run_free(&r);
 	return status;
 }

@@ -2,6 +2,7 @@
 #include "sampler.h"
 
 #include <math.h>
+#include <stdlib.h>
 
 void ocsdf_sampler_negative_opts(const ocsdf_train_settings *s, int T, ocsdf_walk_opts *o)
 {
@@ -24,15 +25,30 @@ void ocsdf_sampler_level_opts(int T, double level, double tol, double box, int f
 {
 	/* A row that is already at or above the level stays put: the walk
 	 * answers "what is the nearest point at that level" only for the
-	 * rows below it.  Every other field is 0 (no random step scale, whole
-	 * Newton steps, both ways, no stop flag). */
+	 * rows below it.  A start from noise that stalls (on a ridge of f,
+	 * where the gradient vanishes) is drawn again, a few times: the
+	 * points asked for are points on the level, wherever they start.
+	 * Every other field is 0 (no random step scale, whole Newton steps,
+	 * both ways, no stop flag). */
 	*o = (ocsdf_walk_opts){.steps = T,
 			       .level = level,
 			       .eta = 1,
 			       .newton = 1,
 			       .freeze_above = from_rows != 0,
 			       .box = from_rows ? 0 : box,
-			       .tol = tol};
+			       .tol = tol,
+			       .restarts = from_rows ? 0 : OCSDF_WALK_RESTARTS};
+}
+
+void ocsdf_sampler_mode_opts(const ocsdf_model *m, int mode, int T, const double *level, double tol,
+			     int from_rows, ocsdf_walk_opts *o)
+{
+	if (mode == OCSDF_WALK_NEGATIVE) {
+		ocsdf_sampler_negative_opts(&m->settings, T >= 0 ? T : m->settings.newton_steps, o);
+		return;
+	}
+	double to = level ? *level : mode == OCSDF_WALK_BOUNDARY ? 0.0 : m->stats.f_mean;
+	ocsdf_sampler_level_opts(T >= 0 ? T : OCSDF_WALK_LEVEL_STEPS, to, tol, m->settings.box, from_rows, o);
 }
 
 void ocsdf_sampler_init(float *z, int B, int d, int init, double box, const float *gauss_std,
@@ -49,38 +65,90 @@ void ocsdf_sampler_init(float *z, int B, int d, int init, double box, const floa
 		}
 }
 
-int ocsdf_sampler_walk(ocsdf_lipnet *net, const float *theta, float *z, int B,
-		       const ocsdf_walk_opts *o, ocsdf_rng *rng, float *f, float *g, float *eta,
-		       float *fwork)
+struct ocsdf_walker {
+	ocsdf_lipnet *net;
+	int d;
+	float *g;      /* max_batch x d: the gradient at the current points */
+	float *eta;    /* max_batch: the step scale of each point */
+	float *fwork;  /* max_batch: f at the current points */
+};
+
+ocsdf_walker *ocsdf_walker_new(ocsdf_lipnet *net, int max_batch)
 {
-	int d = ocsdf_lipnet_arch(net)->d, reached = 0;
+	ocsdf_walker *w = max_batch >= 1 ? calloc(1, sizeof *w) : NULL;
+	if (!w)
+		return NULL;
+	w->net = net;
+	w->d = ocsdf_lipnet_arch(net)->d;
+	w->g = malloc(sizeof(float) * (size_t)max_batch * (size_t)w->d);
+	w->eta = malloc(sizeof(float) * (size_t)max_batch);
+	w->fwork = malloc(sizeof(float) * (size_t)max_batch);
+	if (!w->g || !w->eta || !w->fwork) {
+		ocsdf_walker_free(w);
+		return NULL;
+	}
+	return w;
+}
+
+void ocsdf_walker_free(ocsdf_walker *w)
+{
+	if (!w)
+		return;
+	free(w->g);
+	free(w->eta);
+	free(w->fwork);
+	free(w);
+}
+
+const float *ocsdf_walker_grad(const ocsdf_walker *w)
+{
+	return w->g;
+}
+
+/* Whether a walked point with final value f and step scale eta counts as
+ * having reached the level: within tol of it, or frozen above it. */
+static int reached(const ocsdf_walk_opts *o, float f, float eta)
+{
+	return fabs(o->level - f) <= o->tol || (o->freeze_above && eta == 0);
+}
+
+/* One step of point zi (d coordinates) with value fi, gradient gi and
+ * step scale *eta at step t.  Returns 1 if it moved, 0 if it stays. */
+static int step(const ocsdf_walk_opts *o, int t, int d, float *zi, const float *gi, float fi, float *eta)
+{
 	float box = (float)o->box;
+	double gn2 = 0, gap = o->level - fi, scale;
+	for (int j = 0; j < d; j++)
+		gn2 += (double)gi[j] * gi[j];
+	if (t == 0 && o->freeze_above && gap <= 0)
+		*eta = 0;
+	if ((o->one_sided && gap <= 0) || *eta == 0 || fabs(gap) <= o->tol)
+		return 0;
+	scale = o->newton ? gap / (gn2 + 1e-8) : gap / (sqrt(gn2) + 1e-12);
+	scale *= o->fraction ? *eta / o->steps : *eta;
+	for (int j = 0; j < d; j++) {
+		float v = zi[j] + (float)(scale * gi[j]);
+		if (box > 0)
+			v = v < -box ? -box : v > box ? box : v;
+		zi[j] = v;
+	}
+	return 1;
+}
+
+/* One walk of the B points of z without restarts: what
+ * ocsdf_walker_walk returns. */
+static int walk_once(ocsdf_walker *w, const float *theta, float *z, int B, const ocsdf_walk_opts *o,
+		     ocsdf_rng *rng, float *f)
+{
+	int d = w->d, count = 0;
 
 	for (int i = 0; i < B; i++)
-		eta[i] = (float)(o->eta_random ? o->eta * ocsdf_rng_uniform(rng) : o->eta);
+		w->eta[i] = (float)(o->eta_random ? o->eta * ocsdf_rng_uniform(rng) : o->eta);
 	for (int t = 0; t < o->steps && !(o->stop && *o->stop); t++) {
 		int moving = 0;
-		ocsdf_lipnet_input_grad(net, theta, z, B, fwork, g);
-		for (int i = 0; i < B; i++) {
-			float *zi = z + (size_t)i * d;
-			const float *gi = g + (size_t)i * d;
-			double gn2 = 0, gap = o->level - fwork[i], scale;
-			for (int j = 0; j < d; j++)
-				gn2 += (double)gi[j] * gi[j];
-			if (t == 0 && o->freeze_above && gap <= 0)
-				eta[i] = 0;
-			if ((o->one_sided && gap <= 0) || eta[i] == 0 || fabs(gap) <= o->tol)
-				continue;
-			moving++;
-			scale = o->newton ? gap / (gn2 + 1e-8) : gap / (sqrt(gn2) + 1e-12);
-			scale *= o->fraction ? eta[i] / o->steps : eta[i];
-			for (int j = 0; j < d; j++) {
-				float v = zi[j] + (float)(scale * gi[j]);
-				if (box > 0)
-					v = v < -box ? -box : v > box ? box : v;
-				zi[j] = v;
-			}
-		}
+		ocsdf_lipnet_input_grad(w->net, theta, z, B, w->fwork, w->g);
+		for (int i = 0; i < B; i++)
+			moving += step(o, t, d, z + (size_t)i * d, w->g + (size_t)i * d, w->fwork[i], &w->eta[i]);
 		/* No point moved: every further step would find them where they
 		 * are. */
 		if (!moving)
@@ -88,13 +156,21 @@ int ocsdf_sampler_walk(ocsdf_lipnet *net, const float *theta, float *z, int B,
 	}
 	if (!f)
 		return 0;
-	ocsdf_lipnet_forward(net, theta, z, B, f);
+	ocsdf_lipnet_forward(w->net, theta, z, B, f);
 	for (int i = 0; o->tol > 0 && i < B; i++)
-		reached += ocsdf_sampler_reached(o, f[i], eta[i]);
-	return reached;
+		count += reached(o, f[i], w->eta[i]);
+	return count;
 }
 
-int ocsdf_sampler_reached(const ocsdf_walk_opts *o, float f, float eta)
+int ocsdf_walker_walk(ocsdf_walker *w, const float *theta, float *z, int B, const ocsdf_walk_opts *o,
+		      ocsdf_rng *rng, float *f)
 {
-	return fabs(o->level - f) <= o->tol || (o->freeze_above && eta == 0);
+	int count = walk_once(w, theta, z, B, o, rng, f), d = w->d;
+	for (int round = 0; f && o->tol > 0 && o->box > 0 && count < B && round < o->restarts; round++) {
+		for (int i = 0; i < B; i++)
+			if (!reached(o, f[i], w->eta[i]))
+				ocsdf_sampler_init(z + (size_t)i * d, 1, d, OCSDF_INIT_UNIFORM, o->box, NULL, rng);
+		count = walk_once(w, theta, z, B, o, rng, f);
+	}
+	return count;
 }

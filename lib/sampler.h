@@ -4,6 +4,8 @@
  *
  * All points of a batch advance together: each step is one batched forward
  * and input-gradient pass.  Points are in the model's standardized units.
+ * A walker owns the workspace of its walks, allocated once for a network
+ * and a largest batch: no walk allocates.
  */
 #ifndef OCSDF_SAMPLER_H
 #define OCSDF_SAMPLER_H
@@ -31,7 +33,19 @@ typedef struct ocsdf_walk_opts {
 	                    * the walk ends after its current step */
 	double tol;        /* > 0: a point within tol of the level has reached
 	                    * it and stops; the walk ends once all have */
+	int restarts;      /* with tol > 0, box > 0 and final values asked
+	                    * for: a point that did not reach the level is
+	                    * drawn again uniformly in the box and the batch
+	                    * walked again, up to restarts more times */
 } ocsdf_walk_opts;
+
+/* Newton steps at most of ocsdf-sample's walks to a level, and its
+ * restarts of stalled starts drawn in the box. */
+#define OCSDF_WALK_LEVEL_STEPS 1000
+#define OCSDF_WALK_RESTARTS 7
+
+/* The walks of ocsdf-sample. */
+enum { OCSDF_WALK_NEGATIVE, OCSDF_WALK_BOUNDARY, OCSDF_WALK_INSIDE };
 
 /* The walk that makes the trainer's negatives under settings s, with T
  * steps (T = 0 during warm-up), no tolerance and no stop flag. */
@@ -41,10 +55,19 @@ void ocsdf_sampler_negative_opts(const ocsdf_train_settings *s, int T, ocsdf_wal
  * 1, the whole gap each step) to f = level until every point is within
  * tol of it, at most T of them.  Points from a file (from_rows) that
  * start at or above the level stay put, the others walk both ways to it,
- * unclamped; points drawn in the box [-box, box]^d stay in it.  No stop
- * flag. */
+ * unclamped; points drawn in the box [-box, box]^d stay in it, and those
+ * that stall are drawn again (OCSDF_WALK_RESTARTS).  No stop flag. */
 void ocsdf_sampler_level_opts(int T, double level, double tol, double box, int from_rows,
 			      ocsdf_walk_opts *o);
+
+/* The walk of ocsdf-sample's mode (OCSDF_WALK_*) on model m: the
+ * trainer's negatives under m's settings with T steps (T < 0: the
+ * model's), or the level walk in m's box to *level (NULL: 0 for the
+ * boundary, the mean of f over the training rows inside) with at most T
+ * steps (T < 0: OCSDF_WALK_LEVEL_STEPS) and tolerance tol, from rows of
+ * a file or not (from_rows). */
+void ocsdf_sampler_mode_opts(const ocsdf_model *m, int mode, int T, const double *level, double tol,
+			     int from_rows, ocsdf_walk_opts *o);
 
 /* Starting points for the walks, B x d: uniform in the box [-box, box]^d
  * (init 0, the paper), or a Gaussian per feature with standard deviation
@@ -52,19 +75,25 @@ void ocsdf_sampler_level_opts(int T, double level, double tol, double box, int f
 void ocsdf_sampler_init(float *z, int B, int d, int init, double box, const float *gauss_std,
 			ocsdf_rng *rng);
 
-/* Walks the B points of z (B x d, in place; B <= the net's max_batch).
- * f (B floats) receives f at the final points unless NULL: that costs one
- * more forward pass.  g (B x d), eta (B) and fwork (B) are workspace.  rng
- * draws the per-point step scales.  Returns, when o->tol > 0 and f is
- * given, how many points reached the level: those within tol of it at the
- * end, and those frozen above it (freeze_above); else 0. */
-int ocsdf_sampler_walk(ocsdf_lipnet *net, const float *theta, float *z, int B,
-			const ocsdf_walk_opts *o, ocsdf_rng *rng, float *f, float *g, float *eta,
-			float *fwork);
+typedef struct ocsdf_walker ocsdf_walker;
 
-/* Whether a walked point with final value f and step scale eta (the
- * walk's eta[i]) counts as having reached the level: the rule of the count
- * ocsdf_sampler_walk returns. */
-int ocsdf_sampler_reached(const ocsdf_walk_opts *o, float f, float eta);
+/* A walker on network net (which must outlive it) for batches of at most
+ * max_batch points (1 <= max_batch <= the net's own).  NULL when out of
+ * memory or max_batch < 1. */
+ocsdf_walker *ocsdf_walker_new(ocsdf_lipnet *net, int max_batch);
+void ocsdf_walker_free(ocsdf_walker *w);
+
+/* Walks the B points of z (B x d, in place; B <= max_batch) on the
+ * network with weights theta.  f (B floats) receives f at the final
+ * points unless NULL: that costs one more forward pass.  rng draws the
+ * per-point step scales and the restarts.  Returns, when o->tol > 0 and f
+ * is given, how many points reached the level: those within tol of it at
+ * the end, and those frozen above it (freeze_above); else 0. */
+int ocsdf_walker_walk(ocsdf_walker *w, const float *theta, float *z, int B, const ocsdf_walk_opts *o,
+		      ocsdf_rng *rng, float *f);
+
+/* The gradient of f (B x d) at the points of the last step of the last
+ * walk (the starting points if it took none). */
+const float *ocsdf_walker_grad(const ocsdf_walker *w);
 
 #endif
