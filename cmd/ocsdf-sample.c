@@ -16,7 +16,6 @@
 #include "output.h"
 #include "rng.h"
 #include "sampler.h"
-#include "scale.h"
 
 enum { CHUNK = 4096 };
 
@@ -123,12 +122,9 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
 	options *o = ctx;
 	*o = (options){.count = -1, .steps = -1, .mode = OCSDF_WALK_BOUNDARY, .seed = 1, .tol = DEFAULT_TOL};
-	if (ocsdf_arg_read(argc, argv, ":m:n:o:fvqhV", long_options, take_option, o, &o->action, e) || o->action)
+	if (ocsdf_arg_read(argc, argv, ":m:n:o:fvqhV", long_options, take_option, o, &o->action, e) || o->action ||
+	    ocsdf_arg_model_only(e, o->model, argc, argv))
 		return e->code;
-	if (!o->model)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "a model is required (-m MODEL)");
-	if (optind < argc)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "unexpected argument '%s'", argv[optind]);
 	if ((o->count < 0) == !o->from)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "give either -n N or --from FILE");
 	if (o->level_set && o->mode == OCSDF_WALK_NEGATIVE)
@@ -141,70 +137,15 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 	return 0;
 }
 
-/* The rows of --from, read a block at a time: the model's features as
- * numbers, every column as text to pass through. */
-typedef struct source {
-	ocsdf_csv_reader *r;
-	int nc;
-	int *cols;      /* d: the column of each feature */
-	int *feature;   /* nc: the feature a column holds, or -1; -2: a column
-	                 * named like one this program writes, left out */
-} source;
-
-/* "delta_NAME", the column of the displacement of feature NAME. */
-static int delta_name(char *buf, size_t len, const char *name)
-{
-	return snprintf(buf, len, "delta_%.64s", name);
-}
-
-static void source_open(source *src, const char *path, const ocsdf_model *m)
-{
-	ocsdf_error e;
-	int d = m->arch.d, *all;
-	if (ocsdf_csv_open(path, &src->r, &e))
-		ocsdf_die_error(&e);
-	src->nc = ocsdf_csv_ncols(src->r);
-	src->cols = ocsdf_xmalloc(sizeof(int) * (size_t)d);
-	src->feature = ocsdf_xmalloc(sizeof(int) * (size_t)src->nc);
-	all = ocsdf_xmalloc(sizeof(int) * (size_t)src->nc);
-	for (int k = 0; k < src->nc; k++) {
-		const char *name = ocsdf_csv_colname(src->r, k);
-		all[k] = k;
-		src->feature[k] = strcmp(name, "sdf") == 0 ? -2 : -1;
-		for (int j = 0; j < d; j++) {
-			char dn[64 + 8];
-			delta_name(dn, sizeof dn, m->names[j]);
-			if (strcmp(name, dn) == 0)
-				src->feature[k] = -2;
-		}
-	}
-	for (int j = 0; j < d; j++) {
-		if (ocsdf_csv_find_name(src->r, m->names[j], "a feature of the model", &src->cols[j], &e))
-			ocsdf_die_error(&e);
-		src->feature[src->cols[j]] = j;
-	}
-	if (ocsdf_csv_select(src->r, src->cols, d, all, src->nc, 0, &e))
-		ocsdf_die_error(&e);
-	ocsdf_csv_check_scale(src->r, m->mean, m->std);
-	free(all);
-}
-
-static void source_close(source *src)
-{
-	ocsdf_csv_close(src->r);
-	free(src->cols);
-	free(src->feature);
-}
-
 /* Without rows: the features and sdf.  With them: the input's columns
  * (those named like an output column left out), sdf and the delta_NAME
  * columns. */
-static void write_header(FILE *fp, const ocsdf_model *m, const source *src)
+static void write_header(FILE *fp, const ocsdf_model *m, const ocsdf_sampler_rows *src)
 {
 	int d = m->arch.d;
 	for (int k = 0; k < (src ? src->nc : d); k++) {
 		const char *name = src ? ocsdf_csv_colname(src->r, k) : m->names[k];
-		if (src && src->feature[k] == -2)
+		if (src && src->feature[k] == OCSDF_SAMPLER_DROPPED)
 			continue;
 		ocsdf_csv_put_field(fp, name, strlen(name));
 		fputc(',', fp);
@@ -212,7 +153,7 @@ static void write_header(FILE *fp, const ocsdf_model *m, const source *src)
 	fputs("sdf", fp);
 	for (int j = 0; src && j < d; j++) {
 		char name[64 + 8];
-		int len = delta_name(name, sizeof name, m->names[j]);
+		int len = ocsdf_sampler_delta_name(name, sizeof name, m->names[j]);
 		fputc(',', fp);
 		ocsdf_csv_put_field(fp, name, (size_t)len);
 	}
@@ -220,11 +161,11 @@ static void write_header(FILE *fp, const ocsdf_model *m, const source *src)
 }
 
 /* B walked points z (from z0, standardized) with their scores f.  Rows
- * from a file (block b) are written as read, but for the features of a
+ * from a file (its last block) are written as read, but for the features of a
  * row that moved: the raw value plus the displacement; then the
  * displacements. */
-static void write_rows(FILE *fp, const ocsdf_model *m, const source *src, const ocsdf_csv_block *b,
-		       const float *z, const float *z0, const float *f, int B)
+static void write_rows(FILE *fp, const ocsdf_model *m, const ocsdf_sampler_rows *src, const float *z,
+		       const float *z0, const float *f, int B)
 {
 	int d = m->arch.d;
 	for (int i = 0; i < B; i++) {
@@ -232,13 +173,13 @@ static void write_rows(FILE *fp, const ocsdf_model *m, const source *src, const 
 		int moved = memcmp(zi, z0i, sizeof(float) * (size_t)d) != 0;
 		for (int k = 0; k < (src ? src->nc : d); k++) {
 			int j = src ? src->feature[k] : k;
-			if (j == -2)
+			if (j == OCSDF_SAMPLER_DROPPED)
 				continue;
 			if (src && (j < 0 || !moved)) {
-				const char *t = b->text[(size_t)i * src->nc + k];
+				const char *t = src->b.text[(size_t)i * src->nc + k];
 				ocsdf_csv_put_field(fp, t, strlen(t));
 			} else if (src) {
-				ocsdf_csv_put_double(fp, b->num[(size_t)i * d + j] + (double)(zi[j] - z0i[j]) * m->std[j]);
+				ocsdf_csv_put_double(fp, src->b.num[(size_t)i * d + j] + (double)(zi[j] - z0i[j]) * m->std[j]);
 			} else {
 				ocsdf_csv_put_double(fp, zi[j] * m->std[j] + m->mean[j]);
 			}
@@ -273,8 +214,7 @@ static int report(const options *o, const ocsdf_walk_opts *wo, size_t n, size_t 
 /* What a run holds, from the model to the output. */
 typedef struct run {
 	ocsdf_model *m;
-	source src, *from;      /* from: &src with --from, else NULL */
-	ocsdf_csv_block b;      /* the rows of --from last read */
+	ocsdf_sampler_rows src, *from; /* from: &src with --from, else NULL */
 	ocsdf_walk_opts wo;
 	ocsdf_lipnet *net;
 	ocsdf_walker *walker;
@@ -296,7 +236,8 @@ static void start(const options *o, run *r)
 		ocsdf_kernels_report();
 	if (o->from) {
 		r->from = &r->src;
-		source_open(r->from, o->from, r->m);
+		if (ocsdf_sampler_rows_open(r->from, o->from, r->m, &err))
+			ocsdf_die_error(&err);
 		ocsdf_output_protect_input(o->from);
 	}
 	ocsdf_output_protect_input(o->model);
@@ -319,7 +260,7 @@ static void run_free(run *r)
 	free(r->z0);
 	free(r->f);
 	if (r->from)
-		source_close(r->from);
+		ocsdf_sampler_rows_close(r->from);
 	ocsdf_model_free(r->m);
 }
 
@@ -329,18 +270,16 @@ static void run_free(run *r)
 static int next_block(const options *o, run *r)
 {
 	ocsdf_error err;
-	int d = r->m->arch.d, B;
+	int B;
 	if (r->from) {
-		if (ocsdf_csv_next(r->from->r, CHUNK, &r->b, &err)) {
+		if (ocsdf_sampler_rows_next(r->from, r->m, CHUNK, r->z, &err)) {
 			ocsdf_output_abort(&r->out);
 			ocsdf_die_error(&err);
 		}
-		B = r->b.nrows;
-		ocsdf_scale_apply(r->b.num, (size_t)B, d, r->m->mean, r->m->std, r->z);
-		return B;
+		return r->from->b.nrows;
 	}
 	B = (size_t)o->count - r->done < CHUNK ? (int)((size_t)o->count - r->done) : CHUNK;
-	ocsdf_sampler_init(r->z, B, d, OCSDF_INIT_UNIFORM, r->m->settings.box, NULL, &r->rng);
+	ocsdf_sampler_init(r->z, B, r->m->arch.d, OCSDF_INIT_UNIFORM, r->m->settings.box, NULL, &r->rng);
 	return B;
 }
 
@@ -361,7 +300,7 @@ int main(int argc, char **argv)
 	while (!ferror(r.out.fp) && (B = next_block(&o, &r)) > 0) {
 		memcpy(r.z0, r.z, sizeof(float) * (size_t)B * (size_t)r.m->arch.d);
 		r.reached += (size_t)ocsdf_walker_walk(r.walker, r.m->theta, r.z, B, &r.wo, &r.rng, r.f);
-		write_rows(r.out.fp, r.m, r.from, &r.b, r.z, r.z0, r.f, B);
+		write_rows(r.out.fp, r.m, r.from, r.z, r.z0, r.f, B);
 		r.done += (size_t)B;
 	}
 	if (ocsdf_output_commit(&r.out, &err))

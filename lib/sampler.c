@@ -2,7 +2,11 @@
 #include "sampler.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "scale.h"
 
 void ocsdf_sampler_negative_opts(const ocsdf_train_settings *s, int T, ocsdf_walk_opts *o)
 {
@@ -173,4 +177,83 @@ int ocsdf_walker_walk(ocsdf_walker *w, const float *theta, float *z, int B, cons
 		count = walk_once(w, theta, z, B, o, rng, f);
 	}
 	return count;
+}
+
+int ocsdf_sampler_delta_name(char *buf, size_t len, const char *name)
+{
+	return snprintf(buf, len, "delta_%.64s", name);
+}
+
+/* The role of each column of s (s->feature) but the features': -1, or
+ * OCSDF_SAMPLER_DROPPED for sdf and delta_NAME of a feature of m. */
+static void mark_dropped(ocsdf_sampler_rows *s, const ocsdf_model *m)
+{
+	for (int k = 0; k < s->nc; k++) {
+		const char *name = ocsdf_csv_colname(s->r, k);
+		s->feature[k] = strcmp(name, "sdf") == 0 ? OCSDF_SAMPLER_DROPPED : -1;
+		for (int j = 0; j < m->arch.d; j++) {
+			char dn[64 + 8];
+			ocsdf_sampler_delta_name(dn, sizeof dn, m->names[j]);
+			if (strcmp(name, dn) == 0)
+				s->feature[k] = OCSDF_SAMPLER_DROPPED;
+		}
+	}
+}
+
+/* The features' columns of s, every column kept as text. */
+static int select_columns(ocsdf_sampler_rows *s, const ocsdf_model *m, ocsdf_error *e)
+{
+	int d = m->arch.d, rc = 0, *all = malloc(sizeof(int) * (size_t)s->nc);
+	if (!all)
+		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+	for (int k = 0; k < s->nc; k++)
+		all[k] = k;
+	for (int j = 0; j < d && !rc; j++) {
+		rc = ocsdf_csv_find_name(s->r, m->names[j], "a feature of the model", &s->cols[j], e);
+		if (!rc)
+			s->feature[s->cols[j]] = j;
+	}
+	if (!rc)
+		rc = ocsdf_csv_select(s->r, s->cols, d, all, s->nc, 0, e);
+	free(all);
+	return rc;
+}
+
+int ocsdf_sampler_rows_open(ocsdf_sampler_rows *s, const char *path, const ocsdf_model *m, ocsdf_error *e)
+{
+	int rc;
+	memset(s, 0, sizeof *s);
+	if ((rc = ocsdf_csv_open(path, &s->r, e)))
+		return rc;
+	s->nc = ocsdf_csv_ncols(s->r);
+	s->cols = malloc(sizeof(int) * (size_t)m->arch.d);
+	s->feature = malloc(sizeof(int) * (size_t)s->nc);
+	if (!s->cols || !s->feature)
+		rc = ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+	if (!rc) {
+		mark_dropped(s, m);
+		rc = select_columns(s, m, e);
+	}
+	if (rc) {
+		ocsdf_sampler_rows_close(s);
+		return rc;
+	}
+	ocsdf_csv_check_scale(s->r, m->mean, m->std);
+	return 0;
+}
+
+int ocsdf_sampler_rows_next(ocsdf_sampler_rows *s, const ocsdf_model *m, int max, float *z, ocsdf_error *e)
+{
+	int rc = ocsdf_csv_next(s->r, max, &s->b, e);
+	if (!rc)
+		ocsdf_scale_apply(s->b.num, (size_t)s->b.nrows, m->arch.d, m->mean, m->std, z);
+	return rc;
+}
+
+void ocsdf_sampler_rows_close(ocsdf_sampler_rows *s)
+{
+	ocsdf_csv_close(s->r);
+	free(s->cols);
+	free(s->feature);
+	memset(s, 0, sizeof *s);
 }

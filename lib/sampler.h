@@ -12,6 +12,7 @@
 
 #include <signal.h>
 
+#include "csv.h"
 #include "lipnet.h"
 #include "model.h"
 #include "rng.h"
@@ -95,5 +96,34 @@ int ocsdf_walker_walk(ocsdf_walker *w, const float *theta, float *z, int B, cons
 /* The gradient of f (B x d) at the points of the last step of the last
  * walk (the starting points if it took none). */
 const float *ocsdf_walker_grad(const ocsdf_walker *w);
+
+/* The rows a walk starts from (ocsdf-sample --from): a CSV file holding
+ * the model's features, read a block at a time, each column also kept as
+ * text to pass through. */
+typedef struct ocsdf_sampler_rows {
+	ocsdf_csv_reader *r;
+	int nc;               /* columns of the file */
+	int *cols;            /* d: the column of each feature */
+	int *feature;         /* nc: the feature a column holds, or -1;
+	                       * OCSDF_SAMPLER_DROPPED: a column named like one
+	                       * ocsdf-sample writes (sdf, delta_NAME), left out */
+	ocsdf_csv_block b;    /* the block last read */
+} ocsdf_sampler_rows;
+
+enum { OCSDF_SAMPLER_DROPPED = -2 };
+
+/* Opens the rows of path for model m (every feature by name).  Returns 0,
+ * or the reader's error (66 cannot open, 65 a feature missing, 70 out of
+ * memory, ...) with e set and nothing left open. */
+int ocsdf_sampler_rows_open(ocsdf_sampler_rows *s, const char *path, const ocsdf_model *m, ocsdf_error *e);
+/* Reads the next block of at most max rows into s->b, and their features
+ * standardized by m into z (s->b.nrows x d).  Returns 0 (s->b.nrows is 0
+ * at the end), or the reader's error with e set. */
+int ocsdf_sampler_rows_next(ocsdf_sampler_rows *s, const ocsdf_model *m, int max, float *z, ocsdf_error *e);
+void ocsdf_sampler_rows_close(ocsdf_sampler_rows *s);
+
+/* "delta_NAME", the column of the displacement of feature NAME, into buf
+ * of len bytes (72 hold any); returns its length. */
+int ocsdf_sampler_delta_name(char *buf, size_t len, const char *name);
 
 #endif

@@ -6,9 +6,12 @@
  * exactly where they are and the others land on it, unclamped; the
  * walker: the same points as a plain walk written here from the formulas,
  * for the same seed, whatever it walked before; restarts that redraw
- * exactly the points that missed.
+ * exactly the points that missed; the rows of ocsdf-sample --from: each
+ * column's role, the features standardized, the refusals.
  */
 #include <check.h>
+#include <stdio.h>
+#include <unistd.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +19,7 @@
 #include "lipnet.h"
 #include "model.h"
 #include "rng.h"
+#include "scale.h"
 #include "sampler.h"
 #include "train.h"
 
@@ -395,6 +399,61 @@ START_TEST(mode_presets)
 }
 END_TEST
 
+/* A CSV file of text, removed by the caller; its path. */
+static char *csv_file(const char *text)
+{
+	static char path[64];
+	snprintf(path, sizeof path, "/tmp/ocsdf-sampler-XXXXXX");
+	int fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	FILE *fp = fdopen(fd, "w");
+	ck_assert_ptr_nonnull(fp);
+	fputs(text, fp);
+	ck_assert_int_eq(fclose(fp), 0);
+	return path;
+}
+
+START_TEST(rows_from_file)
+{
+	ocsdf_arch a = {2, 8, 2, OCSDF_ACT_FULLSORT};
+	ocsdf_model *m = ocsdf_model_new(&a, 0);
+	ocsdf_sampler_rows rows;
+	ocsdf_error e;
+	float z[4], want[4];
+	double X[4] = {3, 10, -1, 20};
+	char name[72];
+	ck_assert(m && ocsdf_model_set_name(m, 0, "x") == 0 && ocsdf_model_set_name(m, 1, "y") == 0);
+	m->mean[0] = 1;
+	m->mean[1] = 10;
+	m->std[0] = 2;
+	m->std[1] = 5;
+	ck_assert_int_eq(ocsdf_sampler_delta_name(name, sizeof name, "x"), 7);
+	ck_assert_str_eq(name, "delta_x");
+	char *path = csv_file("id,y,sdf,x,delta_x,delta_z\na,10,0.5,3,0,1\nb,20,0.1,-1,0,2\n");
+	ck_assert_int_eq(ocsdf_sampler_rows_open(&rows, path, m, &e), 0);
+	int roles[] = {-1, 1, OCSDF_SAMPLER_DROPPED, 0, OCSDF_SAMPLER_DROPPED, -1};
+	ck_assert_int_eq(rows.nc, 6);
+	ck_assert_mem_eq(rows.feature, roles, sizeof roles);
+	ck_assert(rows.cols[0] == 3 && rows.cols[1] == 1);
+	ck_assert_int_eq(ocsdf_sampler_rows_next(&rows, m, 16, z, &e), 0);
+	ck_assert_int_eq(rows.b.nrows, 2);
+	ck_assert_str_eq(rows.b.text[6 + 0], "b");
+	ocsdf_scale_apply(X, 2, 2, m->mean, m->std, want);
+	ck_assert_mem_eq(z, want, sizeof z);
+	ck_assert_int_eq(ocsdf_sampler_rows_next(&rows, m, 16, z, &e), 0);
+	ck_assert_int_eq(rows.b.nrows, 0);
+	ocsdf_sampler_rows_close(&rows);
+	unlink(path);
+	path = csv_file("id,x\na,1\n");
+	ck_assert_int_eq(ocsdf_sampler_rows_open(&rows, path, m, &e), OCSDF_EDATA);
+	ck_assert_ptr_nonnull(strstr(e.msg, "y"));
+	ck_assert_ptr_null(rows.r);
+	unlink(path);
+	ck_assert_int_eq(ocsdf_sampler_rows_open(&rows, "/nonexistent/rows.csv", m, &e), OCSDF_ENOINPUT);
+	ocsdf_model_free(m);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("sampler");
@@ -406,6 +465,7 @@ int main(void)
 	tcase_add_test(t, mode_presets);
 	tcase_add_test(t, walker_same_points);
 	tcase_add_test(t, walker_restarts);
+	tcase_add_test(t, rows_from_file);
 	tcase_add_test(t, test_walk_reaches_level);
 	tcase_add_test(t, test_walk_one_sided);
 	suite_add_tcase(s, t);
