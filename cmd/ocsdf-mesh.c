@@ -125,6 +125,8 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 	options *o = ctx;
 	switch (c) {
 	case 'm': o->model = optarg; break;
+	case 'q': o->quiet = 1; break;
+	case 'v': o->verbose = 1; break;
 	case 'o': o->output = ocsdf_arg_output(e, "-o", optarg); break;
 	case O_FORMAT: o->format = ocsdf_arg_choice(e, "--format", optarg, formats); break;
 	case O_ASCII: o->ascii = 1; break;
@@ -149,8 +151,6 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 	case O_DENSE: o->dense = 1; break;
 	case 'f': o->force = 1; break;
 	case O_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
-	case 'v': o->verbose = 1; break;
-	case 'q': o->quiet = 1; break;
 	}
 }
 

@@ -6,6 +6,7 @@
  * this file chooses one, feeds it starting points and writes the CSV.
  */
 #include <getopt.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,8 +84,8 @@ static const struct option long_options[] = {
 typedef struct options {
 	const char *model, *from, *output;
 	long count, steps;          /* -1: not given */
-	double level, tol;
-	int mode, level_set, tol_set, partial, force, quiet, threads, verbose, action;
+	double level, tol;          /* NAN, 0: not given */
+	int mode, partial, force, quiet, threads, verbose, action;
 	uint64_t seed;
 } options;
 
@@ -95,25 +96,19 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 	options *o = ctx;
 	switch (c) {
 	case 'm': o->model = optarg; break;
+	case 'q': o->quiet = 1; break;
+	case 'v': o->verbose = 1; break;
 	case 'n': o->count = ocsdf_arg_long(e, "-n", optarg, 1, 100000000); break;
 	case O_FROM: o->from = optarg; break;
 	case O_MODE: o->mode = ocsdf_arg_choice(e, "--mode", optarg, modes); break;
-	case O_LEVEL:
-		o->level = ocsdf_arg_double(e, "--level", optarg, -1e6, 1e6);
-		o->level_set = 1;
-		break;
+	case O_LEVEL: o->level = ocsdf_arg_double(e, "--level", optarg, -1e6, 1e6); break;
 	case O_STEPS: o->steps = ocsdf_arg_long(e, "--walk-steps", optarg, 0, 100000); break;
-	case O_TOL:
-		o->tol = ocsdf_arg_double(e, "--tolerance", optarg, 1e-9, 1e3);
-		o->tol_set = 1;
-		break;
+	case O_TOL: o->tol = ocsdf_arg_double(e, "--tolerance", optarg, 1e-9, 1e3); break;
 	case O_PARTIAL: o->partial = 1; break;
 	case O_SEED: o->seed = (uint64_t)ocsdf_arg_long(e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
 	case 'o': o->output = ocsdf_arg_output(e, "-o", optarg); break;
 	case 'f': o->force = 1; break;
 	case O_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
-	case 'v': o->verbose = 1; break;
-	case 'q': o->quiet = 1; break;
 	}
 }
 
@@ -121,19 +116,19 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
 	options *o = ctx;
-	*o = (options){.count = -1, .steps = -1, .mode = OCSDF_WALK_BOUNDARY, .seed = 1, .tol = DEFAULT_TOL};
+	*o = (options){.count = -1, .steps = -1, .mode = OCSDF_WALK_BOUNDARY, .seed = 1, .level = NAN};
 	if (ocsdf_arg_read(argc, argv, ":m:n:o:fvqhV", long_options, take_option, o, &o->action, e) || o->action ||
 	    ocsdf_arg_model_only(e, o->model, argc, argv))
 		return e->code;
 	if ((o->count < 0) == !o->from)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "give either -n N or --from FILE");
-	if (o->level_set && o->mode == OCSDF_WALK_NEGATIVE)
+	if (!isnan(o->level) && o->mode == OCSDF_WALK_NEGATIVE)
 		return ocsdf_error_set(e, OCSDF_EUSAGE,
 				       "--level does not apply to --mode negative (its level is -margin)");
-	if ((o->tol_set || o->partial) && o->mode == OCSDF_WALK_NEGATIVE)
+	if ((o->tol > 0 || o->partial) && o->mode == OCSDF_WALK_NEGATIVE)
 		return ocsdf_error_set(e, OCSDF_EUSAGE,
 				       "--%s does not apply to --mode negative (its walks have a fixed length)",
-				       o->tol_set ? "tolerance" : "partial");
+				       o->tol > 0 ? "tolerance" : "partial");
 	return 0;
 }
 
@@ -218,7 +213,8 @@ typedef struct run {
 	ocsdf_walk_opts wo;
 	ocsdf_lipnet *net;
 	ocsdf_walker *walker;
-	float *z, *z0, *f;      /* CHUNK points walked, where they started, f there */
+	float *z, *z0, *f;      /* CHUNK points walked, where they started, f there
+	                         * (one block from z) */
 	ocsdf_rng rng;
 	ocsdf_output out;
 	size_t done, reached;
@@ -241,14 +237,14 @@ static void start(const options *o, run *r)
 		ocsdf_output_protect_input(o->from);
 	}
 	ocsdf_output_protect_input(o->model);
-	ocsdf_sampler_mode_opts(r->m, o->mode, (int)o->steps, o->level_set ? &o->level : NULL, o->tol,
-				o->from != NULL, &r->wo);
-	size_t zsize = sizeof(float) * CHUNK * (size_t)r->m->arch.d;
+	ocsdf_sampler_mode_opts(r->m, o->mode, (int)o->steps, isnan(o->level) ? NULL : &o->level,
+				o->tol > 0 ? o->tol : DEFAULT_TOL, o->from != NULL, &r->wo);
+	size_t zn = CHUNK * (size_t)r->m->arch.d;
 	r->net = ocsdf_xcheck(ocsdf_lipnet_new(&r->m->arch, CHUNK));
 	r->walker = ocsdf_xcheck(ocsdf_walker_new(r->net, CHUNK));
-	r->z = ocsdf_xmalloc(zsize);
-	r->z0 = ocsdf_xmalloc(zsize);
-	r->f = ocsdf_xmalloc(sizeof(float) * CHUNK);
+	r->z = ocsdf_xmalloc(sizeof(float) * (2 * zn + CHUNK));
+	r->z0 = r->z + zn;
+	r->f = r->z0 + zn;
 	ocsdf_rng_seed(&r->rng, o->seed);
 }
 
@@ -257,8 +253,6 @@ static void run_free(run *r)
 	ocsdf_walker_free(r->walker);
 	ocsdf_lipnet_free(r->net);
 	free(r->z);
-	free(r->z0);
-	free(r->f);
 	if (r->from)
 		ocsdf_sampler_rows_close(r->from);
 	ocsdf_model_free(r->m);

@@ -79,28 +79,22 @@ struct ocsdf_walker {
 
 ocsdf_walker *ocsdf_walker_new(ocsdf_lipnet *net, int max_batch)
 {
-	ocsdf_walker *w = max_batch >= 1 ? calloc(1, sizeof *w) : NULL;
+	/* One block: the struct, then its buffers (floats, aligned after a
+	 * struct of pointers). */
+	size_t n = max_batch >= 1 ? (size_t)max_batch : 0, d = (size_t)ocsdf_lipnet_arch(net)->d;
+	ocsdf_walker *w = n ? malloc(sizeof *w + sizeof(float) * n * (d + 2)) : NULL;
 	if (!w)
 		return NULL;
 	w->net = net;
-	w->d = ocsdf_lipnet_arch(net)->d;
-	w->g = malloc(sizeof(float) * (size_t)max_batch * (size_t)w->d);
-	w->eta = malloc(sizeof(float) * (size_t)max_batch);
-	w->fwork = malloc(sizeof(float) * (size_t)max_batch);
-	if (!w->g || !w->eta || !w->fwork) {
-		ocsdf_walker_free(w);
-		return NULL;
-	}
+	w->d = (int)d;
+	w->g = (float *)(w + 1);
+	w->eta = w->g + n * d;
+	w->fwork = w->eta + n;
 	return w;
 }
 
 void ocsdf_walker_free(ocsdf_walker *w)
 {
-	if (!w)
-		return;
-	free(w->g);
-	free(w->eta);
-	free(w->fwork);
 	free(w);
 }
 
@@ -226,10 +220,12 @@ int ocsdf_sampler_rows_open(ocsdf_sampler_rows *s, const char *path, const ocsdf
 	if ((rc = ocsdf_csv_open(path, &s->r, e)))
 		return rc;
 	s->nc = ocsdf_csv_ncols(s->r);
-	s->cols = malloc(sizeof(int) * (size_t)m->arch.d);
-	s->feature = malloc(sizeof(int) * (size_t)s->nc);
-	if (!s->cols || !s->feature)
+	/* One block: the features' columns, then the columns' roles. */
+	s->cols = malloc(sizeof(int) * ((size_t)m->arch.d + (size_t)s->nc));
+	if (!s->cols)
 		rc = ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+	else
+		s->feature = s->cols + m->arch.d;
 	if (!rc) {
 		mark_dropped(s, m);
 		rc = select_columns(s, m, e);
@@ -254,6 +250,5 @@ void ocsdf_sampler_rows_close(ocsdf_sampler_rows *s)
 {
 	ocsdf_csv_close(s->r);
 	free(s->cols);
-	free(s->feature);
-	memset(s, 0, sizeof *s);
+	*s = (ocsdf_sampler_rows){0};
 }

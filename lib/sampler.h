@@ -104,7 +104,7 @@ typedef struct ocsdf_sampler_rows {
 	ocsdf_csv_reader *r;
 	int nc;               /* columns of the file */
 	int *cols;            /* d: the column of each feature */
-	int *feature;         /* nc: the feature a column holds, or -1;
+	int *feature;         /* nc (in the block of cols): the feature a column holds, or -1;
 	                       * OCSDF_SAMPLER_DROPPED: a column named like one
 	                       * ocsdf-sample writes (sdf, delta_NAME), left out */
 	ocsdf_csv_block b;    /* the block last read */
