@@ -8,7 +8,6 @@
  * calls it and reports.
  */
 #include <getopt.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +24,6 @@
 #include "plot.h"
 
 enum { CHUNK = 4096 };
-enum { FMT_PLY = OCSDF_MESHIO_PLY, FMT_OBJ = OCSDF_MESHIO_OBJ, FMT_STL = OCSDF_MESHIO_STL, FMT_SVG };
 
 static const char usage_text[] =
 	"Usage: ocsdf-mesh -m MODEL [OPTION]...\n"
@@ -70,20 +68,8 @@ static const char usage_text[] =
 	"  ocsdf-mesh -m torus.model -r 256 -o torus.ply\n"
 	"  ocsdf-mesh -m moons.model --points moons.csv --label label -o moons.svg\n";
 
-enum {
-	O_FORMAT = 256,
-	O_ASCII,
-	O_LEVEL,
-	O_PERCENTILE,
-	O_BOX,
-	O_POINTS,
-	O_LABEL,
-	O_LEVELS,
-	O_NO_COLORMAP,
-	O_DENSE,
-	O_THREADS,
-	O_KEEP_CAVITIES
-};
+enum { O_FORMAT = 256, O_ASCII, O_LEVEL, O_PERCENTILE, O_BOX, O_POINTS, O_LABEL, O_LEVELS, O_NO_COLORMAP,
+       O_DENSE, O_THREADS, O_KEEP_CAVITIES };
 
 static const struct option long_options[] = {
 	{"model", required_argument, 0, 'm'},
@@ -110,97 +96,86 @@ static const struct option long_options[] = {
 
 typedef struct options {
 	const char *model, *output, *points, *label, *levels_arg;
-	int format, format_set, ascii, resolution, dense, force, verbose, quiet, colormap, keep_cavities;
-	int threads;
+	int format, ascii, dense, force, verbose, quiet, colormap, keep_cavities;
+	int threads, action;
 	int level_set, percentile;  /* level_set: 1 --level, 2 --percentile */
 	double level;
-	double box_k;               /* >0: K standard deviations */
+	ocsdf_grid_spec grid;       /* --resolution and --box, then the model's */
 	double *box;                /* explicit bounds, 2d values, or NULL */
-	int nbox;
 	double *levels;             /* --levels, or NULL */
 	int nlevels;
 } options;
 
-static void parse_options(int argc, char **argv, options *o)
+/* --box: K standard deviations, or LO,HI bounds for each axis. */
+static void take_box(options *o, ocsdf_error *e)
+{
+	free(o->box);
+	o->grid.box = o->box = NULL;
+	o->grid.box_k = 0;
+	if (strchr(optarg, ','))
+		o->grid.box = o->box = ocsdf_arg_double_list(e, "--box", optarg, -1e30, 1e30, &o->grid.nbox);
+	else
+		o->grid.box_k = ocsdf_arg_double(e, "--box", optarg, 1e-6, 1e6);
+}
+
+/* Takes one option (getopt_long's c and optarg) into o; e set if refused. */
+static void take_option(void *ctx, int c, ocsdf_error *e)
 {
 	static const char *const formats[] = {"ply", "obj", "stl", "svg", NULL};
-	int c;
-	memset(o, 0, sizeof *o);
-	o->percentile = 1;
-	o->colormap = 1;
-	while ((c = getopt_long(argc, argv, ":m:o:r:fvqhV", long_options, NULL)) != -1) {
-		switch (c) {
-		case 'm': o->model = optarg; break;
-		case 'o': o->output = ocsdf_opt_output("-o", optarg); break;
-		case O_FORMAT:
-			o->format = ocsdf_opt_choice("--format", optarg, formats);
-			o->format_set = 1;
-			break;
-		case O_ASCII: o->ascii = 1; break;
-		case 'r': o->resolution = (int)ocsdf_opt_long("--resolution", optarg, 8, 2048); break;
-		case O_LEVEL:
-			o->level = ocsdf_opt_double("--level", optarg, -1e6, 1e6);
-			o->level_set = 1;
-			break;
-		case O_PERCENTILE:
-			o->percentile = (int)ocsdf_opt_long("--percentile", optarg, 0, 100);
-			if (o->percentile != 1 && o->percentile != 5 && o->percentile != 50)
-				ocsdf_usage_error("--percentile: a model records the 1st, 5th and 50th "
-						  "percentiles of f only; give --level L for another level");
-			o->level_set = 2;
-			break;
-		case O_KEEP_CAVITIES: o->keep_cavities = 1; break;
-		case O_BOX:
-			free(o->box);
-			o->box = NULL;
-			o->box_k = 0;
-			if (strchr(optarg, ','))
-				o->box = ocsdf_opt_double_list("--box", optarg, -1e30, 1e30, &o->nbox);
-			else
-				o->box_k = ocsdf_opt_double("--box", optarg, 1e-6, 1e6);
-			break;
-		case O_POINTS: o->points = optarg; break;
-		case O_LABEL: o->label = optarg; break;
-		case O_LEVELS: o->levels_arg = optarg; break;
-		case O_NO_COLORMAP: o->colormap = 0; break;
-		case O_DENSE: o->dense = 1; break;
-		case 'f': o->force = 1; break;
-		case O_THREADS: o->threads = (int)ocsdf_opt_long("--threads", optarg, 1, OCSDF_THREADS_MAX); break;
-		case 'v': o->verbose = 1; break;
-		case 'q': o->quiet = 1; break;
-		case 'h': exit(ocsdf_print_text(usage_text));
-		case 'V': exit(ocsdf_print_version());
-		case ':': ocsdf_missing_value(argv[optind - 1]);
-		default: ocsdf_bad_option(argv[optind - 1]);
-		}
-	}
-	if (!o->model)
-		ocsdf_usage_error("a model is required (-m MODEL)");
-	if (optind < argc)
-		ocsdf_usage_error("unexpected argument '%s'", argv[optind]);
-	if (o->label && !o->points)
-		ocsdf_usage_error("--label applies to the rows of --points");
-	if (!o->format_set && o->output && strcmp(o->output, "-") != 0) {
-		o->format = ocsdf_meshio_format_of_path(o->output);
-		if (o->format < 0) {
-			const char *dot = strrchr(o->output, '.');
-			if (dot && strcmp(dot, ".svg") == 0)
-				o->format = FMT_SVG;
-			else
-				ocsdf_usage_error("cannot tell the format of '%s' from its extension; "
-						  "give --format ply, obj, stl or svg",
-						  o->output);
-		}
-		o->format_set = 1;
+	options *o = ctx;
+	switch (c) {
+	case 'm': o->model = optarg; break;
+	case 'q': o->quiet = 1; break;
+	case 'v': o->verbose = 1; break;
+	case 'o': o->output = ocsdf_arg_output(e, "-o", optarg); break;
+	case O_FORMAT: o->format = ocsdf_arg_choice(e, "--format", optarg, formats); break;
+	case O_ASCII: o->ascii = 1; break;
+	case 'r': o->grid.resolution = (int)ocsdf_arg_long(e, "--resolution", optarg, 8, 2048); break;
+	case O_LEVEL:
+		o->level = ocsdf_arg_double(e, "--level", optarg, -1e6, 1e6);
+		o->level_set = 1;
+		break;
+	case O_PERCENTILE:
+		o->percentile = (int)ocsdf_arg_long(e, "--percentile", optarg, 0, 100);
+		if (!e->code && o->percentile != 1 && o->percentile != 5 && o->percentile != 50)
+			ocsdf_error_set(e, OCSDF_EUSAGE, "--percentile: a model records the 1st, 5th and 50th "
+					"percentiles of f only; give --level L for another level");
+		o->level_set = 2;
+		break;
+	case O_KEEP_CAVITIES: o->keep_cavities = 1; break;
+	case O_BOX: take_box(o, e); break;
+	case O_POINTS: o->points = optarg; break;
+	case O_LABEL: o->label = optarg; break;
+	case O_LEVELS: o->levels_arg = optarg; break;
+	case O_NO_COLORMAP: o->colormap = 0; break;
+	case O_DENSE: o->dense = 1; break;
+	case 'f': o->force = 1; break;
+	case O_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
 	}
 }
 
-/* The grid of grid.h for the options, the model and the points (or NULL). */
-static ocsdf_grid_spec grid_spec(const options *o, const ocsdf_model *m, const ocsdf_dataset *pts)
+/* The format of the output file's extension, unless --format says it. */
+static int format_of_output(options *o, ocsdf_error *e)
 {
-	ocsdf_grid_spec s = {m->arch.d, m->mean, m->std, (const char *const *)m->names, o->resolution,
-			     o->box, o->nbox, o->box_k, pts ? pts->X : NULL, pts ? pts->n : 0};
-	return s;
+	if (o->format >= 0 || !o->output || strcmp(o->output, "-") == 0)
+		return 0;
+	if ((o->format = ocsdf_field_format_of_path(o->output)) < 0)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "cannot tell the format of '%s' from its extension; "
+				       "give --format ply, obj, stl or svg", o->output);
+	return 0;
+}
+
+/* Fills o from the command line: 0, or 64 with e set. */
+static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
+{
+	options *o = ctx;
+	*o = (options){.format = -1, .percentile = 1, .colormap = 1};
+	if (ocsdf_arg_read(argc, argv, ":m:o:r:fvqhV", long_options, take_option, o, &o->action, e) || o->action ||
+	    ocsdf_arg_model_only(e, o->model, argc, argv))
+		return e->code;
+	if (o->label && !o->points)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--label applies to the rows of --points");
+	return format_of_output(o, e);
 }
 
 /* What the options mean for this model: the defaults of its dimension, and
@@ -215,25 +190,8 @@ static void check_for_model(options *o, const ocsdf_model *m)
 			  "features (SVG) and extracts the surface of a model of 3 features (PLY, "
 			  "OBJ, STL)",
 			  o->model, d, d == 1 ? "" : "s");
-	if (!o->format_set)
-		o->format = d == 2 ? FMT_SVG : FMT_PLY;
-	if (!o->resolution)
-		o->resolution = d == 2 ? 256 : 128;
-	if (d == 2 && o->format != FMT_SVG)
-		ocsdf_usage_error("%s has 2 features: its level sets are contours, written as SVG "
-				  "only (--format svg, or an .svg output)",
-				  o->model);
-	if (d == 3 && o->format == FMT_SVG)
-		ocsdf_usage_error("%s has 3 features: its level set is a surface, written as PLY, "
-				  "OBJ or STL",
-				  o->model);
-	if (o->ascii && o->format != FMT_PLY && o->format != FMT_STL)
-		ocsdf_usage_error("--ascii applies to PLY and STL (OBJ and SVG are text already)");
-	if (d == 3 && (o->levels_arg || !o->colormap))
-		ocsdf_usage_error("--levels and --no-colormap apply to the contour map of a "
-				  "2-feature model");
-	ocsdf_grid_spec s = grid_spec(o, m, NULL);
-	if (ocsdf_grid_check_box(&s, &err))
+	if (ocsdf_field_check_picture(m, o->model, &o->format, o->ascii, o->levels_arg || !o->colormap, &err) ||
+	    ocsdf_field_grid_spec(m, &o->grid, &err))
 		ocsdf_usage_error("%s", err.msg);
 }
 
@@ -248,21 +206,14 @@ static void choose_level(options *o, const ocsdf_model *m, char *what, size_t si
 		ocsdf_die_error(&err);
 }
 
-static void choose_grid(const options *o, const ocsdf_model *m, const ocsdf_dataset *pts,
-			double *lo, double *hi, int *n)
+/* The grid of the options, the model and the points (or NULL). */
+static void choose_grid(options *o, const ocsdf_dataset *pts, double *lo, double *hi, int *n)
 {
 	ocsdf_error err;
-	ocsdf_grid_spec s = grid_spec(o, m, pts);
-	if (ocsdf_grid_choose(&s, lo, hi, n, &err))
+	o->grid.pts = pts ? pts->X : NULL;
+	o->grid.npts = pts ? pts->n : 0;
+	if (ocsdf_grid_choose(&o->grid, lo, hi, n, &err))
 		ocsdf_usage_error("%s", err.msg);
-}
-
-static ocsdf_field *new_field(const ocsdf_model *m)
-{
-	ocsdf_field *f = ocsdf_field_new(m, CHUNK);
-	if (!f)
-		ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
-	return f;
 }
 
 static void show_progress(void *ctx, double done)
@@ -277,16 +228,16 @@ static void show_progress(void *ctx, double done)
 }
 
 /* -v: the parts of the mesh and their topology, largest first. */
-static void report_parts(const ocsdf_mesh *mesh, size_t walls, size_t removed)
+static void report_parts(const ocsdf_field_surface *s)
 {
 	ocsdf_mesh_part *p;
-	size_t np;
+	size_t np, walls = s->walls, removed = s->removed;
 	ocsdf_error err;
 	if (walls)
 		fprintf(stderr, "%s: filled %zu enclosed cavit%s (%zu part%s removed)\n",
 			ocsdf_cli_name(), walls, walls == 1 ? "y" : "ies", removed,
 			removed == 1 ? "" : "s");
-	if (ocsdf_mesh_parts(mesh, &p, &np, NULL, &err)) {
+	if (ocsdf_mesh_parts(&s->mesh, &p, &np, NULL, &err)) {
 		ocsdf_warn("%s", err.msg);
 		return;
 	}
@@ -304,84 +255,63 @@ static void report_parts(const ocsdf_mesh *mesh, size_t walls, size_t removed)
 
 /* ---- 3D ---- */
 
-static void write_mesh(const options *o, const ocsdf_model *m, const ocsdf_dataset *pts,
-		       ocsdf_output *out, const char *level_what)
+static void write_mesh(options *o, const ocsdf_model *m, const ocsdf_dataset *pts, ocsdf_output *out,
+		       const char *level_what)
 {
 	ocsdf_grid3 g;
 	ocsdf_mesh_opts mo;
-	ocsdf_mesh_stats st;
-	ocsdf_mesh mesh;
+	ocsdf_field_surface s;
 	ocsdf_error err;
-	size_t walls = 0, removed = 0;
 	int shown = -1;
 
-	choose_grid(o, m, pts, g.lo, g.hi, g.n);
-	ocsdf_mesh_opts_default(&mo);
-	mo.level = o->level;
-	mo.batch = CHUNK;
-	mo.prune = !o->dense;
-	mo.lipschitz = ocsdf_field_lipschitz(m);
-	if (mo.prune && !(isfinite(mo.lipschitz) && mo.lipschitz > 0)) {
+	choose_grid(o, pts, g.lo, g.hi, g.n);
+	if (ocsdf_field_mesh_opts(m, o->level, CHUNK, o->dense, &mo))
 		ocsdf_warn("the model's Lipschitz constant is unusable; evaluating every grid point");
-		mo.prune = 0;
-	}
 	if (ocsdf_progress_enabled(o->quiet)) {
 		mo.progress = show_progress;
 		mo.progress_ctx = &shown;
 	}
-	ocsdf_field *f = new_field(m);
-	if (ocsdf_mesh_extract(&g, ocsdf_field_eval, ocsdf_field_grad, f, &mo, &mesh, &st, &err))
+	if (ocsdf_field_surface_extract(m, &g, &mo, !o->keep_cavities, &s, &err))
 		ocsdf_die_error(&err);
-	if (!o->keep_cavities && ocsdf_mesh_fill_cavities(&mesh, &walls, &removed, &err))
-		ocsdf_die_error(&err);
-	if (mesh.nt == 0)
+	if (s.mesh.nt == 0)
 		ocsdf_warn("the level set f = %g (%s) does not cross the box; the mesh is empty",
 			   o->level, level_what);
-	else if (st.capped && !o->quiet)
+	else if (s.st.capped && !o->quiet)
 		ocsdf_warn("the region f > %g reaches the edge of the box; the surface is closed there by a "
 			   "cap on the box's faces (a wider --box shows what lies beyond)",
 			   o->level);
-	if (o->verbose)
+	if (o->verbose) {
 		fprintf(stderr,
 			"%s: %zu vertices, %zu triangles at f = %g (%s) on a %d x %d x %d grid; "
 			"%llu network evaluations (%.2f%% of the grid%s)\n",
-			ocsdf_cli_name(), mesh.nv, mesh.nt, o->level, level_what, g.n[0], g.n[1],
-			g.n[2], (unsigned long long)(st.evals + st.grad_evals),
-			100.0 * (double)st.evals / ((double)g.n[0] * g.n[1] * g.n[2]),
-			mo.prune ? ", pruned" : "");
-	if (o->verbose)
-		report_parts(&mesh, walls, removed);
-	if (ocsdf_meshio_write(out->fp, &mesh, o->format, o->ascii,
+			ocsdf_cli_name(), s.mesh.nv, s.mesh.nt, o->level, level_what, g.n[0], g.n[1],
+			g.n[2], (unsigned long long)s.evals, s.grid_share, mo.prune ? ", pruned" : "");
+		report_parts(&s);
+	}
+	if (ocsdf_meshio_write(out->fp, &s.mesh, o->format, o->ascii,
 			       out->path ? out->path : "standard output", &err))
 		ocsdf_die_error(&err);
-	ocsdf_mesh_free(&mesh);
-	ocsdf_field_free(f);
+	ocsdf_mesh_free(&s.mesh);
 }
 
 /* ---- 2D ---- */
 
-static void write_map(const options *o, const ocsdf_model *m, const ocsdf_dataset *pts,
-		      ocsdf_output *out, const char *level_what)
+static void write_map(options *o, const ocsdf_model *m, const ocsdf_dataset *pts, ocsdf_output *out,
+		      const char *level_what)
 {
 	ocsdf_grid2 g;
 	ocsdf_error err;
 	char title[512];
+	float *v;
+	double vmin, vmax;
 
-	choose_grid(o, m, pts, g.lo, g.hi, g.n);
-	size_t np = (size_t)g.n[0] * (size_t)g.n[1];
-	float *v = malloc(np * sizeof *v);
-	if (!v)
-		ocsdf_die(OCSDF_ESOFTWARE, "out of memory");
-	ocsdf_field *f = new_field(m);
-	if (ocsdf_grid_sample2(&g, ocsdf_field_eval, f, CHUNK, v, &err))
+	choose_grid(o, pts, g.lo, g.hi, g.n);
+	if (ocsdf_field_sample2(m, &g, CHUNK, &v, &vmin, &vmax, &err))
 		ocsdf_die_error(&err);
-	if (o->verbose) {
-		double vmin, vmax;
-		ocsdf_grid_range(v, np, &vmin, &vmax);
+	if (o->verbose)
 		fprintf(stderr, "%s: contour map of f on a %d x %d grid, f from %g to %g; %zu network "
 			"evaluations\n",
-			ocsdf_cli_name(), g.n[0], g.n[1], vmin, vmax, np);
-	}
+			ocsdf_cli_name(), g.n[0], g.n[1], vmin, vmax, (size_t)g.n[0] * (size_t)g.n[1]);
 	snprintf(title, sizeof title, "ocsdf-mesh: %s", o->model);
 	ocsdf_plot_map_opts po = {title, m->names[0], m->names[1], o->colormap, o->levels, o->nlevels,
 				  o->level, level_what, pts != NULL, pts ? pts->X : NULL, pts ? pts->n : 0,
@@ -389,21 +319,20 @@ static void write_map(const options *o, const ocsdf_model *m, const ocsdf_datase
 	if (ocsdf_plot_map(out->fp, &g, v, &po, &err))
 		ocsdf_die_error(&err);
 	free(v);
-	ocsdf_field_free(f);
 }
 
 int main(int argc, char **argv)
 {
-	options o;
+	options o = {0};
 	ocsdf_model *m;
 	ocsdf_dataset pts;
 	ocsdf_output out;
 	ocsdf_error err;
 	char level_what[64];
+	int status;
 
-	ocsdf_cli_init(argv[0]);
-	ocsdf_kernels_choose(argv);
-	parse_options(argc, argv, &o);
+	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
+		return status;
 	if (ocsdf_model_load(o.model, &m, &err))
 		ocsdf_die_error(&err);
 	ocsdf_threads_set(o.threads, m->arch.width);
@@ -420,8 +349,11 @@ int main(int argc, char **argv)
 		ocsdf_output_protect_input(o.points);
 	}
 	/* Checked before any output: a bad list leaves no partial map. */
+	ocsdf_error_clear(&err);
 	if (o.levels_arg)
-		o.levels = ocsdf_opt_double_list("--levels", o.levels_arg, -1e6, 1e6, &o.nlevels);
+		o.levels = ocsdf_arg_double_list(&err, "--levels", o.levels_arg, -1e6, 1e6, &o.nlevels);
+	if (err.code)
+		ocsdf_usage_error("%s", err.msg);
 
 	ocsdf_output_protect_input(o.model);
 	ocsdf_output_cleanup_on_signals();

@@ -4,7 +4,9 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "meshtopo.h"
 #include "scale.h"
 #include "score.h"
 
@@ -95,5 +97,104 @@ int ocsdf_field_level(const ocsdf_model *m, const char *name, int percentile, do
 		snprintf(what, size, "1st percentile of the training rows");
 	}
 	*level = v;
+	return 0;
+}
+
+int ocsdf_field_format_of_path(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+	int format = ocsdf_meshio_format_of_path(path);
+	return format >= 0 ? format : dot && strcmp(dot, ".svg") == 0 ? OCSDF_FIELD_SVG : -1;
+}
+
+int ocsdf_field_check_picture(const ocsdf_model *m, const char *name, int *format, int ascii, int map_opts,
+			      ocsdf_error *e)
+{
+	int d = m->arch.d;
+	if (*format < 0)
+		*format = d == 2 ? OCSDF_FIELD_SVG : OCSDF_MESHIO_PLY;
+	if (d == 2 && *format != OCSDF_FIELD_SVG)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "%s has 2 features: its level sets are contours, written as "
+				       "SVG only (--format svg, or an .svg output)", name);
+	if (d == 3 && *format == OCSDF_FIELD_SVG)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "%s has 3 features: its level set is a surface, written as "
+				       "PLY, OBJ or STL", name);
+	if (ascii && *format != OCSDF_MESHIO_PLY && *format != OCSDF_MESHIO_STL)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--ascii applies to PLY and STL (OBJ and SVG are text already)");
+	if (d == 3 && map_opts)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--levels and --no-colormap apply to the contour map of a "
+				       "2-feature model");
+	return 0;
+}
+
+int ocsdf_field_grid_spec(const ocsdf_model *m, ocsdf_grid_spec *s, ocsdf_error *e)
+{
+	s->d = m->arch.d;
+	s->mean = m->mean;
+	s->std = m->std;
+	s->names = (const char *const *)m->names;
+	if (!s->resolution)
+		s->resolution = s->d == 2 ? 256 : 128;
+	return ocsdf_grid_check_box(s, e);
+}
+
+int ocsdf_field_mesh_opts(const ocsdf_model *m, double level, int batch, int dense, ocsdf_mesh_opts *o)
+{
+	ocsdf_mesh_opts_default(o);
+	o->level = level;
+	o->batch = batch;
+	o->prune = !dense;
+	o->lipschitz = ocsdf_field_lipschitz(m);
+	if (o->prune && !(isfinite(o->lipschitz) && o->lipschitz > 0)) {
+		o->prune = 0;
+		return 1;
+	}
+	return 0;
+}
+
+/* The error of a field that could not be made. */
+static int no_memory(ocsdf_error *e)
+{
+	return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+}
+
+int ocsdf_field_surface_extract(const ocsdf_model *m, const ocsdf_grid3 *g, const ocsdf_mesh_opts *o,
+				int fill, ocsdf_field_surface *s, ocsdf_error *e)
+{
+	ocsdf_field *f = ocsdf_field_new(m, o->batch);
+	int rc;
+	memset(s, 0, sizeof *s);
+	if (!f)
+		return no_memory(e);
+	rc = ocsdf_mesh_extract(g, ocsdf_field_eval, ocsdf_field_grad, f, o, &s->mesh, &s->st, e);
+	ocsdf_field_free(f);
+	if (!rc && fill)
+		rc = ocsdf_mesh_fill_cavities(&s->mesh, &s->walls, &s->removed, e);
+	s->evals = s->st.evals + s->st.grad_evals;
+	s->grid_share = 100.0 * (double)s->st.evals / ((double)g->n[0] * g->n[1] * g->n[2]);
+	return rc;
+}
+
+int ocsdf_field_sample2(const ocsdf_model *m, const ocsdf_grid2 *g, int batch, float **v, double *vmin,
+			double *vmax, ocsdf_error *e)
+{
+	size_t np = (size_t)g->n[0] * (size_t)g->n[1];
+	ocsdf_field *f = ocsdf_field_new(m, batch);
+	int rc;
+	*v = malloc(np * sizeof **v);
+	if (!f || !*v) {
+		ocsdf_field_free(f);
+		free(*v);
+		*v = NULL;
+		return no_memory(e);
+	}
+	rc = ocsdf_grid_sample2(g, ocsdf_field_eval, f, batch, *v, e);
+	ocsdf_field_free(f);
+	if (rc) {
+		free(*v);
+		*v = NULL;
+		return rc;
+	}
+	ocsdf_grid_range(*v, np, vmin, vmax);
 	return 0;
 }

@@ -1,7 +1,9 @@
 /*
  * field.h: a model as a scalar field over raw input points, for the level
  * sets of grid.h, mesh.h and contour.h, and what they need to know of it:
- * which level to extract and a Lipschitz bound for pruning.
+ * which level to extract and a Lipschitz bound for pruning; and the two
+ * pictures ocsdf-mesh makes of it: the surface of a model of 3 features,
+ * the values on a grid of a model of 2 for its contour map.
  */
 #ifndef OCSDF_FIELD_H
 #define OCSDF_FIELD_H
@@ -9,6 +11,9 @@
 #include <stddef.h>
 
 #include "errors.h"
+#include "grid.h"
+#include "mesh.h"
+#include "meshio.h"
 #include "model.h"
 
 typedef struct ocsdf_field ocsdf_field;
@@ -39,5 +44,56 @@ double ocsdf_field_lipschitz(const ocsdf_model *m);
  * another percentile. */
 int ocsdf_field_level(const ocsdf_model *m, const char *name, int percentile, double *level,
 		      char *what, size_t size, ocsdf_error *e);
+
+/* The formats of a model's pictures: meshio.h's for a surface, and SVG
+ * for a contour map. */
+enum { OCSDF_FIELD_SVG = OCSDF_MESHIO_STL + 1 };
+
+/* The format of a picture file by the extension of its name path:
+ * meshio.h's (.ply, .obj, .stl, any case), OCSDF_FIELD_SVG (.svg), or -1. */
+int ocsdf_field_format_of_path(const char *path);
+
+/* Checks the picture asked of model m (2 or 3 features; name in
+ * messages): *format (< 0: the default of its features, set here: SVG for
+ * 2, PLY for 3) must be SVG for 2 features and a mesh format for 3, ascii
+ * (text output) needs PLY or STL, and map_opts (options of a contour map
+ * given) 2 features.  Returns 0, or 64 with e set. */
+int ocsdf_field_check_picture(const ocsdf_model *m, const char *name, int *format, int ascii, int map_opts,
+			      ocsdf_error *e);
+
+/* Fills the model's part of grid spec s (grid.h): its axes, its
+ * standardization and its names, and the resolution unless s has one (256
+ * for a contour map, 128 for a surface); then checks s's explicit bounds
+ * (ocsdf_grid_check_box).  Returns 0, or 64 with e set. */
+int ocsdf_field_grid_spec(const ocsdf_model *m, ocsdf_grid_spec *s, ocsdf_error *e);
+
+/* The options of ocsdf_field_surface for model m: the level, batches of
+ * batch points, and Lipschitz pruning with m's bound unless dense.
+ * Returns 1 when pruning was asked for but m records no usable bound
+ * (every grid point is then evaluated), else 0. */
+int ocsdf_field_mesh_opts(const ocsdf_model *m, double level, int batch, int dense, ocsdf_mesh_opts *o);
+
+/* A model's surface and what its extraction did. */
+typedef struct ocsdf_field_surface {
+	ocsdf_mesh mesh;
+	ocsdf_mesh_stats st;
+	size_t walls, removed;  /* enclosed cavities filled, parts removed with them */
+	uint64_t evals;         /* network evaluations, gradients included */
+	double grid_share;      /* percent of the grid points evaluated */
+} ocsdf_field_surface;
+
+/* The surface f = o->level of model m (3 features) on grid g (mesh.h),
+ * its enclosed cavities filled if fill (meshtopo.h).  Returns 0, or the
+ * error of the extraction or the filling (70 also when out of memory)
+ * with e set; s->mesh is freed with ocsdf_mesh_free either way. */
+int ocsdf_field_surface_extract(const ocsdf_model *m, const ocsdf_grid3 *g, const ocsdf_mesh_opts *o,
+				int fill, ocsdf_field_surface *s, ocsdf_error *e);
+
+/* f of model m (2 features) at the points of grid g, in batches of batch
+ * points (ocsdf_grid_sample2): *v is malloc'ed, g->n[0] x g->n[1], and
+ * its least and greatest values go to *vmin, *vmax.  Returns 0, or 65 (a
+ * value not finite) or 70 (out of memory) with e set and *v NULL. */
+int ocsdf_field_sample2(const ocsdf_model *m, const ocsdf_grid2 *g, int batch, float **v, double *vmin,
+			double *vmax, ocsdf_error *e);
 
 #endif

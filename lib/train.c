@@ -269,7 +269,8 @@ int ocsdf_train_eval(const ocsdf_model *m, const float *Z, size_t n, float *f, d
 typedef struct work {
 	ocsdf_lipnet *net;
 	ocsdf_ortho *ortho;
-	float *grad, *dW, *X, *fb, *df, *g, *eta, *fwork, *gstd, *target;
+	ocsdf_walker *walker;
+	float *grad, *dW, *X, *fb, *df, *gstd, *target;
 	uint32_t *perm;
 	ocsdf_support sup;
 } work;
@@ -283,9 +284,7 @@ static void work_free(work *w)
 	free(w->X);
 	free(w->fb);
 	free(w->df);
-	free(w->g);
-	free(w->eta);
-	free(w->fwork);
+	ocsdf_walker_free(w->walker);
 	free(w->gstd);
 	free(w->target);
 	free(w->perm);
@@ -311,14 +310,12 @@ static int work_alloc(work *w, const ocsdf_model *m, size_t n)
 	w->X = malloc(2 * B * d * sizeof(float));
 	w->fb = malloc(2 * B * sizeof(float));
 	w->df = malloc(2 * B * sizeof(float));
-	w->g = malloc(B * d * sizeof(float));
-	w->eta = malloc(B * sizeof(float));
-	w->fwork = malloc(B * sizeof(float));
+	w->walker = w->net ? ocsdf_walker_new(w->net, (int)B) : NULL;
 	w->gstd = malloc(d * sizeof(float));
 	w->perm = malloc(n * sizeof(uint32_t));
 	w->target = malloc(2 * B * sizeof(float));
 	return w->target && w->net && w->ortho && w->grad && w->dW && w->X &&
-	       w->fb && w->df && w->g && w->eta && w->fwork && w->gstd && w->perm;
+	       w->fb && w->df && w->walker && w->gstd && w->perm;
 }
 
 static void epoch_order(uint32_t *perm, size_t n, uint64_t seed, uint64_t epoch)
@@ -574,11 +571,11 @@ static int paper_negatives(const ocsdf_model *m, work *w, uint64_t epoch, ocsdf_
 	ocsdf_sampler_init(Q, B, d, s->init, s->box, w->gstd, r);
 	ocsdf_sampler_negative_opts(s, T, &wo);
 	wo.stop = stop;
-	ocsdf_sampler_walk(w->net, m->theta, Q, B, &wo, r, NULL, w->g, w->eta, w->fwork);
+	ocsdf_walker_walk(w->walker, m->theta, Q, B, &wo, r, NULL);
 	if (stop_requested(stop))
 		return OCSDF_EINTR;
 	if (T > 0)
-		*gnorm = add_norms(0, w->g, B, d) / B;
+		*gnorm = add_norms(0, ocsdf_walker_grad(w->walker), B, d) / B;
 	return 0;
 }
 

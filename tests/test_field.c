@@ -2,7 +2,9 @@
  * test_field.c: a model as a field (lib/field.c): the callbacks give what
  * the scorer gives, bit for bit, at float points; the default level and
  * its words from the model's statistics, and the refusals; the Lipschitz
- * bound used for pruning.
+ * bound used for pruning; the pictures of ocsdf-mesh: which format and
+ * options apply to a model, its grid, the surface and the sampled map,
+ * the same as the grid and mesh modules give called one by one.
  */
 #include <check.h>
 #include <math.h>
@@ -112,6 +114,113 @@ START_TEST(lipschitz)
 }
 END_TEST
 
+START_TEST(picture_checks)
+{
+	ocsdf_model *m2 = random_model(2), *m3 = random_model(3);
+	ocsdf_error e;
+	int fmt = -1;
+	ck_assert_int_eq(ocsdf_field_check_picture(m2, "a", &fmt, 0, 1, &e), 0);
+	ck_assert_int_eq(fmt, OCSDF_FIELD_SVG);
+	fmt = -1;
+	ck_assert_int_eq(ocsdf_field_check_picture(m3, "a", &fmt, 1, 0, &e), 0);
+	ck_assert_int_eq(fmt, OCSDF_MESHIO_PLY);
+	fmt = OCSDF_MESHIO_STL;
+	ck_assert_int_eq(ocsdf_field_check_picture(m3, "a", &fmt, 1, 0, &e), 0);
+	fmt = OCSDF_MESHIO_OBJ;
+	ck_assert_int_eq(ocsdf_field_check_picture(m2, "m.model", &fmt, 0, 0, &e), OCSDF_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "m.model has 2 features"));
+	fmt = OCSDF_FIELD_SVG;
+	ck_assert_int_eq(ocsdf_field_check_picture(m3, "m.model", &fmt, 0, 0, &e), OCSDF_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "m.model has 3 features"));
+	ck_assert_int_eq(ocsdf_field_check_picture(m2, "a", &fmt, 1, 0, &e), OCSDF_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "--ascii"));
+	fmt = OCSDF_MESHIO_OBJ;
+	ck_assert_int_eq(ocsdf_field_check_picture(m3, "a", &fmt, 1, 0, &e), OCSDF_EUSAGE);
+	fmt = -1;
+	ck_assert_int_eq(ocsdf_field_check_picture(m3, "a", &fmt, 0, 1, &e), OCSDF_EUSAGE);
+	ck_assert_ptr_nonnull(strstr(e.msg, "--levels"));
+	ck_assert_int_eq(ocsdf_field_format_of_path("a.svg/m.STL"), OCSDF_MESHIO_STL);
+	ck_assert_int_eq(ocsdf_field_format_of_path("map.svg"), OCSDF_FIELD_SVG);
+	ck_assert_int_eq(ocsdf_field_format_of_path("map.SVG"), -1);
+	ck_assert_int_eq(ocsdf_field_format_of_path("svg"), -1);
+	ck_assert_int_eq(ocsdf_field_format_of_path("m.ply.gz"), -1);
+	ocsdf_model_free(m2);
+	ocsdf_model_free(m3);
+}
+END_TEST
+
+START_TEST(grid_spec)
+{
+	ocsdf_model *m = random_model(3);
+	ocsdf_grid_spec s = {0};
+	double bad[6] = {0, 1, 2, 1, 0, 1};
+	ocsdf_error e;
+	ck_assert_int_eq(ocsdf_field_grid_spec(m, &s, &e), 0);
+	ck_assert(s.d == 3 && s.mean == m->mean && s.std == m->std && s.resolution == 128);
+	ck_assert_ptr_eq(s.names, m->names);
+	s.resolution = 20;
+	s.box = bad;
+	s.nbox = 6;
+	ck_assert_int_eq(ocsdf_field_grid_spec(m, &s, &e), OCSDF_EUSAGE);
+	ck_assert_int_eq(s.resolution, 20);
+	ocsdf_model_free(m);
+	m = random_model(2);
+	s = (ocsdf_grid_spec){0};
+	ck_assert_int_eq(ocsdf_field_grid_spec(m, &s, &e), 0);
+	ck_assert_int_eq(s.resolution, 256);
+	ocsdf_model_free(m);
+}
+END_TEST
+
+/* The surface and the map: what the mesh and grid modules give for the
+ * field, with the counts of the evaluations; pruning dropped only for an
+ * unusable bound. */
+START_TEST(pictures)
+{
+	ocsdf_model *m = random_model(3);
+	ocsdf_grid3 g = {{-2, -2, -2}, {2, 2, 2}, {12, 10, 11}};
+	ocsdf_mesh_opts o;
+	ocsdf_field_surface s;
+	ocsdf_mesh ref;
+	ocsdf_mesh_stats st;
+	ocsdf_error e;
+	ocsdf_field *f = ocsdf_field_new(m, 64);
+	ck_assert_int_eq(ocsdf_field_mesh_opts(m, 0.1, 64, 0, &o), 0);
+	ck_assert(o.prune && o.level == 0.1 && o.batch == 64 && o.lipschitz == ocsdf_field_lipschitz(m));
+	ck_assert_int_eq(ocsdf_field_surface_extract(m, &g, &o, 0, &s, &e), 0);
+	ck_assert_int_eq(ocsdf_mesh_extract(&g, ocsdf_field_eval, ocsdf_field_grad, f, &o, &ref, &st, &e), 0);
+	ck_assert(s.mesh.nv == ref.nv && s.mesh.nt == ref.nt && s.mesh.nt > 0);
+	ck_assert_mem_eq(s.mesh.v, ref.v, ref.nv * 3 * sizeof(float));
+	ck_assert_mem_eq(s.mesh.tri, ref.tri, ref.nt * 3 * sizeof(uint32_t));
+	ck_assert(s.evals == st.evals + st.grad_evals && s.walls == 0);
+	ck_assert_double_eq_tol(s.grid_share, 100.0 * (double)st.evals / (12 * 10 * 11), 1e-12);
+	ocsdf_mesh_free(&s.mesh);
+	ocsdf_mesh_free(&ref);
+	ck_assert_int_eq(ocsdf_field_mesh_opts(m, 0, 64, 1, &o), 0);
+	ck_assert(!o.prune);
+	m->stats.lipschitz_raw = 0;
+	m->std[0] = 0;     /* 1 / min std infinite: no bound */
+	ck_assert_int_eq(ocsdf_field_mesh_opts(m, 0, 64, 0, &o), 1);
+	ck_assert(!o.prune);
+	ocsdf_field_free(f);
+	ocsdf_model_free(m);
+
+	m = random_model(2);
+	f = ocsdf_field_new(m, 64);
+	ocsdf_grid2 g2 = {{-2, -1}, {2, 3}, {9, 7}};
+	float *v, w[9 * 7];
+	double lo, hi, rlo, rhi;
+	ck_assert_int_eq(ocsdf_field_sample2(m, &g2, 64, &v, &lo, &hi, &e), 0);
+	ck_assert_int_eq(ocsdf_grid_sample2(&g2, ocsdf_field_eval, f, 64, w, &e), 0);
+	ck_assert_mem_eq(v, w, sizeof w);
+	ocsdf_grid_range(w, 9 * 7, &rlo, &rhi);
+	ck_assert(lo == rlo && hi == rhi && lo < hi);
+	free(v);
+	ocsdf_field_free(f);
+	ocsdf_model_free(m);
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("field");
@@ -119,6 +228,9 @@ int main(void)
 	tcase_add_test(t, same_as_scorer);
 	tcase_add_test(t, level);
 	tcase_add_test(t, lipschitz);
+	tcase_add_test(t, picture_checks);
+	tcase_add_test(t, grid_spec);
+	tcase_add_test(t, pictures);
 	suite_add_tcase(s, t);
 	SRunner *r = srunner_create(s);
 	srunner_run_all(r, CK_NORMAL);

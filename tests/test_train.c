@@ -1,5 +1,5 @@
-/* Unit tests of the trainer and the steps of its loop, the sampler and
- * the standardization. */
+/* Unit tests of the trainer and the steps of its loop, and the
+ * standardization.  (The walks of the sampler: test_sampler.c.) */
 #include <check.h>
 #include <stdio.h>
 #include <math.h>
@@ -82,75 +82,6 @@ START_TEST(test_scale_constant_and_iso)
 		ck_assert(isfinite(z[0]) && isfinite(z[1]));
 		ck_assert(z[0] > 1e29f && z[1] < -1e29f);
 	}
-}
-END_TEST
-
-/* A walk to level L with Newton steps lands on the level. */
-START_TEST(test_walk_reaches_level)
-{
-	ocsdf_arch a = {3, 16, 2, OCSDF_ACT_FULLSORT};
-	size_t P = ocsdf_arch_nparams(&a);
-	float *theta = malloc(P * sizeof(float));
-	ocsdf_lipnet *net = ocsdf_lipnet_new(&a, 64);
-	float z[64 * 3], g[64 * 3], f[64], eta[64], fw[64];
-	ocsdf_rng r;
-	ocsdf_walk_opts o = {32, 0.25, 1, 0, 0, 1, 0, 0, 0, NULL, 0};
-	int moved = 0;
-	ocsdf_rng_seed(&r, 7);
-	ocsdf_lipnet_init(&a, &r, theta);
-	ocsdf_sampler_init(z, 64, 3, OCSDF_INIT_UNIFORM, 2, NULL, &r);
-	for (int i = 0; i < 64 * 3; i++)
-		ck_assert(z[i] >= -2 && z[i] <= 2);
-	ocsdf_sampler_walk(net, theta, z, 64, &o, &r, f, g, eta, fw);
-	for (int i = 0; i < 64; i++) {
-		/* A random net may be flat in places; most points converge. */
-		moved += fabsf(f[i] - 0.25f) < 1e-3f;
-	}
-	ck_assert_int_ge(moved, 60);
-	ocsdf_lipnet_free(net);
-	free(theta);
-}
-END_TEST
-
-/* One-sided walks leave points above the level where they are. */
-START_TEST(test_walk_one_sided)
-{
-	ocsdf_arch a = {2, 8, 2, OCSDF_ACT_FULLSORT};
-	size_t P = ocsdf_arch_nparams(&a);
-	float *theta = malloc(P * sizeof(float));
-	ocsdf_lipnet *net = ocsdf_lipnet_new(&a, 32);
-	float z[32 * 2], z0[32 * 2], g[64], f0[32], f[32], eta[32], fw[32];
-	ocsdf_rng r;
-	ocsdf_walk_opts o = {8, 0, 1, 0, 0, 1, 1, 0, 0, NULL, 0};
-	ocsdf_rng_seed(&r, 3);
-	ocsdf_lipnet_init(&a, &r, theta);
-	ocsdf_sampler_init(z, 32, 2, OCSDF_INIT_UNIFORM, 3, NULL, &r);
-	ocsdf_lipnet_forward(net, theta, z, 32, f0);
-	o.level = 0;
-	{
-		/* Put the level at the median of f so both cases occur. */
-		float s[32];
-		memcpy(s, f0, sizeof s);
-		for (int i = 0; i < 32; i++)
-			for (int j = i + 1; j < 32; j++)
-				if (s[j] < s[i]) {
-					float t = s[i];
-					s[i] = s[j];
-					s[j] = t;
-				}
-		o.level = s[16];
-	}
-	memcpy(z0, z, sizeof z);
-	ocsdf_sampler_walk(net, theta, z, 32, &o, &r, f, g, eta, fw);
-	for (int i = 0; i < 32; i++)
-		if (f0[i] >= o.level) {
-			ck_assert_float_eq(z[2 * i], z0[2 * i]);
-			ck_assert_float_eq(z[2 * i + 1], z0[2 * i + 1]);
-		} else {
-			ck_assert(z[2 * i] != z0[2 * i] || z[2 * i + 1] != z0[2 * i + 1]);
-		}
-	ocsdf_lipnet_free(net);
-	free(theta);
 }
 END_TEST
 
@@ -940,8 +871,6 @@ int main(void)
 
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, test_scale_constant_and_iso);
-	tcase_add_test(tc, test_walk_reaches_level);
-	tcase_add_test(tc, test_walk_one_sided);
 	tcase_add_test(tc, test_disk_retract);
 	tcase_add_test(tc, test_disk_bjorck);
 	tcase_add_test(tc, test_knn_matches_brute_force);

@@ -114,6 +114,15 @@ int ocsdf_arg_read(int argc, char **argv, const char *optstring, const struct op
 	return 0;
 }
 
+int ocsdf_arg_model_only(ocsdf_error *e, const char *model, int argc, char **argv)
+{
+	if (!model)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "a model is required (-m MODEL)");
+	if (optind < argc)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "unexpected argument '%s'", argv[optind]);
+	return 0;
+}
+
 int ocsdf_cli_start(int argc, char **argv, int (*parse)(int argc, char **argv, void *ctx, ocsdf_error *e),
 		    void *ctx, const int *action, const char *usage)
 {
@@ -141,29 +150,6 @@ const char *ocsdf_option_name(const struct option *opts, int c)
 		if (opts->val == c && !opts->flag)
 			return opts->name;
 	return "";
-}
-
-/* Dies with the usage error e holds, if any. */
-static void usage_if_set(const ocsdf_error *e)
-{
-	if (e->code)
-		ocsdf_usage_error("%s", e->msg);
-}
-
-void ocsdf_bad_option(const char *arg)
-{
-	ocsdf_error e;
-	ocsdf_arg_getopt_error(&e, '?', arg);
-	usage_if_set(&e);
-	exit(OCSDF_EUSAGE);
-}
-
-void ocsdf_missing_value(const char *arg)
-{
-	ocsdf_error e;
-	ocsdf_arg_getopt_error(&e, ':', arg);
-	usage_if_set(&e);
-	exit(OCSDF_EUSAGE);
 }
 
 void ocsdf_warn(const char *fmt, ...)
@@ -443,30 +429,6 @@ int ocsdf_arg_choice(ocsdf_error *e, const char *opt, const char *arg, const cha
 	ocsdf_error_set(e, OCSDF_EUSAGE, "invalid value '%s' for %s: expected one of %s", arg, opt, list);
 	return 0;
 }
-
-/* The dying forms: the checked form, then its message as a usage error. */
-#define OR_USAGE_ERROR(type, call) \
-	{ \
-		ocsdf_error e = {0, ""}; \
-		type v = call; \
-		usage_if_set(&e); \
-		return v; \
-	}
-
-double ocsdf_opt_double(const char *opt, const char *arg, double lo, double hi)
-OR_USAGE_ERROR(double, ocsdf_arg_double(&e, opt, arg, lo, hi))
-
-double *ocsdf_opt_double_list(const char *opt, const char *arg, double lo, double hi, int *n)
-OR_USAGE_ERROR(double *, ocsdf_arg_double_list(&e, opt, arg, lo, hi, n))
-
-long ocsdf_opt_long(const char *opt, const char *arg, long lo, long hi)
-OR_USAGE_ERROR(long, ocsdf_arg_long(&e, opt, arg, lo, hi))
-
-const char *ocsdf_opt_output(const char *opt, const char *arg)
-OR_USAGE_ERROR(const char *, ocsdf_arg_output(&e, opt, arg))
-
-int ocsdf_opt_choice(const char *opt, const char *arg, const char *const *choices)
-OR_USAGE_ERROR(int, ocsdf_arg_choice(&e, opt, arg, choices))
 
 void ocsdf_die_nomem(void)
 {

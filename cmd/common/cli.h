@@ -24,7 +24,7 @@
  * still fail), sets the C locale for numbers, restores the default SIGPIPE
  * action (a closed pipe ends the program quietly), ignores SIGXFSZ (a file
  * size limit is a write error, exit 74), and silences getopt's own
- * messages (ocsdf_bad_option gives one line).  Called first. */
+ * messages (ocsdf_arg_read gives one line).  Called first. */
 void ocsdf_cli_init(const char *progname);
 const char *ocsdf_cli_name(void);
 
@@ -34,12 +34,6 @@ noreturn void ocsdf_die(int code, const char *fmt, ...) __attribute__((format(pr
 noreturn void ocsdf_die_error(const ocsdf_error *e);
 /* A usage error: message, a hint to --help, exit 64. */
 noreturn void ocsdf_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* The usage error for an option getopt_long rejected: arg is the
- * offending argument (argv[optind - 1]). */
-noreturn void ocsdf_bad_option(const char *arg);
-/* The same for an option given without its value (getopt_long returned
- * ':', the option string starting with ':'). */
-noreturn void ocsdf_missing_value(const char *arg);
 /* "PROG: warning: message" on stderr. */
 void ocsdf_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
@@ -95,6 +89,10 @@ enum { OCSDF_CLI_RUN, OCSDF_CLI_HELP, OCSDF_CLI_VERSION };
  * at the first refusal. */
 int ocsdf_arg_read(int argc, char **argv, const char *optstring, const struct option *opts,
 		   void (*take)(void *ctx, int c, ocsdf_error *e), void *ctx, int *action, ocsdf_error *e);
+/* What a program that reads a model and no operand checks after
+ * ocsdf_arg_read: a model given (-m MODEL), no argument left from optind.
+ * Returns 0, or 64 with e set. */
+int ocsdf_arg_model_only(ocsdf_error *e, const char *model, int argc, char **argv);
 /* The start of a program's main: ocsdf_cli_init(argv[0]), then
  * parse(argc, argv, ctx, e), which fills ctx and *action (usually with
  * ocsdf_arg_read) and returns 0 or 64 with e set.  Dies with e's message
@@ -110,13 +108,6 @@ int ocsdf_option_among(int c, const int *codes);
 /* The name of the long option of opts whose value is c ("radius" for
  * --radius), or "" if none. */
 const char *ocsdf_option_name(const struct option *opts, int c);
-
-/* The same, dying with the message as a usage error. */
-double ocsdf_opt_double(const char *opt, const char *arg, double lo, double hi);
-double *ocsdf_opt_double_list(const char *opt, const char *arg, double lo, double hi, int *n);
-long ocsdf_opt_long(const char *opt, const char *arg, long lo, long hi);
-const char *ocsdf_opt_output(const char *opt, const char *arg);
-int ocsdf_opt_choice(const char *opt, const char *arg, const char *const *choices);
 
 /* The programs' one answer to an allocation that fails: "PROG: out of
  * memory" and exit 70.  The x functions allocate or die so; ocsdf_xcheck
