@@ -10,7 +10,8 @@
  * 1-Lipschitz network); knn and support (distances to the rows, the
  * support and its negatives), sampler and train (Algorithms 1 and 3 and
  * the distance sampler); model
- * (the file format); score (batched evaluation); label (what a label column says); roc, certify and attack
+ * (the file format); score (batched evaluation) and score_stream (a CSV
+ * stream scored block by block); label (what a label column says); roc, certify and attack
  * (AUROC, certificates and their reports, PGD); grid, field, mesh,
  * meshtopo, meshio and contour (level sets of a model: grids, the model as
  * a field, surfaces and their files, 2D contours); svg and plot (the SVG
@@ -38,6 +39,7 @@
 #include "train.h"
 #include "model.h"
 #include "score.h"
+#include "score_stream.h"
 #include "label.h"
 #include "roc.h"
 #include "certify.h"
