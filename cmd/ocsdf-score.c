@@ -227,16 +227,11 @@ static ocsdf_model *load_model(const options *o)
 	return m;
 }
 
-static void on_rows_attacked(void *ctx, unsigned long long rows)
-{
-	*(int *)ctx = 1;
-	fprintf(stderr, "\r%s: %llu rows attacked", ocsdf_cli_name(), rows);
-}
-
 int main(int argc, char **argv)
 {
 	ocsdf_error e;
-	int status, reported = 0;
+	int status;
+	ocsdf_rows_shown shown = {"attacked", 0};
 	options o = {0};
 	ocsdf_output out = {0};
 	ocsdf_score_stream *s;
@@ -251,10 +246,9 @@ int main(int argc, char **argv)
 	ocsdf_output_cleanup_on_signals();
 	if (ocsdf_output_open(&out, o.out_path, o.force, &e))
 		ocsdf_die_error(&e);
-	status = ocsdf_score_stream_run(s, out.fp, o.p.attack && ocsdf_progress_enabled(o.quiet) ? on_rows_attacked
-				       : NULL, &reported, &e);
-	if (reported)
-		fputc('\n', stderr);
+	status = ocsdf_score_stream_run(s, out.fp, o.p.attack && ocsdf_progress_enabled(o.quiet) ? ocsdf_rows_show
+				       : NULL, &shown, &e);
+	ocsdf_rows_shown_end(&shown);
 	if (status || ocsdf_output_commit(&out, &e))
 		fail(&out, &e);
 	ocsdf_score_stream_close(s);

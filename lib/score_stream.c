@@ -335,10 +335,10 @@ static int score_block(ocsdf_score_stream *s, FILE *fp, const ocsdf_csv_block *b
 	return 0;
 }
 
-int ocsdf_score_stream_run(ocsdf_score_stream *s, FILE *fp, void (*progress)(void *ctx, unsigned long long rows),
+int ocsdf_score_stream_run(ocsdf_score_stream *s, FILE *fp, void (*progress)(void *ctx, size_t rows),
 			   void *ctx, ocsdf_error *e)
 {
-	unsigned long long rows = 0;
+	size_t rows = 0;
 	ocsdf_csv_block b;
 	int rc;
 	write_header(s, fp);
@@ -347,7 +347,7 @@ int ocsdf_score_stream_run(ocsdf_score_stream *s, FILE *fp, void (*progress)(voi
 			return rc;
 		if ((rc = score_block(s, fp, &b, rows, e)))
 			return rc;
-		rows += (unsigned long long)b.nrows;
+		rows += (size_t)b.nrows;
 		if (progress)
 			progress(ctx, rows);
 		if (ferror(fp))

@@ -69,7 +69,7 @@ void ocsdf_score_stream_close(ocsdf_score_stream *s);
  * is set it is called after each block with the rows done so far.
  * Returns 0, or with e set the reader's codes or 65 for a label that names
  * no class. */
-int ocsdf_score_stream_run(ocsdf_score_stream *s, FILE *fp, void (*progress)(void *ctx, unsigned long long rows),
+int ocsdf_score_stream_run(ocsdf_score_stream *s, FILE *fp, void (*progress)(void *ctx, size_t rows),
 			   void *ctx, ocsdf_error *e);
 
 #endif
