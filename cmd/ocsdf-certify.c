@@ -137,17 +137,11 @@ static _Noreturn void fail(const ocsdf_error *e)
 	ocsdf_die_error(e);
 }
 
-/* Takes one option (getopt_long's c and optarg) into o; e set if refused.
- * The output files are named by the options of out_code. */
-static void take_option(void *ctx, int c, ocsdf_error *e)
+/* Takes one option of the certificate (getopt_long's c and optarg) into
+ * p; e set if refused; other options are left alone. */
+static void take_param(ocsdf_certify_params *p, int c, ocsdf_error *e)
 {
-	options *o = ctx;
 	static const char *const ci_names[] = {"none", "delong", "bootstrap", NULL};
-	static const char *const fmt_names[] = {"table", "csv", "json", NULL};
-	ocsdf_certify_params *p = &o->p;
-	for (int i = 0; i < N_OUT; i++)
-		if (c == out_code[i])
-			o->paths[i] = ocsdf_arg_output(e, out_option[i], optarg);
 	switch (c) {
 	case OPT_SCORE: p->score_col = optarg; break;
 	case OPT_LABEL: p->label_col = optarg; break;
@@ -158,7 +152,6 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 		free(p->radius);
 		p->radius = ocsdf_arg_double_list(e, "--radius", optarg, 0, 1e300, &p->nradius);
 		break;
-	case 'm': o->model_path = optarg; break;
 	case OPT_LIPSCHITZ:
 		p->lipschitz = ocsdf_arg_double_open(e, "--lipschitz", optarg, 0, 1e300, OCSDF_ARG_ABOVE);
 		p->lsource = OCSDF_LIPSCHITZ_OPTION;
@@ -175,9 +168,24 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 		p->fpr = ocsdf_arg_double_open(e, "--fpr", optarg, 0, 1, OCSDF_ARG_BELOW);
 		p->has_fpr = 1;
 		break;
+	case OPT_BINS: p->bins = ocsdf_arg_long(e, "--bins", optarg, 1, 100000); break;
+	}
+}
+
+/* Takes one option (getopt_long's c and optarg) into o; e set if refused.
+ * The output files are named by the options of out_code. */
+static void take_option(void *ctx, int c, ocsdf_error *e)
+{
+	options *o = ctx;
+	static const char *const fmt_names[] = {"table", "csv", "json", NULL};
+	for (int i = 0; i < N_OUT; i++)
+		if (c == out_code[i])
+			o->paths[i] = ocsdf_arg_output(e, out_option[i], optarg);
+	take_param(&o->p, c, e);
+	switch (c) {
+	case 'm': o->model_path = optarg; break;
 	case OPT_FORMAT: o->format = ocsdf_arg_choice(e, "--format", optarg, fmt_names); break;
 	case OPT_DELIMITER: o->delimiter = ocsdf_arg_delimiter(e, "--delimiter", optarg); break;
-	case OPT_BINS: p->bins = ocsdf_arg_long(e, "--bins", optarg, 1, 100000); break;
 	case 'f': o->force = 1; break;
 	case OPT_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
 	case 'v': o->verbose = 1; break;

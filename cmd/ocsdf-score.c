@@ -132,27 +132,10 @@ typedef struct options {
 	int action;               /* OCSDF_CLI_RUN, or -h or -V came first */
 } options;
 
-/* Takes one option (getopt_long's c and optarg) into o; e set if refused. */
-static void take_option(void *ctx, int c, ocsdf_error *e)
+/* Takes one of the attack_options into p; e set if refused. */
+static void take_attack_option(ocsdf_score_stream_params *p, int c, ocsdf_error *e)
 {
-	options *o = ctx;
-	ocsdf_score_stream_params *p = &o->p;
-	static const char *const units_list[] = {"model", "raw", NULL};
-	static const char *const attack_list[] = {"pgd", NULL};
-	if (ocsdf_option_among(c, attack_options))
-		o->attack_opt = ocsdf_option_name(long_options, c);
 	switch (c) {
-	case 'm': o->model_path = optarg; break;
-	case 'o': o->out_path = ocsdf_arg_output(e, "-o", optarg); break;
-	case 'f': o->force = 1; break;
-	case O_COLUMN: p->column = optarg; break;
-	case O_ONLY: p->only = 1; break;
-	case O_UNITS: p->raw_units = ocsdf_arg_choice(e, "--units", optarg, units_list); break;
-	case O_DECIDE: p->decide = 1; break;
-	case O_ATTACK:
-		ocsdf_arg_choice(e, "--attack", optarg, attack_list);
-		p->attack = 1;
-		break;
 	case O_RADIUS:
 		free(p->radius);
 		p->radius = ocsdf_arg_double_list(e, "--radius", optarg, 0, OCSDF_ATTACK_MAX_RADIUS, &p->nrad);
@@ -166,6 +149,32 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 		break;
 	case O_SEED: p->ap.seed = (uint64_t)ocsdf_arg_long(e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
 	case O_ATTACK_COLUMN: p->attack_column = optarg; break;
+	}
+}
+
+/* Takes one option (getopt_long's c and optarg) into o; e set if refused. */
+static void take_option(void *ctx, int c, ocsdf_error *e)
+{
+	options *o = ctx;
+	ocsdf_score_stream_params *p = &o->p;
+	static const char *const units_list[] = {"model", "raw", NULL};
+	static const char *const attack_list[] = {"pgd", NULL};
+	if (ocsdf_option_among(c, attack_options)) {
+		o->attack_opt = ocsdf_option_name(long_options, c);
+		take_attack_option(p, c, e);
+	}
+	switch (c) {
+	case 'm': o->model_path = optarg; break;
+	case 'o': o->out_path = ocsdf_arg_output(e, "-o", optarg); break;
+	case 'f': o->force = 1; break;
+	case O_COLUMN: p->column = optarg; break;
+	case O_ONLY: p->only = 1; break;
+	case O_UNITS: p->raw_units = ocsdf_arg_choice(e, "--units", optarg, units_list); break;
+	case O_DECIDE: p->decide = 1; break;
+	case O_ATTACK:
+		ocsdf_arg_choice(e, "--attack", optarg, attack_list);
+		p->attack = 1;
+		break;
 	case O_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
 	case 'v': o->verbose = 1; break;
 	case O_NO_HEADER: p->header = OCSDF_CSV_NO_HEADER; break;
