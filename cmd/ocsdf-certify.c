@@ -137,17 +137,11 @@ static _Noreturn void fail(const ocsdf_error *e)
 	ocsdf_die_error(e);
 }
 
-/* Takes one option (getopt_long's c and optarg) into o; e set if refused.
- * The output files are named by the options of out_code. */
-static void take_option(void *ctx, int c, ocsdf_error *e)
+/* Takes one option of the certificate (getopt_long's c and optarg) into
+ * p; e set if refused; other options are left alone. */
+static void take_param(ocsdf_certify_params *p, int c, ocsdf_error *e)
 {
-	options *o = ctx;
 	static const char *const ci_names[] = {"none", "delong", "bootstrap", NULL};
-	static const char *const fmt_names[] = {"table", "csv", "json", NULL};
-	ocsdf_certify_params *p = &o->p;
-	for (int i = 0; i < N_OUT; i++)
-		if (c == out_code[i])
-			o->paths[i] = ocsdf_arg_output(e, out_option[i], optarg);
 	switch (c) {
 	case OPT_SCORE: p->score_col = optarg; break;
 	case OPT_LABEL: p->label_col = optarg; break;
@@ -158,21 +152,12 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 		free(p->radius);
 		p->radius = ocsdf_arg_double_list(e, "--radius", optarg, 0, 1e300, &p->nradius);
 		break;
-	case 'm': o->model_path = optarg; break;
 	case OPT_LIPSCHITZ:
-		p->lipschitz = ocsdf_arg_double(e, "--lipschitz", optarg, 0, 1e300);
-		if (!e->code && p->lipschitz <= 0)
-			ocsdf_error_set(e, OCSDF_EUSAGE, "invalid value '%s' for --lipschitz: expected a number > 0",
-					optarg);
+		p->lipschitz = ocsdf_arg_double_open(e, "--lipschitz", optarg, 0, 1e300, OCSDF_ARG_ABOVE);
 		p->lsource = OCSDF_LIPSCHITZ_OPTION;
 		break;
 	case OPT_CI: p->ci = ocsdf_arg_choice(e, "--ci", optarg, ci_names); break;
-	case OPT_LEVEL:
-		p->level = ocsdf_arg_double(e, "--confidence", optarg, 0, 1);
-		if (!e->code && (p->level <= 0 || p->level >= 1))
-			ocsdf_error_set(e, OCSDF_EUSAGE, "invalid value '%s' for --confidence: expected a number strictly "
-					"between 0 and 1", optarg);
-		break;
+	case OPT_LEVEL: p->level = ocsdf_arg_double_open(e, "--confidence", optarg, 0, 1, OCSDF_ARG_BETWEEN); break;
 	case OPT_RESAMPLES: p->resamples = ocsdf_arg_long(e, "--resamples", optarg, 2, 10000000); break;
 	case OPT_SEED: p->seed = ocsdf_arg_long(e, "--seed", optarg, 0, LONG_MAX); break;
 	case OPT_THRESHOLD:
@@ -180,15 +165,27 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 		p->has_threshold = 1;
 		break;
 	case OPT_FPR:
-		p->fpr = ocsdf_arg_double(e, "--fpr", optarg, 0, 1);
-		if (!e->code && p->fpr >= 1)
-			ocsdf_error_set(e, OCSDF_EUSAGE, "invalid value '%s' for --fpr: expected a number in [0, 1)",
-					optarg);
+		p->fpr = ocsdf_arg_double_open(e, "--fpr", optarg, 0, 1, OCSDF_ARG_BELOW);
 		p->has_fpr = 1;
 		break;
+	case OPT_BINS: p->bins = ocsdf_arg_long(e, "--bins", optarg, 1, 100000); break;
+	}
+}
+
+/* Takes one option (getopt_long's c and optarg) into o; e set if refused.
+ * The output files are named by the options of out_code. */
+static void take_option(void *ctx, int c, ocsdf_error *e)
+{
+	options *o = ctx;
+	static const char *const fmt_names[] = {"table", "csv", "json", NULL};
+	for (int i = 0; i < N_OUT; i++)
+		if (c == out_code[i])
+			o->paths[i] = ocsdf_arg_output(e, out_option[i], optarg);
+	take_param(&o->p, c, e);
+	switch (c) {
+	case 'm': o->model_path = optarg; break;
 	case OPT_FORMAT: o->format = ocsdf_arg_choice(e, "--format", optarg, fmt_names); break;
 	case OPT_DELIMITER: o->delimiter = ocsdf_arg_delimiter(e, "--delimiter", optarg); break;
-	case OPT_BINS: p->bins = ocsdf_arg_long(e, "--bins", optarg, 1, 100000); break;
 	case 'f': o->force = 1; break;
 	case OPT_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
 	case 'v': o->verbose = 1; break;
@@ -196,41 +193,17 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 	}
 }
 
-/* Radius 0 (the plain AUROC) comes first when not listed, so that every
- * certified figure is shown beside the value it bounds. */
-static void add_radius_zero(ocsdf_certify_params *p)
-{
-	double *r;
-	for (int k = 0; k < p->nradius; k++)
-		if (p->radius[k] == 0)
-			return;
-	r = ocsdf_xmalloc((size_t)(p->nradius + 1) * sizeof *r);
-	r[0] = 0;
-	if (p->nradius)
-		memcpy(r + 1, p->radius, (size_t)p->nradius * sizeof *r);
-	free(p->radius);
-	p->radius = r;
-	p->nradius++;
-}
-
 /* What the options say together: 0, or 64 with e set. */
 static int check_options(options *o, ocsdf_error *e)
 {
-	int to_stdout = 0;
+	int to_stdout = 0, rc;
 	if (o->model_path && o->p.lsource == OCSDF_LIPSCHITZ_OPTION)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "-m and --lipschitz both set the Lipschitz constant: give one");
-	if (o->paths[OUT_DECISIONS] && !o->p.has_threshold && !o->p.has_fpr) {
-		/* A signed distance has its threshold: the level 0 of training. */
-		if (o->p.higher_anomalous)
-			return ocsdf_error_set(e, OCSDF_EUSAGE, "--decisions with --higher-is-anomalous needs a "
-					       "threshold: add --threshold T or --fpr P");
-		o->p.has_threshold = o->p.threshold_level = 1;
-		o->p.threshold = 0;
-	}
-	if (o->p.nradius)
-		add_radius_zero(&o->p);
-	if (ocsdf_certify_check_params(&o->p, e))
-		return OCSDF_EUSAGE;
+	rc = ocsdf_certify_complete_params(&o->p, o->paths[OUT_DECISIONS] != NULL, e);
+	if (rc == OCSDF_ESOFTWARE)
+		ocsdf_die_nomem();
+	if (rc)
+		return rc;
 	for (int i = 0; i < N_OUT; i++) {
 		const char *a = o->paths[i];
 		to_stdout += a && strcmp(a, "-") == 0;
@@ -262,23 +235,16 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 	return check_options(o, e);
 }
 
-static void on_rows_read(void *ctx, size_t rows)
-{
-	*(int *)ctx = 1;
-	fprintf(stderr, "\r%s: %zu rows read", ocsdf_cli_name(), rows);
-}
-
 static void read_input(const options *o, ocsdf_label_scores *d)
 {
 	const ocsdf_certify_params *p = &o->p;
-	int reported = 0;
+	ocsdf_rows_shown shown = {"read", 0};
 	ocsdf_label_spec spec = {p->score_col, p->label_col, p->anomaly, p->normal, p->higher_anomalous,
-				 o->delimiter, ocsdf_progress_enabled(o->quiet) ? on_rows_read : NULL, &reported};
+				 o->delimiter, ocsdf_progress_enabled(o->quiet) ? ocsdf_rows_show : NULL, &shown};
 	ocsdf_error e;
 	if (ocsdf_label_read_scores(o->input, &spec, d, &e) != 0)
 		fail(&e);
-	if (reported)
-		fputc('\n', stderr);
+	ocsdf_rows_shown_end(&shown);
 	if (ocsdf_certify_check_data(p, d, &e))
 		fail(&e);
 	if (!o->quiet && (d->n_anom < 2 || d->n - d->n_anom < 2))

@@ -7,25 +7,20 @@
  * each row's decision at the level the training set (f < 0: an anomaly) and
  * the radius in raw input units within which that decision cannot flip.
  * Every column in raw units has a name ending in _raw, so that the units
- * travel with the scores to ocsdf-certify.
+ * travel with the scores to ocsdf-certify.  The columns, the reading,
+ * scoring and writing are lib/score_stream.c's; this file parses the
+ * options, opens the files and prints errors.
  */
 #include <getopt.h>
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
-#include "attack.h"
 #include "cli.h"
 #include "csv.h"
-#include "label.h"
 #include "model.h"
 #include "output.h"
-#include "score.h"
-#include "text.h"
-
-enum { BLOCK = 4096 };
+#include "score_stream.h"
 
 static const char usage_text[] =
 	"Usage: ocsdf-score -m MODEL [OPTION]... [FILE]\n"
@@ -130,392 +125,144 @@ static const int attack_options[] = {O_RADIUS, O_LABEL, O_ANOMALY, O_NORMAL, O_S
 				     O_ATTACK_COLUMN, 0};
 
 typedef struct options {
-	const char *model_path, *out_path, *column, *input;
-	const char *label_col, *anomaly, *normal, *attack_column;
+	ocsdf_score_stream_params p;
+	const char *model_path, *out_path, *input;
 	const char *attack_opt;   /* the last attack option given, without "--" */
-	int force, only, raw_units, decide, quiet, attack, threads, verbose;
-	int header;               /* OCSDF_CSV_HEADER... */
-	char delimiter;
-	char **columns;           /* --columns, ncolumns names (one block) */
-	int ncolumns;
-	double *radius;           /* nrad attack radii, malloc'ed */
-	int nrad;
-	ocsdf_attack_params ap;
+	int force, quiet, threads, verbose;
 	int action;               /* OCSDF_CLI_RUN, or -h or -V came first */
 } options;
 
-/* What a run holds, from the model to the output. */
-typedef struct run {
-	ocsdf_model *m;
-	ocsdf_csv_reader *r;
-	int *cols, lcol;          /* the model's features in the input; the label column */
-	int ncols;                /* of names */
-	char **names;             /* output columns: the score, one per radius, and
-				     with --decide the decision and its radius */
-	ocsdf_scorer *sc;
-	ocsdf_attack *atk;
-	float *f, *adv;           /* BLOCK scores; BLOCK attacked scores per radius */
-	signed char *push;        /* BLOCK directions of attack: +1 anomaly, -1 normal */
-	double scale;             /* of the scores written */
-	char delim;               /* between the fields written */
-	ocsdf_output out;
-} run;
+/* Takes one of the attack_options into p; e set if refused. */
+static void take_attack_option(ocsdf_score_stream_params *p, int c, ocsdf_error *e)
+{
+	switch (c) {
+	case O_RADIUS:
+		free(p->radius);
+		p->radius = ocsdf_arg_double_list(e, "--radius", optarg, 0, OCSDF_ATTACK_MAX_RADIUS, &p->nrad);
+		break;
+	case O_LABEL: p->label_col = optarg; break;
+	case O_ANOMALY: p->anomaly = optarg; break;
+	case O_NORMAL: p->normal = optarg; break;
+	case O_STEPS: p->ap.steps = (int)ocsdf_arg_long(e, "--attack-steps", optarg, 1, OCSDF_ATTACK_MAX_STEPS); break;
+	case O_RESTARTS:
+		p->ap.restarts = (int)ocsdf_arg_long(e, "--restarts", optarg, 1, OCSDF_ATTACK_MAX_RESTARTS);
+		break;
+	case O_SEED: p->ap.seed = (uint64_t)ocsdf_arg_long(e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
+	case O_ATTACK_COLUMN: p->attack_column = optarg; break;
+	}
+}
 
 /* Takes one option (getopt_long's c and optarg) into o; e set if refused. */
 static void take_option(void *ctx, int c, ocsdf_error *e)
 {
 	options *o = ctx;
+	ocsdf_score_stream_params *p = &o->p;
 	static const char *const units_list[] = {"model", "raw", NULL};
 	static const char *const attack_list[] = {"pgd", NULL};
-	if (ocsdf_option_among(c, attack_options))
+	if (ocsdf_option_among(c, attack_options)) {
 		o->attack_opt = ocsdf_option_name(long_options, c);
+		take_attack_option(p, c, e);
+	}
 	switch (c) {
 	case 'm': o->model_path = optarg; break;
 	case 'o': o->out_path = ocsdf_arg_output(e, "-o", optarg); break;
 	case 'f': o->force = 1; break;
-	case O_COLUMN: o->column = optarg; break;
-	case O_ONLY: o->only = 1; break;
-	case O_UNITS: o->raw_units = ocsdf_arg_choice(e, "--units", optarg, units_list); break;
-	case O_DECIDE: o->decide = 1; break;
+	case O_COLUMN: p->column = optarg; break;
+	case O_ONLY: p->only = 1; break;
+	case O_UNITS: p->raw_units = ocsdf_arg_choice(e, "--units", optarg, units_list); break;
+	case O_DECIDE: p->decide = 1; break;
 	case O_ATTACK:
 		ocsdf_arg_choice(e, "--attack", optarg, attack_list);
-		o->attack = 1;
+		p->attack = 1;
 		break;
-	case O_RADIUS:
-		free(o->radius);
-		o->radius = ocsdf_arg_double_list(e, "--radius", optarg, 0, OCSDF_ATTACK_MAX_RADIUS, &o->nrad);
-		break;
-	case O_LABEL: o->label_col = optarg; break;
-	case O_ANOMALY: o->anomaly = optarg; break;
-	case O_NORMAL: o->normal = optarg; break;
-	case O_STEPS: o->ap.steps = (int)ocsdf_arg_long(e, "--attack-steps", optarg, 1, OCSDF_ATTACK_MAX_STEPS); break;
-	case O_RESTARTS:
-		o->ap.restarts = (int)ocsdf_arg_long(e, "--restarts", optarg, 1, OCSDF_ATTACK_MAX_RESTARTS);
-		break;
-	case O_SEED: o->ap.seed = (uint64_t)ocsdf_arg_long(e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
-	case O_ATTACK_COLUMN: o->attack_column = optarg; break;
 	case O_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
 	case 'v': o->verbose = 1; break;
-	case O_NO_HEADER: o->header = OCSDF_CSV_NO_HEADER; break;
-	case O_HEADER_OPTIONAL: o->header = OCSDF_CSV_HEADER_IF; break;
+	case O_NO_HEADER: p->header = OCSDF_CSV_NO_HEADER; break;
+	case O_HEADER_OPTIONAL: p->header = OCSDF_CSV_HEADER_IF; break;
 	case O_COLUMNS:
-		free(o->columns);
-		o->columns = ocsdf_arg_name_list(e, "--columns", optarg, &o->ncolumns);
+		free(p->columns);
+		p->columns = ocsdf_arg_name_list(e, "--columns", optarg, &p->ncolumns);
 		break;
-	case O_DELIMITER: o->delimiter = ocsdf_arg_delimiter(e, "--delimiter", optarg); break;
+	case O_DELIMITER: p->delimiter = ocsdf_arg_delimiter(e, "--delimiter", optarg); break;
 	case 'q': o->quiet = 1; break;
 	}
-}
-
-/* The attack options together: 0, or 64 with e set. */
-static int check_attack(const options *o, ocsdf_error *e)
-{
-	if (!o->radius)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "--attack needs radii (--radius LIST, raw input units)");
-	if (!o->label_col)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "--attack needs the label column (--label COL): it says which "
-				       "way to push each row");
-	if (o->attack_column && !*o->attack_column)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "--attack-column needs a non-empty name");
-	if (ocsdf_label_check_values(o->anomaly, o->normal, e))
-		return OCSDF_EUSAGE;
-	for (int k = 0; k < o->nrad; k++)
-		for (int j = 0; j < k; j++)
-			if (o->radius[j] == o->radius[k])
-				return ocsdf_error_set(e, OCSDF_EUSAGE, "radius %g is listed twice in --radius",
-						       o->radius[k]);
-	return 0;
-}
-
-static const char raw_suffix[] = OCSDF_SCORE_RAW_SUFFIX;
-
-/* The length of a column name given, without its suffix of raw units. */
-static size_t base_len(const char *name)
-{
-	return strlen(name) - (ocsdf_score_name_is_raw(name) ? sizeof raw_suffix - 1 : 0);
 }
 
 /* Fills o from the command line: 0, or 64 with e set. */
 static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
 	options *o = ctx;
-	*o = (options){.column = "sdf", .anomaly = "1", .normal = "0", .ap = {20, 3, 1}};
+	*o = (options){0};
+	ocsdf_score_stream_default_params(&o->p);
 	if (ocsdf_arg_read(argc, argv, ":m:o:fvqhV", long_options, take_option, o, &o->action, e) || o->action)
 		return e->code;
 	if (!o->model_path)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "a model is required (-m MODEL)");
 	if (optind + 1 < argc)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "too many arguments: one input FILE at most");
-	if (!*o->column)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "--score needs a non-empty name");
-	if (!o->raw_units && (ocsdf_score_name_is_raw(o->column) ||
-			      (o->attack_column && ocsdf_score_name_is_raw(o->attack_column))))
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "a name ending in %s says raw units: it needs --units raw",
-				       raw_suffix);
-	if (o->columns && o->header != OCSDF_CSV_NO_HEADER)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "--columns names the columns of an input without a header: "
-				       "it needs --no-header");
-	if (!o->attack && o->attack_opt)
+	if (ocsdf_score_stream_check_params(&o->p, e))
+		return OCSDF_EUSAGE;
+	if (!o->p.attack && o->attack_opt)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--%s is an attack option: it needs --attack pgd", o->attack_opt);
 	o->input = optind < argc ? argv[optind] : "-";
-	return o->attack ? check_attack(o, e) : 0;
+	return o->p.attack ? ocsdf_score_stream_check_attack(&o->p, e) : 0;
 }
 
-static _Noreturn void fail(run *r, const ocsdf_error *e)
+/* Removes the output if it is open, then dies with e's message: a usage
+ * error for code 64. */
+static _Noreturn void fail(ocsdf_output *out, const ocsdf_error *e)
 {
-	ocsdf_output_abort(&r->out);
+	ocsdf_output_abort(out);
+	if (e->code == OCSDF_EUSAGE)
+		ocsdf_usage_error("%s", e->msg);
 	ocsdf_die_error(e);
 }
 
-/* The model, the input, and where the model's features and the label are
- * in it. */
-static void open_input(const options *o, run *r)
+/* The model, with what the user should know about it, and the threads. */
+static ocsdf_model *load_model(const options *o)
 {
+	ocsdf_model *m;
 	ocsdf_error e;
-	if (ocsdf_model_load(o->model_path, &r->m, &e))
+	if (ocsdf_model_load(o->model_path, &m, &e))
 		ocsdf_die_error(&e);
-	if (!r->m->finished)
+	if (!m->finished)
 		ocsdf_warn("%s is the checkpoint of an interrupted training run", o->model_path);
-	else if (o->decide && r->m->settings.sampler != OCSDF_SAMPLER_DISTANCE)
+	else if (o->p.decide && m->settings.sampler != OCSDF_SAMPLER_DISTANCE)
 		ocsdf_warn("%s was trained with --sampler paper, which does not set the level from a contamination "
 			   "rate: the decisions are those of the boundary the network learned", o->model_path);
-	ocsdf_threads_set(o->threads, r->m->arch.width);
+	ocsdf_threads_set(o->threads, m->arch.width);
 	if (o->verbose && !o->quiet)
 		ocsdf_kernels_report();
-	r->scale = o->raw_units ? 1.0 / r->m->stats.lipschitz_raw : 1.0;
-	/* Without a header, the model's features come first, in its order. */
-	ocsdf_csv_options copt = {o->delimiter, o->header, (const char *const *)r->m->names, r->m->arch.d};
-	if (o->columns) {
-		copt.names = (const char *const *)o->columns;
-		copt.nnames = o->ncolumns;
-	}
-	if (ocsdf_csv_open_with(o->input, &copt, &r->r, &e))
-		ocsdf_die_error(&e);
-	r->delim = ocsdf_csv_delimiter(r->r);
-	if (!o->columns && !ocsdf_csv_has_header(r->r) && ocsdf_csv_ncols(r->r) < r->m->arch.d)
-		ocsdf_die(OCSDF_EDATA, "%s:1: %d field%s, but model %s has %d features (without a header, the "
-			  "first columns are the features, in the model's order)", ocsdf_csv_filename(r->r),
-			  ocsdf_csv_ncols(r->r), ocsdf_csv_ncols(r->r) == 1 ? "" : "s", o->model_path,
-			  r->m->arch.d);
-	r->cols = ocsdf_xmalloc(sizeof(int) * (size_t)r->m->arch.d);
-	for (int j = 0; j < r->m->arch.d; j++) {
-		char what[64 + OCSDF_ERROR_MAX / 2];
-		snprintf(what, sizeof what, "a feature of model %s", o->model_path);
-		if (ocsdf_csv_find_name(r->r, r->m->names[j], what, &r->cols[j], &e))
-			ocsdf_die_error(&e);
-	}
-	r->lcol = -1;
-	if (!o->attack)
-		return;
-	if (ocsdf_csv_find(r->r, o->label_col, &r->lcol, &e))
-		ocsdf_die_error(&e);
-	for (int j = 0; j < r->m->arch.d; j++)
-		if (r->cols[j] == r->lcol)
-			ocsdf_usage_error("--label names '%s', a feature column of the model", r->m->names[j]);
-}
-
-/* Dies with a usage error if name is taken by an input column (when the
- * input passes through) or by one of the names[0..n) already chosen; the
- * hint names --attack-column for an attacked column. */
-static void check_name(const ocsdf_csv_reader *r, int passthrough, const char *name,
-		       char *const *names, int n, int attacked)
-{
-	char b[64];
-	if (passthrough)
-		for (int k = 0; k < ocsdf_csv_ncols(r); k++)
-			if (strcmp(ocsdf_csv_colname(r, k), name) == 0)
-				ocsdf_usage_error("%s: a column named '%s' exists already; name the score "
-						  "with --score%s",
-						  ocsdf_csv_filename(r), ocsdf_text_shown(name, b, sizeof b),
-						  attacked ? " or --attack-column" : "");
-	for (int k = 0; k < n; k++)
-		if (strcmp(names[k], name) == 0)
-			ocsdf_usage_error("two output columns would be named '%s'", ocsdf_text_shown(name, b, sizeof b));
-}
-
-/* A new name: the first plen bytes of prefix, then a, b and c. */
-static char *column_name(const char *prefix, size_t plen, const char *a, const char *b, const char *c)
-{
-	size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
-	char *s = ocsdf_xmalloc(plen + la + lb + lc + 1);
-	memcpy(s, prefix, plen);
-	memcpy(s + plen, a, la);
-	memcpy(s + plen + la, b, lb);
-	memcpy(s + plen + la + lb, c, lc + 1);
-	return s;
-}
-
-/* The output columns: the score, then one per radius, then the decision
- * and its radius.  A column in raw units ends in _raw (the name given
- * without it gets it). */
-static void name_columns(const options *o, run *r)
-{
-	const char *u = o->raw_units ? raw_suffix : "";
-	size_t blen = base_len(o->column);
-	int n = 0;
-	r->names = ocsdf_xcalloc((size_t)o->nrad + 3, sizeof *r->names);
-	r->names[n++] = column_name(o->column, blen, u, "", "");
-	for (int k = 0; k < o->nrad; k++) {
-		char rb[OCSDF_TEXT_NUMBER_MAX];
-		const char *a = o->attack_column, *sep = o->nrad == 1 ? "" : "_", *rad = o->nrad == 1 ? "" : rb;
-		size_t alen = a ? base_len(a) : 0;
-		/* The shortest text: the column name says exactly which radius. */
-		ocsdf_text_number(rb, sizeof rb, o->radius[k], 1);
-		if (a)
-			r->names[n++] = column_name(a, alen, sep, rad, u);
-		else
-			r->names[n++] = column_name(o->column, blen, o->nrad == 1 ? "_pgd" : "_pgd_", rad, u);
-	}
-	if (o->decide) {
-		r->names[n++] = column_name(o->column, blen, "_flagged", "", "");
-		r->names[n++] = column_name(o->column, blen, "_radius", raw_suffix, "");
-	}
-	r->ncols = n;
-	for (int k = 0; k < n; k++)
-		check_name(r->r, !o->only && ocsdf_csv_has_header(r->r), r->names[k], r->names, k, k >= 1 && k <= o->nrad);
-}
-
-/* The columns read, the scorer and the attack with their buffers. */
-static void prepare(const options *o, run *r)
-{
-	ocsdf_error e;
-	if (ocsdf_csv_select(r->r, r->cols, r->m->arch.d, o->attack ? &r->lcol : NULL, o->attack, !o->only, &e))
-		ocsdf_die_error(&e);
-	ocsdf_csv_check_scale(r->r, r->m->mean, r->m->std);
-	r->sc = ocsdf_xcheck(ocsdf_scorer_new(r->m, BLOCK));
-	r->f = ocsdf_xmalloc(sizeof(float) * BLOCK);
-	if (!o->attack)
-		return;
-	r->atk = ocsdf_xcheck(ocsdf_attack_new(r->m, r->sc, BLOCK));
-	r->adv = ocsdf_xmalloc(sizeof(float) * BLOCK * (size_t)o->nrad);
-	r->push = ocsdf_xmalloc(BLOCK);
-}
-
-/* The input's header (unless --only), then the new columns; nothing for
- * an input without a header. */
-static void write_header(const options *o, run *r)
-{
-	FILE *fp = r->out.fp;
-	if (!ocsdf_csv_has_header(r->r))
-		return;
-	if (!o->only) {
-		size_t len;
-		const char *h = ocsdf_csv_header_raw(r->r, &len);
-		fwrite(h, 1, len, fp);
-		fputc(r->delim, fp);
-	}
-	for (int k = 0; k < r->ncols; k++) {
-		if (k)
-			fputc(r->delim, fp);
-		ocsdf_csv_put_field(fp, r->names[k], strlen(r->names[k]));
-	}
-	fputc('\n', fp);
-}
-
-/* The decision of a row of score f (model units) and the radius, in raw
- * input units, within which it cannot flip: its distance to the level 0
- * over the Lipschitz constant. */
-static void put_decision(const run *r, float f)
-{
-	fputs(f < 0 ? ",1," : ",0,", r->out.fp);
-	ocsdf_csv_put_float(r->out.fp, (float)(fabs(f) / r->m->stats.lipschitz_raw));
-}
-
-/* Scores a block of rows (and attacks them at each radius: rows before
- * it were first) and writes them. */
-static void score_block(const options *o, run *r, const ocsdf_csv_block *b, unsigned long long first)
-{
-	ocsdf_error e;
-	for (int i = 0; o->attack && i < b->nrows; i++) {
-		int anom = ocsdf_label_class(b->text[i], o->anomaly, o->normal, ocsdf_csv_filename(r->r), b->line[i],
-					     ocsdf_csv_colname(r->r, r->lcol), &e);
-		if (anom < 0)
-			fail(r, &e);
-		r->push[i] = anom ? 1 : -1;
-	}
-	ocsdf_scorer_run(r->sc, b->num, b->nrows, r->f);
-	for (int k = 0; k < o->nrad; k++)
-		ocsdf_attack_pgd(r->atk, b->num, r->push, b->nrows, o->radius[k], &o->ap, first,
-				 r->adv + (size_t)k * BLOCK, NULL);
-	for (int i = 0; i < b->nrows; i++) {
-		if (!o->only) {
-			fwrite(b->raw[i], 1, b->raw_len[i], r->out.fp);
-			fputc(r->delim, r->out.fp);
-		}
-		ocsdf_csv_put_float(r->out.fp, (float)(r->f[i] * r->scale));
-		for (int k = 0; k < o->nrad; k++) {
-			fputc(r->delim, r->out.fp);
-			ocsdf_csv_put_float(r->out.fp, (float)(r->adv[(size_t)k * BLOCK + i] * r->scale));
-		}
-		if (o->decide)
-			put_decision(r, r->f[i]);
-		fputc('\n', r->out.fp);
-	}
-}
-
-/* Every row, block by block, until the input ends or a write fails (the
- * commit reports it). */
-static void score_rows(const options *o, run *r)
-{
-	int progress = o->attack && ocsdf_progress_enabled(o->quiet);
-	unsigned long long rows = 0;
-	ocsdf_csv_block b;
-	ocsdf_error e;
-	int rc;
-	for (;;) {
-		if ((rc = ocsdf_csv_next(r->r, BLOCK, &b, &e)) || b.nrows == 0)
-			break;
-		score_block(o, r, &b, rows);
-		rows += (unsigned long long)b.nrows;
-		if (progress)
-			fprintf(stderr, "\r%s: %llu rows attacked", ocsdf_cli_name(), rows);
-		if (ferror(r->out.fp))
-			break;
-	}
-	if (progress && rows)
-		fputc('\n', stderr);
-	if (rc)
-		fail(r, &e);
-}
-
-static void run_free(run *r)
-{
-	ocsdf_csv_close(r->r);
-	ocsdf_attack_free(r->atk);
-	ocsdf_scorer_free(r->sc);
-	ocsdf_model_free(r->m);
-	for (int k = 0; k < r->ncols; k++)
-		free(r->names[k]);
-	free(r->names);
-	free(r->adv);
-	free(r->push);
-	free(r->f);
-	free(r->cols);
+	return m;
 }
 
 int main(int argc, char **argv)
 {
 	ocsdf_error e;
 	int status;
+	ocsdf_rows_shown shown = {"attacked", 0};
 	options o = {0};
-	run r = {0};
+	ocsdf_output out = {0};
+	ocsdf_score_stream *s;
 
 	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
 		return status;
-	open_input(&o, &r);
-	name_columns(&o, &r);
-	prepare(&o, &r);
+	ocsdf_model *m = load_model(&o);
+	if (ocsdf_score_stream_open(o.input, m, o.model_path, &o.p, &s, &e))
+		fail(&out, &e);
 	ocsdf_output_protect_input(o.input);
 	ocsdf_output_protect_input(o.model_path);
 	ocsdf_output_cleanup_on_signals();
-	if (ocsdf_output_open(&r.out, o.out_path, o.force, &e))
+	if (ocsdf_output_open(&out, o.out_path, o.force, &e))
 		ocsdf_die_error(&e);
-	write_header(&o, &r);
-	score_rows(&o, &r);
-	if (ocsdf_output_commit(&r.out, &e))
-		ocsdf_die_error(&e);
-	run_free(&r);
-	free(o.radius);
-	free(o.columns);
+	status = ocsdf_score_stream_run(s, out.fp, o.p.attack && ocsdf_progress_enabled(o.quiet) ? ocsdf_rows_show
+				       : NULL, &shown, &e);
+	ocsdf_rows_shown_end(&shown);
+	if (status || ocsdf_output_commit(&out, &e))
+		fail(&out, &e);
+	ocsdf_score_stream_close(s);
+	ocsdf_model_free(m);
+	free(o.p.radius);
+	free(o.p.columns);
 	return 0;
 }

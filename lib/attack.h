@@ -59,10 +59,4 @@ void ocsdf_attack_free(ocsdf_attack *a);
 void ocsdf_attack_pgd(ocsdf_attack *a, const double *X, const signed char *push, int n, double eps,
 		      const ocsdf_attack_params *p, uint64_t row0, float *f_adv, double *X_adv);
 
-/* Which way a row's label says to push: +1 for the anomaly value, -1 for
- * the normal value, 0 for anything else.  Labels match values when equal
- * once surrounding blanks are removed, or when both are numbers of equal
- * value ("1.0" matches "1"), as in ocsdf-certify. */
-int ocsdf_attack_label_push(const char *label, const char *anomaly, const char *normal);
-
 #endif

@@ -45,6 +45,38 @@ int ocsdf_certify_check_params(const ocsdf_certify_params *p, ocsdf_error *e)
 	return 0;
 }
 
+/* Puts radius 0 first among p's radii unless listed: 0, or 70 with e set. */
+static int add_radius_zero(ocsdf_certify_params *p, ocsdf_error *e)
+{
+	double *r;
+	for (int k = 0; k < p->nradius; k++)
+		if (p->radius[k] == 0)
+			return 0;
+	if (!(r = malloc((size_t)(p->nradius + 1) * sizeof *r)))
+		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+	r[0] = 0;
+	if (p->nradius)
+		memcpy(r + 1, p->radius, (size_t)p->nradius * sizeof *r);
+	free(p->radius);
+	p->radius = r;
+	p->nradius++;
+	return 0;
+}
+
+int ocsdf_certify_complete_params(ocsdf_certify_params *p, int decisions, ocsdf_error *e)
+{
+	if (decisions && !p->has_threshold && !p->has_fpr) {
+		if (p->higher_anomalous)
+			return ocsdf_error_set(e, OCSDF_EUSAGE, "--decisions with --higher-is-anomalous needs a "
+					       "threshold: add --threshold T or --fpr P");
+		p->has_threshold = p->threshold_level = 1;
+		p->threshold = 0;
+	}
+	if (p->nradius > 0 && p->radius && add_radius_zero(p, e))
+		return OCSDF_ESOFTWARE;
+	return ocsdf_certify_check_params(p, e);
+}
+
 int ocsdf_certify_use_model(ocsdf_certify_params *p, const char *path, ocsdf_error *e)
 {
 	ocsdf_model *m;

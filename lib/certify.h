@@ -71,6 +71,14 @@ void ocsdf_certify_default_params(ocsdf_certify_params *p);
  * threshold and an FPR, label values that are not two classes) or are out
  * of range. */
 int ocsdf_certify_check_params(const ocsdf_certify_params *p, ocsdf_error *e);
+/* Completes p for a run, then checks it (ocsdf_certify_check_params).
+ * With decisions (per-row decisions asked for) and neither a threshold
+ * nor an FPR, the threshold is the level 0 of training, which a score
+ * with higher_anomalous does not have (64).  Radius 0, the plain AUROC,
+ * comes first among radii given without it, so that every certified figure
+ * is shown beside the value it bounds (p->radius malloc'ed, replaced).
+ * 0, or 64 or 70 with e set. */
+int ocsdf_certify_complete_params(ocsdf_certify_params *p, int decisions, ocsdf_error *e);
 /* Takes L from the model file path: the Lipschitz constant of its score
  * with respect to raw inputs.  0, or the loader's code (model.h) or 65
  * with e set. */

@@ -11,7 +11,8 @@
  * support and its negatives), sampler and train (Algorithms 1 and 3 and
  * the distance sampler), trainrun (a new model for a data set, --eval and
  * the progress lines around the loop); model
- * (the file format); score (batched evaluation); label (what a label column says); roc, certify and attack
+ * (the file format); score (batched evaluation) and score_stream (a CSV
+ * stream scored block by block); label (what a label column says); roc, certify and attack
  * (AUROC, certificates and their reports, PGD); grid, field, mesh,
  * meshtopo, meshio and contour (level sets of a model: grids, the model as
  * a field, surfaces and their files, 2D contours); svg and plot (the SVG
@@ -40,6 +41,7 @@
 #include "trainrun.h"
 #include "model.h"
 #include "score.h"
+#include "score_stream.h"
 #include "label.h"
 #include "roc.h"
 #include "certify.h"

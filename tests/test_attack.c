@@ -281,22 +281,6 @@ START_TEST(test_blocks)
 }
 END_TEST
 
-START_TEST(test_label_push)
-{
-	ck_assert_int_eq(ocsdf_attack_label_push("1", "1", "0"), 1);
-	ck_assert_int_eq(ocsdf_attack_label_push(" 1.0 ", "1", "0"), 1);
-	ck_assert_int_eq(ocsdf_attack_label_push("0", "1", "0"), -1);
-	ck_assert_int_eq(ocsdf_attack_label_push("0e3", "1", "0"), -1);
-	ck_assert_int_eq(ocsdf_attack_label_push("2", "1", "0"), 0);
-	ck_assert_int_eq(ocsdf_attack_label_push("", "1", "0"), 0);
-	ck_assert_int_eq(ocsdf_attack_label_push("  ", "1", "0"), 0);
-	ck_assert_int_eq(ocsdf_attack_label_push("yes", "yes", "no"), 1);
-	ck_assert_int_eq(ocsdf_attack_label_push("no", "yes", "no"), -1);
-	ck_assert_int_eq(ocsdf_attack_label_push("No", "yes", "no"), 0);
-	ck_assert_int_eq(ocsdf_attack_label_push("", "", "0"), 0);
-}
-END_TEST
-
 static Suite *attack_suite(void)
 {
 	Suite *s = suite_create("attack");
@@ -308,7 +292,6 @@ static Suite *attack_suite(void)
 	tcase_add_test(tc, test_beats_random_search);
 	tcase_add_test(tc, test_reproducible);
 	tcase_add_test(tc, test_blocks);
-	tcase_add_test(tc, test_label_push);
 	suite_add_tcase(s, tc);
 	return s;
 }

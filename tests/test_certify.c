@@ -280,6 +280,43 @@ START_TEST(test_refusals)
 }
 END_TEST
 
+/* Completing the parameters: the threshold of --decisions, radius 0
+ * first. */
+START_TEST(test_complete_params)
+{
+	double *radius = malloc(2 * sizeof *radius);
+	ocsdf_certify_params p;
+	ocsdf_error e;
+	ck_assert_ptr_nonnull(radius);
+	radius[0] = 0.5;
+	radius[1] = 0.25;
+	p = params(radius, 2);
+	ck_assert_int_eq(ocsdf_certify_complete_params(&p, 0, &e), 0);
+	ck_assert_int_eq(p.nradius, 3);
+	ck_assert(p.radius[0] == 0 && p.radius[1] == 0.5 && p.radius[2] == 0.25);
+	ck_assert_int_eq(p.has_threshold, 0);
+	/* Radius 0 listed: nothing added. */
+	ck_assert_int_eq(ocsdf_certify_complete_params(&p, 1, &e), 0);
+	ck_assert_int_eq(p.nradius, 3);
+	ck_assert(p.has_threshold && p.threshold_level && p.threshold == 0);
+	free(p.radius);
+	p = params(NULL, 0);
+	p.has_fpr = 1;
+	p.fpr = 0.1;
+	ck_assert_int_eq(ocsdf_certify_complete_params(&p, 1, &e), 0);
+	ck_assert_int_eq(p.has_threshold, 0);
+	ck_assert_ptr_null(p.radius);
+	p.has_fpr = 0;
+	p.higher_anomalous = 1;
+	ck_assert_int_eq(ocsdf_certify_complete_params(&p, 1, &e), 64);
+	ck_assert_str_eq(e.msg, "--decisions with --higher-is-anomalous needs a threshold: add --threshold T or "
+				"--fpr P");
+	p.higher_anomalous = 0;
+	p.has_fpr = p.has_threshold = 1;
+	ck_assert_int_eq(ocsdf_certify_complete_params(&p, 0, &e), 64);
+}
+END_TEST
+
 /* What a writer puts in a file, as a string (free it). */
 static char *written(const ocsdf_certificate *c, int what)
 {
@@ -332,6 +369,7 @@ static Suite *certify_suite(void)
 	tcase_add_test(tc, test_decision_radii);
 	tcase_add_test(tc, test_chosen_radii);
 	tcase_add_test(tc, test_refusals);
+	tcase_add_test(tc, test_complete_params);
 	tcase_add_test(tc, test_files);
 	suite_add_tcase(s, tc);
 	return s;

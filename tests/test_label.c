@@ -39,6 +39,13 @@ START_TEST(test_class)
 	ck_assert_int_eq(ocsdf_label_class(" ", "1", "0", "f.csv", 3, "cl\ass", &e), -1);
 	ck_assert_int_eq(e.code, 65);
 	ck_assert_str_eq(e.msg, "f.csv:3: empty label in column 'cl?ss'");
+	/* The way ocsdf-score --attack pushes each row. */
+	ck_assert_int_eq(ocsdf_label_class("1", "1", "0", "f.csv", 2, "label", &e), 1);
+	ck_assert_int_eq(ocsdf_label_class("0", "1", "0", "f.csv", 2, "label", &e), 0);
+	ck_assert_int_eq(ocsdf_label_class("", "1", "0", "f.csv", 2, "label", &e), -1);
+	ck_assert_int_eq(ocsdf_label_class("yes", "yes", "no", "f.csv", 2, "label", &e), 1);
+	ck_assert_int_eq(ocsdf_label_class("No", "yes", "no", "f.csv", 2, "label", &e), -1);
+	ck_assert_int_eq(ocsdf_label_class("", "", "0", "f.csv", 2, "label", &e), -1);
 }
 END_TEST
 

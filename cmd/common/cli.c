@@ -348,6 +348,25 @@ double ocsdf_arg_double(ocsdf_error *e, const char *opt, const char *arg, double
 	return v;
 }
 
+double ocsdf_arg_double_open(ocsdf_error *e, const char *opt, const char *arg, double lo, double hi, int open)
+{
+	double v;
+	char why[160];
+	int st = classify(arg, lo, hi, &v);
+	if (st != NUM_OK)
+		describe(st, lo, hi, why, sizeof why);
+	else if (open == OCSDF_ARG_ABOVE && v <= lo)
+		snprintf(why, sizeof why, "expected a number > %g", lo);
+	else if (open == OCSDF_ARG_BELOW && v >= hi)
+		snprintf(why, sizeof why, "expected a number in [%g, %g)", lo, hi);
+	else if (open == OCSDF_ARG_BETWEEN && (v <= lo || v >= hi))
+		snprintf(why, sizeof why, "expected a number strictly between %g and %g", lo, hi);
+	else
+		return v;
+	refuse(e, opt, arg, why);
+	return lo;
+}
+
 double *ocsdf_arg_double_list(ocsdf_error *e, const char *opt, const char *arg, double lo, double hi, int *n)
 {
 	double *v = NULL;
@@ -478,6 +497,19 @@ volatile sig_atomic_t *ocsdf_stop_on_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	return &stop_requested;
+}
+
+void ocsdf_rows_show(void *ctx, size_t rows)
+{
+	ocsdf_rows_shown *r = ctx;
+	r->shown = 1;
+	fprintf(stderr, "\r%s: %zu rows %s", prog, rows, r->what);
+}
+
+void ocsdf_rows_shown_end(const ocsdf_rows_shown *r)
+{
+	if (r->shown)
+		fputc('\n', stderr);
 }
 
 /* Where the OpenBLAS kernels in use came from (ocsdf_kernels_report). */

@@ -60,6 +60,11 @@ int ocsdf_parse_double_list(const char *s, double lo, double hi, double **out, i
  * to represent, subnormal, ..., for a list which number) and returns lo
  * (NULL for a list, 0 for a choice).  e is untouched on success. */
 double ocsdf_arg_double(ocsdf_error *e, const char *opt, const char *arg, double lo, double hi);
+/* The same with an open end: open OCSDF_ARG_ABOVE refuses lo itself
+ * ("expected a number > lo"), OCSDF_ARG_BELOW hi itself ("in [lo, hi)"),
+ * OCSDF_ARG_BETWEEN both ("strictly between lo and hi"). */
+enum { OCSDF_ARG_ABOVE = 1, OCSDF_ARG_BELOW, OCSDF_ARG_BETWEEN };
+double ocsdf_arg_double_open(ocsdf_error *e, const char *opt, const char *arg, double lo, double hi, int open);
 /* A comma-separated list; the array is malloc'ed, its length in *n. */
 double *ocsdf_arg_double_list(ocsdf_error *e, const char *opt, const char *arg, double lo, double hi, int *n);
 long ocsdf_arg_long(ocsdf_error *e, const char *opt, const char *arg, long lo, long hi);
@@ -126,6 +131,16 @@ int ocsdf_progress_enabled(int quiet);
  * signal ends the program at once (its output is saved atomically, so
  * nothing torn is left under its name). */
 volatile sig_atomic_t *ocsdf_stop_on_signals(void);
+/* A count of rows on stderr ("PROG: N rows WHAT"), each over the last:
+ * the progress callback of the library's readers, ctx an ocsdf_rows_shown
+ * whose shown it sets; ocsdf_rows_shown_end ends the line if any was
+ * shown. */
+typedef struct ocsdf_rows_shown {
+	const char *what;
+	int shown;
+} ocsdf_rows_shown;
+void ocsdf_rows_show(void *ctx, size_t rows);
+void ocsdf_rows_shown_end(const ocsdf_rows_shown *r);
 
 /* OpenBLAS kernels and threads (README, "Speed").  A distribution's
  * OpenBLAS may not know a CPU newer than itself and fall back to its
