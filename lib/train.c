@@ -1,5 +1,5 @@
 /* train.c: the training loop of ocsdf-train (see train.h).  A run is
- * run_start, then steps of draw_batch, the sampler's negatives
+ * run_start, then steps (run_step) of draw_batch, the sampler's negatives
  * (distance_negatives or paper_negatives), batch_loss, update and report,
  * then finish, whether the run ended or was stopped. */
 #include "train.h"
@@ -444,6 +444,7 @@ static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last
 /* Where a run stands, carried from step to step beside the model. */
 typedef struct run_state {
 	uint64_t spe, total;        /* steps per epoch, steps of the run */
+	uint64_t start;             /* the step this run started from */
 	struct timespec t0;         /* start of this run */
 	struct {
 		double loss, f_data, f_neg;
@@ -774,59 +775,61 @@ static double learning_rate(const ocsdf_train_settings *s, uint64_t step, uint64
 	return t >= 1 ? s->lr_final : s->lr + (s->lr_final - s->lr) * t;
 }
 
-int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_hooks *h,
-		    ocsdf_error *e)
+/* Step `step` (0-based) of m's run on the n rows of Z: a batch and its
+ * negatives, the loss, the update, the checkpoint's progress, the hook.
+ * 0, OCSDF_EINTR if the run is to stop, or 65 (divergence) with e set. */
+static int run_step(ocsdf_model *m, work *w, run_state *rs, const float *Z, size_t n, uint64_t step,
+		    const ocsdf_train_hooks *h, ocsdf_error *e)
 {
 	const ocsdf_train_settings *s = &m->settings;
 	const int B = s->batch;
+	const uint64_t epoch = step / rs->spe, j = step % rs->spe;
+	const double lr = learning_rate(s, step, rs->total);
+	ocsdf_checkpoint *c = m->ckpt;
+	ocsdf_rng r = stream(s->seed, TAG_STEP, step);
+	double loss, f_data, f_neg;
+	int rc;
+
+	if (j == 0 || step == rs->start) {
+		epoch_order(w->perm, n, s->seed, epoch);
+		memset(&rs->sums, 0, sizeof rs->sums);
+	}
+	/* With retract, the last update left Θ = W orthonormal. */
+	if (s->ortho == OCSDF_ORTHO_BJORCK)
+		rs->ortho_error = project(w->ortho, c->params, m->theta);
+	draw_batch(w->X, Z, n, m->arch.d, w->perm, j * (uint64_t)B, B);
+	if (s->sampler == OCSDF_SAMPLER_DISTANCE)
+		distance_negatives(w, Z, n, B, &r);
+	else if ((rc = paper_negatives(m, w, epoch, &r, h ? h->stop : NULL, &rs->gnorm_neg)))
+		return rc;
+	loss = batch_loss(m, w, &f_data, &f_neg);
+	if (!isfinite(loss))
+		return diverged(e, step + 1, "(loss is not finite); try a smaller --lr");
+	if ((rc = update(m, w, lr, rs, step + 1, e)))
+		return rc;
+	c->step = step + 1;
+	c->epoch = (step + 1) / rs->spe;
+	return report(h, m, rs, step, loss, f_data, f_neg);
+}
+
+int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_hooks *h,
+		    ocsdf_error *e)
+{
 	/* A checkpoint taken after its last step has nothing left to run:
 	 * its loss is the run's final loss. */
 	run_state rs = {.last_loss = m->stats.final_loss, .ortho_error = NAN};
-	ocsdf_checkpoint *c;
-	uint64_t start, step;
 	int rc;
 	work w;
 
 	if ((rc = run_start(m, Z, n, &w, e)))
 		return rc;
-	c = m->ckpt;
-	start = c->step;
-	rs.spe = steps_per_epoch(s, n);
-	rs.total = rs.spe * (uint64_t)s->epochs;
-	c->epoch = c->step / rs.spe;
+	rs.start = m->ckpt->step;
+	rs.spe = steps_per_epoch(&m->settings, n);
+	rs.total = rs.spe * (uint64_t)m->settings.epochs;
+	m->ckpt->epoch = rs.start / rs.spe;
 	clock_gettime(CLOCK_MONOTONIC, &rs.t0);
-
-	for (step = start; step < rs.total; step++) {
-		const uint64_t epoch = step / rs.spe, j = step % rs.spe;
-		const double lr = learning_rate(s, step, rs.total);
-		ocsdf_rng r = stream(s->seed, TAG_STEP, step);
-		double loss, f_data, f_neg;
-
-		if (j == 0 || step == start) {
-			epoch_order(w.perm, n, s->seed, epoch);
-			memset(&rs.sums, 0, sizeof rs.sums);
-		}
-		/* With retract, the last update left Θ = W orthonormal. */
-		if (s->ortho == OCSDF_ORTHO_BJORCK)
-			rs.ortho_error = project(w.ortho, c->params, m->theta);
-		draw_batch(w.X, Z, n, m->arch.d, w.perm, j * (uint64_t)B, B);
-		if (s->sampler == OCSDF_SAMPLER_DISTANCE)
-			distance_negatives(&w, Z, n, B, &r);
-		else if ((rc = paper_negatives(m, &w, epoch, &r, h ? h->stop : NULL, &rs.gnorm_neg)))
-			break;
-		loss = batch_loss(m, &w, &f_data, &f_neg);
-		if (!isfinite(loss)) {
-			rc = diverged(e, step + 1, "(loss is not finite); try a smaller --lr");
-			break;
-		}
-		if ((rc = update(m, &w, lr, &rs, step + 1, e)))
-			break;
-		c->step = step + 1;
-		c->epoch = (step + 1) / rs.spe;
-		if ((rc = report(h, m, &rs, step, loss, f_data, f_neg)))
-			break;
-	}
-
+	for (uint64_t step = rs.start; step < rs.total && rc == 0; step++)
+		rc = run_step(m, &w, &rs, Z, n, step, h, e);
 	if (rc == 0 || rc == OCSDF_EINTR) {
 		const int stopped = rc;
 		rc = finish(m, &w, Z, n, rs.last_loss, !stopped, e);
