@@ -526,8 +526,9 @@ typedef struct field {
 #define S(f) offsetof(header, settings.f)
 #define T(f) offsetof(header, stats.f)
 
-/* The fields of the header part by part (ocsdf-model(5)); the bytes
- * between them, reserved, are zeros. */
+/* The fields of the header part by part (ocsdf-model(5)).  The 32 bytes
+ * at 264 that no field covers are reserved: written as zeros, ignored on
+ * reading (earlier files hold an unused RNG state there). */
 static const field FIELDS[] = {
 	/* the inference model: the shape, the scaling, what the file holds */
 	{16, U32, H(d)}, {20, U32, H(width)}, {24, U32, H(depth)}, {28, U32, H(act)},
