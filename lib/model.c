@@ -604,25 +604,19 @@ static void sink_put(sink *k, const void *p, size_t n)
 	k->pos += n;
 }
 
-static void sink_floats(sink *k, const float *v, size_t n)
-{
-	unsigned char buf[CHUNK * 4];
-	for (size_t i = 0; i < n && !k->err; i += CHUNK) {
-		size_t c = n - i < CHUNK ? n - i : CHUNK;
-		for (size_t j = 0; j < c; j++)
-			put_f32(buf + 4 * j, v[i + j]);
-		sink_put(k, buf, 4 * c);
-	}
-}
-
-static void sink_doubles(sink *k, const double *v, size_t n)
+/* n floats or doubles (width: 4 or 8, the size of one) of v, encoded
+ * through a bounce buffer. */
+static void sink_values(sink *k, const void *v, size_t n, size_t width)
 {
 	unsigned char buf[CHUNK * 8];
 	for (size_t i = 0; i < n && !k->err; i += CHUNK) {
 		size_t c = n - i < CHUNK ? n - i : CHUNK;
 		for (size_t j = 0; j < c; j++)
-			put_f64(buf + 8 * j, v[i + j]);
-		sink_put(k, buf, 8 * c);
+			if (width == 4)
+				put_f32(buf + 4 * j, ((const float *)v)[i + j]);
+			else
+				put_f64(buf + 8 * j, ((const double *)v)[i + j]);
+		sink_put(k, buf, width * c);
 	}
 }
 
@@ -713,15 +707,15 @@ static void serialize(const ocsdf_model *m, const layout *L, sink *k)
 	size_t n = ocsdf_arch_nparams(&m->arch);
 
 	put_header(m, L, k);
-	sink_doubles(k, m->mean, (size_t)m->arch.d);
-	sink_doubles(k, m->std, (size_t)m->arch.d);
+	sink_values(k, m->mean, (size_t)m->arch.d, sizeof *m->mean);
+	sink_values(k, m->std, (size_t)m->arch.d, sizeof *m->std);
 	put_names(m, k);
 	sink_put(k, zeros, (size_t)(L->theta - L->pad));
-	sink_floats(k, m->theta, n);
+	sink_values(k, m->theta, n, sizeof *m->theta);
 	if (L->has_params)
-		sink_floats(k, m->ckpt->params, n);
+		sink_values(k, m->ckpt->params, n, sizeof *m->ckpt->params);
 	if (L->has_opt_v)
-		sink_floats(k, m->ckpt->opt_v, n);
+		sink_values(k, m->ckpt->opt_v, n, sizeof *m->ckpt->opt_v);
 	put_crc(k);
 }
 
@@ -857,30 +851,21 @@ static int src_skip(src *s, uint64_t n, const char *what)
 	return 0;
 }
 
-static int src_floats(src *s, float *dst, size_t n, const char *what)
-{
-	unsigned char buf[CHUNK * 4];
-	for (size_t i = 0; i < n; i += CHUNK) {
-		size_t c = n - i < CHUNK ? n - i : CHUNK;
-		int rc = src_read(s, buf, 4 * c, what);
-		if (rc)
-			return rc;
-		for (size_t j = 0; j < c; j++)
-			dst[i + j] = get_f32(buf + 4 * j);
-	}
-	return 0;
-}
-
-static int src_doubles(src *s, double *dst, size_t n, const char *what)
+/* n floats or doubles (width: 4 or 8, the size of one) into dst, read
+ * through a bounce buffer; what names them in messages.  0, or an error. */
+static int src_values(src *s, void *dst, size_t n, size_t width, const char *what)
 {
 	unsigned char buf[CHUNK * 8];
 	for (size_t i = 0; i < n; i += CHUNK) {
 		size_t c = n - i < CHUNK ? n - i : CHUNK;
-		int rc = src_read(s, buf, 8 * c, what);
+		int rc = src_read(s, buf, width * c, what);
 		if (rc)
 			return rc;
 		for (size_t j = 0; j < c; j++)
-			dst[i + j] = get_f64(buf + 8 * j);
+			if (width == 4)
+				((float *)dst)[i + j] = get_f32(buf + 4 * j);
+			else
+				((double *)dst)[i + j] = get_f64(buf + 8 * j);
 	}
 	return 0;
 }
@@ -1149,12 +1134,12 @@ static int parse_body(src *s, ocsdf_model *m, const layout *L, deferred *late)
 	const ocsdf_checkpoint *c = m->ckpt;
 	int rc;
 
-	if ((rc = src_doubles(s, m->mean, d, "feature means")) ||
-	    (rc = src_doubles(s, m->std, d, "feature standard deviations")) ||
+	if ((rc = src_values(s, m->mean, d, sizeof *m->mean, "feature means")) ||
+	    (rc = src_values(s, m->std, d, sizeof *m->std, "feature standard deviations")) ||
 	    (rc = parse_names(s, m, L, late)) || (rc = parse_padding(s, L, late)) ||
-	    (rc = src_floats(s, m->theta, n, "weights theta")) ||
-	    (L->has_params && (rc = src_floats(s, c->params, n, "parameters"))) ||
-	    (L->has_opt_v && (rc = src_floats(s, c->opt_v, n, "optimizer state"))))
+	    (rc = src_values(s, m->theta, n, sizeof *m->theta, "weights theta")) ||
+	    (L->has_params && (rc = src_values(s, c->params, n, sizeof *c->params, "parameters"))) ||
+	    (L->has_opt_v && (rc = src_values(s, c->opt_v, n, sizeof *c->opt_v, "optimizer state"))))
 		return rc;
 	return parse_crc(s, L);
 }
