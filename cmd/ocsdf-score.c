@@ -225,7 +225,7 @@ static ocsdf_model *load_model(const options *o)
 	ocsdf_error e;
 	if (ocsdf_model_load(o->model_path, &m, &e))
 		ocsdf_die_error(&e);
-	if (!m->finished)
+	if (m->ckpt)
 		ocsdf_warn("%s is the checkpoint of an interrupted training run", o->model_path);
 	else if (o->p.decide && m->settings.sampler != OCSDF_SAMPLER_DISTANCE)
 		ocsdf_warn("%s was trained with --sampler paper, which does not set the level from a contamination "

@@ -78,7 +78,7 @@ START_TEST(test_model_new)
 	ck_assert_int_eq(m->arch.width, 8);
 	ck_assert_int_eq(m->settings.epochs, s.epochs);
 	ck_assert_int_eq(m->scale, OCSDF_SCALE_STD);
-	ck_assert_ptr_nonnull(m->params);
+	ck_assert(m->ckpt && m->ckpt->params);
 	ck_assert_int_eq(ocsdf_scale_fit(ds.X, ds.n, 3, OCSDF_SCALE_STD, mean, std), 1);
 	for (int j = 0; j < 3; j++) {
 		ck_assert_str_eq(m->names[j], ds.names[j]);
