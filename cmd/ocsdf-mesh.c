@@ -410,7 +410,7 @@ int main(int argc, char **argv)
 	if (o.verbose)
 		ocsdf_kernels_report();
 	check_for_model(&o, m);
-	if (!m->finished)
+	if (m->ckpt)
 		ocsdf_warn("%s is the checkpoint of an interrupted training run", o.model);
 	choose_level(&o, m, level_what, sizeof level_what);
 	memset(&pts, 0, sizeof pts);

@@ -274,7 +274,7 @@ static void open_input(const options *o, run *r)
 	ocsdf_error e;
 	if (ocsdf_model_load(o->model_path, &r->m, &e))
 		ocsdf_die_error(&e);
-	if (!r->m->finished)
+	if (r->m->ckpt)
 		ocsdf_warn("%s is the checkpoint of an interrupted training run", o->model_path);
 	else if (o->decide && r->m->settings.sampler != OCSDF_SAMPLER_DISTANCE)
 		ocsdf_warn("%s was trained with --sampler paper, which does not set the level from a contamination "

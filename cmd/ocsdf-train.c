@@ -395,8 +395,8 @@ static void save(const options *o, const ocsdf_model *m, const run *r, size_t n,
 	if (rc == OCSDF_EINTR)
 		fprintf(stderr, "%s%s: interrupted at epoch %llu, step %llu; checkpoint saved to %s "
 				"(continue with --resume %s)\n",
-			r->show ? "\n" : "", ocsdf_cli_name(), (unsigned long long)m->epoch,
-			(unsigned long long)m->step, o->out, o->out);
+			r->show ? "\n" : "", ocsdf_cli_name(), (unsigned long long)m->ckpt->epoch,
+			(unsigned long long)m->ckpt->step, o->out, o->out);
 	else if (!o->quiet && (r->show || o->verbose))
 		fprintf(stderr, "%s: %zu rows, f mean %.4g, p1 %.4g, |grad f| mean %.3f; wrote %s\n",
 			ocsdf_cli_name(), n, m->stats.f_mean, m->stats.f_p1, m->stats.grad_norm_mean, o->out);

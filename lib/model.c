@@ -1,6 +1,12 @@
 /*
  * model.c: the ocsdf model file (format described in ocsdf-model(5)).
  *
+ * A file holds the inference model (shape, scaling, names, weights Θ), the
+ * record of how it was made (settings, statistics) and, only in the file
+ * of an interrupted run, the checkpoint (progress, raw parameters,
+ * optimizer state); the header's fields are one table, FIELDS, that
+ * writing and reading share.
+ *
  * Every multi-byte value is encoded and decoded byte by byte in
  * little-endian order, so a file means the same on every machine.  The
  * loader trusts nothing it reads: each count is checked against the hard
@@ -14,6 +20,7 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -199,7 +206,10 @@ static uint64_t max_file_size(void)
 
 /* ---- the model in memory ---- */
 
-static ocsdf_model *model_alloc(const ocsdf_arch *a, int with_params, int with_opt_v)
+/* A model's inference buffers for shape a (names NULL, mean 0, std 1,
+ * theta zeros), without a checkpoint.  NULL if a fails ocsdf_arch_check
+ * or out of memory. */
+static ocsdf_model *model_alloc(const ocsdf_arch *a)
 {
 	ocsdf_model *m;
 	uint64_t np;
@@ -220,12 +230,7 @@ static ocsdf_model *model_alloc(const ocsdf_arch *a, int with_params, int with_o
 	m->mean = calloc(d, sizeof *m->mean);
 	m->std = calloc(d, sizeof *m->std);
 	m->theta = calloc(n, sizeof *m->theta);
-	if (with_params)
-		m->params = calloc(n, sizeof *m->params);
-	if (with_opt_v)
-		m->opt_v = calloc(n, sizeof *m->opt_v);
-	if (!m->names || !m->mean || !m->std || !m->theta || (with_params && !m->params) ||
-	    (with_opt_v && !m->opt_v)) {
+	if (!m->names || !m->mean || !m->std || !m->theta) {
 		ocsdf_model_free(m);
 		return NULL;
 	}
@@ -234,12 +239,47 @@ static ocsdf_model *model_alloc(const ocsdf_arch *a, int with_params, int with_o
 	return m;
 }
 
-ocsdf_model *ocsdf_model_new(const ocsdf_arch *a, int with_state)
+/* Frees c and its buffers; NULL is fine. */
+static void checkpoint_free(ocsdf_checkpoint *c)
 {
-	ocsdf_model *m = model_alloc(a, with_state, with_state);
+	if (!c)
+		return;
+	free(c->params);
+	free(c->opt_v);
+	free(c);
+}
+
+/* A checkpoint at step 0 for m's shape with the buffers asked for, zeros,
+ * attached to m.  0, or -1 out of memory. */
+static int checkpoint_attach(ocsdf_model *m, int with_params, int with_opt_v)
+{
+	size_t n = ocsdf_arch_nparams(&m->arch);
+	ocsdf_checkpoint *c = calloc(1, sizeof *c);
+
+	if (!c)
+		return -1;
+	if (with_params)
+		c->params = calloc(n, sizeof *c->params);
+	if (with_opt_v)
+		c->opt_v = calloc(n, sizeof *c->opt_v);
+	if ((with_params && !c->params) || (with_opt_v && !c->opt_v)) {
+		checkpoint_free(c);
+		return -1;
+	}
+	m->ckpt = c;
+	return 0;
+}
+
+ocsdf_model *ocsdf_model_new(const ocsdf_arch *a, int with_ckpt)
+{
+	ocsdf_model *m = model_alloc(a);
 	if (!m)
 		return NULL;
 	ocsdf_train_default_settings(&m->settings);
+	if (with_ckpt && checkpoint_attach(m, 1, 1)) {
+		ocsdf_model_free(m);
+		return NULL;
+	}
 	for (int j = 0; j < a->d; j++) {
 		m->names[j] = calloc(1, 1);
 		if (!m->names[j]) {
@@ -261,9 +301,18 @@ void ocsdf_model_free(ocsdf_model *m)
 	free(m->mean);
 	free(m->std);
 	free(m->theta);
-	free(m->params);
-	free(m->opt_v);
+	checkpoint_free(m->ckpt);
 	free(m);
+}
+
+void ocsdf_model_finish(ocsdf_model *m)
+{
+	if (!m->ckpt)
+		return;
+	m->stats.run_epochs = m->ckpt->epoch;
+	m->stats.run_steps = m->ckpt->step;
+	checkpoint_free(m->ckpt);
+	m->ckpt = NULL;
 }
 
 int ocsdf_model_set_name(ocsdf_model *m, int j, const char *name)
@@ -399,21 +448,10 @@ static int check_settings(const ocsdf_train_settings *s, const ocsdf_train_stats
 	return 0;
 }
 
-int ocsdf_model_check(const ocsdf_model *m, ocsdf_error *e)
+/* Every mean finite, every std finite and > 0 with a finite reciprocal:
+ * 0, or 65 naming the feature. */
+static int check_scaling(const ocsdf_model *m, ocsdf_error *e)
 {
-	const char *why = ocsdf_arch_check(&m->arch);
-	int rc;
-
-	if (why)
-		return ocsdf_error_set(e, OCSDF_EDATA, "invalid network shape: %s", why);
-	if (m->scale < OCSDF_SCALE_STD || m->scale > OCSDF_SCALE_NONE)
-		return ocsdf_error_set(e, OCSDF_EDATA, "unknown standardization kind %d", m->scale);
-	if (m->finished != 0 && m->finished != 1)
-		return ocsdf_error_set(e, OCSDF_EDATA, "finished flag is %d, expected 0 or 1", m->finished);
-	if (!m->mean || !m->std || !m->theta)
-		return ocsdf_error_set(e, OCSDF_EDATA, "model buffers missing");
-	if ((rc = check_names(m, e)))
-		return rc;
 	for (int j = 0; j < m->arch.d; j++) {
 		if (!isfinite(m->mean[j]))
 			return ocsdf_error_set(e, OCSDF_EDATA, "feature %d (%.64s): mean is %g, expected a finite value",
@@ -426,11 +464,121 @@ int ocsdf_model_check(const ocsdf_model *m, ocsdf_error *e)
 					       "with a finite reciprocal",
 					       j + 1, m->names[j], m->std[j]);
 	}
-	if ((rc = check_floats(m, m->theta, "theta", 0, e)) ||
-	    (m->params && (rc = check_floats(m, m->params, "params", 0, e))) ||
-	    (m->opt_v && (rc = check_floats(m, m->opt_v, "opt_v", 1, e))))
+	return 0;
+}
+
+/* The buffers checkpoint c (NULL: none) holds finite, the second moments
+ * >= 0: 0, or 65 naming the value. */
+static int check_checkpoint(const ocsdf_model *m, const ocsdf_checkpoint *c, ocsdf_error *e)
+{
+	int rc;
+
+	if (c && ((c->params && (rc = check_floats(m, c->params, "params", 0, e))) ||
+		  (c->opt_v && (rc = check_floats(m, c->opt_v, "opt_v", 1, e)))))
+		return rc;
+	return 0;
+}
+
+int ocsdf_model_check(const ocsdf_model *m, ocsdf_error *e)
+{
+	const char *why = ocsdf_arch_check(&m->arch);
+	int rc;
+
+	if (why)
+		return ocsdf_error_set(e, OCSDF_EDATA, "invalid network shape: %s", why);
+	if (m->scale < OCSDF_SCALE_STD || m->scale > OCSDF_SCALE_NONE)
+		return ocsdf_error_set(e, OCSDF_EDATA, "unknown standardization kind %d", m->scale);
+	if (!m->mean || !m->std || !m->theta)
+		return ocsdf_error_set(e, OCSDF_EDATA, "model buffers missing");
+	if ((rc = check_names(m, e)))
+		return rc;
+	if ((rc = check_scaling(m, e)) || (rc = check_floats(m, m->theta, "theta", 0, e)) ||
+	    (rc = check_checkpoint(m, m->ckpt, e)))
 		return rc;
 	return check_settings(&m->settings, &m->stats, e);
+}
+
+/* ---- the header ---- */
+
+/* The header's values as the file holds them, between a model and its
+ * bytes; arch is d, width, depth and act once checked. */
+typedef struct header {
+	uint32_t d, width, depth, act, scale, flags;
+	uint64_t nparams, names_len;
+	ocsdf_train_settings settings;
+	ocsdf_train_stats stats;
+	uint64_t epoch, step; /* a checkpoint's progress, or where a finished run ended */
+	uint32_t reserved;
+	ocsdf_arch arch;
+} header;
+
+enum { U32, U64, I32, F64 };
+
+/* One header field: its byte offset in the file, its type, and where its
+ * value lies in a header. */
+typedef struct field {
+	unsigned short off;
+	unsigned char type;
+	unsigned short at;
+} field;
+
+#define H(f) offsetof(header, f)
+#define S(f) offsetof(header, settings.f)
+#define T(f) offsetof(header, stats.f)
+
+/* The fields of the header part by part (ocsdf-model(5)).  The 32 bytes
+ * at 264 that no field covers are reserved: written as zeros, ignored on
+ * reading (earlier files hold an unused RNG state there). */
+static const field FIELDS[] = {
+	/* the inference model: the shape, the scaling, what the file holds */
+	{16, U32, H(d)}, {20, U32, H(width)}, {24, U32, H(depth)}, {28, U32, H(act)},
+	{32, U32, H(scale)}, {36, U32, H(flags)}, {40, U64, H(nparams)}, {48, U64, H(names_len)},
+	/* the training record: the settings of the run */
+	{56, F64, S(margin)}, {64, F64, S(lambda)}, {72, F64, S(lr)}, {80, F64, S(lr_final)},
+	{88, F64, S(rho)}, {96, F64, S(eps)}, {104, F64, S(box)}, {112, I32, S(epochs)},
+	{116, I32, S(warmup)}, {120, I32, S(steps_per_epoch_min)}, {124, I32, S(steps_per_epoch_max)},
+	{128, I32, S(batch)}, {132, I32, S(newton_steps)}, {136, I32, S(newton_level0)},
+	{140, I32, S(init)}, {144, I32, S(ortho)}, {148, I32, S(bjorck_iters)},
+	{152, I32, S(retract_iters)}, {156, U32, H(reserved)}, {160, F64, S(bjorck_tol)},
+	{168, U64, S(seed)}, {296, I32, S(sampler)}, {300, I32, S(knn)},
+	{304, F64, S(support_quantile)}, {312, F64, S(near)}, {320, F64, S(far)},
+	{328, F64, S(box_share)}, {336, F64, S(push)}, {344, F64, S(contamination)},
+	{368, F64, S(lr_hold)},
+	/* the training record: statistics of the run */
+	{176, U64, T(rows)}, {184, F64, T(f_mean)}, {192, F64, T(f_p1)}, {200, F64, T(f_p5)},
+	{208, F64, T(f_p50)}, {216, F64, T(lipschitz_raw)}, {224, F64, T(final_loss)},
+	{232, F64, T(ortho_error)}, {240, F64, T(grad_norm_mean)}, {352, F64, T(support_radius)},
+	{360, U64, T(rows_read)},
+	/* the progress of the run: the checkpoint's (or where it ended) */
+	{248, U64, H(epoch)}, {256, U64, H(step)},
+};
+
+#undef H
+#undef S
+#undef T
+
+/* Encodes field f of v into the file image h (preamble and header). */
+static void field_put(unsigned char *h, const field *f, const header *v)
+{
+	const void *p = (const char *)v + f->at;
+	switch (f->type) {
+	case U32: put_u32(h + f->off, *(const uint32_t *)p); break;
+	case U64: put_u64(h + f->off, *(const uint64_t *)p); break;
+	case I32: put_i32(h + f->off, *(const int *)p); break;
+	default: put_f64(h + f->off, *(const double *)p); break;
+	}
+}
+
+/* Decodes field f of the file image h into v. */
+static void field_get(const unsigned char *h, const field *f, header *v)
+{
+	void *p = (char *)v + f->at;
+	switch (f->type) {
+	case U32: *(uint32_t *)p = get_u32(h + f->off); break;
+	case U64: *(uint64_t *)p = get_u64(h + f->off); break;
+	case I32: *(int *)p = get_i32(h + f->off); break;
+	default: *(double *)p = get_f64(h + f->off); break;
+	}
 }
 
 /* ---- writing ---- */
@@ -456,36 +604,24 @@ static void sink_put(sink *k, const void *p, size_t n)
 	k->pos += n;
 }
 
-static void sink_floats(sink *k, const float *v, size_t n)
-{
-	unsigned char buf[CHUNK * 4];
-	for (size_t i = 0; i < n && !k->err; i += CHUNK) {
-		size_t c = n - i < CHUNK ? n - i : CHUNK;
-		for (size_t j = 0; j < c; j++)
-			put_f32(buf + 4 * j, v[i + j]);
-		sink_put(k, buf, 4 * c);
-	}
-}
-
-static void sink_doubles(sink *k, const double *v, size_t n)
+/* n floats or doubles (width: 4 or 8, the size of one) of v, encoded
+ * through a bounce buffer. */
+static void sink_values(sink *k, const void *v, size_t n, size_t width)
 {
 	unsigned char buf[CHUNK * 8];
 	for (size_t i = 0; i < n && !k->err; i += CHUNK) {
 		size_t c = n - i < CHUNK ? n - i : CHUNK;
 		for (size_t j = 0; j < c; j++)
-			put_f64(buf + 8 * j, v[i + j]);
-		sink_put(k, buf, 8 * c);
+			if (width == 4)
+				put_f32(buf + 4 * j, ((const float *)v)[i + j]);
+			else
+				put_f64(buf + 8 * j, ((const double *)v)[i + j]);
+		sink_put(k, buf, width * c);
 	}
 }
 
-/* Layout of m's file; m must have passed ocsdf_model_check. */
-/* Whether the training state v (params or opt_v) goes into the file: only
- * a checkpoint's does; a finished model needs the weights alone. */
-static int state_saved(const ocsdf_model *m, const float *v)
-{
-	return v != NULL && !m->finished;
-}
-
+/* Layout of m's file; m must have passed ocsdf_model_check.  Only a
+ * checkpoint's training state goes into the file. */
 static int layout_of(const ocsdf_model *m, layout *L)
 {
 	uint64_t names_len = 0;
@@ -496,93 +632,51 @@ static int layout_of(const ocsdf_model *m, layout *L)
 	L->d = (uint64_t)m->arch.d;
 	L->names_len = names_len;
 	L->nparams = nparams64(&m->arch);
-	L->has_params = state_saved(m, m->params);
-	L->has_opt_v = state_saved(m, m->opt_v);
+	L->has_params = m->ckpt && m->ckpt->params;
+	L->has_opt_v = m->ckpt && m->ckpt->opt_v;
 	return layout_compute(L);
 }
 
-/* Cursor over a header buffer, for writing and reading fields in order. */
-typedef struct cursor {
-	unsigned char *p;
-	const unsigned char *q;
-} cursor;
+/* The header of m's file, laid out as L. */
+static void header_of(const ocsdf_model *m, const layout *L, header *v)
+{
+	memset(v, 0, sizeof *v);
+	v->d = (uint32_t)m->arch.d;
+	v->width = (uint32_t)m->arch.width;
+	v->depth = (uint32_t)m->arch.depth;
+	v->act = (uint32_t)m->arch.activation;
+	v->scale = (uint32_t)m->scale;
+	v->flags = (m->ckpt ? 0 : FLAG_FINISHED) | (L->has_params ? FLAG_PARAMS : 0) |
+		   (L->has_opt_v ? FLAG_OPT_V : 0);
+	v->nparams = L->nparams;
+	v->names_len = L->names_len;
+	v->settings = m->settings;
+	v->stats = m->stats;
+	if (v->stats.rows_read < v->stats.rows)
+		v->stats.rows_read = v->stats.rows;
+	v->epoch = m->ckpt ? m->ckpt->epoch : m->stats.run_epochs;
+	v->step = m->ckpt ? m->ckpt->step : m->stats.run_steps;
+}
 
-static void w32(cursor *c, uint32_t v) { put_u32(c->p, v); c->p += 4; }
-static void w64(cursor *c, uint64_t v) { put_u64(c->p, v); c->p += 8; }
-static void wi32(cursor *c, int v) { put_i32(c->p, v); c->p += 4; }
-static void wf64(cursor *c, double v) { put_f64(c->p, v); c->p += 8; }
-
-static void serialize(const ocsdf_model *m, const layout *L, sink *k)
+/* The preamble and the header of m's file. */
+static void put_header(const ocsdf_model *m, const layout *L, sink *k)
 {
 	unsigned char h[PREAMBLE_LEN + HEADER_LEN];
-	const ocsdf_train_settings *s = &m->settings;
-	const ocsdf_train_stats *t = &m->stats;
-	size_t n = ocsdf_arch_nparams(&m->arch);
-	static const unsigned char zeros[8];
-	cursor c = {h, NULL};
+	header v;
 
-	memcpy(c.p, MAGIC, 8);
-	c.p += 8;
-	w32(&c, OCSDF_MODEL_VERSION);
-	w32(&c, HEADER_LEN);
-	w32(&c, (uint32_t)m->arch.d);
-	w32(&c, (uint32_t)m->arch.width);
-	w32(&c, (uint32_t)m->arch.depth);
-	w32(&c, (uint32_t)m->arch.activation);
-	w32(&c, (uint32_t)m->scale);
-	w32(&c, (m->finished ? FLAG_FINISHED : 0) | (L->has_params ? FLAG_PARAMS : 0) |
-		    (L->has_opt_v ? FLAG_OPT_V : 0));
-	w64(&c, L->nparams);
-	w64(&c, L->names_len);
-	wf64(&c, s->margin);
-	wf64(&c, s->lambda);
-	wf64(&c, s->lr);
-	wf64(&c, s->lr_final);
-	wf64(&c, s->rho);
-	wf64(&c, s->eps);
-	wf64(&c, s->box);
-	wi32(&c, s->epochs);
-	wi32(&c, s->warmup);
-	wi32(&c, s->steps_per_epoch_min);
-	wi32(&c, s->steps_per_epoch_max);
-	wi32(&c, s->batch);
-	wi32(&c, s->newton_steps);
-	wi32(&c, s->newton_level0);
-	wi32(&c, s->init);
-	wi32(&c, s->ortho);
-	wi32(&c, s->bjorck_iters);
-	wi32(&c, s->retract_iters);
-	w32(&c, 0); /* reserved: keeps the doubles that follow 8-aligned */
-	wf64(&c, s->bjorck_tol);
-	w64(&c, s->seed);
-	w64(&c, t->rows);
-	wf64(&c, t->f_mean);
-	wf64(&c, t->f_p1);
-	wf64(&c, t->f_p5);
-	wf64(&c, t->f_p50);
-	wf64(&c, t->lipschitz_raw);
-	wf64(&c, t->final_loss);
-	wf64(&c, t->ortho_error);
-	wf64(&c, t->grad_norm_mean);
-	w64(&c, m->epoch);
-	w64(&c, m->step);
-	for (int i = 0; i < 4; i++)
-		w64(&c, 0); /* reserved: once an RNG state training never used */
-	wi32(&c, s->sampler);
-	wi32(&c, s->knn);
-	wf64(&c, s->support_quantile);
-	wf64(&c, s->near);
-	wf64(&c, s->far);
-	wf64(&c, s->box_share);
-	wf64(&c, s->push);
-	wf64(&c, s->contamination);
-	wf64(&c, t->support_radius);
-	w64(&c, t->rows_read > t->rows ? t->rows_read : t->rows);
-	wf64(&c, s->lr_hold);
-	sink_put(k, h, (size_t)(c.p - h));
+	header_of(m, L, &v);
+	memset(h, 0, sizeof h);
+	memcpy(h, MAGIC, 8);
+	put_u32(h + 8, OCSDF_MODEL_VERSION);
+	put_u32(h + 12, HEADER_LEN);
+	for (size_t i = 0; i < sizeof FIELDS / sizeof *FIELDS; i++)
+		field_put(h, &FIELDS[i], &v);
+	sink_put(k, h, sizeof h);
+}
 
-	sink_doubles(k, m->mean, (size_t)m->arch.d);
-	sink_doubles(k, m->std, (size_t)m->arch.d);
+/* The feature names: each a u32 length and its bytes. */
+static void put_names(const ocsdf_model *m, sink *k)
+{
 	for (int j = 0; j < m->arch.d; j++) {
 		unsigned char len[4];
 		size_t sl = strlen(m->names[j]);
@@ -590,22 +684,39 @@ static void serialize(const ocsdf_model *m, const layout *L, sink *k)
 		sink_put(k, len, 4);
 		sink_put(k, m->names[j], sl);
 	}
+}
+
+/* The CRC of everything written so far, which it does not cover. */
+static void put_crc(sink *k)
+{
+	unsigned char crc[4];
+	put_u32(crc, (uint32_t)k->crc);
+	k->crc = 0;
+	if (k->mem)
+		memcpy(k->mem + k->pos, crc, 4);
+	else if (!k->err && fwrite(crc, 1, 4, k->fp) != 4)
+		k->err = errno ? errno : EIO;
+	k->pos += 4;
+}
+
+/* m's file, laid out as L: the header, the inference model (scaling,
+ * names, weights), the checkpoint's buffers if any, the CRC. */
+static void serialize(const ocsdf_model *m, const layout *L, sink *k)
+{
+	static const unsigned char zeros[8];
+	size_t n = ocsdf_arch_nparams(&m->arch);
+
+	put_header(m, L, k);
+	sink_values(k, m->mean, (size_t)m->arch.d, sizeof *m->mean);
+	sink_values(k, m->std, (size_t)m->arch.d, sizeof *m->std);
+	put_names(m, k);
 	sink_put(k, zeros, (size_t)(L->theta - L->pad));
-	sink_floats(k, m->theta, n);
+	sink_values(k, m->theta, n, sizeof *m->theta);
 	if (L->has_params)
-		sink_floats(k, m->params, n);
+		sink_values(k, m->ckpt->params, n, sizeof *m->ckpt->params);
 	if (L->has_opt_v)
-		sink_floats(k, m->opt_v, n);
-	{
-		unsigned char crc[4];
-		put_u32(crc, (uint32_t)k->crc);
-		k->crc = 0; /* the CRC is not part of what it covers */
-		if (k->mem)
-			memcpy(k->mem + k->pos, crc, 4);
-		else if (!k->err && fwrite(crc, 1, 4, k->fp) != 4)
-			k->err = errno ? errno : EIO;
-		k->pos += 4;
-	}
+		sink_values(k, m->ckpt->opt_v, n, sizeof *m->ckpt->opt_v);
+	put_crc(k);
 }
 
 static int prepare_save(const ocsdf_model *m, const char *name, layout *L, ocsdf_error *e)
@@ -740,38 +851,24 @@ static int src_skip(src *s, uint64_t n, const char *what)
 	return 0;
 }
 
-static int src_floats(src *s, float *dst, size_t n, const char *what)
-{
-	unsigned char buf[CHUNK * 4];
-	for (size_t i = 0; i < n; i += CHUNK) {
-		size_t c = n - i < CHUNK ? n - i : CHUNK;
-		int rc = src_read(s, buf, 4 * c, what);
-		if (rc)
-			return rc;
-		for (size_t j = 0; j < c; j++)
-			dst[i + j] = get_f32(buf + 4 * j);
-	}
-	return 0;
-}
-
-static int src_doubles(src *s, double *dst, size_t n, const char *what)
+/* n floats or doubles (width: 4 or 8, the size of one) into dst, read
+ * through a bounce buffer; what names them in messages.  0, or an error. */
+static int src_values(src *s, void *dst, size_t n, size_t width, const char *what)
 {
 	unsigned char buf[CHUNK * 8];
 	for (size_t i = 0; i < n; i += CHUNK) {
 		size_t c = n - i < CHUNK ? n - i : CHUNK;
-		int rc = src_read(s, buf, 8 * c, what);
+		int rc = src_read(s, buf, width * c, what);
 		if (rc)
 			return rc;
 		for (size_t j = 0; j < c; j++)
-			dst[i + j] = get_f64(buf + 8 * j);
+			if (width == 4)
+				((float *)dst)[i + j] = get_f32(buf + 4 * j);
+			else
+				((double *)dst)[i + j] = get_f64(buf + 8 * j);
 	}
 	return 0;
 }
-
-static uint32_t r32(cursor *c) { uint32_t v = get_u32(c->q); c->q += 4; return v; }
-static uint64_t r64(cursor *c) { uint64_t v = get_u64(c->q); c->q += 8; return v; }
-static int ri32(cursor *c) { int v = get_i32(c->q); c->q += 4; return v; }
-static double rf64(cursor *c) { double v = get_f64(c->q); c->q += 8; return v; }
 
 /* What a file that is not a model seems to be, for the message. */
 static const char *guess_kind(const unsigned char *p, size_t n)
@@ -800,17 +897,36 @@ static void defer(deferred *late, uint64_t off, const char *msg)
 	}
 }
 
-static int parse_header(src *s, ocsdf_model *hdr, layout *L, uint32_t *flags, deferred *late)
+/* The flags, the parameter count and the name block's size of v, L's
+ * sizes set from them.  0, or 65 naming the field's offset. */
+static int check_counts(src *s, const header *v, layout *L)
 {
-	unsigned char h[HEADER_LEN];
-	cursor c = {NULL, h};
-	uint64_t known;
-	uint32_t version, d, width, depth, act, scale, reserved;
-	uint64_t nparams, names_len;
-	ocsdf_train_settings *st = &hdr->settings;
-	ocsdf_train_stats *t = &hdr->stats;
-	const char *why;
+	if (v->flags & ~FLAGS_KNOWN)
+		return fail_at(s, OCSDF_EDATA, 36, "unknown flags 0x%lx", (unsigned long)(v->flags & ~FLAGS_KNOWN));
+	L->nparams = nparams64(&v->arch);
+	if (v->nparams != L->nparams)
+		return fail_at(s, OCSDF_EDATA, 40,
+			       "parameter count %llu does not match the network shape (%llu expected)",
+			       (ull)v->nparams, (ull)L->nparams);
+	if (v->names_len < 4 * (uint64_t)v->d || v->names_len > OCSDF_MODEL_MAX_NAMES_BYTES)
+		return fail_at(s, OCSDF_EDATA, 48,
+			       "feature-name block of %llu bytes is out of range %llu..%llu for %lu features",
+			       (ull)v->names_len, 4 * (ull)v->d, (ull)OCSDF_MODEL_MAX_NAMES_BYTES,
+			       (unsigned long)v->d);
+	L->d = v->d;
+	L->names_len = v->names_len;
+	L->has_params = (v->flags & FLAG_PARAMS) != 0;
+	L->has_opt_v = (v->flags & FLAG_OPT_V) != 0;
+	return 0;
+}
+
+/* The preamble: the magic string, the version, the header length (into
+ * L).  0, or 65 with a message saying what the file seems to be. */
+static int parse_preamble(src *s, layout *L)
+{
+	unsigned char h[8];
 	size_t n = s->size < 8 ? (size_t)s->size : 8;
+	uint32_t version;
 	int rc;
 
 	if (s->size == 0)
@@ -832,121 +948,65 @@ static int parse_header(src *s, ocsdf_model *hdr, layout *L, uint32_t *flags, de
 	if (L->header_len < HEADER_V1_LEN || L->header_len > HEADER_MAX_LEN)
 		return fail_at(s, OCSDF_EDATA, 12, "header length %llu is invalid (version %d needs %d..%d)",
 			       (ull)L->header_len, OCSDF_MODEL_VERSION, HEADER_V1_LEN, HEADER_MAX_LEN);
-	/* A header of 280 bytes comes from a release before the distance
-	 * sampler: its fields keep their zeros (the paper's sampler); one of
-	 * 344, from a release before --sample, read every row it had; one of
-	 * 344 or 352, from a release before the hold of the learning rate,
-	 * has no hold (0). */
-	known = L->header_len >= HEADER_LEN      ? HEADER_LEN
-		: L->header_len >= HEADER_V3_LEN ? HEADER_V3_LEN
-		: L->header_len >= HEADER_V2_LEN ? HEADER_V2_LEN
-						 : HEADER_V1_LEN;
-	memset(h, 0, sizeof h);
-	if ((rc = src_read(s, h, (size_t)known, "header")))
-		return rc;
-	/* Fields a later release appended: covered by the CRC, not understood. */
-	if ((rc = src_skip(s, L->header_len - known, "header")))
-		return rc;
+	return 0;
+}
 
-	d = r32(&c);
-	width = r32(&c);
-	depth = r32(&c);
-	act = r32(&c);
-	scale = r32(&c);
-	*flags = r32(&c);
-	nparams = r64(&c);
-	names_len = r64(&c);
-	if (d < 1 || d > OCSDF_MAX_FEATURES)
+/* The header bytes this release understands of a header of header_len
+ * bytes.  A header of 280 bytes comes from a release before the distance
+ * sampler: its fields keep their zeros (the paper's sampler); one of 344,
+ * from a release before --sample, read every row it had; one of 344 or
+ * 352, from a release before the hold of the learning rate, has no hold
+ * (0). */
+static uint64_t header_known(uint64_t header_len)
+{
+	return header_len >= HEADER_LEN      ? HEADER_LEN
+	       : header_len >= HEADER_V3_LEN ? HEADER_V3_LEN
+	       : header_len >= HEADER_V2_LEN ? HEADER_V2_LEN
+					     : HEADER_V1_LEN;
+}
+
+/* The shape, the scaling kind and the counts of v against their bounds,
+ * v->arch and L's sizes set from them.  0, or 65 naming the field's
+ * offset. */
+static int check_shape(src *s, header *v, layout *L)
+{
+	const char *why;
+
+	if (v->d < 1 || v->d > OCSDF_MAX_FEATURES)
 		return fail_at(s, OCSDF_EDATA, 16, "feature count %lu is out of range 1..%d",
-			       (unsigned long)d, OCSDF_MAX_FEATURES);
-	if (width < 2 || width > OCSDF_MAX_WIDTH)
-		return fail_at(s, OCSDF_EDATA, 20, "width %lu is out of range 2..%d", (unsigned long)width,
+			       (unsigned long)v->d, OCSDF_MAX_FEATURES);
+	if (v->width < 2 || v->width > OCSDF_MAX_WIDTH)
+		return fail_at(s, OCSDF_EDATA, 20, "width %lu is out of range 2..%d", (unsigned long)v->width,
 			       OCSDF_MAX_WIDTH);
-	if (depth < 1 || depth > OCSDF_MAX_DEPTH)
-		return fail_at(s, OCSDF_EDATA, 24, "depth %lu is out of range 1..%d", (unsigned long)depth,
+	if (v->depth < 1 || v->depth > OCSDF_MAX_DEPTH)
+		return fail_at(s, OCSDF_EDATA, 24, "depth %lu is out of range 1..%d", (unsigned long)v->depth,
 			       OCSDF_MAX_DEPTH);
-	if (act != OCSDF_ACT_FULLSORT && act != OCSDF_ACT_GROUPSORT2)
-		return fail_at(s, OCSDF_EDATA, 28, "unknown activation %lu", (unsigned long)act);
-	hdr->arch.d = (int)d;
-	hdr->arch.width = (int)width;
-	hdr->arch.depth = (int)depth;
-	hdr->arch.activation = (int)act;
-	if ((why = ocsdf_arch_check(&hdr->arch)))
+	if (v->act != OCSDF_ACT_FULLSORT && v->act != OCSDF_ACT_GROUPSORT2)
+		return fail_at(s, OCSDF_EDATA, 28, "unknown activation %lu", (unsigned long)v->act);
+	v->arch = (ocsdf_arch){(int)v->d, (int)v->width, (int)v->depth, (int)v->act};
+	if ((why = ocsdf_arch_check(&v->arch)))
 		return fail_at(s, OCSDF_EDATA, 16, "invalid network shape: %s", why);
-	if (scale > OCSDF_SCALE_NONE)
-		return fail_at(s, OCSDF_EDATA, 32, "unknown standardization kind %lu", (unsigned long)scale);
-	hdr->scale = (int)scale;
-	if (*flags & ~FLAGS_KNOWN)
-		return fail_at(s, OCSDF_EDATA, 36, "unknown flags 0x%lx", (unsigned long)(*flags & ~FLAGS_KNOWN));
-	hdr->finished = (*flags & FLAG_FINISHED) != 0;
-	L->nparams = nparams64(&hdr->arch);
-	if (nparams != L->nparams)
-		return fail_at(s, OCSDF_EDATA, 40,
-			       "parameter count %llu does not match the network shape (%llu expected)",
-			       (ull)nparams, (ull)L->nparams);
-	if (names_len < 4 * (uint64_t)d || names_len > OCSDF_MODEL_MAX_NAMES_BYTES)
-		return fail_at(s, OCSDF_EDATA, 48,
-			       "feature-name block of %llu bytes is out of range %llu..%llu for %lu features",
-			       (ull)names_len, 4 * (ull)d, (ull)OCSDF_MODEL_MAX_NAMES_BYTES, (unsigned long)d);
-	L->d = d;
-	L->names_len = names_len;
-	L->has_params = (*flags & FLAG_PARAMS) != 0;
-	L->has_opt_v = (*flags & FLAG_OPT_V) != 0;
+	if (v->scale > OCSDF_SCALE_NONE)
+		return fail_at(s, OCSDF_EDATA, 32, "unknown standardization kind %lu", (unsigned long)v->scale);
+	return check_counts(s, v, L);
+}
 
-	st->margin = rf64(&c);
-	st->lambda = rf64(&c);
-	st->lr = rf64(&c);
-	st->lr_final = rf64(&c);
-	st->rho = rf64(&c);
-	st->eps = rf64(&c);
-	st->box = rf64(&c);
-	st->epochs = ri32(&c);
-	st->warmup = ri32(&c);
-	st->steps_per_epoch_min = ri32(&c);
-	st->steps_per_epoch_max = ri32(&c);
-	st->batch = ri32(&c);
-	st->newton_steps = ri32(&c);
-	st->newton_level0 = ri32(&c);
-	st->init = ri32(&c);
-	st->ortho = ri32(&c);
-	st->bjorck_iters = ri32(&c);
-	st->retract_iters = ri32(&c);
-	reserved = r32(&c);
-	st->bjorck_tol = rf64(&c);
-	st->seed = r64(&c);
-	t->rows = r64(&c);
-	t->f_mean = rf64(&c);
-	t->f_p1 = rf64(&c);
-	t->f_p5 = rf64(&c);
-	t->f_p50 = rf64(&c);
-	t->lipschitz_raw = rf64(&c);
-	t->final_loss = rf64(&c);
-	t->ortho_error = rf64(&c);
-	t->grad_norm_mean = rf64(&c);
-	hdr->epoch = r64(&c);
-	hdr->step = r64(&c);
-	for (int i = 0; i < 4; i++)
-		(void)r64(&c); /* reserved; earlier files hold an unused RNG state */
-	st->sampler = ri32(&c);
-	st->knn = ri32(&c);
-	st->support_quantile = rf64(&c);
-	st->near = rf64(&c);
-	st->far = rf64(&c);
-	st->box_share = rf64(&c);
-	st->push = rf64(&c);
-	st->contamination = rf64(&c);
-	t->support_radius = rf64(&c);
-	t->rows_read = r64(&c);
+/* The training record of a header of `known` bytes: the rows read of an
+ * older file are its rows; a value problem is deferred to late. */
+static void read_record(header *v, uint64_t known, deferred *late)
+{
 	if (known < HEADER_V3_LEN)
-		t->rows_read = t->rows;
-	if (t->rows_read < t->rows)
+		v->stats.rows_read = v->stats.rows;
+	if (v->stats.rows_read < v->stats.rows)
 		defer(late, 360, "stats.rows_read is below stats.rows");
-	st->lr_hold = rf64(&c);   /* 0 (read from the zeroed buffer) before it */
-	if (reserved)
+	if (v->reserved)
 		defer(late, 156, "reserved header field is not zero");
+}
 
-	/* Nothing is allocated unless the file holds exactly what the header
-	 * describes. */
+/* The file's length against the one L describes (only its header's
+ * sizes when the length is not known yet).  0, or 65. */
+static int check_length(src *s, layout *L)
+{
 	if (layout_compute(L))
 		return fail(s, OCSDF_EDATA, "the header describes a file too large to exist");
 	if (s->header_only)
@@ -965,18 +1025,41 @@ static int parse_header(src *s, ocsdf_model *hdr, layout *L, uint32_t *flags, de
 	return 0;
 }
 
-static int parse_body(src *s, ocsdf_model *m, const layout *L, deferred *late)
+/* The preamble and the header into v and L, each size checked: nothing
+ * is allocated unless the file holds exactly what the header describes.
+ * 0, or an error with s->e set. */
+static int parse_header(src *s, header *v, layout *L, deferred *late)
 {
-	size_t d = (size_t)m->arch.d, n = (size_t)L->nparams;
-	uint64_t block_end = L->names + L->names_len;
-	unsigned char pad[8], crcb[4];
-	uLong crc;
+	unsigned char h[PREAMBLE_LEN + HEADER_LEN];
+	uint64_t known;
 	int rc;
 
-	if ((rc = src_doubles(s, m->mean, d, "feature means")) ||
-	    (rc = src_doubles(s, m->std, d, "feature standard deviations")))
+	if ((rc = parse_preamble(s, L)))
 		return rc;
-	for (size_t j = 0; j < d; j++) {
+	known = header_known(L->header_len);
+	memset(h, 0, sizeof h);
+	if ((rc = src_read(s, h + PREAMBLE_LEN, (size_t)known, "header")))
+		return rc;
+	/* Fields a later release appended: covered by the CRC, not understood. */
+	if ((rc = src_skip(s, L->header_len - known, "header")))
+		return rc;
+	for (size_t i = 0; i < sizeof FIELDS / sizeof *FIELDS; i++)
+		field_get(h, &FIELDS[i], v);
+	if ((rc = check_shape(s, v, L)))
+		return rc;
+	read_record(v, known, late);
+	return check_length(s, L);
+}
+
+/* The names block of L into m->names: every length against the limit and
+ * the bytes left, the block filled exactly; a NUL byte in a name is
+ * deferred to late.  0, or an error. */
+static int parse_names(src *s, ocsdf_model *m, const layout *L, deferred *late)
+{
+	uint64_t block_end = L->names + L->names_len;
+	int rc;
+
+	for (size_t j = 0; j < (size_t)m->arch.d; j++) {
 		unsigned char lb[4];
 		uint32_t len;
 		uint64_t off = s->pos;
@@ -1007,6 +1090,15 @@ static int parse_body(src *s, ocsdf_model *m, const layout *L, deferred *late)
 		return fail_at(s, OCSDF_EDATA, s->pos,
 			       "the feature names end here but the header says the name block ends at byte %llu",
 			       (ull)block_end);
+	return 0;
+}
+
+/* The padding before Θ; a byte that is not zero is deferred to late. */
+static int parse_padding(src *s, const layout *L, deferred *late)
+{
+	unsigned char pad[8];
+	int rc;
+
 	if ((rc = src_read(s, pad, (size_t)(L->theta - L->pad), "padding")))
 		return rc;
 	for (uint64_t i = 0; i < L->theta - L->pad; i++)
@@ -1015,11 +1107,16 @@ static int parse_body(src *s, ocsdf_model *m, const layout *L, deferred *late)
 			snprintf(msg, sizeof msg, "padding byte is 0x%02x, expected 0", pad[i]);
 			defer(late, L->pad + i, msg);
 		}
-	if ((rc = src_floats(s, m->theta, n, "weights theta")) ||
-	    (m->params && (rc = src_floats(s, m->params, n, "parameters"))) ||
-	    (m->opt_v && (rc = src_floats(s, m->opt_v, n, "optimizer state"))))
-		return rc;
-	crc = s->crc;
+	return 0;
+}
+
+/* The stored CRC against the one of everything read before it. */
+static int parse_crc(src *s, const layout *L)
+{
+	unsigned char crcb[4];
+	uLong crc = s->crc;
+	int rc;
+
 	if ((rc = src_read(s, crcb, 4, "checksum")))
 		return rc;
 	if (get_u32(crcb) != (uint32_t)crc)
@@ -1029,43 +1126,93 @@ static int parse_body(src *s, ocsdf_model *m, const layout *L, deferred *late)
 	return 0;
 }
 
-static int parse(src *s, ocsdf_model **out)
+/* Everything after the header into m: the scaling, the names, Θ, the
+ * checkpoint's buffers the file holds, then the CRC.  0, or an error. */
+static int parse_body(src *s, ocsdf_model *m, const layout *L, deferred *late)
 {
-	ocsdf_model hdr, *m;
-	layout L;
-	deferred late;
-	ocsdf_error why;
-	uint32_t flags;
+	size_t d = (size_t)m->arch.d, n = (size_t)L->nparams;
+	const ocsdf_checkpoint *c = m->ckpt;
 	int rc;
 
-	memset(&hdr, 0, sizeof hdr);
+	if ((rc = src_values(s, m->mean, d, sizeof *m->mean, "feature means")) ||
+	    (rc = src_values(s, m->std, d, sizeof *m->std, "feature standard deviations")) ||
+	    (rc = parse_names(s, m, L, late)) || (rc = parse_padding(s, L, late)) ||
+	    (rc = src_values(s, m->theta, n, sizeof *m->theta, "weights theta")) ||
+	    (L->has_params && (rc = src_values(s, c->params, n, sizeof *c->params, "parameters"))) ||
+	    (L->has_opt_v && (rc = src_values(s, c->opt_v, n, sizeof *c->opt_v, "optimizer state"))))
+		return rc;
+	return parse_crc(s, L);
+}
+
+/* The model the header v describes, its buffers allocated and its
+ * settings and statistics set.  The file of an interrupted run, or one
+ * that holds training state, gets a checkpoint at its progress; that of a
+ * finished run without state, its progress as its record.  NULL out of
+ * memory. */
+static ocsdf_model *model_of(const header *v, const layout *L)
+{
+	ocsdf_model *m = model_alloc(&v->arch);
+
+	if (!m)
+		return NULL;
+	m->scale = (int)v->scale;
+	m->settings = v->settings;
+	m->stats = v->stats;
+	if (!L->has_params && !L->has_opt_v && (v->flags & FLAG_FINISHED)) {
+		m->stats.run_epochs = v->epoch;
+		m->stats.run_steps = v->step;
+		return m;
+	}
+	if (checkpoint_attach(m, L->has_params, L->has_opt_v)) {
+		ocsdf_model_free(m);
+		return NULL;
+	}
+	m->ckpt->epoch = v->epoch;
+	m->ckpt->step = v->step;
+	return m;
+}
+
+/* The values of m once the CRC has shown the file intact: the problem
+ * deferred while reading first, then ocsdf_model_check.  0, or 65. */
+static int check_values(src *s, const ocsdf_model *m, const deferred *late)
+{
+	ocsdf_error why;
+	int rc;
+
+	if (late->msg[0])
+		return fail_at(s, OCSDF_EDATA, late->off, "%s", late->msg);
+	if ((rc = ocsdf_model_check(m, &why)))
+		return fail(s, rc, "%s", why.msg);
+	return 0;
+}
+
+/* The model in s, read and checked, into *out.  A finished run's file
+ * written by an earlier release with its training state loads without
+ * it, once the state is checked.  0, or an error with s->e set. */
+static int parse(src *s, ocsdf_model **out)
+{
+	ocsdf_model *m;
+	header v;
+	layout L;
+	deferred late;
+	int rc;
+
+	memset(&v, 0, sizeof v);
 	memset(&L, 0, sizeof L);
 	late.off = 0;
 	late.msg[0] = '\0';
 	s->crc = crc32_z(0, NULL, 0);
-	if ((rc = parse_header(s, &hdr, &L, &flags, &late)))
+	if ((rc = parse_header(s, &v, &L, &late)))
 		return rc;
-	m = model_alloc(&hdr.arch, L.has_params, L.has_opt_v);
+	m = model_of(&v, &L);
 	if (!m)
 		return fail(s, OCSDF_ESOFTWARE, "out of memory for a model of %llu parameters", (ull)L.nparams);
-	m->scale = hdr.scale;
-	m->settings = hdr.settings;
-	m->stats = hdr.stats;
-	m->finished = hdr.finished;
-	m->epoch = hdr.epoch;
-	m->step = hdr.step;
-	if ((rc = parse_body(s, m, &L, &late))) {
+	if ((rc = parse_body(s, m, &L, &late)) || (rc = check_values(s, m, &late))) {
 		ocsdf_model_free(m);
 		return rc;
 	}
-	if (late.msg[0]) {
-		ocsdf_model_free(m);
-		return fail_at(s, OCSDF_EDATA, late.off, "%s", late.msg);
-	}
-	if ((rc = ocsdf_model_check(m, &why))) {
-		ocsdf_model_free(m);
-		return fail(s, rc, "%s", why.msg);
-	}
+	if (v.flags & FLAG_FINISHED)
+		ocsdf_model_finish(m);
 	*out = m;
 	return 0;
 }
@@ -1088,11 +1235,11 @@ int ocsdf_model_load_mem(const void *buf, size_t len, const char *name, ocsdf_mo
  * length the header describes plus one byte (to tell trailing data). */
 static int stream_has_enough(const unsigned char *buf, size_t len)
 {
-	ocsdf_model hdr;
+	header v;
 	ocsdf_error ignored;
 	layout L;
 	deferred late;
-	uint32_t flags, header_len;
+	uint32_t header_len;
 	src s;
 
 	if (len < PREAMBLE_LEN)
@@ -1104,7 +1251,7 @@ static int stream_has_enough(const unsigned char *buf, size_t len)
 	if (len < PREAMBLE_LEN + (size_t)header_len)
 		return 0;
 	memset(&s, 0, sizeof s);
-	memset(&hdr, 0, sizeof hdr);
+	memset(&v, 0, sizeof v);
 	memset(&L, 0, sizeof L);
 	late.msg[0] = '\0';
 	s.mem = buf;
@@ -1112,7 +1259,7 @@ static int stream_has_enough(const unsigned char *buf, size_t len)
 	s.name = "";
 	s.e = &ignored;
 	s.header_only = 1;
-	return parse_header(&s, &hdr, &L, &flags, &late) != 0 || (uint64_t)len > L.total;
+	return parse_header(&s, &v, &L, &late) != 0 || (uint64_t)len > L.total;
 }
 
 /* A pipe, a device or a file whose size is not known: read up to the

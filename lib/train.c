@@ -1,5 +1,5 @@
 /* train.c: the training loop of ocsdf-train (see train.h).  A run is
- * run_start, then steps of draw_batch, the sampler's negatives
+ * run_start, then steps (run_step) of draw_batch, the sampler's negatives
  * (distance_negatives or paper_negatives), batch_loss, update and report,
  * then finish, whether the run ended or was stopped. */
 #include "train.h"
@@ -142,11 +142,11 @@ static uint64_t steps_per_epoch(const ocsdf_train_settings *s, uint64_t n)
 	return spe;
 }
 
-/* The rows and the step reached fit a run on n rows with m's settings
- * (already checked). */
-static int check_progress(const ocsdf_model *m, uint64_t n, ocsdf_error *e)
+/* The rows and the step checkpoint c reached fit a run on n rows with
+ * settings s (already checked). */
+static int check_progress(const ocsdf_train_settings *s, const ocsdf_checkpoint *c, uint64_t n,
+			  ocsdf_error *e)
 {
-	const ocsdf_train_settings *s = &m->settings;
 	uint64_t spe, total;
 
 	if (n == 0 || n > UINT32_MAX)
@@ -154,11 +154,11 @@ static int check_progress(const ocsdf_model *m, uint64_t n, ocsdf_error *e)
 				       (unsigned long long)n, (unsigned long)UINT32_MAX);
 	spe = steps_per_epoch(s, n);
 	total = spe * (uint64_t)s->epochs;
-	if (m->step > total)
+	if (c->step > total)
 		return ocsdf_error_set(e, OCSDF_EDATA,
 				       "step is %llu, beyond the %llu steps of the run (%d epochs of %llu steps "
 				       "on %llu rows)",
-				       (unsigned long long)m->step, (unsigned long long)total, s->epochs,
+				       (unsigned long long)c->step, (unsigned long long)total, s->epochs,
 				       (unsigned long long)spe, (unsigned long long)n);
 	return 0;
 }
@@ -167,12 +167,12 @@ int ocsdf_train_check_resume(const ocsdf_model *m, uint64_t n, ocsdf_error *e)
 {
 	int rc;
 
-	if (m->finished || !m->params || !m->opt_v)
+	if (!m->ckpt || !m->ckpt->params || !m->ckpt->opt_v)
 		return ocsdf_error_set(e, OCSDF_EDATA, "not a checkpoint of an interrupted run%s",
-				       m->finished ? " (its run finished)" : " (no training state)");
+				       !m->ckpt ? " (its run finished)" : " (no training state)");
 	if ((rc = ocsdf_train_check_settings(&m->settings, &m->arch, e)))
 		return rc;
-	return check_progress(m, n, e);
+	return check_progress(&m->settings, m->ckpt, n, e);
 }
 
 static double elapsed(const struct timespec *t0)
@@ -341,14 +341,14 @@ static int exact_weights(ocsdf_model *m, work *w, ocsdf_error *e)
 	int project = m->settings.ortho == OCSDF_ORTHO_BJORCK;
 
 	if (!project) {
-		memcpy(m->theta, m->params, P * sizeof(float));
+		memcpy(m->theta, m->ckpt->params, P * sizeof(float));
 		project = !(ocsdf_ortho_retract(w->ortho, m->theta, 0) < 1);
 	}
 	if (project)
-		ocsdf_ortho_forward(w->ortho, m->params, m->theta, NULL);
+		ocsdf_ortho_forward(w->ortho, m->ckpt->params, m->theta, NULL);
 	m->stats.ortho_error = orthonormalize_fully(w->ortho, m->theta);
 	if (!isfinite(m->stats.ortho_error) || !all_finite(m->theta, P))
-		return diverged(e, m->step, "(the weights cannot be made orthonormal: they overflow)");
+		return diverged(e, m->ckpt->step, "(the weights cannot be made orthonormal: they overflow)");
 	return 0;
 }
 
@@ -416,7 +416,6 @@ static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last
 	m->stats.lipschitz_raw = ocsdf_scale_lipschitz(m->std, m->arch.d);
 	m->stats.final_loss = last_loss;
 	m->stats.rows = n;
-	m->finished = 0;
 	if (!finished)
 		return 0;
 	f = malloc(n * sizeof(float));
@@ -437,7 +436,7 @@ static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last
 	m->stats.f_p50 = ocsdf_sorted_quantile(f, n, 0.5);
 	m->stats.grad_norm_mean = gn;
 	m->stats.support_radius = w->sup.knn ? w->sup.r : 0;
-	m->finished = 1;
+	ocsdf_model_finish(m);
 	free(f);
 	return 0;
 }
@@ -445,6 +444,7 @@ static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last
 /* Where a run stands, carried from step to step beside the model. */
 typedef struct run_state {
 	uint64_t spe, total;        /* steps per epoch, steps of the run */
+	uint64_t start;             /* the step this run started from */
 	struct timespec t0;         /* start of this run */
 	struct {
 		double loss, f_data, f_neg;
@@ -473,10 +473,6 @@ static void gauss_spread(const float *Z, size_t n, int d, float *gstd)
 	}
 }
 
-/* The start of a run: settings and progress checked (they reach the
- * divisions and loop bounds of the loop), w allocated, the sampler's
- * state built, on a fresh run the weights drawn and the optimizer state
- * cleared, and Θ set.  0, or an error with e set (w then freed). */
 /* The pool of outside negatives that the steps before `step` built: they
  * depend on the step's random stream and the rows only, not on the
  * network, so a resumed run draws them again (without training) and goes
@@ -493,41 +489,68 @@ static void replay_pool(work *w, const ocsdf_train_settings *s, const float *Z, 
 	}
 }
 
-static int run_start(ocsdf_model *m, const float *Z, size_t n, work *w, ocsdf_error *e)
+/* The sampler's state for the n rows of Z: the distance sampler's
+ * support, with the pool of the steps before the checkpoint's step
+ * rebuilt, or the Gaussians of the paper's.  0, or an error with e set. */
+static int start_sampler(const ocsdf_model *m, const float *Z, size_t n, work *w, ocsdf_error *e)
 {
 	const ocsdf_train_settings *s = &m->settings;
-	const size_t P = ocsdf_arch_nparams(&m->arch);
 	int rc;
 
-	if ((rc = ocsdf_train_check_settings(s, &m->arch, e)) || (rc = check_progress(m, n, e)))
+	if (s->sampler != OCSDF_SAMPLER_DISTANCE) {
+		gauss_spread(Z, n, m->arch.d, w->gstd);
+		return 0;
+	}
+	{
+		ocsdf_rng r = stream(s->seed, TAG_SUPPORT, 0);
+		if ((rc = ocsdf_support_init(&w->sup, Z, n, m->arch.d, s->knn, s->support_quantile,
+					     ocsdf_rng_u64(&r), e)))
+			return rc;
+	}
+	w->sup.box = s->box;
+	w->sup.box_share = s->box_share;
+	w->sup.near = s->near;
+	w->sup.far = s->far;
+	replay_pool(w, s, Z, n, m->ckpt->step);
+	return 0;
+}
+
+/* The weights of m's run from its checkpoint c: a fresh run (step 0)
+ * draws W and clears the optimizer state, a resumed one goes on with
+ * c's; Θ set from W. */
+static void start_weights(ocsdf_model *m, ocsdf_checkpoint *c)
+{
+	const size_t P = ocsdf_arch_nparams(&m->arch);
+
+	if (c->step == 0) {
+		ocsdf_rng r = stream(m->settings.seed, TAG_INIT, 0);
+		ocsdf_lipnet_init(&m->arch, &r, c->params);
+		memset(c->opt_v, 0, P * sizeof(float));
+	}
+	/* With retract, Θ is W; with bjorck every use of Θ projects W
+	 * first. */
+	memcpy(m->theta, c->params, P * sizeof(float));
+}
+
+/* The start of a run: m a checkpoint, its settings and progress checked (they reach the
+ * divisions and loop bounds of the loop), w allocated, the sampler's
+ * state built, on a fresh run the weights drawn and the optimizer state
+ * cleared, and Θ set.  0, or an error with e set (w then freed). */
+static int run_start(ocsdf_model *m, const float *Z, size_t n, work *w, ocsdf_error *e)
+{
+	int rc;
+
+	if ((rc = ocsdf_train_check_resume(m, n, e)))
 		return rc;
 	if (!work_alloc(w, m, n)) {
 		work_free(w);
 		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
 	}
-	if (s->sampler == OCSDF_SAMPLER_DISTANCE) {
-		ocsdf_rng r = stream(s->seed, TAG_SUPPORT, 0);
-		if ((rc = ocsdf_support_init(&w->sup, Z, n, m->arch.d, s->knn, s->support_quantile,
-					     ocsdf_rng_u64(&r), e))) {
-			work_free(w);
-			return rc;
-		}
-		w->sup.box = s->box;
-		w->sup.box_share = s->box_share;
-		w->sup.near = s->near;
-		w->sup.far = s->far;
-		replay_pool(w, s, Z, n, m->step);
-	} else {
-		gauss_spread(Z, n, m->arch.d, w->gstd);
+	if ((rc = start_sampler(m, Z, n, w, e))) {
+		work_free(w);
+		return rc;
 	}
-	if (m->step == 0) {
-		ocsdf_rng r = stream(s->seed, TAG_INIT, 0);
-		ocsdf_lipnet_init(&m->arch, &r, m->params);
-		memset(m->opt_v, 0, P * sizeof(float));
-	}
-	/* With retract, Θ is W; with bjorck every use of Θ projects W
-	 * first. */
-	memcpy(m->theta, m->params, P * sizeof(float));
+	start_weights(m, m->ckpt);
 	return 0;
 }
 
@@ -683,21 +706,22 @@ static int update(ocsdf_model *m, work *w, double lr, run_state *rs, uint64_t st
 {
 	const ocsdf_train_settings *s = &m->settings;
 	const size_t P = ocsdf_arch_nparams(&m->arch);
+	float *params = m->ckpt->params, *opt_v = m->ckpt->opt_v;
 
 	memset(w->grad, 0, P * sizeof(float));
 	ocsdf_lipnet_backward(w->net, m->theta, w->df, w->grad, NULL);
 	if (s->ortho == OCSDF_ORTHO_BJORCK) {
-		ocsdf_ortho_backward(w->ortho, m->params, w->grad, w->dW);
-		rmsprop(m->params, w->dW, m->opt_v, P, lr, s->rho, s->eps);
+		ocsdf_ortho_backward(w->ortho, params, w->grad, w->dW);
+		rmsprop(params, w->dW, opt_v, P, lr, s->rho, s->eps);
 	} else {
-		rmsprop(m->params, w->grad, m->opt_v, P, lr, s->rho, s->eps);
-		rs->ortho_error = retract(w->ortho, m->params, w->dW, P, s->retract_iters,
+		rmsprop(params, w->grad, opt_v, P, lr, s->rho, s->eps);
+		rs->ortho_error = retract(w->ortho, params, w->dW, P, s->retract_iters,
 					  &rs->reprojections);
-		memcpy(m->theta, m->params, P * sizeof(float));
+		memcpy(m->theta, params, P * sizeof(float));
 	}
 	/* A finite loss can still hide an overflow in the squared
 	 * gradients (inputs beyond float range, as --scale none allows). */
-	if (!all_finite(m->params, P) || !all_finite(m->opt_v, P))
+	if (!all_finite(params, P) || !all_finite(opt_v, P))
 		return diverged(e, step,
 				"(the weights or the optimizer state overflowed): features too large for "
 				"--scale none, --lr too large or --lambda too small");
@@ -751,57 +775,61 @@ static double learning_rate(const ocsdf_train_settings *s, uint64_t step, uint64
 	return t >= 1 ? s->lr_final : s->lr + (s->lr_final - s->lr) * t;
 }
 
-int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_hooks *h,
-		    ocsdf_error *e)
+/* Step `step` (0-based) of m's run on the n rows of Z: a batch and its
+ * negatives, the loss, the update, the checkpoint's progress, the hook.
+ * 0, OCSDF_EINTR if the run is to stop, or 65 (divergence) with e set. */
+static int run_step(ocsdf_model *m, work *w, run_state *rs, const float *Z, size_t n, uint64_t step,
+		    const ocsdf_train_hooks *h, ocsdf_error *e)
 {
 	const ocsdf_train_settings *s = &m->settings;
 	const int B = s->batch;
-	const uint64_t start = m->step;
+	const uint64_t epoch = step / rs->spe, j = step % rs->spe;
+	const double lr = learning_rate(s, step, rs->total);
+	ocsdf_checkpoint *c = m->ckpt;
+	ocsdf_rng r = stream(s->seed, TAG_STEP, step);
+	double loss, f_data, f_neg;
+	int rc;
+
+	if (j == 0 || step == rs->start) {
+		epoch_order(w->perm, n, s->seed, epoch);
+		memset(&rs->sums, 0, sizeof rs->sums);
+	}
+	/* With retract, the last update left Θ = W orthonormal. */
+	if (s->ortho == OCSDF_ORTHO_BJORCK)
+		rs->ortho_error = project(w->ortho, c->params, m->theta);
+	draw_batch(w->X, Z, n, m->arch.d, w->perm, j * (uint64_t)B, B);
+	if (s->sampler == OCSDF_SAMPLER_DISTANCE)
+		distance_negatives(w, Z, n, B, &r);
+	else if ((rc = paper_negatives(m, w, epoch, &r, h ? h->stop : NULL, &rs->gnorm_neg)))
+		return rc;
+	loss = batch_loss(m, w, &f_data, &f_neg);
+	if (!isfinite(loss))
+		return diverged(e, step + 1, "(loss is not finite); try a smaller --lr");
+	if ((rc = update(m, w, lr, rs, step + 1, e)))
+		return rc;
+	c->step = step + 1;
+	c->epoch = (step + 1) / rs->spe;
+	return report(h, m, rs, step, loss, f_data, f_neg);
+}
+
+int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_hooks *h,
+		    ocsdf_error *e)
+{
 	/* A checkpoint taken after its last step has nothing left to run:
 	 * its loss is the run's final loss. */
 	run_state rs = {.last_loss = m->stats.final_loss, .ortho_error = NAN};
-	uint64_t step;
 	int rc;
 	work w;
 
 	if ((rc = run_start(m, Z, n, &w, e)))
 		return rc;
-	rs.spe = steps_per_epoch(s, n);
-	rs.total = rs.spe * (uint64_t)s->epochs;
-	m->epoch = m->step / rs.spe;
+	rs.start = m->ckpt->step;
+	rs.spe = steps_per_epoch(&m->settings, n);
+	rs.total = rs.spe * (uint64_t)m->settings.epochs;
+	m->ckpt->epoch = rs.start / rs.spe;
 	clock_gettime(CLOCK_MONOTONIC, &rs.t0);
-
-	for (step = start; step < rs.total; step++) {
-		const uint64_t epoch = step / rs.spe, j = step % rs.spe;
-		const double lr = learning_rate(s, step, rs.total);
-		ocsdf_rng r = stream(s->seed, TAG_STEP, step);
-		double loss, f_data, f_neg;
-
-		if (j == 0 || step == start) {
-			epoch_order(w.perm, n, s->seed, epoch);
-			memset(&rs.sums, 0, sizeof rs.sums);
-		}
-		/* With retract, the last update left Θ = W orthonormal. */
-		if (s->ortho == OCSDF_ORTHO_BJORCK)
-			rs.ortho_error = project(w.ortho, m->params, m->theta);
-		draw_batch(w.X, Z, n, m->arch.d, w.perm, j * (uint64_t)B, B);
-		if (s->sampler == OCSDF_SAMPLER_DISTANCE)
-			distance_negatives(&w, Z, n, B, &r);
-		else if ((rc = paper_negatives(m, &w, epoch, &r, h ? h->stop : NULL, &rs.gnorm_neg)))
-			break;
-		loss = batch_loss(m, &w, &f_data, &f_neg);
-		if (!isfinite(loss)) {
-			rc = diverged(e, step + 1, "(loss is not finite); try a smaller --lr");
-			break;
-		}
-		if ((rc = update(m, &w, lr, &rs, step + 1, e)))
-			break;
-		m->step = step + 1;
-		m->epoch = (step + 1) / rs.spe;
-		if ((rc = report(h, m, &rs, step, loss, f_data, f_neg)))
-			break;
-	}
-
+	for (uint64_t step = rs.start; step < rs.total && rc == 0; step++)
+		rc = run_step(m, &w, &rs, Z, n, step, h, e);
 	if (rc == 0 || rc == OCSDF_EINTR) {
 		const int stopped = rc;
 		rc = finish(m, &w, Z, n, rs.last_loss, !stopped, e);

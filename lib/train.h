@@ -94,12 +94,14 @@ typedef struct ocsdf_train_hooks {
 } ocsdf_train_hooks;
 
 /* Trains m on Z (n x d rows, already standardized with m->mean/std).
- * m must have its arch, settings, standardization and training state
- * buffers (params, opt_v) allocated.  If m->step > 0 training resumes
- * from m's state.  On success the inference weights m->theta are exactly
- * re-orthonormalized, m->finished is 1, statistics are filled and 0 is
- * returned.  On a stop request the state is kept in m (finished 0) and
- * OCSDF_EINTR is returned; on divergence (NaN loss), settings that fail
+ * m must have its arch, settings, standardization and a checkpoint with
+ * both buffers (params, opt_v), as ocsdf_train_check_resume accepts.  If
+ * m->ckpt->step > 0 training resumes from it.  On success the inference
+ * weights m->theta are exactly re-orthonormalized, statistics are filled,
+ * the checkpoint is dropped (m->ckpt NULL: a finished model, its epochs
+ * and steps in its statistics) and 0 is returned.  On a stop request the
+ * state is kept in m->ckpt and OCSDF_EINTR is returned; on divergence (NaN
+ * loss), a model that is not a checkpoint, settings that fail
  * ocsdf_train_check_settings or a step beyond the run, 65 with e set. */
 int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_hooks *h,
 		    ocsdf_error *e);

@@ -67,6 +67,7 @@ enum {
 	OFF_LIPSCHITZ = 216,
 	OFF_GRAD_NORM = 240,
 	OFF_EPOCH = 248,
+	OFF_STEP = 256,
 	OFF_RNG = 264,
 	OFF_SAMPLER = 296,
 	OFF_KNN = 300,
@@ -149,23 +150,26 @@ static ocsdf_model *random_model(ocsdf_arch a, int params, int opt_v, uint64_t s
 	}
 	for (size_t i = 0; i < n; i++) {
 		m->theta[i] = (float)ocsdf_rng_normal(&r);
-		m->params[i] = (float)ocsdf_rng_normal(&r);
-		m->opt_v[i] = (float)ocsdf_rng_uniform(&r);
+		m->ckpt->params[i] = (float)ocsdf_rng_normal(&r);
+		m->ckpt->opt_v[i] = (float)ocsdf_rng_uniform(&r);
 	}
 	if (n > 1)
 		m->theta[1] = -0.0f;
 	if (!params) {
-		free(m->params);
-		m->params = NULL;
+		free(m->ckpt->params);
+		m->ckpt->params = NULL;
 	}
 	if (!opt_v) {
-		free(m->opt_v);
-		m->opt_v = NULL;
+		free(m->ckpt->opt_v);
+		m->ckpt->opt_v = NULL;
 	}
 	m->scale = (int)ocsdf_rng_below(&r, 3);
-	m->finished = !(params || opt_v);
-	m->epoch = ocsdf_rng_u64(&r);
-	m->step = ocsdf_rng_u64(&r);
+	m->ckpt->epoch = ocsdf_rng_u64(&r);
+	m->ckpt->step = ocsdf_rng_u64(&r);
+	/* Without training state, a finished model: the progress is the
+	 * record of where its run ended. */
+	if (!(params || opt_v))
+		ocsdf_model_finish(m);
 	/* Settings anywhere in their ranges (ocsdf-train(1)). */
 	m->settings.margin = 1e-3 + ocsdf_rng_uniform(&r);
 	m->settings.lambda = 1 + 100 * ocsdf_rng_uniform(&r);
@@ -205,6 +209,19 @@ static int same_double(double a, double b)
 	return memcmp(&a, &b, sizeof a) == 0;
 }
 
+/* Checkpoints a and b (n parameters) hold the same progress and state. */
+static void assert_same_checkpoint(const ocsdf_checkpoint *a, const ocsdf_checkpoint *b, size_t n)
+{
+	ck_assert_int_eq(a->params != NULL, b->params != NULL);
+	ck_assert_int_eq(a->opt_v != NULL, b->opt_v != NULL);
+	if (a->params)
+		ck_assert_mem_eq(a->params, b->params, n * sizeof *a->params);
+	if (a->opt_v)
+		ck_assert_mem_eq(a->opt_v, b->opt_v, n * sizeof *a->opt_v);
+	ck_assert_uint_eq(a->epoch, b->epoch);
+	ck_assert_uint_eq(a->step, b->step);
+}
+
 static void assert_same(const ocsdf_model *a, const ocsdf_model *b)
 {
 	size_t n = ocsdf_arch_nparams(&a->arch), d = (size_t)a->arch.d;
@@ -221,12 +238,9 @@ static void assert_same(const ocsdf_model *a, const ocsdf_model *b)
 	ck_assert_mem_eq(a->mean, b->mean, d * sizeof *a->mean);
 	ck_assert_mem_eq(a->std, b->std, d * sizeof *a->std);
 	ck_assert_mem_eq(a->theta, b->theta, n * sizeof *a->theta);
-	ck_assert_int_eq(a->params != NULL, b->params != NULL);
-	ck_assert_int_eq(a->opt_v != NULL, b->opt_v != NULL);
-	if (a->params)
-		ck_assert_mem_eq(a->params, b->params, n * sizeof *a->params);
-	if (a->opt_v)
-		ck_assert_mem_eq(a->opt_v, b->opt_v, n * sizeof *a->opt_v);
+	ck_assert_int_eq(a->ckpt != NULL, b->ckpt != NULL);
+	if (a->ckpt)
+		assert_same_checkpoint(a->ckpt, b->ckpt, n);
 	ck_assert(same_double(s->margin, t->margin) && same_double(s->lambda, t->lambda));
 	ck_assert(same_double(s->lr, t->lr) && same_double(s->lr_final, t->lr_final));
 	ck_assert(same_double(s->lr_hold, t->lr_hold));
@@ -251,9 +265,8 @@ static void assert_same(const ocsdf_model *a, const ocsdf_model *b)
 	ck_assert(same_double(u->final_loss, v->final_loss));
 	ck_assert(same_double(u->ortho_error, v->ortho_error));
 	ck_assert(same_double(u->grad_norm_mean, v->grad_norm_mean));
-	ck_assert_int_eq(a->finished, b->finished);
-	ck_assert_uint_eq(a->epoch, b->epoch);
-	ck_assert_uint_eq(a->step, b->step);
+	ck_assert_uint_eq(u->run_epochs, v->run_epochs);
+	ck_assert_uint_eq(u->run_steps, v->run_steps);
 }
 
 static unsigned char *image(const ocsdf_model *m, size_t *len)
@@ -478,11 +491,10 @@ START_TEST(test_layout)
 	m->settings.contamination = 0.125;
 	m->stats.support_radius = 0.75;
 	m->settings.lr_hold = 0.25;
-	m->epoch = 12;
-	m->finished = 0;
+	m->ckpt->epoch = 12;
 	m->mean[0] = -1.5;
 	m->theta[0] = 0.5f;
-	m->params[n - 1] = -2.0f;
+	m->ckpt->params[n - 1] = -2.0f;
 	buf = image(m, &len);
 
 	ck_assert_mem_eq(buf, "OCSDFMDL", 8);
@@ -1363,9 +1375,6 @@ START_TEST(test_check_on_save)
 	ck_assert_int_eq(ocsdf_model_check(m, &e), OCSDF_EDATA);
 	ck_assert_ptr_nonnull(strstr(e.msg, "feature 2 (b): standard deviation is nan"));
 	m->std[1] = 1;
-	m->finished = 2;
-	ck_assert_int_eq(ocsdf_model_check(m, &e), OCSDF_EDATA);
-	m->finished = 1;
 	m->arch.width = 3;
 	m->arch.activation = OCSDF_ACT_GROUPSORT2;
 	ck_assert_int_eq(ocsdf_model_check(m, &e), OCSDF_EDATA);
@@ -1389,8 +1398,9 @@ START_TEST(test_new_and_names)
 		ck_assert_str_eq(m->names[j], "");
 		ck_assert(m->mean[j] == 0 && m->std[j] == 1);
 	}
+	ck_assert(m->ckpt && m->ckpt->epoch == 0 && m->ckpt->step == 0);
 	for (size_t i = 0; i < n; i++)
-		ck_assert(m->theta[i] == 0 && m->params[i] == 0 && m->opt_v[i] == 0);
+		ck_assert(m->theta[i] == 0 && m->ckpt->params[i] == 0 && m->ckpt->opt_v[i] == 0);
 	ck_assert_int_eq(ocsdf_model_set_name(m, 4, "last"), 0);
 	ck_assert_str_eq(m->names[4], "last");
 	ck_assert_int_eq(ocsdf_model_set_name(m, 5, "x"), -1);
@@ -1398,32 +1408,35 @@ START_TEST(test_new_and_names)
 	ocsdf_model_free(m);
 	ocsdf_model_free(NULL);
 	m = ocsdf_model_new(&a, 0);
-	ck_assert_ptr_null(m->params);
-	ck_assert_ptr_null(m->opt_v);
+	ck_assert_ptr_null(m->ckpt);
 	ocsdf_model_free(m);
 }
 END_TEST
 
-/* A finished model is saved without its training state, even one it holds
- * in memory: flags say finished only, the file ends after Θ, and it loads
- * with params and opt_v NULL.  A file written before, finished and with
- * the training state and an RNG state, still loads, the same model. */
+/* A finished model has no checkpoint: it is saved without training state
+ * (flags say finished only, the file ends after Θ), and its run's
+ * progress stays its record; it loads with ckpt NULL.  A file written
+ * before, finished and with the training state and an RNG state, still
+ * loads, the same model without a checkpoint, once its state is checked. */
 START_TEST(test_finished_without_state)
 {
 	ocsdf_arch a = {3, 8, 2, OCSDF_ACT_FULLSORT};
 	ocsdf_model *m = random_model(a, 1, 1, 9), *l, *k;
 	size_t len, len_ckpt, n = ocsdf_arch_nparams(&a);
 	unsigned char *buf, *ckpt;
+	uint64_t step = m->ckpt->step;
 	ocsdf_error e;
 
 	ckpt = image(m, &len_ckpt);
-	m->finished = 1;
+	ocsdf_model_finish(m);
 	buf = image(m, &len);
 	ck_assert_uint_eq(rd32(buf + OFF_FLAGS), 1);
+	ck_assert_uint_eq(rd64(buf + OFF_STEP), step);
 	ck_assert_uint_eq(len, len_ckpt - 2 * 4 * n);
 	ck_assert_uint_eq(len, theta_off(buf) + 4 * n + 4);
 	ck_assert_int_eq(ocsdf_model_load_mem(buf, len, "m", &l, &e), 0);
-	ck_assert(l->finished == 1 && l->params == NULL && l->opt_v == NULL);
+	ck_assert_ptr_null(l->ckpt);
+	ck_assert_uint_eq(l->stats.run_steps, step);
 	ck_assert_mem_eq(l->theta, m->theta, n * sizeof(float));
 	/* the file of an earlier release: finished, state and RNG kept */
 	wr32(ckpt + OFF_FLAGS, rd32(ckpt + OFF_FLAGS) | 1);
@@ -1431,9 +1444,9 @@ START_TEST(test_finished_without_state)
 		wr64(ckpt + OFF_RNG + 8 * i, 0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1));
 	recrc(ckpt, len_ckpt);
 	ck_assert_int_eq(ocsdf_model_load_mem(ckpt, len_ckpt, "old", &k, &e), 0);
-	ck_assert(k->finished == 1 && k->params && k->opt_v);
+	ck_assert_ptr_null(k->ckpt);
+	ck_assert_uint_eq(k->stats.run_steps, step);
 	ck_assert_mem_eq(k->theta, m->theta, n * sizeof(float));
-	ck_assert_mem_eq(k->params, m->params, n * sizeof(float));
 	free(buf);
 	/* saved again, it drops the state: the same bytes as the new file */
 	buf = image(k, &len);
@@ -1445,10 +1458,43 @@ START_TEST(test_finished_without_state)
 		free(buf2);
 	}
 	free(buf);
+	/* the state it drops is checked all the same */
+	wrf32(ckpt + len_ckpt - 4 - 4 * n, NAN);
+	recrc(ckpt, len_ckpt);
+	expect_reject(ckpt, len_ckpt, "opt_v[0]");
 	free(ckpt);
 	ocsdf_model_free(k);
 	ocsdf_model_free(l);
 	ocsdf_model_free(m);
+}
+END_TEST
+
+/* The program tests' fixtures, written by earlier releases: a header of
+ * 280 bytes with the state of a finished run (disk, sphere, torus), one
+ * of 360 without (circles).  Each loads as a finished model and, saved
+ * again, reads back the same. */
+START_TEST(test_old_fixtures)
+{
+	static const char *const names[] = {"circles", "disk", "sphere", "torus"};
+	for (int i = 0; i < 4; i++) {
+		char path[128];
+		ocsdf_model *m = NULL, *back = NULL;
+		ocsdf_error e;
+		size_t len;
+		unsigned char *buf;
+
+		snprintf(path, sizeof path, "tests/cli/data/%s.model", names[i]);
+		ck_assert_msg(ocsdf_model_load(path, &m, &e) == 0, "%s", e.msg);
+		ck_assert_ptr_null(m->ckpt);
+		ck_assert(m->stats.run_steps > 0 && m->stats.run_epochs > 0);
+		buf = image(m, &len);
+		ck_assert_uint_eq(rd32(buf + OFF_FLAGS), 1);
+		ck_assert_msg(ocsdf_model_load_mem(buf, len, path, &back, &e) == 0, "%s", e.msg);
+		assert_same(m, back);
+		free(buf);
+		ocsdf_model_free(back);
+		ocsdf_model_free(m);
+	}
 }
 END_TEST
 
@@ -1467,6 +1513,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_bitflip_recrc);
 	tcase_add_test(tc, test_wrong_version);
 	tcase_add_test(tc, test_finished_without_state);
+	tcase_add_test(tc, test_old_fixtures);
 	tcase_add_test(tc, test_huge_dimensions);
 	tcase_add_test(tc, test_bad_values);
 	tcase_add_test(tc, test_bad_settings);

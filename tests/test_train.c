@@ -168,7 +168,7 @@ static void check_disk(int ortho)
 
 	rc = ocsdf_train_run(m, Z, n, NULL, &e);
 	ck_assert_msg(rc == 0, "%s", e.msg);
-	ck_assert_int_eq(m->finished, 1);
+	ck_assert_ptr_null(m->ckpt);
 	ck_assert(m->stats.ortho_error < 1e-5);
 	ck_assert(m->stats.f_p50 > 0);
 	/* Points at radius 0 (inside) and radius 2.5 (1.5 outside). */
@@ -356,7 +356,9 @@ static int stop_at(void *ctx, const ocsdf_train_progress *p, const float *theta,
 }
 
 /* Interrupting and resuming gives the same model as an uninterrupted run,
- * and the same seed gives the same model. */
+ * and the same seed gives the same model: the same raw parameters after
+ * the last step (a run stopped there, and one stopped at step 23 then
+ * resumed there), the same weights once finished. */
 START_TEST(test_resume_equals_uninterrupted)
 {
 	size_t n = 300, P;
@@ -366,22 +368,30 @@ START_TEST(test_resume_equals_uninterrupted)
 	 * rebuilds. */
 	ocsdf_model *a = small_model(16, 2, 4, _i % 2), *b = small_model(16, 2, 4, _i % 2);
 	ocsdf_error e;
-	uint64_t at = 23;
+	uint64_t at = 60; /* 4 epochs of 15 steps */
 	ocsdf_train_hooks h = {stop_at, &at, &stop_flag};
 
 	if (_i == 2)
 		a->settings.sampler = b->settings.sampler = OCSDF_SAMPLER_DISTANCE;
 	P = ocsdf_arch_nparams(&a->arch);
-	ck_assert_int_eq(ocsdf_train_run(a, Z, n, NULL, &e), 0);
+	stop_flag = 0;
+	ck_assert_int_eq(ocsdf_train_run(a, Z, n, &h, &e), OCSDF_EINTR);
+	at = 23;
 	stop_flag = 0;
 	ck_assert_int_eq(ocsdf_train_run(b, Z, n, &h, &e), OCSDF_EINTR);
-	ck_assert_int_eq(b->finished, 0);
-	ck_assert_int_eq((int)b->step, 23);
+	ck_assert_ptr_nonnull(b->ckpt);
+	ck_assert_int_eq((int)b->ckpt->step, 23);
 	ck_assert(b->stats.ortho_error < 1e-5);
+	at = 60;
 	stop_flag = 0;
+	ck_assert_int_eq(ocsdf_train_run(b, Z, n, &h, &e), OCSDF_EINTR);
+	ck_assert_int_eq((int)a->ckpt->step, 60);
+	ck_assert_int_eq((int)b->ckpt->step, 60);
+	ck_assert_int_eq(memcmp(a->ckpt->params, b->ckpt->params, P * sizeof(float)), 0);
+	stop_flag = 0;
+	ck_assert_int_eq(ocsdf_train_run(a, Z, n, NULL, &e), 0);
 	ck_assert_int_eq(ocsdf_train_run(b, Z, n, NULL, &e), 0);
 	ck_assert_int_eq(memcmp(a->theta, b->theta, P * sizeof(float)), 0);
-	ck_assert_int_eq(memcmp(a->params, b->params, P * sizeof(float)), 0);
 	ocsdf_model_free(a);
 	ocsdf_model_free(b);
 	free(Z);
@@ -542,7 +552,7 @@ START_TEST(test_run_refuses_bad_settings)
 	expect_refused(ocsdf_train_run(m, Z, n, NULL, &e), &e, "settings.rho is 0");
 	m->settings.rho = 0.9;
 	ck_assert_int_eq(ocsdf_train_run(m, Z, 0, NULL, &e), OCSDF_EDATA);
-	ck_assert_int_eq((int)m->step, 0);
+	ck_assert_int_eq((int)m->ckpt->step, 0);
 	ocsdf_model_free(m);
 	free(Z);
 }
@@ -555,29 +565,31 @@ START_TEST(test_resume_checked)
 	size_t n = 300;
 	float *Z = disk(n, 5);
 	ocsdf_model *m = small_model(8, 1, 2, OCSDF_ORTHO_RETRACT);
+	ocsdf_checkpoint *c;
 	ocsdf_error e;
 
 	/* 300 rows in batches of 64: 5 steps, at least 15 per epoch. */
 	ck_assert_int_eq(ocsdf_train_check_resume(m, n, &e), 0);
-	m->step = 30;
+	m->ckpt->step = 30;
 	ck_assert_int_eq(ocsdf_train_check_resume(m, n, &e), 0);
-	m->step = 31;
+	m->ckpt->step = 31;
 	expect_refused(ocsdf_train_check_resume(m, n, &e), &e,
 		       "step is 31, beyond the 30 steps of the run (2 epochs of 15 steps on 300 rows)");
-	m->step = UINT64_MAX;
+	m->ckpt->step = UINT64_MAX;
 	expect_refused(ocsdf_train_check_resume(m, n, &e), &e, "step is 18446744073709551615");
 	expect_refused(ocsdf_train_run(m, Z, n, NULL, &e), &e, "step is 18446744073709551615");
-	m->step = 10;
+	m->ckpt->step = 10;
 	expect_refused(ocsdf_train_check_resume(m, 0, &e), &e, "cannot train on 0 rows");
 	ck_assert_int_eq(ocsdf_train_check_resume(m, (uint64_t)1 << 32, &e), OCSDF_EDATA);
 	m->settings.epochs = 0;
 	expect_refused(ocsdf_train_check_resume(m, n, &e), &e, "settings.epochs is 0");
 	m->settings.epochs = 2;
-	m->finished = 1;
+	c = m->ckpt;
+	m->ckpt = NULL;
 	expect_refused(ocsdf_train_check_resume(m, n, &e), &e, "not a checkpoint of an interrupted run");
-	m->finished = 0;
-	free(m->opt_v);
-	m->opt_v = NULL;
+	m->ckpt = c;
+	free(c->opt_v);
+	c->opt_v = NULL;
 	expect_refused(ocsdf_train_check_resume(m, n, &e), &e, "no training state");
 	ocsdf_model_free(m);
 	free(Z);
@@ -599,11 +611,10 @@ START_TEST(test_resume_after_last_step)
 	ck_assert_int_eq(ocsdf_train_run(a, Z, n, NULL, &e), 0);
 	stop_flag = 0;
 	ck_assert_int_eq(ocsdf_train_run(b, Z, n, &h, &e), OCSDF_EINTR);
-	ck_assert_int_eq((int)b->step, 30);
-	ck_assert_int_eq(b->finished, 0);
+	ck_assert_int_eq((int)b->ckpt->step, 30);
 	stop_flag = 0;
 	ck_assert_int_eq(ocsdf_train_run(b, Z, n, NULL, &e), 0);
-	ck_assert_int_eq(b->finished, 1);
+	ck_assert_ptr_null(b->ckpt);
 	ck_assert(isfinite(b->stats.final_loss));
 	ck_assert_double_eq(a->stats.final_loss, b->stats.final_loss);
 	ck_assert_int_eq(memcmp(a->theta, b->theta, ocsdf_arch_nparams(&a->arch) * sizeof(float)), 0);
@@ -625,8 +636,8 @@ START_TEST(test_finish_far_parameters)
 
 	P = ocsdf_arch_nparams(&m->arch);
 	for (size_t i = 0; i < P; i++)
-		m->params[i] = (float)((int)(i % 7) - 3) * 1e6f;
-	m->step = 30; /* 2 epochs of 15 steps: nothing left to run */
+		m->ckpt->params[i] = (float)((int)(i % 7) - 3) * 1e6f;
+	m->ckpt->step = 30; /* 2 epochs of 15 steps: nothing left to run */
 	ck_assert_int_eq(ocsdf_model_set_name(m, 0, "x") || ocsdf_model_set_name(m, 1, "y"), 0);
 	ck_assert_int_eq(ocsdf_train_run(m, Z, n, NULL, &e), 0);
 	ck_assert_msg(ocsdf_model_check(m, &e) == 0, "%s", e.msg);
@@ -654,17 +665,17 @@ START_TEST(test_stop_cuts_walk)
 	m->settings.newton_steps = 2;
 	stop_flag = 0;
 	ck_assert_int_eq(ocsdf_train_run(m, Z, n, &h, &e), OCSDF_EINTR);
-	ck_assert_int_eq((int)m->step, 3);
+	ck_assert_int_eq((int)m->ckpt->step, 3);
 	ck_assert_int_eq(stop_flag, 1);
 	m->settings.newton_steps = OCSDF_TRAIN_MAX_NEWTON_STEPS;
 	P = ocsdf_arch_nparams(&m->arch);
 	params = malloc(P * sizeof(float));
 	ck_assert_ptr_nonnull(params);
-	memcpy(params, m->params, P * sizeof(float));
+	memcpy(params, m->ckpt->params, P * sizeof(float));
 	ck_assert_int_eq(ocsdf_train_run(m, Z, n, &h, &e), OCSDF_EINTR);
-	ck_assert_int_eq((int)m->step, 3);
-	ck_assert_int_eq(memcmp(params, m->params, P * sizeof(float)), 0);
-	ck_assert_int_eq(m->finished, 0);
+	ck_assert_int_eq((int)m->ckpt->step, 3);
+	ck_assert_int_eq(memcmp(params, m->ckpt->params, P * sizeof(float)), 0);
+	ck_assert_ptr_nonnull(m->ckpt);
 	ck_assert(isfinite(m->stats.final_loss));
 	stop_flag = 0;
 	free(params);

@@ -65,8 +65,8 @@ static ocsdf_model *small_model(int d, int width, int depth, int act, int with_s
 	for (size_t i = 0; i < n; i++) {
 		m->theta[i] = (float)((int)(i % 7) - 3) / 8.0f;
 		if (with_state) {
-			m->params[i] = m->theta[i] * 1.5f;
-			m->opt_v[i] = (float)(i % 5) / 100.0f;
+			m->ckpt->params[i] = m->theta[i] * 1.5f;
+			m->ckpt->opt_v[i] = (float)(i % 5) / 100.0f;
 		}
 	}
 	ocsdf_train_default_settings(&m->settings);
@@ -78,10 +78,9 @@ static ocsdf_model *small_model(int d, int width, int depth, int act, int with_s
 	m->stats.f_p50 = 0.2;
 	m->stats.lipschitz_raw = 1.0;
 	m->stats.grad_norm_mean = 0.98;
-	m->finished = !with_state;
 	if (with_state) {
-		m->epoch = 3;
-		m->step = 45;
+		m->ckpt->epoch = 3;
+		m->ckpt->step = 45;
 	}
 	return m;
 }
@@ -186,8 +185,8 @@ static void resume_seeds(void)
 		m->settings.warmup = seeds[i].warmup;
 		m->settings.steps_per_epoch_max = seeds[i].spe_max;
 		m->settings.bjorck_iters = 5;
-		m->step = seeds[i].step;
-		m->epoch = seeds[i].step / (seeds[i].spe_max ? 3 : 15);
+		m->ckpt->step = seeds[i].step;
+		m->ckpt->epoch = seeds[i].step / (seeds[i].spe_max ? 3 : 15);
 		if (ocsdf_model_save_mem(m, &img, &len, &e)) {
 			fprintf(stderr, "%s\n", e.msg);
 			exit(1);
