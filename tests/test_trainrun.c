@@ -58,6 +58,13 @@ START_TEST(test_settings)
 	s.warmup = 18;
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_WARMUP, &e), 64);
 	ck_assert_str_eq(e.msg, "--warmup (18) exceeds --epochs (17)");
+	/* The slope term belongs to the distance sampler. */
+	s.warmup = 2;
+	s.eikonal = 100;
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_WARMUP, &e), 0);
+	s.sampler = OCSDF_SAMPLER_PAPER;
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_WARMUP, &e), 64);
+	ck_assert_str_eq(e.msg, "--eikonal needs --sampler distance");
 }
 END_TEST
 
@@ -78,7 +85,7 @@ START_TEST(test_model_new)
 	ck_assert_int_eq(m->arch.width, 8);
 	ck_assert_int_eq(m->settings.epochs, s.epochs);
 	ck_assert_int_eq(m->scale, OCSDF_SCALE_STD);
-	ck_assert_ptr_nonnull(m->params);
+	ck_assert(m->ckpt && m->ckpt->params);
 	ck_assert_int_eq(ocsdf_scale_fit(ds.X, ds.n, 3, OCSDF_SCALE_STD, mean, std), 1);
 	for (int j = 0; j < 3; j++) {
 		ck_assert_str_eq(m->names[j], ds.names[j]);
