@@ -54,6 +54,8 @@ static const char usage_text[] =
 	"                         (default 0.05 and 2)\n"
 	"      --box-share S      distance: share of negatives uniform in the domain\n"
 	"      --push W           distance: weight of a push of f up on the rows (0)\n"
+	"      --eikonal W        distance: weight of a pull of f toward slope 1 at\n"
+	"                         the rows (0: off; for certificates, try 100)\n"
 	"      --contamination P  distance: share of training rows left below level 0\n"
 	"                         (default 0.05)\n"
 	"      --domain B         negatives in [-B, B]^d, model units (default 5)\n"
@@ -101,7 +103,7 @@ enum {
 	O_LABEL = 256, O_IGNORE, O_SCALE, O_RESUME, O_MARGIN, O_LAMBDA, O_STEPS, O_BOX, O_INIT,
 	O_NEWTON, O_EPOCHS, O_WARMUP, O_MINSTEPS, O_MAXSTEPS, O_BATCH, O_LR, O_LRDECAY, O_LRFINAL, O_LRHOLD, O_ORTHO,
 	O_BITERS, O_BTOL, O_RITERS, O_WIDTH, O_DEPTH, O_ACT, O_SEED, O_THREADS, O_EVAL, O_ANOMALY,
-	O_SAMPLER, O_KNN, O_SUPPORT, O_NEAR, O_FAR, O_BOXSHARE, O_PUSH, O_CONTAM, O_SAMPLE, O_MAXMEM,
+	O_SAMPLER, O_KNN, O_SUPPORT, O_NEAR, O_FAR, O_BOXSHARE, O_PUSH, O_EIKONAL, O_CONTAM, O_SAMPLE, O_MAXMEM,
 	O_NO_HEADER, O_COLUMNS, O_DELIMITER
 };
 
@@ -206,6 +208,7 @@ static const ocsdf_arg_spec specs[] = {
 	REAL("far", O_FAR, s.far, OCSDF_TRAIN_NEAR_MIN, OCSDF_TRAIN_NEAR_MAX),
 	REAL("box-share", O_BOXSHARE, s.box_share, 0, 1),
 	REAL("push", O_PUSH, s.push, 0, OCSDF_TRAIN_PUSH_MAX),
+	REAL("eikonal", O_EIKONAL, s.eikonal, 0, OCSDF_TRAIN_EIKONAL_MAX),
 	REAL("contamination", O_CONTAM, s.contamination, 0, OCSDF_TRAIN_CONTAMINATION_MAX),
 	NUM("sample", O_SAMPLE, OCSDF_ARG_LONG, sample, 1, MAX_SAMPLE, 0),
 	NUM("max-memory", O_MAXMEM, OCSDF_ARG_LONG, max_memory, 1, 1L << 30, 0),

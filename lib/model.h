@@ -61,6 +61,10 @@ typedef struct ocsdf_train_settings {
 	/* Share of the run, at its end, held at lr_final: the rate decays
 	 * over the first 1 - lr_hold of the steps (0 in files before it). */
 	double lr_hold;
+	/* Weight of the slope term (ocsdf-train --eikonal): pulls the rise of
+	 * f over a short step up its gradient from each row toward the step
+	 * (0: off, and in files before it). */
+	double eikonal;
 } ocsdf_train_settings;
 
 /* Statistics recorded at the end of training. */

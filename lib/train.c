@@ -109,6 +109,9 @@ int ocsdf_train_check_settings(const ocsdf_train_settings *s, const ocsdf_arch *
 		return rc;
 	if (s->sampler != OCSDF_SAMPLER_PAPER && s->sampler != OCSDF_SAMPLER_DISTANCE)
 		return ocsdf_error_set(e, OCSDF_EDATA, "settings.sampler is %d, expected 0..1", s->sampler);
+	if (s->sampler == OCSDF_SAMPLER_PAPER && s->eikonal != 0)
+		return ocsdf_error_set(e, OCSDF_EDATA, "settings.eikonal is %g: the slope term needs the distance sampler",
+				       s->eikonal);
 	if (s->sampler == OCSDF_SAMPLER_DISTANCE &&
 	    ((rc = check_int("knn", s->knn, 1, OCSDF_TRAIN_MAX_KNN, e)) ||
 	     (rc = check_double("support_quantile", s->support_quantile, 0, 1, e)) ||
@@ -116,6 +119,7 @@ int ocsdf_train_check_settings(const ocsdf_train_settings *s, const ocsdf_arch *
 	     (rc = check_double("far", s->far, s->near, OCSDF_TRAIN_NEAR_MAX, e)) ||
 	     (rc = check_double("box_share", s->box_share, 0, 1, e)) ||
 	     (rc = check_double("push", s->push, 0, OCSDF_TRAIN_PUSH_MAX, e)) ||
+	     (rc = check_double("eikonal", s->eikonal, 0, OCSDF_TRAIN_EIKONAL_MAX, e)) ||
 	     (rc = check_double("contamination", s->contamination, 0, OCSDF_TRAIN_CONTAMINATION_MAX, e))))
 		return rc;
 	/* RMSprop runs in single precision: a decay that rounds to 1 would
@@ -271,6 +275,7 @@ typedef struct work {
 	ocsdf_ortho *ortho;
 	ocsdf_walker *walker;
 	float *grad, *dW, *X, *fb, *df, *gstd, *target;
+	float *probe_g, *probe_f;    /* the gradient and f at the rows (--eikonal) */
 	uint32_t *perm;
 	ocsdf_support sup;
 } work;
@@ -284,6 +289,8 @@ static void work_free(work *w)
 	free(w->X);
 	free(w->fb);
 	free(w->df);
+	free(w->probe_g);
+	free(w->probe_f);
 	ocsdf_walker_free(w->walker);
 	free(w->gstd);
 	free(w->target);
@@ -303,19 +310,22 @@ static int work_alloc(work *w, const ocsdf_model *m, size_t n)
 	 * short, and then stops as soon as the result is orthonormal. */
 	oo.iters = s->bjorck_iters;
 	oo.tol = s->ortho == OCSDF_ORTHO_BJORCK ? s->bjorck_tol : RETRACT_TOL;
-	w->net = ocsdf_lipnet_new(&m->arch, (int)(2 * B));
+	w->net = ocsdf_lipnet_new(&m->arch, (int)(3 * B));
 	w->ortho = ocsdf_ortho_new(&m->arch, &oo);
 	w->grad = malloc(P * sizeof(float));
 	w->dW = malloc(P * sizeof(float));
-	w->X = malloc(2 * B * d * sizeof(float));
-	w->fb = malloc(2 * B * sizeof(float));
-	w->df = malloc(2 * B * sizeof(float));
+	/* rows, negatives and the rows' slope probes (--eikonal) */
+	w->X = malloc(3 * B * d * sizeof(float));
+	w->fb = malloc(3 * B * sizeof(float));
+	w->df = malloc(3 * B * sizeof(float));
+	w->probe_g = malloc(B * d * sizeof(float));
+	w->probe_f = malloc(B * sizeof(float));
 	w->walker = w->net ? ocsdf_walker_new(w->net, (int)B) : NULL;
 	w->gstd = malloc(d * sizeof(float));
 	w->perm = malloc(n * sizeof(uint32_t));
 	w->target = malloc(2 * B * sizeof(float));
 	return w->target && w->net && w->ortho && w->grad && w->dW && w->X &&
-	       w->fb && w->df && w->walker && w->gstd && w->perm;
+	       w->fb && w->df && w->probe_g && w->probe_f && w->walker && w->gstd && w->perm;
 }
 
 static void epoch_order(uint32_t *perm, size_t n, uint64_t seed, uint64_t epoch)
@@ -637,25 +647,69 @@ static double distance_loss(const ocsdf_train_settings *s, const float *f, const
 	return loss / B;
 }
 
-/* f at the 2B points of w->X (w->fb) with weights m->theta, the loss of
- * m's sampler there and its derivative w->df; *f_data and *f_neg get the
- * means of f over the rows and over the negatives. */
+/* The slope term of --eikonal: f0 (B) at the rows and f1 (B) at the
+ * probes a step h up the gradient from them, where f of slope 1 would
+ * rise by h; mu times the mean of ((h - (f1 - f0)) / h)^2.  Returns it;
+ * its derivative is ADDED to df0 and written to df1, as a mean over the
+ * batch of B rows. */
+static double slope_loss(const float *f0, const float *f1, int B, double h, double mu, float *df0,
+			 float *df1)
+{
+	double loss = 0;
+	for (int k = 0; k < B; k++) {
+		double short_by = (h - (f1[k] - f0[k])) / h;
+		loss += mu * short_by * short_by;
+		df1[k] = (float)(-2 * mu * short_by / (h * B));
+		df0[k] += (float)(2 * mu * short_by / (h * B));
+	}
+	return loss / B;
+}
+
+/* The probes of the slope term: after the 2B points of w->X, each of the
+ * B rows z moved by h along the gradient of f (weights theta) there, or
+ * left in place where the gradient is 0. */
+static void slope_probes(work *w, const float *theta, int B, int d, double h)
+{
+	float *P = w->X + (size_t)2 * B * d;
+
+	ocsdf_lipnet_input_grad(w->net, theta, w->X, B, w->probe_f, w->probe_g);
+	for (int k = 0; k < B; k++) {
+		const float *g = w->probe_g + (size_t)k * d, *z = w->X + (size_t)k * d;
+		double len = 0;
+		for (int j = 0; j < d; j++)
+			len += (double)g[j] * g[j];
+		len = sqrt(len);
+		for (int j = 0; j < d; j++)
+			P[(size_t)k * d + j] = z[j] + (len > 0 ? (float)(h * g[j] / len) : 0.0f);
+	}
+}
+
+/* f at the 2B points of w->X (w->fb) with weights m->theta, and at the
+ * rows' slope probes with --eikonal; the loss of m's sampler there and its
+ * derivative w->df; *f_data and *f_neg get the means of f over the rows
+ * and over the negatives. */
 static double batch_loss(const ocsdf_model *m, work *w, double *f_data, double *f_neg)
 {
 	const ocsdf_train_settings *s = &m->settings;
-	const int B = s->batch;
-	double fd = 0, fq = 0;
+	const int B = s->batch, probes = s->sampler == OCSDF_SAMPLER_DISTANCE && s->eikonal > 0;
+	const double h = OCSDF_TRAIN_SLOPE_STEP * w->sup.r;
+	double fd = 0, fq = 0, loss;
 
-	ocsdf_lipnet_forward(w->net, m->theta, w->X, 2 * B, w->fb);
+	if (probes)
+		slope_probes(w, m->theta, B, m->arch.d, h);
+	ocsdf_lipnet_forward(w->net, m->theta, w->X, (probes ? 3 : 2) * B, w->fb);
 	for (int k = 0; k < B; k++) {
 		fd += w->fb[k];
 		fq += w->fb[B + k];
 	}
 	*f_data = fd / B;
 	*f_neg = fq / B;
-	if (s->sampler == OCSDF_SAMPLER_DISTANCE)
-		return distance_loss(s, w->fb, w->target, B, w->df);
-	return hinge_kr_loss(s, w->fb, B, w->df);
+	if (s->sampler != OCSDF_SAMPLER_DISTANCE)
+		return hinge_kr_loss(s, w->fb, B, w->df);
+	loss = distance_loss(s, w->fb, w->target, B, w->df);
+	if (probes)
+		loss += slope_loss(w->fb, w->fb + 2 * B, B, h, s->eikonal, w->df, w->df + 2 * B);
+	return loss;
 }
 
 /* One RMSprop step on p (n) with gradient g and second moments v. */

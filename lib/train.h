@@ -52,6 +52,11 @@
 #define OCSDF_TRAIN_PUSH_MAX 1e6
 #define OCSDF_TRAIN_CONTAMINATION_MAX 0.5
 #define OCSDF_TRAIN_LR_HOLD_MAX 0.9
+#define OCSDF_TRAIN_EIKONAL_MAX 1e6
+/* The step of the slope term (--eikonal) from a row up the gradient, as a
+ * share of the support radius r: small enough to stay short of the ridge
+ * of f inside the support, where the distance stops rising. */
+#define OCSDF_TRAIN_SLOPE_STEP 0.05
 
 /* Default settings (see ocsdf-train(1) for why). */
 void ocsdf_train_default_settings(ocsdf_train_settings *s);

@@ -21,6 +21,8 @@ int ocsdf_trainrun_settings(ocsdf_train_settings *s, int decay, int given, ocsdf
 		s->warmup = s->epochs / 8;
 	if (s->warmup > s->epochs)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--warmup (%d) exceeds --epochs (%d)", s->warmup, s->epochs);
+	if (s->eikonal > 0 && s->sampler != OCSDF_SAMPLER_DISTANCE)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--eikonal needs --sampler distance");
 	return 0;
 }
 

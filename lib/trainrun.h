@@ -22,7 +22,8 @@ enum { OCSDF_TRAINRUN_LR_FINAL = 1, OCSDF_TRAINRUN_LR_HOLD = 2, OCSDF_TRAINRUN_W
 /* Completes s as ocsdf-train(1) says, given the options: with decay 0 (no
  * decay of the learning rate) lr_final is lr and lr_hold 0, and giving
  * either is refused; with decay 1, lr_final is lr / 1000 unless given;
- * warmup is epochs / 8 unless given, and may not exceed epochs.  given
+ * warmup is epochs / 8 unless given, and may not exceed epochs; eikonal
+ * needs the distance sampler.  given
  * holds the OCSDF_TRAINRUN_* bits of the settings given.  Returns 0, or
  * 64 with e set (the message names the options). */
 int ocsdf_trainrun_settings(ocsdf_train_settings *s, int decay, int given, ocsdf_error *e);

@@ -28,7 +28,8 @@
 
 /* Offsets from ocsdf-model(5). */
 enum {
-	HEADER_LEN = 360,
+	HEADER_LEN = 368,
+	HEADER_V4_LEN = 360,
 	HEADER_V3_LEN = 352,
 	HEADER_V2_LEN = 344,
 	HEADER_V1_LEN = 280,
@@ -80,7 +81,8 @@ enum {
 	OFF_SUPPORT_RADIUS = 352,
 	OFF_ROWS_READ = 360,
 	OFF_LR_HOLD = 368,
-	OFF_MEAN = 376
+	OFF_EIKONAL = 376,
+	OFF_MEAN = 384
 };
 
 /* ---- helpers ---- */
@@ -176,6 +178,7 @@ static ocsdf_model *random_model(ocsdf_arch a, int params, int opt_v, uint64_t s
 	m->settings.lr = 1e-3 * (1e-6 + ocsdf_rng_uniform(&r));
 	m->settings.lr_final = 1e-5 * (1e-6 + ocsdf_rng_uniform(&r));
 	m->settings.lr_hold = 0.9 * ocsdf_rng_uniform(&r);
+	m->settings.eikonal = 100 * ocsdf_rng_uniform(&r);
 	m->settings.rho = 0.01 + 0.98 * ocsdf_rng_uniform(&r);
 	m->settings.eps = 1e-7;
 	m->settings.box = 5 + ocsdf_rng_uniform(&r);
@@ -243,7 +246,7 @@ static void assert_same(const ocsdf_model *a, const ocsdf_model *b)
 		assert_same_checkpoint(a->ckpt, b->ckpt, n);
 	ck_assert(same_double(s->margin, t->margin) && same_double(s->lambda, t->lambda));
 	ck_assert(same_double(s->lr, t->lr) && same_double(s->lr_final, t->lr_final));
-	ck_assert(same_double(s->lr_hold, t->lr_hold));
+	ck_assert(same_double(s->lr_hold, t->lr_hold) && same_double(s->eikonal, t->eikonal));
 	ck_assert(same_double(s->rho, t->rho) && same_double(s->eps, t->eps));
 	ck_assert(same_double(s->box, t->box) && same_double(s->bjorck_tol, t->bjorck_tol));
 	ck_assert_int_eq(s->epochs, t->epochs);
@@ -579,9 +582,9 @@ START_TEST(test_manual_example)
 	buf = image(m, &len);
 	ck_assert_uint_eq(ocsdf_arch_nparams(&a), 41);
 	ck_assert_uint_eq(rd64(buf + OFF_NAMES_LEN), 18);
-	ck_assert_uint_eq(theta_off(buf), 448);
-	ck_assert_uint_eq(len, 616);
-	ck_assert_mem_eq(buf, "OCSDFMDL\x01\0\0\0\x68\x01\0\0", 16);
+	ck_assert_uint_eq(theta_off(buf), 456);
+	ck_assert_uint_eq(len, 624);
+	ck_assert_mem_eq(buf, "OCSDFMDL\x01\0\0\0\x70\x01\0\0", 16);
 	free(buf);
 	ocsdf_model_free(m);
 }
@@ -979,6 +982,7 @@ START_TEST(test_bad_settings)
 		{OFF_BOX_SHARE, FIELD_F64, NAN, "settings.box_share is nan"},
 		{OFF_PUSH, FIELD_F64, -1, "settings.push is -1"},
 		{OFF_CONTAMINATION, FIELD_F64, 0.6, "settings.contamination is 0.6, expected 0..0.5"},
+		{OFF_EIKONAL, FIELD_F64, -1, "settings.eikonal is -1"},
 		{OFF_SUPPORT_RADIUS, FIELD_F64, INFINITY, "stats.support_radius is inf"},
 		{OFF_LR_HOLD, FIELD_F64, 0.95, "settings.lr_hold is 0.95, expected 0..0.9"},
 	};
@@ -1061,13 +1065,35 @@ START_TEST(test_header_v1)
 	m->settings.knn = 0;
 	m->settings.support_quantile = m->settings.near = m->settings.far = 0;
 	m->settings.box_share = m->settings.push = m->settings.contamination = 0;
-	m->settings.lr_hold = 0;
+	m->settings.lr_hold = m->settings.eikonal = 0;
 	m->stats.support_radius = 0;
 	buf = image(m, &len);
 	cut_header(buf, &len, HEADER_V1_LEN);
 	ck_assert_msg(ocsdf_model_load_mem(buf, len, "v1", &back, &e) == 0, "%s", e.msg);
 	assert_same(m, back);
 	ck_assert_int_eq(back->settings.sampler, OCSDF_SAMPLER_PAPER);
+	ocsdf_model_free(back);
+	free(buf);
+	ocsdf_model_free(m);
+}
+END_TEST
+
+/* A file of the release before the slope term: a header of 360 bytes
+ * loads with none (eikonal 0). */
+START_TEST(test_header_before_slope)
+{
+	ocsdf_arch a = {3, 5, 2, OCSDF_ACT_FULLSORT};
+	ocsdf_model *m = random_model(a, 1, 1, 43), *back = NULL;
+	ocsdf_error e;
+	size_t len;
+	unsigned char *buf;
+
+	m->settings.eikonal = 0;
+	buf = image(m, &len);
+	cut_header(buf, &len, HEADER_V4_LEN);
+	ck_assert_msg(ocsdf_model_load_mem(buf, len, "v0.1.2", &back, &e) == 0, "%s", e.msg);
+	assert_same(m, back);
+	ck_assert(back->settings.eikonal == 0);
 	ocsdf_model_free(back);
 	free(buf);
 	ocsdf_model_free(m);
@@ -1084,7 +1110,7 @@ START_TEST(test_header_before_hold)
 	size_t len;
 	unsigned char *buf;
 
-	m->settings.lr_hold = 0;
+	m->settings.lr_hold = m->settings.eikonal = 0;
 	buf = image(m, &len);
 	cut_header(buf, &len, HEADER_V3_LEN);
 	ck_assert_msg(ocsdf_model_load_mem(buf, len, "v0.1.1", &back, &e) == 0, "%s", e.msg);
@@ -1521,6 +1547,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_header_extension);
 	tcase_add_test(tc, test_header_v1);
 	tcase_add_test(tc, test_header_before_hold);
+	tcase_add_test(tc, test_header_before_slope);
 	tcase_add_test(tc, test_rows_read);
 	tcase_add_test(tc, test_not_a_model);
 	tcase_add_test(tc, test_pipe);

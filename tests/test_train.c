@@ -662,6 +662,39 @@ START_TEST(test_loss_derivatives)
 }
 END_TEST
 
+/* The slope term: mu times the mean squared shortfall of the rise
+ * f1 - f0 from h, over h; its derivative added to df0, written to df1,
+ * checked by central differences. */
+START_TEST(test_slope_loss)
+{
+	enum { B = 3 };
+	float f0[B] = {0.5f, -0.25f, 1}, f1[B] = {0.55f, -0.3f, 1.1f}, d0[B], d1[B], x0[B], x1[B];
+	const double h = 0.1, mu = 2, eps = 1.0 / 1024;
+	double loss;
+
+	for (int k = 0; k < B; k++)
+		d0[k] = 1;
+	loss = slope_loss(f0, f1, B, h, mu, d0, d1);
+	/* shortfalls 0.5, 1.5 and 0 of h */
+	ck_assert_double_eq_tol(loss, mu * (0.25 + 2.25 + 0) / B, 1e-5);
+	for (int k = 0; k < B; k++) {
+		float *v[2] = {f0, f1};
+		for (int which = 0; which < 2; which++) {
+			float keep = v[which][k];
+			double up, down;
+			v[which][k] = (float)(keep + eps);
+			up = slope_loss(f0, f1, B, h, mu, x0, x1);
+			v[which][k] = (float)(keep - eps);
+			down = slope_loss(f0, f1, B, h, mu, x0, x1);
+			v[which][k] = keep;
+			ck_assert_msg(fabs((up - down) / (2 * eps) - (which ? d1[k] : d0[k] - 1)) < 1e-3,
+				      "d/d%s[%d]: %g, the loss changes at %g", which ? "f1" : "f0", k,
+				      which ? (double)d1[k] : (double)d0[k] - 1, (up - down) / (2 * eps));
+		}
+	}
+}
+END_TEST
+
 /* One RMSprop step by hand: v = rho v + (1 - rho) g^2, p -= lr g /
  * (sqrt(v) + eps). */
 START_TEST(test_rmsprop)
@@ -901,6 +934,7 @@ int main(void)
 	tcase_add_test(tc, test_draw_batch);
 	tcase_add_test(tc, test_retract_rescue);
 	tcase_add_test(tc, test_retract_step_iters);
+	tcase_add_test(tc, test_slope_loss);
 	tcase_add_test(tc, test_learning_rate);
 	tcase_add_test(tc, test_report);
 	suite_add_tcase(s, tc);

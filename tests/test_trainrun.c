@@ -58,6 +58,13 @@ START_TEST(test_settings)
 	s.warmup = 18;
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_WARMUP, &e), 64);
 	ck_assert_str_eq(e.msg, "--warmup (18) exceeds --epochs (17)");
+	/* The slope term belongs to the distance sampler. */
+	s.warmup = 2;
+	s.eikonal = 100;
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_WARMUP, &e), 0);
+	s.sampler = OCSDF_SAMPLER_PAPER;
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_WARMUP, &e), 64);
+	ck_assert_str_eq(e.msg, "--eikonal needs --sampler distance");
 }
 END_TEST
 
