@@ -307,7 +307,9 @@ static void write_fields(const ocsdf_score_stream *s, FILE *fp, int i)
 		ocsdf_csv_put_float(fp, (float)(s->adv[(size_t)k * BLOCK + i] * s->scale));
 	}
 	if (p->decide) {
-		fputs(s->f[i] < 0 ? ",1," : ",0,", fp);
+		fputc(s->delim, fp);
+		fputc(s->f[i] < 0 ? '1' : '0', fp);
+		fputc(s->delim, fp);
 		ocsdf_csv_put_float(fp, (float)(fabs(s->f[i]) / s->m->stats.lipschitz_raw));
 	}
 }
