@@ -2,8 +2,9 @@
  * ocsdf-train: learns the signed distance function to the rows of a CSV
  * file and writes it as a model (ocsdf-model(5)).  Options, files and
  * printing live here; the method lives in lib/train.c, what surrounds it
- * (a new model, --eval, the progress lines) in lib/trainrun.c, and the
- * reading of the option table in cmd/common/argtab.c.
+ * (a resumed run's checkpoint and rows checked, a new model, --eval, the
+ * progress lines) in lib/trainrun.c, and the reading of the option table
+ * and the writing of --help from it in cmd/common/argtab.c.
  */
 #include <getopt.h>
 #include <stddef.h>
@@ -276,53 +277,24 @@ static void prepare(const options *o)
 	ocsdf_output_cleanup_on_signals();
 }
 
-/* The checkpoint of --resume, checked against the rows of its interrupted
- * run before any data is read (a forged one is refused first); it gives
- * the network, and carries its settings.  NULL without --resume. */
-static ocsdf_model *load_checkpoint(const options *o)
-{
-	ocsdf_model *m;
-	ocsdf_error e;
-	if (!o->resume)
-		return NULL;
-	if (ocsdf_model_load(o->resume, &m, &e))
-		ocsdf_die_error(&e);
-	if (ocsdf_train_check_resume(m, m->stats.rows, &e))
-		ocsdf_die(e.code, "%s: %s", o->resume, e.msg);
-	return m;
-}
-
-/* The training rows: the checkpoint's features and scaling if any. */
+/* The training rows (the checkpoint's features and scaling if any), and
+ * what they say before a run: the sample kept, no rows, too few or too
+ * many for the checkpoint, a feature that looks like labels. */
 static void read_rows(const options *o, const ocsdf_model *m, ocsdf_dataset *ds)
 {
 	/* Values must fit the standardization (scale.h): the checkpoint's, or
 	 * 0 and 1 for --scale none.  One fitted on the rows fits them. */
 	ocsdf_dataset_spec spec = {.label = o->label, .ignore = o->ignore, .csv = &o->csv,
-				   .check_scale = m || o->scale == OCSDF_SCALE_NONE, .sample = (size_t)o->sample,
+				   .check_scale = o->scale == OCSDF_SCALE_NONE, .sample = (size_t)o->sample,
 				   .seed = o->s.seed, .max_bytes = (size_t)o->max_memory << 20};
 	ocsdf_error e;
-	if (m) {
-		spec.names = (const char *const *)m->names;
-		spec.n_names = m->arch.d;
-		spec.mean = m->mean;
-		spec.std = m->std;
-	}
-	if (ocsdf_dataset_read(o->input, &spec, ds, &e))
+	if (ocsdf_trainrun_read(o->input, &spec, m, ds, &e))
 		ocsdf_die_error(&e);
-}
-
-/* What the rows read say before a run: the sample kept, no rows, too few
- * or too many for the checkpoint, a feature that looks like labels. */
-static void check_rows(const options *o, const ocsdf_model *m, const ocsdf_dataset *ds)
-{
-	ocsdf_error e;
 	if (o->sample && !o->quiet)
 		fprintf(stderr, "%s: %llu rows read, a uniform sample of %zu kept; scaling fitted on all of them\n",
 			ocsdf_cli_name(), (unsigned long long)ds->rows_read, ds->n);
-	if (ds->n == 0)
-		ocsdf_die(OCSDF_EDATA, "%s: no rows to train on", strcmp(o->input, "-") ? o->input : "standard input");
-	if (m && ocsdf_train_check_resume(m, ds->n, &e))
-		ocsdf_die(e.code, "%s: %s", o->resume, e.msg);
+	if (ocsdf_trainrun_check_rows(ds, o->input, m, o->resume, &e))
+		ocsdf_die_error(&e);
 	/* Training on the labels is the easiest mistake to make with a
 	 * benchmark file, and nothing else would reveal it. */
 	for (int j = 0; !o->label && !o->quiet && j < ds->d; j++)
@@ -389,7 +361,7 @@ int main(int argc, char **argv)
 	int status, rc;
 	options o = {0};
 	ocsdf_dataset ds;
-	ocsdf_model *m;
+	ocsdf_model *m = NULL;
 	ocsdf_error e;
 	float *Z;
 	run r;
@@ -400,9 +372,9 @@ int main(int argc, char **argv)
 	if (status >= 0)
 		return status;
 	prepare(&o);
-	m = load_checkpoint(&o);
+	if (o.resume && ocsdf_trainrun_resume(o.resume, &m, &e))
+		ocsdf_die_error(&e);
 	read_rows(&o, m, &ds);
-	check_rows(&o, m, &ds);
 	if (!m)
 		m = new_model(&o, &ds);
 	m->stats.rows_read = ds.rows_read;
