@@ -2,8 +2,9 @@
  * ocsdf-train: learns the signed distance function to the rows of a CSV
  * file and writes it as a model (ocsdf-model(5)).  Options, files and
  * printing live here; the method lives in lib/train.c, what surrounds it
- * (a new model, --eval, the progress lines) in lib/trainrun.c, and the
- * reading of the option table in cmd/common/argtab.c.
+ * (a resumed run's checkpoint and rows checked, a new model, --eval, the
+ * progress lines) in lib/trainrun.c, and the reading of the option table
+ * and the writing of --help from it in cmd/common/argtab.c.
  */
 #include <getopt.h>
 #include <stddef.h>
@@ -25,76 +26,13 @@
 /* --sample's cap: a billion rows (their memory is the user's choice). */
 #define MAX_SAMPLE 1000000000L
 
-static const char usage_text[] =
+/* --help: the option table's lines (specs) between these. */
+static const char usage_head[] =
 	"Usage: ocsdf-train [OPTION]... [FILE]\n"
 	"Learn the signed distance function to the rows of a CSV FILE (or standard\n"
 	"input) with a 1-Lipschitz network, and write it as a model.\n"
-	"\n"
-	"Files and columns:\n"
-	"  -o, --output MODEL     model file to write (default ocsdf.model)\n"
-	"  -f, --force            overwrite an existing model file\n"
-	"      --label COL        label column (name or 1-based index): not a feature\n"
-	"      --ignore COLS      comma-separated columns that are not features\n"
-	"      --scale KIND       std (per feature, default), iso (one scale), none\n"
-	"      --resume MODEL     continue an interrupted run from its checkpoint\n"
-	"      --sample N         train on a uniform random sample of N rows of an input\n"
-	"                         of any size (one pass; scaling fitted on every row)\n"
-	"      --max-memory MB    without --sample, refuse an input whose rows need more\n"
-	"                         memory than this (default 4096)\n"
-	"      --no-header        the input has no header line: columns x1, x2, ...\n"
-	"      --columns LIST     with --no-header, the columns' names, comma-separated\n"
-	"      --delimiter C      field delimiter (default ','; a character, or 'tab')\n"
-	"Method:\n"
-	"      --sampler KIND     distance (default): f fitted to the distance to the\n"
-	"                         rows' support; paper: the paper's walks and hinge loss\n"
-	"      --knn K            distance: neighbours that make the support (default 10)\n"
-	"      --support-quantile Q  distance: the support reaches the Q-quantile of\n"
-	"                         the rows' distance to their K-th neighbour (0.95)\n"
-	"      --near A, --far B  distance: negatives A..B times that radius from a row\n"
-	"                         (default 0.05 and 2)\n"
-	"      --box-share S      distance: share of negatives uniform in the domain\n"
-	"      --push W           distance: weight of a push of f up on the rows (0)\n"
-	"      --eikonal W        distance: weight of a pull of f toward slope 1 at\n"
-	"                         the rows (0: off; for certificates, try 100)\n"
-	"      --contamination P  distance: share of training rows left below level 0\n"
-	"                         (default 0.05)\n"
-	"      --domain B         negatives in [-B, B]^d, model units (default 5)\n"
-	"      --margin M         paper: hinge margin m, model units (default 0.05)\n"
-	"      --lambda L         paper: weight of the hinge (default 100)\n"
-	"      --walk-steps T     paper: gradient steps per negative (default 4)\n"
-	"      --init KIND        paper: uniform (box, default) or gaussian\n"
-	"      --newton KIND      paper: paper (step to level -m, default) or authors\n"
-	"Optimisation:\n"
-	"      --epochs N         epochs (default 40)\n"
-	"      --warmup N         first epochs with T = 0 (default epochs/8: 5 of 40)\n"
-	"      --min-steps N      at least N steps per epoch (default 15)\n"
-	"      --max-steps N      at most N steps per epoch (default: no limit)\n"
-	"      --batch N          data rows and negatives per step (default 128)\n"
-	"      --lr R             RMSprop learning rate (default 0.001)\n"
-	"      --lr-decay KIND    linear to --lr-final (default) or none\n"
-	"      --lr-final R       final learning rate for linear decay (default lr/1000)\n"
-	"      --lr-hold F        share of the run held at --lr-final (default 0.25)\n"
-	"      --ortho KIND       retract (default) or bjorck (paper)\n"
-	"      --bjorck-iters N   Björck iterations (default 15)\n"
-	"      --bjorck-tol X     stop once |ΘᵀΘ-I| is surely below X (default 0)\n"
-	"      --retract-iters N  most Newton-Schulz iterations per step (default 3)\n"
-	"Network:\n"
-	"      --width N          hidden units (default 512)\n"
-	"      --depth N          hidden layers (default 4)\n"
-	"      --activation KIND  groupsort (default) or fullsort (the paper)\n"
-	"Run:\n"
-	"      --seed N           random seed (default 1)\n"
-	"      --threads N        OpenBLAS threads (default: 1 below width 512, else\n"
-	"                         all cores)\n"
-	"      --eval             with --label, print the AUROC on the rows each epoch\n"
-	"      --anomaly VALUE    label value of anomalies for --eval (default 1)\n"
-	"  -v, --verbose          a line per epoch even when stderr is not a terminal\n"
-	"  -q, --quiet            no progress\n"
-	"  -h, --help             show this help\n"
-	"  -V, --version          show the version\n"
-	"Old names, accepted until version 0.2:\n"
-	"      --box B            --domain B\n"
-	"      --steps T          --walk-steps T\n"
+	"\n",
+		  usage_tail[] =
 	"\n"
 	"Example:\n"
 	"  ocsdf-train --label label -o cardio.model cardio.csv\n";
@@ -159,67 +97,109 @@ static const char *const scales[] = {"std", "iso", "none", NULL}, *const inits[]
 #define LR_HOLD (TRAINING | OCSDF_TRAINRUN_LR_HOLD)
 #define WARMUP (TRAINING | OCSDF_TRAINRUN_WARMUP)
 #define AT(field) offsetof(options, field)
-#define NUM(name, code, kind, field, lo, hi, group) {name, code, kind, AT(field), lo, hi, NULL, group}
-#define REAL(name, code, field, lo, hi) NUM(name, code, OCSDF_ARG_REAL, field, lo, hi, TRAINING)
-#define INT(name, code, field, lo, hi) NUM(name, code, OCSDF_ARG_INT, field, lo, hi, TRAINING)
-#define CHOICE(name, code, field, choices) {name, code, OCSDF_ARG_CHOICE, AT(field), 0, 0, choices, TRAINING}
-#define ROW(name, code, kind, field) {name, code, kind, AT(field), 0, 0, NULL, 0}
-#define BARE(name, code, kind) {name, code, kind, 0, 0, 0, NULL, 0}
+/* Rows of specs; the last two arguments of each: arg and help. */
+#define NUM(name, code, kind, field, lo, hi, group, ...) {name, code, kind, AT(field), lo, hi, NULL, group, __VA_ARGS__}
+#define REAL(name, code, field, lo, hi, ...) NUM(name, code, OCSDF_ARG_REAL, field, lo, hi, TRAINING, __VA_ARGS__)
+#define INT(name, code, field, lo, hi, ...) NUM(name, code, OCSDF_ARG_INT, field, lo, hi, TRAINING, __VA_ARGS__)
+#define CHOICE(name, code, field, choices, ...) \
+	{name, code, OCSDF_ARG_CHOICE, AT(field), 0, 0, choices, TRAINING, __VA_ARGS__}
+#define ROW(name, code, kind, field, ...) {name, code, kind, AT(field), 0, 0, NULL, 0, __VA_ARGS__}
+#define BARE(name, code, kind, ...) {name, code, kind, 0, 0, 0, NULL, 0, __VA_ARGS__}
 
+/* The options, in the order of --help. */
 static const ocsdf_arg_spec specs[] = {
-	ROW("output", 'o', OCSDF_ARG_OUTPUT, out),
-	ROW("force", 'f', OCSDF_ARG_SET, force),
-	ROW("label", O_LABEL, OCSDF_ARG_TEXT, label),
-	ROW("ignore", O_IGNORE, OCSDF_ARG_TEXT, ignore),
-	CHOICE("scale", O_SCALE, scale, scales),
-	ROW("resume", O_RESUME, OCSDF_ARG_TEXT, resume),
-	REAL("margin", O_MARGIN, s.margin, OCSDF_TRAIN_MARGIN_MIN, OCSDF_TRAIN_MARGIN_MAX),
-	REAL("lambda", O_LAMBDA, s.lambda, OCSDF_TRAIN_LAMBDA_MIN, OCSDF_TRAIN_LAMBDA_MAX),
-	INT("walk-steps", O_STEPS, s.newton_steps, 0, OCSDF_TRAIN_MAX_NEWTON_STEPS),
-	REAL("domain", O_BOX, s.box, OCSDF_TRAIN_BOX_MIN, OCSDF_TRAIN_BOX_MAX),
-	BARE("steps", O_STEPS, OCSDF_ARG_OWN),  /* old names: the rows above read them */
-	BARE("box", O_BOX, OCSDF_ARG_OWN),
-	CHOICE("init", O_INIT, s.init, inits),
-	CHOICE("newton", O_NEWTON, s.newton_level0, newtons),
-	INT("epochs", O_EPOCHS, s.epochs, 1, OCSDF_TRAIN_MAX_EPOCHS),
-	NUM("warmup", O_WARMUP, OCSDF_ARG_INT, s.warmup, 0, OCSDF_TRAIN_MAX_EPOCHS, WARMUP),
-	INT("min-steps", O_MINSTEPS, s.steps_per_epoch_min, 1, OCSDF_TRAIN_MAX_STEPS_PER_EPOCH),
-	INT("max-steps", O_MAXSTEPS, s.steps_per_epoch_max, 1, OCSDF_TRAIN_MAX_STEPS_PER_EPOCH),
-	INT("batch", O_BATCH, s.batch, 1, OCSDF_TRAIN_MAX_BATCH),
-	REAL("lr", O_LR, s.lr, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX),
-	CHOICE("lr-decay", O_LRDECAY, decay, decays),
-	NUM("lr-final", O_LRFINAL, OCSDF_ARG_REAL, s.lr_final, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX, LR_FINAL),
-	NUM("lr-hold", O_LRHOLD, OCSDF_ARG_REAL, s.lr_hold, 0, OCSDF_TRAIN_LR_HOLD_MAX, LR_HOLD),
-	CHOICE("ortho", O_ORTHO, s.ortho, orthos),
-	INT("bjorck-iters", O_BITERS, s.bjorck_iters, 1, OCSDF_TRAIN_MAX_BJORCK_ITERS),
-	REAL("bjorck-tol", O_BTOL, s.bjorck_tol, 0, OCSDF_TRAIN_BJORCK_TOL_MAX),
-	INT("retract-iters", O_RITERS, s.retract_iters, 1, OCSDF_TRAIN_MAX_RETRACT_ITERS),
-	INT("width", O_WIDTH, a.width, 2, OCSDF_MAX_WIDTH),
-	INT("depth", O_DEPTH, a.depth, 1, OCSDF_MAX_DEPTH),
-	CHOICE("activation", O_ACT, a.activation, acts),
-	BARE("seed", O_SEED, OCSDF_ARG_OWN),
-	NUM("threads", O_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, 0),
-	ROW("eval", O_EVAL, OCSDF_ARG_SET, eval),
-	ROW("anomaly", O_ANOMALY, OCSDF_ARG_TEXT, anomaly),
-	CHOICE("sampler", O_SAMPLER, s.sampler, samplers),
-	INT("knn", O_KNN, s.knn, 1, OCSDF_TRAIN_MAX_KNN),
-	REAL("support-quantile", O_SUPPORT, s.support_quantile, 0, 1),
-	REAL("near", O_NEAR, s.near, OCSDF_TRAIN_NEAR_MIN, OCSDF_TRAIN_NEAR_MAX),
-	REAL("far", O_FAR, s.far, OCSDF_TRAIN_NEAR_MIN, OCSDF_TRAIN_NEAR_MAX),
-	REAL("box-share", O_BOXSHARE, s.box_share, 0, 1),
-	REAL("push", O_PUSH, s.push, 0, OCSDF_TRAIN_PUSH_MAX),
-	REAL("eikonal", O_EIKONAL, s.eikonal, 0, OCSDF_TRAIN_EIKONAL_MAX),
-	REAL("contamination", O_CONTAM, s.contamination, 0, OCSDF_TRAIN_CONTAMINATION_MAX),
-	NUM("sample", O_SAMPLE, OCSDF_ARG_LONG, sample, 1, MAX_SAMPLE, 0),
-	NUM("max-memory", O_MAXMEM, OCSDF_ARG_LONG, max_memory, 1, 1L << 30, 0),
-	BARE("no-header", O_NO_HEADER, OCSDF_ARG_NONE),
-	BARE("columns", O_COLUMNS, OCSDF_ARG_OWN),
-	ROW("delimiter", O_DELIMITER, OCSDF_ARG_DELIMITER, csv.delimiter),
-	ROW("verbose", 'v', OCSDF_ARG_SET, verbose),
-	ROW("quiet", 'q', OCSDF_ARG_SET, quiet),
-	BARE("help", 'h', OCSDF_ARG_NONE),
-	BARE("version", 'V', OCSDF_ARG_NONE),
-	BARE(NULL, 0, OCSDF_ARG_NONE)};
+	OCSDF_ARG_SECTION("Files and columns:"),
+	ROW("output", 'o', OCSDF_ARG_OUTPUT, out, "MODEL", "model file to write (default ocsdf.model)"),
+	ROW("force", 'f', OCSDF_ARG_SET, force, NULL, "overwrite an existing model file"),
+	ROW("label", O_LABEL, OCSDF_ARG_TEXT, label, "COL", "label column (name or 1-based index): not a feature"),
+	ROW("ignore", O_IGNORE, OCSDF_ARG_TEXT, ignore, "COLS", "comma-separated columns that are not features"),
+	CHOICE("scale", O_SCALE, scale, scales, "KIND", "std (per feature, default), iso (one scale), none"),
+	ROW("resume", O_RESUME, OCSDF_ARG_TEXT, resume, "MODEL", "continue an interrupted run from its checkpoint"),
+	NUM("sample", O_SAMPLE, OCSDF_ARG_LONG, sample, 1, MAX_SAMPLE, 0, "N",
+	    "train on a uniform random sample of N rows of an input\n"
+	    "of any size (one pass; scaling fitted on every row)"),
+	NUM("max-memory", O_MAXMEM, OCSDF_ARG_LONG, max_memory, 1, 1L << 30, 0, "MB",
+	    "without --sample, refuse an input whose rows need more\n"
+	    "memory than this (default 4096)"),
+	BARE("no-header", O_NO_HEADER, OCSDF_ARG_NONE, NULL, "the input has no header line: columns x1, x2, ..."),
+	BARE("columns", O_COLUMNS, OCSDF_ARG_OWN, "LIST", "with --no-header, the columns' names, comma-separated"),
+	ROW("delimiter", O_DELIMITER, OCSDF_ARG_DELIMITER, csv.delimiter, "C",
+	    "field delimiter (default ','; a character, or 'tab')"),
+	OCSDF_ARG_SECTION("Method:"),
+	CHOICE("sampler", O_SAMPLER, s.sampler, samplers, "KIND",
+	       "distance (default): f fitted to the distance to the\n"
+	       "rows' support; paper: the paper's walks and hinge loss"),
+	INT("knn", O_KNN, s.knn, 1, OCSDF_TRAIN_MAX_KNN, "K",
+	    "distance: neighbours that make the support (default 10)"),
+	REAL("support-quantile", O_SUPPORT, s.support_quantile, 0, 1, "Q",
+	     "distance: the support reaches the Q-quantile of\n"
+	     "the rows' distance to their K-th neighbour (0.95)"),
+	REAL("near", O_NEAR, s.near, OCSDF_TRAIN_NEAR_MIN, OCSDF_TRAIN_NEAR_MAX, "A",
+	     "distance: negatives A..B times that radius from a row\n"
+	     "(default 0.05 and 2)"),
+	REAL("far", O_FAR, s.far, OCSDF_TRAIN_NEAR_MIN, OCSDF_TRAIN_NEAR_MAX, "B", NULL),
+	REAL("box-share", O_BOXSHARE, s.box_share, 0, 1, "S", "distance: share of negatives uniform in the domain"),
+	REAL("push", O_PUSH, s.push, 0, OCSDF_TRAIN_PUSH_MAX, "W",
+	     "distance: weight of a push of f up on the rows (0)"),
+	REAL("eikonal", O_EIKONAL, s.eikonal, 0, OCSDF_TRAIN_EIKONAL_MAX, "W",
+	     "distance: weight of a pull of f toward slope 1 at\n"
+	     "the rows (0: off; for certificates, try 100)"),
+	REAL("contamination", O_CONTAM, s.contamination, 0, OCSDF_TRAIN_CONTAMINATION_MAX, "P",
+	     "distance: share of training rows left below level 0\n"
+	     "(default 0.05)"),
+	REAL("domain", O_BOX, s.box, OCSDF_TRAIN_BOX_MIN, OCSDF_TRAIN_BOX_MAX, "B",
+	     "negatives in [-B, B]^d, model units (default 5)"),
+	REAL("margin", O_MARGIN, s.margin, OCSDF_TRAIN_MARGIN_MIN, OCSDF_TRAIN_MARGIN_MAX, "M",
+	     "paper: hinge margin m, model units (default 0.05)"),
+	REAL("lambda", O_LAMBDA, s.lambda, OCSDF_TRAIN_LAMBDA_MIN, OCSDF_TRAIN_LAMBDA_MAX, "L",
+	     "paper: weight of the hinge (default 100)"),
+	INT("walk-steps", O_STEPS, s.newton_steps, 0, OCSDF_TRAIN_MAX_NEWTON_STEPS, "T",
+	    "paper: gradient steps per negative (default 4)"),
+	CHOICE("init", O_INIT, s.init, inits, "KIND", "paper: uniform (box, default) or gaussian"),
+	CHOICE("newton", O_NEWTON, s.newton_level0, newtons, "KIND",
+	       "paper: paper (step to level -m, default) or authors"),
+	OCSDF_ARG_SECTION("Optimisation:"),
+	INT("epochs", O_EPOCHS, s.epochs, 1, OCSDF_TRAIN_MAX_EPOCHS, "N", "epochs (default 40)"),
+	NUM("warmup", O_WARMUP, OCSDF_ARG_INT, s.warmup, 0, OCSDF_TRAIN_MAX_EPOCHS, WARMUP, "N",
+	    "first epochs with T = 0 (default epochs/8: 5 of 40)"),
+	INT("min-steps", O_MINSTEPS, s.steps_per_epoch_min, 1, OCSDF_TRAIN_MAX_STEPS_PER_EPOCH, "N",
+	    "at least N steps per epoch (default 15)"),
+	INT("max-steps", O_MAXSTEPS, s.steps_per_epoch_max, 1, OCSDF_TRAIN_MAX_STEPS_PER_EPOCH, "N",
+	    "at most N steps per epoch (default: no limit)"),
+	INT("batch", O_BATCH, s.batch, 1, OCSDF_TRAIN_MAX_BATCH, "N", "data rows and negatives per step (default 128)"),
+	REAL("lr", O_LR, s.lr, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX, "R", "RMSprop learning rate (default 0.001)"),
+	CHOICE("lr-decay", O_LRDECAY, decay, decays, "KIND", "linear to --lr-final (default) or none"),
+	NUM("lr-final", O_LRFINAL, OCSDF_ARG_REAL, s.lr_final, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX, LR_FINAL, "R",
+	    "final learning rate for linear decay (default lr/1000)"),
+	NUM("lr-hold", O_LRHOLD, OCSDF_ARG_REAL, s.lr_hold, 0, OCSDF_TRAIN_LR_HOLD_MAX, LR_HOLD, "F",
+	    "share of the run held at --lr-final (default 0.25)"),
+	CHOICE("ortho", O_ORTHO, s.ortho, orthos, "KIND", "retract (default) or bjorck (paper)"),
+	INT("bjorck-iters", O_BITERS, s.bjorck_iters, 1, OCSDF_TRAIN_MAX_BJORCK_ITERS, "N",
+	    "Björck iterations (default 15)"),
+	REAL("bjorck-tol", O_BTOL, s.bjorck_tol, 0, OCSDF_TRAIN_BJORCK_TOL_MAX, "X",
+	     "stop once |ΘᵀΘ-I| is surely below X (default 0)"),
+	INT("retract-iters", O_RITERS, s.retract_iters, 1, OCSDF_TRAIN_MAX_RETRACT_ITERS, "N",
+	    "most Newton-Schulz iterations per step (default 3)"),
+	OCSDF_ARG_SECTION("Network:"),
+	INT("width", O_WIDTH, a.width, 2, OCSDF_MAX_WIDTH, "N", "hidden units (default 512)"),
+	INT("depth", O_DEPTH, a.depth, 1, OCSDF_MAX_DEPTH, "N", "hidden layers (default 4)"),
+	CHOICE("activation", O_ACT, a.activation, acts, "KIND", "groupsort (default) or fullsort (the paper)"),
+	OCSDF_ARG_SECTION("Run:"),
+	BARE("seed", O_SEED, OCSDF_ARG_OWN, "N", "random seed (default 1)"),
+	NUM("threads", O_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, 0, "N",
+	    "OpenBLAS threads (default: 1 below width 512, else\n"
+	    "all cores)"),
+	ROW("eval", O_EVAL, OCSDF_ARG_SET, eval, NULL, "with --label, print the AUROC on the rows each epoch"),
+	ROW("anomaly", O_ANOMALY, OCSDF_ARG_TEXT, anomaly, "VALUE", "label value of anomalies for --eval (default 1)"),
+	ROW("verbose", 'v', OCSDF_ARG_SET, verbose, NULL, "a line per epoch even when stderr is not a terminal"),
+	ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress"),
+	BARE("help", 'h', OCSDF_ARG_NONE, NULL, "show this help"),
+	BARE("version", 'V', OCSDF_ARG_NONE, NULL, "show the version"),
+	/* Old names: the rows of their codes above read them. */
+	OCSDF_ARG_SECTION("Old names, accepted until version 0.2:"),
+	BARE("box", O_BOX, OCSDF_ARG_OWN, "B", "--domain B"),
+	BARE("steps", O_STEPS, OCSDF_ARG_OWN, "T", "--walk-steps T"),
+	BARE(NULL, 0, OCSDF_ARG_NONE, NULL, NULL)};
 
 /* Takes one option (getopt_long's c and optarg) into o; e set if refused. */
 static void take_option(void *ctx, int c, ocsdf_error *e)
@@ -297,53 +277,24 @@ static void prepare(const options *o)
 	ocsdf_output_cleanup_on_signals();
 }
 
-/* The checkpoint of --resume, checked against the rows of its interrupted
- * run before any data is read (a forged one is refused first); it gives
- * the network, and carries its settings.  NULL without --resume. */
-static ocsdf_model *load_checkpoint(const options *o)
-{
-	ocsdf_model *m;
-	ocsdf_error e;
-	if (!o->resume)
-		return NULL;
-	if (ocsdf_model_load(o->resume, &m, &e))
-		ocsdf_die_error(&e);
-	if (ocsdf_train_check_resume(m, m->stats.rows, &e))
-		ocsdf_die(e.code, "%s: %s", o->resume, e.msg);
-	return m;
-}
-
-/* The training rows: the checkpoint's features and scaling if any. */
+/* The training rows (the checkpoint's features and scaling if any), and
+ * what they say before a run: the sample kept, no rows, too few or too
+ * many for the checkpoint, a feature that looks like labels. */
 static void read_rows(const options *o, const ocsdf_model *m, ocsdf_dataset *ds)
 {
 	/* Values must fit the standardization (scale.h): the checkpoint's, or
 	 * 0 and 1 for --scale none.  One fitted on the rows fits them. */
 	ocsdf_dataset_spec spec = {.label = o->label, .ignore = o->ignore, .csv = &o->csv,
-				   .check_scale = m || o->scale == OCSDF_SCALE_NONE, .sample = (size_t)o->sample,
+				   .check_scale = o->scale == OCSDF_SCALE_NONE, .sample = (size_t)o->sample,
 				   .seed = o->s.seed, .max_bytes = (size_t)o->max_memory << 20};
 	ocsdf_error e;
-	if (m) {
-		spec.names = (const char *const *)m->names;
-		spec.n_names = m->arch.d;
-		spec.mean = m->mean;
-		spec.std = m->std;
-	}
-	if (ocsdf_dataset_read(o->input, &spec, ds, &e))
+	if (ocsdf_trainrun_read(o->input, &spec, m, ds, &e))
 		ocsdf_die_error(&e);
-}
-
-/* What the rows read say before a run: the sample kept, no rows, too few
- * or too many for the checkpoint, a feature that looks like labels. */
-static void check_rows(const options *o, const ocsdf_model *m, const ocsdf_dataset *ds)
-{
-	ocsdf_error e;
 	if (o->sample && !o->quiet)
 		fprintf(stderr, "%s: %llu rows read, a uniform sample of %zu kept; scaling fitted on all of them\n",
 			ocsdf_cli_name(), (unsigned long long)ds->rows_read, ds->n);
-	if (ds->n == 0)
-		ocsdf_die(OCSDF_EDATA, "%s: no rows to train on", strcmp(o->input, "-") ? o->input : "standard input");
-	if (m && ocsdf_train_check_resume(m, ds->n, &e))
-		ocsdf_die(e.code, "%s: %s", o->resume, e.msg);
+	if (ocsdf_trainrun_check_rows(ds, o->input, m, o->resume, &e))
+		ocsdf_die_error(&e);
 	/* Training on the labels is the easiest mistake to make with a
 	 * benchmark file, and nothing else would reveal it. */
 	for (int j = 0; !o->label && !o->quiet && j < ds->d; j++)
@@ -410,17 +361,20 @@ int main(int argc, char **argv)
 	int status, rc;
 	options o = {0};
 	ocsdf_dataset ds;
-	ocsdf_model *m;
+	ocsdf_model *m = NULL;
 	ocsdf_error e;
 	float *Z;
 	run r;
+	char *usage = ocsdf_xcheck(ocsdf_arg_usage(usage_head, specs, 25, usage_tail));
 
-	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
+	status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage);
+	free(usage);
+	if (status >= 0)
 		return status;
 	prepare(&o);
-	m = load_checkpoint(&o);
+	if (o.resume && ocsdf_trainrun_resume(o.resume, &m, &e))
+		ocsdf_die_error(&e);
 	read_rows(&o, m, &ds);
-	check_rows(&o, m, &ds);
 	if (!m)
 		m = new_model(&o, &ds);
 	m->stats.rows_read = ds.rows_read;

@@ -1,9 +1,11 @@
-/* trainrun.c: a new model for a data set, --eval's scores and the
- * progress lines of a training run (see trainrun.h). */
+/* trainrun.c: a resumed run's checkpoint and rows, a new model for a data
+ * set, --eval's scores and the progress lines of a training run (see
+ * trainrun.h). */
 #include "trainrun.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "label.h"
 #include "roc.h"
@@ -24,6 +26,51 @@ int ocsdf_trainrun_settings(ocsdf_train_settings *s, int decay, int given, ocsdf
 	if (s->eikonal > 0 && s->sampler != OCSDF_SAMPLER_DISTANCE)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--eikonal needs --sampler distance");
 	return 0;
+}
+
+/* ocsdf_train_check_resume(m, n): 0, or its code with its message after
+ * "path: " in e. */
+static int check_resume(const ocsdf_model *m, uint64_t n, const char *path, ocsdf_error *e)
+{
+	ocsdf_error why;
+	if (!ocsdf_train_check_resume(m, n, &why))
+		return 0;
+	return ocsdf_error_set(e, why.code, "%s: %s", path, why.msg);
+}
+
+int ocsdf_trainrun_resume(const char *path, ocsdf_model **out, ocsdf_error *e)
+{
+	int rc;
+	*out = NULL;
+	if ((rc = ocsdf_model_load(path, out, e)))
+		return rc;
+	if ((rc = check_resume(*out, (*out)->stats.rows, path, e))) {
+		ocsdf_model_free(*out);
+		*out = NULL;
+	}
+	return rc;
+}
+
+int ocsdf_trainrun_read(const char *path, ocsdf_dataset_spec *spec, const ocsdf_model *m, ocsdf_dataset *ds,
+			ocsdf_error *e)
+{
+	if (m) {
+		spec->names = (const char *const *)m->names;
+		spec->n_names = m->arch.d;
+		spec->mean = m->mean;
+		spec->std = m->std;
+		spec->check_scale = 1;
+	}
+	return ocsdf_dataset_read(path, spec, ds, e);
+}
+
+int ocsdf_trainrun_check_rows(const ocsdf_dataset *ds, const char *path, const ocsdf_model *m, const char *resume,
+			      ocsdf_error *e)
+{
+	if (ds->n == 0)
+		return ocsdf_error_set(e, OCSDF_EDATA, "%s: no rows to train on",
+				       strcmp(path, "-") ? path : "standard input");
+	return m ? check_resume(m, ds->n, resume, e) : 0;
 }
 
 /* The checks of a and s, 64 with e set if either is refused. */

@@ -1,6 +1,7 @@
 /*
- * trainrun.h: what a training program does around the loop of train.h: a
- * new model for the rows of a data set, the evaluation of --eval on
+ * trainrun.h: what a training program does around the loop of train.h:
+ * the checkpoint of a resumed run and the rows it is trained on, checked;
+ * a new model for the rows of a data set, the evaluation of --eval on
  * labelled rows at the end of each epoch, and the text of its progress
  * lines.  Nothing here prints: the lines are written into buffers for the
  * program to show.
@@ -27,6 +28,27 @@ enum { OCSDF_TRAINRUN_LR_FINAL = 1, OCSDF_TRAINRUN_LR_HOLD = 2, OCSDF_TRAINRUN_W
  * holds the OCSDF_TRAINRUN_* bits of the settings given.  Returns 0, or
  * 64 with e set (the message names the options). */
 int ocsdf_trainrun_settings(ocsdf_train_settings *s, int decay, int given, ocsdf_error *e);
+
+/* Loads path, the checkpoint of an interrupted run (--resume), and checks
+ * it against the rows of that run (ocsdf_train_check_resume), so that a
+ * forged one is refused before any data is read.  Returns 0 with *out
+ * set; or the code of ocsdf_model_load, or of the check with e set to
+ * "PATH: message", *out NULL. */
+int ocsdf_trainrun_resume(const char *path, ocsdf_model **out, ocsdf_error *e);
+
+/* Reads the rows of path as spec says; with m, the checkpoint of a
+ * resumed run, exactly m's features, and values that fit m's scaling
+ * (spec's names, n_names, mean, std and check_scale set from m).  Returns
+ * as ocsdf_dataset_read. */
+int ocsdf_trainrun_read(const char *path, ocsdf_dataset_spec *spec, const ocsdf_model *m, ocsdf_dataset *ds,
+			ocsdf_error *e);
+
+/* What the rows of ds, read from path ("-": standard input), say before a
+ * run: no rows (65, "PATH: no rows to train on"), or with m, the
+ * checkpoint read from resume, too few or too many for its run (as
+ * ocsdf_trainrun_resume).  Returns 0, or the code with e set. */
+int ocsdf_trainrun_check_rows(const ocsdf_dataset *ds, const char *path, const ocsdf_model *m, const char *resume,
+			      ocsdf_error *e);
 
 /* A new model with training state for the rows of ds: network a (its d
  * taken from ds), settings s, the features named as in ds and the scaling

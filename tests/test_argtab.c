@@ -1,10 +1,11 @@
 /*
  * test_argtab.c: options read from a table (cmd/common/argtab.c): the
  * getopt_long array it gives, every kind of value, aliases, the names in
- * refusals, and codes without a row.
+ * refusals, codes without a row, and the text of --help.
  */
 #include <check.h>
 #include <stddef.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "argtab.h"
@@ -21,18 +22,18 @@ static const char *const colours[] = {"red", "green", NULL};
 
 #define AT(f) offsetof(opts, f)
 static const ocsdf_arg_spec table[] = {
-	{"output", 'o', OCSDF_ARG_OUTPUT, AT(out), 0, 0, NULL, 0},
-	{"real", 300, OCSDF_ARG_REAL, AT(r), 0.5, 2, NULL, 1},
-	{"int", 301, OCSDF_ARG_INT, AT(i), -3, 7, NULL, 0},
-	{"old-int", 301, OCSDF_ARG_OWN, 0, 0, 0, NULL, 0},
-	{"long", 302, OCSDF_ARG_LONG, AT(l), 1, 1L << 40, NULL, 0},
-	{"colour", 303, OCSDF_ARG_CHOICE, AT(choice), 0, 0, colours, 2},
-	{"flag", 'f', OCSDF_ARG_SET, AT(set), 0, 0, NULL, 0},
-	{"text", 304, OCSDF_ARG_TEXT, AT(text), 0, 0, NULL, 0},
-	{"delimiter", 305, OCSDF_ARG_DELIMITER, AT(delim), 0, 0, NULL, 0},
-	{"help", 'h', OCSDF_ARG_NONE, 0, 0, 0, NULL, 0},
-	{"own", 306, OCSDF_ARG_OWN, 0, 0, 0, NULL, 0},
-	{NULL, 0, OCSDF_ARG_NONE, 0, 0, 0, NULL, 0}};
+	{"output", 'o', OCSDF_ARG_OUTPUT, AT(out), 0, 0, NULL, 0, NULL, NULL},
+	{"real", 300, OCSDF_ARG_REAL, AT(r), 0.5, 2, NULL, 1, NULL, NULL},
+	{"int", 301, OCSDF_ARG_INT, AT(i), -3, 7, NULL, 0, NULL, NULL},
+	{"old-int", 301, OCSDF_ARG_OWN, 0, 0, 0, NULL, 0, NULL, NULL},
+	{"long", 302, OCSDF_ARG_LONG, AT(l), 1, 1L << 40, NULL, 0, NULL, NULL},
+	{"colour", 303, OCSDF_ARG_CHOICE, AT(choice), 0, 0, colours, 2, NULL, NULL},
+	{"flag", 'f', OCSDF_ARG_SET, AT(set), 0, 0, NULL, 0, NULL, NULL},
+	{"text", 304, OCSDF_ARG_TEXT, AT(text), 0, 0, NULL, 0, NULL, NULL},
+	{"delimiter", 305, OCSDF_ARG_DELIMITER, AT(delim), 0, 0, NULL, 0, NULL, NULL},
+	{"help", 'h', OCSDF_ARG_NONE, 0, 0, 0, NULL, 0, NULL, NULL},
+	{"own", 306, OCSDF_ARG_OWN, 0, 0, 0, NULL, 0, NULL, NULL},
+	{NULL, 0, OCSDF_ARG_NONE, 0, 0, 0, NULL, 0, NULL, NULL}};
 
 START_TEST(test_getopt_array)
 {
@@ -114,6 +115,66 @@ START_TEST(test_refusals)
 }
 END_TEST
 
+/* A table with the lines of --help: headings, a short option, help over
+ * two lines, names past the column, a row listed on the line of the row
+ * before it. */
+static const ocsdf_arg_spec help_table[] = {
+	OCSDF_ARG_SECTION("Files:"),
+	{"output", 'o', OCSDF_ARG_OUTPUT, AT(out), 0, 0, NULL, 0, "FILE", "where to write"},
+	{"flag", 310, OCSDF_ARG_SET, AT(set), 0, 0, NULL, 0, NULL, "a flag\nover two lines"},
+	OCSDF_ARG_SECTION("Numbers:"),
+	{"a-rather-long-name", 311, OCSDF_ARG_REAL, AT(r), 0, 1, NULL, 0, "X", "past the column"},
+	{"near", 312, OCSDF_ARG_REAL, AT(r), 0, 1, NULL, 0, "A", "a pair\nof options"},
+	{"far", 313, OCSDF_ARG_REAL, AT(r), 0, 1, NULL, 0, "B", NULL},
+	{"help", 'h', OCSDF_ARG_NONE, 0, 0, 0, NULL, 0, NULL, "show this help"},
+	{NULL, 0, OCSDF_ARG_NONE, 0, 0, 0, NULL, 0, NULL, NULL}};
+
+/* Headings are no options: getopt_long does not see them, and no code
+ * reaches them. */
+START_TEST(test_headings)
+{
+	struct option o[sizeof help_table / sizeof *help_table];
+	opts v = {0};
+	ocsdf_error e = {0};
+	ocsdf_arg_getopt(help_table, o);
+	ck_assert_str_eq(o[0].name, "output");
+	ck_assert_str_eq(o[2].name, "a-rather-long-name");
+	ck_assert_str_eq(o[5].name, "help");
+	ck_assert_ptr_null(o[6].name);
+	ck_assert_ptr_null(ocsdf_arg_take(help_table, 0, "x", &v, &e));
+	ck_assert_ptr_eq(ocsdf_arg_take(help_table, 313, "0.5", &v, &e), &help_table[6]);
+	ck_assert(v.r == 0.5);
+}
+END_TEST
+
+/* The text of --help: the head, the headings, each row's names and its
+ * help from column 26 (two blanks at least), continuation lines from
+ * column 26 too, "--far B" on the line of --near, the tail. */
+START_TEST(test_usage)
+{
+	char *text = ocsdf_arg_usage("Usage: prog\n\n", help_table, 26, "\nExample:\n  prog\n");
+	ck_assert_ptr_nonnull(text);
+	ck_assert_str_eq(text, "Usage: prog\n"
+			       "\n"
+			       "Files:\n"
+			       "  -o, --output FILE       where to write\n"
+			       "      --flag              a flag\n"
+			       "                          over two lines\n"
+			       "Numbers:\n"
+			       "      --a-rather-long-name X  past the column\n"
+			       "      --near A, --far B   a pair\n"
+			       "                          of options\n"
+			       "  -h, --help              show this help\n"
+			       "\n"
+			       "Example:\n"
+			       "  prog\n");
+	free(text);
+	text = ocsdf_arg_usage("", help_table + 7, 26, "");
+	ck_assert_str_eq(text, "  -h, --help              show this help\n");
+	free(text);
+}
+END_TEST
+
 static Suite *argtab_suite(void)
 {
 	Suite *s = suite_create("argtab");
@@ -121,6 +182,8 @@ static Suite *argtab_suite(void)
 	tcase_add_test(tc, test_getopt_array);
 	tcase_add_test(tc, test_values);
 	tcase_add_test(tc, test_refusals);
+	tcase_add_test(tc, test_headings);
+	tcase_add_test(tc, test_usage);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,6 +1,7 @@
 /*
  * test_trainrun.c: what a training program does around the loop
- * (lib/trainrun.c): a new model for a data set, --eval's scores and
+ * (lib/trainrun.c): a resumed run's checkpoint and rows, a new model for
+ * a data set, --eval's scores and
  * AUROC, and the progress lines, checked against the library's own pieces
  * (ocsdf_scale_fit, ocsdf_train_eval, ocsdf_roc) and numbers worked out
  * here.
@@ -10,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "roc.h"
 #include "scale.h"
@@ -108,6 +110,89 @@ START_TEST(test_model_new)
 }
 END_TEST
 
+/* A temporary file's path, for the caller to remove. */
+static char *temp_path(char *path, size_t len)
+{
+	int fd;
+	snprintf(path, len, "/tmp/ocsdf-trainrun-XXXXXX");
+	fd = mkstemp(path);
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	return path;
+}
+
+/* A checkpoint loaded for --resume, checked against the rows of its run
+ * and the rows read; its features read by name in its order. */
+START_TEST(test_resume)
+{
+	ocsdf_arch a = {0, 8, 1, OCSDF_ACT_GROUPSORT2};
+	ocsdf_train_settings s;
+	ocsdf_dataset ds, rows;
+	ocsdf_dataset_spec spec = {0};
+	ocsdf_model *m, *r = NULL;
+	ocsdf_error e, why;
+	char ckpt[64], csv[64], want[OCSDF_ERROR_MAX + 80];
+	int constant;
+	FILE *fp;
+	ocsdf_train_default_settings(&s);
+	make_rows(&ds, 50);
+	ck_assert_int_eq(ocsdf_trainrun_model_new(&a, &s, OCSDF_SCALE_STD, &ds, &m, &constant, &e), 0);
+	m->stats.rows = 50;
+	ck_assert_int_eq(ocsdf_model_save(m, temp_path(ckpt, sizeof ckpt), 1, &e), 0);
+	ck_assert_int_eq(ocsdf_trainrun_resume(ckpt, &r, &e), 0);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(ocsdf_trainrun_check_rows(&ds, "x.csv", r, ckpt, &e), 0);
+
+	/* The features of the checkpoint, in its order, from a file that
+	 * has them in another and one more. */
+	fp = fopen(temp_path(csv, sizeof csv), "w");
+	fprintf(fp, "k,extra,y,x\n");
+	for (size_t i = 0; i < ds.n; i++)
+		fprintf(fp, "%.9g,5,%.9g,%.9g\n", ds.X[3 * i + 2], ds.X[3 * i + 1], ds.X[3 * i]);
+	ck_assert_int_eq(fclose(fp), 0);
+	ck_assert_int_eq(ocsdf_trainrun_read(csv, &spec, r, &rows, &e), 0);
+	ck_assert(spec.check_scale && spec.mean == r->mean && spec.n_names == 3);
+	ck_assert_int_eq(rows.d, 3);
+	ck_assert_uint_eq(rows.n, 50);
+	for (int j = 0; j < 3; j++)
+		ck_assert_str_eq(rows.names[j], ds.names[j]);
+	ck_assert(fabs(rows.X[3 * 7] - ds.X[3 * 7]) < 1e-6);
+	ocsdf_dataset_free(&rows);
+	spec = (ocsdf_dataset_spec){0};
+	ck_assert_int_eq(ocsdf_trainrun_read(csv, &spec, NULL, &rows, &e), 0);
+	ck_assert_int_eq(rows.d, 4);
+	ck_assert_int_eq(spec.check_scale, 0);
+	ocsdf_dataset_free(&rows);
+
+	/* No rows, named by their file. */
+	ds.n = 0;
+	ck_assert_int_eq(ocsdf_trainrun_check_rows(&ds, "x.csv", NULL, NULL, &e), 65);
+	ck_assert_str_eq(e.msg, "x.csv: no rows to train on");
+	ck_assert_int_eq(ocsdf_trainrun_check_rows(&ds, "-", r, ckpt, &e), 65);
+	ck_assert_str_eq(e.msg, "standard input: no rows to train on");
+	ds.n = 50;
+
+	/* A step past the run: refused with the checkpoint's name, by
+	 * check_rows and by resume, which then gives no model. */
+	r->ckpt->step = m->ckpt->step = UINT64_MAX / 2;
+	ck_assert_int_ne(ocsdf_train_check_resume(r, 50, &why), 0);
+	snprintf(want, sizeof want, "%s: %s", ckpt, why.msg);
+	ck_assert_int_eq(ocsdf_trainrun_check_rows(&ds, "x.csv", r, ckpt, &e), why.code);
+	ck_assert_str_eq(e.msg, want);
+	ck_assert_int_eq(ocsdf_model_save(m, ckpt, 1, &e), 0);
+	ocsdf_model_free(r);
+	ck_assert_int_eq(ocsdf_trainrun_resume(ckpt, &r, &e), why.code);
+	ck_assert_ptr_null(r);
+	ck_assert_str_eq(e.msg, want);
+	unlink(ckpt);
+	ck_assert_int_eq(ocsdf_trainrun_resume(ckpt, &r, &e), 66);
+	ck_assert_ptr_null(r);
+	unlink(csv);
+	ocsdf_model_free(m);
+	free(ds.X);
+}
+END_TEST
+
 START_TEST(test_eval)
 {
 	ocsdf_arch a = {0, 8, 1, OCSDF_ACT_GROUPSORT2};
@@ -191,6 +276,7 @@ static Suite *trainrun_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_settings);
 	tcase_add_test(tc, test_model_new);
+	tcase_add_test(tc, test_resume);
 	tcase_add_test(tc, test_eval);
 	tcase_add_test(tc, test_lines);
 	suite_add_tcase(s, tc);

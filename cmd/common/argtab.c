@@ -2,14 +2,17 @@
 #include "argtab.h"
 
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "cli.h"
 
 void ocsdf_arg_getopt(const ocsdf_arg_spec *t, struct option *opts)
 {
-	for (; t->name; t++, opts++) {
+	for (; t->name; t++) {
 		int plain = t->kind == OCSDF_ARG_NONE || t->kind == OCSDF_ARG_SET;
-		*opts = (struct option){t->name, plain ? no_argument : required_argument, NULL, t->code};
+		if (t->kind != OCSDF_ARG_HEADING)
+			*opts++ = (struct option){t->name, plain ? no_argument : required_argument, NULL, t->code};
 	}
 	*opts = (struct option){0, 0, 0, 0};
 }
@@ -28,7 +31,8 @@ static void store(const ocsdf_arg_spec *r, const char *opt, const char *arg, cha
 	case OCSDF_ARG_LONG: *(long *)p = ocsdf_arg_long(e, opt, arg, (long)r->lo, (long)r->hi); break;
 	case OCSDF_ARG_CHOICE: *(int *)p = ocsdf_arg_choice(e, opt, arg, r->choices); break;
 	case OCSDF_ARG_NONE:
-	case OCSDF_ARG_OWN: break;
+	case OCSDF_ARG_OWN:
+	case OCSDF_ARG_HEADING: break;
 	}
 }
 
@@ -37,7 +41,7 @@ const ocsdf_arg_spec *ocsdf_arg_take(const ocsdf_arg_spec *t, int c, const char 
 {
 	char opt[64];
 	for (; t->name; t++)
-		if (t->code == c)
+		if (t->code == c && t->kind != OCSDF_ARG_HEADING)
 			break;
 	if (!t->name)
 		return NULL;
@@ -47,4 +51,54 @@ const ocsdf_arg_spec *ocsdf_arg_take(const ocsdf_arg_spec *t, int c, const char 
 		snprintf(opt, sizeof opt, "--%s", t->name);
 	store(t, opt, arg, (char *)base + t->at, e);
 	return t;
+}
+
+/* Writes to f the names of row r and of the rows after it without help,
+ * "  -o, --output MODEL, --other ARG".  Returns their width in bytes. */
+static int put_names(FILE *f, const ocsdf_arg_spec *r)
+{
+	int w = r->code < 256 ? fprintf(f, "  -%c, ", r->code) : fprintf(f, "%6s", "");
+	for (const ocsdf_arg_spec *s = r; s->name && (s == r || !s->help); s++)
+		w += fprintf(f, "%s--%s%s%s", s == r ? "" : ", ", s->name, s->arg ? " " : "", s->arg ? s->arg : "");
+	return w;
+}
+
+/* Writes to f the lines of text, the first after pad blanks, the others
+ * after column blanks. */
+static void put_lines(FILE *f, const char *text, int pad, int column)
+{
+	for (;;) {
+		size_t n = strcspn(text, "\n");
+		fprintf(f, "%*s%.*s\n", pad, "", (int)n, text);
+		if (!text[n])
+			return;
+		text += n + 1;
+		pad = column;
+	}
+}
+
+char *ocsdf_arg_usage(const char *head, const ocsdf_arg_spec *t, int column, const char *tail)
+{
+	char *text = NULL;
+	size_t len;
+	int bad;
+	FILE *f = open_memstream(&text, &len);
+	if (!f)
+		return NULL;
+	fputs(head, f);
+	for (; t->name; t++) {
+		if (t->kind == OCSDF_ARG_HEADING) {
+			fprintf(f, "%s\n", t->help);
+		} else if (t->help) {
+			int w = put_names(f, t);
+			put_lines(f, t->help, w + 2 > column ? 2 : column - w, column);
+		}
+	}
+	fputs(tail, f);
+	bad = ferror(f);
+	if (fclose(f) || bad) {
+		free(text);
+		return NULL;
+	}
+	return text;
 }

@@ -3,8 +3,10 @@
  * getopt_long's code, how its value is read and the field it fills.  The
  * table gives getopt_long its struct option array and reads every value
  * through the checkers of cli.h (ocsdf_arg_*), which return a message, so
- * a program states each option once and reads none by hand.  Program
- * support, as cli.h: linked into the programs, not part of libocsdf.a.
+ * a program states each option once and reads none by hand.  A row also
+ * carries its lines of --help, which the table writes in its order under
+ * its headings.  Program support, as cli.h: linked into the programs, not
+ * part of libocsdf.a.
  */
 #ifndef OCSDF_ARGTAB_H
 #define OCSDF_ARGTAB_H
@@ -25,7 +27,8 @@ typedef enum ocsdf_arg_kind {
 	OCSDF_ARG_REAL,      /* double in [lo, hi] (ocsdf_arg_double) */
 	OCSDF_ARG_INT,       /* int in [lo, hi] (ocsdf_arg_long) */
 	OCSDF_ARG_LONG,      /* long in [lo, hi] (ocsdf_arg_long) */
-	OCSDF_ARG_CHOICE     /* int: the index of the value in choices */
+	OCSDF_ARG_CHOICE,    /* int: the index of the value in choices */
+	OCSDF_ARG_HEADING    /* no option: a heading of --help, its help */
 } ocsdf_arg_kind;
 
 /* One option.  A table ends with a row whose name is NULL.  Rows of one
@@ -39,11 +42,19 @@ typedef struct ocsdf_arg_spec {
 	double lo, hi;                /* a number's range; integers below 2^53 */
 	const char *const *choices;   /* NULL-terminated, for a choice */
 	int group;                    /* the program's own mark, 0 for none */
+	const char *arg;              /* the value's name in --help, or NULL */
+	const char *help;             /* its lines in --help, '\n' between them;
+	                               * NULL: listed on the line of the row
+	                               * before ("--near A, --far B") */
 } ocsdf_arg_spec;
 
-/* Fills opts for getopt_long, an entry per row of t, the end row
- * included (an array of the table's size): each with a value unless the
- * row is NONE or SET, and the zero end. */
+/* A row that heads the rows after it in --help with the line text. */
+#define OCSDF_ARG_SECTION(text) {.name = "", .kind = OCSDF_ARG_HEADING, .help = (text)}
+
+/* Fills opts for getopt_long, an entry per option row of t (headings
+ * left out), the end row included (an array of the table's size
+ * suffices): each with a value unless the row is NONE or SET, and the
+ * zero end. */
 void ocsdf_arg_getopt(const ocsdf_arg_spec *t, struct option *opts);
 /* Reads arg, the value of option c, into the options at base as the first
  * row of c in t says.  Returns that row (e set, code 64 and a message
@@ -51,5 +62,12 @@ void ocsdf_arg_getopt(const ocsdf_arg_spec *t, struct option *opts);
  * row (e untouched). */
 const ocsdf_arg_spec *ocsdf_arg_take(const ocsdf_arg_spec *t, int c, const char *arg, void *base,
 				     ocsdf_error *e);
+/* The text of --help: head, then a line for each heading of t and lines
+ * for each row with help: "  -c, --name ARG" (or "      --name ARG" past
+ * the short options), ", --name ARG" for each row after it without help,
+ * then its help's lines, the first two blanks on at least, all from
+ * column on; then tail.  Returns a string to free, or NULL out of
+ * memory. */
+char *ocsdf_arg_usage(const char *head, const ocsdf_arg_spec *t, int column, const char *tail);
 
 #endif
