@@ -154,17 +154,6 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 	}
 }
 
-/* The format of the output file's extension, unless --format says it. */
-static int format_of_output(options *o, ocsdf_error *e)
-{
-	if (o->format >= 0 || !o->output || strcmp(o->output, "-") == 0)
-		return 0;
-	if ((o->format = ocsdf_field_format_of_path(o->output)) < 0)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "cannot tell the format of '%s' from its extension; "
-				       "give --format ply, obj, stl or svg", o->output);
-	return 0;
-}
-
 /* Fills o from the command line: 0, or 64 with e set. */
 static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
@@ -175,7 +164,7 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 		return e->code;
 	if (o->label && !o->points)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--label applies to the rows of --points");
-	return format_of_output(o, e);
+	return ocsdf_field_format_of_output(o->output, &o->format, e);
 }
 
 /* What the options mean for this model: the defaults of its dimension, and
@@ -183,13 +172,8 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 static void check_for_model(options *o, const ocsdf_model *m)
 {
 	ocsdf_error err;
-	int d = m->arch.d;
-	if (d != 2 && d != 3)
-		ocsdf_die(OCSDF_EUSAGE,
-			  "%s has %d feature%s; ocsdf-mesh draws the contour map of a model of 2 "
-			  "features (SVG) and extracts the surface of a model of 3 features (PLY, "
-			  "OBJ, STL)",
-			  o->model, d, d == 1 ? "" : "s");
+	if (ocsdf_field_check_features(m, o->model, &err))
+		ocsdf_die_error(&err);
 	if (ocsdf_field_check_picture(m, o->model, &o->format, o->ascii, o->levels_arg || !o->colormap, &err) ||
 	    ocsdf_field_grid_spec(m, &o->grid, &err))
 		ocsdf_usage_error("%s", err.msg);
@@ -227,30 +211,14 @@ static void show_progress(void *ctx, double done)
 		fputc('\n', stderr);
 }
 
-/* -v: the parts of the mesh and their topology, largest first. */
-static void report_parts(const ocsdf_field_surface *s)
+/* Each line of text on stderr after the program's name. */
+static void say_lines(const char *text)
 {
-	ocsdf_mesh_part *p;
-	size_t np, walls = s->walls, removed = s->removed;
-	ocsdf_error err;
-	if (walls)
-		fprintf(stderr, "%s: filled %zu enclosed cavit%s (%zu part%s removed)\n",
-			ocsdf_cli_name(), walls, walls == 1 ? "y" : "ies", removed,
-			removed == 1 ? "" : "s");
-	if (ocsdf_mesh_parts(&s->mesh, &p, &np, NULL, &err)) {
-		ocsdf_warn("%s", err.msg);
-		return;
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+		fprintf(stderr, "%s: %.*s\n", ocsdf_cli_name(), (int)n, text);
+		text += n + (text[n] == '\n');
 	}
-	for (size_t i = 0; i < np && i < 5; i++) {
-		fprintf(stderr, "%s: part %zu of %zu: %zu vertices, %zu triangles, ", ocsdf_cli_name(),
-			i + 1, np, p[i].nv, p[i].nt);
-		if (p[i].closed)
-			fprintf(stderr, "closed, Euler characteristic %ld (genus %ld)\n", p[i].euler,
-				(2 - p[i].euler) / 2);
-		else
-			fprintf(stderr, "open (cut by the box)\n");
-	}
-	free(p);
 }
 
 /* ---- 3D ---- */
@@ -262,7 +230,8 @@ static void write_mesh(options *o, const ocsdf_model *m, const ocsdf_dataset *pt
 	ocsdf_mesh_opts mo;
 	ocsdf_field_surface s;
 	ocsdf_error err;
-	int shown = -1;
+	char text[2048];
+	int shown = -1, w;
 
 	choose_grid(o, pts, g.lo, g.hi, g.n);
 	if (ocsdf_field_mesh_opts(m, o->level, CHUNK, o->dense, &mo))
@@ -273,20 +242,14 @@ static void write_mesh(options *o, const ocsdf_model *m, const ocsdf_dataset *pt
 	}
 	if (ocsdf_field_surface_extract(m, &g, &mo, !o->keep_cavities, &s, &err))
 		ocsdf_die_error(&err);
-	if (s.mesh.nt == 0)
-		ocsdf_warn("the level set f = %g (%s) does not cross the box; the mesh is empty",
-			   o->level, level_what);
-	else if (s.st.capped && !o->quiet)
-		ocsdf_warn("the region f > %g reaches the edge of the box; the surface is closed there by a "
-			   "cap on the box's faces (a wider --box shows what lies beyond)",
-			   o->level);
+	w = ocsdf_field_surface_warning(&s, o->level, level_what, text, sizeof text);
+	if (w == OCSDF_FIELD_EMPTY || (w == OCSDF_FIELD_CAPPED && !o->quiet))
+		ocsdf_warn("%s", text);
 	if (o->verbose) {
-		fprintf(stderr,
-			"%s: %zu vertices, %zu triangles at f = %g (%s) on a %d x %d x %d grid; "
-			"%llu network evaluations (%.2f%% of the grid%s)\n",
-			ocsdf_cli_name(), s.mesh.nv, s.mesh.nt, o->level, level_what, g.n[0], g.n[1],
-			g.n[2], (unsigned long long)s.evals, s.grid_share, mo.prune ? ", pruned" : "");
-		report_parts(&s);
+		w = ocsdf_field_surface_report(&s, &g, &mo, level_what, text, sizeof text, &err);
+		say_lines(text);
+		if (w)
+			ocsdf_warn("%s", err.msg);
 	}
 	if (ocsdf_meshio_write(out->fp, &s.mesh, o->format, o->ascii,
 			       out->path ? out->path : "standard output", &err))
@@ -301,22 +264,20 @@ static void write_map(options *o, const ocsdf_model *m, const ocsdf_dataset *pts
 {
 	ocsdf_grid2 g;
 	ocsdf_error err;
-	char title[512];
+	char text[256];
 	float *v;
 	double vmin, vmax;
+	ocsdf_plot_map_opts po = {.colormap = o->colormap, .levels = o->levels, .nlevels = o->nlevels,
+				  .level = o->level, .level_label = level_what};
 
 	choose_grid(o, pts, g.lo, g.hi, g.n);
 	if (ocsdf_field_sample2(m, &g, CHUNK, &v, &vmin, &vmax, &err))
 		ocsdf_die_error(&err);
-	if (o->verbose)
-		fprintf(stderr, "%s: contour map of f on a %d x %d grid, f from %g to %g; %zu network "
-			"evaluations\n",
-			ocsdf_cli_name(), g.n[0], g.n[1], vmin, vmax, (size_t)g.n[0] * (size_t)g.n[1]);
-	snprintf(title, sizeof title, "ocsdf-mesh: %s", o->model);
-	ocsdf_plot_map_opts po = {title, m->names[0], m->names[1], o->colormap, o->levels, o->nlevels,
-				  o->level, level_what, pts != NULL, pts ? pts->X : NULL, pts ? pts->n : 0,
-				  pts ? (const char *const *)pts->labels : NULL, o->label};
-	if (ocsdf_plot_map(out->fp, &g, v, &po, &err))
+	if (o->verbose) {
+		ocsdf_field_map_report(&g, vmin, vmax, text, sizeof text);
+		say_lines(text);
+	}
+	if (ocsdf_field_map_write(out->fp, m, o->model, &g, v, pts, o->label, &po, &err))
 		ocsdf_die_error(&err);
 	free(v);
 }
