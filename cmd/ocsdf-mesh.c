@@ -137,9 +137,8 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 		break;
 	case O_PERCENTILE:
 		o->percentile = (int)ocsdf_arg_long(e, "--percentile", optarg, 0, 100);
-		if (!e->code && o->percentile != 1 && o->percentile != 5 && o->percentile != 50)
-			ocsdf_error_set(e, OCSDF_EUSAGE, "--percentile: a model records the 1st, 5th and 50th "
-					"percentiles of f only; give --level L for another level");
+		if (!e->code)
+			ocsdf_field_check_percentile(o->percentile, e);
 		o->level_set = 2;
 		break;
 	case O_KEEP_CAVITIES: o->keep_cavities = 1; break;
@@ -286,7 +285,7 @@ int main(int argc, char **argv)
 {
 	options o = {0};
 	ocsdf_model *m;
-	ocsdf_dataset pts;
+	ocsdf_dataset pts = {0};
 	ocsdf_output out;
 	ocsdf_error err;
 	char level_what[64];
@@ -303,7 +302,6 @@ int main(int argc, char **argv)
 	if (m->ckpt)
 		ocsdf_warn("%s is the checkpoint of an interrupted training run", o.model);
 	choose_level(&o, m, level_what, sizeof level_what);
-	memset(&pts, 0, sizeof pts);
 	if (o.points) {
 		if (ocsdf_dataset_read_model(o.points, m, o.label, &pts, &err))
 			ocsdf_die_error(&err);

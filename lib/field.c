@@ -75,14 +75,19 @@ static const char *ordinal(int p)
 	return p == 1 ? "st" : p == 2 ? "nd" : p == 3 ? "rd" : "th";
 }
 
+int ocsdf_field_check_percentile(int percentile, ocsdf_error *e)
+{
+	if (percentile == 1 || percentile == 5 || percentile == 50)
+		return 0;
+	return ocsdf_error_set(e, OCSDF_EUSAGE, "--percentile: a model records the 1st, 5th and 50th "
+			       "percentiles of f only; give --level L for another level");
+}
+
 int ocsdf_field_level(const ocsdf_model *m, const char *name, int percentile, double *level,
 		      char *what, size_t size, ocsdf_error *e)
 {
-	if (percentile != 0 && percentile != 1 && percentile != 5 && percentile != 50)
-		return ocsdf_error_set(e, OCSDF_EUSAGE,
-				       "percentile %d: a model records the 1st, 5th and 50th "
-				       "percentiles of f only",
-				       percentile);
+	if (percentile != 0 && ocsdf_field_check_percentile(percentile, e))
+		return e->code;
 	double v = percentile <= 1 ? m->stats.f_p1 : percentile == 5 ? m->stats.f_p5 : m->stats.f_p50;
 	if (m->stats.rows == 0 || !isfinite(v))
 		return ocsdf_error_set(e, OCSDF_EDATA,

@@ -38,13 +38,17 @@ void ocsdf_field_grad(void *field, const float *xyz, int n, float *f, float *g);
  * nothing usable. */
 double ocsdf_field_lipschitz(const ocsdf_model *m);
 
+/* Checks a percentile of f asked for (--percentile): a model records the
+ * 1st, 5th and 50th only.  Returns 0, or 64 with e set. */
+int ocsdf_field_check_percentile(int percentile, ocsdf_error *e);
+
 /* The level a model's surface or boundary is drawn at by default, from
  * the statistics of f over its training rows: the percentile-th percentile
  * (1, 5 or 50), or with percentile 0 the lower of 0 and the 1st percentile
  * (the learned boundary holds more than 99% of the rows).  *what receives
  * words saying which level it is (size bytes).  Returns 0, or 65 when the
  * model records no such statistics (e->msg names it as `name`), or 64 for
- * another percentile. */
+ * another percentile (ocsdf_field_check_percentile). */
 int ocsdf_field_level(const ocsdf_model *m, const char *name, int percentile, double *level,
 		      char *what, size_t size, ocsdf_error *e);
 

@@ -88,6 +88,10 @@ START_TEST(level)
 	ck_assert_str_eq(what, "5th percentile of the training rows");
 	ck_assert_int_eq(ocsdf_field_level(m, "m", 50, &v, what, sizeof what, &e), OCSDF_EDATA);
 	ck_assert_int_eq(ocsdf_field_level(m, "m", 7, &v, what, sizeof what, &e), OCSDF_EUSAGE);
+	ck_assert_str_eq(e.msg, "--percentile: a model records the 1st, 5th and 50th percentiles of f only; "
+			 "give --level L for another level");
+	ck_assert_int_eq(ocsdf_field_check_percentile(50, &e), 0);
+	ck_assert_int_eq(ocsdf_field_check_percentile(0, &e), OCSDF_EUSAGE);
 	/* A 1st percentile above 0: the learned boundary instead, unless the
 	 * percentile is asked for. */
 	m->stats.f_p1 = 0.0625;
