@@ -3,9 +3,9 @@
  * at: for a 3-feature model the surface f = level as a closed triangle mesh
  * (PLY, OBJ, STL), for a 2-feature model a contour map of f (SVG, the
  * paper's Figure 2).  The library does the work: the grid (grid.h), the
- * model as a field and its level (field.h), the surface (mesh.h,
- * meshtopo.h, meshio.h) and the map (plot.h); this file reads the options,
- * calls it and reports.
+ * model as a field, its level, its pictures and the words that report them
+ * (field.h), the surface (mesh.h, meshio.h) and the map (plot.h); this file
+ * reads the options, calls it and prints.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,7 +18,6 @@
 #include "grid.h"
 #include "mesh.h"
 #include "meshio.h"
-#include "meshtopo.h"
 #include "model.h"
 #include "output.h"
 #include "plot.h"
@@ -166,27 +165,48 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 	return ocsdf_field_format_of_output(o->output, &o->format, e);
 }
 
-/* What the options mean for this model: the defaults of its dimension, and
- * the options that do not apply to it. */
-static void check_for_model(options *o, const ocsdf_model *m)
+/* The model of -m, what the options mean for it (the defaults of its
+ * dimension, the options that do not apply to it) and the level to
+ * extract, with words saying which it is. */
+static ocsdf_model *load_model(options *o, char *what, size_t size)
 {
+	ocsdf_model *m;
 	ocsdf_error err;
+	if (ocsdf_model_load(o->model, &m, &err))
+		ocsdf_die_error(&err);
+	ocsdf_threads_set(o->threads, m->arch.width);
+	if (o->verbose)
+		ocsdf_kernels_report();
 	if (ocsdf_field_check_features(m, o->model, &err))
 		ocsdf_die_error(&err);
 	if (ocsdf_field_check_picture(m, o->model, &o->format, o->ascii, o->levels_arg || !o->colormap, &err) ||
 	    ocsdf_field_grid_spec(m, &o->grid, &err))
 		ocsdf_usage_error("%s", err.msg);
-}
-
-/* The level to extract, and words saying which it is. */
-static void choose_level(options *o, const ocsdf_model *m, char *what, size_t size)
-{
-	ocsdf_error err;
+	if (m->ckpt)
+		ocsdf_warn("%s is the checkpoint of an interrupted training run", o->model);
 	if (o->level_set == 1)
 		snprintf(what, size, "--level");
 	else if (ocsdf_field_level(m, o->model, o->level_set == 2 ? o->percentile : 0, &o->level, what,
 				   size, &err))
 		ocsdf_die_error(&err);
+	return m;
+}
+
+/* The rows of --points (pts untouched without) and the list of --levels,
+ * read before any output: a bad list leaves no partial map. */
+static void read_inputs(options *o, const ocsdf_model *m, ocsdf_dataset *pts)
+{
+	ocsdf_error err;
+	if (o->points) {
+		if (ocsdf_dataset_read_model(o->points, m, o->label, pts, &err))
+			ocsdf_die_error(&err);
+		ocsdf_output_protect_input(o->points);
+	}
+	ocsdf_error_clear(&err);
+	if (o->levels_arg)
+		o->levels = ocsdf_arg_double_list(&err, "--levels", o->levels_arg, -1e6, 1e6, &o->nlevels);
+	if (err.code)
+		ocsdf_usage_error("%s", err.msg);
 }
 
 /* The grid of the options, the model and the points (or NULL). */
@@ -199,6 +219,7 @@ static void choose_grid(options *o, const ocsdf_dataset *pts, double *lo, double
 		ocsdf_usage_error("%s", err.msg);
 }
 
+/* The progress of the surface (mesh.h), ctx the percent last shown. */
 static void show_progress(void *ctx, double done)
 {
 	int *shown = ctx, pc = (int)(100 * done);
@@ -220,8 +241,8 @@ static void say_lines(const char *text)
 	}
 }
 
-/* ---- 3D ---- */
-
+/* The surface of a 3-feature model on out, with its warnings and, with
+ * -v, its report. */
 static void write_mesh(options *o, const ocsdf_model *m, const ocsdf_dataset *pts, ocsdf_output *out,
 		       const char *level_what)
 {
@@ -230,7 +251,7 @@ static void write_mesh(options *o, const ocsdf_model *m, const ocsdf_dataset *pt
 	ocsdf_field_surface s;
 	ocsdf_error err;
 	char text[2048];
-	int shown = -1, w;
+	int shown = -1;
 
 	choose_grid(o, pts, g.lo, g.hi, g.n);
 	if (ocsdf_field_mesh_opts(m, o->level, CHUNK, o->dense, &mo))
@@ -241,13 +262,12 @@ static void write_mesh(options *o, const ocsdf_model *m, const ocsdf_dataset *pt
 	}
 	if (ocsdf_field_surface_extract(m, &g, &mo, !o->keep_cavities, &s, &err))
 		ocsdf_die_error(&err);
-	w = ocsdf_field_surface_warning(&s, o->level, level_what, text, sizeof text);
-	if (w == OCSDF_FIELD_EMPTY || (w == OCSDF_FIELD_CAPPED && !o->quiet))
+	if (ocsdf_field_surface_warning(&s, o->level, level_what, !o->quiet, text, sizeof text))
 		ocsdf_warn("%s", text);
 	if (o->verbose) {
-		w = ocsdf_field_surface_report(&s, &g, &mo, level_what, text, sizeof text, &err);
+		int rc = ocsdf_field_surface_report(&s, &g, &mo, level_what, text, sizeof text, &err);
 		say_lines(text);
-		if (w)
+		if (rc)
 			ocsdf_warn("%s", err.msg);
 	}
 	if (ocsdf_meshio_write(out->fp, &s.mesh, o->format, o->ascii,
@@ -256,8 +276,7 @@ static void write_mesh(options *o, const ocsdf_model *m, const ocsdf_dataset *pt
 	ocsdf_mesh_free(&s.mesh);
 }
 
-/* ---- 2D ---- */
-
+/* The contour map of a 2-feature model on out. */
 static void write_map(options *o, const ocsdf_model *m, const ocsdf_dataset *pts, ocsdf_output *out,
 		      const char *level_what)
 {
@@ -293,27 +312,8 @@ int main(int argc, char **argv)
 
 	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
 		return status;
-	if (ocsdf_model_load(o.model, &m, &err))
-		ocsdf_die_error(&err);
-	ocsdf_threads_set(o.threads, m->arch.width);
-	if (o.verbose)
-		ocsdf_kernels_report();
-	check_for_model(&o, m);
-	if (m->ckpt)
-		ocsdf_warn("%s is the checkpoint of an interrupted training run", o.model);
-	choose_level(&o, m, level_what, sizeof level_what);
-	if (o.points) {
-		if (ocsdf_dataset_read_model(o.points, m, o.label, &pts, &err))
-			ocsdf_die_error(&err);
-		ocsdf_output_protect_input(o.points);
-	}
-	/* Checked before any output: a bad list leaves no partial map. */
-	ocsdf_error_clear(&err);
-	if (o.levels_arg)
-		o.levels = ocsdf_arg_double_list(&err, "--levels", o.levels_arg, -1e6, 1e6, &o.nlevels);
-	if (err.code)
-		ocsdf_usage_error("%s", err.msg);
-
+	m = load_model(&o, level_what, sizeof level_what);
+	read_inputs(&o, m, &pts);
 	ocsdf_output_protect_input(o.model);
 	ocsdf_output_cleanup_on_signals();
 	if (ocsdf_output_open(&out, o.output, o.force, &err))

@@ -203,15 +203,15 @@ int ocsdf_field_surface_extract(const ocsdf_model *m, const ocsdf_grid3 *g, cons
 	return rc;
 }
 
-int ocsdf_field_surface_warning(const ocsdf_field_surface *s, double level, const char *what, char *buf,
-				size_t len)
+int ocsdf_field_surface_warning(const ocsdf_field_surface *s, double level, const char *what, int remarks,
+				char *buf, size_t len)
 {
 	if (s->mesh.nt == 0) {
 		snprintf(buf, len, "the level set f = %g (%s) does not cross the box; the mesh is empty", level,
 			 what);
 		return OCSDF_FIELD_EMPTY;
 	}
-	if (!s->st.capped)
+	if (!s->st.capped || !remarks)
 		return 0;
 	snprintf(buf, len, "the region f > %g reaches the edge of the box; the surface is closed there by a "
 		 "cap on the box's faces (a wider --box shows what lies beyond)", level);

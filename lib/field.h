@@ -107,13 +107,13 @@ int ocsdf_field_surface_extract(const ocsdf_model *m, const ocsdf_grid3 *g, cons
 				int fill, ocsdf_field_surface *s, ocsdf_error *e);
 
 /* What to warn of a surface s extracted at level (in the words what):
- * OCSDF_FIELD_EMPTY (the level set does not cross the box), or
- * OCSDF_FIELD_CAPPED (the region above the level reaches the box and is
- * capped there: a remark, which quiet runs leave out), with the warning
- * in buf (len bytes); or 0 for none. */
+ * OCSDF_FIELD_EMPTY (the level set does not cross the box), or, if
+ * remarks, OCSDF_FIELD_CAPPED (the region above the level reaches the box
+ * and is capped there: a remark, which quiet runs leave out), with the
+ * warning in buf (len bytes); or 0 for none. */
 enum { OCSDF_FIELD_EMPTY = 1, OCSDF_FIELD_CAPPED };
-int ocsdf_field_surface_warning(const ocsdf_field_surface *s, double level, const char *what, char *buf,
-				size_t len);
+int ocsdf_field_surface_warning(const ocsdf_field_surface *s, double level, const char *what, int remarks,
+				char *buf, size_t len);
 
 /* What a verbose run says of a surface s extracted on grid g with options
  * o at the level the words what describe: its size, level, grid and
