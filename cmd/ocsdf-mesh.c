@@ -192,8 +192,9 @@ static ocsdf_model *load_model(options *o, char *what, size_t size)
 	return m;
 }
 
-/* The rows of --points (pts untouched without) and the list of --levels,
- * read before any output: a bad list leaves no partial map. */
+/* The rows of --points (pts untouched without), which the grid fits, and
+ * the list of --levels, read before any output: a bad list leaves no
+ * partial map. */
 static void read_inputs(options *o, const ocsdf_model *m, ocsdf_dataset *pts)
 {
 	ocsdf_error err;
@@ -201,6 +202,8 @@ static void read_inputs(options *o, const ocsdf_model *m, ocsdf_dataset *pts)
 		if (ocsdf_dataset_read_model(o->points, m, o->label, pts, &err))
 			ocsdf_die_error(&err);
 		ocsdf_output_protect_input(o->points);
+		o->grid.pts = pts->X;
+		o->grid.npts = pts->n;
 	}
 	ocsdf_error_clear(&err);
 	if (o->levels_arg)
@@ -209,12 +212,10 @@ static void read_inputs(options *o, const ocsdf_model *m, ocsdf_dataset *pts)
 		ocsdf_usage_error("%s", err.msg);
 }
 
-/* The grid of the options, the model and the points (or NULL). */
-static void choose_grid(options *o, const ocsdf_dataset *pts, double *lo, double *hi, int *n)
+/* The grid of the options, the model and the points of --points. */
+static void choose_grid(options *o, double *lo, double *hi, int *n)
 {
 	ocsdf_error err;
-	o->grid.pts = pts ? pts->X : NULL;
-	o->grid.npts = pts ? pts->n : 0;
 	if (ocsdf_grid_choose(&o->grid, lo, hi, n, &err))
 		ocsdf_usage_error("%s", err.msg);
 }
@@ -243,8 +244,7 @@ static void say_lines(const char *text)
 
 /* The surface of a 3-feature model on out, with its warnings and, with
  * -v, its report. */
-static void write_mesh(options *o, const ocsdf_model *m, const ocsdf_dataset *pts, ocsdf_output *out,
-		       const char *level_what)
+static void write_mesh(options *o, const ocsdf_model *m, ocsdf_output *out, const char *level_what)
 {
 	ocsdf_grid3 g;
 	ocsdf_mesh_opts mo;
@@ -253,7 +253,7 @@ static void write_mesh(options *o, const ocsdf_model *m, const ocsdf_dataset *pt
 	char text[2048];
 	int shown = -1;
 
-	choose_grid(o, pts, g.lo, g.hi, g.n);
+	choose_grid(o, g.lo, g.hi, g.n);
 	if (ocsdf_field_mesh_opts(m, o->level, CHUNK, o->dense, &mo))
 		ocsdf_warn("the model's Lipschitz constant is unusable; evaluating every grid point");
 	if (ocsdf_progress_enabled(o->quiet)) {
@@ -288,7 +288,7 @@ static void write_map(options *o, const ocsdf_model *m, const ocsdf_dataset *pts
 	ocsdf_plot_map_opts po = {.colormap = o->colormap, .levels = o->levels, .nlevels = o->nlevels,
 				  .level = o->level, .level_label = level_what};
 
-	choose_grid(o, pts, g.lo, g.hi, g.n);
+	choose_grid(o, g.lo, g.hi, g.n);
 	if (ocsdf_field_sample2(m, &g, CHUNK, &v, &vmin, &vmax, &err))
 		ocsdf_die_error(&err);
 	if (o->verbose) {
@@ -319,7 +319,7 @@ int main(int argc, char **argv)
 	if (ocsdf_output_open(&out, o.output, o.force, &err))
 		ocsdf_die_error(&err);
 	if (m->arch.d == 3)
-		write_mesh(&o, m, o.points ? &pts : NULL, &out, level_what);
+		write_mesh(&o, m, &out, level_what);
 	else
 		write_map(&o, m, o.points ? &pts : NULL, &out, level_what);
 	if (ocsdf_output_commit(&out, &err))
