@@ -99,6 +99,7 @@ typedef struct options {
 	int threads, action;
 	int level_set, percentile;  /* level_set: 1 --level, 2 --percentile */
 	double level;
+	char level_what[64];        /* words saying which level it is */
 	ocsdf_grid_spec grid;       /* --resolution and --box, then the model's */
 	double *box;                /* explicit bounds, 2d values, or NULL */
 	double *levels;             /* --levels, or NULL */
@@ -167,8 +168,8 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 
 /* The model of -m, what the options mean for it (the defaults of its
  * dimension, the options that do not apply to it) and the level to
- * extract, with words saying which it is. */
-static ocsdf_model *load_model(options *o, char *what, size_t size)
+ * extract. */
+static ocsdf_model *load_model(options *o)
 {
 	ocsdf_model *m;
 	ocsdf_error err;
@@ -185,9 +186,9 @@ static ocsdf_model *load_model(options *o, char *what, size_t size)
 	if (m->ckpt)
 		ocsdf_warn("%s is the checkpoint of an interrupted training run", o->model);
 	if (o->level_set == 1)
-		snprintf(what, size, "--level");
-	else if (ocsdf_field_level(m, o->model, o->level_set == 2 ? o->percentile : 0, &o->level, what,
-				   size, &err))
+		snprintf(o->level_what, sizeof o->level_what, "--level");
+	else if (ocsdf_field_level(m, o->model, o->level_set == 2 ? o->percentile : 0, &o->level,
+				   o->level_what, sizeof o->level_what, &err))
 		ocsdf_die_error(&err);
 	return m;
 }
@@ -205,10 +206,8 @@ static void read_inputs(options *o, const ocsdf_model *m, ocsdf_dataset *pts)
 		o->grid.pts = pts->X;
 		o->grid.npts = pts->n;
 	}
-	ocsdf_error_clear(&err);
-	if (o->levels_arg)
-		o->levels = ocsdf_arg_double_list(&err, "--levels", o->levels_arg, -1e6, 1e6, &o->nlevels);
-	if (err.code)
+	if (o->levels_arg &&
+	    !(o->levels = ocsdf_arg_double_list(&err, "--levels", o->levels_arg, -1e6, 1e6, &o->nlevels)))
 		ocsdf_usage_error("%s", err.msg);
 }
 
@@ -244,7 +243,7 @@ static void say_lines(const char *text)
 
 /* The surface of a 3-feature model on out, with its warnings and, with
  * -v, its report. */
-static void write_mesh(options *o, const ocsdf_model *m, ocsdf_output *out, const char *level_what)
+static void write_mesh(options *o, const ocsdf_model *m, ocsdf_output *out)
 {
 	ocsdf_grid3 g;
 	ocsdf_mesh_opts mo;
@@ -262,10 +261,10 @@ static void write_mesh(options *o, const ocsdf_model *m, ocsdf_output *out, cons
 	}
 	if (ocsdf_field_surface_extract(m, &g, &mo, !o->keep_cavities, &s, &err))
 		ocsdf_die_error(&err);
-	if (ocsdf_field_surface_warning(&s, o->level, level_what, !o->quiet, text, sizeof text))
+	if (ocsdf_field_surface_warning(&s, o->level, o->level_what, !o->quiet, text, sizeof text))
 		ocsdf_warn("%s", text);
 	if (o->verbose) {
-		int rc = ocsdf_field_surface_report(&s, &g, &mo, level_what, text, sizeof text, &err);
+		int rc = ocsdf_field_surface_report(&s, &g, &mo, o->level_what, text, sizeof text, &err);
 		say_lines(text);
 		if (rc)
 			ocsdf_warn("%s", err.msg);
@@ -277,8 +276,7 @@ static void write_mesh(options *o, const ocsdf_model *m, ocsdf_output *out, cons
 }
 
 /* The contour map of a 2-feature model on out. */
-static void write_map(options *o, const ocsdf_model *m, const ocsdf_dataset *pts, ocsdf_output *out,
-		      const char *level_what)
+static void write_map(options *o, const ocsdf_model *m, const ocsdf_dataset *pts, ocsdf_output *out)
 {
 	ocsdf_grid2 g;
 	ocsdf_error err;
@@ -286,7 +284,7 @@ static void write_map(options *o, const ocsdf_model *m, const ocsdf_dataset *pts
 	float *v;
 	double vmin, vmax;
 	ocsdf_plot_map_opts po = {.colormap = o->colormap, .levels = o->levels, .nlevels = o->nlevels,
-				  .level = o->level, .level_label = level_what};
+				  .level = o->level, .level_label = o->level_what};
 
 	choose_grid(o, g.lo, g.hi, g.n);
 	if (ocsdf_field_sample2(m, &g, CHUNK, &v, &vmin, &vmax, &err))
@@ -307,21 +305,20 @@ int main(int argc, char **argv)
 	ocsdf_dataset pts = {0};
 	ocsdf_output out;
 	ocsdf_error err;
-	char level_what[64];
 	int status;
 
 	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
 		return status;
-	m = load_model(&o, level_what, sizeof level_what);
+	m = load_model(&o);
 	read_inputs(&o, m, &pts);
 	ocsdf_output_protect_input(o.model);
 	ocsdf_output_cleanup_on_signals();
 	if (ocsdf_output_open(&out, o.output, o.force, &err))
 		ocsdf_die_error(&err);
 	if (m->arch.d == 3)
-		write_mesh(&o, m, &out, level_what);
+		write_mesh(&o, m, &out);
 	else
-		write_map(&o, m, o.points ? &pts : NULL, &out, level_what);
+		write_map(&o, m, o.points ? &pts : NULL, &out);
 	if (ocsdf_output_commit(&out, &err))
 		ocsdf_die_error(&err);
 
