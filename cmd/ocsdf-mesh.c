@@ -121,14 +121,13 @@ static void take_box(options *o, ocsdf_error *e)
 /* Takes one option (getopt_long's c and optarg) into o; e set if refused. */
 static void take_option(void *ctx, int c, ocsdf_error *e)
 {
-	static const char *const formats[] = {"ply", "obj", "stl", "svg", NULL};
 	options *o = ctx;
 	switch (c) {
 	case 'm': o->model = optarg; break;
 	case 'q': o->quiet = 1; break;
 	case 'v': o->verbose = 1; break;
 	case 'o': o->output = ocsdf_arg_output(e, "-o", optarg); break;
-	case O_FORMAT: o->format = ocsdf_arg_choice(e, "--format", optarg, formats); break;
+	case O_FORMAT: o->format = ocsdf_arg_choice(e, "--format", optarg, ocsdf_field_format_names); break;
 	case O_ASCII: o->ascii = 1; break;
 	case 'r': o->grid.resolution = (int)ocsdf_arg_long(e, "--resolution", optarg, 8, 2048); break;
 	case O_LEVEL:

@@ -106,6 +106,8 @@ int ocsdf_field_level(const ocsdf_model *m, const char *name, int percentile, do
 	return 0;
 }
 
+const char *const ocsdf_field_format_names[] = {"ply", "obj", "stl", "svg", NULL};
+
 int ocsdf_field_format_of_path(const char *path)
 {
 	const char *dot = strrchr(path, '.');

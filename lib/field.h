@@ -10,6 +10,7 @@
 #define OCSDF_FIELD_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "dataset.h"
 #include "errors.h"
@@ -55,6 +56,9 @@ int ocsdf_field_level(const ocsdf_model *m, const char *name, int percentile, do
 /* The formats of a model's pictures: meshio.h's for a surface, and SVG
  * for a contour map. */
 enum { OCSDF_FIELD_SVG = OCSDF_MESHIO_STL + 1 };
+
+/* Their names (--format), indexed by format, then NULL. */
+extern const char *const ocsdf_field_format_names[];
 
 /* The format of a picture file by the extension of its name path:
  * meshio.h's (.ply, .obj, .stl, any case), OCSDF_FIELD_SVG (.svg), or -1. */

@@ -175,6 +175,10 @@ START_TEST(output_format)
 	fmt = -1;
 	ck_assert_int_eq(ocsdf_field_format_of_output("m.svg", &fmt, &e), 0);
 	ck_assert_int_eq(fmt, OCSDF_FIELD_SVG);
+	for (fmt = OCSDF_MESHIO_PLY; fmt <= OCSDF_MESHIO_STL; fmt++)
+		ck_assert_int_eq(ocsdf_meshio_format(ocsdf_field_format_names[fmt]), fmt);
+	ck_assert_str_eq(ocsdf_field_format_names[OCSDF_FIELD_SVG], "svg");
+	ck_assert_ptr_null(ocsdf_field_format_names[OCSDF_FIELD_SVG + 1]);
 	fmt = -1;
 	ck_assert_int_eq(ocsdf_field_format_of_output("m.mesh", &fmt, &e), OCSDF_EUSAGE);
 	ck_assert_str_eq(e.msg, "cannot tell the format of 'm.mesh' from its extension; give --format ply, obj, "
