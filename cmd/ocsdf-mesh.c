@@ -3,9 +3,9 @@
  * at: for a 3-feature model the surface f = level as a closed triangle mesh
  * (PLY, OBJ, STL), for a 2-feature model a contour map of f (SVG, the
  * paper's Figure 2).  The library does the work: the grid (grid.h), the
- * model as a field and its level (field.h), the surface (mesh.h,
- * meshtopo.h, meshio.h) and the map (plot.h); this file reads the options,
- * calls it and reports.
+ * model as a field, its level, its pictures and the words that report them
+ * (field.h), the surface (mesh.h, meshio.h) and the map (plot.h); this file
+ * reads the options, calls it and prints.
  */
 #include <getopt.h>
 #include <stdio.h>
@@ -18,7 +18,6 @@
 #include "grid.h"
 #include "mesh.h"
 #include "meshio.h"
-#include "meshtopo.h"
 #include "model.h"
 #include "output.h"
 #include "plot.h"
@@ -100,6 +99,7 @@ typedef struct options {
 	int threads, action;
 	int level_set, percentile;  /* level_set: 1 --level, 2 --percentile */
 	double level;
+	char level_what[64];        /* words saying which level it is */
 	ocsdf_grid_spec grid;       /* --resolution and --box, then the model's */
 	double *box;                /* explicit bounds, 2d values, or NULL */
 	double *levels;             /* --levels, or NULL */
@@ -121,14 +121,13 @@ static void take_box(options *o, ocsdf_error *e)
 /* Takes one option (getopt_long's c and optarg) into o; e set if refused. */
 static void take_option(void *ctx, int c, ocsdf_error *e)
 {
-	static const char *const formats[] = {"ply", "obj", "stl", "svg", NULL};
 	options *o = ctx;
 	switch (c) {
 	case 'm': o->model = optarg; break;
 	case 'q': o->quiet = 1; break;
 	case 'v': o->verbose = 1; break;
 	case 'o': o->output = ocsdf_arg_output(e, "-o", optarg); break;
-	case O_FORMAT: o->format = ocsdf_arg_choice(e, "--format", optarg, formats); break;
+	case O_FORMAT: o->format = ocsdf_arg_choice(e, "--format", optarg, ocsdf_field_format_names); break;
 	case O_ASCII: o->ascii = 1; break;
 	case 'r': o->grid.resolution = (int)ocsdf_arg_long(e, "--resolution", optarg, 8, 2048); break;
 	case O_LEVEL:
@@ -137,9 +136,8 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 		break;
 	case O_PERCENTILE:
 		o->percentile = (int)ocsdf_arg_long(e, "--percentile", optarg, 0, 100);
-		if (!e->code && o->percentile != 1 && o->percentile != 5 && o->percentile != 50)
-			ocsdf_error_set(e, OCSDF_EUSAGE, "--percentile: a model records the 1st, 5th and 50th "
-					"percentiles of f only; give --level L for another level");
+		if (!e->code)
+			ocsdf_field_check_percentile(o->percentile, e);
 		o->level_set = 2;
 		break;
 	case O_KEEP_CAVITIES: o->keep_cavities = 1; break;
@@ -154,17 +152,6 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 	}
 }
 
-/* The format of the output file's extension, unless --format says it. */
-static int format_of_output(options *o, ocsdf_error *e)
-{
-	if (o->format >= 0 || !o->output || strcmp(o->output, "-") == 0)
-		return 0;
-	if ((o->format = ocsdf_field_format_of_path(o->output)) < 0)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "cannot tell the format of '%s' from its extension; "
-				       "give --format ply, obj, stl or svg", o->output);
-	return 0;
-}
-
 /* Fills o from the command line: 0, or 64 with e set. */
 static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
@@ -175,47 +162,63 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 		return e->code;
 	if (o->label && !o->points)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--label applies to the rows of --points");
-	return format_of_output(o, e);
+	return ocsdf_field_format_of_output(o->output, &o->format, e);
 }
 
-/* What the options mean for this model: the defaults of its dimension, and
- * the options that do not apply to it. */
-static void check_for_model(options *o, const ocsdf_model *m)
+/* The model of -m, what the options mean for it (the defaults of its
+ * dimension, the options that do not apply to it) and the level to
+ * extract. */
+static ocsdf_model *load_model(options *o)
 {
+	ocsdf_model *m;
 	ocsdf_error err;
-	int d = m->arch.d;
-	if (d != 2 && d != 3)
-		ocsdf_die(OCSDF_EUSAGE,
-			  "%s has %d feature%s; ocsdf-mesh draws the contour map of a model of 2 "
-			  "features (SVG) and extracts the surface of a model of 3 features (PLY, "
-			  "OBJ, STL)",
-			  o->model, d, d == 1 ? "" : "s");
+	if (ocsdf_model_load(o->model, &m, &err))
+		ocsdf_die_error(&err);
+	ocsdf_threads_set(o->threads, m->arch.width);
+	if (o->verbose)
+		ocsdf_kernels_report();
+	if (ocsdf_field_check_features(m, o->model, &err))
+		ocsdf_die_error(&err);
 	if (ocsdf_field_check_picture(m, o->model, &o->format, o->ascii, o->levels_arg || !o->colormap, &err) ||
 	    ocsdf_field_grid_spec(m, &o->grid, &err))
 		ocsdf_usage_error("%s", err.msg);
-}
-
-/* The level to extract, and words saying which it is. */
-static void choose_level(options *o, const ocsdf_model *m, char *what, size_t size)
-{
-	ocsdf_error err;
+	if (m->ckpt)
+		ocsdf_warn("%s is the checkpoint of an interrupted training run", o->model);
 	if (o->level_set == 1)
-		snprintf(what, size, "--level");
-	else if (ocsdf_field_level(m, o->model, o->level_set == 2 ? o->percentile : 0, &o->level, what,
-				   size, &err))
+		snprintf(o->level_what, sizeof o->level_what, "--level");
+	else if (ocsdf_field_level(m, o->model, o->level_set == 2 ? o->percentile : 0, &o->level,
+				   o->level_what, sizeof o->level_what, &err))
 		ocsdf_die_error(&err);
+	return m;
 }
 
-/* The grid of the options, the model and the points (or NULL). */
-static void choose_grid(options *o, const ocsdf_dataset *pts, double *lo, double *hi, int *n)
+/* The rows of --points (pts untouched without), which the grid fits, and
+ * the list of --levels, read before any output: a bad list leaves no
+ * partial map. */
+static void read_inputs(options *o, const ocsdf_model *m, ocsdf_dataset *pts)
 {
 	ocsdf_error err;
-	o->grid.pts = pts ? pts->X : NULL;
-	o->grid.npts = pts ? pts->n : 0;
+	if (o->points) {
+		if (ocsdf_dataset_read_model(o->points, m, o->label, pts, &err))
+			ocsdf_die_error(&err);
+		ocsdf_output_protect_input(o->points);
+		o->grid.pts = pts->X;
+		o->grid.npts = pts->n;
+	}
+	if (o->levels_arg &&
+	    !(o->levels = ocsdf_arg_double_list(&err, "--levels", o->levels_arg, -1e6, 1e6, &o->nlevels)))
+		ocsdf_usage_error("%s", err.msg);
+}
+
+/* The grid of the options, the model and the points of --points. */
+static void choose_grid(options *o, double *lo, double *hi, int *n)
+{
+	ocsdf_error err;
 	if (ocsdf_grid_choose(&o->grid, lo, hi, n, &err))
 		ocsdf_usage_error("%s", err.msg);
 }
 
+/* The progress of the surface (mesh.h), ctx the percent last shown. */
 static void show_progress(void *ctx, double done)
 {
 	int *shown = ctx, pc = (int)(100 * done);
@@ -227,44 +230,28 @@ static void show_progress(void *ctx, double done)
 		fputc('\n', stderr);
 }
 
-/* -v: the parts of the mesh and their topology, largest first. */
-static void report_parts(const ocsdf_field_surface *s)
+/* Each line of text on stderr after the program's name. */
+static void say_lines(const char *text)
 {
-	ocsdf_mesh_part *p;
-	size_t np, walls = s->walls, removed = s->removed;
-	ocsdf_error err;
-	if (walls)
-		fprintf(stderr, "%s: filled %zu enclosed cavit%s (%zu part%s removed)\n",
-			ocsdf_cli_name(), walls, walls == 1 ? "y" : "ies", removed,
-			removed == 1 ? "" : "s");
-	if (ocsdf_mesh_parts(&s->mesh, &p, &np, NULL, &err)) {
-		ocsdf_warn("%s", err.msg);
-		return;
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+		fprintf(stderr, "%s: %.*s\n", ocsdf_cli_name(), (int)n, text);
+		text += n + (text[n] == '\n');
 	}
-	for (size_t i = 0; i < np && i < 5; i++) {
-		fprintf(stderr, "%s: part %zu of %zu: %zu vertices, %zu triangles, ", ocsdf_cli_name(),
-			i + 1, np, p[i].nv, p[i].nt);
-		if (p[i].closed)
-			fprintf(stderr, "closed, Euler characteristic %ld (genus %ld)\n", p[i].euler,
-				(2 - p[i].euler) / 2);
-		else
-			fprintf(stderr, "open (cut by the box)\n");
-	}
-	free(p);
 }
 
-/* ---- 3D ---- */
-
-static void write_mesh(options *o, const ocsdf_model *m, const ocsdf_dataset *pts, ocsdf_output *out,
-		       const char *level_what)
+/* The surface of a 3-feature model on out, with its warnings and, with
+ * -v, its report. */
+static void write_mesh(options *o, const ocsdf_model *m, ocsdf_output *out)
 {
 	ocsdf_grid3 g;
 	ocsdf_mesh_opts mo;
 	ocsdf_field_surface s;
 	ocsdf_error err;
+	char text[2048];
 	int shown = -1;
 
-	choose_grid(o, pts, g.lo, g.hi, g.n);
+	choose_grid(o, g.lo, g.hi, g.n);
 	if (ocsdf_field_mesh_opts(m, o->level, CHUNK, o->dense, &mo))
 		ocsdf_warn("the model's Lipschitz constant is unusable; evaluating every grid point");
 	if (ocsdf_progress_enabled(o->quiet)) {
@@ -273,20 +260,13 @@ static void write_mesh(options *o, const ocsdf_model *m, const ocsdf_dataset *pt
 	}
 	if (ocsdf_field_surface_extract(m, &g, &mo, !o->keep_cavities, &s, &err))
 		ocsdf_die_error(&err);
-	if (s.mesh.nt == 0)
-		ocsdf_warn("the level set f = %g (%s) does not cross the box; the mesh is empty",
-			   o->level, level_what);
-	else if (s.st.capped && !o->quiet)
-		ocsdf_warn("the region f > %g reaches the edge of the box; the surface is closed there by a "
-			   "cap on the box's faces (a wider --box shows what lies beyond)",
-			   o->level);
+	if (ocsdf_field_surface_warning(&s, o->level, o->level_what, !o->quiet, text, sizeof text))
+		ocsdf_warn("%s", text);
 	if (o->verbose) {
-		fprintf(stderr,
-			"%s: %zu vertices, %zu triangles at f = %g (%s) on a %d x %d x %d grid; "
-			"%llu network evaluations (%.2f%% of the grid%s)\n",
-			ocsdf_cli_name(), s.mesh.nv, s.mesh.nt, o->level, level_what, g.n[0], g.n[1],
-			g.n[2], (unsigned long long)s.evals, s.grid_share, mo.prune ? ", pruned" : "");
-		report_parts(&s);
+		int rc = ocsdf_field_surface_report(&s, &g, &mo, o->level_what, text, sizeof text, &err);
+		say_lines(text);
+		if (rc)
+			ocsdf_warn("%s", err.msg);
 	}
 	if (ocsdf_meshio_write(out->fp, &s.mesh, o->format, o->ascii,
 			       out->path ? out->path : "standard output", &err))
@@ -294,29 +274,25 @@ static void write_mesh(options *o, const ocsdf_model *m, const ocsdf_dataset *pt
 	ocsdf_mesh_free(&s.mesh);
 }
 
-/* ---- 2D ---- */
-
-static void write_map(options *o, const ocsdf_model *m, const ocsdf_dataset *pts, ocsdf_output *out,
-		      const char *level_what)
+/* The contour map of a 2-feature model on out. */
+static void write_map(options *o, const ocsdf_model *m, const ocsdf_dataset *pts, ocsdf_output *out)
 {
 	ocsdf_grid2 g;
 	ocsdf_error err;
-	char title[512];
+	char text[256];
 	float *v;
 	double vmin, vmax;
+	ocsdf_plot_map_opts po = {.colormap = o->colormap, .levels = o->levels, .nlevels = o->nlevels,
+				  .level = o->level, .level_label = o->level_what};
 
-	choose_grid(o, pts, g.lo, g.hi, g.n);
+	choose_grid(o, g.lo, g.hi, g.n);
 	if (ocsdf_field_sample2(m, &g, CHUNK, &v, &vmin, &vmax, &err))
 		ocsdf_die_error(&err);
-	if (o->verbose)
-		fprintf(stderr, "%s: contour map of f on a %d x %d grid, f from %g to %g; %zu network "
-			"evaluations\n",
-			ocsdf_cli_name(), g.n[0], g.n[1], vmin, vmax, (size_t)g.n[0] * (size_t)g.n[1]);
-	snprintf(title, sizeof title, "ocsdf-mesh: %s", o->model);
-	ocsdf_plot_map_opts po = {title, m->names[0], m->names[1], o->colormap, o->levels, o->nlevels,
-				  o->level, level_what, pts != NULL, pts ? pts->X : NULL, pts ? pts->n : 0,
-				  pts ? (const char *const *)pts->labels : NULL, o->label};
-	if (ocsdf_plot_map(out->fp, &g, v, &po, &err))
+	if (o->verbose) {
+		ocsdf_field_map_report(&g, vmin, vmax, text, sizeof text);
+		say_lines(text);
+	}
+	if (ocsdf_field_map_write(out->fp, m, o->model, &g, v, pts, o->label, &po, &err))
 		ocsdf_die_error(&err);
 	free(v);
 }
@@ -325,44 +301,23 @@ int main(int argc, char **argv)
 {
 	options o = {0};
 	ocsdf_model *m;
-	ocsdf_dataset pts;
+	ocsdf_dataset pts = {0};
 	ocsdf_output out;
 	ocsdf_error err;
-	char level_what[64];
 	int status;
 
 	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
 		return status;
-	if (ocsdf_model_load(o.model, &m, &err))
-		ocsdf_die_error(&err);
-	ocsdf_threads_set(o.threads, m->arch.width);
-	if (o.verbose)
-		ocsdf_kernels_report();
-	check_for_model(&o, m);
-	if (m->ckpt)
-		ocsdf_warn("%s is the checkpoint of an interrupted training run", o.model);
-	choose_level(&o, m, level_what, sizeof level_what);
-	memset(&pts, 0, sizeof pts);
-	if (o.points) {
-		if (ocsdf_dataset_read_model(o.points, m, o.label, &pts, &err))
-			ocsdf_die_error(&err);
-		ocsdf_output_protect_input(o.points);
-	}
-	/* Checked before any output: a bad list leaves no partial map. */
-	ocsdf_error_clear(&err);
-	if (o.levels_arg)
-		o.levels = ocsdf_arg_double_list(&err, "--levels", o.levels_arg, -1e6, 1e6, &o.nlevels);
-	if (err.code)
-		ocsdf_usage_error("%s", err.msg);
-
+	m = load_model(&o);
+	read_inputs(&o, m, &pts);
 	ocsdf_output_protect_input(o.model);
 	ocsdf_output_cleanup_on_signals();
 	if (ocsdf_output_open(&out, o.output, o.force, &err))
 		ocsdf_die_error(&err);
 	if (m->arch.d == 3)
-		write_mesh(&o, m, o.points ? &pts : NULL, &out, level_what);
+		write_mesh(&o, m, &out);
 	else
-		write_map(&o, m, o.points ? &pts : NULL, &out, level_what);
+		write_map(&o, m, o.points ? &pts : NULL, &out);
 	if (ocsdf_output_commit(&out, &err))
 		ocsdf_die_error(&err);
 

@@ -203,26 +203,6 @@ static int offsets_push(offsets *o, size_t v)
 	return 0;
 }
 
-/* A bounded string being built for a message. */
-typedef struct strbuf {
-	char *p;
-	size_t size, len;
-} strbuf;
-
-static void sb_printf(strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void sb_printf(strbuf *b, const char *fmt, ...)
-{
-	va_list ap;
-	if (b->len + 1 >= b->size)
-		return;
-	va_start(ap, fmt);
-	int k = vsnprintf(b->p + b->len, b->size - b->len, fmt, ap);
-	va_end(ap);
-	if (k > 0)
-		b->len = b->len + (size_t)k < b->size ? b->len + (size_t)k : b->size - 1;
-}
-
 /* A field quoted in a message: the quoted style of text.h. */
 static void excerpt(char *out, size_t size, const char *s, size_t n, size_t max)
 {
@@ -908,16 +888,16 @@ const char *ocsdf_csv_header_raw(const ocsdf_csv_reader *r, size_t *len)
 /* "a", "b", "c" ... (and N more), short enough for one message. */
 static void list_columns(const ocsdf_csv_reader *r, char *out, size_t size)
 {
-	strbuf b = {out, size, 0};
+	ocsdf_text_buf b = {out, size, 0};
 	int i;
 	out[0] = '\0';
 	for (i = 0; i < r->ncols && b.len < 600; i++) {
 		char name[320];
 		excerpt(name, sizeof name, r->names[i], strlen(r->names[i]), 40);
-		sb_printf(&b, "%s%s", i ? ", " : "", name);
+		ocsdf_text_printf(&b, "%s%s", i ? ", " : "", name);
 	}
 	if (i < r->ncols)
-		sb_printf(&b, " ... (%d more)", r->ncols - i);
+		ocsdf_text_printf(&b, " ... (%d more)", r->ncols - i);
 }
 
 /*

@@ -9,6 +9,7 @@
 #include "meshtopo.h"
 #include "scale.h"
 #include "score.h"
+#include "text.h"
 
 struct ocsdf_field {
 	ocsdf_scorer *sc;
@@ -74,14 +75,19 @@ static const char *ordinal(int p)
 	return p == 1 ? "st" : p == 2 ? "nd" : p == 3 ? "rd" : "th";
 }
 
+int ocsdf_field_check_percentile(int percentile, ocsdf_error *e)
+{
+	if (percentile == 1 || percentile == 5 || percentile == 50)
+		return 0;
+	return ocsdf_error_set(e, OCSDF_EUSAGE, "--percentile: a model records the 1st, 5th and 50th "
+			       "percentiles of f only; give --level L for another level");
+}
+
 int ocsdf_field_level(const ocsdf_model *m, const char *name, int percentile, double *level,
 		      char *what, size_t size, ocsdf_error *e)
 {
-	if (percentile != 0 && percentile != 1 && percentile != 5 && percentile != 50)
-		return ocsdf_error_set(e, OCSDF_EUSAGE,
-				       "percentile %d: a model records the 1st, 5th and 50th "
-				       "percentiles of f only",
-				       percentile);
+	if (percentile != 0 && ocsdf_field_check_percentile(percentile, e))
+		return e->code;
 	double v = percentile <= 1 ? m->stats.f_p1 : percentile == 5 ? m->stats.f_p5 : m->stats.f_p50;
 	if (m->stats.rows == 0 || !isfinite(v))
 		return ocsdf_error_set(e, OCSDF_EDATA,
@@ -100,11 +106,35 @@ int ocsdf_field_level(const ocsdf_model *m, const char *name, int percentile, do
 	return 0;
 }
 
+const char *const ocsdf_field_format_names[] = {"ply", "obj", "stl", "svg", NULL};
+
 int ocsdf_field_format_of_path(const char *path)
 {
 	const char *dot = strrchr(path, '.');
 	int format = ocsdf_meshio_format_of_path(path);
 	return format >= 0 ? format : dot && strcmp(dot, ".svg") == 0 ? OCSDF_FIELD_SVG : -1;
+}
+
+int ocsdf_field_format_of_output(const char *path, int *format, ocsdf_error *e)
+{
+	if (*format >= 0 || !path || strcmp(path, "-") == 0)
+		return 0;
+	if ((*format = ocsdf_field_format_of_path(path)) < 0)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "cannot tell the format of '%s' from its extension; "
+				       "give --format ply, obj, stl or svg", path);
+	return 0;
+}
+
+int ocsdf_field_check_features(const ocsdf_model *m, const char *name, ocsdf_error *e)
+{
+	int d = m->arch.d;
+	if (d == 2 || d == 3)
+		return 0;
+	return ocsdf_error_set(e, OCSDF_EUSAGE,
+			       "%s has %d feature%s; ocsdf-mesh draws the contour map of a model of 2 "
+			       "features (SVG) and extracts the surface of a model of 3 features (PLY, "
+			       "OBJ, STL)",
+			       name, d, d == 1 ? "" : "s");
 }
 
 int ocsdf_field_check_picture(const ocsdf_model *m, const char *name, int *format, int ascii, int map_opts,
@@ -175,6 +205,54 @@ int ocsdf_field_surface_extract(const ocsdf_model *m, const ocsdf_grid3 *g, cons
 	return rc;
 }
 
+int ocsdf_field_surface_warning(const ocsdf_field_surface *s, double level, const char *what, int remarks,
+				char *buf, size_t len)
+{
+	if (s->mesh.nt == 0) {
+		snprintf(buf, len, "the level set f = %g (%s) does not cross the box; the mesh is empty", level,
+			 what);
+		return OCSDF_FIELD_EMPTY;
+	}
+	if (!s->st.capped || !remarks)
+		return 0;
+	snprintf(buf, len, "the region f > %g reaches the edge of the box; the surface is closed there by a "
+		 "cap on the box's faces (a wider --box shows what lies beyond)", level);
+	return OCSDF_FIELD_CAPPED;
+}
+
+/* A line of part p (of np, the i-th) of a surface: its size and topology. */
+static void part_line(ocsdf_text_buf *b, const ocsdf_mesh_part *p, size_t i, size_t np)
+{
+	ocsdf_text_printf(b, "part %zu of %zu: %zu vertices, %zu triangles, ", i + 1, np, p->nv, p->nt);
+	if (p->closed)
+		ocsdf_text_printf(b, "closed, Euler characteristic %ld (genus %ld)\n", p->euler,
+				  (2 - p->euler) / 2);
+	else
+		ocsdf_text_printf(b, "open (cut by the box)\n");
+}
+
+int ocsdf_field_surface_report(const ocsdf_field_surface *s, const ocsdf_grid3 *g, const ocsdf_mesh_opts *o,
+			       const char *what, char *buf, size_t len, ocsdf_error *e)
+{
+	ocsdf_text_buf b = {buf, len, 0};
+	ocsdf_mesh_part *p;
+	size_t np, walls = s->walls, removed = s->removed;
+	buf[0] = '\0';
+	ocsdf_text_printf(&b, "%zu vertices, %zu triangles at f = %g (%s) on a %d x %d x %d grid; "
+			  "%llu network evaluations (%.2f%% of the grid%s)\n",
+			  s->mesh.nv, s->mesh.nt, o->level, what, g->n[0], g->n[1], g->n[2],
+			  (unsigned long long)s->evals, s->grid_share, o->prune ? ", pruned" : "");
+	if (walls)
+		ocsdf_text_printf(&b, "filled %zu enclosed cavit%s (%zu part%s removed)\n", walls,
+				  walls == 1 ? "y" : "ies", removed, removed == 1 ? "" : "s");
+	if (ocsdf_mesh_parts(&s->mesh, &p, &np, NULL, e))
+		return e->code;
+	for (size_t i = 0; i < np && i < 5; i++)
+		part_line(&b, &p[i], i, np);
+	free(p);
+	return 0;
+}
+
 int ocsdf_field_sample2(const ocsdf_model *m, const ocsdf_grid2 *g, int batch, float **v, double *vmin,
 			double *vmax, ocsdf_error *e)
 {
@@ -197,4 +275,28 @@ int ocsdf_field_sample2(const ocsdf_model *m, const ocsdf_grid2 *g, int batch, f
 	}
 	ocsdf_grid_range(*v, np, vmin, vmax);
 	return 0;
+}
+
+void ocsdf_field_map_report(const ocsdf_grid2 *g, double vmin, double vmax, char *buf, size_t len)
+{
+	snprintf(buf, len, "contour map of f on a %d x %d grid, f from %g to %g; %zu network evaluations",
+		 g->n[0], g->n[1], vmin, vmax, (size_t)g->n[0] * (size_t)g->n[1]);
+}
+
+int ocsdf_field_map_write(FILE *fp, const ocsdf_model *m, const char *name, const ocsdf_grid2 *g,
+			  const float *v, const ocsdf_dataset *pts, const char *label, const ocsdf_plot_map_opts *po,
+			  ocsdf_error *e)
+{
+	char title[512];
+	ocsdf_plot_map_opts o = *po;
+	snprintf(title, sizeof title, "ocsdf-mesh: %s", name);
+	o.title = title;
+	o.xlabel = m->names[0];
+	o.ylabel = m->names[1];
+	o.dots = pts != NULL;
+	o.pts = pts ? pts->X : NULL;
+	o.npts = pts ? pts->n : 0;
+	o.labels = pts ? (const char *const *)pts->labels : NULL;
+	o.label_name = label;
+	return ocsdf_plot_map(fp, g, v, &o, e);
 }

@@ -3,18 +3,22 @@
  * sets of grid.h, mesh.h and contour.h, and what they need to know of it:
  * which level to extract and a Lipschitz bound for pruning; and the two
  * pictures ocsdf-mesh makes of it: the surface of a model of 3 features,
- * the values on a grid of a model of 2 for its contour map.
+ * the values on a grid of a model of 2 for its contour map (plot.h), with
+ * the words that report them.
  */
 #ifndef OCSDF_FIELD_H
 #define OCSDF_FIELD_H
 
 #include <stddef.h>
+#include <stdio.h>
 
+#include "dataset.h"
 #include "errors.h"
 #include "grid.h"
 #include "mesh.h"
 #include "meshio.h"
 #include "model.h"
+#include "plot.h"
 
 typedef struct ocsdf_field ocsdf_field;
 
@@ -35,13 +39,17 @@ void ocsdf_field_grad(void *field, const float *xyz, int n, float *f, float *g);
  * nothing usable. */
 double ocsdf_field_lipschitz(const ocsdf_model *m);
 
+/* Checks a percentile of f asked for (--percentile): a model records the
+ * 1st, 5th and 50th only.  Returns 0, or 64 with e set. */
+int ocsdf_field_check_percentile(int percentile, ocsdf_error *e);
+
 /* The level a model's surface or boundary is drawn at by default, from
  * the statistics of f over its training rows: the percentile-th percentile
  * (1, 5 or 50), or with percentile 0 the lower of 0 and the 1st percentile
  * (the learned boundary holds more than 99% of the rows).  *what receives
  * words saying which level it is (size bytes).  Returns 0, or 65 when the
  * model records no such statistics (e->msg names it as `name`), or 64 for
- * another percentile. */
+ * another percentile (ocsdf_field_check_percentile). */
 int ocsdf_field_level(const ocsdf_model *m, const char *name, int percentile, double *level,
 		      char *what, size_t size, ocsdf_error *e);
 
@@ -49,9 +57,22 @@ int ocsdf_field_level(const ocsdf_model *m, const char *name, int percentile, do
  * for a contour map. */
 enum { OCSDF_FIELD_SVG = OCSDF_MESHIO_STL + 1 };
 
+/* Their names (--format), indexed by format, then NULL. */
+extern const char *const ocsdf_field_format_names[];
+
 /* The format of a picture file by the extension of its name path:
  * meshio.h's (.ply, .obj, .stl, any case), OCSDF_FIELD_SVG (.svg), or -1. */
 int ocsdf_field_format_of_path(const char *path);
+
+/* The format of the output file path, into *format unless it is already
+ * chosen (>= 0) or the output is standard output (path NULL or "-": the
+ * model's default, ocsdf_field_check_picture).  Returns 0, or 64 with e
+ * set when the extension names no format. */
+int ocsdf_field_format_of_output(const char *path, int *format, ocsdf_error *e);
+
+/* Checks that model m (name in messages) has a picture: 2 or 3 features.
+ * Returns 0, or 64 with e set saying what each has. */
+int ocsdf_field_check_features(const ocsdf_model *m, const char *name, ocsdf_error *e);
 
 /* Checks the picture asked of model m (2 or 3 features; name in
  * messages): *format (< 0: the default of its features, set here: SVG for
@@ -89,11 +110,44 @@ typedef struct ocsdf_field_surface {
 int ocsdf_field_surface_extract(const ocsdf_model *m, const ocsdf_grid3 *g, const ocsdf_mesh_opts *o,
 				int fill, ocsdf_field_surface *s, ocsdf_error *e);
 
+/* What to warn of a surface s extracted at level (in the words what):
+ * OCSDF_FIELD_EMPTY (the level set does not cross the box), or, if
+ * remarks, OCSDF_FIELD_CAPPED (the region above the level reaches the box
+ * and is capped there: a remark, which quiet runs leave out), with the
+ * warning in buf (len bytes); or 0 for none. */
+enum { OCSDF_FIELD_EMPTY = 1, OCSDF_FIELD_CAPPED };
+int ocsdf_field_surface_warning(const ocsdf_field_surface *s, double level, const char *what, int remarks,
+				char *buf, size_t len);
+
+/* What a verbose run says of a surface s extracted on grid g with options
+ * o at the level the words what describe: its size, level, grid and
+ * evaluations; the cavities filled, if any; then each of its five largest
+ * parts (meshtopo.h), closed with its Euler characteristic and genus, or
+ * open.  Writes the lines into buf (len bytes, cut short if they do not
+ * fit), each ended by a newline.  Returns 0, or 70 (out of memory) with e
+ * set and buf without the parts. */
+int ocsdf_field_surface_report(const ocsdf_field_surface *s, const ocsdf_grid3 *g, const ocsdf_mesh_opts *o,
+			       const char *what, char *buf, size_t len, ocsdf_error *e);
+
 /* f of model m (2 features) at the points of grid g, in batches of batch
  * points (ocsdf_grid_sample2): *v is malloc'ed, g->n[0] x g->n[1], and
  * its least and greatest values go to *vmin, *vmax.  Returns 0, or 65 (a
  * value not finite) or 70 (out of memory) with e set and *v NULL. */
 int ocsdf_field_sample2(const ocsdf_model *m, const ocsdf_grid2 *g, int batch, float **v, double *vmin,
 			double *vmax, ocsdf_error *e);
+
+/* What a verbose run says of the values of f on grid g, from vmin to
+ * vmax: one line, without its newline, in buf (len bytes). */
+void ocsdf_field_map_report(const ocsdf_grid2 *g, double vmin, double vmax, char *buf, size_t len);
+
+/* The contour map (ocsdf_plot_map) of model m, named name in its title,
+ * from its values v on grid g (ocsdf_field_sample2): the axes named by
+ * m's features, and the rows of pts (NULL: none) as dots coloured by their
+ * labels, if any, under the legend label.  po gives the rest (colour map,
+ * levels, the level drawn dashed); its other fields are not read.
+ * Returns what ocsdf_plot_map returns. */
+int ocsdf_field_map_write(FILE *fp, const ocsdf_model *m, const char *name, const ocsdf_grid2 *g,
+			  const float *v, const ocsdf_dataset *pts, const char *label, const ocsdf_plot_map_opts *po,
+			  ocsdf_error *e);
 
 #endif

@@ -1,7 +1,8 @@
-/* text.c: numbers that read back exactly, and excerpts of fields for
- * messages (see text.h). */
+/* text.c: numbers that read back exactly, excerpts of fields for
+ * messages, and bounded strings built piece by piece (see text.h). */
 #include "text.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -91,4 +92,16 @@ const char *ocsdf_text_shown(const char *s, char *buf, size_t len)
 		s = "";
 	ocsdf_text_excerpt(buf, len, s, strlen(s), 40, OCSDF_EXCERPT_PLAIN);
 	return buf;
+}
+
+void ocsdf_text_printf(ocsdf_text_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	if (b->len + 1 >= b->size)
+		return;
+	va_start(ap, fmt);
+	int k = vsnprintf(b->p + b->len, b->size - b->len, fmt, ap);
+	va_end(ap);
+	if (k > 0)
+		b->len = b->len + (size_t)k < b->size ? b->len + (size_t)k : b->size - 1;
 }

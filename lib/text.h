@@ -4,7 +4,8 @@
  * One home for two things every report and message needs: a number
  * printed so that it reads back exactly, and a field from the input quoted
  * in a message, cut short and with control bytes made harmless so that
- * binary input cannot garble a terminal.
+ * binary input cannot garble a terminal; and a bounded string that
+ * messages and reports are built in, piece by piece.
  */
 #ifndef OCSDF_TEXT_H
 #define OCSDF_TEXT_H
@@ -43,5 +44,16 @@ void ocsdf_text_excerpt(char *out, size_t size, const char *s, size_t n, size_t 
  * bytes: what messages quote as '%s'.  64 bytes of buf hold any.
  * Returns buf. */
 const char *ocsdf_text_shown(const char *s, char *buf, size_t len);
+
+/* A string being built in a caller's buffer p of size bytes (size >= 1),
+ * len of them used: start it as {buf, sizeof buf, 0} with buf[0] = 0. */
+typedef struct ocsdf_text_buf {
+	char *p;
+	size_t size, len;
+} ocsdf_text_buf;
+
+/* Appends printf-style text to b, cut short where b is full (b->p stays
+ * terminated; once full, later text is dropped). */
+void ocsdf_text_printf(ocsdf_text_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 #endif

@@ -1,6 +1,7 @@
 /*
- * test_text.c: numbers that read back exactly and excerpts of fields for
- * messages (lib/text.c), on values whose text is known by hand.
+ * test_text.c: numbers that read back exactly, excerpts of fields for
+ * messages and bounded strings (lib/text.c), on values whose text is
+ * known by hand.
  */
 #include <check.h>
 #include <math.h>
@@ -106,6 +107,30 @@ START_TEST(test_shown)
 }
 END_TEST
 
+/* Pieces appended until the buffer is full, then dropped, the string
+ * always terminated. */
+START_TEST(test_buf)
+{
+	char out[12];
+	ocsdf_text_buf b = {out, sizeof out, 0};
+	out[0] = '\0';
+	ocsdf_text_printf(&b, "%s", "");
+	ck_assert_str_eq(out, "");
+	ocsdf_text_printf(&b, "%d, %s", 42, "ab");
+	ck_assert_str_eq(out, "42, ab");
+	ck_assert_uint_eq(b.len, 6);
+	ocsdf_text_printf(&b, "|%s|", "cdefgh");
+	ck_assert_str_eq(out, "42, ab|cdef");
+	ck_assert_uint_eq(b.len, sizeof out - 1);
+	ocsdf_text_printf(&b, "more");
+	ck_assert_str_eq(out, "42, ab|cdef");
+	char one[1] = "";
+	ocsdf_text_buf e = {one, sizeof one, 0};
+	ocsdf_text_printf(&e, "x");
+	ck_assert_str_eq(one, "");
+}
+END_TEST
+
 static Suite *text_suite(void)
 {
 	Suite *s = suite_create("text");
@@ -114,6 +139,7 @@ static Suite *text_suite(void)
 	tcase_add_test(tc, test_put_number);
 	tcase_add_test(tc, test_excerpt_quoted);
 	tcase_add_test(tc, test_shown);
+	tcase_add_test(tc, test_buf);
 	suite_add_tcase(s, tc);
 	return s;
 }
