@@ -1078,24 +1078,33 @@ START_TEST(test_header_v1)
 }
 END_TEST
 
+/* m saved, its header cut to hlen bytes as a release of that header wrote
+ * it, loaded again (name in messages): the same model comes back. */
+static ocsdf_model *load_cut(const ocsdf_model *m, uint32_t hlen, const char *name)
+{
+	ocsdf_model *back = NULL;
+	ocsdf_error e;
+	size_t len;
+	unsigned char *buf = image(m, &len);
+
+	cut_header(buf, &len, hlen);
+	ck_assert_msg(ocsdf_model_load_mem(buf, len, name, &back, &e) == 0, "%s", e.msg);
+	assert_same(m, back);
+	free(buf);
+	return back;
+}
+
 /* A file of the release before the slope term: a header of 360 bytes
  * loads with none (eikonal 0). */
 START_TEST(test_header_before_slope)
 {
 	ocsdf_arch a = {3, 5, 2, OCSDF_ACT_FULLSORT};
-	ocsdf_model *m = random_model(a, 1, 1, 43), *back = NULL;
-	ocsdf_error e;
-	size_t len;
-	unsigned char *buf;
+	ocsdf_model *m = random_model(a, 1, 1, 43), *back;
 
 	m->settings.eikonal = 0;
-	buf = image(m, &len);
-	cut_header(buf, &len, HEADER_V4_LEN);
-	ck_assert_msg(ocsdf_model_load_mem(buf, len, "v0.1.2", &back, &e) == 0, "%s", e.msg);
-	assert_same(m, back);
+	back = load_cut(m, HEADER_V4_LEN, "v0.1.2");
 	ck_assert(back->settings.eikonal == 0);
 	ocsdf_model_free(back);
-	free(buf);
 	ocsdf_model_free(m);
 }
 END_TEST
@@ -1105,20 +1114,13 @@ END_TEST
 START_TEST(test_header_before_hold)
 {
 	ocsdf_arch a = {3, 5, 2, OCSDF_ACT_FULLSORT};
-	ocsdf_model *m = random_model(a, 1, 1, 42), *back = NULL;
-	ocsdf_error e;
-	size_t len;
-	unsigned char *buf;
+	ocsdf_model *m = random_model(a, 1, 1, 42), *back;
 
 	m->settings.lr_hold = m->settings.eikonal = 0;
-	buf = image(m, &len);
-	cut_header(buf, &len, HEADER_V3_LEN);
-	ck_assert_msg(ocsdf_model_load_mem(buf, len, "v0.1.1", &back, &e) == 0, "%s", e.msg);
-	assert_same(m, back);
+	back = load_cut(m, HEADER_V3_LEN, "v0.1.1");
 	ck_assert(back->settings.lr_hold == 0);
 	ck_assert_int_eq(back->settings.sampler, m->settings.sampler);
 	ocsdf_model_free(back);
-	free(buf);
 	ocsdf_model_free(m);
 }
 END_TEST
