@@ -1,7 +1,8 @@
 /*
  * test_argtab.c: options read from a table (cmd/common/argtab.c): the
  * getopt_long array it gives, every kind of value, aliases, the names in
- * refusals, codes without a row, and the text of --help.
+ * refusals, codes without a row, the text of --help, and an option shown
+ * in two forms.
  */
 #include <check.h>
 #include <stddef.h>
@@ -175,6 +176,34 @@ START_TEST(test_usage)
 }
 END_TEST
 
+/* An option with two forms of its value in --help: a line each, and one
+ * entry for getopt_long, read by its first row. */
+static const ocsdf_arg_spec forms_table[] = {
+	{"box", 320, OCSDF_ARG_OWN, 0, 0, 0, NULL, 0, "K", "K deviations"},
+	{"box", 320, OCSDF_ARG_OWN, 0, 0, 0, NULL, 0, "LIST", "bounds"},
+	{"dense", 321, OCSDF_ARG_SET, AT(set), 0, 0, NULL, 0, NULL, "every point"},
+	{NULL, 0, OCSDF_ARG_NONE, 0, 0, 0, NULL, 0, NULL, NULL}};
+
+START_TEST(test_forms)
+{
+	struct option o[sizeof forms_table / sizeof *forms_table];
+	opts v = {0};
+	ocsdf_error e = {0};
+	char *text = ocsdf_arg_usage("", forms_table, 18, "");
+	ocsdf_arg_getopt(forms_table, o);
+	ck_assert_str_eq(o[0].name, "box");
+	ck_assert_int_eq(o[0].has_arg, required_argument);
+	ck_assert_str_eq(o[1].name, "dense");
+	ck_assert_ptr_null(o[2].name);
+	ck_assert_ptr_eq(ocsdf_arg_take(forms_table, 320, "2", &v, &e), &forms_table[0]);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_str_eq(text, "      --box K     K deviations\n"
+			       "      --box LIST  bounds\n"
+			       "      --dense     every point\n");
+	free(text);
+}
+END_TEST
+
 static Suite *argtab_suite(void)
 {
 	Suite *s = suite_create("argtab");
@@ -184,6 +213,7 @@ static Suite *argtab_suite(void)
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_headings);
 	tcase_add_test(tc, test_usage);
+	tcase_add_test(tc, test_forms);
 	suite_add_tcase(s, tc);
 	return s;
 }

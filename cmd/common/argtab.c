@@ -9,9 +9,10 @@
 
 void ocsdf_arg_getopt(const ocsdf_arg_spec *t, struct option *opts)
 {
-	for (; t->name; t++) {
+	for (const ocsdf_arg_spec *first = t; t->name; t++) {
 		int plain = t->kind == OCSDF_ARG_NONE || t->kind == OCSDF_ARG_SET;
-		if (t->kind != OCSDF_ARG_HEADING)
+		int again = t > first && strcmp(t->name, t[-1].name) == 0;
+		if (t->kind != OCSDF_ARG_HEADING && !again)
 			*opts++ = (struct option){t->name, plain ? no_argument : required_argument, NULL, t->code};
 	}
 	*opts = (struct option){0, 0, 0, 0};
