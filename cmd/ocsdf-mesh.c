@@ -294,10 +294,7 @@ int main(int argc, char **argv)
 	ocsdf_error err;
 	int status;
 
-	char *usage = ocsdf_xcheck(ocsdf_arg_usage(usage_head, specs, 25, usage_tail));
-
-	status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage);
-	free(usage);
+	status = ocsdf_arg_start(argc, argv, parse_options, &o, &o.action, usage_head, specs, 25, usage_tail);
 	if (status >= 0)
 		return status;
 	m = load_model(&o);

@@ -1,15 +1,18 @@
 /*
  * test_argtab.c: options read from a table (cmd/common/argtab.c): the
  * getopt_long array it gives, every kind of value, aliases, the names in
- * refusals, codes without a row, the text of --help, and an option shown
- * in two forms.
+ * refusals, codes without a row, the text of --help, an option shown in
+ * two forms, and --help written at a program's start.
  */
 #include <check.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "argtab.h"
+#include "cli.h"
 
 typedef struct opts {
 	double r;
@@ -204,6 +207,35 @@ START_TEST(test_forms)
 }
 END_TEST
 
+/* A parse that reads nothing: the action is the test's. */
+static int parse_action(int argc, char **argv, void *ctx, ocsdf_error *e)
+{
+	(void)argc, (void)argv, (void)ctx;
+	ocsdf_error_clear(e);
+	return 0;
+}
+
+/* The start of a program: its --help written from the table on standard
+ * output and the status 0; -1 for a run. */
+START_TEST(test_start)
+{
+	char prog[] = "prog", *argv[] = {prog, NULL}, text[256] = "";
+	int help = OCSDF_CLI_HELP, run = OCSDF_CLI_RUN;
+	FILE *f = tmpfile();
+	ck_assert_ptr_nonnull(f);
+	setenv("OPENBLAS_CORETYPE", "Haswell", 0);  /* no second run of the test */
+	ck_assert_int_eq(ocsdf_arg_start(1, argv, parse_action, &run, &run, "", help_table, 26, ""), -1);
+	fflush(stdout);
+	ck_assert_int_ge(dup2(fileno(f), STDOUT_FILENO), 0);
+	ck_assert_int_eq(ocsdf_arg_start(1, argv, parse_action, &help, &help, "Usage: prog\n", help_table + 7, 26,
+					 "end\n"), 0);
+	rewind(f);
+	ck_assert_uint_gt(fread(text, 1, sizeof text - 1, f), 0);
+	ck_assert_str_eq(text, "Usage: prog\n  -h, --help              show this help\nend\n");
+	fclose(f);
+}
+END_TEST
+
 static Suite *argtab_suite(void)
 {
 	Suite *s = suite_create("argtab");
@@ -214,6 +246,7 @@ static Suite *argtab_suite(void)
 	tcase_add_test(tc, test_headings);
 	tcase_add_test(tc, test_usage);
 	tcase_add_test(tc, test_forms);
+	tcase_add_test(tc, test_start);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -103,3 +103,13 @@ char *ocsdf_arg_usage(const char *head, const ocsdf_arg_spec *t, int column, con
 	}
 	return text;
 }
+
+int ocsdf_arg_start(int argc, char **argv, int (*parse)(int argc, char **argv, void *ctx, ocsdf_error *e),
+		    void *ctx, const int *action, const char *head, const ocsdf_arg_spec *t, int column,
+		    const char *tail)
+{
+	char *usage = ocsdf_xcheck(ocsdf_arg_usage(head, t, column, tail));
+	int status = ocsdf_cli_start(argc, argv, parse, ctx, action, usage);
+	free(usage);
+	return status;
+}

@@ -71,5 +71,11 @@ const ocsdf_arg_spec *ocsdf_arg_take(const ocsdf_arg_spec *t, int c, const char 
  * column on; then tail.  Returns a string to free, or NULL out of
  * memory. */
 char *ocsdf_arg_usage(const char *head, const ocsdf_arg_spec *t, int column, const char *tail);
+/* ocsdf_cli_start (cli.h) with the --help of ocsdf_arg_usage(head, t,
+ * column, tail): the exit status of --help or --version, or -1 to go on
+ * with the run. */
+int ocsdf_arg_start(int argc, char **argv, int (*parse)(int argc, char **argv, void *ctx, ocsdf_error *e),
+		    void *ctx, const int *action, const char *head, const ocsdf_arg_spec *t, int column,
+		    const char *tail);
 
 #endif
