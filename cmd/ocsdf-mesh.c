@@ -218,16 +218,6 @@ static void show_progress(void *ctx, double done)
 		fputc('\n', stderr);
 }
 
-/* Each line of text on stderr after the program's name. */
-static void say_lines(const char *text)
-{
-	while (*text) {
-		size_t n = strcspn(text, "\n");
-		fprintf(stderr, "%s: %.*s\n", ocsdf_cli_name(), (int)n, text);
-		text += n + (text[n] == '\n');
-	}
-}
-
 /* The surface of a 3-feature model on out, with its warnings and, with
  * -v, its report. */
 static void write_mesh(options *o, const ocsdf_model *m, ocsdf_output *out)
@@ -252,7 +242,7 @@ static void write_mesh(options *o, const ocsdf_model *m, ocsdf_output *out)
 		ocsdf_warn("%s", text);
 	if (o->verbose) {
 		int rc = ocsdf_field_surface_report(&s, &g, &mo, o->level_what, text, sizeof text, &err);
-		say_lines(text);
+		ocsdf_say_lines(text);
 		if (rc)
 			ocsdf_warn("%s", err.msg);
 	}
@@ -278,7 +268,7 @@ static void write_map(options *o, const ocsdf_model *m, const ocsdf_dataset *pts
 		ocsdf_die_error(&err);
 	if (o->verbose) {
 		ocsdf_field_map_report(&g, vmin, vmax, text, sizeof text);
-		say_lines(text);
+		ocsdf_say_lines(text);
 	}
 	if (ocsdf_field_map_write(out->fp, m, o->model, &g, v, pts, o->label, &po, &err))
 		ocsdf_die_error(&err);
