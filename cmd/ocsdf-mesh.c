@@ -5,7 +5,8 @@
  * paper's Figure 2).  The library does the work: the grid (grid.h), the
  * model as a field, its level, its pictures and the words that report them
  * (field.h), the surface (mesh.h, meshio.h) and the map (plot.h); this file
- * reads the options, calls it and prints.
+ * reads the options (a table of rows, cmd/common/argtab.h), calls it and
+ * prints.
  */
 #include <getopt.h>
 #include <stddef.h>
