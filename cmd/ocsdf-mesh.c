@@ -5,13 +5,16 @@
  * paper's Figure 2).  The library does the work: the grid (grid.h), the
  * model as a field, its level, its pictures and the words that report them
  * (field.h), the surface (mesh.h, meshio.h) and the map (plot.h); this file
- * reads the options, calls it and prints.
+ * reads the options (a table of rows, cmd/common/argtab.h), calls it and
+ * prints.
  */
 #include <getopt.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "argtab.h"
 #include "cli.h"
 #include "dataset.h"
 #include "field.h"
@@ -24,44 +27,14 @@
 
 enum { CHUNK = 4096 };
 
-static const char usage_text[] =
+/* --help: the option table's lines (specs) between these. */
+static const char usage_head[] =
 	"Usage: ocsdf-mesh -m MODEL [OPTION]...\n"
 	"Extract a level set of the signed distance learned by ocsdf-train: from a\n"
 	"3-feature model a closed triangle mesh (PLY, OBJ or STL), from a 2-feature\n"
 	"model a contour map (SVG).\n"
-	"\n"
-	"  -m, --model MODEL      model file (required)\n"
-	"  -o, --output FILE      write here instead of standard output\n"
-	"      --format FMT       ply, obj, stl or svg (default: from the extension of\n"
-	"                         FILE, else ply for 3 features and svg for 2)\n"
-	"      --ascii            text PLY or STL instead of binary\n"
-	"  -r, --resolution R     grid points along the longest side (default 128 for\n"
-	"                         a surface, 256 for a contour map)\n"
-	"      --level L          extract f = L (in the model's units)\n"
-	"      --percentile P     extract the P-th percentile of f over the training\n"
-	"                         rows: 1, 5 or 50 (default: the lower of 0 and the\n"
-	"                         1st percentile)\n"
-	"      --keep-cavities    keep the walls of enclosed cavities (default: fill\n"
-	"                         them, leaving the outer surface of a shell)\n"
-	"      --box K            grid box: K standard deviations around the training\n"
-	"                         mean on each axis (default 3)\n"
-	"      --box LIST         grid box: LO1,HI1,LO2,HI2[,LO3,HI3] in input units\n"
-	"      --points FILE      training rows (CSV with the model's features): the\n"
-	"                         box becomes their bounding box plus 10%, and a\n"
-	"                         contour map shows them as dots\n"
-	"      --label COL        with --points: colour the dots by this column\n"
-	"      --levels LIST      levels drawn on a contour map (default: round values\n"
-	"                         over the range of f); f = 0 is always drawn bold\n"
-	"      --no-colormap      no colour map of f behind the contours\n"
-	"      --dense            evaluate every grid point (no Lipschitz pruning)\n"
-	"  -f, --force            overwrite an existing output file\n"
-	"      --threads N        OpenBLAS threads (default: 1 below width 512,\n"
-	"                         else all cores)\n"
-	"  -v, --verbose          report the OpenBLAS kernels and threads, the mesh\n"
-	"                         and the network evaluations\n"
-	"  -q, --quiet            no progress\n"
-	"  -h, --help             show this help\n"
-	"  -V, --version          show the version\n"
+	"\n",
+		  usage_tail[] =
 	"\n"
 	"Examples:\n"
 	"  ocsdf-mesh -m torus.model -r 256 -o torus.ply\n"
@@ -70,32 +43,9 @@ static const char usage_text[] =
 enum { O_FORMAT = 256, O_ASCII, O_LEVEL, O_PERCENTILE, O_BOX, O_POINTS, O_LABEL, O_LEVELS, O_NO_COLORMAP,
        O_DENSE, O_THREADS, O_KEEP_CAVITIES };
 
-static const struct option long_options[] = {
-	{"model", required_argument, 0, 'm'},
-	{"output", required_argument, 0, 'o'},
-	{"format", required_argument, 0, O_FORMAT},
-	{"ascii", no_argument, 0, O_ASCII},
-	{"resolution", required_argument, 0, 'r'},
-	{"level", required_argument, 0, O_LEVEL},
-	{"percentile", required_argument, 0, O_PERCENTILE},
-	{"keep-cavities", no_argument, 0, O_KEEP_CAVITIES},
-	{"box", required_argument, 0, O_BOX},
-	{"points", required_argument, 0, O_POINTS},
-	{"label", required_argument, 0, O_LABEL},
-	{"levels", required_argument, 0, O_LEVELS},
-	{"no-colormap", no_argument, 0, O_NO_COLORMAP},
-	{"dense", no_argument, 0, O_DENSE},
-	{"force", no_argument, 0, 'f'},
-	{"threads", required_argument, 0, O_THREADS},
-	{"verbose", no_argument, 0, 'v'},
-	{"quiet", no_argument, 0, 'q'},
-	{"help", no_argument, 0, 'h'},
-	{"version", no_argument, 0, 'V'},
-	{0, 0, 0, 0}};
-
 typedef struct options {
 	const char *model, *output, *points, *label, *levels_arg;
-	int format, ascii, dense, force, verbose, quiet, colormap, keep_cavities;
+	int format, ascii, dense, force, verbose, quiet, no_colormap, keep_cavities;
 	int threads, action;
 	int level_set, percentile;  /* level_set: 1 --level, 2 --percentile */
 	double level;
@@ -105,6 +55,62 @@ typedef struct options {
 	double *levels;             /* --levels, or NULL */
 	int nlevels;
 } options;
+
+#define AT(field) offsetof(options, field)
+/* Rows of specs: a number read into field in [lo, hi] (group: the
+ * level_set of --level and --percentile), a choice, a value or flag into
+ * field, a row without field; the last two arguments of each: arg and
+ * help. */
+#define NUM(name, code, kind, field, lo, hi, group, ...) {name, code, kind, AT(field), lo, hi, NULL, group, __VA_ARGS__}
+#define CHOICE(name, code, field, choices, ...) \
+	{name, code, OCSDF_ARG_CHOICE, AT(field), 0, 0, choices, 0, __VA_ARGS__}
+#define ROW(name, code, kind, field, ...) {name, code, kind, AT(field), 0, 0, NULL, 0, __VA_ARGS__}
+#define BARE(name, code, kind, ...) {name, code, kind, 0, 0, 0, NULL, 0, __VA_ARGS__}
+
+/* The options, in the order of --help. */
+static const ocsdf_arg_spec specs[] = {
+	ROW("model", 'm', OCSDF_ARG_TEXT, model, "MODEL", "model file (required)"),
+	ROW("output", 'o', OCSDF_ARG_OUTPUT, output, "FILE", "write here instead of standard output"),
+	CHOICE("format", O_FORMAT, format, ocsdf_field_format_names, "FMT",
+	       "ply, obj, stl or svg (default: from the extension of\n"
+	       "FILE, else ply for 3 features and svg for 2)"),
+	ROW("ascii", O_ASCII, OCSDF_ARG_SET, ascii, NULL, "text PLY or STL instead of binary"),
+	BARE("resolution", 'r', OCSDF_ARG_OWN, "R",
+	     "grid points along the longest side (default 128 for\n"
+	     "a surface, 256 for a contour map)"),
+	NUM("level", O_LEVEL, OCSDF_ARG_REAL, level, -1e6, 1e6, 1, "L", "extract f = L (in the model's units)"),
+	NUM("percentile", O_PERCENTILE, OCSDF_ARG_INT, percentile, 0, 100, 2, "P",
+	    "extract the P-th percentile of f over the training\n"
+	    "rows: 1, 5 or 50 (default: the lower of 0 and the\n"
+	    "1st percentile)"),
+	ROW("keep-cavities", O_KEEP_CAVITIES, OCSDF_ARG_SET, keep_cavities, NULL,
+	    "keep the walls of enclosed cavities (default: fill\n"
+	    "them, leaving the outer surface of a shell)"),
+	BARE("box", O_BOX, OCSDF_ARG_OWN, "K",
+	     "grid box: K standard deviations around the training\n"
+	     "mean on each axis (default 3)"),
+	BARE("box", O_BOX, OCSDF_ARG_OWN, "LIST", "grid box: LO1,HI1,LO2,HI2[,LO3,HI3] in input units"),
+	ROW("points", O_POINTS, OCSDF_ARG_TEXT, points, "FILE",
+	    "training rows (CSV with the model's features): the\n"
+	    "box becomes their bounding box plus 10%, and a\n"
+	    "contour map shows them as dots"),
+	ROW("label", O_LABEL, OCSDF_ARG_TEXT, label, "COL", "with --points: colour the dots by this column"),
+	ROW("levels", O_LEVELS, OCSDF_ARG_TEXT, levels_arg, "LIST",
+	    "levels drawn on a contour map (default: round values\n"
+	    "over the range of f); f = 0 is always drawn bold"),
+	ROW("no-colormap", O_NO_COLORMAP, OCSDF_ARG_SET, no_colormap, NULL, "no colour map of f behind the contours"),
+	ROW("dense", O_DENSE, OCSDF_ARG_SET, dense, NULL, "evaluate every grid point (no Lipschitz pruning)"),
+	ROW("force", 'f', OCSDF_ARG_SET, force, NULL, "overwrite an existing output file"),
+	NUM("threads", O_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, 0, "N",
+	    "OpenBLAS threads (default: 1 below width 512,\n"
+	    "else all cores)"),
+	ROW("verbose", 'v', OCSDF_ARG_SET, verbose, NULL,
+	    "report the OpenBLAS kernels and threads, the mesh\n"
+	    "and the network evaluations"),
+	ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress"),
+	BARE("help", 'h', OCSDF_ARG_NONE, NULL, "show this help"),
+	BARE("version", 'V', OCSDF_ARG_NONE, NULL, "show the version"),
+	BARE(NULL, 0, OCSDF_ARG_NONE, NULL, NULL)};
 
 /* --box: K standard deviations, or LO,HI bounds for each axis. */
 static void take_box(options *o, ocsdf_error *e)
@@ -122,41 +128,24 @@ static void take_box(options *o, ocsdf_error *e)
 static void take_option(void *ctx, int c, ocsdf_error *e)
 {
 	options *o = ctx;
-	switch (c) {
-	case 'm': o->model = optarg; break;
-	case 'q': o->quiet = 1; break;
-	case 'v': o->verbose = 1; break;
-	case 'o': o->output = ocsdf_arg_output(e, "-o", optarg); break;
-	case O_FORMAT: o->format = ocsdf_arg_choice(e, "--format", optarg, ocsdf_field_format_names); break;
-	case O_ASCII: o->ascii = 1; break;
-	case 'r': o->grid.resolution = (int)ocsdf_arg_long(e, "--resolution", optarg, 8, 2048); break;
-	case O_LEVEL:
-		o->level = ocsdf_arg_double(e, "--level", optarg, -1e6, 1e6);
-		o->level_set = 1;
-		break;
-	case O_PERCENTILE:
-		o->percentile = (int)ocsdf_arg_long(e, "--percentile", optarg, 0, 100);
-		if (!e->code)
-			ocsdf_field_check_percentile(o->percentile, e);
-		o->level_set = 2;
-		break;
-	case O_KEEP_CAVITIES: o->keep_cavities = 1; break;
-	case O_BOX: take_box(o, e); break;
-	case O_POINTS: o->points = optarg; break;
-	case O_LABEL: o->label = optarg; break;
-	case O_LEVELS: o->levels_arg = optarg; break;
-	case O_NO_COLORMAP: o->colormap = 0; break;
-	case O_DENSE: o->dense = 1; break;
-	case 'f': o->force = 1; break;
-	case O_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
-	}
+	const ocsdf_arg_spec *r = ocsdf_arg_take(specs, c, optarg, o, e);
+	if (r && r->group)
+		o->level_set = r->group;
+	if (c == O_PERCENTILE && !e->code)
+		ocsdf_field_check_percentile(o->percentile, e);
+	else if (c == O_BOX)
+		take_box(o, e);
+	else if (c == 'r')  /* named --resolution in messages, not -r */
+		o->grid.resolution = (int)ocsdf_arg_long(e, "--resolution", optarg, 8, 2048);
 }
 
 /* Fills o from the command line: 0, or 64 with e set. */
 static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
 	options *o = ctx;
-	*o = (options){.format = -1, .percentile = 1, .colormap = 1};
+	struct option long_options[sizeof specs / sizeof *specs];
+	ocsdf_arg_getopt(specs, long_options);
+	*o = (options){.format = -1, .percentile = 1};
 	if (ocsdf_arg_read(argc, argv, ":m:o:r:fvqhV", long_options, take_option, o, &o->action, e) || o->action ||
 	    ocsdf_arg_model_only(e, o->model, argc, argv))
 		return e->code;
@@ -179,7 +168,7 @@ static ocsdf_model *load_model(options *o)
 		ocsdf_kernels_report();
 	if (ocsdf_field_check_features(m, o->model, &err))
 		ocsdf_die_error(&err);
-	if (ocsdf_field_check_picture(m, o->model, &o->format, o->ascii, o->levels_arg || !o->colormap, &err) ||
+	if (ocsdf_field_check_picture(m, o->model, &o->format, o->ascii, o->levels_arg || o->no_colormap, &err) ||
 	    ocsdf_field_grid_spec(m, &o->grid, &err))
 		ocsdf_usage_error("%s", err.msg);
 	if (m->ckpt)
@@ -230,16 +219,6 @@ static void show_progress(void *ctx, double done)
 		fputc('\n', stderr);
 }
 
-/* Each line of text on stderr after the program's name. */
-static void say_lines(const char *text)
-{
-	while (*text) {
-		size_t n = strcspn(text, "\n");
-		fprintf(stderr, "%s: %.*s\n", ocsdf_cli_name(), (int)n, text);
-		text += n + (text[n] == '\n');
-	}
-}
-
 /* The surface of a 3-feature model on out, with its warnings and, with
  * -v, its report. */
 static void write_mesh(options *o, const ocsdf_model *m, ocsdf_output *out)
@@ -264,7 +243,7 @@ static void write_mesh(options *o, const ocsdf_model *m, ocsdf_output *out)
 		ocsdf_warn("%s", text);
 	if (o->verbose) {
 		int rc = ocsdf_field_surface_report(&s, &g, &mo, o->level_what, text, sizeof text, &err);
-		say_lines(text);
+		ocsdf_say_lines(text);
 		if (rc)
 			ocsdf_warn("%s", err.msg);
 	}
@@ -282,7 +261,7 @@ static void write_map(options *o, const ocsdf_model *m, const ocsdf_dataset *pts
 	char text[256];
 	float *v;
 	double vmin, vmax;
-	ocsdf_plot_map_opts po = {.colormap = o->colormap, .levels = o->levels, .nlevels = o->nlevels,
+	ocsdf_plot_map_opts po = {.colormap = !o->no_colormap, .levels = o->levels, .nlevels = o->nlevels,
 				  .level = o->level, .level_label = o->level_what};
 
 	choose_grid(o, g.lo, g.hi, g.n);
@@ -290,7 +269,7 @@ static void write_map(options *o, const ocsdf_model *m, const ocsdf_dataset *pts
 		ocsdf_die_error(&err);
 	if (o->verbose) {
 		ocsdf_field_map_report(&g, vmin, vmax, text, sizeof text);
-		say_lines(text);
+		ocsdf_say_lines(text);
 	}
 	if (ocsdf_field_map_write(out->fp, m, o->model, &g, v, pts, o->label, &po, &err))
 		ocsdf_die_error(&err);
@@ -306,7 +285,8 @@ int main(int argc, char **argv)
 	ocsdf_error err;
 	int status;
 
-	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
+	status = ocsdf_arg_start(argc, argv, parse_options, &o, &o.action, usage_head, specs, 25, usage_tail);
+	if (status >= 0)
 		return status;
 	m = load_model(&o);
 	read_inputs(&o, m, &pts);

@@ -365,10 +365,8 @@ int main(int argc, char **argv)
 	ocsdf_error e;
 	float *Z;
 	run r;
-	char *usage = ocsdf_xcheck(ocsdf_arg_usage(usage_head, specs, 25, usage_tail));
 
-	status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage);
-	free(usage);
+	status = ocsdf_arg_start(argc, argv, parse_options, &o, &o.action, usage_head, specs, 25, usage_tail);
 	if (status >= 0)
 		return status;
 	prepare(&o);

@@ -1,14 +1,18 @@
 /*
  * test_argtab.c: options read from a table (cmd/common/argtab.c): the
  * getopt_long array it gives, every kind of value, aliases, the names in
- * refusals, codes without a row, and the text of --help.
+ * refusals, codes without a row, the text of --help, an option shown in
+ * two forms, and --help written at a program's start.
  */
 #include <check.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "argtab.h"
+#include "cli.h"
 
 typedef struct opts {
 	double r;
@@ -175,6 +179,63 @@ START_TEST(test_usage)
 }
 END_TEST
 
+/* An option with two forms of its value in --help: a line each, and one
+ * entry for getopt_long, read by its first row. */
+static const ocsdf_arg_spec forms_table[] = {
+	{"box", 320, OCSDF_ARG_OWN, 0, 0, 0, NULL, 0, "K", "K deviations"},
+	{"box", 320, OCSDF_ARG_OWN, 0, 0, 0, NULL, 0, "LIST", "bounds"},
+	{"dense", 321, OCSDF_ARG_SET, AT(set), 0, 0, NULL, 0, NULL, "every point"},
+	{NULL, 0, OCSDF_ARG_NONE, 0, 0, 0, NULL, 0, NULL, NULL}};
+
+START_TEST(test_forms)
+{
+	struct option o[sizeof forms_table / sizeof *forms_table];
+	opts v = {0};
+	ocsdf_error e = {0};
+	char *text = ocsdf_arg_usage("", forms_table, 18, "");
+	ocsdf_arg_getopt(forms_table, o);
+	ck_assert_str_eq(o[0].name, "box");
+	ck_assert_int_eq(o[0].has_arg, required_argument);
+	ck_assert_str_eq(o[1].name, "dense");
+	ck_assert_ptr_null(o[2].name);
+	ck_assert_ptr_eq(ocsdf_arg_take(forms_table, 320, "2", &v, &e), &forms_table[0]);
+	ck_assert_ptr_nonnull(text);
+	ck_assert_str_eq(text, "      --box K     K deviations\n"
+			       "      --box LIST  bounds\n"
+			       "      --dense     every point\n");
+	free(text);
+}
+END_TEST
+
+/* A parse that reads nothing: the action is the test's. */
+static int parse_action(int argc, char **argv, void *ctx, ocsdf_error *e)
+{
+	(void)argc, (void)argv, (void)ctx;
+	ocsdf_error_clear(e);
+	return 0;
+}
+
+/* The start of a program: its --help written from the table on standard
+ * output and the status 0; -1 for a run. */
+START_TEST(test_start)
+{
+	char prog[] = "prog", *argv[] = {prog, NULL}, text[256] = "";
+	int help = OCSDF_CLI_HELP, run = OCSDF_CLI_RUN;
+	FILE *f = tmpfile();
+	ck_assert_ptr_nonnull(f);
+	setenv("OPENBLAS_CORETYPE", "Haswell", 0);  /* no second run of the test */
+	ck_assert_int_eq(ocsdf_arg_start(1, argv, parse_action, &run, &run, "", help_table, 26, ""), -1);
+	fflush(stdout);
+	ck_assert_int_ge(dup2(fileno(f), STDOUT_FILENO), 0);
+	ck_assert_int_eq(ocsdf_arg_start(1, argv, parse_action, &help, &help, "Usage: prog\n", help_table + 7, 26,
+					 "end\n"), 0);
+	rewind(f);
+	ck_assert_uint_gt(fread(text, 1, sizeof text - 1, f), 0);
+	ck_assert_str_eq(text, "Usage: prog\n  -h, --help              show this help\nend\n");
+	fclose(f);
+}
+END_TEST
+
 static Suite *argtab_suite(void)
 {
 	Suite *s = suite_create("argtab");
@@ -184,6 +245,8 @@ static Suite *argtab_suite(void)
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_headings);
 	tcase_add_test(tc, test_usage);
+	tcase_add_test(tc, test_forms);
+	tcase_add_test(tc, test_start);
 	suite_add_tcase(s, tc);
 	return s;
 }

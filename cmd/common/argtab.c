@@ -9,9 +9,10 @@
 
 void ocsdf_arg_getopt(const ocsdf_arg_spec *t, struct option *opts)
 {
-	for (; t->name; t++) {
+	for (const ocsdf_arg_spec *first = t; t->name; t++) {
 		int plain = t->kind == OCSDF_ARG_NONE || t->kind == OCSDF_ARG_SET;
-		if (t->kind != OCSDF_ARG_HEADING)
+		int again = t > first && strcmp(t->name, t[-1].name) == 0;
+		if (t->kind != OCSDF_ARG_HEADING && !again)
 			*opts++ = (struct option){t->name, plain ? no_argument : required_argument, NULL, t->code};
 	}
 	*opts = (struct option){0, 0, 0, 0};
@@ -101,4 +102,14 @@ char *ocsdf_arg_usage(const char *head, const ocsdf_arg_spec *t, int column, con
 		return NULL;
 	}
 	return text;
+}
+
+int ocsdf_arg_start(int argc, char **argv, int (*parse)(int argc, char **argv, void *ctx, ocsdf_error *e),
+		    void *ctx, const int *action, const char *head, const ocsdf_arg_spec *t, int column,
+		    const char *tail)
+{
+	char *usage = ocsdf_xcheck(ocsdf_arg_usage(head, t, column, tail));
+	int status = ocsdf_cli_start(argc, argv, parse, ctx, action, usage);
+	free(usage);
+	return status;
 }

@@ -33,7 +33,9 @@ typedef enum ocsdf_arg_kind {
 
 /* One option.  A table ends with a row whose name is NULL.  Rows of one
  * code are aliases: the first of them reads the value and names the
- * option in messages ("-c" for a short option's letter c, else "--name"). */
+ * option in messages ("-c" for a short option's letter c, else "--name").
+ * A row with the name of the row before shows another form of its value
+ * in --help ("--box K", then "--box LIST"); getopt_long gets it once. */
 typedef struct ocsdf_arg_spec {
 	const char *name;             /* long name, without "--" */
 	int code;                     /* a short option's letter, or >= 256 */
@@ -52,7 +54,7 @@ typedef struct ocsdf_arg_spec {
 #define OCSDF_ARG_SECTION(text) {.name = "", .kind = OCSDF_ARG_HEADING, .help = (text)}
 
 /* Fills opts for getopt_long, an entry per option row of t (headings
- * left out), the end row included (an array of the table's size
+ * and the repeats of a name left out), the end row included (an array of the table's size
  * suffices): each with a value unless the row is NONE or SET, and the
  * zero end. */
 void ocsdf_arg_getopt(const ocsdf_arg_spec *t, struct option *opts);
@@ -69,5 +71,11 @@ const ocsdf_arg_spec *ocsdf_arg_take(const ocsdf_arg_spec *t, int c, const char 
  * column on; then tail.  Returns a string to free, or NULL out of
  * memory. */
 char *ocsdf_arg_usage(const char *head, const ocsdf_arg_spec *t, int column, const char *tail);
+/* ocsdf_cli_start (cli.h) with the --help of ocsdf_arg_usage(head, t,
+ * column, tail): the exit status of --help or --version, or -1 to go on
+ * with the run. */
+int ocsdf_arg_start(int argc, char **argv, int (*parse)(int argc, char **argv, void *ctx, ocsdf_error *e),
+		    void *ctx, const int *action, const char *head, const ocsdf_arg_spec *t, int column,
+		    const char *tail);
 
 #endif

@@ -160,6 +160,15 @@ void ocsdf_warn(const char *fmt, ...)
 	va_end(ap);
 }
 
+void ocsdf_say_lines(const char *text)
+{
+	while (*text) {
+		size_t n = strcspn(text, "\n");
+		fprintf(stderr, "%s: %.*s\n", prog, (int)n, text);
+		text += n + (text[n] == '\n');
+	}
+}
+
 int ocsdf_print_text(const char *text)
 {
 	fputs(text, stdout);

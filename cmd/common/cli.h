@@ -36,6 +36,8 @@ noreturn void ocsdf_die_error(const ocsdf_error *e);
 noreturn void ocsdf_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* "PROG: warning: message" on stderr. */
 void ocsdf_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Each line of text (a report of the library's) on stderr after "PROG: ". */
+void ocsdf_say_lines(const char *text);
 
 /* Writes text (--help) on stdout and flushes it.  Returns 0, or 74 after
  * a message if the text could not be written (a closed descriptor, a
