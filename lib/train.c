@@ -298,10 +298,18 @@ static void work_free(work *w)
 	ocsdf_support_free(&w->sup);
 }
 
+/* Whether a step has the slope term of --eikonal (distance sampler). */
+static int slope_term(const ocsdf_train_settings *s)
+{
+	return s->sampler == OCSDF_SAMPLER_DISTANCE && s->eikonal > 0;
+}
+
 static int work_alloc(work *w, const ocsdf_model *m, size_t n)
 {
 	const ocsdf_train_settings *s = &m->settings;
 	size_t P = ocsdf_arch_nparams(&m->arch), d = (size_t)m->arch.d, B = (size_t)s->batch;
+	/* Points a step: rows and negatives, and the rows' slope probes. */
+	size_t pts = (slope_term(s) ? 3 : 2) * B;
 	ocsdf_ortho_opts oo;
 
 	memset(w, 0, sizeof *w);
@@ -310,14 +318,13 @@ static int work_alloc(work *w, const ocsdf_model *m, size_t n)
 	 * short, and then stops as soon as the result is orthonormal. */
 	oo.iters = s->bjorck_iters;
 	oo.tol = s->ortho == OCSDF_ORTHO_BJORCK ? s->bjorck_tol : RETRACT_TOL;
-	w->net = ocsdf_lipnet_new(&m->arch, (int)(3 * B));
+	w->net = ocsdf_lipnet_new(&m->arch, (int)pts);
 	w->ortho = ocsdf_ortho_new(&m->arch, &oo);
 	w->grad = malloc(P * sizeof(float));
 	w->dW = malloc(P * sizeof(float));
-	/* rows, negatives and the rows' slope probes (--eikonal) */
-	w->X = malloc(3 * B * d * sizeof(float));
-	w->fb = malloc(3 * B * sizeof(float));
-	w->df = malloc(3 * B * sizeof(float));
+	w->X = malloc(pts * d * sizeof(float));
+	w->fb = malloc(pts * sizeof(float));
+	w->df = malloc(pts * sizeof(float));
 	w->probe_g = malloc(B * d * sizeof(float));
 	w->probe_f = malloc(B * sizeof(float));
 	w->walker = w->net ? ocsdf_walker_new(w->net, (int)B) : NULL;
@@ -691,7 +698,7 @@ static void slope_probes(work *w, const float *theta, int B, int d, double h)
 static double batch_loss(const ocsdf_model *m, work *w, double *f_data, double *f_neg)
 {
 	const ocsdf_train_settings *s = &m->settings;
-	const int B = s->batch, probes = s->sampler == OCSDF_SAMPLER_DISTANCE && s->eikonal > 0;
+	const int B = s->batch, probes = slope_term(s);
 	const double h = OCSDF_TRAIN_SLOPE_STEP * w->sup.r;
 	double fd = 0, fq = 0, loss;
 
