@@ -9,11 +9,13 @@
  * multiply-adds, except the first 8 lanes of a thread's share and the last
  * 8 lanes of the product (Haswell and Zen kernels; Prescott, Sandybridge,
  * SkylakeX and Cooperlake have no exception).  So the scorer keeps a tile
- * feature-major (features x lanes), puts rows only in lanes
- * [OCSDF_SCORE_GUARD, OCSDF_SCORE_TILE - OCSDF_SCORE_GUARD) with zeros
- * around them, runs every product with the same shape on one OpenBLAS
- * thread, and sums the last layer by hand in the same order for every
- * lane.  tests/cli/t_scale.sh checks the result byte for byte.
+ * feature-major (features x lanes), runs every product with the same shape
+ * on one OpenBLAS thread, and sums the last layer by hand in the same order
+ * for every lane; with kernels other than those four it puts rows only in
+ * lanes [OCSDF_SCORE_GUARD, OCSDF_SCORE_TILE - OCSDF_SCORE_GUARD) with
+ * zeros around them (with the four, every lane holds a row: 6% fewer
+ * products).  tests/cli/t_scale.sh checks the result byte for byte under
+ * every family of kernels the CPU runs.
  *
  * The gradient (for attacks and the sampler) goes through the row-major
  * network of lipnet.h in tiles of the same size; it makes no such promise.
@@ -28,16 +30,26 @@
 #include "scale.h"
 #include "sort_act.h"
 
-/* Rows in one tile: the lanes between the guards. */
-#define ROWS (OCSDF_SCORE_TILE - 2 * OCSDF_SCORE_GUARD)
-
 struct ocsdf_scorer {
 	const ocsdf_model *m;
 	ocsdf_lipnet *net;      /* for gradients */
 	float *Z, *f, *g;       /* one tile: rows, scores, gradients (row-major) */
 	float *in, *out, *rows; /* feature-major activations; row-major scratch */
 	void *work;             /* of the activation */
+	int guard;              /* empty lanes at each end of a tile */
 };
+
+/* The OpenBLAS kernels whose sgemm treats every lane of the M dimension
+ * alike (measured with tests/cli/t_scale.sh under each): a tile needs no
+ * guard lanes with them. */
+static int lanes_alike(const char *core)
+{
+	static const char *const alike[] = {"Prescott", "Sandybridge", "SkylakeX", "Cooperlake"};
+	for (size_t i = 0; core && i < sizeof alike / sizeof *alike; i++)
+		if (strcmp(core, alike[i]) == 0)
+			return 1;
+	return 0;
+}
 
 ocsdf_scorer *ocsdf_scorer_new(const ocsdf_model *m, int max_rows)
 {
@@ -49,6 +61,7 @@ ocsdf_scorer *ocsdf_scorer_new(const ocsdf_model *m, int max_rows)
 	size_t T = OCSDF_SCORE_TILE, d = (size_t)m->arch.d, w = (size_t)m->arch.width;
 	size_t wide = w > d ? w : d;
 	s->m = m;
+	s->guard = lanes_alike(openblas_get_corename()) ? 0 : OCSDF_SCORE_GUARD;
 	s->net = ocsdf_lipnet_new(&m->arch, OCSDF_SCORE_TILE);
 	s->Z = malloc(sizeof(float) * T * d);
 	s->f = malloc(sizeof(float) * T);
@@ -150,13 +163,13 @@ static void forward_lanes(ocsdf_scorer *s, float *f)
 /* The scores of n rows, raw (X) or already standardized (Z). */
 static void run_rows(ocsdf_scorer *s, const double *X, const float *Z, int n, float *f)
 {
-	int d = s->m->arch.d, G = OCSDF_SCORE_GUARD;
+	int d = s->m->arch.d, G = s->guard, rows = OCSDF_SCORE_TILE - 2 * G;
 	int threads = openblas_get_num_threads();
 	/* Threads split the lanes, and each share has its own first lanes. */
 	if (threads > 1)
 		openblas_set_num_threads(1);
-	for (int i0 = 0; i0 < n; i0 += ROWS) {
-		int k = n - i0 < ROWS ? n - i0 : ROWS;
+	for (int i0 = 0; i0 < n; i0 += rows) {
+		int k = n - i0 < rows ? n - i0 : rows;
 		memset(s->Z, 0, sizeof(float) * (size_t)OCSDF_SCORE_TILE * d);
 		if (X)
 			ocsdf_scale_apply(X + (size_t)i0 * d, (size_t)k, d, s->m->mean, s->m->std, s->Z + (size_t)G * d);

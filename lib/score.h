@@ -11,7 +11,7 @@
 #include "model.h"
 
 /* Lanes per pass through the network, and the lanes at each end that hold
- * no row (score.c says why). */
+ * no row with the kernels that need them (score.c says which and why). */
 #define OCSDF_SCORE_TILE 256
 #define OCSDF_SCORE_GUARD 8
 
