@@ -99,6 +99,16 @@ typedef struct layout {
 	uint64_t mean, std, names, pad, theta, params, opt_v, crc, total;
 } layout;
 
+/* A section of len bytes at *pos: its offset into *at, *pos moved past it.
+ * Returns 0, or -1 if that overflows 64 bits. */
+static int place(uint64_t *pos, uint64_t *at, uint64_t len)
+{
+	*at = *pos;
+	return add_u64(pos, len);
+}
+
+/* The sections one after the other, the weights 8-aligned.  Returns 0, or
+ * -1 if an offset overflows 64 bits. */
 static int layout_compute(layout *L)
 {
 	uint64_t pos = PREAMBLE_LEN, dbytes, fbytes;
@@ -106,29 +116,12 @@ static int layout_compute(layout *L)
 	if (add_u64(&pos, L->header_len) || mul_u64(L->d, 8, &dbytes) ||
 	    mul_u64(L->nparams, 4, &fbytes))
 		return -1;
-	L->mean = pos;
-	if (add_u64(&pos, dbytes))
+	if (place(&pos, &L->mean, dbytes) || place(&pos, &L->std, dbytes) ||
+	    place(&pos, &L->names, L->names_len))
 		return -1;
-	L->std = pos;
-	if (add_u64(&pos, dbytes))
-		return -1;
-	L->names = pos;
-	if (add_u64(&pos, L->names_len))
-		return -1;
-	L->pad = pos;
-	if (add_u64(&pos, (8 - pos % 8) % 8))
-		return -1;
-	L->theta = pos;
-	if (add_u64(&pos, fbytes))
-		return -1;
-	L->params = pos;
-	if (L->has_params && add_u64(&pos, fbytes))
-		return -1;
-	L->opt_v = pos;
-	if (L->has_opt_v && add_u64(&pos, fbytes))
-		return -1;
-	L->crc = pos;
-	if (add_u64(&pos, 4))
+	if (place(&pos, &L->pad, (8 - pos % 8) % 8) || place(&pos, &L->theta, fbytes) ||
+	    place(&pos, &L->params, L->has_params ? fbytes : 0) ||
+	    place(&pos, &L->opt_v, L->has_opt_v ? fbytes : 0) || place(&pos, &L->crc, 4))
 		return -1;
 	L->total = pos;
 	return 0;
@@ -738,6 +731,11 @@ typedef struct src {
 	int header_only; /* the file's length is not known yet: stop after the header */
 } src;
 
+/* The error code, with the message "NAME: byte OFF: what fmt says" (without
+ * the byte when off is NO_OFFSET: fail). */
+#define NO_OFFSET UINT64_MAX
+#define fail(s, code, ...) fail_at(s, code, NO_OFFSET, __VA_ARGS__)
+
 __attribute__((format(printf, 4, 5)))
 static int fail_at(src *s, int code, uint64_t off, const char *fmt, ...)
 {
@@ -746,18 +744,9 @@ static int fail_at(src *s, int code, uint64_t off, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (off == NO_OFFSET)
+		return ocsdf_error_set(s->e, code, "%s: %s", s->name, msg);
 	return ocsdf_error_set(s->e, code, "%s: byte %llu: %s", s->name, (ull)off, msg);
-}
-
-__attribute__((format(printf, 3, 4)))
-static int fail(src *s, int code, const char *fmt, ...)
-{
-	char msg[OCSDF_ERROR_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	return ocsdf_error_set(s->e, code, "%s: %s", s->name, msg);
 }
 
 static int src_read(src *s, void *dst, size_t n, const char *what)
@@ -1164,13 +1153,8 @@ static int parse(src *s, ocsdf_model **out)
 int ocsdf_model_load_mem(const void *buf, size_t len, const char *name, ocsdf_model **out,
 			 ocsdf_error *e)
 {
-	src s;
-	memset(&s, 0, sizeof s);
+	src s = {.mem = buf, .size = len, .name = name ? name : "model", .e = e};
 	*out = NULL;
-	s.mem = buf;
-	s.size = len;
-	s.name = name ? name : "model";
-	s.e = e;
 	return parse(&s, out);
 }
 
@@ -1194,15 +1178,10 @@ static int stream_has_enough(const unsigned char *buf, size_t len)
 		return 1;
 	if (len < PREAMBLE_LEN + (size_t)header_len)
 		return 0;
-	memset(&s, 0, sizeof s);
 	memset(&v, 0, sizeof v);
 	memset(&L, 0, sizeof L);
 	late.msg[0] = '\0';
-	s.mem = buf;
-	s.size = len;
-	s.name = "";
-	s.e = &ignored;
-	s.header_only = 1;
+	s = (src){.mem = buf, .size = len, .name = "", .e = &ignored, .header_only = 1};
 	return parse_header(&s, &v, &L, &late) != 0 || (uint64_t)len > L.total;
 }
 
@@ -1279,11 +1258,7 @@ int ocsdf_model_load(const char *path, ocsdf_model **out, ocsdf_error *e)
 		fclose(fp);
 		return rc;
 	}
-	memset(&s, 0, sizeof s);
-	s.fp = fp;
-	s.size = (uint64_t)st.st_size;
-	s.name = path;
-	s.e = e;
+	s = (src){.fp = fp, .size = (uint64_t)st.st_size, .name = path, .e = e};
 	rc = parse(&s, out);
 	fclose(fp);
 	return rc;
