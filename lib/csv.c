@@ -345,36 +345,36 @@ static const char *delimiter_hint(const ocsdf_csv_reader *r, const char *s, size
 /* A text field holding a NUL byte, for field_error beside OCSDF_NUMBER_*. */
 #define FIELD_NUL (-1)
 
+/* What is wrong with a field of status st (OCSDF_NUMBER_* or FIELD_NUL),
+ * worded to be followed by the field's text, but for an empty field. */
+static const char *field_problem(int st)
+{
+	switch (st) {
+	case OCSDF_NUMBER_EMPTY:
+		return "empty field where a number is expected";
+	case OCSDF_NUMBER_NONFINITE:
+		return "expected a finite number, got ";
+	case OCSDF_NUMBER_RANGE:
+		return "number out of range (overflows a double): ";
+	case FIELD_NUL:
+		return "a text field cannot hold a NUL byte, got ";
+	default:
+		return "expected a number, got ";
+	}
+}
+
 static void field_error(ocsdf_csv_reader *r, int col, int st, const char *s, size_t n)
 {
 	char name[320], text[320];
+	if (st == OCSDF_NUMBER_NOMEM) {
+		nomem(r);
+		return;
+	}
 	excerpt(name, sizeof name, r->names[col], strlen(r->names[col]), 60);
 	excerpt(text, sizeof text, s, n, 60);
-	switch (st) {
-	case OCSDF_NUMBER_EMPTY:
-		fail(r, OCSDF_EDATA, "%s:%ld: column %s (%d): empty field where a number is expected", r->name, r->line,
-		     name, col + 1);
-		break;
-	case OCSDF_NUMBER_NONFINITE:
-		fail(r, OCSDF_EDATA, "%s:%ld: column %s (%d): expected a finite number, got %s", r->name, r->line,
-		     name, col + 1, text);
-		break;
-	case OCSDF_NUMBER_RANGE:
-		fail(r, OCSDF_EDATA, "%s:%ld: column %s (%d): number out of range (overflows a double): %s", r->name,
-		     r->line, name, col + 1, text);
-		break;
-	case OCSDF_NUMBER_NOMEM:
-		nomem(r);
-		break;
-	case FIELD_NUL:
-		fail(r, OCSDF_EDATA, "%s:%ld: column %s (%d): a text field cannot hold a NUL byte, got %s", r->name,
-		     r->line, name, col + 1, text);
-		break;
-	default:
-		fail(r, OCSDF_EDATA, "%s:%ld: column %s (%d): expected a number, got %s%s", r->name, r->line, name,
-		     col + 1, text, delimiter_hint(r, s, n));
-		break;
-	}
+	fail(r, OCSDF_EDATA, "%s:%ld: column %s (%d): %s%s%s", r->name, r->line, name, col + 1,
+	     field_problem(st), st == OCSDF_NUMBER_EMPTY ? "" : text,
+	     st == OCSDF_NUMBER_SYNTAX ? delimiter_hint(r, s, n) : "");
 }
 
 /* A value that does not fit the standardization of slot k (scale.h). */

@@ -16,6 +16,15 @@ struct ocsdf_knn {
 	int d, kmax, max_batch;
 };
 
+/* |v|^2 of d floats, summed in double. */
+static float squared_norm(const float *v, int d)
+{
+	double s = 0;
+	for (int j = 0; j < d; j++)
+		s += (double)v[j] * v[j];
+	return (float)s;
+}
+
 ocsdf_knn *ocsdf_knn_new(const float *ref, size_t m, int d, int kmax, int max_batch)
 {
 	ocsdf_knn *x;
@@ -39,12 +48,8 @@ ocsdf_knn *ocsdf_knn_new(const float *ref, size_t m, int d, int kmax, int max_ba
 		return NULL;
 	}
 	memcpy(x->ref, ref, m * (size_t)d * sizeof(float));
-	for (size_t i = 0; i < m; i++) {
-		double s = 0;
-		for (int j = 0; j < d; j++)
-			s += (double)ref[i * d + j] * ref[i * d + j];
-		x->norm2[i] = (float)s;
-	}
+	for (size_t i = 0; i < m; i++)
+		x->norm2[i] = squared_norm(ref + i * d, d);
 	return x;
 }
 
@@ -82,10 +87,7 @@ static void query_chunk(ocsdf_knn *x, const float *q, int b, int K, float *dist)
 	const int d = x->d;
 
 	for (int i = 0; i < b; i++) {
-		double s = 0;
-		for (int j = 0; j < d; j++)
-			s += (double)q[(size_t)i * d + j] * q[(size_t)i * d + j];
-		x->qn2[i] = (float)s;
+		x->qn2[i] = squared_norm(q + (size_t)i * d, d);
 		for (int j = 0; j < K; j++)
 			x->best[(size_t)i * K + j] = INFINITY;
 	}

@@ -218,25 +218,30 @@ static int queue_point(extractor *x, int i, int j, int k, size_t dst)
 	return x->bn == x->batch ? flush(x) : 0;
 }
 
+/* Grows the array *p of *cap items of elem bytes when need items exceed it,
+ * doubling (from first).  Returns 0, or -1 out of memory (*p kept). */
+static int grow(void **p, size_t *cap, size_t need, size_t first, size_t elem)
+{
+	if (need <= *cap)
+		return 0;
+	size_t c = *cap ? 2 * *cap : first;
+	void *q = realloc(*p, c * elem);
+	if (!q)
+		return -1;
+	*p = q;
+	*cap = c;
+	return 0;
+}
+
+/* Room for nv vertices and nt triangles.  Returns 0, or -1 out of memory. */
 static int mesh_reserve(ocsdf_mesh *m, size_t nv, size_t nt)
 {
-	if (nv > m->cap_v) {
-		size_t cap = m->cap_v ? 2 * m->cap_v : 4096;
-		float *v = realloc(m->v, cap * 3 * sizeof *v);
-		if (!v)
-			return -1;
-		m->v = v;
-		m->cap_v = cap;
-	}
-	if (nt > m->cap_t) {
-		size_t cap = m->cap_t ? 2 * m->cap_t : 8192;
-		uint32_t *t = realloc(m->tri, cap * 3 * sizeof *t);
-		if (!t)
-			return -1;
-		m->tri = t;
-		m->cap_t = cap;
-	}
-	return 0;
+	void *v = m->v, *t = m->tri;
+	int rc = grow(&v, &m->cap_v, nv, 4096, 3 * sizeof *m->v) ||
+		 grow(&t, &m->cap_t, nt, 8192, 3 * sizeof *m->tri);
+	m->v = v;
+	m->tri = t;
+	return rc ? -1 : 0;
 }
 
 static int oom(ocsdf_error *e)
@@ -695,6 +700,21 @@ out:
 	return r;
 }
 
+void ocsdf_mesh_triangle_normal(const ocsdf_mesh *m, size_t t, double n[3])
+{
+	const uint32_t *tr = m->tri + 3 * t;
+	const float *a = m->v + 3 * (size_t)tr[0], *b = m->v + 3 * (size_t)tr[1],
+		    *c = m->v + 3 * (size_t)tr[2];
+	double u[3], w[3];
+	for (int q = 0; q < 3; q++) {
+		u[q] = (double)b[q] - a[q];
+		w[q] = (double)c[q] - a[q];
+	}
+	n[0] = u[1] * w[2] - u[2] * w[1];
+	n[1] = u[2] * w[0] - u[0] * w[2];
+	n[2] = u[0] * w[1] - u[1] * w[0];
+}
+
 /* Outward unit normals: -grad f / |grad f|, or the mean of the adjacent
  * triangles' normals where the gradient does not say. */
 static int normals(extractor *x, ocsdf_grad_fn grad)
@@ -735,15 +755,8 @@ static int normals(extractor *x, ocsdf_grad_fn grad)
 		goto out;
 	for (size_t t = 0; t < m->nt; t++) {
 		const uint32_t *tr = m->tri + 3 * t;
-		const float *a = m->v + 3 * (size_t)tr[0], *b = m->v + 3 * (size_t)tr[1],
-			    *c = m->v + 3 * (size_t)tr[2];
-		double u[3], w[3];
-		for (int q = 0; q < 3; q++) {
-			u[q] = (double)b[q] - a[q];
-			w[q] = (double)c[q] - a[q];
-		}
-		double n[3] = {u[1] * w[2] - u[2] * w[1], u[2] * w[0] - u[0] * w[2],
-			       u[0] * w[1] - u[1] * w[0]};
+		double n[3];
+		ocsdf_mesh_triangle_normal(m, t, n);
 		for (int q = 0; q < 3; q++)
 			if (lack[tr[q]])
 				for (int d = 0; d < 3; d++)

@@ -92,4 +92,8 @@ int ocsdf_mesh_extract(const ocsdf_grid3 *g, ocsdf_field_fn field, ocsdf_grad_fn
 
 void ocsdf_mesh_free(ocsdf_mesh *m);
 
+/* n = (b - a) x (c - a) for triangle t of m, corners a, b, c: its normal
+ * by the right-hand rule (outward), twice its area long, in double. */
+void ocsdf_mesh_triangle_normal(const ocsdf_mesh *m, size_t t, double n[3]);
+
 #endif

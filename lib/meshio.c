@@ -9,6 +9,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bytes.h"
+
 int ocsdf_meshio_format(const char *name)
 {
 	static const char *const names[] = {"ply", "obj", "stl"};
@@ -26,40 +28,16 @@ int ocsdf_meshio_format_of_path(const char *path)
 	return ocsdf_meshio_format(dot + 1);
 }
 
-static void put_u32(unsigned char *b, uint32_t v)
-{
-	b[0] = (unsigned char)v;
-	b[1] = (unsigned char)(v >> 8);
-	b[2] = (unsigned char)(v >> 16);
-	b[3] = (unsigned char)(v >> 24);
-}
-
-static void put_f32(unsigned char *b, float f)
-{
-	uint32_t v;
-	memcpy(&v, &f, sizeof v);
-	put_u32(b, v);
-}
-
 /* Unit normal of triangle t, by the right-hand rule; zero if degenerate. */
 static void face_normal(const ocsdf_mesh *m, size_t t, float n[3])
 {
-	const uint32_t *tr = m->tri + 3 * t;
-	const float *a = m->v + 3 * (size_t)tr[0], *b = m->v + 3 * (size_t)tr[1],
-		    *c = m->v + 3 * (size_t)tr[2];
-	double u[3], w[3];
-	for (int q = 0; q < 3; q++) {
-		u[q] = (double)b[q] - a[q];
-		w[q] = (double)c[q] - a[q];
-	}
-	double x = u[1] * w[2] - u[2] * w[1], y = u[2] * w[0] - u[0] * w[2],
-	       z = u[0] * w[1] - u[1] * w[0];
-	double len = sqrt(x * x + y * y + z * z);
+	double c[3];
+	ocsdf_mesh_triangle_normal(m, t, c);
+	double len = sqrt(c[0] * c[0] + c[1] * c[1] + c[2] * c[2]);
 	if (!(len > 0))
-		len = 1, x = y = z = 0;
-	n[0] = (float)(x / len);
-	n[1] = (float)(y / len);
-	n[2] = (float)(z / len);
+		len = 1, c[0] = c[1] = c[2] = 0;
+	for (int q = 0; q < 3; q++)
+		n[q] = (float)(c[q] / len);
 }
 
 static void write_ply(FILE *fp, const ocsdf_mesh *m, int ascii)
@@ -83,9 +61,9 @@ static void write_ply(FILE *fp, const ocsdf_mesh *m, int ascii)
 		} else {
 			unsigned char b[24];
 			for (int q = 0; q < 3; q++) {
-				put_f32(b + 4 * q, p[q]);
+				ocsdf_bytes_put_f32(b + 4 * q, p[q]);
 				if (n)
-					put_f32(b + 12 + 4 * q, n[q]);
+					ocsdf_bytes_put_f32(b + 12 + 4 * q, n[q]);
 			}
 			fwrite(b, 1, n ? 24 : 12, fp);
 		}
@@ -99,7 +77,7 @@ static void write_ply(FILE *fp, const ocsdf_mesh *m, int ascii)
 			unsigned char b[13];
 			b[0] = 3;
 			for (int q = 0; q < 3; q++)
-				put_u32(b + 1 + 4 * q, tr[q]);
+				ocsdf_bytes_put_u32(b + 1 + 4 * q, tr[q]);
 			fwrite(b, 1, sizeof b, fp);
 		}
 	}
@@ -138,7 +116,7 @@ static void write_stl(FILE *fp, const ocsdf_mesh *m, int ascii)
 		unsigned char h[84];
 		memset(h, 0, sizeof h);
 		memcpy(h, "binary STL written by ocsdf", 27);
-		put_u32(h + 80, (uint32_t)m->nt);
+		ocsdf_bytes_put_u32(h + 80, (uint32_t)m->nt);
 		fwrite(h, 1, sizeof h, fp);
 	}
 	for (size_t t = 0; t < m->nt; t++) {
@@ -157,10 +135,10 @@ static void write_stl(FILE *fp, const ocsdf_mesh *m, int ascii)
 		} else {
 			unsigned char b[50];
 			for (int q = 0; q < 3; q++)
-				put_f32(b + 4 * q, n[q]);
+				ocsdf_bytes_put_f32(b + 4 * q, n[q]);
 			for (int k = 0; k < 3; k++)
 				for (int q = 0; q < 3; q++)
-					put_f32(b + 12 + 12 * k + 4 * q, m->v[3 * (size_t)tr[k] + (size_t)q]);
+					ocsdf_bytes_put_f32(b + 12 + 12 * k + 4 * q, m->v[3 * (size_t)tr[k] + (size_t)q]);
 			b[48] = b[49] = 0;
 			fwrite(b, 1, sizeof b, fp);
 		}

@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include "bytes.h"
 #include "output.h"
 #include "train.h"
 
@@ -52,75 +53,15 @@ typedef unsigned long long ull;
 
 /* ---- little-endian encoding ---- */
 
-static void put_u32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void put_u64(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static uint32_t get_u32(const unsigned char *p)
-{
-	uint32_t v = 0;
-	for (int i = 3; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-static uint64_t get_u64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	for (int i = 7; i >= 0; i--)
-		v = (v << 8) | p[i];
-	return v;
-}
-
-/* Floats travel as their IEEE bit patterns, so every value (-0, payloads)
- * round-trips exactly. */
-static void put_f32(unsigned char *p, float f)
-{
-	uint32_t u;
-	memcpy(&u, &f, 4);
-	put_u32(p, u);
-}
-
-static void put_f64(unsigned char *p, double f)
-{
-	uint64_t u;
-	memcpy(&u, &f, 8);
-	put_u64(p, u);
-}
-
-static float get_f32(const unsigned char *p)
-{
-	uint32_t u = get_u32(p);
-	float f;
-	memcpy(&f, &u, 4);
-	return f;
-}
-
-static double get_f64(const unsigned char *p)
-{
-	uint64_t u = get_u64(p);
-	double f;
-	memcpy(&f, &u, 8);
-	return f;
-}
-
 /* int32 in two's complement, decoded without implementation-defined casts. */
 static void put_i32(unsigned char *p, int v)
 {
-	put_u32(p, v < 0 ? (uint32_t)0xffffffffu - (uint32_t)(-(v + 1)) : (uint32_t)v);
+	ocsdf_bytes_put_u32(p, v < 0 ? (uint32_t)0xffffffffu - (uint32_t)(-(v + 1)) : (uint32_t)v);
 }
 
 static int get_i32(const unsigned char *p)
 {
-	uint32_t u = get_u32(p);
+	uint32_t u = ocsdf_bytes_get_u32(p);
 	return u <= 0x7fffffffu ? (int)u : -(int)(0xffffffffu - u) - 1;
 }
 
@@ -158,6 +99,16 @@ typedef struct layout {
 	uint64_t mean, std, names, pad, theta, params, opt_v, crc, total;
 } layout;
 
+/* A section of len bytes at *pos: its offset into *at, *pos moved past it.
+ * Returns 0, or -1 if that overflows 64 bits. */
+static int place(uint64_t *pos, uint64_t *at, uint64_t len)
+{
+	*at = *pos;
+	return add_u64(pos, len);
+}
+
+/* The sections one after the other, the weights 8-aligned.  Returns 0, or
+ * -1 if an offset overflows 64 bits. */
 static int layout_compute(layout *L)
 {
 	uint64_t pos = PREAMBLE_LEN, dbytes, fbytes;
@@ -165,29 +116,12 @@ static int layout_compute(layout *L)
 	if (add_u64(&pos, L->header_len) || mul_u64(L->d, 8, &dbytes) ||
 	    mul_u64(L->nparams, 4, &fbytes))
 		return -1;
-	L->mean = pos;
-	if (add_u64(&pos, dbytes))
+	if (place(&pos, &L->mean, dbytes) || place(&pos, &L->std, dbytes) ||
+	    place(&pos, &L->names, L->names_len))
 		return -1;
-	L->std = pos;
-	if (add_u64(&pos, dbytes))
-		return -1;
-	L->names = pos;
-	if (add_u64(&pos, L->names_len))
-		return -1;
-	L->pad = pos;
-	if (add_u64(&pos, (8 - pos % 8) % 8))
-		return -1;
-	L->theta = pos;
-	if (add_u64(&pos, fbytes))
-		return -1;
-	L->params = pos;
-	if (L->has_params && add_u64(&pos, fbytes))
-		return -1;
-	L->opt_v = pos;
-	if (L->has_opt_v && add_u64(&pos, fbytes))
-		return -1;
-	L->crc = pos;
-	if (add_u64(&pos, 4))
+	if (place(&pos, &L->pad, (8 - pos % 8) % 8) || place(&pos, &L->theta, fbytes) ||
+	    place(&pos, &L->params, L->has_params ? fbytes : 0) ||
+	    place(&pos, &L->opt_v, L->has_opt_v ? fbytes : 0) || place(&pos, &L->crc, 4))
 		return -1;
 	L->total = pos;
 	return 0;
@@ -563,10 +497,10 @@ static void field_put(unsigned char *h, const field *f, const header *v)
 {
 	const void *p = (const char *)v + f->at;
 	switch (f->type) {
-	case U32: put_u32(h + f->off, *(const uint32_t *)p); break;
-	case U64: put_u64(h + f->off, *(const uint64_t *)p); break;
+	case U32: ocsdf_bytes_put_u32(h + f->off, *(const uint32_t *)p); break;
+	case U64: ocsdf_bytes_put_u64(h + f->off, *(const uint64_t *)p); break;
 	case I32: put_i32(h + f->off, *(const int *)p); break;
-	default: put_f64(h + f->off, *(const double *)p); break;
+	default: ocsdf_bytes_put_f64(h + f->off, *(const double *)p); break;
 	}
 }
 
@@ -575,10 +509,10 @@ static void field_get(const unsigned char *h, const field *f, header *v)
 {
 	void *p = (char *)v + f->at;
 	switch (f->type) {
-	case U32: *(uint32_t *)p = get_u32(h + f->off); break;
-	case U64: *(uint64_t *)p = get_u64(h + f->off); break;
+	case U32: *(uint32_t *)p = ocsdf_bytes_get_u32(h + f->off); break;
+	case U64: *(uint64_t *)p = ocsdf_bytes_get_u64(h + f->off); break;
 	case I32: *(int *)p = get_i32(h + f->off); break;
-	default: *(double *)p = get_f64(h + f->off); break;
+	default: *(double *)p = ocsdf_bytes_get_f64(h + f->off); break;
 	}
 }
 
@@ -614,9 +548,9 @@ static void sink_values(sink *k, const void *v, size_t n, size_t width)
 		size_t c = n - i < CHUNK ? n - i : CHUNK;
 		for (size_t j = 0; j < c; j++)
 			if (width == 4)
-				put_f32(buf + 4 * j, ((const float *)v)[i + j]);
+				ocsdf_bytes_put_f32(buf + 4 * j, ((const float *)v)[i + j]);
 			else
-				put_f64(buf + 8 * j, ((const double *)v)[i + j]);
+				ocsdf_bytes_put_f64(buf + 8 * j, ((const double *)v)[i + j]);
 		sink_put(k, buf, width * c);
 	}
 }
@@ -668,8 +602,8 @@ static void put_header(const ocsdf_model *m, const layout *L, sink *k)
 	header_of(m, L, &v);
 	memset(h, 0, sizeof h);
 	memcpy(h, MAGIC, 8);
-	put_u32(h + 8, OCSDF_MODEL_VERSION);
-	put_u32(h + 12, HEADER_LEN);
+	ocsdf_bytes_put_u32(h + 8, OCSDF_MODEL_VERSION);
+	ocsdf_bytes_put_u32(h + 12, HEADER_LEN);
 	for (size_t i = 0; i < sizeof FIELDS / sizeof *FIELDS; i++)
 		field_put(h, &FIELDS[i], &v);
 	sink_put(k, h, sizeof h);
@@ -681,7 +615,7 @@ static void put_names(const ocsdf_model *m, sink *k)
 	for (int j = 0; j < m->arch.d; j++) {
 		unsigned char len[4];
 		size_t sl = strlen(m->names[j]);
-		put_u32(len, (uint32_t)sl);
+		ocsdf_bytes_put_u32(len, (uint32_t)sl);
 		sink_put(k, len, 4);
 		sink_put(k, m->names[j], sl);
 	}
@@ -691,7 +625,7 @@ static void put_names(const ocsdf_model *m, sink *k)
 static void put_crc(sink *k)
 {
 	unsigned char crc[4];
-	put_u32(crc, (uint32_t)k->crc);
+	ocsdf_bytes_put_u32(crc, (uint32_t)k->crc);
 	k->crc = 0;
 	if (k->mem)
 		memcpy(k->mem + k->pos, crc, 4);
@@ -797,6 +731,11 @@ typedef struct src {
 	int header_only; /* the file's length is not known yet: stop after the header */
 } src;
 
+/* The error code, with the message "NAME: byte OFF: what fmt says" (without
+ * the byte when off is NO_OFFSET: fail). */
+#define NO_OFFSET UINT64_MAX
+#define fail(s, code, ...) fail_at(s, code, NO_OFFSET, __VA_ARGS__)
+
 __attribute__((format(printf, 4, 5)))
 static int fail_at(src *s, int code, uint64_t off, const char *fmt, ...)
 {
@@ -805,18 +744,9 @@ static int fail_at(src *s, int code, uint64_t off, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	va_end(ap);
+	if (off == NO_OFFSET)
+		return ocsdf_error_set(s->e, code, "%s: %s", s->name, msg);
 	return ocsdf_error_set(s->e, code, "%s: byte %llu: %s", s->name, (ull)off, msg);
-}
-
-__attribute__((format(printf, 3, 4)))
-static int fail(src *s, int code, const char *fmt, ...)
-{
-	char msg[OCSDF_ERROR_MAX];
-	va_list ap;
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	return ocsdf_error_set(s->e, code, "%s: %s", s->name, msg);
 }
 
 static int src_read(src *s, void *dst, size_t n, const char *what)
@@ -864,9 +794,9 @@ static int src_values(src *s, void *dst, size_t n, size_t width, const char *wha
 			return rc;
 		for (size_t j = 0; j < c; j++)
 			if (width == 4)
-				((float *)dst)[i + j] = get_f32(buf + 4 * j);
+				((float *)dst)[i + j] = ocsdf_bytes_get_f32(buf + 4 * j);
 			else
-				((double *)dst)[i + j] = get_f64(buf + 8 * j);
+				((double *)dst)[i + j] = ocsdf_bytes_get_f64(buf + 8 * j);
 	}
 	return 0;
 }
@@ -940,8 +870,8 @@ static int parse_preamble(src *s, layout *L)
 	if ((rc = src_read(s, h + n, 8 - n, "magic string")) ||
 	    (rc = src_read(s, h, 8, "format version and header length")))
 		return rc;
-	version = get_u32(h);
-	L->header_len = get_u32(h + 4);
+	version = ocsdf_bytes_get_u32(h);
+	L->header_len = ocsdf_bytes_get_u32(h + 4);
 	if (version != OCSDF_MODEL_VERSION)
 		return fail_at(s, OCSDF_EDATA, 8,
 			       "model format version %lu is not supported; this build reads version %d only",
@@ -1071,7 +1001,7 @@ static int parse_names(src *s, ocsdf_model *m, const layout *L, deferred *late)
 				       "feature %zu: name length runs past the end of the name block", j + 1);
 		if ((rc = src_read(s, lb, 4, "feature names")))
 			return rc;
-		len = get_u32(lb);
+		len = ocsdf_bytes_get_u32(lb);
 		if (len > OCSDF_MODEL_MAX_NAME || len > block_end - s->pos)
 			return fail_at(s, OCSDF_EDATA, off,
 				       "feature %zu: name length %lu runs past the end of the name block "
@@ -1122,10 +1052,10 @@ static int parse_crc(src *s, const layout *L)
 
 	if ((rc = src_read(s, crcb, 4, "checksum")))
 		return rc;
-	if (get_u32(crcb) != (uint32_t)crc)
+	if (ocsdf_bytes_get_u32(crcb) != (uint32_t)crc)
 		return fail_at(s, OCSDF_EDATA, L->crc,
 			       "checksum mismatch (stored %08lx, computed %08lx): the file is corrupt",
-			       (unsigned long)get_u32(crcb), (unsigned long)crc);
+			       (unsigned long)ocsdf_bytes_get_u32(crcb), (unsigned long)crc);
 	return 0;
 }
 
@@ -1223,13 +1153,8 @@ static int parse(src *s, ocsdf_model **out)
 int ocsdf_model_load_mem(const void *buf, size_t len, const char *name, ocsdf_model **out,
 			 ocsdf_error *e)
 {
-	src s;
-	memset(&s, 0, sizeof s);
+	src s = {.mem = buf, .size = len, .name = name ? name : "model", .e = e};
 	*out = NULL;
-	s.mem = buf;
-	s.size = len;
-	s.name = name ? name : "model";
-	s.e = e;
 	return parse(&s, out);
 }
 
@@ -1247,21 +1172,16 @@ static int stream_has_enough(const unsigned char *buf, size_t len)
 
 	if (len < PREAMBLE_LEN)
 		return len >= 8 && memcmp(buf, MAGIC, 8) != 0;
-	header_len = get_u32(buf + 12);
-	if (memcmp(buf, MAGIC, 8) != 0 || get_u32(buf + 8) != OCSDF_MODEL_VERSION ||
+	header_len = ocsdf_bytes_get_u32(buf + 12);
+	if (memcmp(buf, MAGIC, 8) != 0 || ocsdf_bytes_get_u32(buf + 8) != OCSDF_MODEL_VERSION ||
 	    header_len < HEADER_V1_LEN || header_len > HEADER_MAX_LEN)
 		return 1;
 	if (len < PREAMBLE_LEN + (size_t)header_len)
 		return 0;
-	memset(&s, 0, sizeof s);
 	memset(&v, 0, sizeof v);
 	memset(&L, 0, sizeof L);
 	late.msg[0] = '\0';
-	s.mem = buf;
-	s.size = len;
-	s.name = "";
-	s.e = &ignored;
-	s.header_only = 1;
+	s = (src){.mem = buf, .size = len, .name = "", .e = &ignored, .header_only = 1};
 	return parse_header(&s, &v, &L, &late) != 0 || (uint64_t)len > L.total;
 }
 
@@ -1338,11 +1258,7 @@ int ocsdf_model_load(const char *path, ocsdf_model **out, ocsdf_error *e)
 		fclose(fp);
 		return rc;
 	}
-	memset(&s, 0, sizeof s);
-	s.fp = fp;
-	s.size = (uint64_t)st.st_size;
-	s.name = path;
-	s.e = e;
+	s = (src){.fp = fp, .size = (uint64_t)st.st_size, .name = path, .e = e};
 	rc = parse(&s, out);
 	fclose(fp);
 	return rc;

@@ -17,7 +17,8 @@
  * meshtopo, meshio and contour (level sets of a model: grids, the model as
  * a field, surfaces and their files, 2D contours); svg and plot (the SVG
  * writer, and the plots: ROC curves, histograms, contour maps); output,
- * text (numbers and quoted fields) and rng.  What only the programs need
+ * text (numbers and quoted fields), bytes (little-endian fields of binary
+ * files) and rng.  What only the programs need
  * (option parsing, messages on stderr, exiting) is in cmd/common/, not in
  * the library.
  */
@@ -56,6 +57,7 @@
 #include "plot.h"
 #include "output.h"
 #include "text.h"
+#include "bytes.h"
 #include "rng.h"
 
 #endif

@@ -263,6 +263,17 @@ static int put_in_place(const char *tmp, const char *path, int replace)
 	return rename(tmp, path) == 0 ? 0 : errno;
 }
 
+/* Done with o's temporary name (renamed or removed): no longer removed at
+ * exit, and freed with the path. */
+static void forget_temp(ocsdf_output *o)
+{
+	if (o->tmp)
+		unregister_temp(o->tmp);
+	free(o->tmp);
+	free(o->path);
+	o->tmp = o->path = NULL;
+}
+
 int ocsdf_output_commit(ocsdf_output *o, ocsdf_error *e)
 {
 	const char *name = o->path ? o->path : "standard output";
@@ -292,11 +303,7 @@ int ocsdf_output_commit(ocsdf_output *o, ocsdf_error *e)
 		ocsdf_output_abort(o);
 		return OCSDF_EIO;
 	}
-	if (o->tmp)
-		unregister_temp(o->tmp);
-	free(o->tmp);
-	free(o->path);
-	o->tmp = o->path = NULL;
+	forget_temp(o);
 	return 0;
 }
 
@@ -305,13 +312,9 @@ void ocsdf_output_abort(ocsdf_output *o)
 	if (o->fp && !o->is_stdout)
 		fclose(o->fp);
 	o->fp = NULL;
-	if (o->tmp) {
+	if (o->tmp)
 		unlink(o->tmp);
-		unregister_temp(o->tmp);
-	}
-	free(o->tmp);
-	free(o->path);
-	o->tmp = o->path = NULL;
+	forget_temp(o);
 }
 
 void ocsdf_output_abort_all(ocsdf_output *outs, int n)

@@ -17,7 +17,9 @@
  *    is redone by the radix sort; rows of distinct keys have only one
  *    sorted order.  Built with target("avx2") and chosen at run time.
  *    With AVX-512, rows that need their permutation use 64-bit lanes
- *    holding key and position together (see network64_block).
+ *    holding key and position together (see network64_block).  The
+ *    network is written once over the two kinds of lane vector (K32,
+ *    Q64), instantiated for each.
  */
 #include "sort_act.h"
 
@@ -145,7 +147,10 @@ static void radix_rows(const float *x, const float *bias, int B, int n, float *y
 
 #if OCSDF_SORT_X86
 
+/* The instruction sets of the network paths, chosen at run time. */
 #define TGT __attribute__((target("avx2")))
+#define TGT512 __attribute__((target("avx512f,avx2")))
+#define TGT512VL __attribute__((target("avx512f,avx512vl,avx2")))
 
 /* Signed form of the order-preserving key (its own inverse), as AVX2 only
  * compares signed 32-bit integers. */
@@ -176,16 +181,34 @@ TGT static inline void transpose8(__m256 *r)
 	r[7] = _mm256_permute2f128_ps(s3, s7, 0x31);
 }
 
-/* Compare-exchange of lane vectors a < b: keys only, or keys and positions. */
-#define LD(p) _mm256_loadu_si256((const __m256i *)(p))
-#define ST(p, v) _mm256_storeu_si256((__m256i *)(p), (v))
+/* The lane vectors of the network, named by kind for the operations on
+ * them: K32, the int32 keys of 8 rows in 256 bits; Q64, the int64
+ * key-and-position lanes of 8 rows in 512 bits (AVX-512, see
+ * network64_block). */
+#define K32_T __m256i
+#define K32_LD(p) _mm256_loadu_si256((const __m256i *)(p))
+#define K32_ST(p, v) _mm256_storeu_si256((__m256i *)(p), (v))
+#define K32_MIN _mm256_min_epi32
+#define K32_MAX _mm256_max_epi32
+#define Q64_T __m512i
+#define Q64_LD(p) _mm512_loadu_si512((const void *)(p))
+#define Q64_ST(p, v) _mm512_storeu_si512((void *)(p), (v))
+#define Q64_MIN _mm512_min_epi64
+#define Q64_MAX _mm512_max_epi64
+#define LD K32_LD
+#define ST K32_ST
 
-#define CE_K(K, a, b)                                                                             \
+/* Compare-exchange of lane vectors a < b of kind V at K in memory (keys
+ * only, or with positions I blended alongside), and of registers k[a],
+ * k[b]. */
+#define CE_V(V, K, a, b)                                                                          \
 	do {                                                                                      \
-		__m256i ka_ = LD((K) + LANES * (a)), kb_ = LD((K) + LANES * (b));                 \
-		ST((K) + LANES * (a), _mm256_min_epi32(ka_, kb_));                                \
-		ST((K) + LANES * (b), _mm256_max_epi32(ka_, kb_));                                \
+		V##_T ka_ = V##_LD((K) + LANES * (a)), kb_ = V##_LD((K) + LANES * (b));           \
+		V##_ST((K) + LANES * (a), V##_MIN(ka_, kb_));                                     \
+		V##_ST((K) + LANES * (b), V##_MAX(ka_, kb_));                                     \
 	} while (0)
+#define CE_K(K, a, b) CE_V(K32, K, a, b)
+#define CE_Q(Q, a, b) CE_V(Q64, Q, a, b)
 
 #define CE_KI(K, I, a, b)                                                                         \
 	do {                                                                                      \
@@ -198,13 +221,14 @@ TGT static inline void transpose8(__m256 *r)
 		ST((I) + LANES * (b), _mm256_blendv_epi8(ib_, ia_, m_));                          \
 	} while (0)
 
-/* Register forms of the compare-exchange, for groups of 8 lane vectors. */
-#define RCE_K(a, b)                                                                               \
+#define RCE_V(V, a, b)                                                                            \
 	do {                                                                                      \
-		__m256i t_ = _mm256_min_epi32(k[a], k[b]);                                        \
-		k[b] = _mm256_max_epi32(k[a], k[b]);                                              \
+		V##_T t_ = V##_MIN(k[a], k[b]);                                                   \
+		k[b] = V##_MAX(k[a], k[b]);                                                       \
 		k[a] = t_;                                                                        \
 	} while (0)
+#define RCE_K32(a, b) RCE_V(K32, a, b)
+#define RCE_Q64(a, b) RCE_V(Q64, a, b)
 
 #define RCE_KI(a, b)                                                                              \
 	do {                                                                                      \
@@ -253,67 +277,54 @@ TGT static inline void transpose8(__m256 *r)
 
 /* Bitonic sort of npad lane vectors, every comparator ascending: each merge
  * first compares mirrored positions of the two sorted halves, then runs
- * half-cleaners of decreasing stride.  Strides below 8 act on groups of 8
- * vectors held in registers (REG); the rest go through memory (CE). */
-#define BITONIC(CE, REG_SORT8, REG_CLEAN8)                                                        \
-	if (npad < 8) {                                                                           \
-		for (int kk = 2; kk <= npad; kk <<= 1) {                                          \
+ * half-cleaners of decreasing stride.  Strides below G act on groups of G
+ * vectors held in registers, REG(..., g, full) sorting the group at g
+ * (full) or ending a merge there; the rest go through memory,
+ * CE(..., a, b); "..." are the arrays both take.  npad >= G; with G = 1
+ * and NO_REG everything goes through memory. */
+#define BITONIC(G, CE, REG, ...)                                                                  \
+	do {                                                                                      \
+		for (int g = 0; g < npad; g += G)                                                 \
+			REG(__VA_ARGS__, g, 1);                                                   \
+		for (int kk = 2 * G; kk <= npad; kk <<= 1) {                                      \
 			for (int blk = 0; blk < npad; blk += kk)                                  \
 				for (int i = 0; i < kk / 2; i++)                                  \
-					CE(blk + i, blk + kk - 1 - i);                            \
-			for (int j = kk >> 2; j > 0; j >>= 1)                                     \
+					CE(__VA_ARGS__, blk + i, blk + kk - 1 - i);               \
+			for (int j = kk >> 2; j >= G; j >>= 1)                                    \
 				for (int blk = 0; blk < npad; blk += 2 * j)                       \
 					for (int i = blk; i < blk + j; i++)                       \
-						CE(i, i + j);                                     \
+						CE(__VA_ARGS__, i, i + j);                        \
+			for (int g = 0; g < npad; g += G)                                         \
+				REG(__VA_ARGS__, g, 0);                                           \
 		}                                                                                 \
-		return;                                                                           \
-	}                                                                                         \
-	for (int g = 0; g < npad; g += 8)                                                         \
-		REG_SORT8(g);                                                                     \
-	for (int kk = 16; kk <= npad; kk <<= 1) {                                                 \
-		for (int blk = 0; blk < npad; blk += kk)                                          \
-			for (int i = 0; i < kk / 2; i++)                                          \
-				CE(blk + i, blk + kk - 1 - i);                                    \
-		for (int j = kk >> 2; j >= 8; j >>= 1)                                            \
-			for (int blk = 0; blk < npad; blk += 2 * j)                               \
-				for (int i = blk; i < blk + j; i++)                               \
-					CE(i, i + j);                                             \
-		for (int g = 0; g < npad; g += 8)                                                 \
-			REG_CLEAN8(g);                                                            \
+	} while (0)
+#define NO_REG(...) ((void)0)
+
+/* Defines name(K, g, full): the G lane vectors of kind V (elements T) at
+ * K + LANES * g loaded into registers, sorted (full) or through the strides
+ * below G that end a merge, and stored back. */
+#define REG_GROUP(name, tgt, V, T, G)                                                             \
+	tgt static inline void name(T *K, int g, int full)                                        \
+	{                                                                                         \
+		V##_T k[G];                                                                       \
+		_Pragma("GCC unroll 16") for (int i = 0; i < G; i++)                              \
+			k[i] = V##_LD(K + LANES * (g + i));                                       \
+		if (full) {                                                                       \
+			SORT##G(RCE_##V);                                                         \
+		} else {                                                                          \
+			CLEAN##G(RCE_##V);                                                        \
+		}                                                                                 \
+		_Pragma("GCC unroll 16") for (int i = 0; i < G; i++)                              \
+			V##_ST(K + LANES * (g + i), k[i]);                                        \
 	}
 
-/* BITONIC with groups of 16 in registers; npad >= 16. */
-#define BITONIC16(CE, REG_SORT16, REG_CLEAN16)                                                    \
-	for (int g = 0; g < npad; g += 16)                                                        \
-		REG_SORT16(g);                                                                    \
-	for (int kk = 32; kk <= npad; kk <<= 1) {                                                 \
-		for (int blk = 0; blk < npad; blk += kk)                                          \
-			for (int i = 0; i < kk / 2; i++)                                          \
-				CE(blk + i, blk + kk - 1 - i);                                    \
-		for (int j = kk >> 2; j >= 16; j >>= 1)                                           \
-			for (int blk = 0; blk < npad; blk += 2 * j)                               \
-				for (int i = blk; i < blk + j; i++)                               \
-					CE(i, i + j);                                             \
-		for (int g = 0; g < npad; g += 16)                                                \
-			REG_CLEAN16(g);                                                           \
-	}
+REG_GROUP(reg_k, TGT, K32, int32_t, 8)
+/* AVX-512VL gives 256-bit vectors 32 registers, so groups of 16 of them. */
+REG_GROUP(reg_k16, TGT512VL, K32, int32_t, 16)
+REG_GROUP(reg_q, TGT512, Q64, int64_t, 8)
+REG_GROUP(reg_q16, TGT512, Q64, int64_t, 16)
 
-TGT static inline void reg_k(int32_t *K, int g, int full)
-{
-	__m256i k[8];
-#pragma GCC unroll 8
-	for (int i = 0; i < 8; i++)
-		k[i] = LD(K + LANES * (g + i));
-	if (full) {
-		SORT8(RCE_K);
-	} else {
-		CLEAN8(RCE_K);
-	}
-#pragma GCC unroll 8
-	for (int i = 0; i < 8; i++)
-		ST(K + LANES * (g + i), k[i]);
-}
-
+/* reg_k with the positions I following the keys. */
 TGT static inline void reg_ki(int32_t *K, int32_t *I, int g, int full)
 {
 	__m256i k[8], ix[8];
@@ -334,70 +345,129 @@ TGT static inline void reg_ki(int32_t *K, int32_t *I, int g, int full)
 	}
 }
 
+/* The network on a block of npad lane vectors: keys K alone, keys K and
+ * positions I, key-and-position lanes Q, and keys alone in groups of 16
+ * (AVX-512VL; npad >= 16). */
 TGT static void network_sort_k(int32_t *K, int npad)
 {
-#define CE1(a, b) CE_K(K, a, b)
-#define S1(g) reg_k(K, g, 1)
-#define C1(g) reg_k(K, g, 0)
-	BITONIC(CE1, S1, C1)
-#undef CE1
-#undef S1
-#undef C1
+	if (npad < 8)
+		BITONIC(1, CE_K, NO_REG, K);
+	else
+		BITONIC(8, CE_K, reg_k, K);
 }
 
 TGT static void network_sort_ki(int32_t *K, int32_t *I, int npad)
 {
-#define CE2(a, b) CE_KI(K, I, a, b)
-#define S2(g) reg_ki(K, I, g, 1)
-#define C2(g) reg_ki(K, I, g, 0)
-	BITONIC(CE2, S2, C2)
-#undef CE2
-#undef S2
-#undef C2
+	if (npad < 8)
+		BITONIC(1, CE_KI, NO_REG, K, I);
+	else
+		BITONIC(8, CE_KI, reg_ki, K, I);
+}
+
+TGT512 static void network_sort_q(int64_t *Q, int npad)
+{
+	if (npad >= 16)
+		BITONIC(16, CE_Q, reg_q16, Q);
+	else if (npad >= 8)
+		BITONIC(8, CE_Q, reg_q, Q);
+	else
+		BITONIC(1, CE_Q, NO_REG, Q);
+}
+
+TGT512VL static void network_sort_k16(int32_t *K, int npad)
+{
+	BITONIC(16, CE_K, reg_k16, K);
+}
+
+/* The 8 row pointers of a block of rows rows at x, rows past the end
+ * repeating row 0. */
+static inline void block_rows(const float *x, int rows, int n, const float **xr)
+{
+#pragma GCC unroll 8
+	for (int r = 0; r < LANES; r++)
+		xr[r] = x + (size_t)(r < rows ? r : 0) * n;
+}
+
+/* The signed keys of columns j0 to j0 + 7 of the block's rows xr plus
+ * bias (if not NULL), transposed: k[c] holds column j0 + c of the 8 rows. */
+TGT static inline void column_keys8(const float *const *xr, const float *bias, int j0, __m256i *k)
+{
+	__m256 v[LANES];
+#pragma GCC unroll 8
+	for (int r = 0; r < LANES; r++)
+		v[r] = _mm256_loadu_ps(xr[r] + j0);
+	if (bias) {
+		/* Only when there is a bias: adding 0 would turn -0 into +0. */
+		__m256 bv = _mm256_loadu_ps(bias + j0);
+#pragma GCC unroll 8
+		for (int r = 0; r < LANES; r++)
+			v[r] = _mm256_add_ps(v[r], bv);
+	}
+	transpose8(v);
+#pragma GCC unroll 8
+	for (int c = 0; c < 8; c++)
+		k[c] = skey8(v[c]);
+}
+
+/* The same for the one column j. */
+TGT static inline __m256i column_key(const float *const *xr, const float *bias, int j)
+{
+	__m256 v = _mm256_setr_ps(xr[0][j], xr[1][j], xr[2][j], xr[3][j], xr[4][j], xr[5][j],
+				  xr[6][j], xr[7][j]);
+	if (bias)
+		v = _mm256_add_ps(v, _mm256_set1_ps(bias[j]));
+	return skey8(v);
+}
+
+/* Defines name(x, bias, rows, n, K): the signed keys of the up to 8 rows
+ * at x plus bias (if not NULL) into the lane vectors of kind V at K, column
+ * j at K + LANES * j made LANE(keys, j), and past n the largest key up to
+ * pow2_at_least(n) columns. */
+#define BLOCK_KEYS(name, tgt, V, T, LANE)                                                         \
+	tgt static inline void name(const float *x, const float *bias, int rows, int n, T *K)     \
+	{                                                                                         \
+		int n8 = n & ~7, npad = pow2_at_least(n);                                         \
+		const float *xr[LANES];                                                           \
+		block_rows(x, rows, n, xr);                                                       \
+		for (int j0 = 0; j0 < n8; j0 += 8) {                                              \
+			__m256i k[LANES];                                                         \
+			column_keys8(xr, bias, j0, k);                                            \
+			_Pragma("GCC unroll 8") for (int c = 0; c < 8; c++)                       \
+				V##_ST(K + LANES * (j0 + c), LANE(k[c], j0 + c));                 \
+		}                                                                                 \
+		for (int j = n8; j < n; j++)                                                      \
+			V##_ST(K + LANES * j, LANE(column_key(xr, bias, j), j));                  \
+		for (int j = n; j < npad; j++)                                                    \
+			V##_ST(K + LANES * j, LANE(_mm256_set1_epi32(INT32_MAX), j));             \
+	}
+
+/* Keys alone, and keys k of 8 rows with their position j, key in the high
+ * half (AVX-512, see network64_block). */
+#define KEY_LANES32(k, j) (k)
+TGT512 static inline __m512i key_lanes64(__m256i k, int j)
+{
+	__m512i q = _mm512_slli_epi64(_mm512_cvtepi32_epi64(k), 32);
+	return _mm512_or_si512(q, _mm512_set1_epi64(j));
+}
+
+BLOCK_KEYS(block_keys32, TGT, K32, int32_t, KEY_LANES32)
+BLOCK_KEYS(block_keys64, TGT512, Q64, int64_t, key_lanes64)
+
+/* 8 positions p narrowed to 16 bits, stored at perm. */
+TGT static inline void store_perm8(uint16_t *perm, __m256i p)
+{
+	__m128i p16 = _mm_packus_epi32(_mm256_castsi256_si128(p), _mm256_extracti128_si256(p, 1));
+	_mm_storeu_si128((__m128i *)perm, p16);
 }
 
 /* Up to 8 rows starting at x: keys (and positions) into lane layout, sort,
- * and back.  Missing rows of a short block repeat row 0. */
-static void network_sort_k16(int32_t *K, int npad);
-
-/* wide: sort values in groups of 16 registers (AVX-512VL). */
+ * and back.  wide: sort values in groups of 16 registers (AVX-512VL). */
 TGT static void network_block(const float *x, const float *bias, int rows, int n, float *y,
 			      uint16_t *perm, int32_t *K, int32_t *I, void *rw, int wide)
 {
 	int npad = pow2_at_least(n);
 	int n8 = n & ~7;
-	const float *xr[LANES];
-#pragma GCC unroll 8
-	for (int r = 0; r < LANES; r++)
-		xr[r] = x + (size_t)(r < rows ? r : 0) * n;
-
-	for (int j0 = 0; j0 < n8; j0 += 8) {
-		__m256 v[LANES];
-#pragma GCC unroll 8
-		for (int r = 0; r < LANES; r++)
-			v[r] = _mm256_loadu_ps(xr[r] + j0);
-		if (bias) {
-			/* Only when there is a bias: adding 0 would turn -0 into +0. */
-			__m256 bv = _mm256_loadu_ps(bias + j0);
-#pragma GCC unroll 8
-			for (int r = 0; r < LANES; r++)
-				v[r] = _mm256_add_ps(v[r], bv);
-		}
-		transpose8(v);
-#pragma GCC unroll 8
-		for (int c = 0; c < 8; c++)
-			ST(K + LANES * (j0 + c), skey8(v[c]));
-	}
-	for (int j = n8; j < n; j++) {
-		__m256 v = _mm256_setr_ps(xr[0][j], xr[1][j], xr[2][j], xr[3][j], xr[4][j], xr[5][j],
-					  xr[6][j], xr[7][j]);
-		if (bias)
-			v = _mm256_add_ps(v, _mm256_set1_ps(bias[j]));
-		ST(K + LANES * j, skey8(v));
-	}
-	for (int j = n; j < npad; j++)
-		ST(K + LANES * j, _mm256_set1_epi32(INT32_MAX));
-
+	block_keys32(x, bias, rows, n, K);
 	if (!perm) {
 		if (wide && npad >= 16)
 			network_sort_k16(K, npad);
@@ -436,12 +506,8 @@ TGT static void network_block(const float *x, const float *bias, int rows, int n
 				v[c] = _mm256_castsi256_ps(LD(I + LANES * (j0 + c)));
 			transpose8(v);
 #pragma GCC unroll 8
-			for (int r = 0; r < rows; r++) {
-				__m256i p = _mm256_castps_si256(v[r]);
-				__m128i p16 = _mm_packus_epi32(_mm256_castsi256_si128(p),
-							       _mm256_extracti128_si256(p, 1));
-				_mm_storeu_si128((__m128i *)(perm + (size_t)r * n + j0), p16);
-			}
+			for (int r = 0; r < rows; r++)
+				store_perm8(perm + (size_t)r * n + j0, _mm256_castps_si256(v[r]));
 		}
 	}
 	for (int j = n8; j < n; j++) {
@@ -472,151 +538,19 @@ TGT static void network_block(const float *x, const float *bias, int rows, int n
  * half.  Signed 64-bit order is then the order of (value, position), so
  * min/max alone sort stably: no blends and no tie repair, and the rows
  * with positions cost what rows without them cost in the AVX2 network. */
-#define TGT512 __attribute__((target("avx512f,avx2")))
-#define LDQ(p) _mm512_loadu_si512((const void *)(p))
-#define STQ(p, v) _mm512_storeu_si512((void *)(p), (v))
-
-#define CE_Q(Q, a, b)                                                                             \
-	do {                                                                                      \
-		__m512i qa_ = LDQ((Q) + LANES * (a)), qb_ = LDQ((Q) + LANES * (b));               \
-		STQ((Q) + LANES * (a), _mm512_min_epi64(qa_, qb_));                               \
-		STQ((Q) + LANES * (b), _mm512_max_epi64(qa_, qb_));                               \
-	} while (0)
-
-#define RCE_Q(a, b)                                                                               \
-	do {                                                                                      \
-		__m512i t_ = _mm512_min_epi64(k[a], k[b]);                                        \
-		k[b] = _mm512_max_epi64(k[a], k[b]);                                              \
-		k[a] = t_;                                                                        \
-	} while (0)
-
-TGT512 static inline void reg_q(int64_t *Q, int g, int full)
-{
-	__m512i k[8];
-#pragma GCC unroll 8
-	for (int i = 0; i < 8; i++)
-		k[i] = LDQ(Q + LANES * (g + i));
-	if (full) {
-		SORT8(RCE_Q);
-	} else {
-		CLEAN8(RCE_Q);
-	}
-#pragma GCC unroll 8
-	for (int i = 0; i < 8; i++)
-		STQ(Q + LANES * (g + i), k[i]);
-}
-
-TGT512 static inline void reg_q16(int64_t *Q, int g, int full)
-{
-	__m512i k[16];
-#pragma GCC unroll 16
-	for (int i = 0; i < 16; i++)
-		k[i] = LDQ(Q + LANES * (g + i));
-	if (full) {
-		SORT16(RCE_Q);
-	} else {
-		CLEAN16(RCE_Q);
-	}
-#pragma GCC unroll 16
-	for (int i = 0; i < 16; i++)
-		STQ(Q + LANES * (g + i), k[i]);
-}
-
-TGT512 static void network_sort_q(int64_t *Q, int npad)
-{
-#define CE3(a, b) CE_Q(Q, a, b)
-#define S3(g) reg_q(Q, g, 1)
-#define C3(g) reg_q(Q, g, 0)
-#define S4(g) reg_q16(Q, g, 1)
-#define C4(g) reg_q16(Q, g, 0)
-	if (npad >= 16) {
-		BITONIC16(CE3, S4, C4)
-	} else {
-		BITONIC(CE3, S3, C3)
-	}
-#undef CE3
-#undef S3
-#undef C3
-#undef S4
-#undef C4
-}
-
-/* Rows without positions keep 32-bit lanes in 256-bit vectors, but
- * AVX-512VL gives them 32 registers, so groups of 16 stay in registers. */
-#define TGT512VL __attribute__((target("avx512f,avx512vl,avx2")))
-
-TGT512VL static inline void reg_k16(int32_t *K, int g, int full)
-{
-	__m256i k[16];
-#pragma GCC unroll 16
-	for (int i = 0; i < 16; i++)
-		k[i] = LD(K + LANES * (g + i));
-	if (full) {
-		SORT16(RCE_K);
-	} else {
-		CLEAN16(RCE_K);
-	}
-#pragma GCC unroll 16
-	for (int i = 0; i < 16; i++)
-		ST(K + LANES * (g + i), k[i]);
-}
-
-TGT512VL static void network_sort_k16(int32_t *K, int npad)
-{
-#define CE5(a, b) CE_K(K, a, b)
-#define S5(g) reg_k16(K, g, 1)
-#define C5(g) reg_k16(K, g, 0)
-	BITONIC16(CE5, S5, C5)
-#undef CE5
-#undef S5
-#undef C5
-}
-
 TGT512 static void network64_block(const float *x, const float *bias, int rows, int n, float *y,
 				   uint16_t *perm, int64_t *Q)
 {
 	int npad = pow2_at_least(n);
 	int n8 = n & ~7;
-	const float *xr[LANES];
-#pragma GCC unroll 8
-	for (int r = 0; r < LANES; r++)
-		xr[r] = x + (size_t)(r < rows ? r : 0) * n;
-
-	for (int j0 = 0; j0 < n8; j0 += 8) {
-		__m256 v[LANES];
-#pragma GCC unroll 8
-		for (int r = 0; r < LANES; r++)
-			v[r] = _mm256_loadu_ps(xr[r] + j0);
-		if (bias) {
-			__m256 bv = _mm256_loadu_ps(bias + j0);
-#pragma GCC unroll 8
-			for (int r = 0; r < LANES; r++)
-				v[r] = _mm256_add_ps(v[r], bv);
-		}
-		transpose8(v);
-#pragma GCC unroll 8
-		for (int c = 0; c < 8; c++) {
-			__m512i q = _mm512_slli_epi64(_mm512_cvtepi32_epi64(skey8(v[c])), 32);
-			STQ(Q + LANES * (j0 + c), _mm512_or_si512(q, _mm512_set1_epi64(j0 + c)));
-		}
-	}
-	for (int j = n8; j < n; j++)
-#pragma GCC unroll 8
-		for (int r = 0; r < LANES; r++) {
-			float z = bias ? xr[r][j] + bias[j] : xr[r][j];
-			uint32_t k = float_to_key(z) ^ 0x80000000u; /* signed form */
-			Q[LANES * j + r] = (int64_t)((uint64_t)k << 32 | (uint64_t)j);
-		}
-	for (int j = n; j < npad; j++)
-		STQ(Q + LANES * j, _mm512_set1_epi64((int64_t)((uint64_t)INT32_MAX << 32 | (uint64_t)j)));
-
+	block_keys64(x, bias, rows, n, Q);
 	network_sort_q(Q, npad);
 
 	for (int j0 = 0; j0 < n8; j0 += 8) {
 		__m256 v[LANES], p[LANES];
 #pragma GCC unroll 8
 		for (int c = 0; c < 8; c++) {
-			__m512i q = LDQ(Q + LANES * (j0 + c));
+			__m512i q = Q64_LD(Q + LANES * (j0 + c));
 			__m256i k = _mm512_cvtepi64_epi32(_mm512_srai_epi64(q, 32));
 			v[c] = _mm256_castsi256_ps(skey8(_mm256_castsi256_ps(k)));
 			p[c] = _mm256_castsi256_ps(_mm512_cvtepi64_epi32(q));
@@ -626,10 +560,7 @@ TGT512 static void network64_block(const float *x, const float *bias, int rows, 
 #pragma GCC unroll 8
 		for (int r = 0; r < rows; r++) {
 			_mm256_storeu_ps(y + (size_t)r * n + j0, v[r]);
-			__m256i pi = _mm256_castps_si256(p[r]);
-			__m128i p16 = _mm_packus_epi32(_mm256_castsi256_si128(pi),
-						       _mm256_extracti128_si256(pi, 1));
-			_mm_storeu_si128((__m128i *)(perm + (size_t)r * n + j0), p16);
+			store_perm8(perm + (size_t)r * n + j0, _mm256_castps_si256(p[r]));
 		}
 	}
 	for (int j = n8; j < n; j++)

@@ -448,18 +448,10 @@ ocsdf_rgb ocsdf_svg_diverging(double t)
 
 ocsdf_svg_style ocsdf_svg_stroke(ocsdf_rgb c, double width)
 {
-	ocsdf_svg_style st;
-	memset(&st, 0, sizeof st);
-	st.stroke = c;
-	st.stroke_width = width;
-	return st;
+	return (ocsdf_svg_style){.stroke = c, .stroke_width = width};
 }
 
 ocsdf_svg_style ocsdf_svg_fill(ocsdf_rgb c, double opacity)
 {
-	ocsdf_svg_style st;
-	memset(&st, 0, sizeof st);
-	st.fill = c;
-	st.fill_opacity = opacity;
-	return st;
+	return (ocsdf_svg_style){.fill = c, .fill_opacity = opacity};
 }

@@ -36,35 +36,19 @@ enum { TAG_INIT = 1, TAG_EPOCH = 2, TAG_STEP = 3, TAG_SUPPORT = 4 };
 
 void ocsdf_train_default_settings(ocsdf_train_settings *s)
 {
-	memset(s, 0, sizeof *s);
-	s->margin = 0.05;
-	s->lambda = 100;
-	s->lr = 1e-3;
-	s->lr_final = 1e-6;
-	s->lr_hold = 0.25;
-	s->rho = 0.9;
-	s->eps = 1e-7;
-	s->box = 5;
-	s->epochs = 40;
-	s->warmup = 5;
-	s->steps_per_epoch_min = 15;
-	s->batch = 128;
-	s->newton_steps = 4;
-	s->newton_level0 = 0;
-	s->init = OCSDF_INIT_UNIFORM;
-	s->ortho = OCSDF_ORTHO_RETRACT;
-	s->bjorck_iters = 15;
-	s->bjorck_tol = 0;
-	s->retract_iters = 3;
-	s->seed = 1;
-	s->sampler = OCSDF_SAMPLER_DISTANCE;
-	s->knn = 10;
-	s->support_quantile = 0.95;
-	s->near = 0.05;
-	s->far = 2;
-	s->box_share = 0.2;
-	s->push = 0;
-	s->contamination = 0.05;
+	*s = (ocsdf_train_settings){
+		.margin = 0.05, .lambda = 100,
+		.lr = 1e-3, .lr_final = 1e-6, .lr_hold = 0.25, .rho = 0.9, .eps = 1e-7,
+		.box = 5,
+		.epochs = 40, .warmup = 5, .steps_per_epoch_min = 15,
+		.batch = 128, .newton_steps = 4, .newton_level0 = 0,
+		.init = OCSDF_INIT_UNIFORM, .ortho = OCSDF_ORTHO_RETRACT,
+		.bjorck_iters = 15, .bjorck_tol = 0, .retract_iters = 3,
+		.seed = 1,
+		.sampler = OCSDF_SAMPLER_DISTANCE, .knn = 10, .support_quantile = 0.95,
+		.near = 0.05, .far = 2, .box_share = 0.2, .push = 0,
+		.contamination = 0.05,
+	};
 }
 
 static int check_double(const char *field, double v, double lo, double hi, ocsdf_error *e)

@@ -23,6 +23,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include "bytes.h"
 #include "model.h"
 #include "rng.h"
 
@@ -87,45 +88,9 @@ enum {
 
 /* ---- helpers ---- */
 
-static uint32_t rd32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
-}
-
-static uint64_t rd64(const unsigned char *p)
-{
-	return (uint64_t)rd32(p) | (uint64_t)rd32(p + 4) << 32;
-}
-
-static void wr32(unsigned char *p, uint32_t v)
-{
-	for (int i = 0; i < 4; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void wr64(unsigned char *p, uint64_t v)
-{
-	for (int i = 0; i < 8; i++)
-		p[i] = (unsigned char)(v >> (8 * i));
-}
-
-static void wrf64(unsigned char *p, double v)
-{
-	uint64_t u;
-	memcpy(&u, &v, 8);
-	wr64(p, u);
-}
-
-static void wrf32(unsigned char *p, float v)
-{
-	uint32_t u;
-	memcpy(&u, &v, 4);
-	wr32(p, u);
-}
-
 static void recrc(unsigned char *buf, size_t len)
 {
-	wr32(buf + len - 4, (uint32_t)crc32(0, buf, (uInt)(len - 4)));
+	ocsdf_bytes_put_u32(buf + len - 4, (uint32_t)crc32(0, buf, (uInt)(len - 4)));
 }
 
 static uint64_t nparams(const ocsdf_arch *a)
@@ -329,11 +294,11 @@ static void expect_edit_rejected(unsigned char *buf, const unsigned char *orig, 
 {
 	memcpy(buf, orig, len);
 	if (kind == FIELD_F64)
-		wrf64(buf + off, f);
+		ocsdf_bytes_put_f64(buf + off, f);
 	else if (kind == FIELD_U64)
-		wr64(buf + off, v);
+		ocsdf_bytes_put_u64(buf + off, v);
 	else
-		wr32(buf + off, (uint32_t)v);
+		ocsdf_bytes_put_u32(buf + off, (uint32_t)v);
 	recrc(buf, len);
 	expect_reject(buf, len, words);
 }
@@ -403,7 +368,7 @@ static unsigned char *read_file(const char *path, size_t *len)
 /* Offset of the name block's end and theta's start in a small image. */
 static size_t names_end(const unsigned char *buf)
 {
-	return OFF_MEAN + 16 * (size_t)rd32(buf + OFF_D) + (size_t)rd64(buf + OFF_NAMES_LEN);
+	return OFF_MEAN + 16 * (size_t)ocsdf_bytes_get_u32(buf + OFF_D) + (size_t)ocsdf_bytes_get_u64(buf + OFF_NAMES_LEN);
 }
 
 static size_t theta_off(const unsigned char *buf)
@@ -501,68 +466,68 @@ START_TEST(test_layout)
 	buf = image(m, &len);
 
 	ck_assert_mem_eq(buf, "OCSDFMDL", 8);
-	ck_assert_uint_eq(rd32(buf + OFF_VERSION), 1);
-	ck_assert_uint_eq(rd32(buf + OFF_HLEN), HEADER_LEN);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_VERSION), 1);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_HLEN), HEADER_LEN);
 	ck_assert_uint_eq(OFF_MEAN, 16 + HEADER_LEN);
-	ck_assert_uint_eq(rd32(buf + OFF_D), 3);
-	ck_assert_uint_eq(rd32(buf + OFF_WIDTH), 4);
-	ck_assert_uint_eq(rd32(buf + OFF_DEPTH), 2);
-	ck_assert_uint_eq(rd32(buf + OFF_ACT), OCSDF_ACT_GROUPSORT2);
-	ck_assert_uint_eq(rd32(buf + OFF_SCALE), (uint32_t)m->scale);
-	ck_assert_uint_eq(rd32(buf + OFF_FLAGS), 2); /* params, not finished, no opt_v */
-	ck_assert_uint_eq(rd64(buf + OFF_NPARAMS), n);
-	ck_assert_uint_eq(rd64(buf + OFF_NAMES_LEN), 3 * (4 + 3));
-	ck_assert_uint_eq(rd64(buf + OFF_MARGIN), 0x3fd0000000000000ULL);
-	memcpy(&v, &(uint64_t){rd64(buf + OFF_LR)}, 8);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_D), 3);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_WIDTH), 4);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_DEPTH), 2);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_ACT), OCSDF_ACT_GROUPSORT2);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_SCALE), (uint32_t)m->scale);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_FLAGS), 2); /* params, not finished, no opt_v */
+	ck_assert_uint_eq(ocsdf_bytes_get_u64(buf + OFF_NPARAMS), n);
+	ck_assert_uint_eq(ocsdf_bytes_get_u64(buf + OFF_NAMES_LEN), 3 * (4 + 3));
+	ck_assert_uint_eq(ocsdf_bytes_get_u64(buf + OFF_MARGIN), 0x3fd0000000000000ULL);
+	memcpy(&v, &(uint64_t){ocsdf_bytes_get_u64(buf + OFF_LR)}, 8);
 	ck_assert(v == 5e-4);
-	memcpy(&v, &(uint64_t){rd64(buf + OFF_BOX)}, 8);
+	memcpy(&v, &(uint64_t){ocsdf_bytes_get_u64(buf + OFF_BOX)}, 8);
 	ck_assert(v == 5);
-	ck_assert_uint_eq(rd32(buf + OFF_EPOCHS), 45);
-	ck_assert_uint_eq(rd32(buf + OFF_SPE_MAX), 1000);
-	ck_assert_uint_eq(rd32(buf + OFF_RESERVED), 0);
-	ck_assert_uint_eq(rd32(buf + OFF_INIT), OCSDF_INIT_GAUSSIAN);
-	memcpy(&v, &(uint64_t){rd64(buf + OFF_BJORCK_TOL)}, 8);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_EPOCHS), 45);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_SPE_MAX), 1000);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_RESERVED), 0);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_INIT), OCSDF_INIT_GAUSSIAN);
+	memcpy(&v, &(uint64_t){ocsdf_bytes_get_u64(buf + OFF_BJORCK_TOL)}, 8);
 	ck_assert(v == 1e-3);
-	ck_assert_uint_eq(rd64(buf + OFF_SEED), 0x0123456789abcdefULL);
-	ck_assert_uint_eq(rd64(buf + OFF_ROWS), 1831);
-	memcpy(&v, &(uint64_t){rd64(buf + OFF_LIPSCHITZ)}, 8);
+	ck_assert_uint_eq(ocsdf_bytes_get_u64(buf + OFF_SEED), 0x0123456789abcdefULL);
+	ck_assert_uint_eq(ocsdf_bytes_get_u64(buf + OFF_ROWS), 1831);
+	memcpy(&v, &(uint64_t){ocsdf_bytes_get_u64(buf + OFF_LIPSCHITZ)}, 8);
 	ck_assert(v == 2.5);
-	memcpy(&v, &(uint64_t){rd64(buf + OFF_GRAD_NORM)}, 8);
+	memcpy(&v, &(uint64_t){ocsdf_bytes_get_u64(buf + OFF_GRAD_NORM)}, 8);
 	ck_assert(v == 0.75);
-	ck_assert_uint_eq(rd64(buf + OFF_EPOCH), 12);
+	ck_assert_uint_eq(ocsdf_bytes_get_u64(buf + OFF_EPOCH), 12);
 	for (int i = 0; i < 4; i++)
-		ck_assert_uint_eq(rd64(buf + OFF_RNG + 8 * i), 0); /* reserved */
-	ck_assert_uint_eq(rd32(buf + OFF_SAMPLER), OCSDF_SAMPLER_DISTANCE);
-	ck_assert_uint_eq(rd32(buf + OFF_KNN), 10);
-	memcpy(&v, &(uint64_t){rd64(buf + OFF_SUPPORT_Q)}, 8);
+		ck_assert_uint_eq(ocsdf_bytes_get_u64(buf + OFF_RNG + 8 * i), 0); /* reserved */
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_SAMPLER), OCSDF_SAMPLER_DISTANCE);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_KNN), 10);
+	memcpy(&v, &(uint64_t){ocsdf_bytes_get_u64(buf + OFF_SUPPORT_Q)}, 8);
 	ck_assert(v == 0.95);
-	memcpy(&v, &(uint64_t){rd64(buf + OFF_NEAR)}, 8);
+	memcpy(&v, &(uint64_t){ocsdf_bytes_get_u64(buf + OFF_NEAR)}, 8);
 	ck_assert(v == 0.05);
-	memcpy(&v, &(uint64_t){rd64(buf + OFF_FAR)}, 8);
+	memcpy(&v, &(uint64_t){ocsdf_bytes_get_u64(buf + OFF_FAR)}, 8);
 	ck_assert(v == 2);
-	memcpy(&v, &(uint64_t){rd64(buf + OFF_BOX_SHARE)}, 8);
+	memcpy(&v, &(uint64_t){ocsdf_bytes_get_u64(buf + OFF_BOX_SHARE)}, 8);
 	ck_assert(v == 0.2);
-	memcpy(&v, &(uint64_t){rd64(buf + OFF_PUSH)}, 8);
+	memcpy(&v, &(uint64_t){ocsdf_bytes_get_u64(buf + OFF_PUSH)}, 8);
 	ck_assert(v == 0);
-	memcpy(&v, &(uint64_t){rd64(buf + OFF_CONTAMINATION)}, 8);
+	memcpy(&v, &(uint64_t){ocsdf_bytes_get_u64(buf + OFF_CONTAMINATION)}, 8);
 	ck_assert(v == 0.125);
-	memcpy(&v, &(uint64_t){rd64(buf + OFF_SUPPORT_RADIUS)}, 8);
+	memcpy(&v, &(uint64_t){ocsdf_bytes_get_u64(buf + OFF_SUPPORT_RADIUS)}, 8);
 	ck_assert(v == 0.75);
-	memcpy(&v, &(uint64_t){rd64(buf + OFF_LR_HOLD)}, 8);
+	memcpy(&v, &(uint64_t){ocsdf_bytes_get_u64(buf + OFF_LR_HOLD)}, 8);
 	ck_assert(v == 0.25);
-	ck_assert_uint_eq(rd64(buf + OFF_MEAN), 0xbff8000000000000ULL);
+	ck_assert_uint_eq(ocsdf_bytes_get_u64(buf + OFF_MEAN), 0xbff8000000000000ULL);
 	/* names: u32 length then bytes, right after mean and std */
-	ck_assert_uint_eq(rd32(buf + OFF_MEAN + 48), 3);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_MEAN + 48), 3);
 	ck_assert_mem_eq(buf + OFF_MEAN + 52, "f00", 3);
 	th = theta_off(buf);
 	ck_assert_uint_eq(th, OFF_MEAN + 48 + 21 + 3);
 	ck_assert_uint_eq(th % 8, 0);
 	for (size_t i = names_end(buf); i < th; i++)
 		ck_assert_uint_eq(buf[i], 0);
-	ck_assert_uint_eq(rd32(buf + th), 0x3f000000u);
-	ck_assert_uint_eq(rd32(buf + th + 8 * n - 4), 0xc0000000u);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + th), 0x3f000000u);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + th + 8 * n - 4), 0xc0000000u);
 	ck_assert_uint_eq(len, th + 8 * n + 4);
-	ck_assert_uint_eq(rd32(buf + len - 4), (uint32_t)crc32(0, buf, (uInt)(len - 4)));
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + len - 4), (uint32_t)crc32(0, buf, (uInt)(len - 4)));
 	free(buf);
 	ocsdf_model_free(m);
 }
@@ -581,7 +546,7 @@ START_TEST(test_manual_example)
 	ocsdf_model_set_name(m, 2, "x3");
 	buf = image(m, &len);
 	ck_assert_uint_eq(ocsdf_arch_nparams(&a), 41);
-	ck_assert_uint_eq(rd64(buf + OFF_NAMES_LEN), 18);
+	ck_assert_uint_eq(ocsdf_bytes_get_u64(buf + OFF_NAMES_LEN), 18);
 	ck_assert_uint_eq(theta_off(buf), 456);
 	ck_assert_uint_eq(len, 624);
 	ck_assert_mem_eq(buf, "OCSDFMDL\x01\0\0\0\x70\x01\0\0", 16);
@@ -680,7 +645,7 @@ static int must_reject(size_t i, int b, const unsigned char *buf)
 		while (p < nend) {
 			if (i >= p && i < p + 4)
 				return 1;
-			p += 4 + rd32(buf + p);
+			p += 4 + ocsdf_bytes_get_u32(buf + p);
 		}
 	}
 	return 0;
@@ -723,7 +688,7 @@ START_TEST(test_wrong_version)
 	const uint32_t versions[] = {0, 2, 3, 255, 0xffffffffu};
 	for (size_t k = 0; k < sizeof versions / sizeof *versions; k++) {
 		char want[64];
-		wr32(buf + OFF_VERSION, versions[k]);
+		ocsdf_bytes_put_u32(buf + OFF_VERSION, versions[k]);
 		recrc(buf, len);
 		snprintf(want, sizeof want, "version %lu is not supported", (unsigned long)versions[k]);
 		expect_reject(buf, len, want);
@@ -775,11 +740,11 @@ START_TEST(test_huge_dimensions)
 	/* The largest shape the bounds allow, consistently declared: it is
 	 * the file length that refuses it. */
 	memcpy(buf, orig, len);
-	wr32(buf + OFF_D, OCSDF_MAX_FEATURES);
-	wr32(buf + OFF_WIDTH, OCSDF_MAX_WIDTH);
-	wr32(buf + OFF_DEPTH, OCSDF_MAX_DEPTH);
-	wr64(buf + OFF_NPARAMS, nparams(&big));
-	wr64(buf + OFF_NAMES_LEN, OCSDF_MODEL_MAX_NAMES_BYTES);
+	ocsdf_bytes_put_u32(buf + OFF_D, OCSDF_MAX_FEATURES);
+	ocsdf_bytes_put_u32(buf + OFF_WIDTH, OCSDF_MAX_WIDTH);
+	ocsdf_bytes_put_u32(buf + OFF_DEPTH, OCSDF_MAX_DEPTH);
+	ocsdf_bytes_put_u64(buf + OFF_NPARAMS, nparams(&big));
+	ocsdf_bytes_put_u64(buf + OFF_NAMES_LEN, OCSDF_MODEL_MAX_NAMES_BYTES);
 	recrc(buf, len);
 	expect_reject(buf, len, "truncated model: the header describes");
 
@@ -787,15 +752,15 @@ START_TEST(test_huge_dimensions)
 	{
 		ocsdf_arch a = {4, 5, 2, OCSDF_ACT_FULLSORT};
 		memcpy(buf, orig, len);
-		wr32(buf + OFF_D, 4);
-		wr64(buf + OFF_NPARAMS, nparams(&a));
-		wr64(buf + OFF_NAMES_LEN, rd64(buf + OFF_NAMES_LEN) + 7);
+		ocsdf_bytes_put_u32(buf + OFF_D, 4);
+		ocsdf_bytes_put_u64(buf + OFF_NPARAMS, nparams(&a));
+		ocsdf_bytes_put_u64(buf + OFF_NAMES_LEN, ocsdf_bytes_get_u64(buf + OFF_NAMES_LEN) + 7);
 		recrc(buf, len);
 		expect_reject(buf, len, "truncated model");
 	}
 	/* A name whose length runs past its block. */
 	memcpy(buf, orig, len);
-	wr32(buf + OFF_MEAN + 48, 0xfffffff0u);
+	ocsdf_bytes_put_u32(buf + OFF_MEAN + 48, 0xfffffff0u);
 	recrc(buf, len);
 	expect_reject(buf, len, "feature 1: name length 4294967280 runs past the end");
 	/* Names that do not fill their block: block declared 8 bytes longer,
@@ -805,7 +770,7 @@ START_TEST(test_huge_dimensions)
 		unsigned char *big_buf = calloc(1, len + 8);
 		memcpy(big_buf, orig, nend);
 		memcpy(big_buf + nend + 8, orig + nend, len - nend);
-		wr64(big_buf + OFF_NAMES_LEN, rd64(orig + OFF_NAMES_LEN) + 8);
+		ocsdf_bytes_put_u64(big_buf + OFF_NAMES_LEN, ocsdf_bytes_get_u64(orig + OFF_NAMES_LEN) + 8);
 		recrc(big_buf, len + 8);
 		expect_reject(big_buf, len + 8, "the feature names end here");
 		free(big_buf);
@@ -821,46 +786,46 @@ START_TEST(test_bad_values)
 	size_t len;
 	unsigned char *orig = small_image(1, &len);
 	unsigned char *buf = malloc(len);
-	size_t th = theta_off(orig), n = rd64(orig + OFF_NPARAMS);
+	size_t th = theta_off(orig), n = ocsdf_bytes_get_u64(orig + OFF_NPARAMS);
 	size_t name1 = OFF_MEAN + 48 + 4 + 3 + 4; /* first byte of name 2 ("f01") */
 
 	memcpy(buf, orig, len);
-	wrf32(buf + th + 4 * 7, NAN);
+	ocsdf_bytes_put_f32(buf + th + 4 * 7, NAN);
 	recrc(buf, len);
 	expect_reject(buf, len, "theta[7] (layer 0 matrix) is nan, expected a finite value");
 
 	memcpy(buf, orig, len);
-	wrf32(buf + th + 4 * (n - 1), -INFINITY);
+	ocsdf_bytes_put_f32(buf + th + 4 * (n - 1), -INFINITY);
 	recrc(buf, len);
 	expect_reject(buf, len, "(layer 2 bias) is -inf");
 
 	memcpy(buf, orig, len);
-	wrf32(buf + th + 4 * n + 4 * 3, INFINITY);
+	ocsdf_bytes_put_f32(buf + th + 4 * n + 4 * 3, INFINITY);
 	recrc(buf, len);
 	expect_reject(buf, len, "params[3]");
 
 	memcpy(buf, orig, len);
-	wrf32(buf + th + 8 * n + 4 * 2, -1.0f);
+	ocsdf_bytes_put_f32(buf + th + 8 * n + 4 * 2, -1.0f);
 	recrc(buf, len);
 	expect_reject(buf, len, "opt_v[2] (layer 0 matrix) is -1, expected a finite value >= 0");
 
 	memcpy(buf, orig, len);
-	wrf64(buf + OFF_MEAN + 8, INFINITY);
+	ocsdf_bytes_put_f64(buf + OFF_MEAN + 8, INFINITY);
 	recrc(buf, len);
 	expect_reject(buf, len, "feature 2 (f01): mean is inf");
 
 	memcpy(buf, orig, len);
-	wrf64(buf + OFF_MEAN + 24 + 16, 0.0);
+	ocsdf_bytes_put_f64(buf + OFF_MEAN + 24 + 16, 0.0);
 	recrc(buf, len);
 	expect_reject(buf, len, "feature 3 (f02): standard deviation is 0");
 
 	memcpy(buf, orig, len);
-	wrf64(buf + OFF_MEAN + 24, -2.0);
+	ocsdf_bytes_put_f64(buf + OFF_MEAN + 24, -2.0);
 	recrc(buf, len);
 	expect_reject(buf, len, "standard deviation is -2");
 
 	memcpy(buf, orig, len);
-	wrf64(buf + OFF_MEAN + 24, 1e-310); /* 1/std overflows */
+	ocsdf_bytes_put_f64(buf + OFF_MEAN + 24, 1e-310); /* 1/std overflows */
 	recrc(buf, len);
 	expect_reject(buf, len, "feature 1 (f00): standard deviation is 1e-310, expected a finite value > 0 with");
 
@@ -890,32 +855,32 @@ START_TEST(test_bad_values)
 	expect_reject(buf, len, "padding byte is 0x01");
 
 	memcpy(buf, orig, len);
-	wr32(buf + OFF_ACT, OCSDF_ACT_GROUPSORT2); /* with width 5 */
+	ocsdf_bytes_put_u32(buf + OFF_ACT, OCSDF_ACT_GROUPSORT2); /* with width 5 */
 	recrc(buf, len);
 	expect_reject(buf, len, "invalid network shape: groupsort needs an even width");
 
 	memcpy(buf, orig, len);
-	wrf64(buf + OFF_LR, -1e-3);
+	ocsdf_bytes_put_f64(buf + OFF_LR, -1e-3);
 	recrc(buf, len);
 	expect_reject(buf, len, "settings.lr is -0.001, expected 1e-12..10");
 
 	memcpy(buf, orig, len);
-	wrf64(buf + OFF_MARGIN, NAN);
+	ocsdf_bytes_put_f64(buf + OFF_MARGIN, NAN);
 	recrc(buf, len);
 	expect_reject(buf, len, "settings.margin is nan");
 
 	memcpy(buf, orig, len);
-	wr32(buf + OFF_INIT, 7);
+	ocsdf_bytes_put_u32(buf + OFF_INIT, 7);
 	recrc(buf, len);
 	expect_reject(buf, len, "settings.init is 7, expected 0..1");
 
 	memcpy(buf, orig, len);
-	wr32(buf + OFF_EPOCHS, 0xffffffffu);
+	ocsdf_bytes_put_u32(buf + OFF_EPOCHS, 0xffffffffu);
 	recrc(buf, len);
 	expect_reject(buf, len, "settings.epochs is -1");
 
 	memcpy(buf, orig, len);
-	wr32(buf + OFF_SPE_MAX, 0x80000000u);
+	ocsdf_bytes_put_u32(buf + OFF_SPE_MAX, 0x80000000u);
 	recrc(buf, len);
 	expect_reject(buf, len, "settings.steps_per_epoch_max is -2147483648");
 
@@ -925,7 +890,7 @@ START_TEST(test_bad_values)
 	expect_reject(buf, len, "byte 156: reserved header field is not zero");
 
 	memcpy(buf, orig, len);
-	wrf64(buf + OFF_LIPSCHITZ, INFINITY);
+	ocsdf_bytes_put_f64(buf + OFF_LIPSCHITZ, INFINITY);
 	recrc(buf, len);
 	expect_reject(buf, len, "stats.lipschitz_raw is inf");
 
@@ -1025,13 +990,13 @@ START_TEST(test_header_extension)
 	memcpy(buf, orig, OFF_MEAN);
 	memset(buf + OFF_MEAN, 0xa5, 16);
 	memcpy(buf + OFF_MEAN + 16, orig + OFF_MEAN, len - OFF_MEAN);
-	wr32(buf + OFF_HLEN, HEADER_LEN + 16);
+	ocsdf_bytes_put_u32(buf + OFF_HLEN, HEADER_LEN + 16);
 	recrc(buf, len + 16);
 	ck_assert_msg(ocsdf_model_load_mem(buf, len + 16, "ext", &back, &e) == 0, "%s", e.msg);
 	assert_same(m, back);
 	ocsdf_model_free(back);
 	/* without the length update, the file no longer adds up */
-	wr32(buf + OFF_HLEN, HEADER_LEN);
+	ocsdf_bytes_put_u32(buf + OFF_HLEN, HEADER_LEN);
 	recrc(buf, len + 16);
 	expect_reject(buf, len + 16, "unexpected bytes");
 	free(buf);
@@ -1047,7 +1012,7 @@ static void cut_header(unsigned char *buf, size_t *len, uint32_t hlen)
 {
 	memmove(buf + 16 + hlen, buf + OFF_MEAN, *len - OFF_MEAN);
 	*len -= HEADER_LEN - hlen;
-	wr32(buf + OFF_HLEN, hlen);
+	ocsdf_bytes_put_u32(buf + OFF_HLEN, hlen);
 	recrc(buf, *len);
 }
 
@@ -1132,12 +1097,12 @@ START_TEST(test_rows_read)
 	m->stats.rows = 1000;
 	m->stats.rows_read = 123456789;
 	buf = image(m, &len);
-	ck_assert_uint_eq(rd64(buf + OFF_ROWS_READ), 123456789);
+	ck_assert_uint_eq(ocsdf_bytes_get_u64(buf + OFF_ROWS_READ), 123456789);
 	ck_assert_msg(ocsdf_model_load_mem(buf, len, "r", &back, &e) == 0, "%s", e.msg);
 	ck_assert_uint_eq(back->stats.rows_read, 123456789);
 	ck_assert_uint_eq(back->stats.rows, 1000);
 	ocsdf_model_free(back);
-	wr64(buf + OFF_ROWS_READ, 999);
+	ocsdf_bytes_put_u64(buf + OFF_ROWS_READ, 999);
 	recrc(buf, len);
 	expect_reject(buf, len, "stats.rows_read is below stats.rows");
 	cut_header(buf, &len, HEADER_V2_LEN);
@@ -1148,7 +1113,7 @@ START_TEST(test_rows_read)
 	/* Never written below the rows (a model built without the count). */
 	m->stats.rows_read = 0;
 	buf = image(m, &len);
-	ck_assert_uint_eq(rd64(buf + OFF_ROWS_READ), 1000);
+	ck_assert_uint_eq(ocsdf_bytes_get_u64(buf + OFF_ROWS_READ), 1000);
 	free(buf);
 	ocsdf_model_free(m);
 }
@@ -1451,8 +1416,8 @@ START_TEST(test_finished_without_state)
 	ckpt = image(m, &len_ckpt);
 	ocsdf_model_finish(m);
 	buf = image(m, &len);
-	ck_assert_uint_eq(rd32(buf + OFF_FLAGS), 1);
-	ck_assert_uint_eq(rd64(buf + OFF_STEP), step);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_FLAGS), 1);
+	ck_assert_uint_eq(ocsdf_bytes_get_u64(buf + OFF_STEP), step);
 	ck_assert_uint_eq(len, len_ckpt - 2 * 4 * n);
 	ck_assert_uint_eq(len, theta_off(buf) + 4 * n + 4);
 	ck_assert_int_eq(ocsdf_model_load_mem(buf, len, "m", &l, &e), 0);
@@ -1460,9 +1425,9 @@ START_TEST(test_finished_without_state)
 	ck_assert_uint_eq(l->stats.run_steps, step);
 	ck_assert_mem_eq(l->theta, m->theta, n * sizeof(float));
 	/* the file of an earlier release: finished, state and RNG kept */
-	wr32(ckpt + OFF_FLAGS, rd32(ckpt + OFF_FLAGS) | 1);
+	ocsdf_bytes_put_u32(ckpt + OFF_FLAGS, ocsdf_bytes_get_u32(ckpt + OFF_FLAGS) | 1);
 	for (int i = 0; i < 4; i++)
-		wr64(ckpt + OFF_RNG + 8 * i, 0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1));
+		ocsdf_bytes_put_u64(ckpt + OFF_RNG + 8 * i, 0x9e3779b97f4a7c15ULL * (uint64_t)(i + 1));
 	recrc(ckpt, len_ckpt);
 	ck_assert_int_eq(ocsdf_model_load_mem(ckpt, len_ckpt, "old", &k, &e), 0);
 	ck_assert_ptr_null(k->ckpt);
@@ -1480,7 +1445,7 @@ START_TEST(test_finished_without_state)
 	}
 	free(buf);
 	/* the state it drops is checked all the same */
-	wrf32(ckpt + len_ckpt - 4 - 4 * n, NAN);
+	ocsdf_bytes_put_f32(ckpt + len_ckpt - 4 - 4 * n, NAN);
 	recrc(ckpt, len_ckpt);
 	expect_reject(ckpt, len_ckpt, "opt_v[0]");
 	free(ckpt);
@@ -1509,7 +1474,7 @@ START_TEST(test_old_fixtures)
 		ck_assert_ptr_null(m->ckpt);
 		ck_assert(m->stats.run_steps > 0 && m->stats.run_epochs > 0);
 		buf = image(m, &len);
-		ck_assert_uint_eq(rd32(buf + OFF_FLAGS), 1);
+		ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_FLAGS), 1);
 		ck_assert_msg(ocsdf_model_load_mem(buf, len, path, &back, &e) == 0, "%s", e.msg);
 		assert_same(m, back);
 		free(buf);
