@@ -124,11 +124,11 @@ static void take_box(options *o, ocsdf_error *e)
 		o->grid.box_k = ocsdf_arg_double(e, "--box", optarg, 1e-6, 1e6);
 }
 
-/* Takes one option (getopt_long's c and optarg) into o; e set if refused. */
-static void take_option(void *ctx, int c, ocsdf_error *e)
+/* Takes what the row r of option c (getopt_long's optarg its value)
+ * leaves to the program into o; e set if refused. */
+static void take_option(void *base, const ocsdf_arg_spec *r, int c, ocsdf_error *e)
 {
-	options *o = ctx;
-	const ocsdf_arg_spec *r = ocsdf_arg_take(specs, c, optarg, o, e);
+	options *o = base;
 	if (r && r->group)
 		o->level_set = r->group;
 	if (c == O_PERCENTILE && !e->code)
@@ -143,10 +143,8 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
 	options *o = ctx;
-	struct option long_options[sizeof specs / sizeof *specs];
-	ocsdf_arg_getopt(specs, long_options);
 	*o = (options){.format = -1, .percentile = 1};
-	if (ocsdf_arg_read(argc, argv, ":m:o:r:fvqhV", long_options, take_option, o, &o->action, e) || o->action ||
+	if (ocsdf_arg_parse(argc, argv, specs, o, take_option, &o->action, e) || o->action ||
 	    ocsdf_arg_model_only(e, o->model, argc, argv))
 		return e->code;
 	if (o->label && !o->points)

@@ -185,7 +185,7 @@ static const ocsdf_arg_spec specs[] = {
 	INT("depth", O_DEPTH, a.depth, 1, OCSDF_MAX_DEPTH, "N", "hidden layers (default 4)"),
 	CHOICE("activation", O_ACT, a.activation, acts, "KIND", "groupsort (default) or fullsort (the paper)"),
 	OCSDF_ARG_SECTION("Run:"),
-	BARE("seed", O_SEED, OCSDF_ARG_OWN, "N", "random seed (default 1)"),
+	ROW("seed", O_SEED, OCSDF_ARG_SEED, s.seed, "N", "random seed (default 1)"),
 	NUM("threads", O_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, 0, "N",
 	    "OpenBLAS threads (default: 1 below width 512, else\n"
 	    "all cores)"),
@@ -201,14 +201,13 @@ static const ocsdf_arg_spec specs[] = {
 	BARE("steps", O_STEPS, OCSDF_ARG_OWN, "T", "--walk-steps T"),
 	BARE(NULL, 0, OCSDF_ARG_NONE, NULL, NULL)};
 
-/* Takes one option (getopt_long's c and optarg) into o; e set if refused. */
-static void take_option(void *ctx, int c, ocsdf_error *e)
+/* Takes what the row r of option c (getopt_long's optarg its value)
+ * leaves to the program into o; e set if refused. */
+static void take_option(void *base, const ocsdf_arg_spec *r, int c, ocsdf_error *e)
 {
-	options *o = ctx;
-	const ocsdf_arg_spec *r = ocsdf_arg_take(specs, c, optarg, o, e);
+	options *o = base;
 	o->given |= r ? r->group : 0;
 	switch (c) {
-	case O_SEED: o->s.seed = (uint64_t)ocsdf_arg_long(e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
 	case O_NO_HEADER: o->csv.header = OCSDF_CSV_NO_HEADER; break;
 	case O_COLUMNS:
 		free(o->columns);
@@ -243,12 +242,10 @@ static int check_options(options *o, ocsdf_error *e)
 static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
 	options *o = ctx;
-	struct option long_options[sizeof specs / sizeof *specs];
-	ocsdf_arg_getopt(specs, long_options);
 	*o = (options){.a = {0, 512, 4, OCSDF_ACT_GROUPSORT2}, .anomaly = "1", .scale = OCSDF_SCALE_STD, .decay = 1,
 		       .max_memory = 4096};
 	ocsdf_train_default_settings(&o->s);
-	if (ocsdf_arg_read(argc, argv, ":o:fvqhV", long_options, take_option, o, &o->action, e) || o->action)
+	if (ocsdf_arg_parse(argc, argv, specs, o, take_option, &o->action, e) || o->action)
 		return e->code;
 	if (optind + 1 < argc)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "too many arguments: one input FILE at most");

@@ -25,8 +25,12 @@ typedef enum ocsdf_arg_kind {
 	OCSDF_ARG_OUTPUT,    /* const char *: a file name (ocsdf_arg_output) */
 	OCSDF_ARG_DELIMITER, /* char (ocsdf_arg_delimiter) */
 	OCSDF_ARG_REAL,      /* double in [lo, hi] (ocsdf_arg_double) */
+	OCSDF_ARG_REAL_ABOVE,   /* the same but not lo (ocsdf_arg_double_open: */
+	OCSDF_ARG_REAL_BELOW,   /* these three in the order of its open ends), */
+	OCSDF_ARG_REAL_BETWEEN, /* not hi, neither */
 	OCSDF_ARG_INT,       /* int in [lo, hi] (ocsdf_arg_long) */
 	OCSDF_ARG_LONG,      /* long in [lo, hi] (ocsdf_arg_long) */
+	OCSDF_ARG_SEED,      /* uint64_t in [0, 2^63 - 1]: a random seed */
 	OCSDF_ARG_CHOICE,    /* int: the index of the value in choices */
 	OCSDF_ARG_HEADING    /* no option: a heading of --help, its help */
 } ocsdf_arg_kind;
@@ -47,7 +51,9 @@ typedef struct ocsdf_arg_spec {
 	const char *arg;              /* the value's name in --help, or NULL */
 	const char *help;             /* its lines in --help, '\n' between them;
 	                               * NULL: listed on the line of the row
-	                               * before ("--near A, --far B") */
+	                               * before ("--near A, --far B"); a
+	                               * first line empty: all of them under
+	                               * the names, from the column on */
 } ocsdf_arg_spec;
 
 /* A row that heads the rows after it in --help with the line text. */
@@ -64,6 +70,15 @@ void ocsdf_arg_getopt(const ocsdf_arg_spec *t, struct option *opts);
  * row (e untouched). */
 const ocsdf_arg_spec *ocsdf_arg_take(const ocsdf_arg_spec *t, int c, const char *arg, void *base,
 				     ocsdf_error *e);
+/* ocsdf_arg_read (cli.h) with getopt_long's short and long options made
+ * from t: each option's value read into the options at base as its row
+ * says (ocsdf_arg_take), then, if own is not NULL, own(base, its row or
+ * NULL, its code, e) for what the program does itself.  Returns 0 (*action
+ * set as ocsdf_arg_read sets it, optind at the first operand), or 64 with
+ * e set. */
+int ocsdf_arg_parse(int argc, char **argv, const ocsdf_arg_spec *t, void *base,
+		    void (*own)(void *base, const ocsdf_arg_spec *r, int c, ocsdf_error *e), int *action,
+		    ocsdf_error *e);
 /* The text of --help: head, then a line for each heading of t and lines
  * for each row with help: "  -c, --name ARG" (or "      --name ARG" past
  * the short options), ", --name ARG" for each row after it without help,
