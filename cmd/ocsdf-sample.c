@@ -52,10 +52,11 @@ static const char *const modes[] = {"negative", "boundary", "inside", NULL};
 
 #define AT(field) offsetof(options, field)
 /* Rows of specs: a value or flag into field (a number in [lo, hi]), a
- * choice, a row without field; the last two arguments of each: arg and
+ * choice into field, a row without field; the last two arguments of each: arg and
  * help. */
 #define NUM(name, code, kind, field, lo, hi, ...) {name, code, kind, AT(field), lo, hi, NULL, 0, __VA_ARGS__}
 #define ROW(name, code, kind, field, ...) NUM(name, code, kind, field, 0, 0, __VA_ARGS__)
+#define CHOICE(name, code, field, choices, ...) {name, code, OCSDF_ARG_CHOICE, AT(field), 0, 0, choices, 0, __VA_ARGS__}
 #define BARE(name, code, kind, ...) {name, code, kind, 0, 0, 0, NULL, 0, __VA_ARGS__}
 
 /* The options, in the order of --help. */
@@ -67,10 +68,10 @@ static const ocsdf_arg_spec specs[] = {
 	    "start from the rows of FILE instead; its other columns\n"
 	    "pass through as written; adds the displacement of\n"
 	    "each feature as delta_NAME columns"),
-	{"mode", O_MODE, OCSDF_ARG_CHOICE, AT(mode), 0, 0, modes, 0, "MODE",
-	 "negative: the trainer's negatives (Algorithm 1);\n"
-	 "boundary (default): points on the level 0;\n"
-	 "inside: points at the mean score of the training rows"},
+	CHOICE("mode", O_MODE, mode, modes, "MODE",
+	       "negative: the trainer's negatives (Algorithm 1);\n"
+	       "boundary (default): points on the level 0;\n"
+	       "inside: points at the mean score of the training rows"),
 	NUM("level", O_LEVEL, OCSDF_ARG_REAL, level, -1e6, 1e6, "L", "target level for boundary/inside (model units)"),
 	NUM("walk-steps", O_STEPS, OCSDF_ARG_LONG, steps, 0, 100000, "T",
 	    "boundary/inside: most gradient steps (default 1000);\n"

@@ -136,22 +136,6 @@ int ocsdf_cli_start(int argc, char **argv, int (*parse)(int argc, char **argv, v
 	return *action == OCSDF_CLI_VERSION ? ocsdf_print_version() : -1;
 }
 
-int ocsdf_option_among(int c, const int *codes)
-{
-	for (; *codes; codes++)
-		if (*codes == c)
-			return 1;
-	return 0;
-}
-
-const char *ocsdf_option_name(const struct option *opts, int c)
-{
-	for (; opts->name; opts++)
-		if (opts->val == c && !opts->flag)
-			return opts->name;
-	return "";
-}
-
 void ocsdf_warn(const char *fmt, ...)
 {
 	va_list ap;

@@ -30,13 +30,12 @@ man_opts() {
 }
 
 # Options of the getopt_long table, or of the rows of an option table
-# (cmd/common/argtab.h: ROW("name", CODE, ...)), and the short-option
-# string in the source (given to getopt_long, or to ocsdf_arg_read of
-# cmd/common/cli.h).
+# (cmd/common/argtab.h: ROW("name", CODE, ...), a short option's CODE its
+# letter 'c', from which the table makes getopt_long's short options).
 src_opts() {
-	sed -n 's/.*{"\([a-z0-9-]*\)", *\(no\|required\|optional\)_argument.*/--\1/p' "$1"
-	sed -n "s/^[[:space:]]*[A-Z_]*(\"\([a-z0-9-]*\)\", *[A-Z'].*/--\1/p" "$1"
-	sed -n 's/.*\(getopt_long\|ocsdf_arg_read\)([^"]*"\([^"]*\)".*/\2/p' "$1" | tr -d ':' | fold -w1 | sed 's/^/-/'
+	sed -n 's/.*{"\([a-z0-9-]*\)", *\(no\|required\|optional\)_argument.*/--\1/p' "$@"
+	sed -n "s/^[[:space:]]*[A-Z_]*(\"\([a-z0-9-]*\)\", *[A-Z'].*/--\1/p" "$@"
+	sed -n "s/^[[:space:]]*[A-Z_]*(\"[a-z0-9-]*\", *'\(.\)'.*/-\1/p" "$@"
 }
 
 for p in ocsdf-train ocsdf-score ocsdf-certify ocsdf-sample ocsdf-mesh; do
