@@ -59,77 +59,72 @@ typedef struct options {
 static const char *const ci_names[] = {"none", "delong", "bootstrap", NULL},
 		  *const fmt_names[] = {"table", "csv", "json", NULL};
 
-#define AT(field) offsetof(options, field)
-/* Rows of specs: a value or flag into field (a number in [lo, hi]), a
- * choice into field, a row without field; the last two arguments of each:
- * arg and help. */
-#define NUM(name, code, kind, field, lo, hi, ...) {name, code, kind, AT(field), lo, hi, NULL, 0, __VA_ARGS__}
-#define ROW(name, code, kind, field, ...) NUM(name, code, kind, field, 0, 0, __VA_ARGS__)
-#define CHOICE(name, code, field, choices, ...) {name, code, OCSDF_ARG_CHOICE, AT(field), 0, 0, choices, 0, __VA_ARGS__}
-#define BARE(name, code, kind, ...) {name, code, kind, 0, 0, 0, NULL, 0, __VA_ARGS__}
-
 /* The options, in the order of --help. */
 static const ocsdf_arg_spec specs[] = {
 	OCSDF_ARG_SECTION("Columns and labels:"),
-	ROW("score", OPT_SCORE, OCSDF_ARG_TEXT, p.score_col, "COL",
-	    "score column, name or 1-based number (default sdf)"),
-	ROW("label", OPT_LABEL, OCSDF_ARG_TEXT, p.label_col, "COL", "label column (default label)"),
-	ROW("anomaly", OPT_ANOMALY, OCSDF_ARG_TEXT, p.anomaly, "VALUE", "label value of anomalies (default 1)"),
-	ROW("normal", OPT_NORMAL, OCSDF_ARG_TEXT, p.normal, "VALUE",
-	    "label value of normal rows (default 0); any other\n"
-	    "label is an error"),
-	ROW("higher-is-anomalous", OPT_HIGHER, OCSDF_ARG_SET, p.higher_anomalous, NULL,
-	    "higher scores mean more anomalous (default:\n"
-	    "higher means more normal, as a signed distance)"),
-	ROW("delimiter", OPT_DELIMITER, OCSDF_ARG_DELIMITER, delimiter, "C",
-	    "field delimiter (default ','; a character, or 'tab')"),
+	OCSDF_ARG_ROW("score", OPT_SCORE, OCSDF_ARG_TEXT, p.score_col, "COL",
+	              "score column, name or 1-based number (default sdf)"),
+	OCSDF_ARG_ROW("label", OPT_LABEL, OCSDF_ARG_TEXT, p.label_col, "COL", "label column (default label)"),
+	OCSDF_ARG_ROW("anomaly", OPT_ANOMALY, OCSDF_ARG_TEXT, p.anomaly, "VALUE",
+	              "label value of anomalies (default 1)"),
+	OCSDF_ARG_ROW("normal", OPT_NORMAL, OCSDF_ARG_TEXT, p.normal, "VALUE",
+	              "label value of normal rows (default 0); any other\n"
+	              "label is an error"),
+	OCSDF_ARG_ROW("higher-is-anomalous", OPT_HIGHER, OCSDF_ARG_SET, p.higher_anomalous, NULL,
+	              "higher scores mean more anomalous (default:\n"
+	              "higher means more normal, as a signed distance)"),
+	OCSDF_ARG_ROW("delimiter", OPT_DELIMITER, OCSDF_ARG_DELIMITER, delimiter, "C",
+	              "field delimiter (default ','; a character, or 'tab')"),
 	OCSDF_ARG_SECTION("Certificates:"),
-	BARE("radius", OPT_RADIUS, OCSDF_ARG_OWN, "LIST",
-	     "radii eps, comma-separated, >= 0 (default: 0 and the\n"
-	     "largest radii keeping 0.9 and 0.5 of the AUROC)"),
-	ROW("model", 'm', OCSDF_ARG_TEXT, model_path, "MODEL",
-	    "radii in raw input units: L (1/min std) from MODEL,\n"
-	    "or 1 for a score column named NAME_raw (written by\n"
-	    "ocsdf-score in raw units, L applied already)"),
-	NUM("lipschitz", OPT_LIPSCHITZ, OCSDF_ARG_REAL_ABOVE, p.lipschitz, 0, 1e300, "L",
-	    "Lipschitz constant of the score in the radius units\n"
-	    "(default 1: radii in score units)"),
+	OCSDF_ARG_BARE("radius", OPT_RADIUS, OCSDF_ARG_OWN, "LIST",
+	               "radii eps, comma-separated, >= 0 (default: 0 and the\n"
+	               "largest radii keeping 0.9 and 0.5 of the AUROC)"),
+	OCSDF_ARG_ROW("model", 'm', OCSDF_ARG_TEXT, model_path, "MODEL",
+	              "radii in raw input units: L (1/min std) from MODEL,\n"
+	              "or 1 for a score column named NAME_raw (written by\n"
+	              "ocsdf-score in raw units, L applied already)"),
+	OCSDF_ARG_NUM("lipschitz", OPT_LIPSCHITZ, OCSDF_ARG_REAL_ABOVE, p.lipschitz, 0, 1e300, 0, "L",
+	              "Lipschitz constant of the score in the radius units\n"
+	              "(default 1: radii in score units)"),
 	OCSDF_ARG_SECTION("Uncertainty:"),
-	CHOICE("ci", OPT_CI, p.ci, ci_names, "METHOD",
-	       "confidence interval: delong, bootstrap or none\n"
-	       "(default none)"),
-	NUM("confidence", OPT_LEVEL, OCSDF_ARG_REAL_BETWEEN, p.level, 0, 1, "P", "confidence level (default 0.95)"),
-	NUM("resamples", OPT_RESAMPLES, OCSDF_ARG_LONG, p.resamples, 2, 10000000, "N",
-	    "bootstrap resamples (default 1000)"),
-	BARE("seed", OPT_SEED, OCSDF_ARG_OWN, "N", "bootstrap seed (default 1)"),
+	OCSDF_ARG_ONE_OF("ci", OPT_CI, p.ci, ci_names, 0, "METHOD",
+	                 "confidence interval: delong, bootstrap or none\n"
+	                 "(default none)"),
+	OCSDF_ARG_NUM("confidence", OPT_LEVEL, OCSDF_ARG_REAL_BETWEEN, p.level, 0, 1, 0, "P",
+	              "confidence level (default 0.95)"),
+	OCSDF_ARG_NUM("resamples", OPT_RESAMPLES, OCSDF_ARG_LONG, p.resamples, 2, 10000000, 0, "N",
+	              "bootstrap resamples (default 1000)"),
+	OCSDF_ARG_BARE("seed", OPT_SEED, OCSDF_ARG_OWN, "N", "bootstrap seed (default 1)"),
 	OCSDF_ARG_SECTION("Decisions (a row is flagged when its score is below the threshold, above\n"
 			  "it with --higher-is-anomalous):"),
-	NUM("threshold", OPT_THRESHOLD, OCSDF_ARG_REAL, p.threshold, -1e300, 1e300, "T", "decide at threshold T"),
-	NUM("fpr", OPT_FPR, OCSDF_ARG_REAL_BELOW, p.fpr, 0, 1, "P",
-	    "decide at the largest threshold flagging at most a\n"
-	    "fraction P of the normal rows, 0 <= P < 1"),
-	ROW("decisions", OPT_DECISIONS, OCSDF_ARG_OUTPUT, paths[OUT_DECISIONS], "FILE",
-	    "per-row decisions and the radius that keeps each\n"
-	    "(default threshold 0, the level ocsdf-train set)"),
+	OCSDF_ARG_NUM("threshold", OPT_THRESHOLD, OCSDF_ARG_REAL, p.threshold, -1e300, 1e300, 0, "T",
+	              "decide at threshold T"),
+	OCSDF_ARG_NUM("fpr", OPT_FPR, OCSDF_ARG_REAL_BELOW, p.fpr, 0, 1, 0, "P",
+	              "decide at the largest threshold flagging at most a\n"
+	              "fraction P of the normal rows, 0 <= P < 1"),
+	OCSDF_ARG_ROW("decisions", OPT_DECISIONS, OCSDF_ARG_OUTPUT, paths[OUT_DECISIONS], "FILE",
+	              "per-row decisions and the radius that keeps each\n"
+	              "(default threshold 0, the level ocsdf-train set)"),
 	OCSDF_ARG_SECTION("Output:"),
-	CHOICE("format", OPT_FORMAT, format, fmt_names, "FMT", "table (default), csv or json"),
-	ROW("output", 'o', OCSDF_ARG_OUTPUT, paths[OUT_REPORT], "FILE", "the report (default standard output)"),
-	ROW("roc", OPT_ROC, OCSDF_ARG_OUTPUT, paths[OUT_ROC], "FILE",
-	    "ROC curves (radius, threshold, fpr, tpr) as CSV"),
-	ROW("plot", OPT_PLOT, OCSDF_ARG_OUTPUT, paths[OUT_PLOT], "FILE", "plain and certified ROC curves as SVG"),
-	ROW("plot-hist", OPT_HIST, OCSDF_ARG_OUTPUT, paths[OUT_HIST], "FILE",
-	    "histograms of the scores of each class as SVG"),
-	NUM("bins", OPT_BINS, OCSDF_ARG_LONG, p.bins, 1, 100000, "N", "histogram bins (default 40)"),
-	ROW("force", 'f', OCSDF_ARG_SET, force, NULL, "overwrite existing output files"),
-	NUM("threads", OPT_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, "N",
-	    "OpenBLAS threads (default 1: no matrix products)"),
-	ROW("verbose", 'v', OCSDF_ARG_SET, verbose, NULL, "say which OpenBLAS kernels and threads run"),
-	ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress, no warnings"),
-	BARE("help", 'h', OCSDF_ARG_NONE, NULL, "show this help"),
-	BARE("version", 'V', OCSDF_ARG_NONE, NULL, "show the version"),
+	OCSDF_ARG_ONE_OF("format", OPT_FORMAT, format, fmt_names, 0, "FMT", "table (default), csv or json"),
+	OCSDF_ARG_ROW("output", 'o', OCSDF_ARG_OUTPUT, paths[OUT_REPORT], "FILE",
+	              "the report (default standard output)"),
+	OCSDF_ARG_ROW("roc", OPT_ROC, OCSDF_ARG_OUTPUT, paths[OUT_ROC], "FILE",
+	              "ROC curves (radius, threshold, fpr, tpr) as CSV"),
+	OCSDF_ARG_ROW("plot", OPT_PLOT, OCSDF_ARG_OUTPUT, paths[OUT_PLOT], "FILE",
+	              "plain and certified ROC curves as SVG"),
+	OCSDF_ARG_ROW("plot-hist", OPT_HIST, OCSDF_ARG_OUTPUT, paths[OUT_HIST], "FILE",
+	              "histograms of the scores of each class as SVG"),
+	OCSDF_ARG_NUM("bins", OPT_BINS, OCSDF_ARG_LONG, p.bins, 1, 100000, 0, "N", "histogram bins (default 40)"),
+	OCSDF_ARG_ROW("force", 'f', OCSDF_ARG_SET, force, NULL, "overwrite existing output files"),
+	OCSDF_ARG_NUM("threads", OPT_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, 0, "N",
+	              "OpenBLAS threads (default 1: no matrix products)"),
+	OCSDF_ARG_ROW("verbose", 'v', OCSDF_ARG_SET, verbose, NULL, "say which OpenBLAS kernels and threads run"),
+	OCSDF_ARG_ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress, no warnings"),
+	OCSDF_ARG_HELP_ROWS,
 	OCSDF_ARG_SECTION("Old names, accepted until version 0.2:"),
-	BARE("level", OPT_LEVEL, OCSDF_ARG_OWN, "P", "--confidence P"),
-	BARE(NULL, 0, OCSDF_ARG_NONE, NULL, NULL)};
+	OCSDF_ARG_BARE("level", OPT_LEVEL, OCSDF_ARG_OWN, "P", "--confidence P"),
+	OCSDF_ARG_END};
 
 static _Noreturn void fail(const ocsdf_error *e)
 {

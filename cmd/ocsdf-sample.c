@@ -50,50 +50,41 @@ typedef struct options {
 
 static const char *const modes[] = {"negative", "boundary", "inside", NULL};
 
-#define AT(field) offsetof(options, field)
-/* Rows of specs: a value or flag into field (a number in [lo, hi]), a
- * choice into field, a row without field; the last two arguments of each: arg and
- * help. */
-#define NUM(name, code, kind, field, lo, hi, ...) {name, code, kind, AT(field), lo, hi, NULL, 0, __VA_ARGS__}
-#define ROW(name, code, kind, field, ...) NUM(name, code, kind, field, 0, 0, __VA_ARGS__)
-#define CHOICE(name, code, field, choices, ...) {name, code, OCSDF_ARG_CHOICE, AT(field), 0, 0, choices, 0, __VA_ARGS__}
-#define BARE(name, code, kind, ...) {name, code, kind, 0, 0, 0, NULL, 0, __VA_ARGS__}
-
 /* The options, in the order of --help. */
 static const ocsdf_arg_spec specs[] = {
-	ROW("model", 'm', OCSDF_ARG_TEXT, model, "MODEL", "model file (required)"),
-	NUM("count", 'n', OCSDF_ARG_LONG, count, 1, 100000000, "N",
-	    "points to generate from uniform noise in the domain"),
-	ROW("from", O_FROM, OCSDF_ARG_TEXT, from, "FILE",
-	    "start from the rows of FILE instead; its other columns\n"
-	    "pass through as written; adds the displacement of\n"
-	    "each feature as delta_NAME columns"),
-	CHOICE("mode", O_MODE, mode, modes, "MODE",
-	       "negative: the trainer's negatives (Algorithm 1);\n"
-	       "boundary (default): points on the level 0;\n"
-	       "inside: points at the mean score of the training rows"),
-	NUM("level", O_LEVEL, OCSDF_ARG_REAL, level, -1e6, 1e6, "L", "target level for boundary/inside (model units)"),
-	NUM("walk-steps", O_STEPS, OCSDF_ARG_LONG, steps, 0, 100000, "T",
-	    "boundary/inside: most gradient steps (default 1000);\n"
-	    "negative: the steps (default: the model's T)"),
-	NUM("tolerance", O_TOL, OCSDF_ARG_REAL, tol, 1e-9, 1e3, "E",
-	    "boundary/inside: a point within E of the level has\n"
-	    "reached it (model units, default 1e-4)"),
-	ROW("partial", O_PARTIAL, OCSDF_ARG_SET, partial, NULL,
-	    "exit 0 even if some points did not reach the level"),
-	ROW("seed", O_SEED, OCSDF_ARG_SEED, seed, "N", "random seed (default 1)"),
-	ROW("output", 'o', OCSDF_ARG_OUTPUT, output, "FILE", "write here instead of standard output"),
-	ROW("force", 'f', OCSDF_ARG_SET, force, NULL, "overwrite an existing output file"),
-	NUM("threads", O_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, "N",
-	    "OpenBLAS threads (default: 1 below width 512, else\n"
-	    "all cores)"),
-	ROW("verbose", 'v', OCSDF_ARG_SET, verbose, NULL, "say which OpenBLAS kernels and threads run"),
-	ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress"),
-	BARE("help", 'h', OCSDF_ARG_NONE, NULL, "show this help"),
-	BARE("version", 'V', OCSDF_ARG_NONE, NULL, "show the version"),
+	OCSDF_ARG_ROW("model", 'm', OCSDF_ARG_TEXT, model, "MODEL", "model file (required)"),
+	OCSDF_ARG_NUM("count", 'n', OCSDF_ARG_LONG, count, 1, 100000000, 0, "N",
+	              "points to generate from uniform noise in the domain"),
+	OCSDF_ARG_ROW("from", O_FROM, OCSDF_ARG_TEXT, from, "FILE",
+	              "start from the rows of FILE instead; its other columns\n"
+	              "pass through as written; adds the displacement of\n"
+	              "each feature as delta_NAME columns"),
+	OCSDF_ARG_ONE_OF("mode", O_MODE, mode, modes, 0, "MODE",
+	                 "negative: the trainer's negatives (Algorithm 1);\n"
+	                 "boundary (default): points on the level 0;\n"
+	                 "inside: points at the mean score of the training rows"),
+	OCSDF_ARG_NUM("level", O_LEVEL, OCSDF_ARG_REAL, level, -1e6, 1e6, 0, "L",
+	              "target level for boundary/inside (model units)"),
+	OCSDF_ARG_NUM("walk-steps", O_STEPS, OCSDF_ARG_LONG, steps, 0, 100000, 0, "T",
+	              "boundary/inside: most gradient steps (default 1000);\n"
+	              "negative: the steps (default: the model's T)"),
+	OCSDF_ARG_NUM("tolerance", O_TOL, OCSDF_ARG_REAL, tol, 1e-9, 1e3, 0, "E",
+	              "boundary/inside: a point within E of the level has\n"
+	              "reached it (model units, default 1e-4)"),
+	OCSDF_ARG_ROW("partial", O_PARTIAL, OCSDF_ARG_SET, partial, NULL,
+	              "exit 0 even if some points did not reach the level"),
+	OCSDF_ARG_ROW("seed", O_SEED, OCSDF_ARG_SEED, seed, "N", "random seed (default 1)"),
+	OCSDF_ARG_ROW("output", 'o', OCSDF_ARG_OUTPUT, output, "FILE", "write here instead of standard output"),
+	OCSDF_ARG_ROW("force", 'f', OCSDF_ARG_SET, force, NULL, "overwrite an existing output file"),
+	OCSDF_ARG_NUM("threads", O_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, 0, "N",
+	              "OpenBLAS threads (default: 1 below width 512, else\n"
+	              "all cores)"),
+	OCSDF_ARG_ROW("verbose", 'v', OCSDF_ARG_SET, verbose, NULL, "say which OpenBLAS kernels and threads run"),
+	OCSDF_ARG_ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress"),
+	OCSDF_ARG_HELP_ROWS,
 	OCSDF_ARG_SECTION("Old names, accepted until version 0.2:"),
-	BARE("steps", O_STEPS, OCSDF_ARG_OWN, "T", "--walk-steps T"),
-	BARE(NULL, 0, OCSDF_ARG_NONE, NULL, NULL)};
+	OCSDF_ARG_BARE("steps", O_STEPS, OCSDF_ARG_OWN, "T", "--walk-steps T"),
+	OCSDF_ARG_END};
 
 /* Fills o from the command line: 0, or 64 with e set. */
 static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)

@@ -55,82 +55,73 @@ static const char *const units_list[] = {"model", "raw", NULL}, *const attack_li
 
 /* The group of the options that only --attack uses. */
 #define ATTACK 1
-#define AT(field) offsetof(options, field)
-/* Rows of specs: a value or flag into field (a number in [lo, hi]; group:
- * ATTACK or 0), a choice, a row without field; the last two arguments of
- * each: arg and help. */
-#define NUM(name, code, kind, field, lo, hi, group, ...) {name, code, kind, AT(field), lo, hi, NULL, group, __VA_ARGS__}
-#define ROW(name, code, kind, field, ...) NUM(name, code, kind, field, 0, 0, 0, __VA_ARGS__)
-#define CHOICE(name, code, field, choices, ...) {name, code, OCSDF_ARG_CHOICE, AT(field), 0, 0, choices, 0, __VA_ARGS__}
-#define BARE(name, code, kind, group, ...) {name, code, kind, 0, 0, 0, NULL, group, __VA_ARGS__}
-
 /* The options, in the order of --help. */
 static const ocsdf_arg_spec specs[] = {
-	ROW("model", 'm', OCSDF_ARG_TEXT, model_path, "MODEL", "model file (required)"),
-	ROW("output", 'o', OCSDF_ARG_OUTPUT, out_path, "FILE", "write here instead of standard output"),
-	ROW("force", 'f', OCSDF_ARG_SET, force, NULL, "overwrite an existing output file"),
-	ROW("score", O_COLUMN, OCSDF_ARG_TEXT, p.column, "NAME", "name of the score column (default sdf)"),
-	ROW("only", O_ONLY, OCSDF_ARG_SET, p.only, NULL, "write the score columns alone"),
-	CHOICE("units", O_UNITS, p.raw_units, units_list, "KIND",
-	       "model (default): distance in standardized units;\n"
-	       "raw: divided by the model's Lipschitz constant, so\n"
-	       "1-Lipschitz in the raw input units; the score\n"
-	       "columns are then named NAME_raw"),
-	ROW("decide", O_DECIDE, OCSDF_ARG_SET, p.decide, NULL,
-	    "also write NAME_flagged, 1 for a row outside the\n"
-	    "learned support (score < 0: the level that\n"
-	    "ocsdf-train set from its contamination rate) and\n"
-	    "0 inside, and NAME_radius_raw, the l2 distance in\n"
-	    "raw input units within which that decision\n"
-	    "cannot flip"),
-	NUM("threads", O_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, 0, "N",
-	    "OpenBLAS threads of the attack (default: 1 below\n"
-	    "width 512, else all cores); the scores themselves\n"
-	    "use one, so that they do not depend on it"),
-	ROW("verbose", 'v', OCSDF_ARG_SET, verbose, NULL, "say which OpenBLAS kernels and threads run"),
-	BARE("no-header", O_NO_HEADER, OCSDF_ARG_NONE, 0, NULL,
-	     "the input has no header line: its first columns are the\n"
-	     "model's features in the model's order (or as --columns\n"
-	     "names them); no header is written either"),
-	BARE("header-optional", O_HEADER_OPTIONAL, OCSDF_ARG_NONE, 0, NULL,
-	     "the first line is a header only if it starts with the\n"
-	     "model's feature names, else a row read as with\n"
-	     "--no-header (chunks of a file cut without its header)"),
-	BARE("columns", O_COLUMNS, OCSDF_ARG_OWN, 0, "LIST",
-	     "without a header, the names of the input's columns,\n"
-	     "comma-separated (default: the model's features, then\n"
-	     "x<N> for the N-th column)"),
-	ROW("delimiter", O_DELIMITER, OCSDF_ARG_DELIMITER, p.delimiter, "C",
-	    "field delimiter of input and output (default ','; a\n"
-	    "character, or 'tab')"),
-	ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress"),
-	BARE("help", 'h', OCSDF_ARG_NONE, 0, NULL, "show this help"),
-	BARE("version", 'V', OCSDF_ARG_NONE, 0, NULL, "show the version"),
+	OCSDF_ARG_ROW("model", 'm', OCSDF_ARG_TEXT, model_path, "MODEL", "model file (required)"),
+	OCSDF_ARG_ROW("output", 'o', OCSDF_ARG_OUTPUT, out_path, "FILE", "write here instead of standard output"),
+	OCSDF_ARG_ROW("force", 'f', OCSDF_ARG_SET, force, NULL, "overwrite an existing output file"),
+	OCSDF_ARG_ROW("score", O_COLUMN, OCSDF_ARG_TEXT, p.column, "NAME", "name of the score column (default sdf)"),
+	OCSDF_ARG_ROW("only", O_ONLY, OCSDF_ARG_SET, p.only, NULL, "write the score columns alone"),
+	OCSDF_ARG_ONE_OF("units", O_UNITS, p.raw_units, units_list, 0, "KIND",
+	                 "model (default): distance in standardized units;\n"
+	                 "raw: divided by the model's Lipschitz constant, so\n"
+	                 "1-Lipschitz in the raw input units; the score\n"
+	                 "columns are then named NAME_raw"),
+	OCSDF_ARG_ROW("decide", O_DECIDE, OCSDF_ARG_SET, p.decide, NULL,
+	              "also write NAME_flagged, 1 for a row outside the\n"
+	              "learned support (score < 0: the level that\n"
+	              "ocsdf-train set from its contamination rate) and\n"
+	              "0 inside, and NAME_radius_raw, the l2 distance in\n"
+	              "raw input units within which that decision\n"
+	              "cannot flip"),
+	OCSDF_ARG_NUM("threads", O_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, 0, "N",
+	              "OpenBLAS threads of the attack (default: 1 below\n"
+	              "width 512, else all cores); the scores themselves\n"
+	              "use one, so that they do not depend on it"),
+	OCSDF_ARG_ROW("verbose", 'v', OCSDF_ARG_SET, verbose, NULL, "say which OpenBLAS kernels and threads run"),
+	OCSDF_ARG_BARE("no-header", O_NO_HEADER, OCSDF_ARG_NONE, NULL,
+	               "the input has no header line: its first columns are the\n"
+	               "model's features in the model's order (or as --columns\n"
+	               "names them); no header is written either"),
+	OCSDF_ARG_BARE("header-optional", O_HEADER_OPTIONAL, OCSDF_ARG_NONE, NULL,
+	               "the first line is a header only if it starts with the\n"
+	               "model's feature names, else a row read as with\n"
+	               "--no-header (chunks of a file cut without its header)"),
+	OCSDF_ARG_BARE("columns", O_COLUMNS, OCSDF_ARG_OWN, "LIST",
+	               "without a header, the names of the input's columns,\n"
+	               "comma-separated (default: the model's features, then\n"
+	               "x<N> for the N-th column)"),
+	OCSDF_ARG_ROW("delimiter", O_DELIMITER, OCSDF_ARG_DELIMITER, p.delimiter, "C",
+	              "field delimiter of input and output (default ','; a\n"
+	              "character, or 'tab')"),
+	OCSDF_ARG_ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress"),
+	OCSDF_ARG_HELP_ROWS,
 	OCSDF_ARG_SECTION("\nAttack (empirical robustness):"),
-	BARE("attack", O_ATTACK, OCSDF_ARG_OWN, 0, "pgd",
-	     "also write each row's score after an l2 PGD attack\n"
-	     "that lowers normal and raises anomalous scores"),
-	BARE("radius", O_RADIUS, OCSDF_ARG_OWN, ATTACK, "LIST",
-	     "attack radii, comma-separated, in RAW input units;\n"
-	     "one column per radius (required with --attack)"),
-	NUM("label", O_LABEL, OCSDF_ARG_TEXT, p.label_col, 0, 0, ATTACK, "COL",
-	    "label column saying which rows are anomalies"),
-	NUM("anomaly", O_ANOMALY, OCSDF_ARG_TEXT, p.anomaly, 0, 0, ATTACK, "VALUE",
-	    "label value of anomalies (default 1)"),
-	NUM("normal", O_NORMAL, OCSDF_ARG_TEXT, p.normal, 0, 0, ATTACK, "VALUE",
-	    "label value of normal rows (default 0); any other\n"
-	    "label is an error"),
-	NUM("attack-steps", O_STEPS, OCSDF_ARG_INT, p.ap.steps, 1, OCSDF_ATTACK_MAX_STEPS, ATTACK, "N",
-	    "gradient steps per restart (default 20)"),
-	NUM("restarts", O_RESTARTS, OCSDF_ARG_INT, p.ap.restarts, 1, OCSDF_ATTACK_MAX_RESTARTS, ATTACK, "N",
-	    "random starts in the ball per row (default 3)"),
-	NUM("seed", O_SEED, OCSDF_ARG_SEED, p.ap.seed, 0, 0, ATTACK, "N", "seed of the random starts (default 1)"),
-	NUM("attack-column", O_ATTACK_COLUMN, OCSDF_ARG_TEXT, p.attack_column, 0, 0, ATTACK, "NAME",
-	    "\nname of the attacked column (default SCORE_pgd;\n"
-	    "with several radii NAME_R, e.g. sdf_pgd_0.1)"),
+	OCSDF_ARG_BARE("attack", O_ATTACK, OCSDF_ARG_OWN, "pgd",
+	               "also write each row's score after an l2 PGD attack\n"
+	               "that lowers normal and raises anomalous scores"),
+	OCSDF_ARG_NUM("radius", O_RADIUS, OCSDF_ARG_OWN, p.radius, 0, 0, ATTACK, "LIST",
+	              "attack radii, comma-separated, in RAW input units;\n"
+	              "one column per radius (required with --attack)"),
+	OCSDF_ARG_NUM("label", O_LABEL, OCSDF_ARG_TEXT, p.label_col, 0, 0, ATTACK, "COL",
+	              "label column saying which rows are anomalies"),
+	OCSDF_ARG_NUM("anomaly", O_ANOMALY, OCSDF_ARG_TEXT, p.anomaly, 0, 0, ATTACK, "VALUE",
+	              "label value of anomalies (default 1)"),
+	OCSDF_ARG_NUM("normal", O_NORMAL, OCSDF_ARG_TEXT, p.normal, 0, 0, ATTACK, "VALUE",
+	              "label value of normal rows (default 0); any other\n"
+	              "label is an error"),
+	OCSDF_ARG_NUM("attack-steps", O_STEPS, OCSDF_ARG_INT, p.ap.steps, 1, OCSDF_ATTACK_MAX_STEPS, ATTACK, "N",
+	              "gradient steps per restart (default 20)"),
+	OCSDF_ARG_NUM("restarts", O_RESTARTS, OCSDF_ARG_INT, p.ap.restarts, 1, OCSDF_ATTACK_MAX_RESTARTS, ATTACK, "N",
+	              "random starts in the ball per row (default 3)"),
+	OCSDF_ARG_NUM("seed", O_SEED, OCSDF_ARG_SEED, p.ap.seed, 0, 0, ATTACK, "N",
+	              "seed of the random starts (default 1)"),
+	OCSDF_ARG_NUM("attack-column", O_ATTACK_COLUMN, OCSDF_ARG_TEXT, p.attack_column, 0, 0, ATTACK, "NAME",
+	              "\nname of the attacked column (default SCORE_pgd;\n"
+	              "with several radii NAME_R, e.g. sdf_pgd_0.1)"),
 	OCSDF_ARG_SECTION("Old names, accepted until version 0.2:"),
-	BARE("column", O_COLUMN, OCSDF_ARG_OWN, 0, "NAME", "--score NAME"),
-	BARE(NULL, 0, OCSDF_ARG_NONE, 0, NULL, NULL)};
+	OCSDF_ARG_BARE("column", O_COLUMN, OCSDF_ARG_OWN, "NAME", "--score NAME"),
+	OCSDF_ARG_END};
 
 /* Takes what the row r of option c (getopt_long's optarg its value)
  * leaves to the program into o; e set if refused. */

@@ -96,35 +96,38 @@ static const char *const scales[] = {"std", "iso", "none", NULL}, *const inits[]
 #define LR_FINAL (TRAINING | OCSDF_TRAINRUN_LR_FINAL)
 #define LR_HOLD (TRAINING | OCSDF_TRAINRUN_LR_HOLD)
 #define WARMUP (TRAINING | OCSDF_TRAINRUN_WARMUP)
-#define AT(field) offsetof(options, field)
-/* Rows of specs; the last two arguments of each: arg and help. */
-#define NUM(name, code, kind, field, lo, hi, group, ...) {name, code, kind, AT(field), lo, hi, NULL, group, __VA_ARGS__}
-#define REAL(name, code, field, lo, hi, ...) NUM(name, code, OCSDF_ARG_REAL, field, lo, hi, TRAINING, __VA_ARGS__)
-#define INT(name, code, field, lo, hi, ...) NUM(name, code, OCSDF_ARG_INT, field, lo, hi, TRAINING, __VA_ARGS__)
-#define CHOICE(name, code, field, choices, ...) \
-	{name, code, OCSDF_ARG_CHOICE, AT(field), 0, 0, choices, TRAINING, __VA_ARGS__}
-#define ROW(name, code, kind, field, ...) {name, code, kind, AT(field), 0, 0, NULL, 0, __VA_ARGS__}
-#define BARE(name, code, kind, ...) {name, code, kind, 0, 0, 0, NULL, 0, __VA_ARGS__}
+/* Rows of specs that train or shape a model, the options a resumed run
+ * takes from its checkpoint. */
+#define REAL(name, code, field, lo, hi, ...) \
+	OCSDF_ARG_NUM(name, code, OCSDF_ARG_REAL, field, lo, hi, TRAINING, __VA_ARGS__)
+#define INT(name, code, field, lo, hi, ...) \
+	OCSDF_ARG_NUM(name, code, OCSDF_ARG_INT, field, lo, hi, TRAINING, __VA_ARGS__)
+#define CHOICE(name, code, field, choices, ...) OCSDF_ARG_ONE_OF(name, code, field, choices, TRAINING, __VA_ARGS__)
 
 /* The options, in the order of --help. */
 static const ocsdf_arg_spec specs[] = {
 	OCSDF_ARG_SECTION("Files and columns:"),
-	ROW("output", 'o', OCSDF_ARG_OUTPUT, out, "MODEL", "model file to write (default ocsdf.model)"),
-	ROW("force", 'f', OCSDF_ARG_SET, force, NULL, "overwrite an existing model file"),
-	ROW("label", O_LABEL, OCSDF_ARG_TEXT, label, "COL", "label column (name or 1-based index): not a feature"),
-	ROW("ignore", O_IGNORE, OCSDF_ARG_TEXT, ignore, "COLS", "comma-separated columns that are not features"),
+	OCSDF_ARG_ROW("output", 'o', OCSDF_ARG_OUTPUT, out, "MODEL", "model file to write (default ocsdf.model)"),
+	OCSDF_ARG_ROW("force", 'f', OCSDF_ARG_SET, force, NULL, "overwrite an existing model file"),
+	OCSDF_ARG_ROW("label", O_LABEL, OCSDF_ARG_TEXT, label, "COL",
+	              "label column (name or 1-based index): not a feature"),
+	OCSDF_ARG_ROW("ignore", O_IGNORE, OCSDF_ARG_TEXT, ignore, "COLS",
+	              "comma-separated columns that are not features"),
 	CHOICE("scale", O_SCALE, scale, scales, "KIND", "std (per feature, default), iso (one scale), none"),
-	ROW("resume", O_RESUME, OCSDF_ARG_TEXT, resume, "MODEL", "continue an interrupted run from its checkpoint"),
-	NUM("sample", O_SAMPLE, OCSDF_ARG_LONG, sample, 1, MAX_SAMPLE, 0, "N",
-	    "train on a uniform random sample of N rows of an input\n"
-	    "of any size (one pass; scaling fitted on every row)"),
-	NUM("max-memory", O_MAXMEM, OCSDF_ARG_LONG, max_memory, 1, 1L << 30, 0, "MB",
-	    "without --sample, refuse an input whose rows need more\n"
-	    "memory than this (default 4096)"),
-	BARE("no-header", O_NO_HEADER, OCSDF_ARG_NONE, NULL, "the input has no header line: columns x1, x2, ..."),
-	BARE("columns", O_COLUMNS, OCSDF_ARG_OWN, "LIST", "with --no-header, the columns' names, comma-separated"),
-	ROW("delimiter", O_DELIMITER, OCSDF_ARG_DELIMITER, csv.delimiter, "C",
-	    "field delimiter (default ','; a character, or 'tab')"),
+	OCSDF_ARG_ROW("resume", O_RESUME, OCSDF_ARG_TEXT, resume, "MODEL",
+	              "continue an interrupted run from its checkpoint"),
+	OCSDF_ARG_NUM("sample", O_SAMPLE, OCSDF_ARG_LONG, sample, 1, MAX_SAMPLE, 0, "N",
+	              "train on a uniform random sample of N rows of an input\n"
+	              "of any size (one pass; scaling fitted on every row)"),
+	OCSDF_ARG_NUM("max-memory", O_MAXMEM, OCSDF_ARG_LONG, max_memory, 1, 1L << 30, 0, "MB",
+	              "without --sample, refuse an input whose rows need more\n"
+	              "memory than this (default 4096)"),
+	OCSDF_ARG_BARE("no-header", O_NO_HEADER, OCSDF_ARG_NONE, NULL,
+	               "the input has no header line: columns x1, x2, ..."),
+	OCSDF_ARG_BARE("columns", O_COLUMNS, OCSDF_ARG_OWN, "LIST",
+	               "with --no-header, the columns' names, comma-separated"),
+	OCSDF_ARG_ROW("delimiter", O_DELIMITER, OCSDF_ARG_DELIMITER, csv.delimiter, "C",
+	              "field delimiter (default ','; a character, or 'tab')"),
 	OCSDF_ARG_SECTION("Method:"),
 	CHOICE("sampler", O_SAMPLER, s.sampler, samplers, "KIND",
 	       "distance (default): f fitted to the distance to the\n"
@@ -160,19 +163,20 @@ static const ocsdf_arg_spec specs[] = {
 	       "paper: paper (step to level -m, default) or authors"),
 	OCSDF_ARG_SECTION("Optimisation:"),
 	INT("epochs", O_EPOCHS, s.epochs, 1, OCSDF_TRAIN_MAX_EPOCHS, "N", "epochs (default 40)"),
-	NUM("warmup", O_WARMUP, OCSDF_ARG_INT, s.warmup, 0, OCSDF_TRAIN_MAX_EPOCHS, WARMUP, "N",
-	    "first epochs with T = 0 (default epochs/8: 5 of 40)"),
+	OCSDF_ARG_NUM("warmup", O_WARMUP, OCSDF_ARG_INT, s.warmup, 0, OCSDF_TRAIN_MAX_EPOCHS, WARMUP, "N",
+	              "first epochs with T = 0 (default epochs/8: 5 of 40)"),
 	INT("min-steps", O_MINSTEPS, s.steps_per_epoch_min, 1, OCSDF_TRAIN_MAX_STEPS_PER_EPOCH, "N",
 	    "at least N steps per epoch (default 15)"),
 	INT("max-steps", O_MAXSTEPS, s.steps_per_epoch_max, 1, OCSDF_TRAIN_MAX_STEPS_PER_EPOCH, "N",
 	    "at most N steps per epoch (default: no limit)"),
-	INT("batch", O_BATCH, s.batch, 1, OCSDF_TRAIN_MAX_BATCH, "N", "data rows and negatives per step (default 128)"),
+	INT("batch", O_BATCH, s.batch, 1, OCSDF_TRAIN_MAX_BATCH, "N",
+	    "data rows and negatives per step (default 128)"),
 	REAL("lr", O_LR, s.lr, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX, "R", "RMSprop learning rate (default 0.001)"),
 	CHOICE("lr-decay", O_LRDECAY, decay, decays, "KIND", "linear to --lr-final (default) or none"),
-	NUM("lr-final", O_LRFINAL, OCSDF_ARG_REAL, s.lr_final, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX, LR_FINAL, "R",
-	    "final learning rate for linear decay (default lr/1000)"),
-	NUM("lr-hold", O_LRHOLD, OCSDF_ARG_REAL, s.lr_hold, 0, OCSDF_TRAIN_LR_HOLD_MAX, LR_HOLD, "F",
-	    "share of the run held at --lr-final (default 0.25)"),
+	OCSDF_ARG_NUM("lr-final", O_LRFINAL, OCSDF_ARG_REAL, s.lr_final, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX,
+	              LR_FINAL, "R", "final learning rate for linear decay (default lr/1000)"),
+	OCSDF_ARG_NUM("lr-hold", O_LRHOLD, OCSDF_ARG_REAL, s.lr_hold, 0, OCSDF_TRAIN_LR_HOLD_MAX, LR_HOLD, "F",
+	              "share of the run held at --lr-final (default 0.25)"),
 	CHOICE("ortho", O_ORTHO, s.ortho, orthos, "KIND", "retract (default) or bjorck (paper)"),
 	INT("bjorck-iters", O_BITERS, s.bjorck_iters, 1, OCSDF_TRAIN_MAX_BJORCK_ITERS, "N",
 	    "Björck iterations (default 15)"),
@@ -185,21 +189,23 @@ static const ocsdf_arg_spec specs[] = {
 	INT("depth", O_DEPTH, a.depth, 1, OCSDF_MAX_DEPTH, "N", "hidden layers (default 4)"),
 	CHOICE("activation", O_ACT, a.activation, acts, "KIND", "groupsort (default) or fullsort (the paper)"),
 	OCSDF_ARG_SECTION("Run:"),
-	ROW("seed", O_SEED, OCSDF_ARG_SEED, s.seed, "N", "random seed (default 1)"),
-	NUM("threads", O_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, 0, "N",
-	    "OpenBLAS threads (default: 1 below width 512, else\n"
-	    "all cores)"),
-	ROW("eval", O_EVAL, OCSDF_ARG_SET, eval, NULL, "with --label, print the AUROC on the rows each epoch"),
-	ROW("anomaly", O_ANOMALY, OCSDF_ARG_TEXT, anomaly, "VALUE", "label value of anomalies for --eval (default 1)"),
-	ROW("verbose", 'v', OCSDF_ARG_SET, verbose, NULL, "a line per epoch even when stderr is not a terminal"),
-	ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress"),
-	BARE("help", 'h', OCSDF_ARG_NONE, NULL, "show this help"),
-	BARE("version", 'V', OCSDF_ARG_NONE, NULL, "show the version"),
+	OCSDF_ARG_ROW("seed", O_SEED, OCSDF_ARG_SEED, s.seed, "N", "random seed (default 1)"),
+	OCSDF_ARG_NUM("threads", O_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, 0, "N",
+	              "OpenBLAS threads (default: 1 below width 512, else\n"
+	              "all cores)"),
+	OCSDF_ARG_ROW("eval", O_EVAL, OCSDF_ARG_SET, eval, NULL,
+	              "with --label, print the AUROC on the rows each epoch"),
+	OCSDF_ARG_ROW("anomaly", O_ANOMALY, OCSDF_ARG_TEXT, anomaly, "VALUE",
+	              "label value of anomalies for --eval (default 1)"),
+	OCSDF_ARG_ROW("verbose", 'v', OCSDF_ARG_SET, verbose, NULL,
+	              "a line per epoch even when stderr is not a terminal"),
+	OCSDF_ARG_ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress"),
+	OCSDF_ARG_HELP_ROWS,
 	/* Old names: the rows of their codes above read them. */
 	OCSDF_ARG_SECTION("Old names, accepted until version 0.2:"),
-	BARE("box", O_BOX, OCSDF_ARG_OWN, "B", "--domain B"),
-	BARE("steps", O_STEPS, OCSDF_ARG_OWN, "T", "--walk-steps T"),
-	BARE(NULL, 0, OCSDF_ARG_NONE, NULL, NULL)};
+	OCSDF_ARG_BARE("box", O_BOX, OCSDF_ARG_OWN, "B", "--domain B"),
+	OCSDF_ARG_BARE("steps", O_STEPS, OCSDF_ARG_OWN, "T", "--walk-steps T"),
+	OCSDF_ARG_END};
 
 /* Takes what the row r of option c (getopt_long's optarg its value)
  * leaves to the program into o; e set if refused. */

@@ -58,6 +58,21 @@ typedef struct ocsdf_arg_spec {
 
 /* A row that heads the rows after it in --help with the line text. */
 #define OCSDF_ARG_SECTION(text) {.name = "", .kind = OCSDF_ARG_HEADING, .help = (text)}
+/* Rows of a table over a program's struct named options: a number in
+ * [lo, hi] (or a value of another kind) into field, group the program's
+ * mark; a value or flag into field; a choice into field; a row without
+ * field.  arg and help as above. */
+#define OCSDF_ARG_NUM(name, code, kind, field, lo, hi, group, arg, help) \
+	{name, code, kind, offsetof(options, field), lo, hi, NULL, group, arg, help}
+#define OCSDF_ARG_ROW(name, code, kind, field, arg, help) OCSDF_ARG_NUM(name, code, kind, field, 0, 0, 0, arg, help)
+#define OCSDF_ARG_ONE_OF(name, code, field, choices, group, arg, help) \
+	{name, code, OCSDF_ARG_CHOICE, offsetof(options, field), 0, 0, choices, group, arg, help}
+#define OCSDF_ARG_BARE(name, code, kind, arg, help) {name, code, kind, 0, 0, 0, NULL, 0, arg, help}
+/* -h and -V, as every program shows them; the row that ends a table. */
+#define OCSDF_ARG_HELP_ROWS \
+	OCSDF_ARG_BARE("help", 'h', OCSDF_ARG_NONE, NULL, "show this help"), \
+	OCSDF_ARG_BARE("version", 'V', OCSDF_ARG_NONE, NULL, "show the version")
+#define OCSDF_ARG_END OCSDF_ARG_BARE(NULL, 0, OCSDF_ARG_NONE, NULL, NULL)
 
 /* Fills opts for getopt_long, an entry per option row of t (headings
  * and the repeats of a name left out), the end row included (an array of the table's size
