@@ -21,6 +21,8 @@
 #include <cpuid.h>
 #endif
 
+#include "text.h"
+
 static const char *prog = "ocsdf";
 
 void ocsdf_cli_init(const char *progname)
@@ -58,12 +60,19 @@ static void vmessage(const char *prefix, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+/* vmessage(prefix, fmt and the arguments after it), in a function whose
+ * last named parameter is fmt. */
+#define MESSAGE(prefix, fmt)                     \
+	do {                                     \
+		va_list ap;                      \
+		va_start(ap, fmt);               \
+		vmessage(prefix, fmt, ap);       \
+		va_end(ap);                      \
+	} while (0)
+
 void ocsdf_die(int code, const char *fmt, ...)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vmessage("", fmt, ap);
-	va_end(ap);
+	MESSAGE("", fmt);
 	exit(code);
 }
 
@@ -74,10 +83,7 @@ void ocsdf_die_error(const ocsdf_error *e)
 
 void ocsdf_usage_error(const char *fmt, ...)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vmessage("", fmt, ap);
-	va_end(ap);
+	MESSAGE("", fmt);
 	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
 	exit(OCSDF_EUSAGE);
 }
@@ -138,10 +144,7 @@ int ocsdf_cli_start(int argc, char **argv, int (*parse)(int argc, char **argv, v
 
 void ocsdf_warn(const char *fmt, ...)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vmessage("warning: ", fmt, ap);
-	va_end(ap);
+	MESSAGE("warning: ", fmt);
 }
 
 void ocsdf_say_lines(const char *text)
@@ -253,33 +256,34 @@ static size_t list_length(const char *s)
 	return n;
 }
 
+/* What scan_number needs and finds. */
+typedef struct scanning {
+	double lo, hi, *v;  /* v: where the numbers go, or NULL */
+	int st, n;          /* the problem of the last number read; how many are fine */
+} scanning;
+
+/* Reads the k-th number of a list into sc: NUM_OK, or its problem. */
+static int scan_number(void *ctx, char *item, int k)
+{
+	scanning *sc = ctx;
+	double x;
+	sc->st = classify(item, sc->lo, sc->hi, &x);
+	if (sc->st == NUM_OK && sc->v)
+		sc->v[k] = x;
+	sc->n += sc->st == NUM_OK;
+	return sc->st;
+}
+
 /* Walks the comma-separated list s, storing its numbers in v (if not
  * NULL).  Returns NUM_OK, or the problem of the first bad element with
  * *bad set to its 0-based index. */
 static int scan_list(const char *s, double lo, double hi, double *v, int *bad)
 {
-	char *copy = strdup(s), *tok = copy;
-	int k = 0, st = NUM_OK;
-	if (!copy)
+	scanning sc = {lo, hi, v, NUM_OK, 0};
+	if (ocsdf_text_each_item(s, scan_number, &sc) == -1)
 		return NUM_NOMEM;
-	for (;;) {
-		char *comma = strchr(tok, ',');
-		double x;
-		if (comma)
-			*comma = '\0';
-		st = classify(tok, lo, hi, &x);
-		if (st != NUM_OK)
-			break;
-		if (v)
-			v[k] = x;
-		k++;
-		if (!comma)
-			break;
-		tok = comma + 1;
-	}
-	*bad = k;
-	free(copy);
-	return st;
+	*bad = sc.n;
+	return sc.st;
 }
 
 int ocsdf_parse_double_list(const char *s, double lo, double hi, double **out, int *n)
