@@ -26,11 +26,9 @@
 static const char usage_head[] =
 	"Usage: ocsdf-certify [OPTION]... [FILE]\n"
 	"AUROC and certified AUROC of a score column against a label column of the\n"
-	"CSV FILE (standard input if absent or -; gzip accepted).\n"
-	"\n",
+	"CSV FILE (standard input if absent or -; gzip accepted).\n\n",
 		  usage_tail[] =
-	"\n"
-	"Example:\n"
+	"\nExample:\n"
 	"  ocsdf-score -m cardio.model cardio.csv |\n"
 	"      ocsdf-certify -m cardio.model --plot roc.svg\n";
 
@@ -122,7 +120,7 @@ static const ocsdf_arg_spec specs[] = {
 	OCSDF_ARG_ROW("verbose", 'v', OCSDF_ARG_SET, verbose, NULL, "say which OpenBLAS kernels and threads run"),
 	OCSDF_ARG_ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress, no warnings"),
 	OCSDF_ARG_HELP_ROWS,
-	OCSDF_ARG_SECTION("Old names, accepted until version 0.2:"),
+	OCSDF_ARG_OLD_NAMES,
 	OCSDF_ARG_BARE("level", OPT_LEVEL, OCSDF_ARG_OWN, "P", "--confidence P"),
 	OCSDF_ARG_END};
 
@@ -132,8 +130,9 @@ static _Noreturn void fail(const ocsdf_error *e)
 	ocsdf_die_error(e);
 }
 
-/* Takes what the row of option c (getopt_long's optarg its value) leaves
- * to the program into o; e set if refused. */
+/* The part of option c the table leaves to ocsdf_arg_parse's own (r
+ * unused): --radius and --seed read, and what --lipschitz, --threshold and
+ * --fpr say by being given; e set if refused. */
 static void take_option(void *base, const ocsdf_arg_spec *r, int c, ocsdf_error *e)
 {
 	ocsdf_certify_params *p = &((options *)base)->p;

@@ -32,11 +32,9 @@ static const char usage_head[] =
 	"Usage: ocsdf-mesh -m MODEL [OPTION]...\n"
 	"Extract a level set of the signed distance learned by ocsdf-train: from a\n"
 	"3-feature model a closed triangle mesh (PLY, OBJ or STL), from a 2-feature\n"
-	"model a contour map (SVG).\n"
-	"\n",
+	"model a contour map (SVG).\n\n",
 		  usage_tail[] =
-	"\n"
-	"Examples:\n"
+	"\nExamples:\n"
 	"  ocsdf-mesh -m torus.model -r 256 -o torus.ply\n"
 	"  ocsdf-mesh -m moons.model --points moons.csv --label label -o moons.svg\n";
 
@@ -116,8 +114,9 @@ static void take_box(options *o, ocsdf_error *e)
 		o->grid.box_k = ocsdf_arg_double(e, "--box", optarg, 1e-6, 1e6);
 }
 
-/* Takes what the row r of option c (getopt_long's optarg its value)
- * leaves to the program into o; e set if refused. */
+/* The part of option c (row r) the table leaves to ocsdf_arg_parse's own:
+ * which level is asked for, a percentile checked, --box and -r read; e
+ * set if refused. */
 static void take_option(void *base, const ocsdf_arg_spec *r, int c, ocsdf_error *e)
 {
 	options *o = base;

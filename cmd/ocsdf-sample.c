@@ -27,11 +27,9 @@ static const char usage_head[] =
 	"Usage: ocsdf-sample -m MODEL [-n N | --from FILE] [OPTION]...\n"
 	"Generate points by following the gradient of the signed distance learned\n"
 	"by ocsdf-train; write them as CSV in the model's raw input units, with\n"
-	"their final score.\n"
-	"\n",
+	"their final score.\n\n",
 		  usage_tail[] =
-	"\n"
-	"Example:\n"
+	"\nExample:\n"
 	"  ocsdf-sample -m moons.model -n 1000 --mode boundary > boundary.csv\n"
 	"\n"
 	"Exit status: 0, or 65 when some points did not reach the level (without\n"
@@ -82,7 +80,7 @@ static const ocsdf_arg_spec specs[] = {
 	OCSDF_ARG_ROW("verbose", 'v', OCSDF_ARG_SET, verbose, NULL, "say which OpenBLAS kernels and threads run"),
 	OCSDF_ARG_ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress"),
 	OCSDF_ARG_HELP_ROWS,
-	OCSDF_ARG_SECTION("Old names, accepted until version 0.2:"),
+	OCSDF_ARG_OLD_NAMES,
 	OCSDF_ARG_BARE("steps", O_STEPS, OCSDF_ARG_OWN, "T", "--walk-steps T"),
 	OCSDF_ARG_END};
 

@@ -28,11 +28,9 @@ static const char usage_head[] =
 	"Usage: ocsdf-score -m MODEL [OPTION]... [FILE]\n"
 	"Append the signed distance learned by ocsdf-train to each row of a CSV FILE\n"
 	"(or standard input): positive inside the data's support (normal), negative\n"
-	"outside (anomalous).\n"
-	"\n",
+	"outside (anomalous).\n\n",
 		  usage_tail[] =
-	"\n"
-	"Examples:\n"
+	"\nExamples:\n"
 	"  ocsdf-score -m cardio.model --decide cardio.csv > decided.csv\n"
 	"  ocsdf-score -m cardio.model cardio.csv | ocsdf-certify --label label\n"
 	"  ocsdf-score -m cardio.model --attack pgd --radius 0.1 --label label \\\n"
@@ -119,12 +117,13 @@ static const ocsdf_arg_spec specs[] = {
 	OCSDF_ARG_NUM("attack-column", O_ATTACK_COLUMN, OCSDF_ARG_TEXT, p.attack_column, 0, 0, ATTACK, "NAME",
 	              "\nname of the attacked column (default SCORE_pgd;\n"
 	              "with several radii NAME_R, e.g. sdf_pgd_0.1)"),
-	OCSDF_ARG_SECTION("Old names, accepted until version 0.2:"),
+	OCSDF_ARG_OLD_NAMES,
 	OCSDF_ARG_BARE("column", O_COLUMN, OCSDF_ARG_OWN, "NAME", "--score NAME"),
 	OCSDF_ARG_END};
 
-/* Takes what the row r of option c (getopt_long's optarg its value)
- * leaves to the program into o; e set if refused. */
+/* The part of option c (row r) the table leaves to ocsdf_arg_parse's own:
+ * the attack option last given, --attack, --radius, the header and
+ * --columns; e set if refused. */
 static void take_option(void *base, const ocsdf_arg_spec *r, int c, ocsdf_error *e)
 {
 	options *o = base;

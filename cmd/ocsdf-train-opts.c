@@ -21,11 +21,9 @@
 static const char usage_head[] =
 	"Usage: ocsdf-train [OPTION]... [FILE]\n"
 	"Learn the signed distance function to the rows of a CSV FILE (or standard\n"
-	"input) with a 1-Lipschitz network, and write it as a model.\n"
-	"\n",
+	"input) with a 1-Lipschitz network, and write it as a model.\n\n",
 		  usage_tail[] =
-	"\n"
-	"Example:\n"
+	"\nExample:\n"
 	"  ocsdf-train --label label -o cardio.model cardio.csv\n";
 
 enum {
@@ -153,14 +151,14 @@ static const ocsdf_arg_spec specs[] = {
 	              "a line per epoch even when stderr is not a terminal"),
 	OCSDF_ARG_ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress"),
 	OCSDF_ARG_HELP_ROWS,
-	/* Old names: the rows of their codes above read them. */
-	OCSDF_ARG_SECTION("Old names, accepted until version 0.2:"),
+	OCSDF_ARG_OLD_NAMES,
 	OCSDF_ARG_BARE("box", O_BOX, OCSDF_ARG_OWN, "B", "--domain B"),
 	OCSDF_ARG_BARE("steps", O_STEPS, OCSDF_ARG_OWN, "T", "--walk-steps T"),
 	OCSDF_ARG_END};
 
-/* Takes what the row r of option c (getopt_long's optarg its value)
- * leaves to the program into o; e set if refused. */
+/* The part of option c (row r) the table leaves to ocsdf_arg_parse's own:
+ * the groups of the options given, --no-header and --columns; e set if
+ * refused. */
 static void take_option(void *base, const ocsdf_arg_spec *r, int c, ocsdf_error *e)
 {
 	options *o = base;

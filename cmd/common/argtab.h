@@ -58,6 +58,9 @@ typedef struct ocsdf_arg_spec {
 
 /* A row that heads the rows after it in --help with the line text. */
 #define OCSDF_ARG_SECTION(text) {.name = "", .kind = OCSDF_ARG_HEADING, .help = (text)}
+/* The heading of the old names of options, which the rows of their codes
+ * above read. */
+#define OCSDF_ARG_OLD_NAMES OCSDF_ARG_SECTION("Old names, accepted until version 0.2:")
 /* Rows of a table over a program's struct named options: a number in
  * [lo, hi] (or a value of another kind) into field, group the program's
  * mark; a value or flag into field; a choice into field; a row without

@@ -334,15 +334,7 @@ static void refuse(ocsdf_error *e, const char *opt, const char *arg, const char 
 
 double ocsdf_arg_double(ocsdf_error *e, const char *opt, const char *arg, double lo, double hi)
 {
-	double v;
-	char why[160];
-	int st = classify(arg, lo, hi, &v);
-	if (st != NUM_OK) {
-		describe(st, lo, hi, why, sizeof why);
-		refuse(e, opt, arg, why);
-		v = lo;
-	}
-	return v;
+	return ocsdf_arg_double_open(e, opt, arg, lo, hi, 0);
 }
 
 double ocsdf_arg_double_open(ocsdf_error *e, const char *opt, const char *arg, double lo, double hi, int open)
