@@ -232,8 +232,7 @@ int main(int argc, char **argv)
 	ocsdf_certificate c;
 	ocsdf_error e;
 
-	status = ocsdf_arg_start(argc, argv, parse_options, &o, &o.action, usage_head, specs, 27, usage_tail);
-	if (status >= 0)
+	if ((status = ocsdf_arg_start(argc, argv, parse_options, &o, &o.action, usage_head, specs, 27, usage_tail)) >= 0)
 		return status;
 	ocsdf_threads_set(o.threads, 0);
 	if (o.verbose && !o.quiet)

@@ -256,8 +256,7 @@ int main(int argc, char **argv)
 	ocsdf_error err;
 	int B, status;
 
-	status = ocsdf_arg_start(argc, argv, parse_options, &o, &o.action, usage_head, specs, 22, usage_tail);
-	if (status >= 0)
+	if ((status = ocsdf_arg_start(argc, argv, parse_options, &o, &o.action, usage_head, specs, 22, usage_tail)) >= 0)
 		return status;
 	start(&o, &r);
 	ocsdf_output_cleanup_on_signals();

@@ -205,8 +205,7 @@ int main(int argc, char **argv)
 	ocsdf_output out = {0};
 	ocsdf_score_stream *s;
 
-	status = ocsdf_arg_start(argc, argv, parse_options, &o, &o.action, usage_head, specs, 25, usage_tail);
-	if (status >= 0)
+	if ((status = ocsdf_arg_start(argc, argv, parse_options, &o, &o.action, usage_head, specs, 25, usage_tail)) >= 0)
 		return status;
 	ocsdf_model *m = load_model(&o);
 	if (ocsdf_score_stream_open(o.input, m, o.model_path, &o.p, &s, &e))
