@@ -5,7 +5,6 @@
  * given rows (a counterfactual).  The walks are the sampler's (sampler.h);
  * this file chooses one, feeds it starting points and writes the CSV.
  */
-#include <getopt.h>
 #include <math.h>
 #include <stddef.h>
 #include <stdio.h>

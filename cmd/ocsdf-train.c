@@ -48,7 +48,6 @@ static int on_progress(void *ctx, const ocsdf_train_progress *p, const float *th
 	return 0;
 }
 
-
 /* Whether the run writes over the checkpoint it resumes, which -f need
  * not allow. */
 static int over_checkpoint(const options *o)
