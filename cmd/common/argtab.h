@@ -25,9 +25,9 @@ typedef enum ocsdf_arg_kind {
 	OCSDF_ARG_OUTPUT,    /* const char *: a file name (ocsdf_arg_output) */
 	OCSDF_ARG_DELIMITER, /* char (ocsdf_arg_delimiter) */
 	OCSDF_ARG_REAL,      /* double in [lo, hi] (ocsdf_arg_double) */
-	OCSDF_ARG_REAL_ABOVE,   /* the same but not lo (ocsdf_arg_double_open: */
-	OCSDF_ARG_REAL_BELOW,   /* these three in the order of its open ends), */
-	OCSDF_ARG_REAL_BETWEEN, /* not hi, neither */
+	OCSDF_ARG_REAL_ABOVE,   /* double in (lo, hi], */
+	OCSDF_ARG_REAL_BELOW,   /* [lo, hi), */
+	OCSDF_ARG_REAL_BETWEEN, /* (lo, hi): ocsdf_arg_double_open's open ends */
 	OCSDF_ARG_INT,       /* int in [lo, hi] (ocsdf_arg_long) */
 	OCSDF_ARG_LONG,      /* long in [lo, hi] (ocsdf_arg_long) */
 	OCSDF_ARG_SEED,      /* uint64_t in [0, 2^63 - 1]: a random seed */
