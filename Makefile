@@ -100,7 +100,10 @@ $(BUILD)/cmd/common/%.o: cmd/common/%.c $(CLI_H) $(wildcard lib/*.h) | deps
 
 $(BUILD)/bin/%: cmd/%.c $(CLI_OBJ) $(LIBA) $(CLI_H) $(wildcard lib/*.h) | deps
 	@mkdir -p $(@D)
-	$(CC) $(ALLCFLAGS) -iquote cmd/common -o $@ $< $(CLI_OBJ) $(LIBA) $(LDLIBS_ALL)
+	$(CC) $(ALLCFLAGS) -iquote cmd/common -o $@ $< $(filter %-opts.c,$^) $(CLI_OBJ) $(LIBA) $(LDLIBS_ALL)
+
+# ocsdf-train's options (their table and checks) are a file of their own.
+$(BUILD)/bin/ocsdf-train: cmd/ocsdf-train-opts.c cmd/ocsdf-train-opts.h
 
 $(BUILD)/tests/%: tests/%.c $(LIBA) $(wildcard lib/*.h tests/*.h) | test-deps
 	@mkdir -p $(@D)

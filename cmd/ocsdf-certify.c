@@ -12,66 +12,23 @@
  */
 #include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "argtab.h"
 #include "certify.h"
 #include "cli.h"
 #include "output.h"
 
-static const char usage_text[] =
+/* --help: the option table's lines (specs) between these. */
+static const char usage_head[] =
 	"Usage: ocsdf-certify [OPTION]... [FILE]\n"
 	"AUROC and certified AUROC of a score column against a label column of the\n"
-	"CSV FILE (standard input if absent or -; gzip accepted).\n"
-	"\n"
-	"Columns and labels:\n"
-	"      --score COL          score column, name or 1-based number (default sdf)\n"
-	"      --label COL          label column (default label)\n"
-	"      --anomaly VALUE      label value of anomalies (default 1)\n"
-	"      --normal VALUE       label value of normal rows (default 0); any other\n"
-	"                           label is an error\n"
-	"      --higher-is-anomalous  higher scores mean more anomalous (default:\n"
-	"                           higher means more normal, as a signed distance)\n"
-	"      --delimiter C        field delimiter (default ','; a character, or 'tab')\n"
-	"Certificates:\n"
-	"      --radius LIST        radii eps, comma-separated, >= 0 (default: 0 and the\n"
-	"                           largest radii keeping 0.9 and 0.5 of the AUROC)\n"
-	"  -m, --model MODEL        radii in raw input units: L (1/min std) from MODEL,\n"
-	"                           or 1 for a score column named NAME_raw (written by\n"
-	"                           ocsdf-score in raw units, L applied already)\n"
-	"      --lipschitz L        Lipschitz constant of the score in the radius units\n"
-	"                           (default 1: radii in score units)\n"
-	"Uncertainty:\n"
-	"      --ci METHOD          confidence interval: delong, bootstrap or none\n"
-	"                           (default none)\n"
-	"      --confidence P       confidence level (default 0.95)\n"
-	"      --resamples N        bootstrap resamples (default 1000)\n"
-	"      --seed N             bootstrap seed (default 1)\n"
-	"Decisions (a row is flagged when its score is below the threshold, above\n"
-	"it with --higher-is-anomalous):\n"
-	"      --threshold T        decide at threshold T\n"
-	"      --fpr P              decide at the largest threshold flagging at most a\n"
-	"                           fraction P of the normal rows, 0 <= P < 1\n"
-	"      --decisions FILE     per-row decisions and the radius that keeps each\n"
-	"                           (default threshold 0, the level ocsdf-train set)\n"
-	"Output:\n"
-	"      --format FMT         table (default), csv or json\n"
-	"  -o, --output FILE        the report (default standard output)\n"
-	"      --roc FILE           ROC curves (radius, threshold, fpr, tpr) as CSV\n"
-	"      --plot FILE          plain and certified ROC curves as SVG\n"
-	"      --plot-hist FILE     histograms of the scores of each class as SVG\n"
-	"      --bins N             histogram bins (default 40)\n"
-	"  -f, --force              overwrite existing output files\n"
-	"      --threads N          OpenBLAS threads (default 1: no matrix products)\n"
-	"  -v, --verbose            say which OpenBLAS kernels and threads run\n"
-	"  -q, --quiet              no progress, no warnings\n"
-	"  -h, --help               show this help\n"
-	"  -V, --version            show the version\n"
-	"Old names, accepted until version 0.2:\n"
-	"      --level P            --confidence P\n"
-	"\n"
-	"Example:\n"
+	"CSV FILE (standard input if absent or -; gzip accepted).\n\n",
+		  usage_tail[] =
+	"\nExample:\n"
 	"  ocsdf-score -m cardio.model cardio.csv |\n"
 	"      ocsdf-certify -m cardio.model --plot roc.svg\n";
 
@@ -81,45 +38,11 @@ enum {
 	OPT_FORMAT, OPT_ROC, OPT_PLOT, OPT_HIST, OPT_BINS, OPT_THREADS, OPT_DELIMITER
 };
 
-static const struct option long_opts[] = {
-	{"score", required_argument, NULL, OPT_SCORE},
-	{"label", required_argument, NULL, OPT_LABEL},
-	{"anomaly", required_argument, NULL, OPT_ANOMALY},
-	{"normal", required_argument, NULL, OPT_NORMAL},
-	{"higher-is-anomalous", no_argument, NULL, OPT_HIGHER},
-	{"radius", required_argument, NULL, OPT_RADIUS},
-	{"model", required_argument, NULL, 'm'},
-	{"lipschitz", required_argument, NULL, OPT_LIPSCHITZ},
-	{"ci", required_argument, NULL, OPT_CI},
-	{"confidence", required_argument, NULL, OPT_LEVEL},
-	{"level", required_argument, NULL, OPT_LEVEL},
-	{"resamples", required_argument, NULL, OPT_RESAMPLES},
-	{"seed", required_argument, NULL, OPT_SEED},
-	{"threshold", required_argument, NULL, OPT_THRESHOLD},
-	{"fpr", required_argument, NULL, OPT_FPR},
-	{"decisions", required_argument, NULL, OPT_DECISIONS},
-	{"format", required_argument, NULL, OPT_FORMAT},
-	{"delimiter", required_argument, NULL, OPT_DELIMITER},
-	{"output", required_argument, NULL, 'o'},
-	{"roc", required_argument, NULL, OPT_ROC},
-	{"plot", required_argument, NULL, OPT_PLOT},
-	{"plot-hist", required_argument, NULL, OPT_HIST},
-	{"bins", required_argument, NULL, OPT_BINS},
-	{"force", no_argument, NULL, 'f'},
-	{"threads", required_argument, NULL, OPT_THREADS},
-	{"verbose", no_argument, NULL, 'v'},
-	{"quiet", no_argument, NULL, 'q'},
-	{"help", no_argument, NULL, 'h'},
-	{"version", no_argument, NULL, 'V'},
-	{NULL, 0, NULL, 0}
-};
-
 /* The output files, in the order of their options.  All are opened
  * before the work starts (an existing file is refused before minutes of
  * reading) and committed together at the end: no partial file is left. */
 enum { OUT_REPORT, OUT_ROC, OUT_PLOT, OUT_HIST, OUT_DECISIONS, N_OUT };
 static const char *const out_option[N_OUT] = {"-o", "--roc", "--plot", "--plot-hist", "--decisions"};
-static const int out_code[N_OUT] = {'o', OPT_ROC, OPT_PLOT, OPT_HIST, OPT_DECISIONS};
 static ocsdf_output outs[N_OUT];
 
 typedef struct options {
@@ -131,65 +54,98 @@ typedef struct options {
 	int action;                 /* OCSDF_CLI_RUN, or -h or -V came first */
 } options;
 
+static const char *const ci_names[] = {"none", "delong", "bootstrap", NULL},
+		  *const fmt_names[] = {"table", "csv", "json", NULL};
+
+/* The options, in the order of --help. */
+static const ocsdf_arg_spec specs[] = {
+	OCSDF_ARG_SECTION("Columns and labels:"),
+	OCSDF_ARG_ROW("score", OPT_SCORE, OCSDF_ARG_TEXT, p.score_col, "COL",
+	              "score column, name or 1-based number (default sdf)"),
+	OCSDF_ARG_ROW("label", OPT_LABEL, OCSDF_ARG_TEXT, p.label_col, "COL", "label column (default label)"),
+	OCSDF_ARG_ROW("anomaly", OPT_ANOMALY, OCSDF_ARG_TEXT, p.anomaly, "VALUE",
+	              "label value of anomalies (default 1)"),
+	OCSDF_ARG_ROW("normal", OPT_NORMAL, OCSDF_ARG_TEXT, p.normal, "VALUE",
+	              "label value of normal rows (default 0); any other\n"
+	              "label is an error"),
+	OCSDF_ARG_ROW("higher-is-anomalous", OPT_HIGHER, OCSDF_ARG_SET, p.higher_anomalous, NULL,
+	              "higher scores mean more anomalous (default:\n"
+	              "higher means more normal, as a signed distance)"),
+	OCSDF_ARG_ROW("delimiter", OPT_DELIMITER, OCSDF_ARG_DELIMITER, delimiter, "C",
+	              "field delimiter (default ','; a character, or 'tab')"),
+	OCSDF_ARG_SECTION("Certificates:"),
+	OCSDF_ARG_BARE("radius", OPT_RADIUS, OCSDF_ARG_OWN, "LIST",
+	               "radii eps, comma-separated, >= 0 (default: 0 and the\n"
+	               "largest radii keeping 0.9 and 0.5 of the AUROC)"),
+	OCSDF_ARG_ROW("model", 'm', OCSDF_ARG_TEXT, model_path, "MODEL",
+	              "radii in raw input units: L (1/min std) from MODEL,\n"
+	              "or 1 for a score column named NAME_raw (written by\n"
+	              "ocsdf-score in raw units, L applied already)"),
+	OCSDF_ARG_NUM("lipschitz", OPT_LIPSCHITZ, OCSDF_ARG_REAL_ABOVE, p.lipschitz, 0, 1e300, 0, "L",
+	              "Lipschitz constant of the score in the radius units\n"
+	              "(default 1: radii in score units)"),
+	OCSDF_ARG_SECTION("Uncertainty:"),
+	OCSDF_ARG_ONE_OF("ci", OPT_CI, p.ci, ci_names, 0, "METHOD",
+	                 "confidence interval: delong, bootstrap or none\n"
+	                 "(default none)"),
+	OCSDF_ARG_NUM("confidence", OPT_LEVEL, OCSDF_ARG_REAL_BETWEEN, p.level, 0, 1, 0, "P",
+	              "confidence level (default 0.95)"),
+	OCSDF_ARG_NUM("resamples", OPT_RESAMPLES, OCSDF_ARG_LONG, p.resamples, 2, 10000000, 0, "N",
+	              "bootstrap resamples (default 1000)"),
+	OCSDF_ARG_BARE("seed", OPT_SEED, OCSDF_ARG_OWN, "N", "bootstrap seed (default 1)"),
+	OCSDF_ARG_SECTION("Decisions (a row is flagged when its score is below the threshold, above\n"
+			  "it with --higher-is-anomalous):"),
+	OCSDF_ARG_NUM("threshold", OPT_THRESHOLD, OCSDF_ARG_REAL, p.threshold, -1e300, 1e300, 0, "T",
+	              "decide at threshold T"),
+	OCSDF_ARG_NUM("fpr", OPT_FPR, OCSDF_ARG_REAL_BELOW, p.fpr, 0, 1, 0, "P",
+	              "decide at the largest threshold flagging at most a\n"
+	              "fraction P of the normal rows, 0 <= P < 1"),
+	OCSDF_ARG_ROW("decisions", OPT_DECISIONS, OCSDF_ARG_OUTPUT, paths[OUT_DECISIONS], "FILE",
+	              "per-row decisions and the radius that keeps each\n"
+	              "(default threshold 0, the level ocsdf-train set)"),
+	OCSDF_ARG_SECTION("Output:"),
+	OCSDF_ARG_ONE_OF("format", OPT_FORMAT, format, fmt_names, 0, "FMT", "table (default), csv or json"),
+	OCSDF_ARG_ROW("output", 'o', OCSDF_ARG_OUTPUT, paths[OUT_REPORT], "FILE",
+	              "the report (default standard output)"),
+	OCSDF_ARG_ROW("roc", OPT_ROC, OCSDF_ARG_OUTPUT, paths[OUT_ROC], "FILE",
+	              "ROC curves (radius, threshold, fpr, tpr) as CSV"),
+	OCSDF_ARG_ROW("plot", OPT_PLOT, OCSDF_ARG_OUTPUT, paths[OUT_PLOT], "FILE",
+	              "plain and certified ROC curves as SVG"),
+	OCSDF_ARG_ROW("plot-hist", OPT_HIST, OCSDF_ARG_OUTPUT, paths[OUT_HIST], "FILE",
+	              "histograms of the scores of each class as SVG"),
+	OCSDF_ARG_NUM("bins", OPT_BINS, OCSDF_ARG_LONG, p.bins, 1, 100000, 0, "N", "histogram bins (default 40)"),
+	OCSDF_ARG_ROW("force", 'f', OCSDF_ARG_SET, force, NULL, "overwrite existing output files"),
+	OCSDF_ARG_NUM("threads", OPT_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, 0, "N",
+	              "OpenBLAS threads (default 1: no matrix products)"),
+	OCSDF_ARG_ROW("verbose", 'v', OCSDF_ARG_SET, verbose, NULL, "say which OpenBLAS kernels and threads run"),
+	OCSDF_ARG_ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress, no warnings"),
+	OCSDF_ARG_HELP_ROWS,
+	OCSDF_ARG_OLD_NAMES,
+	OCSDF_ARG_BARE("level", OPT_LEVEL, OCSDF_ARG_OWN, "P", "--confidence P"),
+	OCSDF_ARG_END};
+
 static _Noreturn void fail(const ocsdf_error *e)
 {
 	ocsdf_output_abort_all(outs, N_OUT);
 	ocsdf_die_error(e);
 }
 
-/* Takes one option of the certificate (getopt_long's c and optarg) into
- * p; e set if refused; other options are left alone. */
-static void take_param(ocsdf_certify_params *p, int c, ocsdf_error *e)
+/* The part of option c the table leaves to ocsdf_arg_parse's own (r
+ * unused): --radius and --seed read, and what --lipschitz, --threshold and
+ * --fpr say by being given; e set if refused. */
+static void take_option(void *base, const ocsdf_arg_spec *r, int c, ocsdf_error *e)
 {
-	static const char *const ci_names[] = {"none", "delong", "bootstrap", NULL};
+	ocsdf_certify_params *p = &((options *)base)->p;
+	(void)r;
 	switch (c) {
-	case OPT_SCORE: p->score_col = optarg; break;
-	case OPT_LABEL: p->label_col = optarg; break;
-	case OPT_ANOMALY: p->anomaly = optarg; break;
-	case OPT_NORMAL: p->normal = optarg; break;
-	case OPT_HIGHER: p->higher_anomalous = 1; break;
 	case OPT_RADIUS:
 		free(p->radius);
 		p->radius = ocsdf_arg_double_list(e, "--radius", optarg, 0, 1e300, &p->nradius);
 		break;
-	case OPT_LIPSCHITZ:
-		p->lipschitz = ocsdf_arg_double_open(e, "--lipschitz", optarg, 0, 1e300, OCSDF_ARG_ABOVE);
-		p->lsource = OCSDF_LIPSCHITZ_OPTION;
-		break;
-	case OPT_CI: p->ci = ocsdf_arg_choice(e, "--ci", optarg, ci_names); break;
-	case OPT_LEVEL: p->level = ocsdf_arg_double_open(e, "--confidence", optarg, 0, 1, OCSDF_ARG_BETWEEN); break;
-	case OPT_RESAMPLES: p->resamples = ocsdf_arg_long(e, "--resamples", optarg, 2, 10000000); break;
+	case OPT_LIPSCHITZ: p->lsource = OCSDF_LIPSCHITZ_OPTION; break;
 	case OPT_SEED: p->seed = ocsdf_arg_long(e, "--seed", optarg, 0, LONG_MAX); break;
-	case OPT_THRESHOLD:
-		p->threshold = ocsdf_arg_double(e, "--threshold", optarg, -1e300, 1e300);
-		p->has_threshold = 1;
-		break;
-	case OPT_FPR:
-		p->fpr = ocsdf_arg_double_open(e, "--fpr", optarg, 0, 1, OCSDF_ARG_BELOW);
-		p->has_fpr = 1;
-		break;
-	case OPT_BINS: p->bins = ocsdf_arg_long(e, "--bins", optarg, 1, 100000); break;
-	}
-}
-
-/* Takes one option (getopt_long's c and optarg) into o; e set if refused.
- * The output files are named by the options of out_code. */
-static void take_option(void *ctx, int c, ocsdf_error *e)
-{
-	options *o = ctx;
-	static const char *const fmt_names[] = {"table", "csv", "json", NULL};
-	for (int i = 0; i < N_OUT; i++)
-		if (c == out_code[i])
-			o->paths[i] = ocsdf_arg_output(e, out_option[i], optarg);
-	take_param(&o->p, c, e);
-	switch (c) {
-	case 'm': o->model_path = optarg; break;
-	case OPT_FORMAT: o->format = ocsdf_arg_choice(e, "--format", optarg, fmt_names); break;
-	case OPT_DELIMITER: o->delimiter = ocsdf_arg_delimiter(e, "--delimiter", optarg); break;
-	case 'f': o->force = 1; break;
-	case OPT_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
-	case 'v': o->verbose = 1; break;
-	case 'q': o->quiet = 1; break;
+	case OPT_THRESHOLD: p->has_threshold = 1; break;
+	case OPT_FPR: p->has_fpr = 1; break;
 	}
 }
 
@@ -226,7 +182,7 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 	memset(o, 0, sizeof *o);
 	ocsdf_certify_default_params(&o->p);
 	o->paths[OUT_REPORT] = "-";
-	if (ocsdf_arg_read(argc, argv, ":m:o:fvqhV", long_opts, take_option, o, &o->action, e) || o->action)
+	if (ocsdf_arg_parse(argc, argv, specs, o, take_option, &o->action, e) || o->action)
 		return e->code;
 	if (optind < argc - 1)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "too many input files: '%s' and '%s' (one FILE, or standard "
@@ -276,7 +232,7 @@ int main(int argc, char **argv)
 	ocsdf_certificate c;
 	ocsdf_error e;
 
-	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
+	if ((status = ocsdf_arg_start(argc, argv, parse_options, &o, &o.action, usage_head, specs, 27, usage_tail)) >= 0)
 		return status;
 	ocsdf_threads_set(o.threads, 0);
 	if (o.verbose && !o.quiet)

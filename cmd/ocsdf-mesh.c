@@ -32,11 +32,9 @@ static const char usage_head[] =
 	"Usage: ocsdf-mesh -m MODEL [OPTION]...\n"
 	"Extract a level set of the signed distance learned by ocsdf-train: from a\n"
 	"3-feature model a closed triangle mesh (PLY, OBJ or STL), from a 2-feature\n"
-	"model a contour map (SVG).\n"
-	"\n",
+	"model a contour map (SVG).\n\n",
 		  usage_tail[] =
-	"\n"
-	"Examples:\n"
+	"\nExamples:\n"
 	"  ocsdf-mesh -m torus.model -r 256 -o torus.ply\n"
 	"  ocsdf-mesh -m moons.model --points moons.csv --label label -o moons.svg\n";
 
@@ -56,61 +54,53 @@ typedef struct options {
 	int nlevels;
 } options;
 
-#define AT(field) offsetof(options, field)
-/* Rows of specs: a number read into field in [lo, hi] (group: the
- * level_set of --level and --percentile), a choice, a value or flag into
- * field, a row without field; the last two arguments of each: arg and
- * help. */
-#define NUM(name, code, kind, field, lo, hi, group, ...) {name, code, kind, AT(field), lo, hi, NULL, group, __VA_ARGS__}
-#define CHOICE(name, code, field, choices, ...) \
-	{name, code, OCSDF_ARG_CHOICE, AT(field), 0, 0, choices, 0, __VA_ARGS__}
-#define ROW(name, code, kind, field, ...) {name, code, kind, AT(field), 0, 0, NULL, 0, __VA_ARGS__}
-#define BARE(name, code, kind, ...) {name, code, kind, 0, 0, 0, NULL, 0, __VA_ARGS__}
-
 /* The options, in the order of --help. */
 static const ocsdf_arg_spec specs[] = {
-	ROW("model", 'm', OCSDF_ARG_TEXT, model, "MODEL", "model file (required)"),
-	ROW("output", 'o', OCSDF_ARG_OUTPUT, output, "FILE", "write here instead of standard output"),
-	CHOICE("format", O_FORMAT, format, ocsdf_field_format_names, "FMT",
-	       "ply, obj, stl or svg (default: from the extension of\n"
-	       "FILE, else ply for 3 features and svg for 2)"),
-	ROW("ascii", O_ASCII, OCSDF_ARG_SET, ascii, NULL, "text PLY or STL instead of binary"),
-	BARE("resolution", 'r', OCSDF_ARG_OWN, "R",
-	     "grid points along the longest side (default 128 for\n"
-	     "a surface, 256 for a contour map)"),
-	NUM("level", O_LEVEL, OCSDF_ARG_REAL, level, -1e6, 1e6, 1, "L", "extract f = L (in the model's units)"),
-	NUM("percentile", O_PERCENTILE, OCSDF_ARG_INT, percentile, 0, 100, 2, "P",
-	    "extract the P-th percentile of f over the training\n"
-	    "rows: 1, 5 or 50 (default: the lower of 0 and the\n"
-	    "1st percentile)"),
-	ROW("keep-cavities", O_KEEP_CAVITIES, OCSDF_ARG_SET, keep_cavities, NULL,
-	    "keep the walls of enclosed cavities (default: fill\n"
-	    "them, leaving the outer surface of a shell)"),
-	BARE("box", O_BOX, OCSDF_ARG_OWN, "K",
-	     "grid box: K standard deviations around the training\n"
-	     "mean on each axis (default 3)"),
-	BARE("box", O_BOX, OCSDF_ARG_OWN, "LIST", "grid box: LO1,HI1,LO2,HI2[,LO3,HI3] in input units"),
-	ROW("points", O_POINTS, OCSDF_ARG_TEXT, points, "FILE",
-	    "training rows (CSV with the model's features): the\n"
-	    "box becomes their bounding box plus 10%, and a\n"
-	    "contour map shows them as dots"),
-	ROW("label", O_LABEL, OCSDF_ARG_TEXT, label, "COL", "with --points: colour the dots by this column"),
-	ROW("levels", O_LEVELS, OCSDF_ARG_TEXT, levels_arg, "LIST",
-	    "levels drawn on a contour map (default: round values\n"
-	    "over the range of f); f = 0 is always drawn bold"),
-	ROW("no-colormap", O_NO_COLORMAP, OCSDF_ARG_SET, no_colormap, NULL, "no colour map of f behind the contours"),
-	ROW("dense", O_DENSE, OCSDF_ARG_SET, dense, NULL, "evaluate every grid point (no Lipschitz pruning)"),
-	ROW("force", 'f', OCSDF_ARG_SET, force, NULL, "overwrite an existing output file"),
-	NUM("threads", O_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, 0, "N",
-	    "OpenBLAS threads (default: 1 below width 512,\n"
-	    "else all cores)"),
-	ROW("verbose", 'v', OCSDF_ARG_SET, verbose, NULL,
-	    "report the OpenBLAS kernels and threads, the mesh\n"
-	    "and the network evaluations"),
-	ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress"),
-	BARE("help", 'h', OCSDF_ARG_NONE, NULL, "show this help"),
-	BARE("version", 'V', OCSDF_ARG_NONE, NULL, "show the version"),
-	BARE(NULL, 0, OCSDF_ARG_NONE, NULL, NULL)};
+	OCSDF_ARG_ROW("model", 'm', OCSDF_ARG_TEXT, model, "MODEL", "model file (required)"),
+	OCSDF_ARG_ROW("output", 'o', OCSDF_ARG_OUTPUT, output, "FILE", "write here instead of standard output"),
+	OCSDF_ARG_ONE_OF("format", O_FORMAT, format, ocsdf_field_format_names, 0, "FMT",
+	                 "ply, obj, stl or svg (default: from the extension of\n"
+	                 "FILE, else ply for 3 features and svg for 2)"),
+	OCSDF_ARG_ROW("ascii", O_ASCII, OCSDF_ARG_SET, ascii, NULL, "text PLY or STL instead of binary"),
+	OCSDF_ARG_BARE("resolution", 'r', OCSDF_ARG_OWN, "R",
+	               "grid points along the longest side (default 128 for\n"
+	               "a surface, 256 for a contour map)"),
+	OCSDF_ARG_NUM("level", O_LEVEL, OCSDF_ARG_REAL, level, -1e6, 1e6, 1, "L",
+	              "extract f = L (in the model's units)"),
+	OCSDF_ARG_NUM("percentile", O_PERCENTILE, OCSDF_ARG_INT, percentile, 0, 100, 2, "P",
+	              "extract the P-th percentile of f over the training\n"
+	              "rows: 1, 5 or 50 (default: the lower of 0 and the\n"
+	              "1st percentile)"),
+	OCSDF_ARG_ROW("keep-cavities", O_KEEP_CAVITIES, OCSDF_ARG_SET, keep_cavities, NULL,
+	              "keep the walls of enclosed cavities (default: fill\n"
+	              "them, leaving the outer surface of a shell)"),
+	OCSDF_ARG_BARE("box", O_BOX, OCSDF_ARG_OWN, "K",
+	               "grid box: K standard deviations around the training\n"
+	               "mean on each axis (default 3)"),
+	OCSDF_ARG_BARE("box", O_BOX, OCSDF_ARG_OWN, "LIST", "grid box: LO1,HI1,LO2,HI2[,LO3,HI3] in input units"),
+	OCSDF_ARG_ROW("points", O_POINTS, OCSDF_ARG_TEXT, points, "FILE",
+	              "training rows (CSV with the model's features): the\n"
+	              "box becomes their bounding box plus 10%, and a\n"
+	              "contour map shows them as dots"),
+	OCSDF_ARG_ROW("label", O_LABEL, OCSDF_ARG_TEXT, label, "COL",
+	              "with --points: colour the dots by this column"),
+	OCSDF_ARG_ROW("levels", O_LEVELS, OCSDF_ARG_TEXT, levels_arg, "LIST",
+	              "levels drawn on a contour map (default: round values\n"
+	              "over the range of f); f = 0 is always drawn bold"),
+	OCSDF_ARG_ROW("no-colormap", O_NO_COLORMAP, OCSDF_ARG_SET, no_colormap, NULL,
+	              "no colour map of f behind the contours"),
+	OCSDF_ARG_ROW("dense", O_DENSE, OCSDF_ARG_SET, dense, NULL,
+	              "evaluate every grid point (no Lipschitz pruning)"),
+	OCSDF_ARG_ROW("force", 'f', OCSDF_ARG_SET, force, NULL, "overwrite an existing output file"),
+	OCSDF_ARG_NUM("threads", O_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, 0, "N",
+	              "OpenBLAS threads (default: 1 below width 512,\n"
+	              "else all cores)"),
+	OCSDF_ARG_ROW("verbose", 'v', OCSDF_ARG_SET, verbose, NULL,
+	              "report the OpenBLAS kernels and threads, the mesh\n"
+	              "and the network evaluations"),
+	OCSDF_ARG_ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress"),
+	OCSDF_ARG_HELP_ROWS,
+	OCSDF_ARG_END};
 
 /* --box: K standard deviations, or LO,HI bounds for each axis. */
 static void take_box(options *o, ocsdf_error *e)
@@ -124,11 +114,12 @@ static void take_box(options *o, ocsdf_error *e)
 		o->grid.box_k = ocsdf_arg_double(e, "--box", optarg, 1e-6, 1e6);
 }
 
-/* Takes one option (getopt_long's c and optarg) into o; e set if refused. */
-static void take_option(void *ctx, int c, ocsdf_error *e)
+/* The part of option c (row r) the table leaves to ocsdf_arg_parse's own:
+ * which level is asked for, a percentile checked, --box and -r read; e
+ * set if refused. */
+static void take_option(void *base, const ocsdf_arg_spec *r, int c, ocsdf_error *e)
 {
-	options *o = ctx;
-	const ocsdf_arg_spec *r = ocsdf_arg_take(specs, c, optarg, o, e);
+	options *o = base;
 	if (r && r->group)
 		o->level_set = r->group;
 	if (c == O_PERCENTILE && !e->code)
@@ -143,10 +134,8 @@ static void take_option(void *ctx, int c, ocsdf_error *e)
 static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
 	options *o = ctx;
-	struct option long_options[sizeof specs / sizeof *specs];
-	ocsdf_arg_getopt(specs, long_options);
 	*o = (options){.format = -1, .percentile = 1};
-	if (ocsdf_arg_read(argc, argv, ":m:o:r:fvqhV", long_options, take_option, o, &o->action, e) || o->action ||
+	if (ocsdf_arg_parse(argc, argv, specs, o, take_option, &o->action, e) || o->action ||
 	    ocsdf_arg_model_only(e, o->model, argc, argv))
 		return e->code;
 	if (o->label && !o->points)

@@ -5,12 +5,13 @@
  * given rows (a counterfactual).  The walks are the sampler's (sampler.h);
  * this file chooses one, feeds it starting points and writes the CSV.
  */
-#include <getopt.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "argtab.h"
 #include "cli.h"
 #include "csv.h"
 #include "model.h"
@@ -20,39 +21,14 @@
 
 enum { CHUNK = 4096 };
 
-static const char usage_text[] =
+/* --help: the option table's lines (specs) between these. */
+static const char usage_head[] =
 	"Usage: ocsdf-sample -m MODEL [-n N | --from FILE] [OPTION]...\n"
 	"Generate points by following the gradient of the signed distance learned\n"
 	"by ocsdf-train; write them as CSV in the model's raw input units, with\n"
-	"their final score.\n"
-	"\n"
-	"  -m, --model MODEL   model file (required)\n"
-	"  -n, --count N       points to generate from uniform noise in the domain\n"
-	"      --from FILE     start from the rows of FILE instead; its other columns\n"
-	"                      pass through as written; adds the displacement of\n"
-	"                      each feature as delta_NAME columns\n"
-	"      --mode MODE     negative: the trainer's negatives (Algorithm 1);\n"
-	"                      boundary (default): points on the level 0;\n"
-	"                      inside: points at the mean score of the training rows\n"
-	"      --level L       target level for boundary/inside (model units)\n"
-	"      --walk-steps T  boundary/inside: most gradient steps (default 1000);\n"
-	"                      negative: the steps (default: the model's T)\n"
-	"      --tolerance E   boundary/inside: a point within E of the level has\n"
-	"                      reached it (model units, default 1e-4)\n"
-	"      --partial       exit 0 even if some points did not reach the level\n"
-	"      --seed N        random seed (default 1)\n"
-	"  -o, --output FILE   write here instead of standard output\n"
-	"  -f, --force         overwrite an existing output file\n"
-	"      --threads N     OpenBLAS threads (default: 1 below width 512, else\n"
-	"                      all cores)\n"
-	"  -v, --verbose       say which OpenBLAS kernels and threads run\n"
-	"  -q, --quiet         no progress\n"
-	"  -h, --help          show this help\n"
-	"  -V, --version       show the version\n"
-	"Old names, accepted until version 0.2:\n"
-	"      --steps T       --walk-steps T\n"
-	"\n"
-	"Example:\n"
+	"their final score.\n\n",
+		  usage_tail[] =
+	"\nExample:\n"
 	"  ocsdf-sample -m moons.model -n 1000 --mode boundary > boundary.csv\n"
 	"\n"
 	"Exit status: 0, or 65 when some points did not reach the level (without\n"
@@ -60,26 +36,6 @@ static const char usage_text[] =
 
 enum { O_FROM = 256, O_MODE, O_LEVEL, O_STEPS, O_TOL, O_PARTIAL, O_SEED, O_THREADS };
 #define DEFAULT_TOL 1e-4
-
-static const struct option long_options[] = {
-	{"model", required_argument, 0, 'm'},
-	{"count", required_argument, 0, 'n'},
-	{"from", required_argument, 0, O_FROM},
-	{"mode", required_argument, 0, O_MODE},
-	{"level", required_argument, 0, O_LEVEL},
-	{"walk-steps", required_argument, 0, O_STEPS},
-	{"steps", required_argument, 0, O_STEPS},
-	{"tolerance", required_argument, 0, O_TOL},
-	{"partial", no_argument, 0, O_PARTIAL},
-	{"seed", required_argument, 0, O_SEED},
-	{"output", required_argument, 0, 'o'},
-	{"force", no_argument, 0, 'f'},
-	{"threads", required_argument, 0, O_THREADS},
-	{"verbose", no_argument, 0, 'v'},
-	{"quiet", no_argument, 0, 'q'},
-	{"help", no_argument, 0, 'h'},
-	{"version", no_argument, 0, 'V'},
-	{0, 0, 0, 0}};
 
 typedef struct options {
 	const char *model, *from, *output;
@@ -89,35 +45,50 @@ typedef struct options {
 	uint64_t seed;
 } options;
 
-/* Takes one option (getopt_long's c and optarg) into o; e set if refused. */
-static void take_option(void *ctx, int c, ocsdf_error *e)
-{
-	static const char *const modes[] = {"negative", "boundary", "inside", NULL};
-	options *o = ctx;
-	switch (c) {
-	case 'm': o->model = optarg; break;
-	case 'q': o->quiet = 1; break;
-	case 'v': o->verbose = 1; break;
-	case 'n': o->count = ocsdf_arg_long(e, "-n", optarg, 1, 100000000); break;
-	case O_FROM: o->from = optarg; break;
-	case O_MODE: o->mode = ocsdf_arg_choice(e, "--mode", optarg, modes); break;
-	case O_LEVEL: o->level = ocsdf_arg_double(e, "--level", optarg, -1e6, 1e6); break;
-	case O_STEPS: o->steps = ocsdf_arg_long(e, "--walk-steps", optarg, 0, 100000); break;
-	case O_TOL: o->tol = ocsdf_arg_double(e, "--tolerance", optarg, 1e-9, 1e3); break;
-	case O_PARTIAL: o->partial = 1; break;
-	case O_SEED: o->seed = (uint64_t)ocsdf_arg_long(e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
-	case 'o': o->output = ocsdf_arg_output(e, "-o", optarg); break;
-	case 'f': o->force = 1; break;
-	case O_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
-	}
-}
+static const char *const modes[] = {"negative", "boundary", "inside", NULL};
+
+/* The options, in the order of --help. */
+static const ocsdf_arg_spec specs[] = {
+	OCSDF_ARG_ROW("model", 'm', OCSDF_ARG_TEXT, model, "MODEL", "model file (required)"),
+	OCSDF_ARG_NUM("count", 'n', OCSDF_ARG_LONG, count, 1, 100000000, 0, "N",
+	              "points to generate from uniform noise in the domain"),
+	OCSDF_ARG_ROW("from", O_FROM, OCSDF_ARG_TEXT, from, "FILE",
+	              "start from the rows of FILE instead; its other columns\n"
+	              "pass through as written; adds the displacement of\n"
+	              "each feature as delta_NAME columns"),
+	OCSDF_ARG_ONE_OF("mode", O_MODE, mode, modes, 0, "MODE",
+	                 "negative: the trainer's negatives (Algorithm 1);\n"
+	                 "boundary (default): points on the level 0;\n"
+	                 "inside: points at the mean score of the training rows"),
+	OCSDF_ARG_NUM("level", O_LEVEL, OCSDF_ARG_REAL, level, -1e6, 1e6, 0, "L",
+	              "target level for boundary/inside (model units)"),
+	OCSDF_ARG_NUM("walk-steps", O_STEPS, OCSDF_ARG_LONG, steps, 0, 100000, 0, "T",
+	              "boundary/inside: most gradient steps (default 1000);\n"
+	              "negative: the steps (default: the model's T)"),
+	OCSDF_ARG_NUM("tolerance", O_TOL, OCSDF_ARG_REAL, tol, 1e-9, 1e3, 0, "E",
+	              "boundary/inside: a point within E of the level has\n"
+	              "reached it (model units, default 1e-4)"),
+	OCSDF_ARG_ROW("partial", O_PARTIAL, OCSDF_ARG_SET, partial, NULL,
+	              "exit 0 even if some points did not reach the level"),
+	OCSDF_ARG_ROW("seed", O_SEED, OCSDF_ARG_SEED, seed, "N", "random seed (default 1)"),
+	OCSDF_ARG_ROW("output", 'o', OCSDF_ARG_OUTPUT, output, "FILE", "write here instead of standard output"),
+	OCSDF_ARG_ROW("force", 'f', OCSDF_ARG_SET, force, NULL, "overwrite an existing output file"),
+	OCSDF_ARG_NUM("threads", O_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, 0, "N",
+	              "OpenBLAS threads (default: 1 below width 512, else\n"
+	              "all cores)"),
+	OCSDF_ARG_ROW("verbose", 'v', OCSDF_ARG_SET, verbose, NULL, "say which OpenBLAS kernels and threads run"),
+	OCSDF_ARG_ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress"),
+	OCSDF_ARG_HELP_ROWS,
+	OCSDF_ARG_OLD_NAMES,
+	OCSDF_ARG_BARE("steps", O_STEPS, OCSDF_ARG_OWN, "T", "--walk-steps T"),
+	OCSDF_ARG_END};
 
 /* Fills o from the command line: 0, or 64 with e set. */
 static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
 	options *o = ctx;
 	*o = (options){.count = -1, .steps = -1, .mode = OCSDF_WALK_BOUNDARY, .seed = 1, .level = NAN};
-	if (ocsdf_arg_read(argc, argv, ":m:n:o:fvqhV", long_options, take_option, o, &o->action, e) || o->action ||
+	if (ocsdf_arg_parse(argc, argv, specs, o, NULL, &o->action, e) || o->action ||
 	    ocsdf_arg_model_only(e, o->model, argc, argv))
 		return e->code;
 	if ((o->count < 0) == !o->from)
@@ -284,7 +255,7 @@ int main(int argc, char **argv)
 	ocsdf_error err;
 	int B, status;
 
-	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
+	if ((status = ocsdf_arg_start(argc, argv, parse_options, &o, &o.action, usage_head, specs, 22, usage_tail)) >= 0)
 		return status;
 	start(&o, &r);
 	ocsdf_output_cleanup_on_signals();

@@ -12,75 +12,25 @@
  * options, opens the files and prints errors.
  */
 #include <getopt.h>
-#include <stdint.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "argtab.h"
 #include "cli.h"
 #include "csv.h"
 #include "model.h"
 #include "output.h"
 #include "score_stream.h"
 
-static const char usage_text[] =
+/* --help: the option table's lines (specs) between these. */
+static const char usage_head[] =
 	"Usage: ocsdf-score -m MODEL [OPTION]... [FILE]\n"
 	"Append the signed distance learned by ocsdf-train to each row of a CSV FILE\n"
 	"(or standard input): positive inside the data's support (normal), negative\n"
-	"outside (anomalous).\n"
-	"\n"
-	"  -m, --model MODEL      model file (required)\n"
-	"  -o, --output FILE      write here instead of standard output\n"
-	"  -f, --force            overwrite an existing output file\n"
-	"      --score NAME       name of the score column (default sdf)\n"
-	"      --only             write the score columns alone\n"
-	"      --units KIND       model (default): distance in standardized units;\n"
-	"                         raw: divided by the model's Lipschitz constant, so\n"
-	"                         1-Lipschitz in the raw input units; the score\n"
-	"                         columns are then named NAME_raw\n"
-	"      --decide           also write NAME_flagged, 1 for a row outside the\n"
-	"                         learned support (score < 0: the level that\n"
-	"                         ocsdf-train set from its contamination rate) and\n"
-	"                         0 inside, and NAME_radius_raw, the l2 distance in\n"
-	"                         raw input units within which that decision\n"
-	"                         cannot flip\n"
-	"      --threads N        OpenBLAS threads of the attack (default: 1 below\n"
-	"                         width 512, else all cores); the scores themselves\n"
-	"                         use one, so that they do not depend on it\n"
-	"  -v, --verbose          say which OpenBLAS kernels and threads run\n"
-	"      --no-header        the input has no header line: its first columns are the\n"
-	"                         model's features in the model's order (or as --columns\n"
-	"                         names them); no header is written either\n"
-	"      --header-optional  the first line is a header only if it starts with the\n"
-	"                         model's feature names, else a row read as with\n"
-	"                         --no-header (chunks of a file cut without its header)\n"
-	"      --columns LIST     without a header, the names of the input's columns,\n"
-	"                         comma-separated (default: the model's features, then\n"
-	"                         x<N> for the N-th column)\n"
-	"      --delimiter C      field delimiter of input and output (default ','; a\n"
-	"                         character, or 'tab')\n"
-	"  -q, --quiet            no progress\n"
-	"  -h, --help             show this help\n"
-	"  -V, --version          show the version\n"
-	"\n"
-	"Attack (empirical robustness):\n"
-	"      --attack pgd       also write each row's score after an l2 PGD attack\n"
-	"                         that lowers normal and raises anomalous scores\n"
-	"      --radius LIST      attack radii, comma-separated, in RAW input units;\n"
-	"                         one column per radius (required with --attack)\n"
-	"      --label COL        label column saying which rows are anomalies\n"
-	"      --anomaly VALUE    label value of anomalies (default 1)\n"
-	"      --normal VALUE     label value of normal rows (default 0); any other\n"
-	"                         label is an error\n"
-	"      --attack-steps N   gradient steps per restart (default 20)\n"
-	"      --restarts N       random starts in the ball per row (default 3)\n"
-	"      --seed N           seed of the random starts (default 1)\n"
-	"      --attack-column NAME\n"
-	"                         name of the attacked column (default SCORE_pgd;\n"
-	"                         with several radii NAME_R, e.g. sdf_pgd_0.1)\n"
-	"Old names, accepted until version 0.2:\n"
-	"      --column NAME      --score NAME\n"
-	"\n"
-	"Examples:\n"
+	"outside (anomalous).\n\n",
+		  usage_tail[] =
+	"\nExamples:\n"
 	"  ocsdf-score -m cardio.model --decide cardio.csv > decided.csv\n"
 	"  ocsdf-score -m cardio.model cardio.csv | ocsdf-certify --label label\n"
 	"  ocsdf-score -m cardio.model --attack pgd --radius 0.1 --label label \\\n"
@@ -91,39 +41,6 @@ enum {
 	O_RESTARTS, O_SEED, O_ATTACK_COLUMN, O_THREADS, O_NO_HEADER, O_HEADER_OPTIONAL, O_COLUMNS, O_DELIMITER
 };
 
-static const struct option long_options[] = {
-	{"model", required_argument, 0, 'm'},
-	{"output", required_argument, 0, 'o'},
-	{"force", no_argument, 0, 'f'},
-	{"score", required_argument, 0, O_COLUMN},
-	{"column", required_argument, 0, O_COLUMN},
-	{"only", no_argument, 0, O_ONLY},
-	{"units", required_argument, 0, O_UNITS},
-	{"decide", no_argument, 0, O_DECIDE},
-	{"attack", required_argument, 0, O_ATTACK},
-	{"radius", required_argument, 0, O_RADIUS},
-	{"label", required_argument, 0, O_LABEL},
-	{"anomaly", required_argument, 0, O_ANOMALY},
-	{"normal", required_argument, 0, O_NORMAL},
-	{"attack-steps", required_argument, 0, O_STEPS},
-	{"restarts", required_argument, 0, O_RESTARTS},
-	{"seed", required_argument, 0, O_SEED},
-	{"attack-column", required_argument, 0, O_ATTACK_COLUMN},
-	{"threads", required_argument, 0, O_THREADS},
-	{"verbose", no_argument, 0, 'v'},
-	{"no-header", no_argument, 0, O_NO_HEADER},
-	{"header-optional", no_argument, 0, O_HEADER_OPTIONAL},
-	{"columns", required_argument, 0, O_COLUMNS},
-	{"delimiter", required_argument, 0, O_DELIMITER},
-	{"quiet", no_argument, 0, 'q'},
-	{"help", no_argument, 0, 'h'},
-	{"version", no_argument, 0, 'V'},
-	{0, 0, 0, 0}};
-
-/* The options that only --attack uses. */
-static const int attack_options[] = {O_RADIUS, O_LABEL, O_ANOMALY, O_NORMAL, O_STEPS, O_RESTARTS, O_SEED,
-				     O_ATTACK_COLUMN, 0};
-
 typedef struct options {
 	ocsdf_score_stream_params p;
 	const char *model_path, *out_path, *input;
@@ -132,59 +49,102 @@ typedef struct options {
 	int action;               /* OCSDF_CLI_RUN, or -h or -V came first */
 } options;
 
-/* Takes one of the attack_options into p; e set if refused. */
-static void take_attack_option(ocsdf_score_stream_params *p, int c, ocsdf_error *e)
-{
-	switch (c) {
-	case O_RADIUS:
-		free(p->radius);
-		p->radius = ocsdf_arg_double_list(e, "--radius", optarg, 0, OCSDF_ATTACK_MAX_RADIUS, &p->nrad);
-		break;
-	case O_LABEL: p->label_col = optarg; break;
-	case O_ANOMALY: p->anomaly = optarg; break;
-	case O_NORMAL: p->normal = optarg; break;
-	case O_STEPS: p->ap.steps = (int)ocsdf_arg_long(e, "--attack-steps", optarg, 1, OCSDF_ATTACK_MAX_STEPS); break;
-	case O_RESTARTS:
-		p->ap.restarts = (int)ocsdf_arg_long(e, "--restarts", optarg, 1, OCSDF_ATTACK_MAX_RESTARTS);
-		break;
-	case O_SEED: p->ap.seed = (uint64_t)ocsdf_arg_long(e, "--seed", optarg, 0, 0x7fffffffffffffffL); break;
-	case O_ATTACK_COLUMN: p->attack_column = optarg; break;
-	}
-}
+static const char *const units_list[] = {"model", "raw", NULL}, *const attack_list[] = {"pgd", NULL};
 
-/* Takes one option (getopt_long's c and optarg) into o; e set if refused. */
-static void take_option(void *ctx, int c, ocsdf_error *e)
+/* The group of the options that only --attack uses. */
+#define ATTACK 1
+/* The options, in the order of --help. */
+static const ocsdf_arg_spec specs[] = {
+	OCSDF_ARG_ROW("model", 'm', OCSDF_ARG_TEXT, model_path, "MODEL", "model file (required)"),
+	OCSDF_ARG_ROW("output", 'o', OCSDF_ARG_OUTPUT, out_path, "FILE", "write here instead of standard output"),
+	OCSDF_ARG_ROW("force", 'f', OCSDF_ARG_SET, force, NULL, "overwrite an existing output file"),
+	OCSDF_ARG_ROW("score", O_COLUMN, OCSDF_ARG_TEXT, p.column, "NAME", "name of the score column (default sdf)"),
+	OCSDF_ARG_ROW("only", O_ONLY, OCSDF_ARG_SET, p.only, NULL, "write the score columns alone"),
+	OCSDF_ARG_ONE_OF("units", O_UNITS, p.raw_units, units_list, 0, "KIND",
+	                 "model (default): distance in standardized units;\n"
+	                 "raw: divided by the model's Lipschitz constant, so\n"
+	                 "1-Lipschitz in the raw input units; the score\n"
+	                 "columns are then named NAME_raw"),
+	OCSDF_ARG_ROW("decide", O_DECIDE, OCSDF_ARG_SET, p.decide, NULL,
+	              "also write NAME_flagged, 1 for a row outside the\n"
+	              "learned support (score < 0: the level that\n"
+	              "ocsdf-train set from its contamination rate) and\n"
+	              "0 inside, and NAME_radius_raw, the l2 distance in\n"
+	              "raw input units within which that decision\n"
+	              "cannot flip"),
+	OCSDF_ARG_NUM("threads", O_THREADS, OCSDF_ARG_INT, threads, 1, OCSDF_THREADS_MAX, 0, "N",
+	              "OpenBLAS threads of the attack (default: 1 below\n"
+	              "width 512, else all cores); the scores themselves\n"
+	              "use one, so that they do not depend on it"),
+	OCSDF_ARG_ROW("verbose", 'v', OCSDF_ARG_SET, verbose, NULL, "say which OpenBLAS kernels and threads run"),
+	OCSDF_ARG_BARE("no-header", O_NO_HEADER, OCSDF_ARG_NONE, NULL,
+	               "the input has no header line: its first columns are the\n"
+	               "model's features in the model's order (or as --columns\n"
+	               "names them); no header is written either"),
+	OCSDF_ARG_BARE("header-optional", O_HEADER_OPTIONAL, OCSDF_ARG_NONE, NULL,
+	               "the first line is a header only if it starts with the\n"
+	               "model's feature names, else a row read as with\n"
+	               "--no-header (chunks of a file cut without its header)"),
+	OCSDF_ARG_BARE("columns", O_COLUMNS, OCSDF_ARG_OWN, "LIST",
+	               "without a header, the names of the input's columns,\n"
+	               "comma-separated (default: the model's features, then\n"
+	               "x<N> for the N-th column)"),
+	OCSDF_ARG_ROW("delimiter", O_DELIMITER, OCSDF_ARG_DELIMITER, p.delimiter, "C",
+	              "field delimiter of input and output (default ','; a\n"
+	              "character, or 'tab')"),
+	OCSDF_ARG_ROW("quiet", 'q', OCSDF_ARG_SET, quiet, NULL, "no progress"),
+	OCSDF_ARG_HELP_ROWS,
+	OCSDF_ARG_SECTION("\nAttack (empirical robustness):"),
+	OCSDF_ARG_BARE("attack", O_ATTACK, OCSDF_ARG_OWN, "pgd",
+	               "also write each row's score after an l2 PGD attack\n"
+	               "that lowers normal and raises anomalous scores"),
+	OCSDF_ARG_NUM("radius", O_RADIUS, OCSDF_ARG_OWN, p.radius, 0, 0, ATTACK, "LIST",
+	              "attack radii, comma-separated, in RAW input units;\n"
+	              "one column per radius (required with --attack)"),
+	OCSDF_ARG_NUM("label", O_LABEL, OCSDF_ARG_TEXT, p.label_col, 0, 0, ATTACK, "COL",
+	              "label column saying which rows are anomalies"),
+	OCSDF_ARG_NUM("anomaly", O_ANOMALY, OCSDF_ARG_TEXT, p.anomaly, 0, 0, ATTACK, "VALUE",
+	              "label value of anomalies (default 1)"),
+	OCSDF_ARG_NUM("normal", O_NORMAL, OCSDF_ARG_TEXT, p.normal, 0, 0, ATTACK, "VALUE",
+	              "label value of normal rows (default 0); any other\n"
+	              "label is an error"),
+	OCSDF_ARG_NUM("attack-steps", O_STEPS, OCSDF_ARG_INT, p.ap.steps, 1, OCSDF_ATTACK_MAX_STEPS, ATTACK, "N",
+	              "gradient steps per restart (default 20)"),
+	OCSDF_ARG_NUM("restarts", O_RESTARTS, OCSDF_ARG_INT, p.ap.restarts, 1, OCSDF_ATTACK_MAX_RESTARTS, ATTACK, "N",
+	              "random starts in the ball per row (default 3)"),
+	OCSDF_ARG_NUM("seed", O_SEED, OCSDF_ARG_SEED, p.ap.seed, 0, 0, ATTACK, "N",
+	              "seed of the random starts (default 1)"),
+	OCSDF_ARG_NUM("attack-column", O_ATTACK_COLUMN, OCSDF_ARG_TEXT, p.attack_column, 0, 0, ATTACK, "NAME",
+	              "\nname of the attacked column (default SCORE_pgd;\n"
+	              "with several radii NAME_R, e.g. sdf_pgd_0.1)"),
+	OCSDF_ARG_OLD_NAMES,
+	OCSDF_ARG_BARE("column", O_COLUMN, OCSDF_ARG_OWN, "NAME", "--score NAME"),
+	OCSDF_ARG_END};
+
+/* The part of option c (row r) the table leaves to ocsdf_arg_parse's own:
+ * the attack option last given, --attack, --radius, the header and
+ * --columns; e set if refused. */
+static void take_option(void *base, const ocsdf_arg_spec *r, int c, ocsdf_error *e)
 {
-	options *o = ctx;
+	options *o = base;
 	ocsdf_score_stream_params *p = &o->p;
-	static const char *const units_list[] = {"model", "raw", NULL};
-	static const char *const attack_list[] = {"pgd", NULL};
-	if (ocsdf_option_among(c, attack_options)) {
-		o->attack_opt = ocsdf_option_name(long_options, c);
-		take_attack_option(p, c, e);
-	}
+	if (r && r->group == ATTACK)
+		o->attack_opt = r->name;
 	switch (c) {
-	case 'm': o->model_path = optarg; break;
-	case 'o': o->out_path = ocsdf_arg_output(e, "-o", optarg); break;
-	case 'f': o->force = 1; break;
-	case O_COLUMN: p->column = optarg; break;
-	case O_ONLY: p->only = 1; break;
-	case O_UNITS: p->raw_units = ocsdf_arg_choice(e, "--units", optarg, units_list); break;
-	case O_DECIDE: p->decide = 1; break;
 	case O_ATTACK:
 		ocsdf_arg_choice(e, "--attack", optarg, attack_list);
 		p->attack = 1;
 		break;
-	case O_THREADS: o->threads = (int)ocsdf_arg_long(e, "--threads", optarg, 1, OCSDF_THREADS_MAX); break;
-	case 'v': o->verbose = 1; break;
+	case O_RADIUS:
+		free(p->radius);
+		p->radius = ocsdf_arg_double_list(e, "--radius", optarg, 0, OCSDF_ATTACK_MAX_RADIUS, &p->nrad);
+		break;
 	case O_NO_HEADER: p->header = OCSDF_CSV_NO_HEADER; break;
 	case O_HEADER_OPTIONAL: p->header = OCSDF_CSV_HEADER_IF; break;
 	case O_COLUMNS:
 		free(p->columns);
 		p->columns = ocsdf_arg_name_list(e, "--columns", optarg, &p->ncolumns);
 		break;
-	case O_DELIMITER: p->delimiter = ocsdf_arg_delimiter(e, "--delimiter", optarg); break;
-	case 'q': o->quiet = 1; break;
 	}
 }
 
@@ -194,7 +154,7 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 	options *o = ctx;
 	*o = (options){0};
 	ocsdf_score_stream_default_params(&o->p);
-	if (ocsdf_arg_read(argc, argv, ":m:o:fvqhV", long_options, take_option, o, &o->action, e) || o->action)
+	if (ocsdf_arg_parse(argc, argv, specs, o, take_option, &o->action, e) || o->action)
 		return e->code;
 	if (!o->model_path)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "a model is required (-m MODEL)");
@@ -245,7 +205,7 @@ int main(int argc, char **argv)
 	ocsdf_output out = {0};
 	ocsdf_score_stream *s;
 
-	if ((status = ocsdf_cli_start(argc, argv, parse_options, &o, &o.action, usage_text)) >= 0)
+	if ((status = ocsdf_arg_start(argc, argv, parse_options, &o, &o.action, usage_head, specs, 25, usage_tail)) >= 0)
 		return status;
 	ocsdf_model *m = load_model(&o);
 	if (ocsdf_score_stream_open(o.input, m, o.model_path, &o.p, &s, &e))

@@ -6,6 +6,7 @@
 
 #include "csv.h"
 #include "rng.h"
+#include "text.h"
 
 /* Rows per block, fewer for wide files: a block holds at most BLOCK_VALUES
  * numbers, so that 100,000 columns do not cost gigabytes for a few rows. */
@@ -26,28 +27,30 @@ void ocsdf_dataset_free(ocsdf_dataset *ds)
 	memset(ds, 0, sizeof *ds);
 }
 
+/* What mark_column needs. */
+typedef struct marking {
+	ocsdf_csv_reader *r;
+	char *skip;
+	ocsdf_error *e;
+} marking;
+
+/* Marks the column named (or numbered) by item: 0, or an error with e set. */
+static int mark_column(void *ctx, char *item, int k)
+{
+	marking *m = ctx;
+	int col, rc = ocsdf_csv_find(m->r, item, &col, m->e);
+	(void)k;
+	if (!rc)
+		m->skip[col] = 1;
+	return rc;
+}
+
 /* Marks the columns listed in spec (comma-separated names or indices). */
 static int mark_ignored(ocsdf_csv_reader *r, const char *list, char *skip, ocsdf_error *e)
 {
-	char *copy = strdup(list), *tok = copy;
-	int rc = 0;
-	if (!copy)
-		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
-	for (;;) {
-		char *comma = strchr(tok, ',');
-		int col;
-		if (comma)
-			*comma = '\0';
-		rc = ocsdf_csv_find(r, tok, &col, e);
-		if (rc)
-			break;
-		skip[col] = 1;
-		if (!comma)
-			break;
-		tok = comma + 1;
-	}
-	free(copy);
-	return rc;
+	marking m = {r, skip, e};
+	int rc = ocsdf_text_each_item(list, mark_column, &m);
+	return rc == -1 ? ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory") : rc;
 }
 
 static int choose_columns(ocsdf_csv_reader *r, const ocsdf_dataset_spec *spec, int *cols, int *d,

@@ -1,5 +1,6 @@
 /* text.c: numbers that read back exactly, excerpts of fields for
- * messages, and bounded strings built piece by piece (see text.h). */
+ * messages, bounded strings built piece by piece and the items of a list
+ * (see text.h). */
 #include "text.h"
 
 #include <stdarg.h>
@@ -104,4 +105,23 @@ void ocsdf_text_printf(ocsdf_text_buf *b, const char *fmt, ...)
 	va_end(ap);
 	if (k > 0)
 		b->len = b->len + (size_t)k < b->size ? b->len + (size_t)k : b->size - 1;
+}
+
+int ocsdf_text_each_item(const char *s, int (*each)(void *ctx, char *item, int k), void *ctx)
+{
+	char *copy = strdup(s), *item = copy;
+	int rc = 0;
+	if (!copy)
+		return -1;
+	for (int k = 0; !rc; k++) {
+		char *comma = strchr(item, ',');
+		if (comma)
+			*comma = '\0';
+		rc = each(ctx, item, k);
+		if (!comma)
+			break;
+		item = comma + 1;
+	}
+	free(copy);
+	return rc;
 }

@@ -4,8 +4,9 @@
  * One home for two things every report and message needs: a number
  * printed so that it reads back exactly, and a field from the input quoted
  * in a message, cut short and with control bytes made harmless so that
- * binary input cannot garble a terminal; and a bounded string that
- * messages and reports are built in, piece by piece.
+ * binary input cannot garble a terminal; a bounded string that
+ * messages and reports are built in, piece by piece; and the items of a
+ * comma-separated list, one at a time.
  */
 #ifndef OCSDF_TEXT_H
 #define OCSDF_TEXT_H
@@ -55,5 +56,12 @@ typedef struct ocsdf_text_buf {
 /* Appends printf-style text to b, cut short where b is full (b->p stays
  * terminated; once full, later text is dropped). */
 void ocsdf_text_printf(ocsdf_text_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* Calls each(ctx, item, k) for the items of the comma-separated list s in
+ * order, k from 0, each item a NUL-terminated copy (the empty list "" is
+ * one empty item); stops at the first call that returns nonzero.  Returns
+ * that value, 0 after the last item, or -1 out of memory (before any
+ * call). */
+int ocsdf_text_each_item(const char *s, int (*each)(void *ctx, char *item, int k), void *ctx);
 
 #endif

@@ -2,10 +2,12 @@
  * test_argtab.c: options read from a table (cmd/common/argtab.c): the
  * getopt_long array it gives, every kind of value, aliases, the names in
  * refusals, codes without a row, the text of --help, an option shown in
- * two forms, and --help written at a program's start.
+ * two forms, --help written at a program's start, and a command line read
+ * through a table (ocsdf_arg_parse) with the program's own part.
  */
 #include <check.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -236,6 +238,86 @@ START_TEST(test_start)
 }
 END_TEST
 
+/* Options of the kinds and forms that a second table adds: a seed, an
+ * open-ended real, a short option with a value, one the program reads. */
+typedef struct more {
+	uint64_t seed;
+	double above;
+	long n;
+	int set, owned, last;
+	int action;
+} more;
+
+#define AT2(f) offsetof(more, f)
+static const ocsdf_arg_spec more_table[] = {
+	{"seed", 320, OCSDF_ARG_SEED, AT2(seed), 0, 0, NULL, 0, "N", "a seed"},
+	{"above", 321, OCSDF_ARG_REAL_ABOVE, AT2(above), 0, 1, NULL, 0, "X", "\nunder the names\nand on"},
+	{"count", 'n', OCSDF_ARG_LONG, AT2(n), 1, 9, NULL, 0, "N", "a count"},
+	{"flag", 'f', OCSDF_ARG_SET, AT2(set), 0, 0, NULL, 0, NULL, "a flag"},
+	{"own", 322, OCSDF_ARG_OWN, 0, 0, 0, NULL, 0, "V", "the program's"},
+	{NULL, 0, OCSDF_ARG_NONE, 0, 0, 0, NULL, 0, NULL, NULL}};
+
+/* The program's part of an option: counts the options of the own row,
+ * notes the code of the last. */
+static void own_part(void *base, const ocsdf_arg_spec *r, int c, ocsdf_error *e)
+{
+	more *m = base;
+	(void)e;
+	m->owned += r && r->kind == OCSDF_ARG_OWN;
+	m->last = c;
+}
+
+/* A command line read through the table: short options with and without
+ * a value from its rows, every value stored, the program's part called
+ * for each, the operands left from optind; refusals of the new kinds. */
+START_TEST(test_parse)
+{
+	char a0[] = "prog", a1[] = "-fn3", a2[] = "--seed=9223372036854775807", a3[] = "--above", a4[] = "0.5",
+	     a5[] = "--own=x", a6[] = "file", *argv[] = {a0, a1, a2, a3, a4, a5, a6, NULL};
+	more m = {0};
+	ocsdf_error e;
+	optind = 0;
+	ck_assert_int_eq(ocsdf_arg_parse(7, argv, more_table, &m, own_part, &m.action, &e), 0);
+	ck_assert_int_eq(m.action, OCSDF_CLI_RUN);
+	ck_assert(m.set == 1 && m.n == 3 && m.above == 0.5 && m.seed == UINT64_C(9223372036854775807));
+	ck_assert_int_eq(m.owned, 1);
+	ck_assert_int_eq(m.last, 322);
+	ck_assert_int_eq(optind, 6);
+	ocsdf_arg_take(more_table, 321, "0", &m, &e);
+	ck_assert_int_eq(e.code, 64);
+	ck_assert_ptr_nonnull(strstr(e.msg, "> 0"));
+	ocsdf_error_clear(&e);
+	ocsdf_arg_take(more_table, 320, "-1", &m, &e);
+	ck_assert_int_eq(e.code, 64);
+	ck_assert_ptr_nonnull(strstr(e.msg, "--seed"));
+	ocsdf_error_clear(&e);
+	/* -x is no short option of the table, and -n needs a value. */
+	char b1[] = "-x", *bad[] = {a0, b1, NULL}, c1[] = "-n", *novalue[] = {a0, c1, NULL};
+	optind = 0;
+	ck_assert_int_eq(ocsdf_arg_parse(2, bad, more_table, &m, NULL, &m.action, &e), 64);
+	ck_assert_str_eq(e.msg, "unknown option -x");
+	optind = 0;
+	ck_assert_int_eq(ocsdf_arg_parse(2, novalue, more_table, &m, NULL, &m.action, &e), 64);
+	ck_assert_str_eq(e.msg, "option -n requires an argument");
+}
+END_TEST
+
+/* Help that starts with an empty line goes under the names, every line
+ * from the column; other help past the column two blanks after them. */
+START_TEST(test_usage_under)
+{
+	char *text = ocsdf_arg_usage("", more_table + 1, 12, "");
+	ck_assert_ptr_nonnull(text);
+	ck_assert_str_eq(text, "      --above X\n"
+			       "            under the names\n"
+			       "            and on\n"
+			       "  -n, --count N  a count\n"
+			       "  -f, --flag  a flag\n"
+			       "      --own V  the program's\n");
+	free(text);
+}
+END_TEST
+
 static Suite *argtab_suite(void)
 {
 	Suite *s = suite_create("argtab");
@@ -247,6 +329,8 @@ static Suite *argtab_suite(void)
 	tcase_add_test(tc, test_usage);
 	tcase_add_test(tc, test_forms);
 	tcase_add_test(tc, test_start);
+	tcase_add_test(tc, test_parse);
+	tcase_add_test(tc, test_usage_under);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -1,7 +1,7 @@
 /*
  * test_text.c: numbers that read back exactly, excerpts of fields for
- * messages and bounded strings (lib/text.c), on values whose text is
- * known by hand.
+ * messages, bounded strings and the items of a list (lib/text.c), on
+ * values whose text is known by hand.
  */
 #include <check.h>
 #include <math.h>
@@ -131,6 +131,35 @@ START_TEST(test_buf)
 }
 END_TEST
 
+/* Joins the items it is given, each with its index, into ctx (a buffer of
+ * 64 bytes); stops with 7 at the item "stop". */
+static int join_item(void *ctx, char *item, int k)
+{
+	char *out = ctx;
+	size_t len = strlen(out);
+	snprintf(out + len, 64 - len, "%d[%s]", k, item);
+	return strcmp(item, "stop") == 0 ? 7 : 0;
+}
+
+/* The items of a list in order, empty ones included, each terminated;
+ * the walk stops at the first nonzero return, which it returns. */
+START_TEST(test_each_item)
+{
+	char out[64] = "";
+	ck_assert_int_eq(ocsdf_text_each_item("a,bc,,d", join_item, out), 0);
+	ck_assert_str_eq(out, "0[a]1[bc]2[]3[d]");
+	out[0] = '\0';
+	ck_assert_int_eq(ocsdf_text_each_item("", join_item, out), 0);
+	ck_assert_str_eq(out, "0[]");
+	out[0] = '\0';
+	ck_assert_int_eq(ocsdf_text_each_item("x,stop,y", join_item, out), 7);
+	ck_assert_str_eq(out, "0[x]1[stop]");
+	out[0] = '\0';
+	ck_assert_int_eq(ocsdf_text_each_item("x,", join_item, out), 0);
+	ck_assert_str_eq(out, "0[x]1[]");
+}
+END_TEST
+
 static Suite *text_suite(void)
 {
 	Suite *s = suite_create("text");
@@ -140,6 +169,7 @@ static Suite *text_suite(void)
 	tcase_add_test(tc, test_excerpt_quoted);
 	tcase_add_test(tc, test_shown);
 	tcase_add_test(tc, test_buf);
+	tcase_add_test(tc, test_each_item);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -25,8 +25,12 @@ typedef enum ocsdf_arg_kind {
 	OCSDF_ARG_OUTPUT,    /* const char *: a file name (ocsdf_arg_output) */
 	OCSDF_ARG_DELIMITER, /* char (ocsdf_arg_delimiter) */
 	OCSDF_ARG_REAL,      /* double in [lo, hi] (ocsdf_arg_double) */
+	OCSDF_ARG_REAL_ABOVE,   /* double in (lo, hi], */
+	OCSDF_ARG_REAL_BELOW,   /* [lo, hi), */
+	OCSDF_ARG_REAL_BETWEEN, /* (lo, hi): ocsdf_arg_double_open's open ends */
 	OCSDF_ARG_INT,       /* int in [lo, hi] (ocsdf_arg_long) */
 	OCSDF_ARG_LONG,      /* long in [lo, hi] (ocsdf_arg_long) */
+	OCSDF_ARG_SEED,      /* uint64_t in [0, 2^63 - 1]: a random seed */
 	OCSDF_ARG_CHOICE,    /* int: the index of the value in choices */
 	OCSDF_ARG_HEADING    /* no option: a heading of --help, its help */
 } ocsdf_arg_kind;
@@ -47,11 +51,31 @@ typedef struct ocsdf_arg_spec {
 	const char *arg;              /* the value's name in --help, or NULL */
 	const char *help;             /* its lines in --help, '\n' between them;
 	                               * NULL: listed on the line of the row
-	                               * before ("--near A, --far B") */
+	                               * before ("--near A, --far B"); a
+	                               * first line empty: all of them under
+	                               * the names, from the column on */
 } ocsdf_arg_spec;
 
 /* A row that heads the rows after it in --help with the line text. */
 #define OCSDF_ARG_SECTION(text) {.name = "", .kind = OCSDF_ARG_HEADING, .help = (text)}
+/* The heading of the old names of options, which the rows of their codes
+ * above read. */
+#define OCSDF_ARG_OLD_NAMES OCSDF_ARG_SECTION("Old names, accepted until version 0.2:")
+/* Rows of a table over a program's struct named options: a number in
+ * [lo, hi] (or a value of another kind) into field, group the program's
+ * mark; a value or flag into field; a choice into field; a row without
+ * field.  arg and help as above. */
+#define OCSDF_ARG_NUM(name, code, kind, field, lo, hi, group, arg, help) \
+	{name, code, kind, offsetof(options, field), lo, hi, NULL, group, arg, help}
+#define OCSDF_ARG_ROW(name, code, kind, field, arg, help) OCSDF_ARG_NUM(name, code, kind, field, 0, 0, 0, arg, help)
+#define OCSDF_ARG_ONE_OF(name, code, field, choices, group, arg, help) \
+	{name, code, OCSDF_ARG_CHOICE, offsetof(options, field), 0, 0, choices, group, arg, help}
+#define OCSDF_ARG_BARE(name, code, kind, arg, help) {name, code, kind, 0, 0, 0, NULL, 0, arg, help}
+/* -h and -V, as every program shows them; the row that ends a table. */
+#define OCSDF_ARG_HELP_ROWS \
+	OCSDF_ARG_BARE("help", 'h', OCSDF_ARG_NONE, NULL, "show this help"), \
+	OCSDF_ARG_BARE("version", 'V', OCSDF_ARG_NONE, NULL, "show the version")
+#define OCSDF_ARG_END OCSDF_ARG_BARE(NULL, 0, OCSDF_ARG_NONE, NULL, NULL)
 
 /* Fills opts for getopt_long, an entry per option row of t (headings
  * and the repeats of a name left out), the end row included (an array of the table's size
@@ -64,6 +88,15 @@ void ocsdf_arg_getopt(const ocsdf_arg_spec *t, struct option *opts);
  * row (e untouched). */
 const ocsdf_arg_spec *ocsdf_arg_take(const ocsdf_arg_spec *t, int c, const char *arg, void *base,
 				     ocsdf_error *e);
+/* ocsdf_arg_read (cli.h) with getopt_long's short and long options made
+ * from t: each option's value read into the options at base as its row
+ * says (ocsdf_arg_take), then, if own is not NULL, own(base, its row or
+ * NULL, its code, e) for what the program does itself.  Returns 0 (*action
+ * set as ocsdf_arg_read sets it, optind at the first operand), or 64 with
+ * e set. */
+int ocsdf_arg_parse(int argc, char **argv, const ocsdf_arg_spec *t, void *base,
+		    void (*own)(void *base, const ocsdf_arg_spec *r, int c, ocsdf_error *e), int *action,
+		    ocsdf_error *e);
 /* The text of --help: head, then a line for each heading of t and lines
  * for each row with help: "  -c, --name ARG" (or "      --name ARG" past
  * the short options), ", --name ARG" for each row after it without help,

@@ -21,6 +21,8 @@
 #include <cpuid.h>
 #endif
 
+#include "text.h"
+
 static const char *prog = "ocsdf";
 
 void ocsdf_cli_init(const char *progname)
@@ -58,12 +60,19 @@ static void vmessage(const char *prefix, const char *fmt, va_list ap)
 	fputc('\n', stderr);
 }
 
+/* vmessage(prefix, fmt and the arguments after it), in a function whose
+ * last named parameter is fmt. */
+#define MESSAGE(prefix, fmt)                     \
+	do {                                     \
+		va_list ap;                      \
+		va_start(ap, fmt);               \
+		vmessage(prefix, fmt, ap);       \
+		va_end(ap);                      \
+	} while (0)
+
 void ocsdf_die(int code, const char *fmt, ...)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vmessage("", fmt, ap);
-	va_end(ap);
+	MESSAGE("", fmt);
 	exit(code);
 }
 
@@ -74,10 +83,7 @@ void ocsdf_die_error(const ocsdf_error *e)
 
 void ocsdf_usage_error(const char *fmt, ...)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vmessage("", fmt, ap);
-	va_end(ap);
+	MESSAGE("", fmt);
 	fprintf(stderr, "Try '%s --help' for more information.\n", prog);
 	exit(OCSDF_EUSAGE);
 }
@@ -136,28 +142,9 @@ int ocsdf_cli_start(int argc, char **argv, int (*parse)(int argc, char **argv, v
 	return *action == OCSDF_CLI_VERSION ? ocsdf_print_version() : -1;
 }
 
-int ocsdf_option_among(int c, const int *codes)
-{
-	for (; *codes; codes++)
-		if (*codes == c)
-			return 1;
-	return 0;
-}
-
-const char *ocsdf_option_name(const struct option *opts, int c)
-{
-	for (; opts->name; opts++)
-		if (opts->val == c && !opts->flag)
-			return opts->name;
-	return "";
-}
-
 void ocsdf_warn(const char *fmt, ...)
 {
-	va_list ap;
-	va_start(ap, fmt);
-	vmessage("warning: ", fmt, ap);
-	va_end(ap);
+	MESSAGE("warning: ", fmt);
 }
 
 void ocsdf_say_lines(const char *text)
@@ -269,33 +256,34 @@ static size_t list_length(const char *s)
 	return n;
 }
 
+/* What scan_number needs and finds. */
+typedef struct scanning {
+	double lo, hi, *v;  /* v: where the numbers go, or NULL */
+	int st, n;          /* the problem of the last number read; how many are fine */
+} scanning;
+
+/* Reads the k-th number of a list into sc: NUM_OK, or its problem. */
+static int scan_number(void *ctx, char *item, int k)
+{
+	scanning *sc = ctx;
+	double x;
+	sc->st = classify(item, sc->lo, sc->hi, &x);
+	if (sc->st == NUM_OK && sc->v)
+		sc->v[k] = x;
+	sc->n += sc->st == NUM_OK;
+	return sc->st;
+}
+
 /* Walks the comma-separated list s, storing its numbers in v (if not
  * NULL).  Returns NUM_OK, or the problem of the first bad element with
  * *bad set to its 0-based index. */
 static int scan_list(const char *s, double lo, double hi, double *v, int *bad)
 {
-	char *copy = strdup(s), *tok = copy;
-	int k = 0, st = NUM_OK;
-	if (!copy)
+	scanning sc = {lo, hi, v, NUM_OK, 0};
+	if (ocsdf_text_each_item(s, scan_number, &sc) == -1)
 		return NUM_NOMEM;
-	for (;;) {
-		char *comma = strchr(tok, ',');
-		double x;
-		if (comma)
-			*comma = '\0';
-		st = classify(tok, lo, hi, &x);
-		if (st != NUM_OK)
-			break;
-		if (v)
-			v[k] = x;
-		k++;
-		if (!comma)
-			break;
-		tok = comma + 1;
-	}
-	*bad = k;
-	free(copy);
-	return st;
+	*bad = sc.n;
+	return sc.st;
 }
 
 int ocsdf_parse_double_list(const char *s, double lo, double hi, double **out, int *n)
@@ -346,15 +334,7 @@ static void refuse(ocsdf_error *e, const char *opt, const char *arg, const char 
 
 double ocsdf_arg_double(ocsdf_error *e, const char *opt, const char *arg, double lo, double hi)
 {
-	double v;
-	char why[160];
-	int st = classify(arg, lo, hi, &v);
-	if (st != NUM_OK) {
-		describe(st, lo, hi, why, sizeof why);
-		refuse(e, opt, arg, why);
-		v = lo;
-	}
-	return v;
+	return ocsdf_arg_double_open(e, opt, arg, lo, hi, 0);
 }
 
 double ocsdf_arg_double_open(ocsdf_error *e, const char *opt, const char *arg, double lo, double hi, int open)

@@ -108,14 +108,6 @@ int ocsdf_arg_model_only(ocsdf_error *e, const char *model, int argc, char **arg
 int ocsdf_cli_start(int argc, char **argv, int (*parse)(int argc, char **argv, void *ctx, ocsdf_error *e),
 		    void *ctx, const int *action, const char *usage);
 
-/* Whether c is among the 0-terminated codes: sets of options (those that
- * need another one, those a mode ignores) named by a table rather than by
- * their place in an enum. */
-int ocsdf_option_among(int c, const int *codes);
-/* The name of the long option of opts whose value is c ("radius" for
- * --radius), or "" if none. */
-const char *ocsdf_option_name(const struct option *opts, int c);
-
 /* The programs' one answer to an allocation that fails: "PROG: out of
  * memory" and exit 70.  The x functions allocate or die so; ocsdf_xcheck
  * returns p, or dies if it is NULL (what library constructors such as

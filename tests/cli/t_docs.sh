@@ -30,19 +30,23 @@ man_opts() {
 }
 
 # Options of the getopt_long table, or of the rows of an option table
-# (cmd/common/argtab.h: ROW("name", CODE, ...)), and the short-option
-# string in the source (given to getopt_long, or to ocsdf_arg_read of
-# cmd/common/cli.h).
+# (cmd/common/argtab.h: ROW("name", CODE, ...), a short option's CODE its
+# letter 'c', from which the table makes getopt_long's short options), in
+# the files given and in argtab.h's OCSDF_ARG_HELP_ROWS where they use it.
 src_opts() {
-	sed -n 's/.*{"\([a-z0-9-]*\)", *\(no\|required\|optional\)_argument.*/--\1/p' "$1"
-	sed -n "s/^[[:space:]]*[A-Z_]*(\"\([a-z0-9-]*\)\", *[A-Z'].*/--\1/p" "$1"
-	sed -n 's/.*\(getopt_long\|ocsdf_arg_read\)([^"]*"\([^"]*\)".*/\2/p' "$1" | tr -d ':' | fold -w1 | sed 's/^/-/'
+	{
+		cat "$@"
+		! grep -q OCSDF_ARG_HELP_ROWS "$@" ||
+			sed -n '/define OCSDF_ARG_HELP_ROWS/,/[^\\]$/p' "$top/cmd/common/argtab.h"
+	} | sed -n -e 's/.*{"\([a-z0-9-]*\)", *\(no\|required\|optional\)_argument.*/--\1/p' \
+		-e "s/^[[:space:]]*[A-Z_]*(\"\([a-z0-9-]*\)\", *'\(.\)'.*/--\1\n-\2/p" \
+		-e "s/^[[:space:]]*[A-Z_]*(\"\([a-z0-9-]*\)\", *[A-Z].*/--\1/p"
 }
 
 for p in ocsdf-train ocsdf-score ocsdf-certify ocsdf-sample ocsdf-mesh; do
 	help_opts "$p" >"$T/help"
 	man_opts "$top/man/$p.1" >"$T/man"
-	src_opts "$top/cmd/$p.c" | sort -u >"$T/src"
+	src_opts "$top/cmd/$p"*.c | sort -u >"$T/src"
 	[ -s "$T/src" ] || fail "$p: no options found in cmd/$p.c"
 	[ "$(wc -l <"$T/help")" -ge 4 ] || fail "$p: no options found in --help"
 	if ! cmp -s "$T/src" "$T/help"; then
