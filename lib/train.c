@@ -450,7 +450,7 @@ typedef struct run_state {
 	} sums;                     /* over the steps of the epoch so far */
 	double last_loss;           /* the last step's */
 	double ortho_error;         /* last measured */
-	double gnorm_neg;           /* mean ||∇f|| at the ends of the last walk */
+	double gnorm_neg;           /* mean ||∇f|| at the ends of the last walk, NaN without walks */
 	uint64_t reprojections;     /* retraction steps rescued by Björck */
 } run_state;
 
@@ -580,7 +580,8 @@ static void distance_negatives(work *w, const float *Z, size_t n, int B, ocsdf_r
 /* The paper's negatives: B points after the B rows of w->X, drawn in the
  * box (or from the Gaussians of w->gstd) and walked towards the level -m
  * of the network with weights m->theta, T = 0 steps in the warmup epochs.
- * Sets *gnorm to the mean ||∇f|| where the walks end, unless T is 0.  Up
+ * Sets *gnorm to the mean ||∇f|| where the walks end (NaN when T is 0:
+ * there are no walks, so no gradient was taken).  Up
  * to --steps walks of a large batch can take minutes: a stop request
  * cuts the walk short and OCSDF_EINTR is returned, the step dropped. */
 static int paper_negatives(const ocsdf_model *m, work *w, uint64_t epoch, ocsdf_rng *r,
@@ -598,8 +599,7 @@ static int paper_negatives(const ocsdf_model *m, work *w, uint64_t epoch, ocsdf_
 	ocsdf_walker_walk(w->walker, m->theta, Q, B, &wo, r, NULL);
 	if (stop_requested(stop))
 		return OCSDF_EINTR;
-	if (T > 0)
-		*gnorm = add_norms(0, ocsdf_walker_grad(w->walker), B, d) / B;
+	*gnorm = T > 0 ? add_norms(0, ocsdf_walker_grad(w->walker), B, d) / B : NAN;
 	return 0;
 }
 
@@ -859,7 +859,7 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 {
 	/* A checkpoint taken after its last step has nothing left to run:
 	 * its loss is the run's final loss. */
-	run_state rs = {.last_loss = m->stats.final_loss, .ortho_error = NAN};
+	run_state rs = {.last_loss = m->stats.final_loss, .ortho_error = NAN, .gnorm_neg = NAN};
 	int rc;
 	work w;
 

@@ -78,7 +78,9 @@ typedef struct ocsdf_train_progress {
 	int step_in_epoch, steps_per_epoch;
 	double loss;                /* mean over the steps of the epoch so far */
 	double f_data, f_neg;       /* mean f on data rows and on negatives */
-	double gnorm_neg;           /* mean ||∇f|| on negatives (last walk) */
+	double gnorm_neg;           /* mean ||∇f|| on negatives (last walk), NaN
+	                             * when no walk ran (the distance sampler,
+	                             * the warm-up epochs) */
 	double ortho_error;         /* last measured orthonormality error */
 	uint64_t reprojections;     /* retraction steps that needed a full
 	                             * Björck projection, so far in this run */

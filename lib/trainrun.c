@@ -3,6 +3,7 @@
  * trainrun.h). */
 #include "trainrun.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -156,16 +157,20 @@ void ocsdf_trainrun_line(char *buf, size_t len, const ocsdf_train_progress *p, i
 {
 	double eta = p->step ? p->seconds / (double)p->step * (double)(p->steps - p->step) : 0;
 	double rows_s = p->seconds > 0 ? (double)p->step * 2.0 * batch / p->seconds : 0;
+	char g[32] = "-";
+	/* No walk, no gradient: "-" rather than a norm of 0. */
+	if (!isnan(p->gnorm_neg))
+		snprintf(g, sizeof g, "%.3f", p->gnorm_neg);
 	if (live)
 		snprintf(buf, len,
-			 "epoch %d/%d step %d/%d  loss %.4g  f(data) %.3g  f(neg) %.3g  |grad| %.3f  "
+			 "epoch %d/%d step %d/%d  loss %.4g  f(data) %.3g  f(neg) %.3g  |grad| %s  "
 			 "%.0f rows/s  ETA %.0fs%s",
 			 p->epoch, p->epochs, p->step_in_epoch, p->steps_per_epoch, p->loss, p->f_data, p->f_neg,
-			 p->gnorm_neg, rows_s, eta, suffix);
+			 g, rows_s, eta, suffix);
 	else
 		snprintf(buf, len,
-			 "epoch %d/%d  loss %.6g  f(data) %.4g  f(neg) %.4g  |grad| %.3f  ortho %.1e  "
+			 "epoch %d/%d  loss %.6g  f(data) %.4g  f(neg) %.4g  |grad| %s  ortho %.1e  "
 			 "reproj %llu  %.1fs%s",
-			 p->epoch, p->epochs, p->loss, p->f_data, p->f_neg, p->gnorm_neg, p->ortho_error,
+			 p->epoch, p->epochs, p->loss, p->f_data, p->f_neg, g, p->ortho_error,
 			 (unsigned long long)p->reprojections, p->seconds, suffix);
 }

@@ -262,6 +262,12 @@ START_TEST(test_lines)
 	ocsdf_trainrun_line(buf, sizeof buf, &p, 64, 0, "");
 	ck_assert_str_eq(buf, "epoch 2/40  loss 0.5  f(data) 0.25  f(neg) -0.125  |grad| 0.750  ortho 1.0e-03  "
 			      "reproj 7  5.0s");
+	/* Without walks (the distance sampler, warm-up epochs) no norm was
+	 * taken: "-", not 0. */
+	p.gnorm_neg = NAN;
+	ocsdf_trainrun_line(buf, sizeof buf, &p, 64, 0, "");
+	ck_assert_str_eq(buf, "epoch 2/40  loss 0.5  f(data) 0.25  f(neg) -0.125  |grad| -  ortho 1.0e-03  "
+			      "reproj 7  5.0s");
 	/* Before the first step and before any time has passed. */
 	p.step = 0;
 	p.seconds = 0;

@@ -108,4 +108,12 @@ sed '1!s/,\([01]\)$/,\1.0/' "$DATA/disk.csv" >"$T/float-labels.csv"
 grep -q ',1\.0$' "$T/float-labels.csv" || fail "no label 1.0 in float-labels.csv"
 expect 0 'auroc [01]\.[0-9]{4}' -- "$BIN/ocsdf-train" -v --eval --label label --width 8 --depth 1 --epochs 1 \
 	--threads 1 -o "$T/m-eval" "$T/float-labels.csv"
+
+# -v's |grad| is the gradient norm where the negatives' walks end: "-" for
+# the distance sampler, which walks none (it once read 0.000, as if f were
+# flat), a norm in (0, 1] for the paper's walks after the warm-up.
+expect 0 '\|grad\| -  ortho' -- "$BIN/ocsdf-train" -v --width 8 --depth 1 --epochs 1 --threads 1 \
+	--label label -o "$T/m-v" "$DATA/disk.csv"
+expect 0 '\|grad\| (0\.[0-9]*[1-9][0-9]*|1\.000)  ortho' -- "$BIN/ocsdf-train" -v --sampler paper --warmup 0 \
+	--width 8 --depth 1 --epochs 1 --threads 1 --label label -f -o "$T/m-v" "$DATA/disk.csv"
 exit 0
