@@ -3,7 +3,9 @@
  * getopt_long array it gives, every kind of value, aliases, the names in
  * refusals, codes without a row, the text of --help, an option shown in
  * two forms, --help written at a program's start, and a command line read
- * through a table (ocsdf_arg_parse) with the program's own part.
+ * through a table (ocsdf_arg_parse) with the program's own part; and the
+ * stop on signals of cli.h, whose second signal ends the program without
+ * leaving the file being written.
  */
 #include <check.h>
 #include <stddef.h>
@@ -11,10 +13,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "argtab.h"
 #include "cli.h"
+#include "output.h"
 
 typedef struct opts {
 	double r;
@@ -318,6 +324,49 @@ START_TEST(test_usage_under)
 }
 END_TEST
 
+/* A run asked to stop (SIGINT) saves a checkpoint; a second SIGINT while
+ * it is written ends the program at once, and the half-written temporary
+ * beside the target goes with it (it once stayed: the second signal took
+ * the default action). */
+START_TEST(test_second_signal)
+{
+	char dir[] = "/tmp/test_argtab.XXXXXX", path[64];
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	snprintf(path, sizeof path, "%s/model", dir);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		ocsdf_output o;
+		ocsdf_error e;
+		volatile sig_atomic_t *stop = ocsdf_stop_on_signals();
+		if (ocsdf_output_open(&o, path, 0, &e) != 0)
+			_exit(3);
+		fputs("half a checkpoint", o.fp);
+		fflush(o.fp);
+		raise(SIGINT);
+		if (!*stop)
+			_exit(4);
+		raise(SIGINT);
+		_exit(5);
+	}
+	int status, left = 0;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGINT, "status %d", status);
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	for (struct dirent *de; (de = readdir(d));)
+		if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0) {
+			char p[300];
+			snprintf(p, sizeof p, "%s/%s", dir, de->d_name);
+			unlink(p);
+			left++;
+		}
+	closedir(d);
+	rmdir(dir);
+	ck_assert_int_eq(left, 0);
+}
+END_TEST
+
 static Suite *argtab_suite(void)
 {
 	Suite *s = suite_create("argtab");
@@ -331,6 +380,7 @@ static Suite *argtab_suite(void)
 	tcase_add_test(tc, test_start);
 	tcase_add_test(tc, test_parse);
 	tcase_add_test(tc, test_usage_under);
+	tcase_add_test(tc, test_second_signal);
 	suite_add_tcase(s, tc);
 	return s;
 }

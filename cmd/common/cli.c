@@ -21,6 +21,7 @@
 #include <cpuid.h>
 #endif
 
+#include "output.h"
 #include "text.h"
 
 static const char *prog = "ocsdf";
@@ -472,11 +473,21 @@ int ocsdf_progress_enabled(int quiet)
 
 static volatile sig_atomic_t stop_requested;
 
+/* A second signal: the program ends at once, without the files it was
+ * writing (a checkpoint being saved) left half-written beside their
+ * targets. */
+static void on_second(int sig)
+{
+	ocsdf_output_remove_temporaries();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
 /* Asks the run to stop; a second signal ends the program at once. */
 static void on_stop(int sig)
 {
 	stop_requested = 1;
-	signal(sig, SIG_DFL);
+	signal(sig, on_second);
 }
 
 volatile sig_atomic_t *ocsdf_stop_on_signals(void)

@@ -122,7 +122,7 @@ tut=$top/docs/tutorial.md
 grep '^\$ ocsdf-' "$tut" | sed 's/^\$ //' | while IFS= read -r cmd; do
 	grep -qF -- "$cmd" "$top/docs/tutorial.sh" || fail "tutorial.md runs a command docs/tutorial.sh does not: $cmd"
 done || exit 1
-fields() { sed 's/-\{0,1\}[0-9][0-9.e+-]*s\{0,1\}//g; s/  */ /g'; }
+fields() { sed 's/-\{0,1\}[0-9][0-9.e+-]*s\{0,1\}//g; s/  */ /g; s/ - / /g'; }
 now=$("$BIN/ocsdf-train" -v --eval --sampler paper --label label --width 8 --depth 1 --epochs 1 --batch 32 \
 	-o /dev/null "$DATA/disk.csv" 2>&1 | grep '^epoch ' | head -1 | fields)
 old=$(grep '^epoch 1/' "$tut" | head -1 | fields)

@@ -86,12 +86,15 @@ wait $pid
 "$S" -m "$T/resumed" --only "$DATA/disk.csv" >/dev/null 2>"$T/w" || fail "resumed checkpoint does not load"
 
 # A second signal while the checkpoint is being written ends the run at
-# once: the file is still the old model or a complete one.
+# once: the file is still the old model or a complete one, and the
+# checkpoint's temporary is removed.
 for delay in 0.3 1; do
 	run INT $delay INT
 	intact "$T/k" "two SIGINTs at $delay s"
+	no_temporaries "two SIGINTs at $delay s"
 	run TERM $delay TERM
 	intact "$T/k" "two SIGTERMs at $delay s"
+	no_temporaries "two SIGTERMs at $delay s"
 done
 # SIGHUP is not handled by training: the run dies, the old model stays.
 run HUP 0.5
