@@ -432,6 +432,8 @@ int main(int argc, char **argv)
 		{"first layer, 256 rows, K=21 (NT)", 256, 512, 21, 0, 1, GEMM},
 		{"weight gradient dzᵀh, K=256 (TN)", 512, 512, 256, 1, 0, GEMM},
 		{"scoring chunk, 4096 rows (NT)", 4096, 512, 512, 0, 1, GEMM},
+		{"scorer tile, 256 lanes (Θ·tile, NN)", 512, 256, 512, 0, 0, GEMM},
+		{"scorer tile, first layer, K=21 (NN)", 512, 256, 21, 0, 0, GEMM},
 	};
 	enum { NSHP = sizeof shp / sizeof *shp };
 	double rate[NSHP], brate[NSHP];
