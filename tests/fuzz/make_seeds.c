@@ -9,6 +9,7 @@
 #include <string.h>
 #include <zlib.h>
 
+#include "bytes.h"
 #include "model.h"
 #include "train.h"
 
@@ -117,12 +118,15 @@ static void model_seeds(void)
 			memcpy(q, p, len);
 			q[8] = 2;
 			put("fuzz_model", "version2", q, len);
-			memcpy(q, p, 296);
-			memset(q + 296, 0, 8);
-			memcpy(q + 304, p + 296, len - 296);
-			q[12] = (unsigned char)(280 + 8);
+			/* The header length this release writes, at byte 12
+			 * after the 16-byte preamble: 8 more, zeros. */
+			size_t hl = ocsdf_bytes_get_u32(p + 12), cut = 16 + hl;
+			memcpy(q, p, cut);
+			memset(q + cut, 0, 8);
+			memcpy(q + cut + 8, p + cut, len - cut);
+			ocsdf_bytes_put_u32(q + 12, (uint32_t)(hl + 8));
 			fix_crc(q, len + 8);
-			put("fuzz_model", "header-288", q, len + 8);
+			put("fuzz_model", "header-longer", q, len + 8);
 			memcpy(q, p, len);
 			q[len / 3] ^= 0x10;
 			put("fuzz_model", "bitflip", q, len);
