@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "meshtopo.h"
 #include "scale.h"
@@ -112,7 +113,8 @@ int ocsdf_field_format_of_path(const char *path)
 {
 	const char *dot = strrchr(path, '.');
 	int format = ocsdf_meshio_format_of_path(path);
-	return format >= 0 ? format : dot && strcmp(dot, ".svg") == 0 ? OCSDF_FIELD_SVG : -1;
+	/* In any case, as the mesh formats (ocsdf-mesh(1), OUTPUT FORMATS). */
+	return format >= 0 ? format : dot && strcasecmp(dot, ".svg") == 0 ? OCSDF_FIELD_SVG : -1;
 }
 
 int ocsdf_field_format_of_output(const char *path, int *format, ocsdf_error *e)

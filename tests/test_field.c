@@ -148,7 +148,11 @@ START_TEST(picture_checks)
 	ck_assert_ptr_nonnull(strstr(e.msg, "--levels"));
 	ck_assert_int_eq(ocsdf_field_format_of_path("a.svg/m.STL"), OCSDF_MESHIO_STL);
 	ck_assert_int_eq(ocsdf_field_format_of_path("map.svg"), OCSDF_FIELD_SVG);
-	ck_assert_int_eq(ocsdf_field_format_of_path("map.SVG"), -1);
+	/* Any case, as the man page says (".SVG" was once refused while ".STL"
+	 * was taken). */
+	ck_assert_int_eq(ocsdf_field_format_of_path("map.SVG"), OCSDF_FIELD_SVG);
+	ck_assert_int_eq(ocsdf_field_format_of_path("map.Svg"), OCSDF_FIELD_SVG);
+	ck_assert_int_eq(ocsdf_field_format_of_path("map.svgz"), -1);
 	ck_assert_int_eq(ocsdf_field_format_of_path("svg"), -1);
 	ck_assert_int_eq(ocsdf_field_format_of_path("m.ply.gz"), -1);
 	ocsdf_model_free(m2);
