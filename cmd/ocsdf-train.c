@@ -55,14 +55,11 @@ static int over_checkpoint(const options *o)
 	return o->resume && strcmp(o->out, o->resume) == 0;
 }
 
-/* Threads, files and signals before the run: dies, before hours of
- * training, if the model cannot be written. */
+/* Files and signals before the run: dies, before hours of training, if
+ * the model cannot be written. */
 static void prepare(const options *o)
 {
 	ocsdf_error e;
-	ocsdf_threads_set(o->threads, o->a.width);
-	if (o->verbose && !o->quiet)
-		ocsdf_kernels_report();
 	ocsdf_output_protect_input(o->input);
 	if (!over_checkpoint(o) && ocsdf_output_check(o->out, o->force, &e))
 		ocsdf_die_error(&e);
@@ -164,6 +161,12 @@ int main(int argc, char **argv)
 	prepare(&o);
 	if (o.resume && ocsdf_trainrun_resume(o.resume, &m, &e))
 		ocsdf_die_error(&e);
+	/* The default count follows the width: a checkpoint's, not the
+	 * option's default, so that a resumed run has the threads (and the
+	 * rounding) of the run it continues. */
+	ocsdf_threads_set(o.threads, m ? m->arch.width : o.a.width);
+	if (o.verbose && !o.quiet)
+		ocsdf_kernels_report();
 	read_rows(&o, m, &ds);
 	if (!m)
 		m = new_model(&o, &ds);

@@ -116,6 +116,11 @@ poke "$ck" 36 '\006'
 poke "$ck" 248 '\000\000\000\000\000\000\000\000\012\000\000\000\000\000\000\000'
 crc "$ck"
 expect 0 '' -- "$BIN/ocsdf-train" -q --resume "$ck" -o "$T/x.model" -f --label label "$DATA/disk.csv"
+# Its default threads follow the checkpoint's width (16: one thread), not
+# the default width of a new model (512: every core), or the resumed run
+# would round otherwise than the run it continues.
+expect 0 'kernels .*, 1 thread$' -- env -u OPENBLAS_NUM_THREADS -u GOTO_NUM_THREADS -u OMP_NUM_THREADS \
+	"$BIN/ocsdf-train" -v --resume "$ck" -o "$T/x.model" -f --label label "$DATA/disk.csv"
 for forged in 'batch 128 \000\000\000\000 0' 'newton_steps 132 \377\377\377\177 2147483647' \
 	'eps 96 \000\000\000\000\000\000\000\000 0' 'lr 72 \000\000\000\000\000\000\000\000 0' \
 	'lr_final 80 \000\000\000\000\000\000\000\000 0' 'rho 88 \000\000\000\000\000\000\000\000 0' \
