@@ -100,10 +100,12 @@ $(BUILD)/cmd/common/%.o: cmd/common/%.c $(CLI_H) $(wildcard lib/*.h) | deps
 
 $(BUILD)/bin/%: cmd/%.c $(CLI_OBJ) $(LIBA) $(CLI_H) $(wildcard lib/*.h) | deps
 	@mkdir -p $(@D)
-	$(CC) $(ALLCFLAGS) -iquote cmd/common -o $@ $< $(filter %-opts.c,$^) $(CLI_OBJ) $(LIBA) $(LDLIBS_ALL)
+	$(CC) $(ALLCFLAGS) -iquote cmd/common -o $@ $< $(SRC_$*) $(CLI_OBJ) $(LIBA) $(LDLIBS_ALL)
 
-# ocsdf-train's options (their table and checks) are a file of their own.
-$(BUILD)/bin/ocsdf-train: cmd/ocsdf-train-opts.c cmd/ocsdf-train-opts.h
+# A program's sources beside cmd/PROGRAM.c, in cmd/NAME/: ocsdf-train's
+# options (their table and checks).
+SRC_ocsdf-train := cmd/train/opts.c
+$(BUILD)/bin/ocsdf-train: $(SRC_ocsdf-train) $(wildcard cmd/train/*.h)
 
 $(BUILD)/tests/%: tests/%.c $(LIBA) $(wildcard lib/*.h tests/*.h) | test-deps
 	@mkdir -p $(@D)

@@ -2,7 +2,7 @@
  * ocsdf-train: learns the signed distance function to the rows of a CSV
  * file and writes it as a model (ocsdf-model(5)).  Files and printing
  * live here; the options (their table, --help and checks) in
- * cmd/ocsdf-train-opts.c; the method in lib/train.c, what surrounds it
+ * cmd/train/opts.c; the method in lib/train.c, what surrounds it
  * (a resumed run's checkpoint and rows checked, a new model, --eval, the
  * progress lines) in lib/trainrun.c.
  */
@@ -15,7 +15,7 @@
 #include "dataset.h"
 #include "label.h"
 #include "model.h"
-#include "ocsdf-train-opts.h"
+#include "train/opts.h"
 #include "output.h"
 #include "scale.h"
 #include "train.h"

@@ -7,7 +7,7 @@
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 cd "${1:-$here/../..}"
-for f in cmd/*.c cmd/common/*.c lib/*.c; do
+for f in cmd/*.c cmd/*/*.c lib/*.c; do
 	[ -f "$f" ] || continue
 	awk -v F="$f" '
 		/^[a-zA-Z].*\(/ && !/;[ \t]*$/ { name = $0; start = NR; infn = 1 }

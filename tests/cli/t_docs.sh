@@ -46,7 +46,7 @@ src_opts() {
 for p in ocsdf-train ocsdf-score ocsdf-certify ocsdf-sample ocsdf-mesh; do
 	help_opts "$p" >"$T/help"
 	man_opts "$top/man/$p.1" >"$T/man"
-	src_opts "$top/cmd/$p"*.c | sort -u >"$T/src"
+	src_opts "$top/cmd/$p.c" $(ls "$top/cmd/${p#ocsdf-}"/*.c 2>/dev/null) | sort -u >"$T/src"
 	[ -s "$T/src" ] || fail "$p: no options found in cmd/$p.c"
 	[ "$(wc -l <"$T/help")" -ge 4 ] || fail "$p: no options found in --help"
 	if ! cmp -s "$T/src" "$T/help"; then

@@ -1,5 +1,5 @@
 /*
- * ocsdf-train-opts.c: ocsdf-train's options: their table (argtab.h), which
+ * train/opts.c: ocsdf-train's options: their table (argtab.h), which
  * gives getopt_long its entries, reads the values and writes --help, and
  * the checks of the options together.  The defaults that depend on other
  * options are lib/trainrun.c's.
@@ -10,7 +10,7 @@
 
 #include "argtab.h"
 #include "cli.h"
-#include "ocsdf-train-opts.h"
+#include "opts.h"
 #include "scale.h"
 #include "trainrun.h"
 

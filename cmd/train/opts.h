@@ -1,6 +1,6 @@
 /*
- * ocsdf-train-opts.h: ocsdf-train's options, as its command line gives
- * them (cmd/ocsdf-train-opts.c reads them); program support for
+ * train/opts.h: ocsdf-train's options, as its command line gives them
+ * (cmd/train/opts.c reads them); program support for
  * cmd/ocsdf-train.c alone, not part of the library.
  */
 #ifndef OCSDF_TRAIN_OPTS_H
