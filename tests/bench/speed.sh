@@ -15,7 +15,8 @@
 # minute, with the same kernels and threads (BIN/../bench/bench_net -s,
 # which must be built: make build/bench/bench_net).  Environment:
 # THREADS (default 1), ROWS scored (default 300000), KERNELS (default
-# "chosen Prescott"; the second with the retraction only), SCHEMES (";"-separated "ORTHO ITERS SAMPLER"; for a
+# "chosen Prescott"; the second with the retraction only), PERF (set:
+# a perf(1) profile of one scoring run per kernels), SCHEMES (";"-separated "ORTHO ITERS SAMPLER"; for a
 # quick look "retract 2 distance" alone, say: the scoring needs that model).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -168,6 +169,15 @@ for kern in ${KERNELS:-chosen Prescott}; do
 		END { ideal = sg * 1e9 / F
 			printf "| %d | %.2f | %.2f | %.0f | %.0f | %.2f | %.1f |\n", n, wall, best, n / best, ideal,
 				n / best / ideal, r / 1024 }' "$work/score"
+	# PERF=1: where one scoring run spends its time (perf(1), its top lines).
+	if [ -n "${PERF:-}" ] && command -v perf >/dev/null; then
+		env OPENBLAS_CORETYPE="$core" perf record -q -o "$work/perf.data" "$bin/ocsdf-score" \
+			--threads "$threads" -m "$work/m.retract.distance" -f -o "$work/out.csv" "$work/big.csv" 2>/dev/null
+		echo
+		echo "perf report (one scoring run, share of samples):"
+		echo
+		perf report -i "$work/perf.data" --stdio 2>/dev/null | grep -v '^#' | grep . | head -15 | sed 's/^/    /'
+	fi
 done
 
 # Threads: the default distance recipe at two widths, 1 and 2 threads.
