@@ -6,7 +6,8 @@
  * A line buffer hands out whole physical lines, so every record boundary,
  * raw record and line number is known exactly.  libcsv is fed one line at a
  * time; it splits and unquotes fields and calls back once per field and
- * once per record.  The field callback parses the selected numeric columns
+ * once per record.  A row that fits on one line and holds no quote skips
+ * libcsv: the reader splits it the same way, at a fraction of the cost.  The field callback parses the selected numeric columns
  * straight into the block matrix with the exact decimal parser of
  * number.h.
  *
@@ -392,10 +393,9 @@ static int check_scale(ocsdf_csv_reader *r, int col, int slot, double v, const c
 		    r->name, r->line, name, col + 1, text, (v - mean) / std, OCSDF_SCALE_ZMAX);
 }
 
-static void on_field(void *data, size_t n, void *arg)
+/* Field n bytes long at s of the record in progress. */
+static void take_field(ocsdf_csv_reader *r, const char *s, size_t n)
 {
-	ocsdf_csv_reader *r = arg;
-	const char *s = data ? data : "";
 	if (r->err.code)
 		return;
 	int col = r->field++;
@@ -461,6 +461,11 @@ static void on_field(void *data, size_t n, void *arg)
 		for (; slot >= 0; slot = r->text_next[slot])
 			row[slot] = off;
 	}
+}
+
+static void on_field(void *data, size_t n, void *arg)
+{
+	take_field(arg, data ? data : "", n);
 }
 
 /* Ends the raw text of the record: drops its final line terminator and
@@ -610,6 +615,35 @@ static long stray_cr(const char *s, size_t n, int in_quotes)
 	return -1;
 }
 
+/* A row on one line without quotes, split as libcsv splits it (the fast
+ * way for plain numeric rows): each delimiter ends a field, the line's end
+ * ends the record, and the blanks around a field are dropped (a field holds
+ * no delimiter, so a tab or space delimiter is never taken for a blank).
+ * 0 or the error code. */
+static int split_line(ocsdf_csv_reader *r, const char *s, size_t n)
+{
+	const char *end = s + n;
+	char d = r->delim;
+	for (;;) {
+		const char *e = memchr(s, d, (size_t)(end - s));
+		if (!e)
+			e = end;
+		const char *a = s, *b = e;
+		while (a < b && IS_BLANK(*a))
+			a++;
+		while (b > a && IS_BLANK(b[-1]))
+			b--;
+		take_field(r, a, (size_t)(b - a));
+		if (r->err.code)
+			return r->err.code;
+		if (e == end)
+			break;
+		s = e + 1;
+	}
+	on_record(0, r);
+	return r->err.code;
+}
+
 static int feed_line(ocsdf_csv_reader *r, const char *s, size_t n, size_t tn)
 {
 	r->line++;
@@ -637,6 +671,8 @@ static int feed_line(ocsdf_csv_reader *r, const char *s, size_t n, size_t tn)
 	if ((r->keep_raw || r->in_header) && bytes_append(&r->raw_buf, s, n + tn))
 		return nomem(r);
 	r->term_len = tn;
+	if (!r->in_header && r->line == r->rec_line && !memchr(s, '"', n))
+		return split_line(r, s, n);
 
 	size_t got = csv_parse(&r->csv, s, n + tn, on_field, on_record, r);
 	if (r->err.code)

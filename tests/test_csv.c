@@ -23,6 +23,8 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <csv.h>
+
 #include "csv.h"
 
 static char tmpdir[256];
@@ -960,6 +962,108 @@ static uint64_t rnd(void)
 }
 
 /* The csv.h entry to number.h: 0 or -1, and NULL refused. */
+/* ---- rows split without libcsv, checked against libcsv ---- */
+
+typedef struct split_ref {
+	char field[4][64];
+	int nfields, nrows;
+} split_ref;
+
+static void ref_field(void *data, size_t n, void *arg)
+{
+	split_ref *ref = arg;
+	REQUIRE(ref->nfields < 4 && n < 64, "libcsv gave field %d of %zu bytes", ref->nfields, n);
+	memcpy(ref->field[ref->nfields], data ? data : "", n);
+	ref->field[ref->nfields++][n] = '\0';
+}
+
+static void ref_record(int c, void *arg)
+{
+	(void)c;
+	((split_ref *)arg)->nrows++;
+}
+
+/*
+ * Rows of one line without quotes skip libcsv in the reader.  Random such
+ * rows (blanks, delimiters, empty fields, other usual delimiters inside
+ * fields) must read as libcsv, set as the reader sets it, splits them: the
+ * same fields, trimmed alike.  Each file mixes them with a multi-line quoted
+ * row, which libcsv still reads, so both ways meet in one stream.
+ */
+START_TEST(test_split_like_libcsv)
+{
+	static const char delims[] = {',', ';', '\t', ' '};
+	static const char alphabet[] = "1x. \t,;";
+	enum { ROWS = 400 };
+	char d = delims[_i];
+	size_t cap = ROWS * 64 + 256, len = 0;
+	char *data = malloc(cap), line[64];
+	static char want[ROWS][4][64];
+	ck_assert_ptr_nonnull(data);
+	len += (size_t)snprintf(data, cap, "a%cb%cc%cd\n", d, d, d);
+	int kept = 0;
+	while (kept < ROWS) {
+		size_t n = 0;
+		int blank = 1;
+		for (int f = 0; f < 4; f++) {
+			int k = (int)(rnd() % 6);
+			for (int c = 0; c < k; c++) {
+				char ch = alphabet[rnd() % (sizeof alphabet - 1)];
+				if (ch == d)
+					ch = 'x';
+				line[n++] = ch;
+				blank = blank && (ch == ' ' || ch == '\t');
+			}
+			if (f < 3)
+				line[n++] = d;
+		}
+		blank = blank && (d == ' ' || d == '\t');
+		if (blank)      /* a blank line is no row */
+			continue;
+		split_ref ref = {0};
+		struct csv_parser p;
+		ck_assert_int_eq(csv_init(&p, CSV_STRICT | CSV_STRICT_FINI | CSV_APPEND_NULL), 0);
+		csv_set_delim(&p, (unsigned char)d);
+		line[n] = '\n';
+		ck_assert_uint_eq(csv_parse(&p, line, n + 1, ref_field, ref_record, &ref), n + 1);
+		csv_free(&p);
+		REQUIRE(ref.nrows == 1 && ref.nfields == 4, "libcsv: %d rows, %d fields", ref.nrows, ref.nfields);
+		if (kept == ROWS / 2) {
+			len += (size_t)snprintf(data + len, cap - len, "\"q%cq\nq\"%cy%cy%cy\n", d, d, d, d);
+			strcpy(want[kept][0], "q");
+			want[kept][0][1] = d;
+			strcpy(want[kept][0] + 2, "q\nq");
+			for (int f = 1; f < 4; f++)
+				strcpy(want[kept][f], "y");
+			kept++;
+		}
+		memcpy(want[kept], ref.field, sizeof want[kept]);
+		memcpy(data + len, line, n + 1);
+		len += n + 1;
+		kept++;
+		if (kept == ROWS)
+			break;
+	}
+	const char *path = write_file("split.csv", data, len);
+	ocsdf_csv_options opt = {d, OCSDF_CSV_HEADER, NULL, 0};
+	ocsdf_csv_reader *r;
+	ocsdf_csv_block b;
+	ocsdf_error e;
+	int text[4] = {0, 1, 2, 3}, got = 0;
+	ck_assert_int_eq(ocsdf_csv_open_with(path, &opt, &r, &e), 0);
+	ck_assert_int_eq(ocsdf_csv_select(r, NULL, 0, text, 4, 0, &e), 0);
+	while (ocsdf_csv_next(r, 64, &b, &e) == 0 && b.nrows > 0)
+		for (int i = 0; i < b.nrows; i++, got++)
+			for (int f = 0; f < 4 && got < kept; f++)
+				REQUIRE(strcmp(b.text[i * 4 + f], want[got][f]) == 0,
+					"delimiter %d, row %d, field %d: '%s', libcsv '%s'", d, got, f,
+					b.text[i * 4 + f], want[got][f]);
+	ck_assert_int_eq(got, kept);
+	ocsdf_csv_close(r);
+	free(data);
+}
+END_TEST
+
 START_TEST(test_parse_number)
 {
 	double v = 42;
@@ -1112,6 +1216,7 @@ static Suite *csv_suite(void)
 	tcase_add_test(tc, test_find_long_list);
 	tcase_add_test(tc, test_stdin);
 	tcase_add_test(tc, test_garbage);
+	tcase_add_loop_test(tc, test_split_like_libcsv, 0, 4);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("limits");

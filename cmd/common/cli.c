@@ -624,6 +624,14 @@ static int threads_from_environment(void)
 	return 0;
 }
 
+/* OpenBLAS starts its pool of threads as it loads, and they spin, taking
+ * CPU time, until they time out and sleep (about 0.03 CPU s here, 1% of
+ * scoring 300,000 rows).  A run on one thread stops them at once; OpenBLAS
+ * starts them again if a later call asks for more threads.  The function is
+ * exported by OpenBLAS but not declared in cblas.h: a weak reference, so a
+ * BLAS without it is not asked. */
+extern int blas_thread_shutdown_(void) __attribute__((weak));
+
 int ocsdf_threads_set(int n, int width)
 {
 	if (n <= 0 && (n = threads_from_environment()) == 0) {
@@ -635,5 +643,7 @@ int ocsdf_threads_set(int n, int width)
 			n = CPU_COUNT(&set) > 1 ? CPU_COUNT(&set) : 1;
 	}
 	openblas_set_num_threads(n);
+	if (n == 1 && blas_thread_shutdown_)
+		blas_thread_shutdown_();
 	return n;
 }

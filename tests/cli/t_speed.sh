@@ -41,6 +41,33 @@ for p in $progs; do
 		fail "$p: OPENBLAS_CORETYPE=Prescott not respected: $(cat "$T/err")"
 done
 
+# --threads 1 stops the pool of threads OpenBLAS starts as it loads (they
+# would spin on the other cores for a while): ocsdf-score, waiting for its
+# input on a FIFO after -v, runs as one thread; with --threads 2 the pool
+# is there.  Only on more than one core: with one, OpenBLAS starts no pool.
+if [ "$(nproc)" -gt 1 ] && [ -d /proc/self/task ]; then
+	mkfifo "$T/fifo" || fail "mkfifo"
+	for t in 1 2; do
+		: >"$T/err"
+		env -u OPENBLAS_NUM_THREADS -u GOTO_NUM_THREADS -u OMP_NUM_THREADS "$BIN/ocsdf-score" -v --threads "$t" \
+			-m "$T/m" -o "$T/f.csv" -f "$T/fifo" 2>"$T/err" &
+		pid=$!
+		i=0
+		until grep -q "OpenBLAS kernels" "$T/err"; do
+			i=$((i + 1))
+			[ "$i" -lt 200 ] || { kill "$pid"; fail "ocsdf-score -v printed no kernels: $(cat "$T/err")"; }
+			sleep 0.05
+		done
+		n=$(ls /proc/"$pid"/task | wc -l)
+		cat "$DATA/disk.csv" >"$T/fifo"
+		wait "$pid" || fail "ocsdf-score --threads $t on a FIFO failed: $(cat "$T/err")"
+		case $t in
+		1) [ "$n" -eq 1 ] || fail "--threads 1: $n threads while waiting for input" ;;
+		2) [ "$n" -ge 2 ] || fail "--threads 2: $n thread(s) while waiting for input" ;;
+		esac
+	done
+fi
+
 if ! grep -qw avx2 /proc/cpuinfo 2>/dev/null; then
 	echo "skip: kernel choice (no AVX2 on this CPU)"
 	exit 0
