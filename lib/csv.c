@@ -69,7 +69,8 @@ void ocsdf_csv_put_field(FILE *fp, const char *s, size_t len)
 
 void ocsdf_csv_put_float(FILE *fp, float v)
 {
-	fprintf(fp, "%.9g", (double)v);
+	char b[OCSDF_NUMBER_FLOAT_MAX];
+	fwrite(b, 1, (size_t)ocsdf_number_format_float(b, v), fp);
 }
 
 void ocsdf_csv_put_double(FILE *fp, double v)

@@ -12,6 +12,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -338,4 +339,116 @@ int ocsdf_number_parse(const char *s, size_t len, double *out)
 {
 	pthread_once(&init_once, init_tables);
 	return parse_number(s, len, out);
+}
+
+/*
+ * Floats to text.  A float is M * 2^E with M < 2^24.  Its 9 significant
+ * digits are those of the integer part of |v| * 10^p, p = 8 - floor(log10
+ * |v|), rounded to nearest with ties to even on the exact remainder.  For
+ * 0 <= p <= 44, M * 5^p fits in 128 bits and the product is that number
+ * shifted by E + p bits, so the digits and the remainder are exact.  Other
+ * values (beyond 1e9 or below 1e-36, zero, NaN and infinities) go to
+ * snprintf.
+ */
+#define FLOAT_P_MAX 44
+
+/* |v| * 10^p as an integer q and whether the rest is below (-1), at (0) or
+ * above (1) one half; -2 if not exact in 128 bits. */
+static int scaled_digits(uint32_t mant, int e2, int p, uint64_t *q)
+{
+	u128 a = mant;
+	for (int i = 0; i < p; i++)
+		a *= 5;
+	int s = e2 + p;
+	if (s >= 0) {
+		if (s > 40)
+			return -2;
+		*q = (uint64_t)(a << s);
+		return -1;
+	}
+	if (-s > 127)
+		return -2;
+	u128 one = (u128)1 << -s, rest = a & (one - 1), half = one >> 1;
+	*q = (uint64_t)(a >> -s);
+	return rest < half ? -1 : rest > half;
+}
+
+int ocsdf_number_format_float(char *buf, float v)
+{
+	uint32_t bits;
+	memcpy(&bits, &v, sizeof bits);
+	int bexp = (int)(bits >> 23 & 0xff);
+	uint32_t mant = bits & 0x7fffff;
+	if (bexp == 0xff || (bexp == 0 && mant == 0))
+		return snprintf(buf, OCSDF_NUMBER_FLOAT_MAX, "%.9g", (double)v);
+	int e2 = bexp ? bexp - 150 : -149;
+	if (bexp)
+		mant |= 0x800000;
+	/* k estimates floor(log10 |v|); the digits correct it by one. */
+	int k = (int)floor(log10(fabs((double)v))), half = -2;
+	uint64_t q = 0;
+	for (int tries = 0; tries < 3; tries++) {
+		int p = 8 - k;
+		if (p < 0 || p > FLOAT_P_MAX || (half = scaled_digits(mant, e2, p, &q)) == -2)
+			return snprintf(buf, OCSDF_NUMBER_FLOAT_MAX, "%.9g", (double)v);
+		if (q >= 1000000000u)
+			k++;
+		else if (q < 100000000u)
+			k--;
+		else
+			break;
+	}
+	if (q < 100000000u || q >= 1000000000u)
+		return snprintf(buf, OCSDF_NUMBER_FLOAT_MAX, "%.9g", (double)v);
+	if (half > 0 || (half == 0 && (q & 1)))
+		q++;
+	if (q == 1000000000u) {
+		q = 100000000u;
+		k++;
+	}
+	char dig[9];
+	for (int i = 8; i >= 0; i--, q /= 10)
+		dig[i] = (char)('0' + q % 10);
+	int nd = 9;
+	while (nd > 1 && dig[nd - 1] == '0')
+		nd--;
+	char *o = buf;
+	if (bits >> 31)
+		*o++ = '-';
+	if (k >= -4 && k < 9) {
+		/* Fixed: k + 1 digits before the point (at least a 0). */
+		if (k < 0) {
+			*o++ = '0';
+			*o++ = '.';
+			for (int i = 0; i < -k - 1; i++)
+				*o++ = '0';
+			memcpy(o, dig, (size_t)nd);
+			o += nd;
+		} else {
+			memcpy(o, dig, (size_t)k + 1);
+			o += k + 1;
+			if (nd > k + 1) {
+				*o++ = '.';
+				memcpy(o, dig + k + 1, (size_t)(nd - k - 1));
+				o += nd - k - 1;
+			}
+		}
+	} else {
+		*o++ = dig[0];
+		if (nd > 1) {
+			*o++ = '.';
+			memcpy(o, dig + 1, (size_t)nd - 1);
+			o += nd - 1;
+		}
+		*o++ = 'e';
+		*o++ = k < 0 ? '-' : '+';
+		int x = k < 0 ? -k : k;
+		if (x >= 10)
+			*o++ = (char)('0' + x / 10);
+		else
+			*o++ = '0';
+		*o++ = (char)('0' + x % 10);
+	}
+	*o = '\0';
+	return (int)(o - buf);
 }

@@ -9,6 +9,8 @@
  * double rounds to zero or a subnormal, as strtod does.  The conversion is
  * correctly rounded (bit-identical to glibc strtod in the C locale),
  * whatever the current locale, and safe to call from several threads.
+ * The other way, a float is written with the 9 digits that read back as
+ * the same float.
  */
 #ifndef OCSDF_NUMBER_H
 #define OCSDF_NUMBER_H
@@ -29,5 +31,14 @@ enum {
  * not a number).  Returns OCSDF_NUMBER_OK with *out set, or another
  * OCSDF_NUMBER_* saying why not (*out untouched). */
 int ocsdf_number_parse(const char *s, size_t len, double *out);
+
+/* Room for the text of any float: sign, 9 digits, point, exponent, NUL. */
+#define OCSDF_NUMBER_FLOAT_MAX 24
+
+/* Writes v as printf's "%.9g" does in the C locale (9 significant digits,
+ * correctly rounded, ties to even: enough to read back the same float),
+ * NUL-terminated, into buf (OCSDF_NUMBER_FLOAT_MAX bytes).  Returns its
+ * length. */
+int ocsdf_number_format_float(char *buf, float v);
 
 #endif

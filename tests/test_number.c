@@ -1,7 +1,8 @@
 /*
  * test_number.c: the strict decimal parser (lib/number.c), compared bit for
  * bit with strtod on edge cases and on millions of random strings, and the
- * reason it gives for each refusal.
+ * reason it gives for each refusal; the float formatter, compared with
+ * printf on powers of ten, ties and millions of random floats.
  */
 #include <check.h>
 #include <float.h>
@@ -205,6 +206,62 @@ START_TEST(test_number_status)
 }
 END_TEST
 
+/* ocsdf_number_format_float against snprintf "%.9g": the same text, which
+ * reads back as the same float. */
+static void check_format(float v)
+{
+	char got[OCSDF_NUMBER_FLOAT_MAX], want[64];
+	int n = ocsdf_number_format_float(got, v);
+	snprintf(want, sizeof want, "%.9g", (double)v);
+	REQUIRE(strcmp(got, want) == 0 && n == (int)strlen(want), "%a: '%s' (%d), printf '%s'", (double)v, got, n,
+		want);
+	if (isfinite(v)) {
+		float back = strtof(got, NULL);
+		REQUIRE(memcmp(&back, &v, sizeof v) == 0, "%a: '%s' reads back as %a", (double)v, got, (double)back);
+	}
+}
+
+static float float_of(uint32_t u)
+{
+	float f;
+	memcpy(&f, &u, sizeof f);
+	return f;
+}
+
+START_TEST(test_format_float)
+{
+	static const float specials[] = {0.0f, -0.0f, 1.0f, -1.0f, 0.1f, 1e-5f, 1e-4f, 9.99999997e-5f, 1e8f,
+					 99999999.0f, 1e9f, 999999936.0f, 1.5e9f, FLT_MAX, -FLT_MAX, FLT_MIN,
+					 FLT_TRUE_MIN, 1e-36f, 1e-37f, 1234567.125f, 1234567.375f, 0.5f, 2.5f};
+	for (size_t i = 0; i < sizeof specials / sizeof *specials; i++)
+		check_format(specials[i]);
+	check_format(INFINITY);
+	check_format(-INFINITY);
+	check_format(NAN);
+	/* Around every power of ten a float reaches, and its halves. */
+	for (int k = -46; k <= 39; k++)
+		for (int h = 0; h < 2; h++) {
+			float c = (float)(h ? 5 * pow(10, k - 1) : pow(10, k));
+			float a = c, b = c;
+			for (int i = 0; i < 64; i++) {
+				check_format(a);
+				check_format(b);
+				a = nextafterf(a, 0);
+				b = nextafterf(b, INFINITY);
+			}
+		}
+	/* Floats with short exact decimals: ties at the tenth digit. */
+	for (int i = 0; i < 300000; i++) {
+		uint32_t m = (uint32_t)(rnd() % (1u << 23)) | (1u << 23);
+		int e = (int)(rnd() % 20) - 14;
+		check_format(ldexpf((float)m, e) * (rnd() & 1 ? -1 : 1));
+	}
+	/* Any bits. */
+	for (int i = 0; i < 2000000; i++)
+		check_format(float_of((uint32_t)rnd()));
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("number");
@@ -213,6 +270,10 @@ int main(void)
 	tcase_add_test(tc, test_number_edges);
 	tcase_add_test(tc, test_number_status);
 	tcase_add_test(tc, test_number_random);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("format");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_format_float);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
