@@ -4,6 +4,7 @@
  * then finish, whether the run ended or was stopped. */
 #include "train.h"
 
+#include <emmintrin.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -704,12 +705,24 @@ static double batch_loss(const ocsdf_model *m, work *w, double *f_data, double *
 }
 
 /* One RMSprop step on p (n) with gradient g and second moments v. */
-static void rmsprop(float *p, const float *g, float *v, size_t n, double lr, double rho,
-		    double eps)
+static void rmsprop(float *restrict p, const float *restrict g, float *restrict v, size_t n, double lr,
+		    double rho, double eps)
 {
-	float fr = (float)rho, fl = (float)lr, fe = (float)eps;
-	for (size_t i = 0; i < n; i++) {
-		v[i] = fr * v[i] + (1 - fr) * g[i] * g[i];
+	const float fr = (float)rho, fl = (float)lr, fe = (float)eps, fc = 1 - fr;
+	size_t i = 0;
+	/* Four lanes of SSE2 (every x86-64 CPU has it; the compiler leaves
+	 * this loop scalar for sqrtf's errno): the same operations in the
+	 * same order as the scalar tail, so the same bits. */
+	const __m128 r4 = _mm_set1_ps(fr), c4 = _mm_set1_ps(fc), l4 = _mm_set1_ps(fl), e4 = _mm_set1_ps(fe);
+	for (; i + 4 <= n; i += 4) {
+		__m128 gi = _mm_loadu_ps(g + i);
+		__m128 vi = _mm_add_ps(_mm_mul_ps(r4, _mm_loadu_ps(v + i)), _mm_mul_ps(_mm_mul_ps(c4, gi), gi));
+		_mm_storeu_ps(v + i, vi);
+		__m128 step = _mm_div_ps(_mm_mul_ps(l4, gi), _mm_add_ps(_mm_sqrt_ps(vi), e4));
+		_mm_storeu_ps(p + i, _mm_sub_ps(_mm_loadu_ps(p + i), step));
+	}
+	for (; i < n; i++) {
+		v[i] = fr * v[i] + fc * g[i] * g[i];
 		p[i] -= fl * g[i] / (sqrtf(v[i]) + fe);
 	}
 }
