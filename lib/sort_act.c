@@ -685,34 +685,54 @@ void ocsdf_fullsort(int algo, const float *x, const float *bias, int B, int n, f
  * comparison, which pairs in random order mispredict half the time (a
  * quarter of scoring's time went there).  Only the sign of a zero from a
  * pair of equal values can differ from the branchy form below. */
-static void groupsort2_eval(const float *x, const float *bias, int B, int n, float *y)
-{
-	for (int r = 0; r < B; r++) {
-		const float *xr = x + (size_t)r * n;
-		float *yr = y + (size_t)r * n;
-		for (int i = 0; i < n; i += 2) {
-			float a = xr[i] + bias[i], b = xr[i + 1] + bias[i + 1];
-			yr[i] = b < a ? b : a;
-			yr[i + 1] = a < b ? b : a;
-		}
-	}
-}
-
+/*
+ * GroupSort-2 on B rows of n features (n even), each pair (a, b) to its
+ * (min, max).  With perm (training), ties and NaN keep the pair's order
+ * and perm says where each output came from; in evaluation (no perm, a
+ * bias), the
+ * outputs are b < a ? b : a and a < b ? b : a, as the scorer's lanes
+ * compute them (score.c), so both give the same bits.  Two pairs at a
+ * time in SSE2 lanes: with the pairs in v and swapped in w, min(w, v) is
+ * b < a ? b : a, max(v, w) is a > b ? a : b and max(w, v) is b > a ? b : a,
+ * lane for lane the scalar expressions.
+ */
 static void groupsort2(const float *x, const float *bias, int B, int n, float *y, uint16_t *perm)
 {
-	if (!perm && bias) {
-		groupsort2_eval(x, bias, B, n, y);
-		return;
-	}
+	const int eval = !perm && bias;
 	for (int r = 0; r < B; r++) {
 		const float *xr = x + (size_t)r * n;
 		float *yr = y + (size_t)r * n;
-		uint16_t *pr = perm ? perm + (size_t)r * n : 0;
-		for (int i = 0; i < n; i += 2) {
+		uint16_t *pr = perm ? perm + (size_t)r * n : NULL;
+		int i = 0;
+#if OCSDF_SORT_X86 && defined(__SSE2__)
+		for (; i + 4 <= n; i += 4) {
+			__m128 v = _mm_loadu_ps(xr + i);
+			if (bias)
+				v = _mm_add_ps(v, _mm_loadu_ps(bias + i));
+			__m128 w = _mm_shuffle_ps(v, v, _MM_SHUFFLE(2, 3, 0, 1));
+			__m128 lo = _mm_min_ps(w, v), hi = eval ? _mm_max_ps(w, v) : _mm_max_ps(v, w);
+			__m128 t = _mm_shuffle_ps(lo, hi, _MM_SHUFFLE(2, 0, 2, 0));
+			_mm_storeu_ps(yr + i, _mm_shuffle_ps(t, t, _MM_SHUFFLE(3, 1, 2, 0)));
+			if (pr) {
+				int m = _mm_movemask_ps(_mm_cmpgt_ps(v, w));
+				int s0 = m & 1, s1 = m >> 2 & 1;
+				pr[i] = (uint16_t)(i + s0);
+				pr[i + 1] = (uint16_t)(i + 1 - s0);
+				pr[i + 2] = (uint16_t)(i + 2 + s1);
+				pr[i + 3] = (uint16_t)(i + 3 - s1);
+			}
+		}
+#endif
+		for (; i < n; i += 2) {
 			float a = xr[i], b = xr[i + 1];
 			if (bias) {
 				a += bias[i];
 				b += bias[i + 1];
+			}
+			if (eval) {
+				yr[i] = b < a ? b : a;
+				yr[i + 1] = a < b ? b : a;
+				continue;
 			}
 			int s = a > b;
 			yr[i] = s ? b : a;

@@ -4,7 +4,9 @@
  * then finish, whether the run ended or was stopped. */
 #include "train.h"
 
+#ifdef __SSE2__
 #include <emmintrin.h>
+#endif
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -710,6 +712,7 @@ static void rmsprop(float *restrict p, const float *restrict g, float *restrict 
 {
 	const float fr = (float)rho, fl = (float)lr, fe = (float)eps, fc = 1 - fr;
 	size_t i = 0;
+#ifdef __SSE2__
 	/* Four lanes of SSE2 (every x86-64 CPU has it; the compiler leaves
 	 * this loop scalar for sqrtf's errno): the same operations in the
 	 * same order as the scalar tail, so the same bits. */
@@ -721,6 +724,7 @@ static void rmsprop(float *restrict p, const float *restrict g, float *restrict 
 		__m128 step = _mm_div_ps(_mm_mul_ps(l4, gi), _mm_add_ps(_mm_sqrt_ps(vi), e4));
 		_mm_storeu_ps(p + i, _mm_sub_ps(_mm_loadu_ps(p + i), step));
 	}
+#endif
 	for (; i < n; i++) {
 		v[i] = fr * v[i] + fc * g[i] * g[i];
 		p[i] -= fl * g[i] / (sqrtf(v[i]) + fe);

@@ -129,27 +129,58 @@ START_TEST(fullsort_matches_reference)
 }
 END_TEST
 
+/* GroupSort2, pair by pair: in training (perm) a > b swaps, so ties and
+ * NaN keep the order; in evaluation (no perm, a bias) the outputs are
+ * b < a ? b : a and a < b ? b : a, as in the scorer's lanes. */
+static void ref_groupsort2(const float *x, const float *bias, int B, int n, float *y, uint16_t *perm)
+{
+	for (int r = 0; r < B; r++)
+		for (int i = 0; i < n; i += 2) {
+			float a = x[r * n + i], b = x[r * n + i + 1];
+			if (bias) {
+				a += bias[i];
+				b += bias[i + 1];
+			}
+			if (!perm && bias) {
+				y[r * n + i] = b < a ? b : a;
+				y[r * n + i + 1] = a < b ? b : a;
+				continue;
+			}
+			int swap = a > b;
+			y[r * n + i] = swap ? b : a;
+			y[r * n + i + 1] = swap ? a : b;
+			if (perm) {
+				perm[r * n + i] = (uint16_t)(i + swap);
+				perm[r * n + i + 1] = (uint16_t)(i + 1 - swap);
+			}
+		}
+}
+
+/* The vector lanes against the pair by pair reference, bit for bit, at
+ * widths with and without a last single pair, with every kind of value. */
 START_TEST(groupsort2_pairs)
 {
+	static const int widths[] = {2, 6, 10, 64};
+	enum { B = 7, NMAX = 64 };
 	ocsdf_rng g;
 	ocsdf_rng_seed(&g, 12);
-	int B = 7, n = 10;
-	float x[70], y[70], bias[10];
-	uint16_t p[70];
-	fill(&g, bias, 10, 0);
-	for (int kind = 0; kind < 2; kind++) {
-		fill(&g, x, 70, kind);
-		ocsdf_sort_act_forward(OCSDF_ACT_GROUPSORT2, x, bias, B, n, y, p, NULL);
-		for (int r = 0; r < B; r++)
-			for (int i = 0; i < n; i += 2) {
-				float a = x[r * n + i] + bias[i], b = x[r * n + i + 1] + bias[i + 1];
-				int swap = a > b;
-				ck_assert(y[r * n + i] == (swap ? b : a));
-				ck_assert(y[r * n + i + 1] == (swap ? a : b));
-				ck_assert_int_eq(p[r * n + i], i + swap);
-				ck_assert_int_eq(p[r * n + i + 1], i + 1 - swap);
+	float x[B * NMAX], y[B * NMAX], want[B * NMAX], bias[NMAX];
+	uint16_t p[B * NMAX], pwant[B * NMAX];
+	for (size_t w = 0; w < sizeof widths / sizeof *widths; w++)
+		for (int kind = 0; kind < 3; kind++)
+			for (int mode = 0; mode < 4; mode++) {
+				int n = widths[w], with_perm = mode & 1;
+				const float *b = mode & 2 ? bias : NULL;
+				fill(&g, x, (size_t)B * n, kind);
+				fill(&g, bias, (size_t)n, kind);
+				ocsdf_sort_act_forward(OCSDF_ACT_GROUPSORT2, x, b, B, n, y, with_perm ? p : NULL, NULL);
+				ref_groupsort2(x, b, B, n, want, with_perm ? pwant : NULL);
+				ck_assert_msg(same_bits(y, want, (size_t)B * n), "width %d, kind %d, mode %d: values",
+					      n, kind, mode);
+				if (with_perm)
+					ck_assert_msg(memcmp(p, pwant, sizeof(uint16_t) * (size_t)B * n) == 0,
+						      "width %d, kind %d: permutation", n, kind);
 			}
-	}
 }
 END_TEST
 
