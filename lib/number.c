@@ -9,6 +9,9 @@
 
 #include <float.h>
 #include <locale.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 #include <math.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -451,4 +454,27 @@ int ocsdf_number_format_float(char *buf, float v)
 	}
 	*o = '\0';
 	return (int)(o - buf);
+}
+
+/* v * 0 is 0 for a finite v, NaN otherwise, and a sum of them is 0 or NaN
+ * in any order, so two chains of four SSE2 lanes can sum it (one chain of
+ * scalar adds, latency-bound, took 3% of a training run). */
+int ocsdf_number_all_finite(const float *v, size_t n)
+{
+	size_t i = 0;
+	float acc = 0;
+#ifdef __SSE2__
+	const __m128 zero = _mm_setzero_ps();
+	__m128 a0 = zero, a1 = zero;
+	for (; i + 8 <= n; i += 8) {
+		a0 = _mm_add_ps(a0, _mm_mul_ps(_mm_loadu_ps(v + i), zero));
+		a1 = _mm_add_ps(a1, _mm_mul_ps(_mm_loadu_ps(v + i + 4), zero));
+	}
+	float lane[4];
+	_mm_storeu_ps(lane, _mm_add_ps(a0, a1));
+	acc = lane[0] + lane[1] + lane[2] + lane[3];
+#endif
+	for (; i < n; i++)
+		acc += v[i] * 0;
+	return acc == 0;
 }

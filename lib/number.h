@@ -10,7 +10,7 @@
  * correctly rounded (bit-identical to glibc strtod in the C locale),
  * whatever the current locale, and safe to call from several threads.
  * The other way, a float is written with the 9 digits that read back as
- * the same float.
+ * the same float.  And a check that floats are finite, for the weights.
  */
 #ifndef OCSDF_NUMBER_H
 #define OCSDF_NUMBER_H
@@ -40,5 +40,8 @@ int ocsdf_number_parse(const char *s, size_t len, double *out);
  * NUL-terminated, into buf (OCSDF_NUMBER_FLOAT_MAX bytes).  Returns its
  * length. */
 int ocsdf_number_format_float(char *buf, float v);
+
+/* 1 if none of v[0..n) is infinite or NaN, else 0. */
+int ocsdf_number_all_finite(const float *v, size_t n);
 
 #endif

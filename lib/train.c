@@ -14,6 +14,7 @@
 
 #include "bjorck.h"
 #include "lipnet.h"
+#include "number.h"
 #include "rng.h"
 #include "sampler.h"
 #include "scale.h"
@@ -182,14 +183,6 @@ static ocsdf_rng stream(uint64_t seed, uint64_t tag, uint64_t index)
 	return r;
 }
 
-static int all_finite(const float *v, size_t n)
-{
-	float acc = 0;
-	for (size_t i = 0; i < n; i++)
-		acc += v[i] * 0;
-	return acc == 0;
-}
-
 /* 65: training diverged at step (1-based), why and what to do in why. */
 static int diverged(ocsdf_error *e, uint64_t step, const char *why)
 {
@@ -348,7 +341,7 @@ static int exact_weights(ocsdf_model *m, work *w, ocsdf_error *e)
 	if (project)
 		ocsdf_ortho_forward(w->ortho, m->ckpt->params, m->theta, NULL);
 	m->stats.ortho_error = orthonormalize_fully(w->ortho, m->theta);
-	if (!isfinite(m->stats.ortho_error) || !all_finite(m->theta, P))
+	if (!isfinite(m->stats.ortho_error) || !ocsdf_number_all_finite(m->theta, P))
 		return diverged(e, m->ckpt->step, "(the weights cannot be made orthonormal: they overflow)");
 	return 0;
 }
@@ -780,7 +773,7 @@ static int update(ocsdf_model *m, work *w, double lr, run_state *rs, uint64_t st
 	}
 	/* A finite loss can still hide an overflow in the squared
 	 * gradients (inputs beyond float range, as --scale none allows). */
-	if (!all_finite(params, P) || !all_finite(opt_v, P))
+	if (!ocsdf_number_all_finite(params, P) || !ocsdf_number_all_finite(opt_v, P))
 		return diverged(e, step,
 				"(the weights or the optimizer state overflowed): features too large for "
 				"--scale none, --lr too large or --lambda too small");

@@ -262,6 +262,28 @@ START_TEST(test_format_float)
 }
 END_TEST
 
+/* Every position of arrays of every length up to 40 (both vector chains
+ * and the tail), each non-finite value in turn. */
+START_TEST(test_all_finite)
+{
+	const float bad[] = {INFINITY, -INFINITY, NAN};
+	float v[40] = {0};
+	for (size_t n = 0; n <= 40; n++) {
+		for (size_t i = 0; i < n; i++)
+			v[i] = i % 3 ? FLT_MAX : -(float)i;
+		REQUIRE(ocsdf_number_all_finite(v, n) == 1, "length %zu: finite values refused", n);
+		for (size_t i = 0; i < n; i++)
+			for (size_t b = 0; b < 3; b++) {
+				float keep = v[i];
+				v[i] = bad[b];
+				REQUIRE(ocsdf_number_all_finite(v, n) == 0, "length %zu: %g at %zu missed", n,
+					(double)bad[b], i);
+				v[i] = keep;
+			}
+	}
+}
+END_TEST
+
 int main(void)
 {
 	Suite *s = suite_create("number");
@@ -274,6 +296,7 @@ int main(void)
 	tc = tcase_create("format");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_format_float);
+	tcase_add_test(tc, test_all_finite);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
