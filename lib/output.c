@@ -177,6 +177,17 @@ static char *temp_name(const char *path)
 	return t;
 }
 
+/* Done with o's temporary name (renamed or removed): no longer removed at
+ * exit, and freed with the path. */
+static void forget_temp(ocsdf_output *o)
+{
+	if (o->tmp)
+		unregister_temp(o->tmp);
+	free(o->tmp);
+	free(o->path);
+	o->tmp = o->path = NULL;
+}
+
 int ocsdf_output_open(ocsdf_output *o, const char *path, int force, ocsdf_error *e)
 {
 	struct stat st;
@@ -215,19 +226,22 @@ int ocsdf_output_open(ocsdf_output *o, const char *path, int force, ocsdf_error 
 		o->path = o->tmp = NULL;
 		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
 	}
+	/* The name is registered before the file exists: a signal that comes
+	 * once mkstemp has created it, in this thread or another, removes it
+	 * (registered after, a signal in between left it behind).  One that
+	 * comes before unlinks a name that is not there yet, unless another
+	 * file has the same random name (one chance in 62^6). */
+	register_temp(o->tmp);
 	fd = mkstemp(o->tmp);
 	if (fd < 0) {
 		int err = errno;
 		ocsdf_error_set(e, OCSDF_ECANTCREAT, "%s: cannot create: %s", path, strerror(err));
-		free(o->path);
-		free(o->tmp);
-		o->path = o->tmp = NULL;
+		forget_temp(o);
 		return OCSDF_ECANTCREAT;
 	}
 	/* mkstemp creates 0600: give the file the mode of the one it replaces,
 	 * or the usual umask-governed mode. */
 	fchmod(fd, mode);
-	register_temp(o->tmp);
 	o->fp = fdopen(fd, "w");
 	if (!o->fp) {
 		close(fd);
@@ -261,17 +275,6 @@ static int put_in_place(const char *tmp, const char *path, int replace)
 	if (lstat(path, &st) == 0)
 		return EEXIST;
 	return rename(tmp, path) == 0 ? 0 : errno;
-}
-
-/* Done with o's temporary name (renamed or removed): no longer removed at
- * exit, and freed with the path. */
-static void forget_temp(ocsdf_output *o)
-{
-	if (o->tmp)
-		unregister_temp(o->tmp);
-	free(o->tmp);
-	free(o->path);
-	o->tmp = o->path = NULL;
 }
 
 int ocsdf_output_commit(ocsdf_output *o, ocsdf_error *e)
