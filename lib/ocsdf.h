@@ -5,7 +5,7 @@
  *
  * The modules, in the order a program uses them: errors (how failure is
  * reported); csv (rows in and out, over libcsv), number (its exact decimal
- * parser), gzread (its plain or gzip input) and dataset (a whole file in
+ * parser and float writer), gzread (its plain or gzip input) and dataset (a whole file in
  * memory); scale (standardization); arch, lipnet, bjorck and sort_act (the
  * 1-Lipschitz network); knn and support (distances to the rows, the
  * support and its negatives), sampler and train (Algorithms 1 and 3 and
