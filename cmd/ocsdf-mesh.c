@@ -39,7 +39,7 @@ static const char usage_head[] =
 	"  ocsdf-mesh -m moons.model --points moons.csv --label label -o moons.svg\n";
 
 enum { O_FORMAT = 256, O_ASCII, O_LEVEL, O_PERCENTILE, O_BOX, O_POINTS, O_LABEL, O_LEVELS, O_NO_COLORMAP,
-       O_DENSE, O_THREADS, O_KEEP_CAVITIES };
+       O_DENSE, O_THREADS, O_KEEP_CAVITIES, O_NO_HEADER, O_COLUMNS, O_DELIMITER };
 
 typedef struct options {
 	const char *model, *output, *points, *label, *levels_arg;
@@ -52,6 +52,8 @@ typedef struct options {
 	double *box;                /* explicit bounds, 2d values, or NULL */
 	double *levels;             /* --levels, or NULL */
 	int nlevels;
+	ocsdf_csv_options csv;      /* how the rows of --points are read */
+	char **columns;             /* --columns, the names in csv */
 } options;
 
 /* The options, in the order of --help. */
@@ -83,7 +85,19 @@ static const ocsdf_arg_spec specs[] = {
 	              "box becomes their bounding box plus 10%, and a\n"
 	              "contour map shows them as dots"),
 	OCSDF_ARG_ROW("label", O_LABEL, OCSDF_ARG_TEXT, label, "COL",
-	              "with --points: colour the dots by this column"),
+	              "with --points: colour the dots by this column (a name,\n"
+	              "or a number from 1)"),
+	OCSDF_ARG_BARE("no-header", O_NO_HEADER, OCSDF_ARG_NONE, NULL,
+	               "the rows of --points have no header line: their first\n"
+	               "columns are the model's features in the model's order\n"
+	               "(or as --columns names them)"),
+	OCSDF_ARG_BARE("columns", O_COLUMNS, OCSDF_ARG_OWN, "LIST",
+	               "without a header, the names of the columns of\n"
+	               "--points, comma-separated (default: the model's\n"
+	               "features, then x<N> for the N-th column)"),
+	OCSDF_ARG_ROW("delimiter", O_DELIMITER, OCSDF_ARG_DELIMITER, csv.delimiter, "C",
+	              "field delimiter of --points (default ','; a\n"
+	              "character, or 'tab')"),
 	OCSDF_ARG_ROW("levels", O_LEVELS, OCSDF_ARG_TEXT, levels_arg, "LIST",
 	              "levels drawn on a contour map (default: round values\n"
 	              "over the range of f); f = 0 is always drawn bold"),
@@ -115,8 +129,8 @@ static void take_box(options *o, ocsdf_error *e)
 }
 
 /* The part of option c (row r) the table leaves to ocsdf_arg_parse's own:
- * which level is asked for, a percentile checked, --box and -r read; e
- * set if refused. */
+ * which level is asked for, a percentile checked, --box and -r read, the
+ * header and --columns of --points; e set if refused. */
 static void take_option(void *base, const ocsdf_arg_spec *r, int c, ocsdf_error *e)
 {
 	options *o = base;
@@ -128,6 +142,13 @@ static void take_option(void *base, const ocsdf_arg_spec *r, int c, ocsdf_error 
 		take_box(o, e);
 	else if (c == 'r')  /* named --resolution in messages, not -r */
 		o->grid.resolution = (int)ocsdf_arg_long(e, "--resolution", optarg, 8, 2048);
+	else if (c == O_NO_HEADER)
+		o->csv.header = OCSDF_CSV_NO_HEADER;
+	else if (c == O_COLUMNS) {
+		free(o->columns);
+		o->columns = ocsdf_arg_name_list(e, "--columns", optarg, &o->csv.nnames);
+		o->csv.names = (const char *const *)o->columns;
+	}
 }
 
 /* Fills o from the command line: 0, or 64 with e set. */
@@ -140,6 +161,8 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 		return e->code;
 	if (o->label && !o->points)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--label applies to the rows of --points");
+	if (ocsdf_arg_csv_check(e, &o->csv, "--points", o->points != NULL))
+		return e->code;
 	return ocsdf_field_format_of_output(o->output, &o->format, e);
 }
 
@@ -177,7 +200,7 @@ static void read_inputs(options *o, const ocsdf_model *m, ocsdf_dataset *pts)
 {
 	ocsdf_error err;
 	if (o->points) {
-		if (ocsdf_dataset_read_model(o->points, m, o->label, pts, &err))
+		if (ocsdf_dataset_read_model(o->points, m, o->label, &o->csv, pts, &err))
 			ocsdf_die_error(&err);
 		ocsdf_output_protect_input(o->points);
 		o->grid.pts = pts->X;
@@ -293,6 +316,7 @@ int main(int argc, char **argv)
 	ocsdf_dataset_free(&pts);
 	free(o.box);
 	free(o.levels);
+	free(o.columns);
 	ocsdf_model_free(m);
 	return 0;
 }

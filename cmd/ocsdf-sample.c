@@ -34,7 +34,8 @@ static const char usage_head[] =
 	"Exit status: 0, or 65 when some points did not reach the level (without\n"
 	"--partial; every point is written all the same, with its final sdf).\n";
 
-enum { O_FROM = 256, O_MODE, O_LEVEL, O_STEPS, O_TOL, O_PARTIAL, O_SEED, O_THREADS };
+enum { O_FROM = 256, O_MODE, O_LEVEL, O_STEPS, O_TOL, O_PARTIAL, O_SEED, O_THREADS, O_NO_HEADER, O_COLUMNS,
+       O_DELIMITER };
 #define DEFAULT_TOL 1e-4
 
 typedef struct options {
@@ -43,6 +44,8 @@ typedef struct options {
 	double level, tol;          /* NAN, 0: not given */
 	int mode, partial, force, quiet, threads, verbose, action;
 	uint64_t seed;
+	ocsdf_csv_options csv;      /* how the rows of --from are read */
+	char **columns;             /* --columns, the names in csv */
 } options;
 
 static const char *const modes[] = {"negative", "boundary", "inside", NULL};
@@ -56,6 +59,18 @@ static const ocsdf_arg_spec specs[] = {
 	              "start from the rows of FILE instead; its other columns\n"
 	              "pass through as written; adds the displacement of\n"
 	              "each feature as delta_NAME columns"),
+	OCSDF_ARG_BARE("no-header", O_NO_HEADER, OCSDF_ARG_NONE, NULL,
+	               "the rows of --from have no header line: their first\n"
+	               "columns are the model's features in the model's order\n"
+	               "(or as --columns names them); no header is written\n"
+	               "either"),
+	OCSDF_ARG_BARE("columns", O_COLUMNS, OCSDF_ARG_OWN, "LIST",
+	               "without a header, the names of the columns of --from,\n"
+	               "comma-separated (default: the model's features, then\n"
+	               "x<N> for the N-th column)"),
+	OCSDF_ARG_ROW("delimiter", O_DELIMITER, OCSDF_ARG_DELIMITER, csv.delimiter, "C",
+	              "field delimiter of --from and of the output (default\n"
+	              "','; a character, or 'tab')"),
 	OCSDF_ARG_ONE_OF("mode", O_MODE, mode, modes, 0, "MODE",
 	                 "negative: the trainer's negatives (Algorithm 1);\n"
 	                 "boundary (default): points on the level 0;\n"
@@ -83,16 +98,33 @@ static const ocsdf_arg_spec specs[] = {
 	OCSDF_ARG_BARE("steps", O_STEPS, OCSDF_ARG_OWN, "T", "--walk-steps T"),
 	OCSDF_ARG_END};
 
+/* The part of option c the table leaves to ocsdf_arg_parse's own: the
+ * header and --columns. */
+static void take_option(void *base, const ocsdf_arg_spec *r, int c, ocsdf_error *e)
+{
+	options *o = base;
+	(void)r;
+	if (c == O_NO_HEADER) {
+		o->csv.header = OCSDF_CSV_NO_HEADER;
+	} else if (c == O_COLUMNS) {
+		free(o->columns);
+		o->columns = ocsdf_arg_name_list(e, "--columns", optarg, &o->csv.nnames);
+		o->csv.names = (const char *const *)o->columns;
+	}
+}
+
 /* Fills o from the command line: 0, or 64 with e set. */
 static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 {
 	options *o = ctx;
 	*o = (options){.count = -1, .steps = -1, .mode = OCSDF_WALK_BOUNDARY, .seed = 1, .level = NAN};
-	if (ocsdf_arg_parse(argc, argv, specs, o, NULL, &o->action, e) || o->action ||
+	if (ocsdf_arg_parse(argc, argv, specs, o, take_option, &o->action, e) || o->action ||
 	    ocsdf_arg_model_only(e, o->model, argc, argv))
 		return e->code;
 	if ((o->count < 0) == !o->from)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "give either -n N or --from FILE");
+	if (ocsdf_arg_csv_check(e, &o->csv, "--from", o->from != NULL))
+		return e->code;
 	if (!isnan(o->level) && o->mode == OCSDF_WALK_NEGATIVE)
 		return ocsdf_error_set(e, OCSDF_EUSAGE,
 				       "--level does not apply to --mode negative (its level is -margin)");
@@ -103,25 +135,34 @@ static int parse_options(int argc, char **argv, void *ctx, ocsdf_error *e)
 	return 0;
 }
 
+/* The delimiter of the output: the input's, as ocsdf-score writes. */
+static char out_delim(const ocsdf_sampler_rows *src)
+{
+	return src ? ocsdf_csv_delimiter(src->r) : ',';
+}
+
 /* Without rows: the features and sdf.  With them: the input's columns
  * (those named like an output column left out), sdf and the delta_NAME
- * columns. */
+ * columns; nothing if the input has no header. */
 static void write_header(FILE *fp, const ocsdf_model *m, const ocsdf_sampler_rows *src)
 {
 	int d = m->arch.d;
+	char dl = out_delim(src);
+	if (src && !ocsdf_csv_has_header(src->r))
+		return;
 	for (int k = 0; k < (src ? src->nc : d); k++) {
 		const char *name = src ? ocsdf_csv_colname(src->r, k) : m->names[k];
 		if (src && src->feature[k] == OCSDF_SAMPLER_DROPPED)
 			continue;
-		ocsdf_csv_put_field(fp, name, strlen(name));
-		fputc(',', fp);
+		ocsdf_csv_put_field_delim(fp, name, strlen(name), dl);
+		fputc(dl, fp);
 	}
 	fputs("sdf", fp);
 	for (int j = 0; src && j < d; j++) {
 		char name[64 + 8];
 		int len = ocsdf_sampler_delta_name(name, sizeof name, m->names[j]);
-		fputc(',', fp);
-		ocsdf_csv_put_field(fp, name, (size_t)len);
+		fputc(dl, fp);
+		ocsdf_csv_put_field_delim(fp, name, (size_t)len, dl);
 	}
 	fputc('\n', fp);
 }
@@ -134,6 +175,7 @@ static void write_rows(FILE *fp, const ocsdf_model *m, const ocsdf_sampler_rows 
 		       const float *z0, const float *f, int B)
 {
 	int d = m->arch.d;
+	char dl = out_delim(src);
 	for (int i = 0; i < B; i++) {
 		const float *zi = z + (size_t)i * d, *z0i = z0 + (size_t)i * d;
 		int moved = memcmp(zi, z0i, sizeof(float) * (size_t)d) != 0;
@@ -143,17 +185,17 @@ static void write_rows(FILE *fp, const ocsdf_model *m, const ocsdf_sampler_rows 
 				continue;
 			if (src && (j < 0 || !moved)) {
 				const char *t = src->b.text[(size_t)i * src->nc + k];
-				ocsdf_csv_put_field(fp, t, strlen(t));
+				ocsdf_csv_put_field_delim(fp, t, strlen(t), dl);
 			} else if (src) {
 				ocsdf_csv_put_double(fp, src->b.num[(size_t)i * d + j] + (double)(zi[j] - z0i[j]) * m->std[j]);
 			} else {
 				ocsdf_csv_put_double(fp, zi[j] * m->std[j] + m->mean[j]);
 			}
-			fputc(',', fp);
+			fputc(dl, fp);
 		}
 		ocsdf_csv_put_float(fp, f[i]);
 		for (int j = 0; src && j < d; j++) {
-			fputc(',', fp);
+			fputc(dl, fp);
 			ocsdf_csv_put_double(fp, (double)(zi[j] - z0i[j]) * m->std[j]);
 		}
 		fputc('\n', fp);
@@ -203,7 +245,7 @@ static void start(const options *o, run *r)
 		ocsdf_kernels_report();
 	if (o->from) {
 		r->from = &r->src;
-		if (ocsdf_sampler_rows_open(r->from, o->from, r->m, &err))
+		if (ocsdf_sampler_rows_open(r->from, o->from, &o->csv, r->m, &err))
 			ocsdf_die_error(&err);
 		ocsdf_output_protect_input(o->from);
 	}
@@ -272,5 +314,6 @@ int main(int argc, char **argv)
 		ocsdf_die_error(&err);
 	status = o.mode == OCSDF_WALK_NEGATIVE ? 0 : report(&o, &r.wo, r.done, r.reached);
 	run_free(&r);
+	free(o.columns);
 	return status;
 }

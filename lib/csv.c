@@ -45,11 +45,18 @@ int ocsdf_csv_parse_number(const char *s, size_t len, double *out)
 
 void ocsdf_csv_put_field(FILE *fp, const char *s, size_t len)
 {
+	ocsdf_csv_put_field_delim(fp, s, len, ',');
+}
+
+void ocsdf_csv_put_field_delim(FILE *fp, const char *s, size_t len, char delim)
+{
 	/* Unquoted blanks at either end would be trimmed by a reader, and an
-	 * empty unquoted field alone on a line would read as a blank line. */
+	 * empty unquoted field alone on a line would read as a blank line.  A
+	 * comma is quoted whatever the delimiter: the field reads back the
+	 * same, and a reader told the wrong delimiter does not cut it. */
 	int quote = len == 0 || IS_BLANK(s[0]) || IS_BLANK(s[len - 1]);
 	for (size_t i = 0; i < len && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
+		quote = s[i] == delim || s[i] == ',' || s[i] == '"' || s[i] == '\n' || s[i] == '\r';
 	if (!quote) {
 		fwrite(s, 1, len, fp);
 		return;
@@ -903,6 +910,29 @@ int ocsdf_csv_ncols(const ocsdf_csv_reader *r)
 const char *ocsdf_csv_colname(const ocsdf_csv_reader *r, int col)
 {
 	return col >= 0 && col < r->ncols ? r->names[col] : NULL;
+}
+
+int ocsdf_csv_open_features(const char *path, const ocsdf_csv_options *opt, const char *const *names, int d,
+			    const char *what, ocsdf_csv_reader **out, ocsdf_error *e)
+{
+	ocsdf_csv_options o = opt ? *opt : (ocsdf_csv_options){0};
+	int rc;
+	if (!o.names) {
+		o.names = names;
+		o.nnames = d;
+	}
+	if ((rc = ocsdf_csv_open_with(path, &o, out, e)))
+		return rc;
+	int nc = (*out)->ncols;
+	if (o.names == names && !(*out)->has_header && nc < d) {
+		ocsdf_error_set(e, OCSDF_EDATA, "%s:1: %d field%s, but %s has %d features (without a header, the "
+				"first columns are the features, in the model's order)", (*out)->name, nc,
+				nc == 1 ? "" : "s", what ? what : "the model", d);
+		ocsdf_csv_close(*out);
+		*out = NULL;
+		return OCSDF_EDATA;
+	}
+	return 0;
 }
 
 int ocsdf_csv_has_header(const ocsdf_csv_reader *r)

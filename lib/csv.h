@@ -100,6 +100,14 @@ int ocsdf_csv_open(const char *path, ocsdf_csv_reader **out, ocsdf_error *e);
 int ocsdf_csv_open_with(const char *path, const ocsdf_csv_options *opt, ocsdf_csv_reader **out,
 			ocsdf_error *e);
 
+/* Opens path as opt says (NULL: the defaults) to read the d features
+ * names[] of a model, named what in messages (e.g. "model m.model"; NULL:
+ * "the model").  Unless opt names the columns, an input without a header
+ * has the features first, in that order, then x<N> for the N-th column;
+ * it must have at least d fields (65).  Returns as ocsdf_csv_open. */
+int ocsdf_csv_open_features(const char *path, const ocsdf_csv_options *opt, const char *const *names, int d,
+			    const char *what, ocsdf_csv_reader **out, ocsdf_error *e);
+
 /* Whether the input had a header (it may not: OCSDF_CSV_NO_HEADER, or
  * OCSDF_CSV_HEADER_IF on a chunk without it). */
 int ocsdf_csv_has_header(const ocsdf_csv_reader *r);
@@ -163,6 +171,8 @@ int ocsdf_csv_label_matches(const char *label, const char *value);
  * a comma, quote, CR or LF, start or end with a blank, or are empty (so a
  * lone empty field does not read back as a blank line). */
 void ocsdf_csv_put_field(FILE *fp, const char *s, size_t len);
+/* The same between fields separated by delim: quoted when they hold it. */
+void ocsdf_csv_put_field_delim(FILE *fp, const char *s, size_t len, char delim);
 void ocsdf_csv_put_float(FILE *fp, float v);    /* %.9g: reads back exactly */
 void ocsdf_csv_put_double(FILE *fp, double v);  /* %.17g */
 

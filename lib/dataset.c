@@ -153,7 +153,9 @@ int ocsdf_dataset_read(const char *path, const ocsdf_dataset_spec *spec, ocsdf_d
 	size_t cap = 0;
 
 	memset(out, 0, sizeof *out);
-	rc = ocsdf_csv_open_with(path, spec->csv, &r, e);
+	rc = spec->names && spec->names_first
+		? ocsdf_csv_open_features(path, spec->csv, spec->names, spec->n_names, NULL, &r, e)
+		: ocsdf_csv_open_with(path, spec->csv, &r, e);
 	if (rc)
 		return rc;
 	cols = malloc(sizeof(int) * (size_t)(ocsdf_csv_ncols(r) + (spec->names ? spec->n_names : 0)));
@@ -228,12 +230,14 @@ done:
 }
 
 int ocsdf_dataset_read_model(const char *path, const ocsdf_model *m, const char *label,
-			     ocsdf_dataset *out, ocsdf_error *e)
+			     const ocsdf_csv_options *opt, ocsdf_dataset *out, ocsdf_error *e)
 {
 	ocsdf_dataset_spec spec;
 	memset(&spec, 0, sizeof spec);
 	spec.names = (const char *const *)m->names;
 	spec.n_names = m->arch.d;
+	spec.names_first = 1;
+	spec.csv = opt;
 	spec.label = label;
 	spec.check_scale = 1;
 	spec.mean = m->mean;

@@ -35,6 +35,9 @@ typedef struct ocsdf_dataset_spec {
 	const double *mean, *std;   /* standardization mean, std (NULL: 0 and 1;
 	                             * scale.h, ocsdf_csv_check_scale) */
 	const ocsdf_csv_options *csv; /* delimiter, header (NULL: the defaults) */
+	int names_first;            /* without a header (and csv->names NULL), the
+	                             * first columns are names[], in order
+	                             * (ocsdf_csv_open_features) */
 	size_t sample;              /* keep a uniform random sample of this many
 	                             * rows (reservoir sampling, one pass, memory
 	                             * bounded by them), 0 for every row */
@@ -50,9 +53,11 @@ int ocsdf_dataset_read(const char *path, const ocsdf_dataset_spec *spec, ocsdf_d
 		       ocsdf_error *e);
 /* Reads path in the features of model m (found by name, in the model's
  * order), refusing values that do not fit its standardization; label: a
- * column of labels kept too, or NULL.  Returns as ocsdf_dataset_read. */
+ * column of labels kept too, or NULL; read as opt says (NULL: the
+ * defaults; without a header the features come first).  Returns as
+ * ocsdf_dataset_read. */
 int ocsdf_dataset_read_model(const char *path, const ocsdf_model *m, const char *label,
-			     ocsdf_dataset *out, ocsdf_error *e);
+			     const ocsdf_csv_options *opt, ocsdf_dataset *out, ocsdf_error *e);
 
 void ocsdf_dataset_free(ocsdf_dataset *ds);
 

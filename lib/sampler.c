@@ -213,11 +213,12 @@ static int select_columns(ocsdf_sampler_rows *s, const ocsdf_model *m, ocsdf_err
 	return rc;
 }
 
-int ocsdf_sampler_rows_open(ocsdf_sampler_rows *s, const char *path, const ocsdf_model *m, ocsdf_error *e)
+int ocsdf_sampler_rows_open(ocsdf_sampler_rows *s, const char *path, const ocsdf_csv_options *opt,
+			    const ocsdf_model *m, ocsdf_error *e)
 {
 	int rc;
 	memset(s, 0, sizeof *s);
-	if ((rc = ocsdf_csv_open(path, &s->r, e)))
+	if ((rc = ocsdf_csv_open_features(path, opt, (const char *const *)m->names, m->arch.d, NULL, &s->r, e)))
 		return rc;
 	s->nc = ocsdf_csv_ncols(s->r);
 	/* One block: the features' columns, then the columns' roles. */

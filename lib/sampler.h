@@ -112,10 +112,13 @@ typedef struct ocsdf_sampler_rows {
 
 enum { OCSDF_SAMPLER_DROPPED = -2 };
 
-/* Opens the rows of path for model m (every feature by name).  Returns 0,
- * or the reader's error (66 cannot open, 65 a feature missing, 70 out of
- * memory, ...) with e set and nothing left open. */
-int ocsdf_sampler_rows_open(ocsdf_sampler_rows *s, const char *path, const ocsdf_model *m, ocsdf_error *e);
+/* Opens the rows of path for model m (every feature by name), read as opt
+ * says (NULL: the defaults; without a header the features come first,
+ * ocsdf_csv_open_features).  Returns 0, or the reader's error (66 cannot
+ * open, 65 a feature missing, 70 out of memory, ...) with e set and
+ * nothing left open. */
+int ocsdf_sampler_rows_open(ocsdf_sampler_rows *s, const char *path, const ocsdf_csv_options *opt,
+			    const ocsdf_model *m, ocsdf_error *e);
 /* Reads the next block of at most max rows into s->b, and their features
  * standardized by m into z (s->b.nrows x d).  Returns 0 (s->b.nrows is 0
  * at the end), or the reader's error with e set. */

@@ -83,21 +83,14 @@ static int no_memory(ocsdf_error *e)
 static int open_input(ocsdf_score_stream *s, const char *path, const char *model_path, ocsdf_error *e)
 {
 	const ocsdf_score_stream_params *p = s->p;
-	const ocsdf_model *m = s->m;
-	ocsdf_csv_options copt = {p->delimiter, p->header, (const char *const *)m->names, m->arch.d};
+	ocsdf_csv_options copt = {p->delimiter, p->header, (const char *const *)p->columns, p->ncolumns};
+	char what[32 + OCSDF_ERROR_MAX / 2];
 	int rc;
-	if (p->columns) {
-		copt.names = (const char *const *)p->columns;
-		copt.nnames = p->ncolumns;
-	}
-	if ((rc = ocsdf_csv_open_with(path, &copt, &s->r, e)))
+	snprintf(what, sizeof what, "model %s", model_path);
+	if ((rc = ocsdf_csv_open_features(path, &copt, (const char *const *)s->m->names, s->m->arch.d, what,
+					  &s->r, e)))
 		return rc;
 	s->delim = ocsdf_csv_delimiter(s->r);
-	if (!p->columns && !ocsdf_csv_has_header(s->r) && ocsdf_csv_ncols(s->r) < m->arch.d)
-		return ocsdf_error_set(e, OCSDF_EDATA, "%s:1: %d field%s, but model %s has %d features (without a "
-				       "header, the first columns are the features, in the model's order)",
-				       ocsdf_csv_filename(s->r), ocsdf_csv_ncols(s->r),
-				       ocsdf_csv_ncols(s->r) == 1 ? "" : "s", model_path, m->arch.d);
 	return 0;
 }
 
@@ -275,7 +268,7 @@ static void write_header(const ocsdf_score_stream *s, FILE *fp)
 	for (int k = 0; k < s->ncols; k++) {
 		if (k)
 			fputc(s->delim, fp);
-		ocsdf_csv_put_field(fp, s->names[k], strlen(s->names[k]));
+		ocsdf_csv_put_field_delim(fp, s->names[k], strlen(s->names[k]), s->delim);
 	}
 	fputc('\n', fp);
 }

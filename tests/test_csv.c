@@ -1139,6 +1139,61 @@ START_TEST(test_write_fields)
 }
 END_TEST
 
+/* A field that holds the delimiter is quoted, a comma too whatever the
+ * delimiter; the rest as with a comma. */
+START_TEST(test_write_fields_delim)
+{
+	static const char *fields[] = {"a;b", "a,b", "a\tb", "plain", ""};
+	static const char *semi[] = {"\"a;b\"", "\"a,b\"", "a\tb", "plain", "\"\""};
+	static const char *tab[] = {"a;b", "\"a,b\"", "\"a\tb\"", "plain", "\"\""};
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+		char *one;
+		size_t onelen;
+		FILE *g = open_memstream(&one, &onelen);
+		ocsdf_csv_put_field_delim(g, fields[i], strlen(fields[i]), ';');
+		fputc('|', g);
+		ocsdf_csv_put_field_delim(g, fields[i], strlen(fields[i]), '\t');
+		fclose(g);
+		char want[64];
+		snprintf(want, sizeof want, "%s|%s", semi[i], tab[i]);
+		ck_assert_str_eq(one, want);
+		free(one);
+	}
+}
+END_TEST
+
+/* The rows of a model's features: without a header the features come
+ * first, unless the options name the columns; too few fields is 65. */
+START_TEST(test_open_features)
+{
+	static const char *const names[] = {"u", "v", "w", "z"}, *const given[] = {"v", "u"};
+	ocsdf_csv_options opt = {';', OCSDF_CSV_NO_HEADER, NULL, 0};
+	ocsdf_csv_reader *r;
+	ocsdf_error e;
+	const char *p = write_file("feat.csv", "1;2;3\n4;5;6\n", 12);
+	ck_assert_int_eq(ocsdf_csv_open_features(p, &opt, names, 2, "model m", &r, &e), 0);
+	ck_assert_int_eq(ocsdf_csv_ncols(r), 3);
+	ck_assert_str_eq(ocsdf_csv_colname(r, 0), "u");
+	ck_assert_str_eq(ocsdf_csv_colname(r, 1), "v");
+	ck_assert_str_eq(ocsdf_csv_colname(r, 2), "x3");
+	ocsdf_csv_close(r);
+	opt.names = given;
+	opt.nnames = 2;
+	ck_assert_int_eq(ocsdf_csv_open_features(p, &opt, names, 2, NULL, &r, &e), 0);
+	ck_assert_str_eq(ocsdf_csv_colname(r, 0), "v");
+	ocsdf_csv_close(r);
+	opt.names = NULL;
+	ck_assert_int_eq(ocsdf_csv_open_features(p, &opt, names, 4, "model m", &r, &e), OCSDF_EDATA);
+	ck_assert_ptr_null(r);
+	ck_assert_ptr_nonnull(strstr(e.msg, ":1: 3 fields, but model m has 4 features"));
+	/* With a header the names are the header's, and its width is free. */
+	p = write_file("feat-h.csv", "a,b\n1,2\n", 8);
+	ck_assert_int_eq(ocsdf_csv_open_features(p, NULL, names, 4, NULL, &r, &e), 0);
+	ck_assert_str_eq(ocsdf_csv_colname(r, 0), "a");
+	ocsdf_csv_close(r);
+}
+END_TEST
+
 START_TEST(test_write_numbers)
 {
 	char *buf;
@@ -1234,6 +1289,8 @@ static Suite *csv_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_parse_number);
 	tcase_add_test(tc, test_write_fields);
+	tcase_add_test(tc, test_write_fields_delim);
+	tcase_add_test(tc, test_open_features);
 	tcase_add_test(tc, test_write_numbers);
 	tcase_add_test(tc, test_label_matches);
 	suite_add_tcase(s, tc);

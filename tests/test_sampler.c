@@ -430,7 +430,7 @@ START_TEST(rows_from_file)
 	ck_assert_int_eq(ocsdf_sampler_delta_name(name, sizeof name, "x"), 7);
 	ck_assert_str_eq(name, "delta_x");
 	char *path = csv_file("id,y,sdf,x,delta_x,delta_z\na,10,0.5,3,0,1\nb,20,0.1,-1,0,2\n");
-	ck_assert_int_eq(ocsdf_sampler_rows_open(&rows, path, m, &e), 0);
+	ck_assert_int_eq(ocsdf_sampler_rows_open(&rows, path, NULL, m, &e), 0);
 	int roles[] = {-1, 1, OCSDF_SAMPLER_DROPPED, 0, OCSDF_SAMPLER_DROPPED, -1};
 	ck_assert_int_eq(rows.nc, 6);
 	ck_assert_mem_eq(rows.feature, roles, sizeof roles);
@@ -445,11 +445,11 @@ START_TEST(rows_from_file)
 	ocsdf_sampler_rows_close(&rows);
 	unlink(path);
 	path = csv_file("id,x\na,1\n");
-	ck_assert_int_eq(ocsdf_sampler_rows_open(&rows, path, m, &e), OCSDF_EDATA);
+	ck_assert_int_eq(ocsdf_sampler_rows_open(&rows, path, NULL, m, &e), OCSDF_EDATA);
 	ck_assert_ptr_nonnull(strstr(e.msg, "y"));
 	ck_assert_ptr_null(rows.r);
 	unlink(path);
-	ck_assert_int_eq(ocsdf_sampler_rows_open(&rows, "/nonexistent/rows.csv", m, &e), OCSDF_ENOINPUT);
+	ck_assert_int_eq(ocsdf_sampler_rows_open(&rows, "/nonexistent/rows.csv", NULL, m, &e), OCSDF_ENOINPUT);
 	ocsdf_model_free(m);
 }
 END_TEST

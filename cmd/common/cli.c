@@ -130,6 +130,18 @@ int ocsdf_arg_model_only(ocsdf_error *e, const char *model, int argc, char **arg
 	return 0;
 }
 
+int ocsdf_arg_csv_check(ocsdf_error *e, const ocsdf_csv_options *c, const char *file, int given)
+{
+	const char *opt = c->delimiter ? "--delimiter" : c->names ? "--columns" :
+			  c->header != OCSDF_CSV_HEADER ? "--no-header" : NULL;
+	if (opt && !given)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "%s applies to the rows of %s", opt, file);
+	if (c->names && c->header != OCSDF_CSV_NO_HEADER)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--columns names the columns of an input without a header: "
+				       "it needs --no-header");
+	return 0;
+}
+
 int ocsdf_cli_start(int argc, char **argv, int (*parse)(int argc, char **argv, void *ctx, ocsdf_error *e),
 		    void *ctx, const int *action, const char *usage)
 {

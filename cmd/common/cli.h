@@ -17,6 +17,7 @@
 #include <stddef.h>
 #include <stdnoreturn.h>
 
+#include "csv.h"
 #include "errors.h"
 
 /* Records the program name, puts /dev/null on a closed standard
@@ -100,6 +101,10 @@ int ocsdf_arg_read(int argc, char **argv, const char *optstring, const struct op
  * ocsdf_arg_read: a model given (-m MODEL), no argument left from optind.
  * Returns 0, or 64 with e set. */
 int ocsdf_arg_model_only(ocsdf_error *e, const char *model, int argc, char **argv);
+/* The CSV options c of the rows of the file that option file names (given:
+ * whether it was): 0, or 64 with e set for --delimiter, --no-header or
+ * --columns without that file, or --columns without --no-header. */
+int ocsdf_arg_csv_check(ocsdf_error *e, const ocsdf_csv_options *c, const char *file, int given);
 /* The start of a program's main: ocsdf_cli_init(argv[0]), then
  * parse(argc, argv, ctx, e), which fills ctx and *action (usually with
  * ocsdf_arg_read) and returns 0 or 64 with e set.  Dies with e's message

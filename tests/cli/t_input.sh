@@ -26,6 +26,10 @@ expect 65 "give --delimiter ';'" -- "$S" -m "$T/m" "$T/semi.csv"
 expect 65 "give --delimiter tab" -- "$S" -m "$T/m" "$T/tab.csv"
 "$S" -m "$T/m" --delimiter ';' "$T/semi.csv" | tr ';' , | cmp - "$T/ref" || fail "--delimiter ';' gave other scores"
 "$S" -m "$T/m" --delimiter tab "$T/tab.csv" | tr '\t' , | cmp - "$T/ref" || fail "--delimiter tab gave other scores"
+# A score name that holds the delimiter is quoted in the header, so that it
+# stays one column.
+"$S" -m "$T/m" --delimiter ';' --score 'f;1' "$T/semi.csv" >"$T/semi-named" || fail "--score 'f;1' failed"
+head -1 "$T/semi-named" | grep -q ';"f;1"$' || fail "score name not quoted: $(head -1 "$T/semi-named")"
 # The columns of --decide take the delimiter of the input too.
 "$S" -m "$T/m" --decide "$T/c.csv" >"$T/ref-decide" || fail "--decide failed"
 "$S" -m "$T/m" --decide --delimiter tab "$T/tab.csv" >"$T/tab-decide" || fail "--decide with tabs failed"

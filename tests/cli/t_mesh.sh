@@ -162,6 +162,37 @@ expect 64 'SVG' -- "$BIN/ocsdf-mesh" -m "$T/moons.model" -o "$T/x.ply"
 expect 64 'levels' -- "$BIN/ocsdf-mesh" -m "$T/moons.model" -r 16 --levels 0.1,x
 [ ! -s "$T/out" ] || fail "a refused --levels wrote $(wc -c <"$T/out") bytes of map"
 
+# The rows of --points read with --delimiter and --no-header (--label by
+# its number, or by a name of --columns) give the same map as the comma
+# file with a header; a fixed model, so that the maps do not depend on a
+# training run.
+cp "$(dirname "$0")/data/disk.model" "$T/disk.model" || fail "fixture missing"
+pts="$T/pts.csv"
+awk 'NR == 1 || NR % 10 == 0 || /,1$/' "$DATA/disk.csv" >"$pts"
+grep -q ',1$' "$pts" && grep -q ',0$' "$pts" || fail "points of one class only"
+tr , ';' <"$pts" >"$T/pts.semi"
+tr , '\t' <"$pts" >"$T/pts.tab"
+tail -n +2 "$pts" >"$T/pts.nohdr"
+map="-m $T/disk.model -r 32 --label 3"
+expect 0 '' -- "$BIN/ocsdf-mesh" $map --points "$pts" -o "$T/p.svg"
+grep -q '<circle' "$T/p.svg" || fail "no points drawn"
+expect 0 '' -- "$BIN/ocsdf-mesh" $map --points "$T/pts.semi" --delimiter ';' -o "$T/p1.svg"
+cmp -s "$T/p.svg" "$T/p1.svg" || fail "--delimiter ';' draws another map"
+expect 0 '' -- "$BIN/ocsdf-mesh" $map --points "$T/pts.tab" --delimiter tab -o "$T/p2.svg"
+cmp -s "$T/p.svg" "$T/p2.svg" || fail "--delimiter tab draws another map"
+expect 0 '' -- "$BIN/ocsdf-mesh" $map --points "$T/pts.nohdr" --no-header -o "$T/p3.svg"
+cmp -s "$T/p.svg" "$T/p3.svg" || fail "--no-header draws another map"
+expect 0 '' -- "$BIN/ocsdf-mesh" -m "$T/disk.model" -r 32 --points "$pts" --label label -o "$T/p4.svg"
+expect 0 '' -- "$BIN/ocsdf-mesh" -m "$T/disk.model" -r 32 --points "$T/pts.nohdr" --no-header \
+	--columns x,y,label --label label -o "$T/p5.svg"
+cmp -s "$T/p4.svg" "$T/p5.svg" || fail "--columns draws another map"
+expect 65 'no column 4' -- "$BIN/ocsdf-mesh" -m "$T/disk.model" --label 4 --points "$T/pts.nohdr" --no-header
+expect 64 '--delimiter applies to the rows of --points' -- "$BIN/ocsdf-mesh" -m "$T/disk.model" --delimiter ';'
+expect 64 '--no-header applies to the rows of --points' -- "$BIN/ocsdf-mesh" -m "$T/disk.model" --no-header
+expect 64 '--columns applies to the rows of --points' -- "$BIN/ocsdf-mesh" -m "$T/disk.model" --columns x,y
+expect 64 '--columns .*needs --no-header' -- "$BIN/ocsdf-mesh" -m "$T/disk.model" --points "$pts" --columns x,y
+[ ! -s "$T/out" ] || fail "a usage error wrote a map"
+
 # 1 and 4 features: refused with an explanation.
 awk -F, '{ print $1 }' "$DATA/moons.csv" >"$T/one.csv"
 awk -F, 'BEGIN { srand(3) } NR == 1 { print "a,b,c,d"; next } { print $1 "," $2 "," rand() "," rand() }' "$DATA/moons.csv" >"$T/four.csv"

@@ -49,6 +49,39 @@ awk -F, 'NR == 2 { if ($5 != 0 || $6 != 0 || $4 <= 0) bad = "inside row moved" }
 		if (a > 1e-3 || r < 0.9 || r > 1.25) bad = "outside row not walked: " $0 }
 	END { if (bad) { print bad; exit 1 } }' "$T/f.csv" || fail "--from walk wrong: $(cat "$T/f.csv")"
 
+# The rows of --from read with --delimiter and --no-header give the same
+# points as the comma file with a header, written with the input's
+# delimiter (as ocsdf-score writes) and without a header line when the
+# input has none; --columns names a headerless file's columns.
+printf 'x,y,id\n0,0,a\n3,0,b\n-2,-2,c\n0.5,-3,d\n' >"$T/rows.csv"
+tr , ';' <"$T/rows.csv" >"$T/rows.semi"
+tr , '\t' <"$T/rows.csv" >"$T/rows.tab"
+tail -n +2 "$T/rows.csv" >"$T/rows.nohdr"
+awk -F, '{ print $2 "," $1 "," $3 }' "$T/rows.nohdr" >"$T/rows.yx"
+expect 0 '' -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/rows.csv" -o "$T/rows.out"
+[ "$(wc -l <"$T/rows.out")" -eq 5 ] || fail "--from rows: $(cat "$T/rows.out")"
+expect 0 '' -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/rows.semi" --delimiter ';'
+tr ';' , <"$T/out" | cmp -s - "$T/rows.out" || fail "--delimiter ';' differs: $(cat "$T/out")"
+expect 0 '' -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/rows.tab" --delimiter tab
+tr '\t' , <"$T/out" | cmp -s - "$T/rows.out" || fail "--delimiter tab differs: $(cat "$T/out")"
+expect 0 '' -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/rows.nohdr" --no-header
+tail -n +2 "$T/rows.out" | cmp -s - "$T/out" || fail "--no-header differs: $(cat "$T/out")"
+expect 0 '' -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/rows.yx" --no-header --columns y,x,id
+awk -F, 'NR > 1 { print $2 "," $1 "," $3 "," $4 "," $5 "," $6 }' "$T/rows.out" | cmp -s - "$T/out" ||
+	fail "--columns differs: $(cat "$T/out")"
+# A passed-through field that holds the delimiter is quoted.
+printf 'x;y;id\n3;0;"b;2"\n' >"$T/q.semi"
+expect 0 '' -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/q.semi" --delimiter ';'
+grep -q ';"b;2";' "$T/out" || fail "field with the delimiter not quoted: $(cat "$T/out")"
+printf '1\n' >"$T/one.nohdr"
+expect 65 'one.nohdr:1: 1 field, but the model has 2 features' -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/one.nohdr" --no-header
+# Without --from they apply to nothing: usage errors.
+expect 64 '--delimiter applies to the rows of --from' -- "$BIN/ocsdf-sample" -m "$T/m" -n 10 --delimiter ';'
+expect 64 '--no-header applies to the rows of --from' -- "$BIN/ocsdf-sample" -m "$T/m" -n 10 --no-header
+expect 64 '--columns applies to the rows of --from' -- "$BIN/ocsdf-sample" -m "$T/m" -n 10 --columns x,y
+expect 64 '--columns .*needs --no-header' -- "$BIN/ocsdf-sample" -m "$T/m" --from "$T/rows.csv" --columns x,y
+[ ! -s "$T/out" ] || fail "a usage error wrote points"
+
 # A level the walk cannot reach (f is 1-Lipschitz in a bounded box), or too
 # few steps: said on stderr, exit 65, every point written all the same;
 # --partial accepts them.
