@@ -135,13 +135,14 @@ void ocsdf_trainrun_eval_free(ocsdf_trainrun_eval *ev)
 	*ev = (ocsdf_trainrun_eval){0};
 }
 
-void ocsdf_trainrun_eval_text(ocsdf_trainrun_eval *ev, const ocsdf_model *m, char *buf, size_t len)
+void ocsdf_trainrun_eval_text(ocsdf_trainrun_eval *ev, const ocsdf_arch *a, const float *theta, char *buf,
+			      size_t len)
 {
 	double gn = 0, fm = 0;
 	ocsdf_roc *roc;
 	ocsdf_error e;
 	buf[0] = '\0';
-	if (ocsdf_train_eval(m, ev->Z, ev->n, ev->f, &gn) != 0)
+	if (ocsdf_train_eval(a, theta, ev->Z, ev->n, ev->f, &gn) != 0)
 		return;
 	for (size_t i = 0; i < ev->n; i++)
 		ev->score[i] = ev->f[i], fm += ev->f[i];

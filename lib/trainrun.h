@@ -77,10 +77,12 @@ typedef struct ocsdf_trainrun_eval {
 int ocsdf_trainrun_eval_init(ocsdf_trainrun_eval *ev, const float *Z, const char *const *labels, size_t n,
 			     const char *anomaly);
 void ocsdf_trainrun_eval_free(ocsdf_trainrun_eval *ev);
-/* Scores ev's rows with m and writes "  auroc A  f(rows) F  |grad(rows)| G"
+/* Scores ev's rows with the weights theta of a network of shape a and
+ * writes "  auroc A  f(rows) F  |grad(rows)| G"
  * into buf (len bytes): the AUROC of the scores against the classes, their
  * mean and the mean gradient norm.  buf is "" if they cannot be had. */
-void ocsdf_trainrun_eval_text(ocsdf_trainrun_eval *ev, const ocsdf_model *m, char *buf, size_t len);
+void ocsdf_trainrun_eval_text(ocsdf_trainrun_eval *ev, const ocsdf_arch *a, const float *theta, char *buf,
+			      size_t len);
 
 /* Writes into buf (len bytes) the progress line of p for a run of batch
  * rows per step (as many negatives again), then suffix: live 1, the line

@@ -214,10 +214,10 @@ START_TEST(test_eval)
 	ocsdf_scale_apply(ds.X, 8, 3, m->mean, m->std, Z);
 	ck_assert_int_eq(ocsdf_trainrun_eval_init(&ev, Z, labels, 8, "1"), 0);
 	ck_assert_mem_eq(ev.anom, anom, 8);
-	ocsdf_trainrun_eval_text(&ev, m, buf, sizeof buf);
+	ocsdf_trainrun_eval_text(&ev, &m->arch, m->theta, buf, sizeof buf);
 	ck_assert_int_eq(sscanf(buf, "  auroc %lf  f(rows) %lf  |grad(rows)| %lf", &auroc, &fm, &g), 3);
 	/* The same numbers from the library's own pieces. */
-	ck_assert_int_eq(ocsdf_train_eval(m, Z, 8, f, &gn), 0);
+	ck_assert_int_eq(ocsdf_train_eval(&m->arch, m->theta, Z, 8, f, &gn), 0);
 	for (int i = 0; i < 8; i++)
 		score[i] = f[i], sum += f[i];
 	ck_assert_int_eq(ocsdf_roc_new(score, anom, 8, &roc, &e), 0);
@@ -230,7 +230,7 @@ START_TEST(test_eval)
 
 	/* No anomaly among the rows: no AUROC, an empty text. */
 	ck_assert_int_eq(ocsdf_trainrun_eval_init(&ev, Z, labels, 8, "7"), 0);
-	ocsdf_trainrun_eval_text(&ev, m, buf, sizeof buf);
+	ocsdf_trainrun_eval_text(&ev, &m->arch, m->theta, buf, sizeof buf);
 	ck_assert_str_eq(buf, "");
 	ocsdf_trainrun_eval_free(&ev);
 	ocsdf_model_free(m);

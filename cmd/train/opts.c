@@ -28,7 +28,7 @@ static const char usage_head[] =
 
 enum {
 	O_LABEL = 256, O_IGNORE, O_SCALE, O_RESUME, O_MARGIN, O_LAMBDA, O_STEPS, O_BOX, O_INIT,
-	O_NEWTON, O_EPOCHS, O_WARMUP, O_MINSTEPS, O_MAXSTEPS, O_BATCH, O_LR, O_LRDECAY, O_LRFINAL, O_LRHOLD, O_ORTHO,
+	O_NEWTON, O_EPOCHS, O_WARMUP, O_MINSTEPS, O_MAXSTEPS, O_BATCH, O_LR, O_LRDECAY, O_LRFINAL, O_LRHOLD, O_AVERAGE, O_ORTHO,
 	O_BITERS, O_BTOL, O_RITERS, O_WIDTH, O_DEPTH, O_ACT, O_SEED, O_THREADS, O_EVAL, O_ANOMALY,
 	O_SAMPLER, O_KNN, O_SUPPORT, O_NEAR, O_FAR, O_BOXSHARE, O_PUSH, O_EIKONAL, O_CONTAM, O_SAMPLE, O_MAXMEM,
 	O_NO_HEADER, O_COLUMNS, O_DELIMITER
@@ -126,6 +126,9 @@ static const ocsdf_arg_spec specs[] = {
 	              LR_FINAL, "R", "final learning rate for linear decay (default lr/1000)"),
 	OCSDF_ARG_NUM("lr-hold", O_LRHOLD, OCSDF_ARG_REAL, s.lr_hold, 0, OCSDF_TRAIN_LR_HOLD_MAX, LR_HOLD, "F",
 	              "share of the run held at --lr-final (default 0.25)"),
+	REAL("average", O_AVERAGE, s.average, 0, OCSDF_TRAIN_AVERAGE_MAX, "F",
+	     "share of the run, at its end, whose weights are\n"
+	     "averaged into the model (default 0: none)"),
 	CHOICE("ortho", O_ORTHO, s.ortho, orthos, "KIND", "retract (default) or bjorck (paper)"),
 	INT("bjorck-iters", O_BITERS, s.bjorck_iters, 1, OCSDF_TRAIN_MAX_BJORCK_ITERS, "N",
 	    "Björck iterations (default 15)"),
