@@ -803,8 +803,8 @@ static int update(ocsdf_model *m, work *w, double lr, run_state *rs, uint64_t st
 }
 
 /* Step step (0-based) done with this loss and these means of f: the
- * epoch's sums, and the progress hook called with weights theta.  Returns OCSDF_EINTR if the
- * hook or a stop request ends the run, else 0. */
+ * epoch's sums, and the progress hook called with weights theta.  Returns
+ * OCSDF_EINTR if the hook or a stop request ends the run, else 0. */
 static int report(const ocsdf_train_hooks *h, const ocsdf_model *m, const float *theta, run_state *rs,
 		  uint64_t step, double loss, double f_data, double f_neg)
 {
