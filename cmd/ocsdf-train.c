@@ -29,14 +29,15 @@ typedef struct run {
 	ocsdf_trainrun_eval eval;  /* --eval's rows, or empty */
 } run;
 
-/* Shows p: redrawn on a terminal, a line an epoch with -v.  Returns 0. */
+/* Shows p: redrawn on a terminal, a line an epoch with -v; --eval's
+ * figures are those of the weights theta (with --average, the model the
+ * run would write if it ended there).  Returns 0. */
 static int on_progress(void *ctx, const ocsdf_train_progress *p, const float *theta, int end_of_epoch)
 {
 	run *r = ctx;
 	char auc[96] = "", line[1024];
-	(void)theta;
 	if (end_of_epoch && r->eval.anom)
-		ocsdf_trainrun_eval_text(&r->eval, r->m, auc, sizeof auc);
+		ocsdf_trainrun_eval_text(&r->eval, &r->m->arch, theta, auc, sizeof auc);
 	if (r->show && (end_of_epoch || p->seconds - r->last_print > 0.2)) {
 		r->last_print = p->seconds;
 		ocsdf_trainrun_line(line, sizeof line, p, r->m->settings.batch, 1, auc);
@@ -125,7 +126,7 @@ static void run_init(run *r, const options *o, const ocsdf_model *m, const float
  * an error with e set. */
 static int train(ocsdf_model *m, const float *Z, size_t n, run *r, ocsdf_error *e)
 {
-	ocsdf_train_hooks h = {on_progress, r, ocsdf_stop_on_signals()};
+	ocsdf_train_hooks h = {on_progress, r, ocsdf_stop_on_signals(), r->eval.anom != NULL};
 	return ocsdf_train_run(m, Z, n, &h, e);
 }
 

@@ -40,13 +40,15 @@ static const unsigned char MAGIC[8] = {'O', 'C', 'S', 'D', 'F', 'M', 'D', 'L'};
 #define HEADER_V2_LEN 344    /* and the distance sampler's */
 #define HEADER_V3_LEN 352    /* and the rows read (ocsdf-train --sample) */
 #define HEADER_V4_LEN 360    /* and the learning rate's hold */
-#define HEADER_LEN 368       /* header bytes this release writes: those and
-                              * the weight of the slope term */
+#define HEADER_V5_LEN 368    /* and the weight of the slope term */
+#define HEADER_LEN 376       /* header bytes this release writes: those and
+                              * the share of the run averaged */
 #define HEADER_MAX_LEN 65536 /* room for fields later releases may append */
 #define FLAG_FINISHED 1u
 #define FLAG_PARAMS 2u
 #define FLAG_OPT_V 4u
-#define FLAGS_KNOWN (FLAG_FINISHED | FLAG_PARAMS | FLAG_OPT_V)
+#define FLAG_AVG 8u
+#define FLAGS_KNOWN (FLAG_FINISHED | FLAG_PARAMS | FLAG_OPT_V | FLAG_AVG)
 #define CHUNK 4096 /* values per bounce buffer while encoding or decoding */
 
 typedef unsigned long long ull;
@@ -95,8 +97,8 @@ static uint64_t nparams64(const ocsdf_arch *a)
 /* Byte offsets of every section of a file. */
 typedef struct layout {
 	uint64_t header_len, d, names_len, nparams;
-	int has_params, has_opt_v;
-	uint64_t mean, std, names, pad, theta, params, opt_v, crc, total;
+	int has_params, has_opt_v, has_avg;
+	uint64_t mean, std, names, pad, theta, params, opt_v, avg, crc, total;
 } layout;
 
 /* A section of len bytes at *pos: its offset into *at, *pos moved past it.
@@ -121,7 +123,8 @@ static int layout_compute(layout *L)
 		return -1;
 	if (place(&pos, &L->pad, (8 - pos % 8) % 8) || place(&pos, &L->theta, fbytes) ||
 	    place(&pos, &L->params, L->has_params ? fbytes : 0) ||
-	    place(&pos, &L->opt_v, L->has_opt_v ? fbytes : 0) || place(&pos, &L->crc, 4))
+	    place(&pos, &L->opt_v, L->has_opt_v ? fbytes : 0) ||
+	    place(&pos, &L->avg, L->has_avg ? fbytes : 0) || place(&pos, &L->crc, 4))
 		return -1;
 	L->total = pos;
 	return 0;
@@ -132,8 +135,8 @@ static int layout_compute(layout *L)
 static uint64_t max_file_size(void)
 {
 	ocsdf_arch a = {OCSDF_MAX_FEATURES, OCSDF_MAX_WIDTH, OCSDF_MAX_DEPTH, OCSDF_ACT_FULLSORT};
-	layout L = {HEADER_MAX_LEN, OCSDF_MAX_FEATURES, OCSDF_MODEL_MAX_NAMES_BYTES, nparams64(&a), 1, 1,
-		    0, 0, 0, 0, 0, 0, 0, 0, 0};
+	layout L = {HEADER_MAX_LEN, OCSDF_MAX_FEATURES, OCSDF_MODEL_MAX_NAMES_BYTES, nparams64(&a), 1, 1, 1,
+		    0, 0, 0, 0, 0, 0, 0, 0, 0, 0};
 	if (layout_compute(&L))
 		return UINT64_MAX;
 	return L.total;
@@ -181,12 +184,13 @@ static void checkpoint_free(ocsdf_checkpoint *c)
 		return;
 	free(c->params);
 	free(c->opt_v);
+	free(c->avg);
 	free(c);
 }
 
 /* A checkpoint at step 0 for m's shape with the buffers asked for, zeros,
  * attached to m.  0, or -1 out of memory. */
-static int checkpoint_attach(ocsdf_model *m, int with_params, int with_opt_v)
+static int checkpoint_attach(ocsdf_model *m, int with_params, int with_opt_v, int with_avg)
 {
 	size_t n = ocsdf_arch_nparams(&m->arch);
 	ocsdf_checkpoint *c = calloc(1, sizeof *c);
@@ -197,7 +201,9 @@ static int checkpoint_attach(ocsdf_model *m, int with_params, int with_opt_v)
 		c->params = calloc(n, sizeof *c->params);
 	if (with_opt_v)
 		c->opt_v = calloc(n, sizeof *c->opt_v);
-	if ((with_params && !c->params) || (with_opt_v && !c->opt_v)) {
+	if (with_avg)
+		c->avg = calloc(n, sizeof *c->avg);
+	if ((with_params && !c->params) || (with_opt_v && !c->opt_v) || (with_avg && !c->avg)) {
 		checkpoint_free(c);
 		return -1;
 	}
@@ -211,7 +217,7 @@ ocsdf_model *ocsdf_model_new(const ocsdf_arch *a, int with_ckpt)
 	if (!m)
 		return NULL;
 	ocsdf_train_default_settings(&m->settings);
-	if (with_ckpt && checkpoint_attach(m, 1, 1)) {
+	if (with_ckpt && checkpoint_attach(m, 1, 1, 0)) {
 		ocsdf_model_free(m);
 		return NULL;
 	}
@@ -409,7 +415,8 @@ static int check_checkpoint(const ocsdf_model *m, const ocsdf_checkpoint *c, ocs
 	int rc;
 
 	if (c && ((c->params && (rc = check_floats(m, c->params, "params", 0, e))) ||
-		  (c->opt_v && (rc = check_floats(m, c->opt_v, "opt_v", 1, e)))))
+		  (c->opt_v && (rc = check_floats(m, c->opt_v, "opt_v", 1, e))) ||
+		  (c->avg && (rc = check_floats(m, c->avg, "avg", 0, e)))))
 		return rc;
 	return 0;
 }
@@ -478,7 +485,7 @@ static const field FIELDS[] = {
 	{168, U64, S(seed)}, {296, I32, S(sampler)}, {300, I32, S(knn)},
 	{304, F64, S(support_quantile)}, {312, F64, S(near)}, {320, F64, S(far)},
 	{328, F64, S(box_share)}, {336, F64, S(push)}, {344, F64, S(contamination)},
-	{368, F64, S(lr_hold)}, {376, F64, S(eikonal)},
+	{368, F64, S(lr_hold)}, {376, F64, S(eikonal)}, {384, F64, S(average)},
 	/* the training record: statistics of the run */
 	{176, U64, T(rows)}, {184, F64, T(f_mean)}, {192, F64, T(f_p1)}, {200, F64, T(f_p5)},
 	{208, F64, T(f_p50)}, {216, F64, T(lipschitz_raw)}, {224, F64, T(final_loss)},
@@ -569,6 +576,7 @@ static int layout_of(const ocsdf_model *m, layout *L)
 	L->nparams = nparams64(&m->arch);
 	L->has_params = m->ckpt && m->ckpt->params;
 	L->has_opt_v = m->ckpt && m->ckpt->opt_v;
+	L->has_avg = m->ckpt && m->ckpt->avg;
 	return layout_compute(L);
 }
 
@@ -582,7 +590,7 @@ static void header_of(const ocsdf_model *m, const layout *L, header *v)
 	v->act = (uint32_t)m->arch.activation;
 	v->scale = (uint32_t)m->scale;
 	v->flags = (m->ckpt ? 0 : FLAG_FINISHED) | (L->has_params ? FLAG_PARAMS : 0) |
-		   (L->has_opt_v ? FLAG_OPT_V : 0);
+		   (L->has_opt_v ? FLAG_OPT_V : 0) | (L->has_avg ? FLAG_AVG : 0);
 	v->nparams = L->nparams;
 	v->names_len = L->names_len;
 	v->settings = m->settings;
@@ -651,6 +659,8 @@ static void serialize(const ocsdf_model *m, const layout *L, sink *k)
 		sink_values(k, m->ckpt->params, n, sizeof *m->ckpt->params);
 	if (L->has_opt_v)
 		sink_values(k, m->ckpt->opt_v, n, sizeof *m->ckpt->opt_v);
+	if (L->has_avg)
+		sink_values(k, m->ckpt->avg, n, sizeof *m->ckpt->avg);
 	put_crc(k);
 }
 
@@ -848,6 +858,7 @@ static int check_counts(src *s, const header *v, layout *L)
 	L->names_len = v->names_len;
 	L->has_params = (v->flags & FLAG_PARAMS) != 0;
 	L->has_opt_v = (v->flags & FLAG_OPT_V) != 0;
+	L->has_avg = (v->flags & FLAG_AVG) != 0;
 	return 0;
 }
 
@@ -888,10 +899,12 @@ static int parse_preamble(src *s, layout *L)
  * from a release before --sample, read every row it had; one of 344 or
  * 352, from a release before the hold of the learning rate, has no hold
  * (0); one of 360 or less, from a release before the slope term
- * (--eikonal), has none (0). */
+ * (--eikonal), has none (0); one of 368 or less, from a release before
+ * --average, averages nothing (0). */
 static uint64_t header_known(uint64_t header_len)
 {
 	return header_len >= HEADER_LEN      ? HEADER_LEN
+	       : header_len >= HEADER_V5_LEN ? HEADER_V5_LEN
 	       : header_len >= HEADER_V4_LEN ? HEADER_V4_LEN
 	       : header_len >= HEADER_V3_LEN ? HEADER_V3_LEN
 	       : header_len >= HEADER_V2_LEN ? HEADER_V2_LEN
@@ -1072,7 +1085,8 @@ static int parse_body(src *s, ocsdf_model *m, const layout *L, deferred *late)
 	    (rc = parse_names(s, m, L, late)) || (rc = parse_padding(s, L, late)) ||
 	    (rc = src_values(s, m->theta, n, sizeof *m->theta, "weights theta")) ||
 	    (L->has_params && (rc = src_values(s, c->params, n, sizeof *c->params, "parameters"))) ||
-	    (L->has_opt_v && (rc = src_values(s, c->opt_v, n, sizeof *c->opt_v, "optimizer state"))))
+	    (L->has_opt_v && (rc = src_values(s, c->opt_v, n, sizeof *c->opt_v, "optimizer state"))) ||
+	    (L->has_avg && (rc = src_values(s, c->avg, n, sizeof *c->avg, "averaged parameters"))))
 		return rc;
 	return parse_crc(s, L);
 }
@@ -1091,12 +1105,12 @@ static ocsdf_model *model_of(const header *v, const layout *L)
 	m->scale = (int)v->scale;
 	m->settings = v->settings;
 	m->stats = v->stats;
-	if (!L->has_params && !L->has_opt_v && (v->flags & FLAG_FINISHED)) {
+	if (!L->has_params && !L->has_opt_v && !L->has_avg && (v->flags & FLAG_FINISHED)) {
 		m->stats.run_epochs = v->epoch;
 		m->stats.run_steps = v->step;
 		return m;
 	}
-	if (checkpoint_attach(m, L->has_params, L->has_opt_v)) {
+	if (checkpoint_attach(m, L->has_params, L->has_opt_v, L->has_avg)) {
 		ocsdf_model_free(m);
 		return NULL;
 	}

@@ -65,6 +65,10 @@ typedef struct ocsdf_train_settings {
 	 * f over a short step up its gradient from each row toward the step
 	 * (0: off, and in files before it). */
 	double eikonal;
+	/* Share of the run, at its end, whose weights are averaged (the
+	 * model is the mean of the weights after each of those steps, made
+	 * orthonormal again; 0: off, and in files before it). */
+	double average;
 } ocsdf_train_settings;
 
 /* Statistics recorded at the end of training. */
@@ -92,6 +96,8 @@ typedef struct ocsdf_checkpoint {
 	uint64_t epoch, step;     /* progress of the run */
 	float *params;            /* nparams: raw trained parameters W (or NULL) */
 	float *opt_v;             /* nparams: RMSprop second moments (or NULL) */
+	float *avg;               /* nparams: the mean of W over the steps of
+	                           * settings.average so far (or NULL) */
 } ocsdf_checkpoint;
 
 typedef struct ocsdf_model {

@@ -42,7 +42,7 @@ void ocsdf_train_default_settings(ocsdf_train_settings *s)
 {
 	*s = (ocsdf_train_settings){
 		.margin = 0.05, .lambda = 100,
-		.lr = 1e-3, .lr_final = 1e-6, .lr_hold = 0.25, .rho = 0.9, .eps = 1e-7,
+		.lr = 1e-3, .lr_final = 1e-4, .lr_hold = 0, .average = 0.5, .rho = 0.9, .eps = 1e-7,
 		.box = 5,
 		.epochs = 40, .warmup = 5, .steps_per_epoch_min = 15,
 		.batch = 128, .newton_steps = 4, .newton_level0 = 0,
@@ -78,6 +78,7 @@ int ocsdf_train_check_settings(const ocsdf_train_settings *s, const ocsdf_arch *
 	    (rc = check_double("lr", s->lr, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX, e)) ||
 	    (rc = check_double("lr_final", s->lr_final, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX, e)) ||
 	    (rc = check_double("lr_hold", s->lr_hold, 0, OCSDF_TRAIN_LR_HOLD_MAX, e)) ||
+	    (rc = check_double("average", s->average, 0, OCSDF_TRAIN_AVERAGE_MAX, e)) ||
 	    (rc = check_double("eps", s->eps, OCSDF_TRAIN_EPS_MIN, OCSDF_TRAIN_EPS_MAX, e)) ||
 	    (rc = check_double("box", s->box, OCSDF_TRAIN_BOX_MIN, OCSDF_TRAIN_BOX_MAX, e)) ||
 	    (rc = check_double("bjorck_tol", s->bjorck_tol, 0, OCSDF_TRAIN_BJORCK_TOL_MAX, e)) ||
@@ -134,8 +135,16 @@ static uint64_t steps_per_epoch(const ocsdf_train_settings *s, uint64_t n)
 	return spe;
 }
 
+/* The first step (0-based) whose weights the average of s->average
+ * takes in, of a run of total steps; total when it averages nothing. */
+static uint64_t average_start(const ocsdf_train_settings *s, uint64_t total)
+{
+	return total - (uint64_t)ceil(s->average * (double)total);
+}
+
 /* The rows and the step checkpoint c reached fit a run on n rows with
- * settings s (already checked). */
+ * settings s (already checked), and c holds the average that its
+ * progress needs. */
 static int check_progress(const ocsdf_train_settings *s, const ocsdf_checkpoint *c, uint64_t n,
 			  ocsdf_error *e)
 {
@@ -152,6 +161,11 @@ static int check_progress(const ocsdf_train_settings *s, const ocsdf_checkpoint 
 				       "on %llu rows)",
 				       (unsigned long long)c->step, (unsigned long long)total, s->epochs,
 				       (unsigned long long)spe, (unsigned long long)n);
+	if (c->step > average_start(s, total) && !c->avg)
+		return ocsdf_error_set(e, OCSDF_EDATA,
+				       "step is %llu, within the share of the run that settings.average averages, "
+				       "but the checkpoint holds no average",
+				       (unsigned long long)c->step);
 	return 0;
 }
 
@@ -220,11 +234,12 @@ static double add_norms(double acc, const float *g, int b, int d)
 	return acc;
 }
 
-int ocsdf_train_eval(const ocsdf_model *m, const float *Z, size_t n, float *f, double *grad_norm)
+int ocsdf_train_eval(const ocsdf_arch *a, const float *theta, const float *Z, size_t n, float *f,
+		     double *grad_norm)
 {
 	enum { CHUNK = 1024 };
-	int d = m->arch.d;
-	ocsdf_lipnet *net = ocsdf_lipnet_new(&m->arch, CHUNK);
+	int d = a->d;
+	ocsdf_lipnet *net = ocsdf_lipnet_new(a, CHUNK);
 	float *g = grad_norm ? malloc(sizeof(float) * CHUNK * (size_t)d) : NULL;
 	double gsum = 0;
 
@@ -236,10 +251,10 @@ int ocsdf_train_eval(const ocsdf_model *m, const float *Z, size_t n, float *f, d
 	for (size_t i = 0; i < n; i += CHUNK) {
 		int b = n - i < CHUNK ? (int)(n - i) : CHUNK;
 		if (!grad_norm) {
-			ocsdf_lipnet_eval(net, m->theta, Z + i * d, b, f + i);
+			ocsdf_lipnet_eval(net, theta, Z + i * d, b, f + i);
 			continue;
 		}
-		ocsdf_lipnet_input_grad(net, m->theta, Z + i * d, b, f + i, g);
+		ocsdf_lipnet_input_grad(net, theta, Z + i * d, b, f + i, g);
 		gsum = add_norms(gsum, g, b, d);
 	}
 	if (grad_norm)
@@ -256,6 +271,7 @@ typedef struct work {
 	ocsdf_walker *walker;
 	float *grad, *dW, *X, *fb, *df, *gstd, *target;
 	float *probe_g, *probe_f;    /* the gradient and f at the rows (--eikonal) */
+	float *view;                 /* the average's inference weights, for the hook */
 	uint32_t *perm;
 	ocsdf_support sup;
 } work;
@@ -271,6 +287,7 @@ static void work_free(work *w)
 	free(w->df);
 	free(w->probe_g);
 	free(w->probe_f);
+	free(w->view);
 	ocsdf_walker_free(w->walker);
 	free(w->gstd);
 	free(w->target);
@@ -311,7 +328,8 @@ static int work_alloc(work *w, const ocsdf_model *m, size_t n)
 	w->gstd = malloc(d * sizeof(float));
 	w->perm = malloc(n * sizeof(uint32_t));
 	w->target = malloc(2 * B * sizeof(float));
-	return w->target && w->net && w->ortho && w->grad && w->dW && w->X &&
+	w->view = malloc(P * sizeof(float));
+	return w->target && w->view && w->net && w->ortho && w->grad && w->dW && w->X &&
 	       w->fb && w->df && w->probe_g && w->probe_f && w->walker && w->gstd && w->perm;
 }
 
@@ -323,25 +341,35 @@ static void epoch_order(uint32_t *perm, size_t n, uint64_t seed, uint64_t epoch)
 	ocsdf_rng_shuffle(&r, perm, (uint32_t)n);
 }
 
-/* Exact inference weights Θ from the trained parameters W, which stay as
- * they are for resuming: Π(W) with --ortho bjorck; with retract, W itself,
- * which every step leaves near the orthonormal set, unless W comes from a
- * forged checkpoint far from it, where Newton-Schulz would diverge and Θ is
- * projected afresh.  Sets stats.ortho_error; 0, or 65 if the weights
- * overflow on the way. */
-static int exact_weights(ocsdf_model *m, work *w, ocsdf_error *e)
+/* Exact inference weights theta (P floats) from trained parameters W
+ * (or their average), which stay as they are for resuming: Π(W) with
+ * --ortho bjorck; with retract, W itself, which every step leaves near the
+ * orthonormal set, unless W comes from a forged checkpoint far from it,
+ * where Newton-Schulz would diverge and Θ is projected afresh.  An average
+ * of orthonormal matrices is 1-Lipschitz but shrinks some directions:
+ * made orthonormal again, f keeps its slope of 1 (tests/bench/DISTANCE.md,
+ * "Averaging the weights").  Returns the orthonormality error left. */
+static double inference_weights(const ocsdf_model *m, work *w, const float *W, float *theta)
 {
 	const size_t P = ocsdf_arch_nparams(&m->arch);
 	int project = m->settings.ortho == OCSDF_ORTHO_BJORCK;
 
 	if (!project) {
-		memcpy(m->theta, m->ckpt->params, P * sizeof(float));
-		project = !(ocsdf_ortho_retract(w->ortho, m->theta, 0) < 1);
+		memcpy(theta, W, P * sizeof(float));
+		project = !(ocsdf_ortho_retract(w->ortho, theta, 0) < 1);
 	}
 	if (project)
-		ocsdf_ortho_forward(w->ortho, m->ckpt->params, m->theta, NULL);
-	m->stats.ortho_error = orthonormalize_fully(w->ortho, m->theta);
-	if (!isfinite(m->stats.ortho_error) || !ocsdf_number_all_finite(m->theta, P))
+		ocsdf_ortho_forward(w->ortho, W, theta, NULL);
+	return orthonormalize_fully(w->ortho, theta);
+}
+
+/* m->theta from the parameters W, or from their average once the run has
+ * averaged (avg non-NULL).  Sets stats.ortho_error; 0, or 65 if the
+ * weights overflow on the way. */
+static int exact_weights(ocsdf_model *m, work *w, const float *avg, ocsdf_error *e)
+{
+	m->stats.ortho_error = inference_weights(m, w, avg ? avg : m->ckpt->params, m->theta);
+	if (!isfinite(m->stats.ortho_error) || !ocsdf_number_all_finite(m->theta, ocsdf_arch_nparams(&m->arch)))
 		return diverged(e, m->ckpt->step, "(the weights cannot be made orthonormal: they overflow)");
 	return 0;
 }
@@ -395,17 +423,18 @@ static int set_level(ocsdf_model *m, const float *Z, size_t n, float *f)
 	return 0;
 }
 
-/* The end of a run, finished or stopped: exact weights for inference and
+/* The end of a run, finished or stopped: exact weights for inference
+ * (from avg, the average of the weights, once the run has averaged) and
  * the statistics a checkpoint needs to score sensibly; a finished run
  * also gets its level and the statistics of f over the rows. */
-static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last_loss, int finished,
-		  ocsdf_error *e)
+static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last_loss, const float *avg,
+		  int finished, ocsdf_error *e)
 {
 	float *f;
 	double gn;
 	int rc;
 
-	if ((rc = exact_weights(m, w, e)))
+	if ((rc = exact_weights(m, w, avg, e)))
 		return rc;
 	m->stats.lipschitz_raw = ocsdf_scale_lipschitz(m->std, m->arch.d);
 	m->stats.final_loss = last_loss;
@@ -413,7 +442,7 @@ static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last
 	if (!finished)
 		return 0;
 	f = malloc(n * sizeof(float));
-	if (!f || ocsdf_train_eval(m, Z, n, f, &gn) != 0 ||
+	if (!f || ocsdf_train_eval(&m->arch, m->theta, Z, n, f, &gn) != 0 ||
 	    (m->settings.sampler == OCSDF_SAMPLER_DISTANCE && set_level(m, Z, n, f) != 0)) {
 		free(f);
 		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
@@ -439,6 +468,7 @@ static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last
 typedef struct run_state {
 	uint64_t spe, total;        /* steps per epoch, steps of the run */
 	uint64_t start;             /* the step this run started from */
+	uint64_t avg_start;         /* the first step averaged (settings.average) */
 	struct timespec t0;         /* start of this run */
 	struct {
 		double loss, f_data, f_neg;
@@ -536,7 +566,9 @@ static int run_start(ocsdf_model *m, const float *Z, size_t n, work *w, ocsdf_er
 
 	if ((rc = ocsdf_train_check_resume(m, n, e)))
 		return rc;
-	if (!work_alloc(w, m, n)) {
+	if (m->settings.average > 0 && !m->ckpt->avg)
+		m->ckpt->avg = calloc(ocsdf_arch_nparams(&m->arch), sizeof(float));
+	if (!work_alloc(w, m, n) || (m->settings.average > 0 && !m->ckpt->avg)) {
 		work_free(w);
 		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
 	}
@@ -781,10 +813,10 @@ static int update(ocsdf_model *m, work *w, double lr, run_state *rs, uint64_t st
 }
 
 /* Step step (0-based) done with this loss and these means of f: the
- * epoch's sums, and the progress hook called.  Returns OCSDF_EINTR if the
- * hook or a stop request ends the run, else 0. */
-static int report(const ocsdf_train_hooks *h, const ocsdf_model *m, run_state *rs, uint64_t step,
-		  double loss, double f_data, double f_neg)
+ * epoch's sums, and the progress hook called with weights theta.  Returns
+ * OCSDF_EINTR if the hook or a stop request ends the run, else 0. */
+static int report(const ocsdf_train_hooks *h, const ocsdf_model *m, const float *theta, run_state *rs,
+		  uint64_t step, double loss, double f_data, double f_neg)
 {
 	const uint64_t j = step % rs->spe;
 
@@ -811,15 +843,16 @@ static int report(const ocsdf_train_hooks *h, const ocsdf_model *m, run_state *r
 			.reprojections = rs->reprojections,
 			.seconds = elapsed(&rs->t0),
 		};
-		if (h->progress(h->ctx, &pr, m->theta, j + 1 == rs->spe) != 0)
+		if (h->progress(h->ctx, &pr, theta, j + 1 == rs->spe) != 0)
 			return OCSDF_EINTR;
 	}
 	return stop_requested(h->stop) ? OCSDF_EINTR : 0;
 }
 
 /* The rate of a step: linear from lr to lr_final over the first
- * 1 - lr_hold of the run, then lr_final, so that the level of f settles
- * before the end (tests/bench/DISTANCE.md, "The level"). */
+ * 1 - lr_hold of the run, then lr_final (tests/bench/DISTANCE.md, "The
+ * level"; by default no hold: the average of the weights settles the
+ * level instead). */
 static double learning_rate(const ocsdf_train_settings *s, uint64_t step, uint64_t total)
 {
 	const double decay = (1 - s->lr_hold) * (double)total;
@@ -827,8 +860,34 @@ static double learning_rate(const ocsdf_train_settings *s, uint64_t step, uint64
 	return t >= 1 ? s->lr_final : s->lr + (s->lr_final - s->lr) * t;
 }
 
+/* avg (n floats) the mean of k parameter vectors, the last of them p,
+ * from the mean of the k - 1 before it. */
+static void average_add(float *avg, const float *p, size_t n, uint64_t k)
+{
+	const float share = 1.0f / (float)k;
+	if (k == 1) {
+		memcpy(avg, p, n * sizeof *avg);
+		return;
+	}
+	for (size_t i = 0; i < n; i++)
+		avg[i] += (p[i] - avg[i]) * share;
+}
+
+/* The weights the hook sees after step (0-based): Θ, or at the end of an
+ * epoch that the average has reached, the average's inference weights
+ * (so that --eval shows the model the run would write then). */
+static const float *shown_weights(const ocsdf_model *m, work *w, const run_state *rs, uint64_t step,
+				  const ocsdf_train_hooks *h)
+{
+	if (!h || !h->progress || !h->weights_used || step < rs->avg_start || (step + 1) % rs->spe != 0)
+		return m->theta;
+	inference_weights(m, w, m->ckpt->avg, w->view);
+	return w->view;
+}
+
 /* Step `step` (0-based) of m's run on the n rows of Z: a batch and its
- * negatives, the loss, the update, the checkpoint's progress, the hook.
+ * negatives, the loss, the update, the average, the checkpoint's
+ * progress, the hook.
  * 0, OCSDF_EINTR if the run is to stop, or 65 (divergence) with e set. */
 static int run_step(ocsdf_model *m, work *w, run_state *rs, const float *Z, size_t n, uint64_t step,
 		    const ocsdf_train_hooks *h, ocsdf_error *e)
@@ -859,9 +918,11 @@ static int run_step(ocsdf_model *m, work *w, run_state *rs, const float *Z, size
 		return diverged(e, step + 1, "(loss is not finite); try a smaller --lr");
 	if ((rc = update(m, w, lr, rs, step + 1, e)))
 		return rc;
+	if (step >= rs->avg_start)
+		average_add(c->avg, c->params, ocsdf_arch_nparams(&m->arch), step - rs->avg_start + 1);
 	c->step = step + 1;
 	c->epoch = (step + 1) / rs->spe;
-	return report(h, m, rs, step, loss, f_data, f_neg);
+	return report(h, m, shown_weights(m, w, rs, step, h), rs, step, loss, f_data, f_neg);
 }
 
 int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_hooks *h,
@@ -878,13 +939,15 @@ int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_
 	rs.start = m->ckpt->step;
 	rs.spe = steps_per_epoch(&m->settings, n);
 	rs.total = rs.spe * (uint64_t)m->settings.epochs;
+	rs.avg_start = average_start(&m->settings, rs.total);
 	m->ckpt->epoch = rs.start / rs.spe;
 	clock_gettime(CLOCK_MONOTONIC, &rs.t0);
 	for (uint64_t step = rs.start; step < rs.total && rc == 0; step++)
 		rc = run_step(m, &w, &rs, Z, n, step, h, e);
 	if (rc == 0 || rc == OCSDF_EINTR) {
 		const int stopped = rc;
-		rc = finish(m, &w, Z, n, rs.last_loss, !stopped, e);
+		rc = finish(m, &w, Z, n, rs.last_loss, m->ckpt->step > rs.avg_start ? m->ckpt->avg : NULL, !stopped,
+			    e);
 		if (rc == 0 && stopped)
 			rc = ocsdf_error_set(e, OCSDF_EINTR, "interrupted");
 	}

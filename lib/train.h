@@ -52,6 +52,7 @@
 #define OCSDF_TRAIN_PUSH_MAX 1e6
 #define OCSDF_TRAIN_CONTAMINATION_MAX 0.5
 #define OCSDF_TRAIN_LR_HOLD_MAX 0.9
+#define OCSDF_TRAIN_AVERAGE_MAX 0.9
 #define OCSDF_TRAIN_EIKONAL_MAX 1e6
 /* The step of the slope term (--eikonal) from a row up the gradient, as a
  * share of the support radius r: small enough to stay short of the ridge
@@ -89,8 +90,12 @@ typedef struct ocsdf_train_progress {
 
 typedef struct ocsdf_train_hooks {
 	/* Called after every step and (with end_of_epoch 1) after the last
-	 * step of each epoch, with the current inference weights.  A non-zero
-	 * return stops training as an interruption would. */
+	 * step of each epoch, with the current inference weights; at the end
+	 * of an epoch in the share of the run that settings.average
+	 * averages, the weights the run would write if it ended there (the
+	 * average so far, made orthonormal: a projection of every layer,
+	 * done only with weights_used set; else theta is the step's own).
+	 * A non-zero return stops training as an interruption would. */
 	int (*progress)(void *ctx, const ocsdf_train_progress *p, const float *theta,
 			int end_of_epoch);
 	void *ctx;
@@ -98,6 +103,7 @@ typedef struct ocsdf_train_hooks {
 	 * makes the negatives: non-zero stops training at once, the step in
 	 * progress abandoned (a resumed run redoes it). */
 	volatile sig_atomic_t *stop;
+	int weights_used;       /* progress reads theta at the end of an epoch */
 } ocsdf_train_hooks;
 
 /* Trains m on Z (n x d rows, already standardized with m->mean/std).
@@ -113,8 +119,10 @@ typedef struct ocsdf_train_hooks {
 int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_hooks *h,
 		    ocsdf_error *e);
 
-/* f over the n rows of Z (standardized) with m's weights, in chunks;
- * grad_norm (may be NULL) receives the mean ||∇f|| over the rows. */
-int ocsdf_train_eval(const ocsdf_model *m, const float *Z, size_t n, float *f, double *grad_norm);
+/* f over the n rows of Z (standardized) with the weights theta of a
+ * network of shape a, in chunks; grad_norm (may be NULL) receives the mean
+ * ||∇f|| over the rows. */
+int ocsdf_train_eval(const ocsdf_arch *a, const float *theta, const float *Z, size_t n, float *f,
+		     double *grad_norm);
 
 #endif

@@ -17,9 +17,13 @@ int ocsdf_trainrun_settings(ocsdf_train_settings *s, int decay, int given, ocsdf
 	if (!decay && (given & (OCSDF_TRAINRUN_LR_FINAL | OCSDF_TRAINRUN_LR_HOLD)))
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "%s needs --lr-decay linear",
 				       given & OCSDF_TRAINRUN_LR_FINAL ? "--lr-final" : "--lr-hold");
-	s->lr_final = decay ? (given & OCSDF_TRAINRUN_LR_FINAL ? s->lr_final : s->lr / 1000) : s->lr;
+	s->lr_final = decay ? (given & OCSDF_TRAINRUN_LR_FINAL ? s->lr_final : s->lr / 10) : s->lr;
+	/* No decay: the paper's constant rate, nothing held or averaged
+	 * unless asked for. */
 	if (!decay)
 		s->lr_hold = 0;
+	if (!decay && !(given & OCSDF_TRAINRUN_AVERAGE))
+		s->average = 0;
 	if (!(given & OCSDF_TRAINRUN_WARMUP))
 		s->warmup = s->epochs / 8;
 	if (s->warmup > s->epochs)
@@ -135,13 +139,14 @@ void ocsdf_trainrun_eval_free(ocsdf_trainrun_eval *ev)
 	*ev = (ocsdf_trainrun_eval){0};
 }
 
-void ocsdf_trainrun_eval_text(ocsdf_trainrun_eval *ev, const ocsdf_model *m, char *buf, size_t len)
+void ocsdf_trainrun_eval_text(ocsdf_trainrun_eval *ev, const ocsdf_arch *a, const float *theta, char *buf,
+			      size_t len)
 {
 	double gn = 0, fm = 0;
 	ocsdf_roc *roc;
 	ocsdf_error e;
 	buf[0] = '\0';
-	if (ocsdf_train_eval(m, ev->Z, ev->n, ev->f, &gn) != 0)
+	if (ocsdf_train_eval(a, theta, ev->Z, ev->n, ev->f, &gn) != 0)
 		return;
 	for (size_t i = 0; i < ev->n; i++)
 		ev->score[i] = ev->f[i], fm += ev->f[i];

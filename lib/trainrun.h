@@ -18,11 +18,12 @@
 
 /* The settings whose defaults depend on others, as given to
  * ocsdf_trainrun_settings: bits of its given. */
-enum { OCSDF_TRAINRUN_LR_FINAL = 1, OCSDF_TRAINRUN_LR_HOLD = 2, OCSDF_TRAINRUN_WARMUP = 4 };
+enum { OCSDF_TRAINRUN_LR_FINAL = 1, OCSDF_TRAINRUN_LR_HOLD = 2, OCSDF_TRAINRUN_WARMUP = 4, OCSDF_TRAINRUN_AVERAGE = 8 };
 
 /* Completes s as ocsdf-train(1) says, given the options: with decay 0 (no
- * decay of the learning rate) lr_final is lr and lr_hold 0, and giving
- * either is refused; with decay 1, lr_final is lr / 1000 unless given;
+ * decay of the learning rate) lr_final is lr, lr_hold 0 and average 0
+ * unless given, and giving lr_final or lr_hold is refused; with decay 1,
+ * lr_final is lr / 10 unless given;
  * warmup is epochs / 8 unless given, and may not exceed epochs; eikonal
  * needs the distance sampler.  given
  * holds the OCSDF_TRAINRUN_* bits of the settings given.  Returns 0, or
@@ -77,10 +78,12 @@ typedef struct ocsdf_trainrun_eval {
 int ocsdf_trainrun_eval_init(ocsdf_trainrun_eval *ev, const float *Z, const char *const *labels, size_t n,
 			     const char *anomaly);
 void ocsdf_trainrun_eval_free(ocsdf_trainrun_eval *ev);
-/* Scores ev's rows with m and writes "  auroc A  f(rows) F  |grad(rows)| G"
+/* Scores ev's rows with the weights theta of a network of shape a and
+ * writes "  auroc A  f(rows) F  |grad(rows)| G"
  * into buf (len bytes): the AUROC of the scores against the classes, their
  * mean and the mean gradient norm.  buf is "" if they cannot be had. */
-void ocsdf_trainrun_eval_text(ocsdf_trainrun_eval *ev, const ocsdf_model *m, char *buf, size_t len);
+void ocsdf_trainrun_eval_text(ocsdf_trainrun_eval *ev, const ocsdf_arch *a, const float *theta, char *buf,
+			      size_t len);
 
 /* Writes into buf (len bytes) the progress line of p for a run of batch
  * rows per step (as many negatives again), then suffix: live 1, the line

@@ -29,7 +29,8 @@
 
 /* Offsets from ocsdf-model(5). */
 enum {
-	HEADER_LEN = 368,
+	HEADER_LEN = 376,
+	HEADER_V5_LEN = 368,
 	HEADER_V4_LEN = 360,
 	HEADER_V3_LEN = 352,
 	HEADER_V2_LEN = 344,
@@ -83,7 +84,8 @@ enum {
 	OFF_ROWS_READ = 360,
 	OFF_LR_HOLD = 368,
 	OFF_EIKONAL = 376,
-	OFF_MEAN = 384
+	OFF_AVERAGE = 384,
+	OFF_MEAN = 392
 };
 
 /* ---- helpers ---- */
@@ -130,6 +132,12 @@ static ocsdf_model *random_model(ocsdf_arch a, int params, int opt_v, uint64_t s
 		free(m->ckpt->opt_v);
 		m->ckpt->opt_v = NULL;
 	}
+	/* A run's full state, the average of --average included. */
+	if (params && opt_v) {
+		ck_assert_ptr_nonnull(m->ckpt->avg = malloc(n * sizeof *m->ckpt->avg));
+		for (size_t i = 0; i < n; i++)
+			m->ckpt->avg[i] = (float)ocsdf_rng_normal(&r);
+	}
 	m->scale = (int)ocsdf_rng_below(&r, 3);
 	m->ckpt->epoch = ocsdf_rng_u64(&r);
 	m->ckpt->step = ocsdf_rng_u64(&r);
@@ -144,6 +152,7 @@ static ocsdf_model *random_model(ocsdf_arch a, int params, int opt_v, uint64_t s
 	m->settings.lr_final = 1e-5 * (1e-6 + ocsdf_rng_uniform(&r));
 	m->settings.lr_hold = 0.9 * ocsdf_rng_uniform(&r);
 	m->settings.eikonal = 100 * ocsdf_rng_uniform(&r);
+	m->settings.average = 0.9 * ocsdf_rng_uniform(&r);
 	m->settings.rho = 0.01 + 0.98 * ocsdf_rng_uniform(&r);
 	m->settings.eps = 1e-7;
 	m->settings.box = 5 + ocsdf_rng_uniform(&r);
@@ -182,6 +191,9 @@ static void assert_same_checkpoint(const ocsdf_checkpoint *a, const ocsdf_checkp
 {
 	ck_assert_int_eq(a->params != NULL, b->params != NULL);
 	ck_assert_int_eq(a->opt_v != NULL, b->opt_v != NULL);
+	ck_assert_int_eq(a->avg != NULL, b->avg != NULL);
+	if (a->avg)
+		ck_assert_mem_eq(a->avg, b->avg, n * sizeof *a->avg);
 	if (a->params)
 		ck_assert_mem_eq(a->params, b->params, n * sizeof *a->params);
 	if (a->opt_v)
@@ -212,6 +224,7 @@ static void assert_same(const ocsdf_model *a, const ocsdf_model *b)
 	ck_assert(same_double(s->margin, t->margin) && same_double(s->lambda, t->lambda));
 	ck_assert(same_double(s->lr, t->lr) && same_double(s->lr_final, t->lr_final));
 	ck_assert(same_double(s->lr_hold, t->lr_hold) && same_double(s->eikonal, t->eikonal));
+	ck_assert(same_double(s->average, t->average));
 	ck_assert(same_double(s->rho, t->rho) && same_double(s->eps, t->eps));
 	ck_assert(same_double(s->box, t->box) && same_double(s->bjorck_tol, t->bjorck_tol));
 	ck_assert_int_eq(s->epochs, t->epochs);
@@ -459,6 +472,7 @@ START_TEST(test_layout)
 	m->settings.contamination = 0.125;
 	m->stats.support_radius = 0.75;
 	m->settings.lr_hold = 0.25;
+	m->settings.average = 0.125;
 	m->ckpt->epoch = 12;
 	m->mean[0] = -1.5;
 	m->theta[0] = 0.5f;
@@ -515,6 +529,8 @@ START_TEST(test_layout)
 	ck_assert(v == 0.75);
 	memcpy(&v, &(uint64_t){ocsdf_bytes_get_u64(buf + OFF_LR_HOLD)}, 8);
 	ck_assert(v == 0.25);
+	memcpy(&v, &(uint64_t){ocsdf_bytes_get_u64(buf + OFF_AVERAGE)}, 8);
+	ck_assert(v == 0.125);
 	ck_assert_uint_eq(ocsdf_bytes_get_u64(buf + OFF_MEAN), 0xbff8000000000000ULL);
 	/* names: u32 length then bytes, right after mean and std */
 	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_MEAN + 48), 3);
@@ -547,9 +563,9 @@ START_TEST(test_manual_example)
 	buf = image(m, &len);
 	ck_assert_uint_eq(ocsdf_arch_nparams(&a), 41);
 	ck_assert_uint_eq(ocsdf_bytes_get_u64(buf + OFF_NAMES_LEN), 18);
-	ck_assert_uint_eq(theta_off(buf), 456);
-	ck_assert_uint_eq(len, 624);
-	ck_assert_mem_eq(buf, "OCSDFMDL\x01\0\0\0\x70\x01\0\0", 16);
+	ck_assert_uint_eq(theta_off(buf), 464);
+	ck_assert_uint_eq(len, 632);
+	ck_assert_mem_eq(buf, "OCSDFMDL\x01\0\0\0\x78\x01\0\0", 16);
 	free(buf);
 	ocsdf_model_free(m);
 }
@@ -950,6 +966,7 @@ START_TEST(test_bad_settings)
 		{OFF_EIKONAL, FIELD_F64, -1, "settings.eikonal is -1"},
 		{OFF_SUPPORT_RADIUS, FIELD_F64, INFINITY, "stats.support_radius is inf"},
 		{OFF_LR_HOLD, FIELD_F64, 0.95, "settings.lr_hold is 0.95, expected 0..0.9"},
+		{OFF_AVERAGE, FIELD_F64, -0.5, "settings.average is -0.5, expected 0..0.9"},
 	};
 	size_t len;
 	unsigned char *orig = small_image(1, &len);
@@ -1043,7 +1060,7 @@ START_TEST(test_header_v1)
 	m->settings.knn = 0;
 	m->settings.support_quantile = m->settings.near = m->settings.far = 0;
 	m->settings.box_share = m->settings.push = m->settings.contamination = 0;
-	m->settings.lr_hold = m->settings.eikonal = 0;
+	m->settings.lr_hold = m->settings.eikonal = m->settings.average = 0;
 	m->stats.support_radius = 0;
 	back = load_cut(m, HEADER_V1_LEN, "v1");
 	ck_assert_int_eq(back->settings.sampler, OCSDF_SAMPLER_PAPER);
@@ -1059,9 +1076,27 @@ START_TEST(test_header_before_slope)
 	ocsdf_arch a = {3, 5, 2, OCSDF_ACT_FULLSORT};
 	ocsdf_model *m = random_model(a, 1, 1, 43), *back;
 
-	m->settings.eikonal = 0;
+	m->settings.eikonal = m->settings.average = 0;
 	back = load_cut(m, HEADER_V4_LEN, "v0.1.2");
 	ck_assert(back->settings.eikonal == 0);
+	ocsdf_model_free(back);
+	ocsdf_model_free(m);
+}
+END_TEST
+
+/* A file of the release before --average: a header of 368 bytes loads
+ * with no average (0), its run resumes as it began. */
+START_TEST(test_header_before_average)
+{
+	ocsdf_arch a = {3, 5, 2, OCSDF_ACT_FULLSORT};
+	ocsdf_model *m = random_model(a, 1, 1, 44), *back;
+
+	m->settings.average = 0;
+	free(m->ckpt->avg);
+	m->ckpt->avg = NULL;
+	back = load_cut(m, HEADER_V5_LEN, "v0.1.3");
+	ck_assert(back->settings.average == 0);
+	ck_assert_ptr_null(back->ckpt->avg);
 	ocsdf_model_free(back);
 	ocsdf_model_free(m);
 }
@@ -1074,7 +1109,7 @@ START_TEST(test_header_before_hold)
 	ocsdf_arch a = {3, 5, 2, OCSDF_ACT_FULLSORT};
 	ocsdf_model *m = random_model(a, 1, 1, 42), *back;
 
-	m->settings.lr_hold = m->settings.eikonal = 0;
+	m->settings.lr_hold = m->settings.eikonal = m->settings.average = 0;
 	back = load_cut(m, HEADER_V3_LEN, "v0.1.1");
 	ck_assert(back->settings.lr_hold == 0);
 	ck_assert_int_eq(back->settings.sampler, m->settings.sampler);
@@ -1413,6 +1448,9 @@ START_TEST(test_finished_without_state)
 	uint64_t step = m->ckpt->step;
 	ocsdf_error e;
 
+	/* The state of a run without --average, as earlier releases had. */
+	free(m->ckpt->avg);
+	m->ckpt->avg = NULL;
 	ckpt = image(m, &len_ckpt);
 	ocsdf_model_finish(m);
 	buf = image(m, &len);
@@ -1500,6 +1538,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_wrong_version);
 	tcase_add_test(tc, test_finished_without_state);
 	tcase_add_test(tc, test_old_fixtures);
+	tcase_add_test(tc, test_header_before_average);
 	tcase_add_test(tc, test_huge_dimensions);
 	tcase_add_test(tc, test_bad_values);
 	tcase_add_test(tc, test_bad_settings);

@@ -47,6 +47,7 @@ static ocsdf_model *small_model(int width, int depth, int epochs, int ortho)
 	/* The tests of the paper's walks and of the loop's mechanics. */
 	m->settings.sampler = OCSDF_SAMPLER_PAPER;
 	m->settings.lr_final = m->settings.lr;
+	m->settings.average = 0;
 	for (int j = 0; j < 2; j++) {
 		m->mean[j] = 0;
 		m->std[j] = 1;
@@ -241,7 +242,7 @@ START_TEST(test_distance_disk)
 		ck_assert_msg(fabs(fp[k] - (1 - radius[k])) < 0.1, "f at radius %g is %g, sdf %g", radius[k],
 			      fp[k], 1 - radius[k]);
 	ck_assert_msg(fp[4] < -1 && fp[5] < fp[4] - 1, "f at radius 2.5 and 4: %g %g", fp[4], fp[5]);
-	ck_assert_int_eq(ocsdf_train_eval(m, Z, n, f, &gn), 0);
+	ck_assert_int_eq(ocsdf_train_eval(&m->arch, m->theta, Z, n, f, &gn), 0);
 	/* The level, on the rows as ocsdf-score scores them. */
 	ck_assert_ptr_nonnull(sc = ocsdf_scorer_new(m, OCSDF_SCORE_TILE));
 	score_rows(sc, Z, n, 2, f);
@@ -286,6 +287,23 @@ static int stop_at(void *ctx, const ocsdf_train_progress *p, const float *theta,
 	return 0;
 }
 
+/* m written to a file and read back, m freed. */
+static ocsdf_model *saved_and_loaded(ocsdf_model *m)
+{
+	char path[] = "/tmp/ocsdf-test-ckpt-XXXXXX";
+	int fd = mkstemp(path);
+	ocsdf_model *l = NULL;
+	ocsdf_error e;
+
+	ck_assert_int_ge(fd, 0);
+	close(fd);
+	ck_assert_msg(ocsdf_model_save(m, path, 1, &e) == 0, "%s", e.msg);
+	ck_assert_msg(ocsdf_model_load(path, &l, &e) == 0, "%s", e.msg);
+	unlink(path);
+	ocsdf_model_free(m);
+	return l;
+}
+
 /* Interrupting and resuming gives the same model as an uninterrupted run,
  * and the same seed gives the same model: the same raw parameters after
  * the last step (a run stopped there, and one stopped at step 23 then
@@ -296,22 +314,30 @@ START_TEST(test_resume_equals_uninterrupted)
 	float *Z = disk(n, 5);
 	/* _i: 0 and 1 the paper's sampler with bjorck and retract, 2 the
 	 * distance sampler, whose pool of outside negatives a resumed run
-	 * rebuilds. */
+	 * rebuilds, 3 that with --average 0.5, stopped inside the steps it
+	 * averages (30 to 59; the average travels with the checkpoint). */
 	ocsdf_model *a = small_model(16, 2, 4, _i % 2), *b = small_model(16, 2, 4, _i % 2);
 	ocsdf_error e;
 	uint64_t at = 60; /* 4 epochs of 15 steps */
-	ocsdf_train_hooks h = {stop_at, &at, &stop_flag};
+	ocsdf_train_hooks h = {stop_at, &at, &stop_flag, 0};
 
-	if (_i == 2)
+	if (_i >= 2)
 		a->settings.sampler = b->settings.sampler = OCSDF_SAMPLER_DISTANCE;
+	if (_i == 3)
+		a->settings.average = b->settings.average = 0.5;
 	P = ocsdf_arch_nparams(&a->arch);
 	stop_flag = 0;
 	ck_assert_int_eq(ocsdf_train_run(a, Z, n, &h, &e), OCSDF_EINTR);
-	at = 23;
+	at = _i == 3 ? 41 : 23;
 	stop_flag = 0;
 	ck_assert_int_eq(ocsdf_train_run(b, Z, n, &h, &e), OCSDF_EINTR);
 	ck_assert_ptr_nonnull(b->ckpt);
-	ck_assert_int_eq((int)b->ckpt->step, 23);
+	ck_assert_int_eq((int)b->ckpt->step, (int)at);
+	if (_i == 3) {
+		ck_assert_int_eq(ocsdf_model_set_name(b, 0, "x"), 0);
+		ck_assert_int_eq(ocsdf_model_set_name(b, 1, "y"), 0);
+		b = saved_and_loaded(b);
+	}
 	ck_assert(b->stats.ortho_error < 1e-5);
 	at = 60;
 	stop_flag = 0;
@@ -325,6 +351,82 @@ START_TEST(test_resume_equals_uninterrupted)
 	ck_assert_int_eq(memcmp(a->theta, b->theta, P * sizeof(float)), 0);
 	ocsdf_model_free(a);
 	ocsdf_model_free(b);
+	free(Z);
+}
+END_TEST
+
+/* What test_average_of_steps keeps: the sum of the parameters after each
+ * step from `from` on (1-based steps), their count, and the weights shown
+ * at the end of the last epoch. */
+typedef struct snapshots {
+	const ocsdf_model *m;
+	uint64_t from, count;
+	double *sum;
+	float *shown;
+} snapshots;
+
+static int add_snapshot(void *ctx, const ocsdf_train_progress *p, const float *theta, int eoe)
+{
+	snapshots *v = ctx;
+	size_t P = ocsdf_arch_nparams(&v->m->arch);
+	if (p->step >= v->from) {
+		for (size_t i = 0; i < P; i++)
+			v->sum[i] += v->m->ckpt->params[i];
+		v->count++;
+	}
+	if (eoe && p->step == p->steps)
+		memcpy(v->shown, theta, P * sizeof *theta);
+	return 0;
+}
+
+/* With --average 0.25, the model is the mean of the parameters after each
+ * of the last quarter of the steps, made orthonormal: 4 epochs of 15
+ * steps average steps 46 to 60.  The end of each of those epochs shows
+ * the hook the model of a run ending there; the last epoch's is the
+ * model written.  The last step's own weights differ. */
+START_TEST(test_average_of_steps)
+{
+	size_t n = 300, P;
+	float *Z = disk(n, 7), *want, *last;
+	ocsdf_model *m = small_model(16, 2, 4, OCSDF_ORTHO_RETRACT);
+	snapshots v = {m, 46, 0, NULL, NULL};
+	ocsdf_train_hooks h = {add_snapshot, &v, NULL, 1};
+	ocsdf_error e;
+	work w;
+	double far = 0;
+
+	m->settings.average = 0.25;
+	P = ocsdf_arch_nparams(&m->arch);
+	v.sum = calloc(P, sizeof *v.sum);
+	v.shown = malloc(P * sizeof *v.shown);
+	want = malloc(P * sizeof *want);
+	last = malloc(P * sizeof *last);
+	ck_assert(v.sum && v.shown && want && last);
+	ck_assert_int_eq(ocsdf_train_run(m, Z, n, &h, &e), 0);
+	ck_assert_int_eq((int)v.count, 15);
+	ck_assert_int_eq(memcmp(v.shown, m->theta, P * sizeof *m->theta), 0);
+	/* The mean, made orthonormal as the trainer makes its weights. */
+	ck_assert(work_alloc(&w, m, n));
+	for (size_t i = 0; i < P; i++)
+		last[i] = (float)(v.sum[i] / (double)v.count);
+	ck_assert(inference_weights(m, &w, last, want) < 1e-5);
+	for (size_t i = 0; i < P; i++)
+		ck_assert_msg(fabsf(m->theta[i] - want[i]) < 1e-5f, "weight %zu is %g, the mean's %g", i,
+			      m->theta[i], want[i]);
+	ck_assert(m->stats.ortho_error < 1e-5);
+	/* Without the average: the last step's weights, far from it. */
+	ocsdf_model_free(m);
+	m = small_model(16, 2, 4, OCSDF_ORTHO_RETRACT);
+	ck_assert_int_eq(ocsdf_train_run(m, Z, n, NULL, &e), 0);
+	for (size_t i = 0; i < P; i++)
+		far = fmax(far, fabs((double)m->theta[i] - want[i]));
+	ck_assert_msg(far > 1e-3, "the last step's weights are within %g of the mean's", far);
+	work_free(&w);
+	ocsdf_model_free(m);
+	free(v.sum);
+	free(v.shown);
+	free(want);
+	free(last);
 	free(Z);
 }
 END_TEST
@@ -353,7 +455,7 @@ START_TEST(test_epoch_loss_is_mean)
 	float *Z = disk(n, 6);
 	ocsdf_model *m = small_model(8, 1, 2, OCSDF_ORTHO_RETRACT);
 	losses l = {0, 0, 0};
-	ocsdf_train_hooks h = {record_loss, &l, NULL};
+	ocsdf_train_hooks h = {record_loss, &l, NULL, 0};
 	ocsdf_error e;
 	double own;
 
@@ -400,7 +502,7 @@ START_TEST(test_save_load_scores)
 	ocsdf_scorer_run(s0, X, 64, f0);
 	ocsdf_scorer_run(s1, X, 64, f1);
 	ck_assert_int_eq(memcmp(f0, f1, sizeof f0), 0);
-	ck_assert_int_eq(ocsdf_train_eval(m, Z, 64, f2, NULL), 0);
+	ck_assert_int_eq(ocsdf_train_eval(&m->arch, m->theta, Z, 64, f2, NULL), 0);
 	for (int i = 0; i < 64; i++)
 		ck_assert_float_eq_tol(f0[i], f2[i], 1e-5f);
 	ck_assert_double_eq(l->stats.lipschitz_raw, 1.0);
@@ -509,6 +611,15 @@ START_TEST(test_resume_checked)
 	m->ckpt->step = UINT64_MAX;
 	expect_refused(ocsdf_train_check_resume(m, n, &e), &e, "step is 18446744073709551615");
 	expect_refused(ocsdf_train_run(m, Z, n, NULL, &e), &e, "step is 18446744073709551615");
+	/* --average 0.5 averages steps 15 to 29: a checkpoint past step 15
+	 * needs the average. */
+	m->settings.average = 0.5;
+	m->ckpt->step = 15;
+	ck_assert_int_eq(ocsdf_train_check_resume(m, n, &e), 0);
+	m->ckpt->step = 16;
+	expect_refused(ocsdf_train_check_resume(m, n, &e), &e, "step is 16, within the share of the run that "
+		       "settings.average averages, but the checkpoint holds no average");
+	m->settings.average = 0;
 	m->ckpt->step = 10;
 	expect_refused(ocsdf_train_check_resume(m, 0, &e), &e, "cannot train on 0 rows");
 	ck_assert_int_eq(ocsdf_train_check_resume(m, (uint64_t)1 << 32, &e), OCSDF_EDATA);
@@ -537,7 +648,7 @@ START_TEST(test_resume_after_last_step)
 	ocsdf_model *b = small_model(8, 1, 2, OCSDF_ORTHO_RETRACT);
 	ocsdf_error e;
 	uint64_t at = 30; /* 2 epochs of 15 steps */
-	ocsdf_train_hooks h = {stop_at, &at, &stop_flag};
+	ocsdf_train_hooks h = {stop_at, &at, &stop_flag, 0};
 
 	ck_assert_int_eq(ocsdf_train_run(a, Z, n, NULL, &e), 0);
 	stop_flag = 0;
@@ -588,7 +699,7 @@ START_TEST(test_stop_cuts_walk)
 	ocsdf_model *m = small_model(16, 2, 2, OCSDF_ORTHO_RETRACT);
 	ocsdf_error e;
 	uint64_t at = 3;
-	ocsdf_train_hooks h = {stop_at, &at, &stop_flag};
+	ocsdf_train_hooks h = {stop_at, &at, &stop_flag, 0};
 
 	/* A checkpoint of 3 steps, then walks of 10000 steps (minutes, on a
 	 * large network) with the stop already requested. */
@@ -831,11 +942,11 @@ START_TEST(test_report)
 	run_state rs = {.spe = 4, .total = 12, .ortho_error = 1e-7, .gnorm_neg = 0.5, .reprojections = 2};
 	volatile sig_atomic_t flag = 0;
 	seen v = {.calls = 0};
-	ocsdf_train_hooks h = {keep, &v, &flag};
+	ocsdf_train_hooks h = {keep, &v, &flag, 0};
 
 	clock_gettime(CLOCK_MONOTONIC, &rs.t0);
-	ck_assert_int_eq(report(NULL, m, &rs, 6, 1, 0.5, -0.5), 0);
-	ck_assert_int_eq(report(&h, m, &rs, 7, 2, 0.25, -0.25), 0);
+	ck_assert_int_eq(report(NULL, m, m->theta, &rs, 6, 1, 0.5, -0.5), 0);
+	ck_assert_int_eq(report(&h, m, m->theta, &rs, 7, 2, 0.25, -0.25), 0);
 	ck_assert_int_eq(v.calls, 1);
 	ck_assert_int_eq(v.end_of_epoch, 1);
 	ck_assert_int_eq(v.p.epoch, 2);
@@ -852,13 +963,13 @@ START_TEST(test_report)
 	ck_assert_int_eq((int)v.p.reprojections, 2);
 	ck_assert(v.p.seconds >= 0);
 	ck_assert_double_eq(rs.last_loss, 2);
-	ck_assert_int_eq(report(&h, m, &rs, 8, 3, 0, 0), 0);
+	ck_assert_int_eq(report(&h, m, m->theta, &rs, 8, 3, 0, 0), 0);
 	ck_assert_int_eq(v.end_of_epoch, 0);
 	flag = 1;
-	ck_assert_int_eq(report(&h, m, &rs, 9, 3, 0, 0), OCSDF_EINTR);
+	ck_assert_int_eq(report(&h, m, m->theta, &rs, 9, 3, 0, 0), OCSDF_EINTR);
 	flag = 0;
 	v.refuse = 1;
-	ck_assert_int_eq(report(&h, m, &rs, 10, 3, 0, 0), OCSDF_EINTR);
+	ck_assert_int_eq(report(&h, m, m->theta, &rs, 10, 3, 0, 0), OCSDF_EINTR);
 	ocsdf_model_free(m);
 }
 END_TEST
@@ -919,7 +1030,8 @@ int main(void)
 	tcase_add_test(tc, test_disk_bjorck);
 	tcase_add_test(tc, test_knn_matches_brute_force);
 	tcase_add_test(tc, test_distance_disk);
-	tcase_add_loop_test(tc, test_resume_equals_uninterrupted, 0, 3);
+	tcase_add_loop_test(tc, test_resume_equals_uninterrupted, 0, 4);
+	tcase_add_test(tc, test_average_of_steps);
 	tcase_add_test(tc, test_save_load_scores);
 	tcase_add_test(tc, test_epoch_loss_is_mean);
 	tcase_add_test(tc, test_settings_checked);

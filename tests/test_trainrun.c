@@ -43,16 +43,20 @@ START_TEST(test_settings)
 	s.lr = 0.02;
 	s.epochs = 17;
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, 0, &e), 0);
-	ck_assert(s.lr_final == 0.02 / 1000 && s.lr_hold == d.lr_hold);
+	ck_assert(s.lr_final == 0.02 / 10 && s.lr_hold == d.lr_hold && s.average == d.average);
+	ck_assert(d.lr_hold == 0 && d.average == 0.5);
 	ck_assert_int_eq(s.warmup, 17 / 8);
 	s.lr_final = 3e-4;
 	s.warmup = 17;
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_LR_FINAL | OCSDF_TRAINRUN_WARMUP, &e), 0);
 	ck_assert(s.lr_final == 3e-4);
 	ck_assert_int_eq(s.warmup, 17);
-	/* No decay: a constant rate, nothing held. */
+	/* No decay: a constant rate, nothing held or averaged unless asked
+	 * for. */
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 0, OCSDF_TRAINRUN_AVERAGE, &e), 0);
+	ck_assert(s.average == d.average);
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 0, 0, &e), 0);
-	ck_assert(s.lr_final == s.lr && s.lr_hold == 0);
+	ck_assert(s.lr_final == s.lr && s.lr_hold == 0 && s.average == 0);
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 0, OCSDF_TRAINRUN_LR_HOLD, &e), 64);
 	ck_assert_str_eq(e.msg, "--lr-hold needs --lr-decay linear");
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 0, OCSDF_TRAINRUN_LR_FINAL | OCSDF_TRAINRUN_LR_HOLD, &e), 64);
@@ -214,10 +218,10 @@ START_TEST(test_eval)
 	ocsdf_scale_apply(ds.X, 8, 3, m->mean, m->std, Z);
 	ck_assert_int_eq(ocsdf_trainrun_eval_init(&ev, Z, labels, 8, "1"), 0);
 	ck_assert_mem_eq(ev.anom, anom, 8);
-	ocsdf_trainrun_eval_text(&ev, m, buf, sizeof buf);
+	ocsdf_trainrun_eval_text(&ev, &m->arch, m->theta, buf, sizeof buf);
 	ck_assert_int_eq(sscanf(buf, "  auroc %lf  f(rows) %lf  |grad(rows)| %lf", &auroc, &fm, &g), 3);
 	/* The same numbers from the library's own pieces. */
-	ck_assert_int_eq(ocsdf_train_eval(m, Z, 8, f, &gn), 0);
+	ck_assert_int_eq(ocsdf_train_eval(&m->arch, m->theta, Z, 8, f, &gn), 0);
 	for (int i = 0; i < 8; i++)
 		score[i] = f[i], sum += f[i];
 	ck_assert_int_eq(ocsdf_roc_new(score, anom, 8, &roc, &e), 0);
@@ -230,7 +234,7 @@ START_TEST(test_eval)
 
 	/* No anomaly among the rows: no AUROC, an empty text. */
 	ck_assert_int_eq(ocsdf_trainrun_eval_init(&ev, Z, labels, 8, "7"), 0);
-	ocsdf_trainrun_eval_text(&ev, m, buf, sizeof buf);
+	ocsdf_trainrun_eval_text(&ev, &m->arch, m->theta, buf, sizeof buf);
 	ck_assert_str_eq(buf, "");
 	ocsdf_trainrun_eval_free(&ev);
 	ocsdf_model_free(m);

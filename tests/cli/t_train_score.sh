@@ -74,7 +74,7 @@ fi
 # Bad option values are usage errors.
 for opt in "--epochs -1" "--epochs 0" "--margin 0" "--margin -1" "--activation relu" \
 	"--width 1" "--batch 0" "--lr 0" "--scale weird" "--ortho qr" "--warmup 50" \
-	"--init normal" "--steps -2" "--walk-steps -2" "--domain 0" "--lr-decay none --lr-final 0.1" "--lr-decay none --lr-hold 0.1" "--lr-hold 0.95" "--lr-hold -0.1" "--seed x" "--threads 0" \
+	"--init normal" "--steps -2" "--walk-steps -2" "--domain 0" "--lr-decay none --lr-final 0.1" "--lr-decay none --lr-hold 0.1" "--lr-hold 0.95" "--lr-hold -0.1" "--average 0.95" "--average -0.1" "--average x" "--seed x" "--threads 0" \
 	"--depth 0" "--eval" "--activation groupsort --width 33" "--sampler walk" "--knn 0" \
 	"--knn 256" "--support-quantile 1.5" "--near 0" "--far -1" "--box-share 2" "--push -1" \
 	"--contamination 0.6"; do
@@ -89,7 +89,7 @@ expect 64 '' -- "$BIN/ocsdf-score" -m "$T/m" --units feet "$DATA/disk.csv"
 # others pass on to the checkpoint's own check ($T/m finished its run: 65).
 for opt in "--scale iso" "--margin 0.1" "--lambda 10" "--walk-steps 2" "--domain 4" "--steps 2" "--box 4" "--init gaussian" \
 	"--newton authors" "--epochs 3" "--warmup 1" "--min-steps 2" "--max-steps 9" "--batch 16" \
-	"--lr 0.01" "--lr-decay linear" "--lr-decay linear --lr-final 0.0001" "--lr-hold 0.5" "--lr-hold 0" "--ortho bjorck" \
+	"--lr 0.01" "--lr-decay linear" "--lr-decay linear --lr-final 0.0001" "--lr-hold 0.5" "--lr-hold 0" "--average 0.25" "--ortho bjorck" \
 	"--bjorck-iters 3" "--bjorck-tol 0.1" "--retract-iters 2" "--width 8" "--depth 2" \
 	"--activation fullsort" "--sampler paper" "--knn 5" "--support-quantile 0.9" "--near 0.1" \
 	"--far 3" "--box-share 0.5" "--push 1" "--contamination 0.1"; do

@@ -72,7 +72,7 @@ static void resume(ocsdf_model *m, uint64_t n)
 	int d = m->arch.d, left = STEPS, rc;
 	uint64_t step0 = m->ckpt->step;
 	float *Z = malloc(sizeof(float) * (size_t)n * (size_t)d);
-	ocsdf_train_hooks h = {stop_after, &left, NULL};
+	ocsdf_train_hooks h = {stop_after, &left, NULL, 0};
 	ocsdf_error e;
 	void *img;
 	size_t len;
