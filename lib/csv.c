@@ -777,6 +777,14 @@ static const char *compressed_kind(const char *p, size_t n, const char **tool)
 
 /* ---- public reader API ---- */
 
+int ocsdf_csv_check_names(int names_given, int header, ocsdf_error *e)
+{
+	if (names_given && header != OCSDF_CSV_NO_HEADER)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--columns names the columns of an input without a header: "
+				       "it needs --no-header");
+	return 0;
+}
+
 int ocsdf_csv_open(const char *path, ocsdf_csv_reader **out, ocsdf_error *e)
 {
 	return ocsdf_csv_open_with(path, NULL, out, e);

@@ -99,6 +99,9 @@ int ocsdf_csv_open(const char *path, ocsdf_csv_reader **out, ocsdf_error *e);
 /* The same read as opt says (NULL: as ocsdf_csv_open). */
 int ocsdf_csv_open_with(const char *path, const ocsdf_csv_options *opt, ocsdf_csv_reader **out,
 			ocsdf_error *e);
+/* 0, or 64 with e set when names are given for the columns (--columns)
+ * of an input read with a header: they name those of one without. */
+int ocsdf_csv_check_names(int names_given, int header, ocsdf_error *e);
 
 /* Opens path as opt says (NULL: the defaults) to read the d features
  * names[] of a model, named what in messages (e.g. "model m.model"; NULL:

@@ -47,10 +47,7 @@ int ocsdf_score_stream_check_params(const ocsdf_score_stream_params *p, ocsdf_er
 			      (p->attack_column && ocsdf_score_name_is_raw(p->attack_column))))
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "a name ending in %s says raw units: it needs --units raw",
 				       raw_suffix);
-	if (p->columns && p->header != OCSDF_CSV_NO_HEADER)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "--columns names the columns of an input without a header: "
-				       "it needs --no-header");
-	return 0;
+	return ocsdf_csv_check_names(p->columns != NULL, p->header, e);
 }
 
 int ocsdf_score_stream_check_attack(const ocsdf_score_stream_params *p, ocsdf_error *e)

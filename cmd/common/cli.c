@@ -136,10 +136,7 @@ int ocsdf_arg_csv_check(ocsdf_error *e, const ocsdf_csv_options *c, const char *
 			  c->header != OCSDF_CSV_HEADER ? "--no-header" : NULL;
 	if (opt && !given)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "%s applies to the rows of %s", opt, file);
-	if (c->names && c->header != OCSDF_CSV_NO_HEADER)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "--columns names the columns of an input without a header: "
-				       "it needs --no-header");
-	return 0;
+	return ocsdf_csv_check_names(c->names != NULL, c->header, e);
 }
 
 int ocsdf_cli_start(int argc, char **argv, int (*parse)(int argc, char **argv, void *ctx, ocsdf_error *e),

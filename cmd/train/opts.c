@@ -187,9 +187,8 @@ static int check_options(options *o, ocsdf_error *e)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--activation groupsort needs an even --width");
 	if (o->eval && !o->label)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--eval needs --label");
-	if (o->columns && o->csv.header != OCSDF_CSV_NO_HEADER)
-		return ocsdf_error_set(e, OCSDF_EUSAGE, "--columns names the columns of an input without a header: "
-				       "it needs --no-header");
+	if (ocsdf_csv_check_names(o->columns != NULL, o->csv.header, e))
+		return e->code;
 	if (o->resume && (o->given & TRAINING))
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--resume continues with the checkpoint's settings; give no "
 				       "method, network or optimisation options with it");
