@@ -862,14 +862,23 @@ static double learning_rate(const ocsdf_train_settings *s, uint64_t step, uint64
 
 /* avg (n floats) the mean of k parameter vectors, the last of them p,
  * from the mean of the k - 1 before it. */
-static void average_add(float *avg, const float *p, size_t n, uint64_t k)
+static void average_add(float *restrict avg, const float *restrict p, size_t n, uint64_t k)
 {
 	const float share = 1.0f / (float)k;
+	size_t i = 0;
 	if (k == 1) {
 		memcpy(avg, p, n * sizeof *avg);
 		return;
 	}
-	for (size_t i = 0; i < n; i++)
+#ifdef __SSE2__
+	/* SSE2 lanes, as rmsprop: the scalar tail's operations, in order. */
+	const __m128 s4 = _mm_set1_ps(share);
+	for (; i + 4 <= n; i += 4) {
+		__m128 a = _mm_loadu_ps(avg + i);
+		_mm_storeu_ps(avg + i, _mm_add_ps(a, _mm_mul_ps(_mm_sub_ps(_mm_loadu_ps(p + i), a), s4)));
+	}
+#endif
+	for (; i < n; i++)
 		avg[i] += (p[i] - avg[i]) * share;
 }
 
