@@ -42,7 +42,7 @@ void ocsdf_train_default_settings(ocsdf_train_settings *s)
 {
 	*s = (ocsdf_train_settings){
 		.margin = 0.05, .lambda = 100,
-		.lr = 1e-3, .lr_final = 1e-4, .lr_hold = 0, .average = 0.5, .rho = 0.9, .eps = 1e-7,
+		.lr = 1e-3, .lr_final = 1e-6, .lr_hold = 0.25, .rho = 0.9, .eps = 1e-7,
 		.box = 5,
 		.epochs = 40, .warmup = 5, .steps_per_epoch_min = 15,
 		.batch = 128, .newton_steps = 4, .newton_level0 = 0,
@@ -850,9 +850,8 @@ static int report(const ocsdf_train_hooks *h, const ocsdf_model *m, const float 
 }
 
 /* The rate of a step: linear from lr to lr_final over the first
- * 1 - lr_hold of the run, then lr_final (tests/bench/DISTANCE.md, "The
- * level"; by default no hold: the average of the weights settles the
- * level instead). */
+ * 1 - lr_hold of the run, then lr_final, so that the level of f settles
+ * before the end (tests/bench/DISTANCE.md, "The level"). */
 static double learning_rate(const ocsdf_train_settings *s, uint64_t step, uint64_t total)
 {
 	const double decay = (1 - s->lr_hold) * (double)total;

@@ -17,13 +17,9 @@ int ocsdf_trainrun_settings(ocsdf_train_settings *s, int decay, int given, ocsdf
 	if (!decay && (given & (OCSDF_TRAINRUN_LR_FINAL | OCSDF_TRAINRUN_LR_HOLD)))
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "%s needs --lr-decay linear",
 				       given & OCSDF_TRAINRUN_LR_FINAL ? "--lr-final" : "--lr-hold");
-	s->lr_final = decay ? (given & OCSDF_TRAINRUN_LR_FINAL ? s->lr_final : s->lr / 10) : s->lr;
-	/* No decay: the paper's constant rate, nothing held or averaged
-	 * unless asked for. */
+	s->lr_final = decay ? (given & OCSDF_TRAINRUN_LR_FINAL ? s->lr_final : s->lr / 1000) : s->lr;
 	if (!decay)
 		s->lr_hold = 0;
-	if (!decay && !(given & OCSDF_TRAINRUN_AVERAGE))
-		s->average = 0;
 	if (!(given & OCSDF_TRAINRUN_WARMUP))
 		s->warmup = s->epochs / 8;
 	if (s->warmup > s->epochs)

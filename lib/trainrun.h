@@ -18,12 +18,11 @@
 
 /* The settings whose defaults depend on others, as given to
  * ocsdf_trainrun_settings: bits of its given. */
-enum { OCSDF_TRAINRUN_LR_FINAL = 1, OCSDF_TRAINRUN_LR_HOLD = 2, OCSDF_TRAINRUN_WARMUP = 4, OCSDF_TRAINRUN_AVERAGE = 8 };
+enum { OCSDF_TRAINRUN_LR_FINAL = 1, OCSDF_TRAINRUN_LR_HOLD = 2, OCSDF_TRAINRUN_WARMUP = 4 };
 
 /* Completes s as ocsdf-train(1) says, given the options: with decay 0 (no
- * decay of the learning rate) lr_final is lr, lr_hold 0 and average 0
- * unless given, and giving lr_final or lr_hold is refused; with decay 1,
- * lr_final is lr / 10 unless given;
+ * decay of the learning rate) lr_final is lr and lr_hold 0, and giving
+ * either is refused; with decay 1, lr_final is lr / 1000 unless given;
  * warmup is epochs / 8 unless given, and may not exceed epochs; eikonal
  * needs the distance sampler.  given
  * holds the OCSDF_TRAINRUN_* bits of the settings given.  Returns 0, or

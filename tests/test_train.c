@@ -47,7 +47,6 @@ static ocsdf_model *small_model(int width, int depth, int epochs, int ortho)
 	/* The tests of the paper's walks and of the loop's mechanics. */
 	m->settings.sampler = OCSDF_SAMPLER_PAPER;
 	m->settings.lr_final = m->settings.lr;
-	m->settings.average = 0;
 	for (int j = 0; j < 2; j++) {
 		m->mean[j] = 0;
 		m->std[j] = 1;

@@ -43,20 +43,16 @@ START_TEST(test_settings)
 	s.lr = 0.02;
 	s.epochs = 17;
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, 0, &e), 0);
-	ck_assert(s.lr_final == 0.02 / 10 && s.lr_hold == d.lr_hold && s.average == d.average);
-	ck_assert(d.lr_hold == 0 && d.average == 0.5);
+	ck_assert(s.lr_final == 0.02 / 1000 && s.lr_hold == d.lr_hold);
 	ck_assert_int_eq(s.warmup, 17 / 8);
 	s.lr_final = 3e-4;
 	s.warmup = 17;
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_LR_FINAL | OCSDF_TRAINRUN_WARMUP, &e), 0);
 	ck_assert(s.lr_final == 3e-4);
 	ck_assert_int_eq(s.warmup, 17);
-	/* No decay: a constant rate, nothing held or averaged unless asked
-	 * for. */
-	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 0, OCSDF_TRAINRUN_AVERAGE, &e), 0);
-	ck_assert(s.average == d.average);
+	/* No decay: a constant rate, nothing held. */
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 0, 0, &e), 0);
-	ck_assert(s.lr_final == s.lr && s.lr_hold == 0 && s.average == 0);
+	ck_assert(s.lr_final == s.lr && s.lr_hold == 0);
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 0, OCSDF_TRAINRUN_LR_HOLD, &e), 64);
 	ck_assert_str_eq(e.msg, "--lr-hold needs --lr-decay linear");
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 0, OCSDF_TRAINRUN_LR_FINAL | OCSDF_TRAINRUN_LR_HOLD, &e), 64);

@@ -42,11 +42,10 @@ static const char *const scales[] = {"std", "iso", "none", NULL}, *const inits[]
 /* Groups of options: those that say how a model is trained or shaped (a
  * resumed run takes them from its checkpoint, so they cannot go with
  * --resume), and the settings whose defaults depend on others. */
-#define TRAINING 16
+#define TRAINING 8
 #define LR_FINAL (TRAINING | OCSDF_TRAINRUN_LR_FINAL)
 #define LR_HOLD (TRAINING | OCSDF_TRAINRUN_LR_HOLD)
 #define WARMUP (TRAINING | OCSDF_TRAINRUN_WARMUP)
-#define AVERAGE (TRAINING | OCSDF_TRAINRUN_AVERAGE)
 /* Rows of specs that train or shape a model, the options a resumed run
  * takes from its checkpoint. */
 #define REAL(name, code, field, lo, hi, ...) \
@@ -124,13 +123,12 @@ static const ocsdf_arg_spec specs[] = {
 	REAL("lr", O_LR, s.lr, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX, "R", "RMSprop learning rate (default 0.001)"),
 	CHOICE("lr-decay", O_LRDECAY, decay, decays, "KIND", "linear to --lr-final (default) or none"),
 	OCSDF_ARG_NUM("lr-final", O_LRFINAL, OCSDF_ARG_REAL, s.lr_final, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX,
-	              LR_FINAL, "R", "final learning rate for linear decay (default lr/10)"),
+	              LR_FINAL, "R", "final learning rate for linear decay (default lr/1000)"),
 	OCSDF_ARG_NUM("lr-hold", O_LRHOLD, OCSDF_ARG_REAL, s.lr_hold, 0, OCSDF_TRAIN_LR_HOLD_MAX, LR_HOLD, "F",
-	              "share of the run held at --lr-final (default 0)"),
-	OCSDF_ARG_NUM("average", O_AVERAGE, OCSDF_ARG_REAL, s.average, 0, OCSDF_TRAIN_AVERAGE_MAX, AVERAGE, "F",
-	              "share of the run, at its end, whose weights are\n"
-	              "averaged into the model (default 0.5; 0 with\n"
-	              "--lr-decay none)"),
+	              "share of the run held at --lr-final (default 0.25)"),
+	REAL("average", O_AVERAGE, s.average, 0, OCSDF_TRAIN_AVERAGE_MAX, "F",
+	     "share of the run, at its end, whose weights are\n"
+	     "averaged into the model (default 0: none)"),
 	CHOICE("ortho", O_ORTHO, s.ortho, orthos, "KIND", "retract (default) or bjorck (paper)"),
 	INT("bjorck-iters", O_BITERS, s.bjorck_iters, 1, OCSDF_TRAIN_MAX_BJORCK_ITERS, "N",
 	    "Björck iterations (default 15)"),

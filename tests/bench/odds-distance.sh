@@ -6,35 +6,31 @@
 #   sh tests/bench/odds.sh -m 0.05 -r 1,2,3 -x "$DEFAULTS"   # the runs (resumable)
 #   sh tests/bench/odds-distance.sh >tests/bench/ODDS-distance.md
 #
-# The runs of the defaults are keyed by DEFAULTS below: the schedule is
-# named, so that these runs key apart from those of earlier defaults.
-# Beside them: the runs of the schedule before the average, a quarter of
-# the run held at 1e-6 ("--sampler distance --lr-hold 0.25").  The
-# defaults' runs of arrhythmia, cardio, wbc, mammography and shuttle were
-# made with the programs of the change that made the average the default
-# (the build of the commit before it, with the option given); the others
-# with the programs of the commit after.
+# The runs of the defaults are keyed by DEFAULTS below: the hold is
+# named, so that these runs key apart from those made before it.  Beside
+# them: the runs of the averaged schedule (AVERAGE; tests/bench/DISTANCE.md,
+# "Averaging the weights").
 # Paper sampler: the runs with the options "--init uniform" alone, made by
 # the defaults of ocsdf 0.1 (FullSort, constant learning rate, margin 0.05).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 runs=$here/odds-runs.tsv
-DEFAULTS="--sampler distance --lr-final 1e-4 --lr-hold 0 --average 0.5 --threads 1"
+DEFAULTS="--sampler distance --lr-hold 0.25"
+AVERAGE="--sampler distance --lr-final 1e-4 --lr-hold 0 --average 0.5 --threads 1"
 echo "# ODDS, the distance sampler (the default) against the paper's"
 echo
 echo "AUROC (%) of the score for label 1, anomaly-detection protocol (train on all"
 echo "rows, labels excluded), default options, mean over seeds (count in brackets,"
 echo "range beside). Made by \`sh tests/bench/odds.sh -m 0.05 -r 1,2,3 -x \"$DEFAULTS\"\`"
-echo "and \`sh tests/bench/odds-distance.sh\` (the schedule named: it is the default). hold ="
-echo "the schedule before the average (a decay to 1e-6 held over the last quarter of the"
-echo "run, \`-x \"--sampler distance --lr-hold 0.25\"\` with the programs of then). paper sampler = ocsdf 0.1's"
+echo "and \`sh tests/bench/odds-distance.sh\` (the hold named: it is the default). average ="
+echo "the averaged schedule, \`-x \"$AVERAGE\"\`. paper sampler = ocsdf 0.1's"
 echo "defaults (\`--sampler paper --activation fullsort --lr-decay none\`, margin 0.05),"
 echo "from ODDS.md's runs; paper = the paper's Table 2 (best margin per set, chosen"
 echo "with labels); kNN = distance to the 5th nearest other row, norm = distance to"
 echo "the mean (tests/bench/knn.sh). Sets marked * train on 40 epochs of at most 50"
-echo "steps. Seconds per run on this machine, one thread (the hold: two), beside other jobs."
+echo "steps. Seconds per run on this machine, two threads, beside other jobs."
 echo
-awk -F'\t' -v knnf="$here/knn.tsv" -v defaults="$DEFAULTS" '
+awk -F'\t' -v knnf="$here/knn.tsv" -v defaults="$DEFAULTS" -v average="$AVERAGE" '
 BEGIN {
 	split("breastw 82.6 cardio 95.0 glass 73.9 http 67.5 ionosphere 80.2 lympho 96.1 mammography 86.0 musk 92.6 optdigits 51.0 pima 60.7 satimage-2 97.9 shuttle 99.1 smtp 87.1 thyroid 95.9 vertebral 48.6 vowels 94.7 wbc 93.6 wine 81.5", a, " ")
 	for (i = 1; i in a; i += 2) paper[a[i]] = a[i + 1]
@@ -46,13 +42,13 @@ BEGIN {
 	ns = split(order, S, " ")
 }
 NR == 1 || $1 != "ad" || $3 != "0.05" || $5 != "retract" || $9 == "failed" { next }
-$6 == "--init uniform --sampler distance --lr-hold 0.25" { bs[$2] += $9; bc[$2]++ }
+$6 == "--init uniform " average { bs[$2] += $9; bc[$2]++ }
 $6 == "--init uniform " defaults { k = $2; s[k] += $9; c[k]++; t[k] += $10
 	if (!(k in lo) || $9 + 0 < lo[k]) lo[k] = $9 + 0
 	if (!(k in hi) || $9 + 0 > hi[k]) hi[k] = $9 + 0 }
 $6 == "--init uniform" { ps[$2] += $9; pc[$2]++ }
 END {
-	print "| set | distance | range | hold | paper sampler | paper | kNN | norm | s/run |"
+	print "| set | distance | range | average | paper sampler | paper | kNN | norm | s/run |"
 	print "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for (i = 1; i <= ns; i++) {
 		k = S[i]
@@ -66,7 +62,7 @@ END {
 		if (k in paper) { np++; md += m; mp += paper[k]; if (p != "") { mps += p; nps++ }; if (b != "") { mb += b; nb++ } }
 		na++; ma += m; if (p != "") { map += p; nap++ }
 	}
-	printf "\nOver the %d sets with a paper figure: distance %.1f, hold %.1f (%d sets), paper sampler %.1f (%d sets), paper %.1f.\n",
+	printf "\nOver the %d sets with a paper figure: distance %.1f, average %.1f (%d sets), paper sampler %.1f (%d sets), paper %.1f.\n",
 		np, md / np, nb ? mb / nb : 0, nb, nps ? mps / nps : 0, nps, mp / np
 	printf "Over all %d sets run: distance %.1f, paper sampler %.1f (%d sets).\n", na, ma / na, nap ? map / nap : 0, nap
 }' "$runs"

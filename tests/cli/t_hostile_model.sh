@@ -104,16 +104,15 @@ expect 65 'name contains control character 0x01' -- "$S" -m "$f" "$DATA/disk.csv
 # rates and iteration counts of 0 trained nothing) and a step beyond the
 # run are refused at --resume, by name.  The model is made a checkpoint
 # (finished flag clear) at step 10 of its 66; a finished model holds no
-# training state, so the raw parameters (its weights Θ again), the
-# optimizer state (zeros) and the average of --average (Θ) are appended
-# after Θ.
+# training state, so the raw parameters (its weights Θ again) and the
+# optimizer state (zeros) are appended after Θ.
 ck=$(damaged ck)
 P=$(od -An -tu8 -j40 -N8 "$ck" | tr -d ' ')
 head -c $((size - 4)) "$T/m" >"$T/body"
 tail -c $((4 * P)) "$T/body" >"$T/theta"
 head -c $((4 * P)) /dev/zero >"$T/zeros"
-cat "$T/body" "$T/theta" "$T/zeros" "$T/theta" "$T/zeros" | head -c $((size + 12 * P)) >"$ck"
-poke "$ck" 36 '\016'
+cat "$T/body" "$T/theta" "$T/zeros" "$T/zeros" | head -c $((size + 8 * P)) >"$ck"
+poke "$ck" 36 '\006'
 poke "$ck" 248 '\000\000\000\000\000\000\000\000\012\000\000\000\000\000\000\000'
 crc "$ck"
 expect 0 '' -- "$BIN/ocsdf-train" -q --resume "$ck" -o "$T/x.model" -f --label label "$DATA/disk.csv"
@@ -153,15 +152,6 @@ cp "$ck" "$f"
 dd if="$T/m" of="$f" bs=1 skip=248 seek=248 count=16 conv=notrunc 2>/dev/null
 crc "$f"
 expect 0 '' -- "$BIN/ocsdf-train" -q --resume "$f" -o "$T/x.model" -f --label label "$DATA/disk.csv"
-# Past the first step that --average averages (the default 0.5: step 33
-# of 66), a checkpoint without the average cannot go on.
-f=$(damaged no-average)
-head -c $((size + 8 * P)) "$ck" >"$f"
-poke "$f" 36 '\006'
-poke "$f" 256 '\042\000\000\000\000\000\000\000'
-crc "$f"
-expect 65 'no-average: step is 34, within the share of the run that settings\.average averages, but the checkpoint holds no average' -- \
-	"$BIN/ocsdf-train" -q --resume "$f" -o "$T/x.model" -f --label label "$DATA/disk.csv"
 
 # Files of another kind.
 expect 65 'not an ocsdf model file \(it looks like text, perhaps a CSV file' -- "$S" -m "$DATA/disk.csv" "$DATA/disk.csv"
