@@ -104,13 +104,10 @@ static void take_option(void *base, const ocsdf_arg_spec *r, int c, ocsdf_error 
 {
 	options *o = base;
 	(void)r;
-	if (c == O_NO_HEADER) {
+	if (c == O_NO_HEADER)
 		o->csv.header = OCSDF_CSV_NO_HEADER;
-	} else if (c == O_COLUMNS) {
-		free(o->columns);
-		o->columns = ocsdf_arg_name_list(e, "--columns", optarg, &o->csv.nnames);
-		o->csv.names = (const char *const *)o->columns;
-	}
+	else if (c == O_COLUMNS)
+		o->columns = ocsdf_arg_csv_columns(e, optarg, o->columns, &o->csv);
 }
 
 /* Fills o from the command line: 0, or 64 with e set. */

@@ -139,6 +139,15 @@ int ocsdf_arg_csv_check(ocsdf_error *e, const ocsdf_csv_options *c, const char *
 	return ocsdf_csv_check_names(c->names != NULL, c->header, e);
 }
 
+char **ocsdf_arg_csv_columns(ocsdf_error *e, const char *list, char **old, ocsdf_csv_options *c)
+{
+	char **names;
+	free(old);
+	names = ocsdf_arg_name_list(e, "--columns", list, &c->nnames);
+	c->names = (const char *const *)names;
+	return names;
+}
+
 int ocsdf_cli_start(int argc, char **argv, int (*parse)(int argc, char **argv, void *ctx, ocsdf_error *e),
 		    void *ctx, const int *action, const char *usage)
 {

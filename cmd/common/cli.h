@@ -105,6 +105,10 @@ int ocsdf_arg_model_only(ocsdf_error *e, const char *model, int argc, char **arg
  * whether it was): 0, or 64 with e set for --delimiter, --no-header or
  * --columns without that file, or --columns without --no-header. */
 int ocsdf_arg_csv_check(ocsdf_error *e, const ocsdf_csv_options *c, const char *file, int given);
+/* --columns LIST of rows read with c: the names (one block, for the
+ * caller to free; old, from an earlier --columns, is freed), which
+ * c->names and c->nnames then give. */
+char **ocsdf_arg_csv_columns(ocsdf_error *e, const char *list, char **old, ocsdf_csv_options *c);
 /* The start of a program's main: ocsdf_cli_init(argv[0]), then
  * parse(argc, argv, ctx, e), which fills ctx and *action (usually with
  * ocsdf_arg_read) and returns 0 or 64 with e set.  Dies with e's message

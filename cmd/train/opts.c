@@ -168,9 +168,7 @@ static void take_option(void *base, const ocsdf_arg_spec *r, int c, ocsdf_error 
 	switch (c) {
 	case O_NO_HEADER: o->csv.header = OCSDF_CSV_NO_HEADER; break;
 	case O_COLUMNS:
-		free(o->columns);
-		o->columns = ocsdf_arg_name_list(e, "--columns", optarg, &o->csv.nnames);
-		o->csv.names = (const char *const *)o->columns;
+		o->columns = ocsdf_arg_csv_columns(e, optarg, o->columns, &o->csv);
 		break;
 	}
 }
