@@ -24,6 +24,11 @@ int ocsdf_trainrun_settings(ocsdf_train_settings *s, int decay, int given, ocsdf
 		s->warmup = s->epochs / 8;
 	if (s->warmup > s->epochs)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--warmup (%d) exceeds --epochs (%d)", s->warmup, s->epochs);
+	if (!(given & OCSDF_TRAINRUN_MIN_STEPS) && s->epochs > 0) {
+		int need = (OCSDF_TRAINRUN_MIN_TOTAL_STEPS + s->epochs - 1) / s->epochs;
+		if (s->steps_per_epoch_min < need)
+			s->steps_per_epoch_min = need;
+	}
 	if (s->eikonal > 0 && s->sampler != OCSDF_SAMPLER_DISTANCE)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--eikonal needs --sampler distance");
 	return 0;

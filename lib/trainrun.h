@@ -18,12 +18,22 @@
 
 /* The settings whose defaults depend on others, as given to
  * ocsdf_trainrun_settings: bits of its given. */
-enum { OCSDF_TRAINRUN_LR_FINAL = 1, OCSDF_TRAINRUN_LR_HOLD = 2, OCSDF_TRAINRUN_WARMUP = 4 };
+enum {
+	OCSDF_TRAINRUN_LR_FINAL = 1, OCSDF_TRAINRUN_LR_HOLD = 2, OCSDF_TRAINRUN_WARMUP = 4,
+	OCSDF_TRAINRUN_MIN_STEPS = 16
+};
+
+/* The fewest steps a run has in all unless --min-steps is given: fewer
+ * epochs get more steps each, so that a short run still learns the
+ * ranking (tests/bench/DISTANCE.md, "Five epochs"). */
+#define OCSDF_TRAINRUN_MIN_TOTAL_STEPS 300
 
 /* Completes s as ocsdf-train(1) says, given the options: with decay 0 (no
  * decay of the learning rate) lr_final is lr and lr_hold 0, and giving
  * either is refused; with decay 1, lr_final is lr / 1000 unless given;
- * warmup is epochs / 8 unless given, and may not exceed epochs; eikonal
+ * warmup is epochs / 8 unless given, and may not exceed epochs;
+ * steps_per_epoch_min is, unless given, the larger of its value and what
+ * makes the run OCSDF_TRAINRUN_MIN_TOTAL_STEPS steps long; eikonal
  * needs the distance sampler.  given
  * holds the OCSDF_TRAINRUN_* bits of the settings given.  Returns 0, or
  * 64 with e set (the message names the options). */

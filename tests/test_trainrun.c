@@ -45,6 +45,27 @@ START_TEST(test_settings)
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, 0, &e), 0);
 	ck_assert(s.lr_final == 0.02 / 1000 && s.lr_hold == d.lr_hold);
 	ck_assert_int_eq(s.warmup, 17 / 8);
+	/* A short run gets more steps per epoch, up to the total floor:
+	 * 17 epochs of ceil(300 / 17) = 18 steps; the defaults' 40 epochs
+	 * keep their 15 (600 steps); one epoch has all 300. */
+	ck_assert_int_eq(OCSDF_TRAINRUN_MIN_TOTAL_STEPS, 300);
+	ck_assert_int_eq(d.steps_per_epoch_min, 15);
+	ck_assert_int_eq(s.steps_per_epoch_min, 18);
+	for (int epochs = 1; epochs <= 400; epochs++) {
+		ocsdf_train_settings t = d;
+		t.epochs = epochs;
+		ck_assert_int_eq(ocsdf_trainrun_settings(&t, 1, 0, &e), 0);
+		ck_assert_int_ge((long)t.steps_per_epoch_min * epochs, OCSDF_TRAINRUN_MIN_TOTAL_STEPS);
+		ck_assert_int_ge(t.steps_per_epoch_min, d.steps_per_epoch_min);
+		ck_assert_int_lt((long)(t.steps_per_epoch_min - 1) * epochs,
+				 epochs * 15 > OCSDF_TRAINRUN_MIN_TOTAL_STEPS ? epochs * 15 : OCSDF_TRAINRUN_MIN_TOTAL_STEPS);
+		/* Given, it is kept. */
+		t = d;
+		t.epochs = epochs;
+		t.steps_per_epoch_min = 1;
+		ck_assert_int_eq(ocsdf_trainrun_settings(&t, 1, OCSDF_TRAINRUN_MIN_STEPS, &e), 0);
+		ck_assert_int_eq(t.steps_per_epoch_min, 1);
+	}
 	s.lr_final = 3e-4;
 	s.warmup = 17;
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_LR_FINAL | OCSDF_TRAINRUN_WARMUP, &e), 0);

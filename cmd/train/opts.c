@@ -46,6 +46,7 @@ static const char *const scales[] = {"std", "iso", "none", NULL}, *const inits[]
 #define LR_FINAL (TRAINING | OCSDF_TRAINRUN_LR_FINAL)
 #define LR_HOLD (TRAINING | OCSDF_TRAINRUN_LR_HOLD)
 #define WARMUP (TRAINING | OCSDF_TRAINRUN_WARMUP)
+#define MIN_STEPS (TRAINING | OCSDF_TRAINRUN_MIN_STEPS)
 /* Rows of specs that train or shape a model, the options a resumed run
  * takes from its checkpoint. */
 #define REAL(name, code, field, lo, hi, ...) \
@@ -115,8 +116,10 @@ static const ocsdf_arg_spec specs[] = {
 	INT("epochs", O_EPOCHS, s.epochs, 1, OCSDF_TRAIN_MAX_EPOCHS, "N", "epochs (default 40)"),
 	OCSDF_ARG_NUM("warmup", O_WARMUP, OCSDF_ARG_INT, s.warmup, 0, OCSDF_TRAIN_MAX_EPOCHS, WARMUP, "N",
 	              "first epochs with T = 0 (default epochs/8: 5 of 40)"),
-	INT("min-steps", O_MINSTEPS, s.steps_per_epoch_min, 1, OCSDF_TRAIN_MAX_STEPS_PER_EPOCH, "N",
-	    "at least N steps per epoch (default 15)"),
+	OCSDF_ARG_NUM("min-steps", O_MINSTEPS, OCSDF_ARG_INT, s.steps_per_epoch_min, 1,
+	              OCSDF_TRAIN_MAX_STEPS_PER_EPOCH, MIN_STEPS, "N",
+	              "at least N steps per epoch (default 15, more below\n"
+	              "20 epochs: 300 steps in all)"),
 	INT("max-steps", O_MAXSTEPS, s.steps_per_epoch_max, 1, OCSDF_TRAIN_MAX_STEPS_PER_EPOCH, "N",
 	    "at most N steps per epoch (default: no limit)"),
 	INT("batch", O_BATCH, s.batch, 1, OCSDF_TRAIN_MAX_BATCH, "N", "data rows and negatives per step (default 128)"),

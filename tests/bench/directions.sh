@@ -17,6 +17,6 @@ sets=${2:-vowels cardio}
 echo "| set | options (beside the defaults) | AUROC | f(rows) last | level move, last 10 epochs | mean \\|∇f\\| | seconds |"
 echo "|---|---|---:|---:|---:|---:|---:|"
 for set in $sets; do
-	sh "$here/level.sh" -b "$bin" "$set" "" "--epochs 5" "--lr-decay none" "--activation fullsort" "--far 8" \
+	sh "$here/level.sh" -b "$bin" "$set" "" "--epochs 5 --min-steps 15" "--lr-decay none" "--activation fullsort" "--far 8" \
 		"--knn 50" "--support-quantile 0.5" "--push 1" "--sampler paper --activation fullsort --lr-decay none"
 done

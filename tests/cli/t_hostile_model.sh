@@ -6,7 +6,7 @@
 . "$(dirname "$0")/lib.sh"
 set -u
 S="$BIN/ocsdf-score"
-"$BIN/ocsdf-train" --width 16 --depth 1 --epochs 1 --batch 32 -q --label label -o "$T/m" "$DATA/disk.csv" ||
+"$BIN/ocsdf-train" --width 16 --depth 1 --epochs 1 --min-steps 1 --batch 32 -q --label label -o "$T/m" "$DATA/disk.csv" ||
 	fail "tiny training failed"
 size=$(wc -c <"$T/m")
 # A finished model holds no training state: flags 1 (finished) only, and
@@ -138,7 +138,7 @@ f=$(damaged forged-step)
 cp "$ck" "$f"
 poke "$f" 256 '\377\377\377\377\377\377\377\377'
 crc "$f"
-expect 65 'forged-step: step is 18446744073709551615, beyond the 66 steps of the run' -- \
+expect 65 "forged-step: step is 18446744073709551615, beyond the 66 steps of the run \\(1 epochs of 66 steps on 2100 rows\\)" -- \
 	"$BIN/ocsdf-train" -q --resume "$f" -o "$T/x.model" -f --label label "$DATA/disk.csv"
 # ... and, for every program, settings that would make it walk forever.
 f=$(damaged forged-walk)

@@ -116,4 +116,26 @@ expect 0 '\|grad\| -  ortho' -- "$BIN/ocsdf-train" -v --width 8 --depth 1 --epoc
 	--label label -o "$T/m-v" "$DATA/disk.csv"
 expect 0 '\|grad\| (0\.[0-9]*[1-9][0-9]*|1\.000)  ortho' -- "$BIN/ocsdf-train" -v --sampler paper --warmup 0 \
 	--width 8 --depth 1 --epochs 1 --threads 1 --label label -f -o "$T/m-v" "$DATA/disk.csv"
+
+# A short run has at least 300 steps in all unless --min-steps is given:
+# the model's settings.steps_per_epoch_min (ocsdf-model(5), offset 120).
+min_steps() {
+	od -An -tu4 -j120 -N4 "$1" | tr -d ' '
+}
+extra=
+for case in "2 150" "5 60" "25 15" "40 15" "2 --min-steps 3 3"; do
+	set -- $case
+	epochs=$1
+	shift
+	while [ $# -gt 1 ]; do
+		extra="$extra $1"
+		shift
+	done
+	# shellcheck disable=SC2086 # extra is a list of options
+	"$BIN/ocsdf-train" -q -f --width 8 --depth 1 --threads 1 --epochs "$epochs" ${extra:-} \
+		-o "$T/m-steps" "$DATA/disk.csv" || fail "training of $epochs epochs failed"
+	got=$(min_steps "$T/m-steps")
+	[ "$got" = "$1" ] || fail "--epochs $epochs${extra:-}: min steps $got, expected $1"
+	extra=
+done
 exit 0
