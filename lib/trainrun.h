@@ -20,7 +20,7 @@
  * ocsdf_trainrun_settings: bits of its given. */
 enum {
 	OCSDF_TRAINRUN_LR_FINAL = 1, OCSDF_TRAINRUN_LR_HOLD = 2, OCSDF_TRAINRUN_WARMUP = 4,
-	OCSDF_TRAINRUN_MIN_STEPS = 16
+	OCSDF_TRAINRUN_MIN_STEPS = 8
 };
 
 /* The fewest steps a run has in all unless --min-steps is given: fewer

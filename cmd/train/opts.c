@@ -41,8 +41,9 @@ static const char *const scales[] = {"std", "iso", "none", NULL}, *const inits[]
 
 /* Groups of options: those that say how a model is trained or shaped (a
  * resumed run takes them from its checkpoint, so they cannot go with
- * --resume), and the settings whose defaults depend on others. */
-#define TRAINING 8
+ * --resume), and the settings whose defaults depend on others (the
+ * OCSDF_TRAINRUN_* bits, all below TRAINING's). */
+#define TRAINING 0x10000
 #define LR_FINAL (TRAINING | OCSDF_TRAINRUN_LR_FINAL)
 #define LR_HOLD (TRAINING | OCSDF_TRAINRUN_LR_HOLD)
 #define WARMUP (TRAINING | OCSDF_TRAINRUN_WARMUP)
