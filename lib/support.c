@@ -6,6 +6,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 static int cmp_float(const void *a, const void *b)
 {
@@ -107,7 +110,9 @@ int ocsdf_support_init(ocsdf_support *s, const float *Z, size_t n, int d, int k,
 	s->pool_t = malloc((size_t)s->pool_cap * sizeof(float));
 	s->pool_n2 = malloc((size_t)s->pool_cap * sizeof(float));
 	s->prod = malloc((size_t)chunk * (size_t)s->pool_cap * sizeof(float));
-	if (!s->pool || !s->pool_t || !s->pool_n2 || !s->prod) {
+	s->ub = malloc((size_t)chunk * sizeof(float));
+	s->want = malloc((size_t)chunk);
+	if (!s->pool || !s->pool_t || !s->pool_n2 || !s->prod || !s->ub || !s->want) {
 		ocsdf_support_free(s);
 		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
 	}
@@ -133,27 +138,91 @@ void ocsdf_support_pool_add(ocsdf_support *s, const float *z, const float *t, in
 	}
 }
 
-/* One chunk of at most OCSDF_SUPPORT_CHUNK points. */
-static void inside_chunk(ocsdf_support *s, const float *z, int b, float *t)
+/* The cone of pool point j at a point with squared norm n2 whose products
+ * -2 z.z_j are p: lowers *best (and sets *arg) if it is below.  Cones that
+ * cannot go below are skipped before the root: sqrt(q) > lim with a
+ * margin above the rounding of sqrtf, so the minimum is the same. */
+static inline void cone(const ocsdf_support *s, const float *p, float n2, int j, double *best, int *arg)
+{
+	float q = p[j] + s->pool_n2[j] + n2;
+	double lim = *best - s->pool_t[j], u;
+
+	if (!(lim > 0) || (double)q > lim * lim * (1 + 1e-6))
+		return;
+	u = s->pool_t[j] + (q > 0 ? sqrtf(q) : 0);
+	if (u < *best) {
+		*best = u;
+		*arg = j;
+	}
+}
+
+/* min_j (t_j + |z - z_j|) over the P pool points and the j that gives it,
+ * in pool order (ties: the first). */
+static double lowest_cone(const ocsdf_support *s, const float *p, float n2, int P, int *arg)
+{
+	double best = INFINITY;
+	int j = 0;
+
+	*arg = -1;
+#ifdef __SSE2__
+	/* Four cones at a time in float, as a filter only: a block is looked
+	 * at cone by cone when one of its float values is within a margin
+	 * (well above float rounding) of the best so far. */
+	const __m128 n24 = _mm_set1_ps(n2), zero = _mm_setzero_ps();
+	for (; j + 4 <= P; j += 4) {
+		__m128 q = _mm_add_ps(_mm_add_ps(_mm_loadu_ps(p + j), _mm_loadu_ps(s->pool_n2 + j)), n24);
+		__m128 u = _mm_add_ps(_mm_loadu_ps(s->pool_t + j), _mm_sqrt_ps(_mm_max_ps(q, zero)));
+		__m128 near = _mm_set1_ps((float)(best + 1e-5 * (1 + fabs(best))));
+		if (_mm_movemask_ps(_mm_cmplt_ps(u, near)) == 0)
+			continue;
+		for (int i = j; i < j + 4; i++)
+			cone(s, p, n2, i, &best, arg);
+	}
+#endif
+	for (; j < P; j++)
+		cone(s, p, n2, j, &best, arg);
+	return best;
+}
+
+/* The upper bound min_j (t_j + |z - z_j|) over the pool at one chunk of
+ * at most OCSDF_SUPPORT_CHUNK points, only where want (NULL: all) is
+ * nonzero; ub[i] INFINITY and from[i] -1 elsewhere.  from (may be NULL)
+ * gets the index in the pool of the minimizing point. */
+static void bound_chunk(ocsdf_support *s, const float *z, int b, const unsigned char *want, float *ub,
+			int *from)
 {
 	const int d = s->d, P = s->pool_len;
 
 	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, b, P, d, -2.0f, z, d, s->pool, d, 0.0f,
 		    s->prod, P);
 	for (int i = 0; i < b; i++) {
-		const float *p = s->prod + (size_t)i * P;
-		double n2 = 0, best = INFINITY;
-		if (!(t[i] > -s->hole * s->r))
-			continue;
-		for (int c = 0; c < d; c++)
-			n2 += (double)z[(size_t)i * d + c] * z[(size_t)i * d + c];
-		for (int j = 0; j < P; j++) {
-			float q = p[j] + s->pool_n2[j] + (float)n2;
-			double u = s->pool_t[j] + (q > 0 ? sqrtf(q) : 0);
-			best = u < best ? u : best;
+		double n2 = 0;
+		int arg = -1;
+		if (!want || want[i]) {
+			for (int c = 0; c < d; c++)
+				n2 += (double)z[(size_t)i * d + c] * z[(size_t)i * d + c];
+			ub[i] = (float)lowest_cone(s, s->prod + (size_t)i * P, (float)n2, P, &arg);
+		} else {
+			ub[i] = INFINITY;
 		}
-		if (best > t[i])
-			t[i] = (float)best;
+		if (from)
+			from[i] = arg;
+	}
+}
+
+void ocsdf_support_upper(ocsdf_support *s, const float *z, int b, float *ub, int *from)
+{
+	for (int i = 0; i < b; i += OCSDF_SUPPORT_CHUNK) {
+		int c = b - i < OCSDF_SUPPORT_CHUNK ? b - i : OCSDF_SUPPORT_CHUNK;
+		if (s->pool_len == 0) {
+			for (int k = 0; k < c; k++) {
+				ub[i + k] = INFINITY;
+				if (from)
+					from[i + k] = -1;
+			}
+			continue;
+		}
+		bound_chunk(s, z + (size_t)i * s->d, c, NULL, ub + i, from ? from + i : NULL);
 	}
 }
 
@@ -163,7 +232,12 @@ void ocsdf_support_inside_targets(ocsdf_support *s, const float *z, int b, float
 		return;
 	for (int i = 0; i < b; i += OCSDF_SUPPORT_CHUNK) {
 		int c = b - i < OCSDF_SUPPORT_CHUNK ? b - i : OCSDF_SUPPORT_CHUNK;
-		inside_chunk(s, z + (size_t)i * s->d, c, t + i);
+		for (int k = 0; k < c; k++)
+			s->want[k] = t[i + k] > -s->hole * s->r;
+		bound_chunk(s, z + (size_t)i * s->d, c, s->want, s->ub, NULL);
+		for (int k = 0; k < c; k++)
+			if (s->want[k] && s->ub[k] > t[i + k])
+				t[i + k] = s->ub[k];
 	}
 }
 
@@ -174,6 +248,8 @@ void ocsdf_support_free(ocsdf_support *s)
 	free(s->pool_t);
 	free(s->pool_n2);
 	free(s->prod);
+	free(s->ub);
+	free(s->want);
 	memset(s, 0, sizeof *s);
 }
 

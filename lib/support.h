@@ -54,7 +54,8 @@ typedef struct ocsdf_support {
 	ocsdf_knn *knn;
 	/* Recent negatives outside S and their targets: for z outside,
 	 * sdf(z) <= t(z), so sdf(x) <= min_j t_j + |x - z_j| everywhere. */
-	float *pool, *pool_t, *pool_n2, *prod;
+	float *pool, *pool_t, *pool_n2, *prod, *ub;
+	unsigned char *want;
 	int pool_cap, pool_len, pool_next;
 	int d, k, row_skip;
 	double r;          /* radius: t(z) = r - d_k(z) */
@@ -100,5 +101,10 @@ void ocsdf_support_inside_targets(ocsdf_support *s, const float *z, int b, float
 
 /* The same at b training rows, each left out of its own neighbours. */
 void ocsdf_support_row_targets(const ocsdf_support *s, const float *x, int b, float *t);
+
+/* ub[i] = min_j (t_j + |z[i] - z_j|) over the pool for b points, and
+ * from[i] (unless from is NULL) the index j in the pool that gives it;
+ * INFINITY and -1 while the pool is empty. */
+void ocsdf_support_upper(ocsdf_support *s, const float *z, int b, float *ub, int *from);
 
 #endif

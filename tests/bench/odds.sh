@@ -51,7 +51,7 @@ case $extra in
 *--sampler*) method="" ;;
 *) method="--sampler paper --activation fullsort --lr-decay none" ;;
 esac
-runs=$here/odds-runs.tsv
+runs=${RUNS:-$here/odds-runs.tsv}
 [ -f "$runs" ] || printf 'protocol\tset\tmargin\tseed\tortho\textra\tepochs\tsteps_per_epoch\tauroc\tseconds\n' >"$runs"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

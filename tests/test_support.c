@@ -1,0 +1,213 @@
+/*
+ * test_support.c: the support of the training rows as the distance sampler
+ * sees it (lib/support.c): the radius, the targets, the pool of outside
+ * points and the upper bound over it, checked against sums and minima
+ * worked out here in double precision, one point and one pool point at a
+ * time.
+ */
+#include <check.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "support.h"
+
+/* n points of d uniform coordinates in [-1, 1). */
+static float *uniform_points(ocsdf_rng *r, size_t n, int d)
+{
+	float *p = malloc(n * (size_t)d * sizeof *p);
+	ck_assert_ptr_nonnull(p);
+	for (size_t i = 0; i < n * (size_t)d; i++)
+		p[i] = (float)(2 * ocsdf_rng_uniform(r) - 1);
+	return p;
+}
+
+static double dist(const float *a, const float *b, int d)
+{
+	double s = 0;
+	for (int j = 0; j < d; j++)
+		s += ((double)a[j] - b[j]) * ((double)a[j] - b[j]);
+	return sqrt(s);
+}
+
+/* The bound at z over the pool of s, and the index that gives it, by
+ * brute force in double. */
+static double brute_bound(const ocsdf_support *s, const float *z, int *arg)
+{
+	double best = INFINITY;
+	*arg = -1;
+	for (int j = 0; j < s->pool_len; j++) {
+		double u = s->pool_t[j] + dist(z, s->pool + (size_t)j * s->d, s->d);
+		if (u < best) {
+			best = u;
+			*arg = j;
+		}
+	}
+	return best;
+}
+
+/* A support of 300 rows in d dimensions with a pool filled by npool
+ * points far from them (t <= -hole r), some of them given the same
+ * target so that cones tie. */
+static void make_support(ocsdf_support *s, float **rows, int d, int npool, uint64_t seed)
+{
+	ocsdf_error e;
+	ocsdf_rng r;
+	float *far, *t;
+
+	ocsdf_rng_seed(&r, seed);
+	*rows = uniform_points(&r, 300, d);
+	ck_assert_int_eq(ocsdf_support_init(s, *rows, 300, d, 5, 0.95, seed, &e), 0);
+	far = uniform_points(&r, (size_t)npool, d);
+	t = malloc((size_t)npool * sizeof *t);
+	for (int i = 0; i < npool; i++) {
+		for (int j = 0; j < d; j++)
+			far[(size_t)i * d + j] *= 3;
+		t[i] = (float)(-(1 + (i % 7 == 0 ? 0 : ocsdf_rng_uniform(&r))) * s->r);
+	}
+	ocsdf_support_pool_add(s, far, t, npool);
+	free(far);
+	free(t);
+}
+
+/* Before any point is pooled the bound is infinite and points nowhere. */
+START_TEST(test_upper_empty)
+{
+	ocsdf_support s;
+	float *rows, ub[3];
+	int from[3];
+	ocsdf_error e;
+	ocsdf_rng r;
+
+	ocsdf_rng_seed(&r, 1);
+	rows = uniform_points(&r, 50, 2);
+	ck_assert_int_eq(ocsdf_support_init(&s, rows, 50, 2, 5, 0.95, 1, &e), 0);
+	ocsdf_support_upper(&s, rows, 3, ub, from);
+	for (int i = 0; i < 3; i++) {
+		ck_assert(isinf(ub[i]) && ub[i] > 0);
+		ck_assert_int_eq(from[i], -1);
+	}
+	ocsdf_support_free(&s);
+	free(rows);
+}
+END_TEST
+
+/* The bound and its minimizing pool point at many points, for pool sizes
+ * that do and do not fill the four lanes of a block, against brute
+ * force: the same value to float rounding, and the index found gives it
+ * (the first of tied ones). */
+START_TEST(test_upper_brute)
+{
+	static const int pools[] = {1, 3, 4, 5, 97, 600};
+	const int d = 3 + _i % 2 * 13, npool = pools[_i / 2];
+	ocsdf_support s;
+	float *rows, *z, ub[300];
+	int from[300];
+	ocsdf_rng r;
+
+	make_support(&s, &rows, d, npool, 10 + (uint64_t)_i);
+	ck_assert_int_eq(s.pool_len, npool);
+	ocsdf_rng_seed(&r, 99);
+	z = uniform_points(&r, 300, d);
+	/* Chunks of OCSDF_SUPPORT_CHUNK and a remainder. */
+	ocsdf_support_upper(&s, z, 300, ub, from);
+	for (int i = 0; i < 300; i++) {
+		int arg;
+		double want = brute_bound(&s, z + (size_t)i * d, &arg);
+		double at = s.pool_t[from[i]] + dist(z + (size_t)i * d, s.pool + (size_t)from[i] * d, d);
+		ck_assert_msg(fabs(ub[i] - want) <= 1e-5 * (1 + fabs(want)), "point %d: %g, brute force %g", i,
+			      ub[i], want);
+		ck_assert_int_ge(from[i], 0);
+		ck_assert_msg(fabs(at - want) <= 1e-5 * (1 + fabs(want)), "point %d: index %d gives %g, not %g",
+			      i, from[i], at, want);
+	}
+	ocsdf_support_free(&s);
+	free(rows);
+	free(z);
+}
+END_TEST
+
+/* Inside targets: a target above -hole r becomes the larger of itself
+ * and the bound; one at or below it stays. */
+START_TEST(test_inside_targets)
+{
+	const int d = 4;
+	ocsdf_support s;
+	float *rows, t[200], before[200], ub[200];
+	int from[200];
+
+	make_support(&s, &rows, d, 50, 3);
+	ocsdf_support_targets(&s, rows, 200, t);
+	for (int i = 0; i < 200; i++) {
+		/* Every tenth point well outside, every tenth + 1 just
+		 * inside the hole's edge. */
+		if (i % 10 == 0)
+			t[i] = (float)(-2 * s.r);
+		if (i % 10 == 1)
+			t[i] = (float)(-0.4 * s.r);
+		before[i] = t[i];
+	}
+	ocsdf_support_upper(&s, rows, 200, ub, from);
+	ocsdf_support_inside_targets(&s, rows, 200, t);
+	for (int i = 0; i < 200; i++) {
+		float want = before[i] <= -s.hole * s.r ? before[i] : fmaxf(before[i], ub[i]);
+		ck_assert_msg(fabsf(t[i] - want) <= 1e-5f * (1 + fabsf(want)), "point %d: %g, not %g", i, t[i],
+			      want);
+	}
+	ocsdf_support_free(&s);
+	free(rows);
+}
+END_TEST
+
+/* The pool keeps only points with t <= -hole r, and the newest once
+ * full. */
+START_TEST(test_pool)
+{
+	ocsdf_support s;
+	float *rows, z[4 * 2] = {0, 0, 1, 1, 2, 2, 3, 3}, t[4];
+	ocsdf_error e;
+	ocsdf_rng r;
+
+	ocsdf_rng_seed(&r, 5);
+	rows = uniform_points(&r, 40, 2);
+	ck_assert_int_eq(ocsdf_support_init(&s, rows, 40, 2, 3, 0.95, 5, &e), 0);
+	t[0] = (float)(-s.hole * s.r);
+	t[1] = (float)(-0.9 * s.hole * s.r);
+	t[2] = (float)(-3 * s.r);
+	t[3] = 0.5f;
+	ocsdf_support_pool_add(&s, z, t, 4);
+	ck_assert_int_eq(s.pool_len, 2);
+	ck_assert(s.pool[0] == 0 && s.pool[2] == 2);
+	ck_assert(s.pool_t[0] == t[0] && s.pool_t[1] == t[2]);
+	ck_assert(s.pool_n2[1] == 8);
+	s.pool_cap = 2;
+	s.pool_next = 0;
+	ocsdf_support_pool_add(&s, z + 4, t + 2, 1);
+	ck_assert_int_eq(s.pool_len, 2);
+	ck_assert(s.pool[0] == 2 && s.pool_t[0] == t[2]);
+	ocsdf_support_free(&s);
+	free(rows);
+}
+END_TEST
+
+static Suite *support_suite(void)
+{
+	Suite *s = suite_create("support");
+	TCase *tc = tcase_create("core");
+	tcase_add_test(tc, test_upper_empty);
+	tcase_add_loop_test(tc, test_upper_brute, 0, 12);
+	tcase_add_test(tc, test_inside_targets);
+	tcase_add_test(tc, test_pool);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	SRunner *sr = srunner_create(support_suite());
+	int failed;
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}
