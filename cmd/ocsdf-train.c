@@ -162,15 +162,17 @@ int main(int argc, char **argv)
 	prepare(&o);
 	if (o.resume && ocsdf_trainrun_resume(o.resume, &m, &e))
 		ocsdf_die_error(&e);
-	/* The default count follows the width: a checkpoint's, not the
-	 * option's default, so that a resumed run has the threads (and the
-	 * rounding) of the run it continues. */
-	ocsdf_threads_set(o.threads, m ? m->arch.width : o.a.width);
+	read_rows(&o, m, &ds);
+	if (!m) {
+		ocsdf_trainrun_shape(&o.a, &o.s, ds.d, o.given);
+		m = new_model(&o, &ds);
+	}
+	/* The default count follows the model's width: a checkpoint's, so
+	 * that a resumed run has the threads (and the rounding) of the run it
+	 * continues. */
+	ocsdf_threads_set(o.threads, m->arch.width);
 	if (o.verbose && !o.quiet)
 		ocsdf_kernels_report();
-	read_rows(&o, m, &ds);
-	if (!m)
-		m = new_model(&o, &ds);
 	m->stats.rows_read = ds.rows_read;
 	Z = ocsdf_xmalloc(ds.n * (size_t)m->arch.d * sizeof(float));
 	ocsdf_scale_apply(ds.X, ds.n, m->arch.d, m->mean, m->std, Z);

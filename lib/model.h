@@ -69,6 +69,11 @@ typedef struct ocsdf_train_settings {
 	 * model is the mean of the weights after each of those steps, made
 	 * orthonormal again; 0: off, and in files before it). */
 	double average;
+	/* Weight of the rise term (ocsdf-train --slope), relative to the fit
+	 * (times r^2): pulls the rise of f from each row whose target is the
+	 * support's upper bound to a probe a short step up that bound toward
+	 * the bound's own rise (0: off, and in files before it). */
+	double slope;
 } ocsdf_train_settings;
 
 /* Statistics recorded at the end of training. */

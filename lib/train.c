@@ -50,7 +50,7 @@ void ocsdf_train_default_settings(ocsdf_train_settings *s)
 		.bjorck_iters = 15, .bjorck_tol = 0, .retract_iters = 3,
 		.seed = 1,
 		.sampler = OCSDF_SAMPLER_DISTANCE, .knn = 10, .support_quantile = 0.95,
-		.near = 0.05, .far = 2, .box_share = 0.2, .push = 0,
+		.near = 0.05, .far = 2, .box_share = 0.2, .push = 0, .slope = OCSDF_TRAIN_SLOPE_DEFAULT,
 		.contamination = 0.05,
 	};
 }
@@ -101,6 +101,11 @@ int ocsdf_train_check_settings(const ocsdf_train_settings *s, const ocsdf_arch *
 	if (s->sampler == OCSDF_SAMPLER_PAPER && s->eikonal != 0)
 		return ocsdf_error_set(e, OCSDF_EDATA, "settings.eikonal is %g: the slope term needs the distance sampler",
 				       s->eikonal);
+	if (s->sampler == OCSDF_SAMPLER_PAPER && s->slope != 0)
+		return ocsdf_error_set(e, OCSDF_EDATA, "settings.slope is %g: the rise term needs the distance sampler",
+				       s->slope);
+	if (s->eikonal > 0 && s->slope > 0)
+		return ocsdf_error_set(e, OCSDF_EDATA, "settings.eikonal and settings.slope are both set: one term at a time");
 	if (s->sampler == OCSDF_SAMPLER_DISTANCE &&
 	    ((rc = check_int("knn", s->knn, 1, OCSDF_TRAIN_MAX_KNN, e)) ||
 	     (rc = check_double("support_quantile", s->support_quantile, 0, 1, e)) ||
@@ -109,6 +114,7 @@ int ocsdf_train_check_settings(const ocsdf_train_settings *s, const ocsdf_arch *
 	     (rc = check_double("box_share", s->box_share, 0, 1, e)) ||
 	     (rc = check_double("push", s->push, 0, OCSDF_TRAIN_PUSH_MAX, e)) ||
 	     (rc = check_double("eikonal", s->eikonal, 0, OCSDF_TRAIN_EIKONAL_MAX, e)) ||
+	     (rc = check_double("slope", s->slope, 0, OCSDF_TRAIN_EIKONAL_MAX, e)) ||
 	     (rc = check_double("contamination", s->contamination, 0, OCSDF_TRAIN_CONTAMINATION_MAX, e))))
 		return rc;
 	/* RMSprop runs in single precision: a decay that rounds to 1 would
@@ -270,7 +276,10 @@ typedef struct work {
 	ocsdf_ortho *ortho;
 	ocsdf_walker *walker;
 	float *grad, *dW, *X, *fb, *df, *gstd, *target;
-	float *probe_g, *probe_f;    /* the gradient and f at the rows (--eikonal) */
+	float *probe_g, *probe_f;    /* the gradient and f at the rows (--eikonal); with
+				      * --slope, the bound at the probes and at the rows */
+	float *rise;                 /* the targets' rise to each probe (--slope) */
+	int *from;                   /* the pool's point that bounds each row (--slope) */
 	float *view;                 /* the average's inference weights, for the hook */
 	uint32_t *perm;
 	ocsdf_support sup;
@@ -287,6 +296,8 @@ static void work_free(work *w)
 	free(w->df);
 	free(w->probe_g);
 	free(w->probe_f);
+	free(w->rise);
+	free(w->from);
 	free(w->view);
 	ocsdf_walker_free(w->walker);
 	free(w->gstd);
@@ -295,10 +306,11 @@ static void work_free(work *w)
 	ocsdf_support_free(&w->sup);
 }
 
-/* Whether a step has the slope term of --eikonal (distance sampler). */
+/* Whether a step has probes beside its rows: the slope term of --eikonal
+ * or the rise term of --slope (distance sampler; at most one of them). */
 static int slope_term(const ocsdf_train_settings *s)
 {
-	return s->sampler == OCSDF_SAMPLER_DISTANCE && s->eikonal > 0;
+	return s->sampler == OCSDF_SAMPLER_DISTANCE && (s->eikonal > 0 || s->slope > 0);
 }
 
 static int work_alloc(work *w, const ocsdf_model *m, size_t n)
@@ -324,13 +336,15 @@ static int work_alloc(work *w, const ocsdf_model *m, size_t n)
 	w->df = malloc(pts * sizeof(float));
 	w->probe_g = malloc(B * d * sizeof(float));
 	w->probe_f = malloc(B * sizeof(float));
+	w->rise = malloc(B * sizeof(float));
+	w->from = malloc(B * sizeof(int));
 	w->walker = w->net ? ocsdf_walker_new(w->net, (int)B) : NULL;
 	w->gstd = malloc(d * sizeof(float));
 	w->perm = malloc(n * sizeof(uint32_t));
 	w->target = malloc(2 * B * sizeof(float));
 	w->view = malloc(P * sizeof(float));
 	return w->target && w->view && w->net && w->ortho && w->grad && w->dW && w->X &&
-	       w->fb && w->df && w->probe_g && w->probe_f && w->walker && w->gstd && w->perm;
+	       w->fb && w->df && w->probe_g && w->probe_f && w->rise && w->from && w->walker && w->gstd && w->perm;
 }
 
 static void epoch_order(uint32_t *perm, size_t n, uint64_t seed, uint64_t epoch)
@@ -703,8 +717,60 @@ static void slope_probes(work *w, const float *theta, int B, int d, double h)
 	}
 }
 
+/* The rise term of --slope: f0 (B) at the rows and f1 (B) at their
+ * probes a step h from them, where the targets rise by rise[k] (NaN: no
+ * probe); mu times the mean of (((f1 - f0) - rise) / h)^2.  Returns it;
+ * its derivative is ADDED to df0 and written to df1, as a mean over the
+ * batch of B rows. */
+static double rise_loss(const float *f0, const float *f1, const float *rise, int B, double h,
+			 double mu, float *df0, float *df1)
+{
+	double loss = 0;
+	for (int k = 0; k < B; k++) {
+		double e = isnan(rise[k]) ? 0 : ((f1[k] - f0[k]) - rise[k]) / h;
+		loss += mu * e * e;
+		df1[k] = (float)(2 * mu * e / (h * B));
+		df0[k] -= (float)(2 * mu * e / (h * B));
+	}
+	return loss / B;
+}
+
+/* The probes of --slope: after the 2B points of w->X, each of the B rows
+ * z whose target is the upper bound (support.h) moved by h away
+ * from the pool's point that gives the bound, along which the bound rises
+ * by h unless another point takes over; w->rise gets the rise of the
+ * bound from z to its probe, NaN (and the probe z itself) at the other
+ * rows. */
+static void rise_probes(work *w, int B, int d, double h)
+{
+	float *P = w->X + (size_t)2 * B * d, *ub0 = w->probe_f;
+	const ocsdf_support *sup = &w->sup;
+
+	ocsdf_support_upper(&w->sup, w->X, B, ub0, w->from);
+	for (int k = 0; k < B; k++) {
+		const float *z = w->X + (size_t)k * d;
+		float *p = P + (size_t)k * d;
+		const float *q = w->from[k] >= 0 ? sup->pool + (size_t)w->from[k] * d : NULL;
+		double len = 0;
+		/* The bound is the row's target (to the rounding of the
+		 * products, which differ between the two passes). */
+		int on = q && w->target[k] > -sup->hole * sup->r && ub0[k] + 1e-4 * sup->r >= w->target[k];
+		for (int j = 0; on && j < d; j++)
+			len += ((double)z[j] - q[j]) * ((double)z[j] - q[j]);
+		len = sqrt(len);
+		on = on && len > 0;
+		for (int j = 0; j < d; j++)
+			p[j] = on ? (float)(z[j] + h * ((double)z[j] - q[j]) / len) : z[j];
+		w->rise[k] = on ? 0.0f : NAN;
+	}
+	ocsdf_support_upper(&w->sup, P, B, w->probe_g, NULL);
+	for (int k = 0; k < B; k++)
+		if (!isnan(w->rise[k]))
+			w->rise[k] = w->probe_g[k] - ub0[k];
+}
+
 /* f at the 2B points of w->X (w->fb) with weights m->theta, and at the
- * rows' slope probes with --eikonal; the loss of m's sampler there and its
+ * rows' probes with --eikonal or --slope; the loss of m's sampler there and its
  * derivative w->df; *f_data and *f_neg get the means of f over the rows
  * and over the negatives. */
 static double batch_loss(const ocsdf_model *m, work *w, double *f_data, double *f_neg)
@@ -714,8 +780,10 @@ static double batch_loss(const ocsdf_model *m, work *w, double *f_data, double *
 	const double h = OCSDF_TRAIN_SLOPE_STEP * w->sup.r;
 	double fd = 0, fq = 0, loss;
 
-	if (probes)
+	if (s->eikonal > 0)
 		slope_probes(w, m->theta, B, m->arch.d, h);
+	else if (s->slope > 0)
+		rise_probes(w, B, m->arch.d, h);
 	ocsdf_lipnet_forward(w->net, m->theta, w->X, (probes ? 3 : 2) * B, w->fb);
 	for (int k = 0; k < B; k++) {
 		fd += w->fb[k];
@@ -726,8 +794,11 @@ static double batch_loss(const ocsdf_model *m, work *w, double *f_data, double *
 	if (s->sampler != OCSDF_SAMPLER_DISTANCE)
 		return hinge_kr_loss(s, w->fb, B, w->df);
 	loss = distance_loss(s, w->fb, w->target, B, w->df);
-	if (probes)
+	if (s->eikonal > 0)
 		loss += slope_loss(w->fb, w->fb + 2 * B, B, h, s->eikonal, w->df, w->df + 2 * B);
+	else if (s->slope > 0)
+		loss += rise_loss(w->fb, w->fb + 2 * B, w->rise, B, h, s->slope * w->sup.r * w->sup.r,
+				  w->df, w->df + 2 * B);
 	return loss;
 }
 

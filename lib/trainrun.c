@@ -24,14 +24,34 @@ int ocsdf_trainrun_settings(ocsdf_train_settings *s, int decay, int given, ocsdf
 		s->warmup = s->epochs / 8;
 	if (s->warmup > s->epochs)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--warmup (%d) exceeds --epochs (%d)", s->warmup, s->epochs);
-	if (!(given & OCSDF_TRAINRUN_MIN_STEPS) && s->epochs > 0) {
-		int need = (OCSDF_TRAINRUN_MIN_TOTAL_STEPS + s->epochs - 1) / s->epochs;
-		if (s->steps_per_epoch_min < need)
-			s->steps_per_epoch_min = need;
-	}
+	if (!(given & OCSDF_TRAINRUN_SLOPE) && (s->sampler != OCSDF_SAMPLER_DISTANCE || s->eikonal > 0))
+		s->slope = 0;
 	if (s->eikonal > 0 && s->sampler != OCSDF_SAMPLER_DISTANCE)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--eikonal needs --sampler distance");
+	if (s->slope > 0 && s->sampler != OCSDF_SAMPLER_DISTANCE)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--slope needs --sampler distance");
+	if (s->slope > 0 && s->eikonal > 0)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--slope and --eikonal: one at a time");
 	return 0;
+}
+
+void ocsdf_trainrun_shape(ocsdf_arch *a, ocsdf_train_settings *s, int d, int given)
+{
+	long scale = 1;
+
+	if (!(given & OCSDF_TRAINRUN_WIDTH)) {
+		int w = OCSDF_TRAINRUN_AUTO_WIDTH_MIN;
+		while (s->sampler == OCSDF_SAMPLER_DISTANCE && w < OCSDF_TRAINRUN_AUTO_WIDTH_MAX && w < 2L * d)
+			w *= 2;
+		a->width = s->sampler == OCSDF_SAMPLER_DISTANCE ? w : OCSDF_TRAINRUN_AUTO_WIDTH_MAX;
+		scale = (long)(OCSDF_TRAINRUN_AUTO_WIDTH_MAX / a->width) * (OCSDF_TRAINRUN_AUTO_WIDTH_MAX / a->width);
+	}
+	if (!(given & OCSDF_TRAINRUN_MIN_STEPS) && s->epochs > 0) {
+		long need = (OCSDF_TRAINRUN_MIN_TOTAL_STEPS * scale + s->epochs - 1) / s->epochs;
+		if (need < s->steps_per_epoch_min * scale)
+			need = s->steps_per_epoch_min * scale;
+		s->steps_per_epoch_min = (int)need;
+	}
 }
 
 /* ocsdf_train_check_resume(m, n): 0, or its code with its message after

@@ -20,7 +20,7 @@
  * ocsdf_trainrun_settings: bits of its given. */
 enum {
 	OCSDF_TRAINRUN_LR_FINAL = 1, OCSDF_TRAINRUN_LR_HOLD = 2, OCSDF_TRAINRUN_WARMUP = 4,
-	OCSDF_TRAINRUN_MIN_STEPS = 8
+	OCSDF_TRAINRUN_MIN_STEPS = 8, OCSDF_TRAINRUN_WIDTH = 16, OCSDF_TRAINRUN_SLOPE = 32
 };
 
 /* The fewest steps a run has in all unless --min-steps is given: fewer
@@ -28,16 +28,33 @@ enum {
  * ranking (tests/bench/DISTANCE.md, "Five epochs"). */
 #define OCSDF_TRAINRUN_MIN_TOTAL_STEPS 300
 
+/* The distance sampler's network when no width is given: the smallest of
+ * these widths at least twice the features (the largest beyond), and as
+ * many more steps as the width is narrower, squared (a step of the hidden
+ * layers costs width^2): the same arithmetic as a run at the largest
+ * width buys a longer run of a narrower network, which fits the distance
+ * closer (tests/bench/DISTANCE.md, "Width and steps"). */
+#define OCSDF_TRAINRUN_AUTO_WIDTH_MIN 128
+#define OCSDF_TRAINRUN_AUTO_WIDTH_MAX 512
+
 /* Completes s as ocsdf-train(1) says, given the options: with decay 0 (no
  * decay of the learning rate) lr_final is lr and lr_hold 0, and giving
  * either is refused; with decay 1, lr_final is lr / 1000 unless given;
- * warmup is epochs / 8 unless given, and may not exceed epochs;
- * steps_per_epoch_min is, unless given, the larger of its value and what
- * makes the run OCSDF_TRAINRUN_MIN_TOTAL_STEPS steps long; eikonal
- * needs the distance sampler.  given
+ * warmup is epochs / 8 unless given, and may not exceed epochs; slope is
+ * 0 unless given with the paper's sampler or with eikonal; eikonal and
+ * slope need the distance sampler, and exclude each other.  given
  * holds the OCSDF_TRAINRUN_* bits of the settings given.  Returns 0, or
  * 64 with e set (the message names the options). */
 int ocsdf_trainrun_settings(ocsdf_train_settings *s, int decay, int given, ocsdf_error *e);
+
+/* Completes a's width and s's steps_per_epoch_min for rows of d features,
+ * given the options (the OCSDF_TRAINRUN_* bits of given): unless the
+ * width is given, the distance sampler's is the automatic one above and
+ * the paper's OCSDF_TRAINRUN_AUTO_WIDTH_MAX.  Unless steps_per_epoch_min
+ * is given, it is the larger of its value and what makes the run
+ * OCSDF_TRAINRUN_MIN_TOTAL_STEPS steps long, both times
+ * (OCSDF_TRAINRUN_AUTO_WIDTH_MAX / width)^2 when the width is automatic. */
+void ocsdf_trainrun_shape(ocsdf_arch *a, ocsdf_train_settings *s, int d, int given);
 
 /* Loads path, the checkpoint of an interrupted run (--resume), and checks
  * it against the rows of that run (ocsdf_train_check_resume), so that a

@@ -29,7 +29,8 @@
 
 /* Offsets from ocsdf-model(5). */
 enum {
-	HEADER_LEN = 376,
+	HEADER_LEN = 384,
+	HEADER_V6_LEN = 376,
 	HEADER_V5_LEN = 368,
 	HEADER_V4_LEN = 360,
 	HEADER_V3_LEN = 352,
@@ -85,7 +86,8 @@ enum {
 	OFF_LR_HOLD = 368,
 	OFF_EIKONAL = 376,
 	OFF_AVERAGE = 384,
-	OFF_MEAN = 392
+	OFF_SLOPE = 392,
+	OFF_MEAN = 400
 };
 
 /* ---- helpers ---- */
@@ -151,7 +153,12 @@ static ocsdf_model *random_model(ocsdf_arch a, int params, int opt_v, uint64_t s
 	m->settings.lr = 1e-3 * (1e-6 + ocsdf_rng_uniform(&r));
 	m->settings.lr_final = 1e-5 * (1e-6 + ocsdf_rng_uniform(&r));
 	m->settings.lr_hold = 0.9 * ocsdf_rng_uniform(&r);
-	m->settings.eikonal = 100 * ocsdf_rng_uniform(&r);
+	/* One of the two slope terms, which exclude each other. */
+	m->settings.eikonal = m->settings.slope = 0;
+	if (ocsdf_rng_uniform(&r) < 0.5)
+		m->settings.eikonal = 100 * ocsdf_rng_uniform(&r);
+	else
+		m->settings.slope = 100 * ocsdf_rng_uniform(&r);
 	m->settings.average = 0.9 * ocsdf_rng_uniform(&r);
 	m->settings.rho = 0.01 + 0.98 * ocsdf_rng_uniform(&r);
 	m->settings.eps = 1e-7;
@@ -224,7 +231,7 @@ static void assert_same(const ocsdf_model *a, const ocsdf_model *b)
 	ck_assert(same_double(s->margin, t->margin) && same_double(s->lambda, t->lambda));
 	ck_assert(same_double(s->lr, t->lr) && same_double(s->lr_final, t->lr_final));
 	ck_assert(same_double(s->lr_hold, t->lr_hold) && same_double(s->eikonal, t->eikonal));
-	ck_assert(same_double(s->average, t->average));
+	ck_assert(same_double(s->average, t->average) && same_double(s->slope, t->slope));
 	ck_assert(same_double(s->rho, t->rho) && same_double(s->eps, t->eps));
 	ck_assert(same_double(s->box, t->box) && same_double(s->bjorck_tol, t->bjorck_tol));
 	ck_assert_int_eq(s->epochs, t->epochs);
@@ -563,9 +570,9 @@ START_TEST(test_manual_example)
 	buf = image(m, &len);
 	ck_assert_uint_eq(ocsdf_arch_nparams(&a), 41);
 	ck_assert_uint_eq(ocsdf_bytes_get_u64(buf + OFF_NAMES_LEN), 18);
-	ck_assert_uint_eq(theta_off(buf), 464);
-	ck_assert_uint_eq(len, 632);
-	ck_assert_mem_eq(buf, "OCSDFMDL\x01\0\0\0\x78\x01\0\0", 16);
+	ck_assert_uint_eq(theta_off(buf), 472);
+	ck_assert_uint_eq(len, 640);
+	ck_assert_mem_eq(buf, "OCSDFMDL\x01\0\0\0\x80\x01\0\0", 16);
 	free(buf);
 	ocsdf_model_free(m);
 }
@@ -964,6 +971,7 @@ START_TEST(test_bad_settings)
 		{OFF_PUSH, FIELD_F64, -1, "settings.push is -1"},
 		{OFF_CONTAMINATION, FIELD_F64, 0.6, "settings.contamination is 0.6, expected 0..0.5"},
 		{OFF_EIKONAL, FIELD_F64, -1, "settings.eikonal is -1"},
+		{OFF_SLOPE, FIELD_F64, -2, "settings.slope is -2"},
 		{OFF_SUPPORT_RADIUS, FIELD_F64, INFINITY, "stats.support_radius is inf"},
 		{OFF_LR_HOLD, FIELD_F64, 0.95, "settings.lr_hold is 0.95, expected 0..0.9"},
 		{OFF_AVERAGE, FIELD_F64, -0.5, "settings.average is -0.5, expected 0..0.9"},
@@ -976,6 +984,13 @@ START_TEST(test_bad_settings)
 		expect_edit_rejected(buf, orig, len, cases[i].off, cases[i].kind,
 				     cases[i].kind == FIELD_U32 ? (uint64_t)cases[i].v : 0, cases[i].v,
 				     cases[i].words);
+	/* The two slope terms exclude each other. */
+	memcpy(buf, orig, len);
+	ocsdf_bytes_put_u32(buf + OFF_SAMPLER, OCSDF_SAMPLER_DISTANCE);
+	ocsdf_bytes_put_f64(buf + OFF_EIKONAL, 1);
+	ocsdf_bytes_put_f64(buf + OFF_SLOPE, 1);
+	recrc(buf, len);
+	expect_reject(buf, len, "settings.eikonal and settings.slope are both set");
 	free(buf);
 	free(orig);
 }
@@ -1060,7 +1075,7 @@ START_TEST(test_header_v1)
 	m->settings.knn = 0;
 	m->settings.support_quantile = m->settings.near = m->settings.far = 0;
 	m->settings.box_share = m->settings.push = m->settings.contamination = 0;
-	m->settings.lr_hold = m->settings.eikonal = m->settings.average = 0;
+	m->settings.lr_hold = m->settings.eikonal = m->settings.average = m->settings.slope = 0;
 	m->stats.support_radius = 0;
 	back = load_cut(m, HEADER_V1_LEN, "v1");
 	ck_assert_int_eq(back->settings.sampler, OCSDF_SAMPLER_PAPER);
@@ -1076,9 +1091,24 @@ START_TEST(test_header_before_slope)
 	ocsdf_arch a = {3, 5, 2, OCSDF_ACT_FULLSORT};
 	ocsdf_model *m = random_model(a, 1, 1, 43), *back;
 
-	m->settings.eikonal = m->settings.average = 0;
+	m->settings.eikonal = m->settings.average = m->settings.slope = 0;
 	back = load_cut(m, HEADER_V4_LEN, "v0.1.2");
 	ck_assert(back->settings.eikonal == 0);
+	ocsdf_model_free(back);
+	ocsdf_model_free(m);
+}
+END_TEST
+
+/* A file of the release before --slope: a header of 376 bytes loads
+ * with no rise term (0). */
+START_TEST(test_header_before_rise)
+{
+	ocsdf_arch a = {3, 5, 2, OCSDF_ACT_FULLSORT};
+	ocsdf_model *m = random_model(a, 1, 1, 45), *back;
+
+	m->settings.slope = 0;
+	back = load_cut(m, HEADER_V6_LEN, "v0.1.4");
+	ck_assert(back->settings.slope == 0);
 	ocsdf_model_free(back);
 	ocsdf_model_free(m);
 }
@@ -1091,7 +1121,7 @@ START_TEST(test_header_before_average)
 	ocsdf_arch a = {3, 5, 2, OCSDF_ACT_FULLSORT};
 	ocsdf_model *m = random_model(a, 1, 1, 44), *back;
 
-	m->settings.average = 0;
+	m->settings.average = m->settings.slope = 0;
 	free(m->ckpt->avg);
 	m->ckpt->avg = NULL;
 	back = load_cut(m, HEADER_V5_LEN, "v0.1.3");
@@ -1109,7 +1139,7 @@ START_TEST(test_header_before_hold)
 	ocsdf_arch a = {3, 5, 2, OCSDF_ACT_FULLSORT};
 	ocsdf_model *m = random_model(a, 1, 1, 42), *back;
 
-	m->settings.lr_hold = m->settings.eikonal = m->settings.average = 0;
+	m->settings.lr_hold = m->settings.eikonal = m->settings.average = m->settings.slope = 0;
 	back = load_cut(m, HEADER_V3_LEN, "v0.1.1");
 	ck_assert(back->settings.lr_hold == 0);
 	ck_assert_int_eq(back->settings.sampler, m->settings.sampler);
@@ -1539,6 +1569,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_finished_without_state);
 	tcase_add_test(tc, test_old_fixtures);
 	tcase_add_test(tc, test_header_before_average);
+	tcase_add_test(tc, test_header_before_rise);
 	tcase_add_test(tc, test_huge_dimensions);
 	tcase_add_test(tc, test_bad_values);
 	tcase_add_test(tc, test_bad_settings);

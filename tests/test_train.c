@@ -46,6 +46,7 @@ static ocsdf_model *small_model(int width, int depth, int epochs, int ortho)
 	m->settings.ortho = ortho;
 	/* The tests of the paper's walks and of the loop's mechanics. */
 	m->settings.sampler = OCSDF_SAMPLER_PAPER;
+	m->settings.slope = 0;
 	m->settings.lr_final = m->settings.lr;
 	for (int j = 0; j < 2; j++) {
 		m->mean[j] = 0;
@@ -772,36 +773,74 @@ START_TEST(test_loss_derivatives)
 }
 END_TEST
 
-/* The slope term: mu times the mean squared shortfall of the rise
- * f1 - f0 from h, over h; its derivative added to df0, written to df1,
- * checked by central differences. */
-START_TEST(test_slope_loss)
-{
-	enum { B = 3 };
-	float f0[B] = {0.5f, -0.25f, 1}, f1[B] = {0.55f, -0.3f, 1.1f}, d0[B], d1[B], x0[B], x1[B];
-	const double h = 0.1, mu = 2, eps = 1.0 / 1024;
-	double loss;
+/* A term on pairs of points (the rows' f0 and their probes' f1, B of
+ * each), as slope_loss and rise_loss: h, mu and the targets' rises (NULL
+ * for slope_loss, whose rise is h). */
+typedef struct pair_term {
+	int B;
+	double h, mu;
+	const float *rise;
+} pair_term;
 
-	for (int k = 0; k < B; k++)
+static double pair_loss(const pair_term *t, const float *f0, const float *f1, float *d0, float *d1)
+{
+	return t->rise ? rise_loss(f0, f1, t->rise, t->B, t->h, t->mu, d0, d1)
+		       : slope_loss(f0, f1, t->B, t->h, t->mu, d0, d1);
+}
+
+/* The term's loss at f0, f1 (B <= 8), which must be want; its derivative
+ * must be added to df0 (set to 1 before) and written to df1, as central
+ * differences say. */
+static void check_pair_term(const pair_term *t, float *f0, float *f1, double want)
+{
+	const double eps = 1.0 / 1024;
+	float d0[8], d1[8], x0[8], x1[8];
+
+	for (int k = 0; k < t->B; k++)
 		d0[k] = 1;
-	loss = slope_loss(f0, f1, B, h, mu, d0, d1);
-	/* shortfalls 0.5, 1.5 and 0 of h */
-	ck_assert_double_eq_tol(loss, mu * (0.25 + 2.25 + 0) / B, 1e-5);
-	for (int k = 0; k < B; k++) {
+	ck_assert_double_eq_tol(pair_loss(t, f0, f1, d0, d1), want, 1e-5);
+	for (int k = 0; k < t->B; k++) {
 		float *v[2] = {f0, f1};
 		for (int which = 0; which < 2; which++) {
 			float keep = v[which][k];
 			double up, down;
 			v[which][k] = (float)(keep + eps);
-			up = slope_loss(f0, f1, B, h, mu, x0, x1);
+			up = pair_loss(t, f0, f1, x0, x1);
 			v[which][k] = (float)(keep - eps);
-			down = slope_loss(f0, f1, B, h, mu, x0, x1);
+			down = pair_loss(t, f0, f1, x0, x1);
 			v[which][k] = keep;
 			ck_assert_msg(fabs((up - down) / (2 * eps) - (which ? d1[k] : d0[k] - 1)) < 1e-3,
 				      "d/d%s[%d]: %g, the loss changes at %g", which ? "f1" : "f0", k,
 				      which ? (double)d1[k] : (double)d0[k] - 1, (up - down) / (2 * eps));
 		}
 	}
+}
+
+/* The slope term: mu times the mean squared shortfall of the rise
+ * f1 - f0 from h, over h. */
+START_TEST(test_slope_loss)
+{
+	float f0[3] = {0.5f, -0.25f, 1}, f1[3] = {0.55f, -0.3f, 1.1f};
+	pair_term t = {3, 0.1, 2, NULL};
+
+	/* shortfalls 0.5, 1.5 and 0 of h */
+	check_pair_term(&t, f0, f1, 2 * (0.25 + 2.25 + 0) / 3);
+}
+END_TEST
+
+/* The rise term of --slope: mu times the mean squared gap between the
+ * rise f1 - f0 and the targets' rise, over h, rows without a probe (NaN)
+ * left out, with a derivative of 0 there. */
+START_TEST(test_rise_loss)
+{
+	float f0[4] = {0.5f, -0.25f, 1, 0.3f}, f1[4] = {0.55f, -0.3f, 1.1f, 2}, d0[4] = {1, 1, 1, 1}, d1[4];
+	const float rise[4] = {0.1f, 0.05f, 0.07f, NAN};
+	pair_term t = {4, 0.1, 2, rise};
+
+	/* gaps -0.5, -1 and 0.3 of h; none at the fourth row */
+	check_pair_term(&t, f0, f1, 2 * (0.25 + 1 + 0.09) / 4);
+	pair_loss(&t, f0, f1, d0, d1);
+	ck_assert(d0[3] == 1 && d1[3] == 0);
 }
 END_TEST
 
@@ -1046,6 +1085,7 @@ int main(void)
 	tcase_add_test(tc, test_retract_rescue);
 	tcase_add_test(tc, test_retract_step_iters);
 	tcase_add_test(tc, test_slope_loss);
+	tcase_add_test(tc, test_rise_loss);
 	tcase_add_test(tc, test_learning_rate);
 	tcase_add_test(tc, test_report);
 	suite_add_tcase(s, tc);

@@ -33,6 +33,75 @@ static void make_rows(ocsdf_dataset *ds, size_t n)
 	}
 }
 
+/* The width and the steps of ocsdf_trainrun_shape, for d features, with
+ * and without the width given: returns the steps per epoch for epochs. */
+static int shape_steps(int d, int epochs, int sampler, int given, int *width)
+{
+	ocsdf_train_settings s;
+	ocsdf_arch a = {d, 24, 4, OCSDF_ACT_GROUPSORT2};
+
+	ocsdf_train_default_settings(&s);
+	s.epochs = epochs;
+	s.sampler = sampler;
+	ocsdf_trainrun_shape(&a, &s, d, given);
+	*width = a.width;
+	return s.steps_per_epoch_min;
+}
+
+START_TEST(test_shape)
+{
+	ocsdf_train_settings d;
+	int w, steps;
+
+	ocsdf_train_default_settings(&d);
+	ck_assert_int_eq(OCSDF_TRAINRUN_MIN_TOTAL_STEPS, 300);
+	ck_assert_int_eq(d.steps_per_epoch_min, 15);
+	/* The automatic width: the smallest of 128, 256, 512 at least twice
+	 * the features, 512 beyond; the paper's sampler 512. */
+	for (int f = 1; f <= 2000; f++) {
+		shape_steps(f, 40, OCSDF_SAMPLER_DISTANCE, 0, &w);
+		ck_assert_int_eq(w, 2 * f <= 128 ? 128 : 2 * f <= 256 ? 256 : 512);
+		shape_steps(f, 40, OCSDF_SAMPLER_PAPER, 0, &w);
+		ck_assert_int_eq(w, 512);
+		/* Given, the width stays. */
+		shape_steps(f, 40, OCSDF_SAMPLER_DISTANCE, OCSDF_TRAINRUN_WIDTH, &w);
+		ck_assert_int_eq(w, 24);
+	}
+	/* The steps: 15 a step at width 512 and at a given width, times
+	 * (512 / width)^2 at an automatic one: 240 at 128, 60 at 256. */
+	ck_assert_int_eq(shape_steps(10, 40, OCSDF_SAMPLER_DISTANCE, 0, &w), 240);
+	ck_assert_int_eq(shape_steps(100, 40, OCSDF_SAMPLER_DISTANCE, 0, &w), 60);
+	ck_assert_int_eq(shape_steps(300, 40, OCSDF_SAMPLER_DISTANCE, 0, &w), 15);
+	ck_assert_int_eq(shape_steps(10, 40, OCSDF_SAMPLER_DISTANCE, OCSDF_TRAINRUN_WIDTH, &w), 15);
+	/* A short run gets more steps per epoch, up to the total floor
+	 * (300 steps, times the same factor), and no more than that needs;
+	 * given, the steps are kept. */
+	for (int epochs = 1; epochs <= 400; epochs++) {
+		static const int feats[] = {10, 100, 300};
+		for (int i = 0; i < 3; i++) {
+			long total, base;
+			steps = shape_steps(feats[i], epochs, OCSDF_SAMPLER_DISTANCE, 0, &w);
+			base = 15L * (512 / w) * (512 / w);
+			total = 300L * (512 / w) * (512 / w);
+			ck_assert_int_ge((long)steps * epochs, total);
+			ck_assert_int_ge(steps, base);
+			ck_assert(steps == base || (long)(steps - 1) * epochs < total);
+			steps = shape_steps(feats[i], epochs, OCSDF_SAMPLER_DISTANCE, OCSDF_TRAINRUN_WIDTH, &w);
+			ck_assert_int_ge((long)steps * epochs, 300);
+			ck_assert(steps == 15 || (long)(steps - 1) * epochs < 300);
+		}
+		{
+			ocsdf_train_settings t = d;
+			ocsdf_arch a = {10, 24, 4, OCSDF_ACT_GROUPSORT2};
+			t.epochs = epochs;
+			t.steps_per_epoch_min = 1;
+			ocsdf_trainrun_shape(&a, &t, 10, OCSDF_TRAINRUN_MIN_STEPS);
+			ck_assert_int_eq(t.steps_per_epoch_min, 1);
+		}
+	}
+}
+END_TEST
+
 /* The defaults that depend on other settings, and the refusals. */
 START_TEST(test_settings)
 {
@@ -45,28 +114,8 @@ START_TEST(test_settings)
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, 0, &e), 0);
 	ck_assert(s.lr_final == 0.02 / 1000 && s.lr_hold == d.lr_hold);
 	ck_assert_int_eq(s.warmup, 17 / 8);
-	/* A short run gets more steps per epoch, up to the total floor:
-	 * 17 epochs of ceil(300 / 17) = 18 steps; the defaults' 40 epochs
-	 * keep their 15 (600 steps); one epoch has all 300. */
-	ck_assert_int_eq(OCSDF_TRAINRUN_MIN_TOTAL_STEPS, 300);
-	ck_assert_int_eq(d.steps_per_epoch_min, 15);
-	ck_assert_int_eq(s.steps_per_epoch_min, 18);
-	for (int epochs = 1; epochs <= 400; epochs++) {
-		ocsdf_train_settings t = d;
-		t.epochs = epochs;
-		ck_assert_int_eq(ocsdf_trainrun_settings(&t, 1, 0, &e), 0);
-		ck_assert_int_ge((long)t.steps_per_epoch_min * epochs, OCSDF_TRAINRUN_MIN_TOTAL_STEPS);
-		ck_assert_int_ge(t.steps_per_epoch_min, d.steps_per_epoch_min);
-		/* ... and no more than that needs. */
-		ck_assert(t.steps_per_epoch_min == d.steps_per_epoch_min ||
-			  (long)(t.steps_per_epoch_min - 1) * epochs < OCSDF_TRAINRUN_MIN_TOTAL_STEPS);
-		/* Given, it is kept. */
-		t = d;
-		t.epochs = epochs;
-		t.steps_per_epoch_min = 1;
-		ck_assert_int_eq(ocsdf_trainrun_settings(&t, 1, OCSDF_TRAINRUN_MIN_STEPS, &e), 0);
-		ck_assert_int_eq(t.steps_per_epoch_min, 1);
-	}
+	ck_assert_int_eq(s.steps_per_epoch_min, d.steps_per_epoch_min);
+	ck_assert(s.slope == d.slope && d.slope == OCSDF_TRAIN_SLOPE_DEFAULT);
 	s.lr_final = 3e-4;
 	s.warmup = 17;
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_LR_FINAL | OCSDF_TRAINRUN_WARMUP, &e), 0);
@@ -82,13 +131,30 @@ START_TEST(test_settings)
 	s.warmup = 18;
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_WARMUP, &e), 64);
 	ck_assert_str_eq(e.msg, "--warmup (18) exceeds --epochs (17)");
-	/* The slope term belongs to the distance sampler. */
+	/* The slope term belongs to the distance sampler; with it, the rise
+	 * term is off unless given. */
 	s.warmup = 2;
 	s.eikonal = 100;
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_WARMUP, &e), 0);
+	ck_assert(s.slope == 0);
 	s.sampler = OCSDF_SAMPLER_PAPER;
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_WARMUP, &e), 64);
 	ck_assert_str_eq(e.msg, "--eikonal needs --sampler distance");
+	/* So does the rise term: off with the paper's sampler unless given,
+	 * refused if given; and it excludes the slope term. */
+	s.eikonal = 0;
+	s.slope = 10;
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_WARMUP | OCSDF_TRAINRUN_SLOPE, &e), 64);
+	ck_assert_str_eq(e.msg, "--slope needs --sampler distance");
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_WARMUP, &e), 0);
+	ck_assert(s.slope == 0);
+	s.sampler = OCSDF_SAMPLER_DISTANCE;
+	s.slope = 10;
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_WARMUP, &e), 0);
+	ck_assert(s.slope == 10);
+	s.eikonal = 1;
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_WARMUP | OCSDF_TRAINRUN_SLOPE, &e), 64);
+	ck_assert_str_eq(e.msg, "--slope and --eikonal: one at a time");
 }
 END_TEST
 
@@ -303,6 +369,7 @@ static Suite *trainrun_suite(void)
 	Suite *s = suite_create("trainrun");
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_settings);
+	tcase_add_test(tc, test_shape);
 	tcase_add_test(tc, test_model_new);
 	tcase_add_test(tc, test_resume);
 	tcase_add_test(tc, test_eval);

@@ -30,7 +30,7 @@ enum {
 	O_LABEL = 256, O_IGNORE, O_SCALE, O_RESUME, O_MARGIN, O_LAMBDA, O_STEPS, O_BOX, O_INIT,
 	O_NEWTON, O_EPOCHS, O_WARMUP, O_MINSTEPS, O_MAXSTEPS, O_BATCH, O_LR, O_LRDECAY, O_LRFINAL, O_LRHOLD, O_AVERAGE, O_ORTHO,
 	O_BITERS, O_BTOL, O_RITERS, O_WIDTH, O_DEPTH, O_ACT, O_SEED, O_THREADS, O_EVAL, O_ANOMALY,
-	O_SAMPLER, O_KNN, O_SUPPORT, O_NEAR, O_FAR, O_BOXSHARE, O_PUSH, O_EIKONAL, O_CONTAM, O_SAMPLE, O_MAXMEM,
+	O_SAMPLER, O_KNN, O_SUPPORT, O_NEAR, O_FAR, O_BOXSHARE, O_PUSH, O_EIKONAL, O_SLOPE, O_CONTAM, O_SAMPLE, O_MAXMEM,
 	O_NO_HEADER, O_COLUMNS, O_DELIMITER
 };
 
@@ -48,6 +48,8 @@ static const char *const scales[] = {"std", "iso", "none", NULL}, *const inits[]
 #define LR_HOLD (TRAINING | OCSDF_TRAINRUN_LR_HOLD)
 #define WARMUP (TRAINING | OCSDF_TRAINRUN_WARMUP)
 #define MIN_STEPS (TRAINING | OCSDF_TRAINRUN_MIN_STEPS)
+#define WIDTH (TRAINING | OCSDF_TRAINRUN_WIDTH)
+#define SLOPE (TRAINING | OCSDF_TRAINRUN_SLOPE)
 /* Rows of specs that train or shape a model, the options a resumed run
  * takes from its checkpoint. */
 #define REAL(name, code, field, lo, hi, ...) \
@@ -99,6 +101,9 @@ static const ocsdf_arg_spec specs[] = {
 	REAL("eikonal", O_EIKONAL, s.eikonal, 0, OCSDF_TRAIN_EIKONAL_MAX, "W",
 	     "distance: weight of a pull of f toward slope 1 at\n"
 	     "the rows (0: off; for certificates, try 100)"),
+	OCSDF_ARG_NUM("slope", O_SLOPE, OCSDF_ARG_REAL, s.slope, 0, OCSDF_TRAIN_EIKONAL_MAX, SLOPE, "W",
+	              "distance: weight of a fit of the rise of f to the\n"
+	              "rise of the targets at the rows (default 3; 0: off)"),
 	REAL("contamination", O_CONTAM, s.contamination, 0, OCSDF_TRAIN_CONTAMINATION_MAX, "P",
 	     "distance: share of training rows left below level 0\n"
 	     "(default 0.05)"),
@@ -120,7 +125,8 @@ static const ocsdf_arg_spec specs[] = {
 	OCSDF_ARG_NUM("min-steps", O_MINSTEPS, OCSDF_ARG_INT, s.steps_per_epoch_min, 1,
 	              OCSDF_TRAIN_MAX_STEPS_PER_EPOCH, MIN_STEPS, "N",
 	              "at least N steps per epoch (default 15, more below\n"
-	              "20 epochs: 300 steps in all)"),
+	              "20 epochs: 300 steps in all; with the default\n"
+	              "width, times (512/width)^2)"),
 	INT("max-steps", O_MAXSTEPS, s.steps_per_epoch_max, 1, OCSDF_TRAIN_MAX_STEPS_PER_EPOCH, "N",
 	    "at most N steps per epoch (default: no limit)"),
 	INT("batch", O_BATCH, s.batch, 1, OCSDF_TRAIN_MAX_BATCH, "N", "data rows and negatives per step (default 128)"),
@@ -141,7 +147,9 @@ static const ocsdf_arg_spec specs[] = {
 	INT("retract-iters", O_RITERS, s.retract_iters, 1, OCSDF_TRAIN_MAX_RETRACT_ITERS, "N",
 	    "most Newton-Schulz iterations per step (default 3)"),
 	OCSDF_ARG_SECTION("Network:"),
-	INT("width", O_WIDTH, a.width, 2, OCSDF_MAX_WIDTH, "N", "hidden units (default 512)"),
+	OCSDF_ARG_NUM("width", O_WIDTH, OCSDF_ARG_INT, a.width, 2, OCSDF_MAX_WIDTH, WIDTH, "N",
+	              "hidden units (default: distance, 128 up to 64\n"
+	              "features, 256 up to 128, else 512; paper, 512)"),
 	INT("depth", O_DEPTH, a.depth, 1, OCSDF_MAX_DEPTH, "N", "hidden layers (default 4)"),
 	CHOICE("activation", O_ACT, a.activation, acts, "KIND", "groupsort (default) or fullsort (the paper)"),
 	OCSDF_ARG_SECTION("Run:"),

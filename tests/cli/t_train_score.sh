@@ -132,4 +132,15 @@ for case in "2 150" "5 60" "25 15" "40 15" "2 3 --min-steps 3"; do
 	got=$(min_steps "$T/m-steps")
 	[ "$got" = "$want" ] || fail "--epochs $epochs $*: min steps $got, expected $want"
 done
+# --slope: recorded in the model (ocsdf-model(5), offset 392); it needs the
+# distance sampler and excludes --eikonal.
+"$BIN/ocsdf-train" -q -f --width 8 --depth 1 --threads 1 --epochs 1 --min-steps 20 --slope 2.5 \
+	-o "$T/m-slope" "$DATA/disk.csv" || fail "training with --slope failed"
+got=$(od -An -tf8 -j392 -N8 "$T/m-slope" | tr -d ' ')
+[ "$got" = "2.5" ] || fail "--slope 2.5 recorded as $got"
+expect 64 '--slope needs --sampler distance' -- "$BIN/ocsdf-train" -q --sampler paper --slope 1 \
+	-o "$T/m-x" "$DATA/disk.csv"
+expect 64 '--slope and --eikonal: one at a time' -- "$BIN/ocsdf-train" -q --slope 1 --eikonal 1 \
+	-o "$T/m-x" "$DATA/disk.csv"
+[ ! -e "$T/m-x" ] || fail "a refused run left a model"
 exit 0
