@@ -5,6 +5,9 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 struct ocsdf_knn {
 	float *ref;   /* m x d */
@@ -98,7 +101,21 @@ static void query_chunk(ocsdf_knn *x, const float *q, int b, int K, float *dist)
 		for (int i = 0; i < b; i++) {
 			const float *p = x->prod + (size_t)i * c, *rn = x->norm2 + c0;
 			float *best = x->best + (size_t)i * K, qn = x->qn2[i];
-			for (int j = 0; j < c; j++)
+			int j = 0;
+#ifdef __SSE2__
+			/* Four at a time, the same sums: a block none of whose
+			 * values is below the K-th smallest so far changes
+			 * nothing, and is skipped. */
+			const __m128 qn4 = _mm_set1_ps(qn);
+			for (; j + 4 <= c; j += 4) {
+				__m128 v = _mm_add_ps(_mm_add_ps(_mm_loadu_ps(p + j), _mm_loadu_ps(rn + j)), qn4);
+				if (_mm_movemask_ps(_mm_cmplt_ps(v, _mm_set1_ps(best[K - 1]))) == 0)
+					continue;
+				for (int l = j; l < j + 4; l++)
+					keep_smallest(best, K, p[l] + rn[l] + qn);
+			}
+#endif
+			for (; j < c; j++)
 				keep_smallest(best, K, p[j] + rn[j] + qn);
 		}
 	}

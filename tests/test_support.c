@@ -127,6 +127,53 @@ START_TEST(test_upper_brute)
 }
 END_TEST
 
+/* t = r - d_k at points and at the rows (each left out of its own
+ * neighbours), against the k-th smallest distance found by sorting all of
+ * them, for reference sets that do and do not fill the four lanes. */
+START_TEST(test_targets_brute)
+{
+	const int d = 5, k = 5, n = 301 + _i;
+	ocsdf_support s;
+	ocsdf_error e;
+	ocsdf_rng r;
+	float *rows, *z, t[40], tr[40];
+
+	ocsdf_rng_seed(&r, 7 + (uint64_t)_i);
+	rows = uniform_points(&r, (size_t)n, d);
+	z = uniform_points(&r, 40, d);
+	ck_assert_int_eq(ocsdf_support_init(&s, rows, (size_t)n, d, k, 0.95, 3, &e), 0);
+	ocsdf_support_targets(&s, z, 40, t);
+	ocsdf_support_row_targets(&s, rows, 40, tr);
+	for (int i = 0; i < 40; i++) {
+		double dz[400], dr[400];
+		for (int j = 0; j < n; j++) {
+			dz[j] = dist(z + (size_t)i * d, rows + (size_t)j * d, d);
+			dr[j] = dist(rows + (size_t)i * d, rows + (size_t)j * d, d);
+		}
+		/* The k-th smallest by selection (n is small). */
+		for (int a = 0; a <= k; a++)
+			for (int b = a + 1; b < n; b++) {
+				if (dz[b] < dz[a]) {
+					double x = dz[a];
+					dz[a] = dz[b];
+					dz[b] = x;
+				}
+				if (dr[b] < dr[a]) {
+					double x = dr[a];
+					dr[a] = dr[b];
+					dr[b] = x;
+				}
+			}
+		/* dr[0] is the row itself. */
+		ck_assert_msg(fabs(t[i] - (s.r - dz[k - 1])) < 1e-4, "point %d: %g, not %g", i, t[i], s.r - dz[k - 1]);
+		ck_assert_msg(fabs(tr[i] - (s.r - dr[k])) < 1e-4, "row %d: %g, not %g", i, tr[i], s.r - dr[k]);
+	}
+	ocsdf_support_free(&s);
+	free(rows);
+	free(z);
+}
+END_TEST
+
 /* Inside targets: a target above -hole r becomes the larger of itself
  * and the bound; one at or below it stays. */
 START_TEST(test_inside_targets)
@@ -196,6 +243,7 @@ static Suite *support_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_upper_empty);
 	tcase_add_loop_test(tc, test_upper_brute, 0, 12);
+	tcase_add_loop_test(tc, test_targets_brute, 0, 4);
 	tcase_add_test(tc, test_inside_targets);
 	tcase_add_test(tc, test_pool);
 	suite_add_tcase(s, tc);

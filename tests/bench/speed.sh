@@ -3,7 +3,7 @@
 # the programs choose and again with OpenBLAS's generic SSE3 kernels
 # (OPENBLAS_CORETYPE=Prescott), to show what the choice buys: the kernels
 # and threads in use (from -v), the sgemm 512³ rate, seconds per epoch on
-# cardio for each --ortho scheme and sampler, a training step as a
+# cardio for each --ortho scheme and sampler, and of the default network, a training step as a
 # multiple of one sgemm 512³, scoring rows/s as a share of the GEMM-only
 # ideal, and peak RSS; then where a second OpenBLAS thread stops paying.
 # Prints a Markdown section; `make bench` records it in RESULTS.md.
@@ -69,9 +69,13 @@ best_epoch() {
 
 echo "Training: \`ocsdf-train --threads $threads -v --ortho O [--bjorck-tol X] [SAMPLER] --epochs E"
 echo "--warmup 1 --label label\` on cardio (1831 rows, d = 21, width 512, depth 4,"
-echo "15 steps of 128 rows + 128 negatives per epoch), with the default distance"
-echo "sampler (GroupSort) and with the paper's method (\`--sampler paper"
-echo "--activation fullsort --lr-decay none\`, T = 4).  The machine is shared, so"
+echo "15 steps of 128 rows + 128 negatives per epoch: \`--width 512 --min-steps 15\`),"
+echo "with the distance sampler (GroupSort, \`--slope 0\`: the default before the"
+echo "rise term and the automatic width) and with the paper's method (\`--sampler paper"
+echo "--activation fullsort --lr-decay none\`, T = 4, the default of ocsdf 0.1); and"
+echo "the default (\"default\": width 128 for d = 21, the rise term, 240 steps an"
+echo "epoch, \`--min-steps 240\` so that runs of E epochs have the steps of 40)."
+echo "The machine is shared, so"
 echo "the cost of an epoch with walks is its process CPU time: the least"
 echo "difference between runs of E epochs, over the epochs between them"
 echo "(retract: E = 2, 6, 10; bjorck: 1, 2), set against one sgemm 512³ in"
@@ -102,23 +106,26 @@ for kern in ${KERNELS:-chosen Prescott}; do
 	env "$@" "$bin/ocsdf-train" -v --threads "$threads" --epochs 1 --warmup 1 --width 8 --depth 1 -f \
 		-o "$work/tiny" "$top/data/disk.csv" 2>"$work/kern" >/dev/null
 	core=$(sed -n 's/.*OpenBLAS kernels \([A-Za-z0-9]*\) .*/\1/p' "$work/kern")
-	echo "-v: \`$(sed -n 's/^ocsdf-train: //p' "$work/kern" | head -1)\`"
+	echo "-v: \`$(sed -n 's/^ocsdf-train: \(OpenBLAS kernels.*\)/\1/p' "$work/kern")\`"
 	sg=$(sgemm "$threads" "$core")
 	sgc=$(sgemm "$threads" "$core" -c)
 	echo
 	echo "| sampler | ortho | s/epoch (wall) | CPU s/epoch | CPU ms/step | step / sgemm 512³ (CPU) | GFLOP/step | share of sgemm rate | peak RSS MB |"
 	echo "|---|---|---:|---:|---:|---:|---:|---:|---:|"
 	IFS=';'
-	schemes=${SCHEMES:-retract 2 distance;retract 2 paper;bjorck 15 distance;bjorck 15 paper;bjorck-1e-3 0 paper}
+	schemes=${SCHEMES:-retract 2 default;retract 2 distance;retract 2 paper;bjorck 15 distance;bjorck 15 paper;bjorck-1e-3 0 paper}
 	# Björck's epochs take minutes on the generic kernels: the retraction
 	# alone shows what they cost.
-	[ "$kern" = chosen ] || schemes=${SCHEMES:-retract 2 distance;retract 2 paper}
+	[ "$kern" = chosen ] || schemes=${SCHEMES:-retract 2 default;retract 2 distance;retract 2 paper}
 	for spec in $schemes; do
 		IFS=' '
 		# shellcheck disable=SC2086 # a spec is three words
 		set -- $spec
-		paper=""
-		[ "$3" = paper ] && paper="--sampler paper --activation fullsort --lr-decay none"
+		# The network and the steps: 512 wide, 15 steps an epoch, but
+		# for the default's own (its width from the features).
+		paper="--width 512 --min-steps 15 --slope 0" spe=15
+		[ "$3" = paper ] && paper="--width 512 --min-steps 15 --sampler paper --activation fullsort --lr-decay none"
+		[ "$3" = default ] && paper="--min-steps 240" spe=240
 		ortho="--ortho $1"
 		runs="2 6 10"
 		case $1 in
@@ -136,17 +143,17 @@ for kern in ${KERNELS:-chosen Prescott}; do
 		done
 		e=$(best_epoch "$log")
 		gf=""
-		[ "$2" -gt 0 ] && gf=$(flops "${1%%-*}" "$2" "$3")
+		[ "$2" -gt 0 ] && [ "$3" != default ] && gf=$(flops "${1%%-*}" "$2" "$3")
 		# The CPU time of an epoch with walks: the least difference
 		# between runs, over the epochs between them (4 with the
 		# retraction: an epoch of 0.3 s is within the spread of whole
 		# runs).
-		awk -v o="$1" -v smp="$3" -v e="$e" -v g="$gf" -v sg="$sgc" -v G="$G" '
+		awk -v o="$1" -v smp="$3" -v e="$e" -v g="$gf" -v sg="$sgc" -v G="$G" -v spe="$spe" '
 			{ t = $2 + $3
 				if (NR > 1 && (c == "" || (t - prev) / ($1 - pe) < c)) c = (t - prev) / ($1 - pe)
 				prev = t; pe = $1
 				if ($4 > rss) rss = $4 }
-			END { step = c / 15; ref = G / (sg * 1e9)
+			END { step = c / spe; ref = G / (sg * 1e9)
 				printf "| %s | %s | %.2f | %.2f | %.1f | %.1f | %s | %s | %.0f |\n", smp,
 					o == "bjorck-1e-3" ? "bjorck, --bjorck-tol 1e-3" : o, e, c, 1000 * step,
 					step / ref, g == "" ? "" : g, g == "" ? "" : sprintf("%.0f%%", 100 * g / step / sg),
