@@ -166,14 +166,16 @@ static double lowest_cone(const ocsdf_support *s, const float *p, float n2, int 
 	*arg = -1;
 #ifdef __SSE2__
 	/* Four cones at a time in float, as a filter only: a block is looked
-	 * at cone by cone when one of its float values is within a margin
-	 * (well above float rounding) of the best so far. */
+	 * at cone by cone when one of its cones may be below the best so far
+	 * plus a margin well above float rounding, near: t + sqrt(q) < near,
+	 * tested without roots as near - t > 0 and q < (near - t)^2. */
 	const __m128 n24 = _mm_set1_ps(n2), zero = _mm_setzero_ps();
 	for (; j + 4 <= P; j += 4) {
 		__m128 q = _mm_add_ps(_mm_add_ps(_mm_loadu_ps(p + j), _mm_loadu_ps(s->pool_n2 + j)), n24);
-		__m128 u = _mm_add_ps(_mm_loadu_ps(s->pool_t + j), _mm_sqrt_ps(_mm_max_ps(q, zero)));
-		__m128 near = _mm_set1_ps((float)(best + 1e-5 * (1 + fabs(best))));
-		if (_mm_movemask_ps(_mm_cmplt_ps(u, near)) == 0)
+		__m128 lim = _mm_sub_ps(_mm_set1_ps((float)(best + 1e-4 * (1 + fabs(best)))),
+					_mm_loadu_ps(s->pool_t + j));
+		__m128 in = _mm_and_ps(_mm_cmpgt_ps(lim, zero), _mm_cmplt_ps(q, _mm_mul_ps(lim, lim)));
+		if (_mm_movemask_ps(in) == 0)
 			continue;
 		for (int i = j; i < j + 4; i++)
 			cone(s, p, n2, i, &best, arg);
@@ -226,18 +228,24 @@ void ocsdf_support_upper(ocsdf_support *s, const float *z, int b, float *ub, int
 	}
 }
 
-void ocsdf_support_inside_targets(ocsdf_support *s, const float *z, int b, float *t)
+void ocsdf_support_inside_targets(ocsdf_support *s, const float *z, int b, float *t, float *ub, int *from)
 {
-	if (s->pool_len == 0)
-		return;
 	for (int i = 0; i < b; i += OCSDF_SUPPORT_CHUNK) {
 		int c = b - i < OCSDF_SUPPORT_CHUNK ? b - i : OCSDF_SUPPORT_CHUNK;
+		float *u = ub ? ub + i : s->ub;
 		for (int k = 0; k < c; k++)
-			s->want[k] = t[i + k] > -s->hole * s->r;
-		bound_chunk(s, z + (size_t)i * s->d, c, s->want, s->ub, NULL);
-		for (int k = 0; k < c; k++)
-			if (s->want[k] && s->ub[k] > t[i + k])
-				t[i + k] = s->ub[k];
+			s->want[k] = s->pool_len > 0 && t[i + k] > -s->hole * s->r;
+		if (s->pool_len > 0)
+			bound_chunk(s, z + (size_t)i * s->d, c, s->want, u, from ? from + i : NULL);
+		for (int k = 0; k < c; k++) {
+			if (!s->want[k]) {
+				u[k] = INFINITY;
+				if (from)
+					from[i + k] = -1;
+			} else if (u[k] > t[i + k]) {
+				t[i + k] = u[k];
+			}
+		}
 	}
 }
 

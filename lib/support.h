@@ -96,8 +96,11 @@ void ocsdf_support_pool_add(ocsdf_support *s, const float *z, const float *t, in
 /* Sets each target t[i] > -hole * r of the b points z to the larger of t[i]
  * and the upper bound min_j (t_j + |z - z_j|) over the pool (unless the
  * pool is empty): inside S the signed distance lies between t and this
- * bound, which tends to it as the pool covers the edge of S. */
-void ocsdf_support_inside_targets(ocsdf_support *s, const float *z, int b, float *t);
+ * bound, which tends to it as the pool covers the edge of S.  ub and from
+ * (b each; either may be NULL) get the bound and the index in the pool
+ * of the point that gives it, as ocsdf_support_upper; INFINITY and -1 at
+ * the other points. */
+void ocsdf_support_inside_targets(ocsdf_support *s, const float *z, int b, float *t, float *ub, int *from);
 
 /* The same at b training rows, each left out of its own neighbours. */
 void ocsdf_support_row_targets(const ocsdf_support *s, const float *x, int b, float *t);

@@ -277,9 +277,10 @@ typedef struct work {
 	ocsdf_walker *walker;
 	float *grad, *dW, *X, *fb, *df, *gstd, *target;
 	float *probe_g, *probe_f;    /* the gradient and f at the rows (--eikonal); with
-				      * --slope, the bound at the probes and at the rows */
+				      * --slope, probe_g holds the bound at the probes */
 	float *rise;                 /* the targets' rise to each probe (--slope) */
-	int *from;                   /* the pool's point that bounds each row (--slope) */
+	float *bound;                /* the upper bound at the rows and negatives (2B) */
+	int *from;                   /* the pool's point that gives it (2B) */
 	float *view;                 /* the average's inference weights, for the hook */
 	uint32_t *perm;
 	ocsdf_support sup;
@@ -297,6 +298,7 @@ static void work_free(work *w)
 	free(w->probe_g);
 	free(w->probe_f);
 	free(w->rise);
+	free(w->bound);
 	free(w->from);
 	free(w->view);
 	ocsdf_walker_free(w->walker);
@@ -337,14 +339,15 @@ static int work_alloc(work *w, const ocsdf_model *m, size_t n)
 	w->probe_g = malloc(B * d * sizeof(float));
 	w->probe_f = malloc(B * sizeof(float));
 	w->rise = malloc(B * sizeof(float));
-	w->from = malloc(B * sizeof(int));
+	w->bound = malloc(2 * B * sizeof(float));
+	w->from = malloc(2 * B * sizeof(int));
 	w->walker = w->net ? ocsdf_walker_new(w->net, (int)B) : NULL;
 	w->gstd = malloc(d * sizeof(float));
 	w->perm = malloc(n * sizeof(uint32_t));
 	w->target = malloc(2 * B * sizeof(float));
 	w->view = malloc(P * sizeof(float));
 	return w->target && w->view && w->net && w->ortho && w->grad && w->dW && w->X &&
-	       w->fb && w->df && w->probe_g && w->probe_f && w->rise && w->from && w->walker && w->gstd && w->perm;
+	       w->fb && w->df && w->probe_g && w->probe_f && w->rise && w->bound && w->from && w->walker && w->gstd && w->perm;
 }
 
 static void epoch_order(uint32_t *perm, size_t n, uint64_t seed, uint64_t epoch)
@@ -616,7 +619,7 @@ static void distance_negatives(work *w, const float *Z, size_t n, int B, ocsdf_r
 	ocsdf_support_row_targets(&w->sup, w->X, B, w->target);
 	ocsdf_support_negatives(&w->sup, Z, n, B, Q, w->target + B, r);
 	ocsdf_support_pool_add(&w->sup, Q, w->target + B, B);
-	ocsdf_support_inside_targets(&w->sup, w->X, 2 * B, w->target);
+	ocsdf_support_inside_targets(&w->sup, w->X, 2 * B, w->target, w->bound, w->from);
 }
 
 /* The paper's negatives: B points after the B rows of w->X, drawn in the
@@ -743,10 +746,9 @@ static double rise_loss(const float *f0, const float *f1, const float *rise, int
  * rows. */
 static void rise_probes(work *w, int B, int d, double h)
 {
-	float *P = w->X + (size_t)2 * B * d, *ub0 = w->probe_f;
+	float *P = w->X + (size_t)2 * B * d, *ub0 = w->bound;
 	const ocsdf_support *sup = &w->sup;
 
-	ocsdf_support_upper(&w->sup, w->X, B, ub0, w->from);
 	for (int k = 0; k < B; k++) {
 		const float *z = w->X + (size_t)k * d;
 		float *p = P + (size_t)k * d;

@@ -180,8 +180,8 @@ START_TEST(test_inside_targets)
 {
 	const int d = 4;
 	ocsdf_support s;
-	float *rows, t[200], before[200], ub[200];
-	int from[200];
+	float *rows, t[200], before[200], ub[200], got[200];
+	int from[200], gotfrom[200];
 
 	make_support(&s, &rows, d, 50, 3);
 	ocsdf_support_targets(&s, rows, 200, t);
@@ -195,11 +195,19 @@ START_TEST(test_inside_targets)
 		before[i] = t[i];
 	}
 	ocsdf_support_upper(&s, rows, 200, ub, from);
-	ocsdf_support_inside_targets(&s, rows, 200, t);
+	ocsdf_support_inside_targets(&s, rows, 200, t, got, gotfrom);
 	for (int i = 0; i < 200; i++) {
-		float want = before[i] <= -s.hole * s.r ? before[i] : fmaxf(before[i], ub[i]);
+		int out = before[i] <= -s.hole * s.r;
+		float want = out ? before[i] : fmaxf(before[i], ub[i]);
 		ck_assert_msg(fabsf(t[i] - want) <= 1e-5f * (1 + fabsf(want)), "point %d: %g, not %g", i, t[i],
 			      want);
+		/* The bound where it was taken, none elsewhere. */
+		if (out) {
+			ck_assert(isinf(got[i]) && gotfrom[i] == -1);
+		} else {
+			ck_assert_msg(fabsf(got[i] - ub[i]) <= 1e-5f * (1 + fabsf(ub[i])), "point %d", i);
+			ck_assert_int_eq(gotfrom[i], from[i]);
+		}
 	}
 	ocsdf_support_free(&s);
 	free(rows);
