@@ -132,6 +132,22 @@ for case in "2 150" "5 60" "25 15" "40 15" "2 3 --min-steps 3"; do
 	got=$(min_steps "$T/m-steps")
 	[ "$got" = "$want" ] || fail "--epochs $epochs $*: min steps $got, expected $want"
 done
+# Without --width the distance sampler's network follows the features
+# (disk.csv: 2, so 128 wide; ocsdf-model(5), offset 20) and the steps grow
+# by (512 / 128)^2 = 16: 4800 in all for one epoch, 240 an epoch for 40;
+# the paper's sampler keeps 512 and 300; --max-steps 1 keeps it short.
+for case in "1 128 4800" "40 128 240" "1 512 300 --sampler paper" "40 512 15 --sampler paper"; do
+	# shellcheck disable=SC2086 # a case is epochs, width, steps, options
+	set -- $case
+	epochs=$1 want_w=$2 want_s=$3
+	shift 3
+	"$BIN/ocsdf-train" -q -f --threads 1 --epochs "$epochs" --max-steps 1 "$@" \
+		-o "$T/m-auto" "$DATA/disk.csv" || fail "training of $case failed"
+	got_w=$(od -An -tu4 -j20 -N4 "$T/m-auto" | tr -d ' ')
+	got_s=$(min_steps "$T/m-auto")
+	[ "$got_w $got_s" = "$want_w $want_s" ] || fail "$case: width $got_w, min steps $got_s"
+done
+
 # --slope: recorded in the model (ocsdf-model(5), offset 392); it needs the
 # distance sampler and excludes --eikonal.
 "$BIN/ocsdf-train" -q -f --width 8 --depth 1 --threads 1 --epochs 1 --min-steps 20 --slope 2.5 \
