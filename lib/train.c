@@ -754,8 +754,8 @@ static void rise_probes(work *w, int B, int d, double h)
 		float *p = P + (size_t)k * d;
 		const float *q = w->from[k] >= 0 ? sup->pool + (size_t)w->from[k] * d : NULL;
 		double len = 0;
-		/* The bound is the row's target (to the rounding of the
-		 * products, which differ between the two passes). */
+		/* The bound is the row's target, or within 1e-4 r below it
+		 * (where t - d_k is barely the larger). */
 		int on = q && w->target[k] > -sup->hole * sup->r && ub0[k] + 1e-4 * sup->r >= w->target[k];
 		for (int j = 0; on && j < d; j++)
 			len += ((double)z[j] - q[j]) * ((double)z[j] - q[j]);
