@@ -188,15 +188,17 @@ static double lowest_cone(const ocsdf_support *s, const float *p, float n2, int 
 
 /* The upper bound min_j (t_j + |z - z_j|) over the pool at one chunk of
  * at most OCSDF_SUPPORT_CHUNK points, only where want (NULL: all) is
- * nonzero; ub[i] INFINITY and from[i] -1 elsewhere.  from (may be NULL)
- * gets the index in the pool of the minimizing point. */
+ * nonzero; ub[i] INFINITY and from[i] -1 elsewhere, and everywhere while
+ * the pool is empty.  from (may be NULL) gets the index in the pool of the
+ * minimizing point. */
 static void bound_chunk(ocsdf_support *s, const float *z, int b, const unsigned char *want, float *ub,
 			int *from)
 {
 	const int d = s->d, P = s->pool_len;
 
-	cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, b, P, d, -2.0f, z, d, s->pool, d, 0.0f,
-		    s->prod, P);
+	if (P > 0)
+		cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, b, P, d, -2.0f, z, d, s->pool, d, 0.0f,
+			    s->prod, P);
 	for (int i = 0; i < b; i++) {
 		double n2 = 0;
 		int arg = -1;
@@ -212,41 +214,31 @@ static void bound_chunk(ocsdf_support *s, const float *z, int b, const unsigned 
 	}
 }
 
-void ocsdf_support_upper(ocsdf_support *s, const float *z, int b, float *ub, int *from)
-{
-	for (int i = 0; i < b; i += OCSDF_SUPPORT_CHUNK) {
-		int c = b - i < OCSDF_SUPPORT_CHUNK ? b - i : OCSDF_SUPPORT_CHUNK;
-		if (s->pool_len == 0) {
-			for (int k = 0; k < c; k++) {
-				ub[i + k] = INFINITY;
-				if (from)
-					from[i + k] = -1;
-			}
-			continue;
-		}
-		bound_chunk(s, z + (size_t)i * s->d, c, NULL, ub + i, from ? from + i : NULL);
-	}
-}
-
-void ocsdf_support_inside_targets(ocsdf_support *s, const float *z, int b, float *t, float *ub, int *from)
+/* The bound at b points chunk by chunk, into ub (NULL: scratch) and from
+ * (may be NULL): at every point when t is NULL; otherwise where t[i] >
+ * -hole * r and the pool holds points, raising t[i] to the bound. */
+static void bounds(ocsdf_support *s, const float *z, int b, float *t, float *ub, int *from)
 {
 	for (int i = 0; i < b; i += OCSDF_SUPPORT_CHUNK) {
 		int c = b - i < OCSDF_SUPPORT_CHUNK ? b - i : OCSDF_SUPPORT_CHUNK;
 		float *u = ub ? ub + i : s->ub;
-		for (int k = 0; k < c; k++)
+		for (int k = 0; t && k < c; k++)
 			s->want[k] = s->pool_len > 0 && t[i + k] > -s->hole * s->r;
-		if (s->pool_len > 0)
-			bound_chunk(s, z + (size_t)i * s->d, c, s->want, u, from ? from + i : NULL);
-		for (int k = 0; k < c; k++) {
-			if (!s->want[k]) {
-				u[k] = INFINITY;
-				if (from)
-					from[i + k] = -1;
-			} else if (u[k] > t[i + k]) {
+		bound_chunk(s, z + (size_t)i * s->d, c, t ? s->want : NULL, u, from ? from + i : NULL);
+		for (int k = 0; t && k < c; k++)
+			if (s->want[k] && u[k] > t[i + k])
 				t[i + k] = u[k];
-			}
-		}
 	}
+}
+
+void ocsdf_support_upper(ocsdf_support *s, const float *z, int b, float *ub, int *from)
+{
+	bounds(s, z, b, NULL, ub, from);
+}
+
+void ocsdf_support_inside_targets(ocsdf_support *s, const float *z, int b, float *t, float *ub, int *from)
+{
+	bounds(s, z, b, t, ub, from);
 }
 
 void ocsdf_support_free(ocsdf_support *s)

@@ -114,7 +114,7 @@ int ocsdf_train_check_settings(const ocsdf_train_settings *s, const ocsdf_arch *
 	     (rc = check_double("box_share", s->box_share, 0, 1, e)) ||
 	     (rc = check_double("push", s->push, 0, OCSDF_TRAIN_PUSH_MAX, e)) ||
 	     (rc = check_double("eikonal", s->eikonal, 0, OCSDF_TRAIN_EIKONAL_MAX, e)) ||
-	     (rc = check_double("slope", s->slope, 0, OCSDF_TRAIN_EIKONAL_MAX, e)) ||
+	     (rc = check_double("slope", s->slope, 0, OCSDF_TRAIN_SLOPE_MAX, e)) ||
 	     (rc = check_double("contamination", s->contamination, 0, OCSDF_TRAIN_CONTAMINATION_MAX, e))))
 		return rc;
 	/* RMSprop runs in single precision: a decay that rounds to 1 would
@@ -276,9 +276,9 @@ typedef struct work {
 	ocsdf_ortho *ortho;
 	ocsdf_walker *walker;
 	float *grad, *dW, *X, *fb, *df, *gstd, *target;
-	float *probe_g, *probe_f;    /* the gradient and f at the rows (--eikonal); with
-				      * --slope, probe_g holds the bound at the probes */
-	float *rise;                 /* the targets' rise to each probe (--slope) */
+	float *probe_g, *probe_f;    /* the gradient and f at the rows (--eikonal) */
+	float *rise, *probe_bound;   /* the targets' rise to each probe, and the bound
+				      * there (--slope) */
 	float *bound;                /* the upper bound at the rows and negatives (2B) */
 	int *from;                   /* the pool's point that gives it (2B) */
 	float *view;                 /* the average's inference weights, for the hook */
@@ -298,6 +298,7 @@ static void work_free(work *w)
 	free(w->probe_g);
 	free(w->probe_f);
 	free(w->rise);
+	free(w->probe_bound);
 	free(w->bound);
 	free(w->from);
 	free(w->view);
@@ -339,6 +340,7 @@ static int work_alloc(work *w, const ocsdf_model *m, size_t n)
 	w->probe_g = malloc(B * d * sizeof(float));
 	w->probe_f = malloc(B * sizeof(float));
 	w->rise = malloc(B * sizeof(float));
+	w->probe_bound = malloc(B * sizeof(float));
 	w->bound = malloc(2 * B * sizeof(float));
 	w->from = malloc(2 * B * sizeof(int));
 	w->walker = w->net ? ocsdf_walker_new(w->net, (int)B) : NULL;
@@ -347,7 +349,7 @@ static int work_alloc(work *w, const ocsdf_model *m, size_t n)
 	w->target = malloc(2 * B * sizeof(float));
 	w->view = malloc(P * sizeof(float));
 	return w->target && w->view && w->net && w->ortho && w->grad && w->dW && w->X &&
-	       w->fb && w->df && w->probe_g && w->probe_f && w->rise && w->bound && w->from && w->walker && w->gstd && w->perm;
+	       w->fb && w->df && w->probe_g && w->probe_f && w->rise && w->probe_bound && w->bound && w->from && w->walker && w->gstd && w->perm;
 }
 
 static void epoch_order(uint32_t *perm, size_t n, uint64_t seed, uint64_t epoch)
@@ -754,9 +756,10 @@ static void rise_probes(work *w, int B, int d, double h)
 		float *p = P + (size_t)k * d;
 		const float *q = w->from[k] >= 0 ? sup->pool + (size_t)w->from[k] * d : NULL;
 		double len = 0;
-		/* The bound is the row's target, or within 1e-4 r below it
+		/* A row has a bound (from >= 0) only if its target took
+		 * one; the bound is the target, or within 1e-4 r below it
 		 * (where t - d_k is barely the larger). */
-		int on = q && w->target[k] > -sup->hole * sup->r && ub0[k] + 1e-4 * sup->r >= w->target[k];
+		int on = q && ub0[k] + 1e-4 * sup->r >= w->target[k];
 		for (int j = 0; on && j < d; j++)
 			len += ((double)z[j] - q[j]) * ((double)z[j] - q[j]);
 		len = sqrt(len);
@@ -765,10 +768,10 @@ static void rise_probes(work *w, int B, int d, double h)
 			p[j] = on ? (float)(z[j] + h * ((double)z[j] - q[j]) / len) : z[j];
 		w->rise[k] = on ? 0.0f : NAN;
 	}
-	ocsdf_support_upper(&w->sup, P, B, w->probe_g, NULL);
+	ocsdf_support_upper(&w->sup, P, B, w->probe_bound, NULL);
 	for (int k = 0; k < B; k++)
 		if (!isnan(w->rise[k]))
-			w->rise[k] = w->probe_g[k] - ub0[k];
+			w->rise[k] = w->probe_bound[k] - ub0[k];
 }
 
 /* f at the 2B points of w->X (w->fb) with weights m->theta, and at the

@@ -58,8 +58,10 @@
  * share of the support radius r: small enough to stay short of the ridge
  * of f inside the support, where the distance stops rising. */
 #define OCSDF_TRAIN_SLOPE_STEP 0.05
-/* The default weight of the rise term (--slope), relative to the fit. */
+/* The default and largest weight of the rise term (--slope), relative to
+ * the fit. */
 #define OCSDF_TRAIN_SLOPE_DEFAULT 3
+#define OCSDF_TRAIN_SLOPE_MAX 1e6
 
 /* Default settings (see ocsdf-train(1) for why). */
 void ocsdf_train_default_settings(ocsdf_train_settings *s);

@@ -40,10 +40,11 @@ void ocsdf_trainrun_shape(ocsdf_arch *a, ocsdf_train_settings *s, int d, int giv
 	long scale = 1;
 
 	if (!(given & OCSDF_TRAINRUN_WIDTH)) {
-		int w = OCSDF_TRAINRUN_AUTO_WIDTH_MIN;
-		while (s->sampler == OCSDF_SAMPLER_DISTANCE && w < OCSDF_TRAINRUN_AUTO_WIDTH_MAX && w < 2L * d)
-			w *= 2;
-		a->width = s->sampler == OCSDF_SAMPLER_DISTANCE ? w : OCSDF_TRAINRUN_AUTO_WIDTH_MAX;
+		a->width = OCSDF_TRAINRUN_AUTO_WIDTH_MAX;
+		if (s->sampler == OCSDF_SAMPLER_DISTANCE)
+			for (a->width = OCSDF_TRAINRUN_AUTO_WIDTH_MIN;
+			     a->width < OCSDF_TRAINRUN_AUTO_WIDTH_MAX && a->width < 2L * d;)
+				a->width *= 2;
 		scale = (long)(OCSDF_TRAINRUN_AUTO_WIDTH_MAX / a->width) * (OCSDF_TRAINRUN_AUTO_WIDTH_MAX / a->width);
 	}
 	if (!(given & OCSDF_TRAINRUN_MIN_STEPS) && s->epochs > 0) {

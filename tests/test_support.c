@@ -87,6 +87,15 @@ START_TEST(test_upper_empty)
 		ck_assert(isinf(ub[i]) && ub[i] > 0);
 		ck_assert_int_eq(from[i], -1);
 	}
+	/* Nor does it change a target. */
+	{
+		float t[3] = {0.5f, -0.01f, -7}, u[3];
+		int f[3];
+		ocsdf_support_inside_targets(&s, rows, 3, t, u, f);
+		ck_assert(t[0] == 0.5f && t[1] == -0.01f && t[2] == -7);
+		for (int i = 0; i < 3; i++)
+			ck_assert(isinf(u[i]) && f[i] == -1);
+	}
 	ocsdf_support_free(&s);
 	free(rows);
 }

@@ -844,6 +844,70 @@ START_TEST(test_rise_loss)
 }
 END_TEST
 
+/* The probes of the rise term on the unit disk, after a few steps of the
+ * sampler have filled the pool: a row whose target is its bound gets a
+ * probe h away from the pool's point that gives the bound, and the rise
+ * of the bound there, checked against the bound recomputed in double
+ * (at most h: the bound is 1-Lipschitz); any other row keeps its probe on
+ * itself and no rise. */
+START_TEST(test_rise_probes)
+{
+	ocsdf_arch a = {2, 16, 2, OCSDF_ACT_GROUPSORT2};
+	ocsdf_model *m = ocsdf_model_new(&a, 1);
+	const size_t n = 500;
+	const int B = 64;
+	float *Z = disk(n, 5);
+	ocsdf_error e;
+	ocsdf_rng r;
+	work w;
+	double h;
+	int on = 0;
+
+	ck_assert_ptr_nonnull(m);
+	ocsdf_train_default_settings(&m->settings);
+	m->settings.batch = B;
+	ck_assert(m->settings.slope > 0);
+	ck_assert(work_alloc(&w, m, n));
+	ck_assert_int_eq(start_sampler(m, Z, n, &w, &e), 0);
+	ocsdf_rng_seed(&r, 11);
+	for (int step = 0; step < 6; step++) {
+		memcpy(w.X, Z + (size_t)step * B * 2, (size_t)B * 2 * sizeof(float));
+		distance_negatives(&w, Z, n, B, &r);
+	}
+	ck_assert_int_gt(w.sup.pool_len, 0);
+	h = OCSDF_TRAIN_SLOPE_STEP * w.sup.r;
+	rise_probes(&w, B, 2, h);
+	for (int k = 0; k < B; k++) {
+		const float *z = w.X + 2 * k, *p = w.X + 2 * (2 * B + k);
+		if (isnan(w.rise[k])) {
+			ck_assert(p[0] == z[0] && p[1] == z[1]);
+			ck_assert_msg(w.from[k] < 0 || w.bound[k] + 1e-4 * w.sup.r < w.target[k],
+				      "row %d: its target is its bound, but no probe", k);
+			continue;
+		}
+		on++;
+		{
+			const float *q = w.sup.pool + 2 * w.from[k];
+			double dx = (double)p[0] - z[0], dy = (double)p[1] - z[1], ux = (double)z[0] - q[0],
+			       uy = (double)z[1] - q[1], step = hypot(dx, dy), best = INFINITY;
+			ck_assert_msg(fabs(step - h) < 1e-3 * h, "row %d: the probe is %g away, not %g", k, step, h);
+			ck_assert((dx * ux + dy * uy) / (step * hypot(ux, uy)) > 0.9999);
+			for (int j = 0; j < w.sup.pool_len; j++)
+				best = fmin(best, w.sup.pool_t[j] + hypot((double)p[0] - w.sup.pool[2 * j],
+									  (double)p[1] - w.sup.pool[2 * j + 1]));
+			ck_assert_msg(fabs(w.rise[k] - (best - w.bound[k])) < 1e-3 * h + 1e-6,
+				      "row %d: rise %g, the bound's %g", k, w.rise[k], best - w.bound[k]);
+			ck_assert(w.rise[k] <= h * (1 + 1e-3) && w.rise[k] >= -h * (1 + 1e-3));
+		}
+	}
+	/* Rows fill the disk: most are inside, their targets the bound. */
+	ck_assert_int_ge(on, B / 2);
+	work_free(&w);
+	ocsdf_model_free(m);
+	free(Z);
+}
+END_TEST
+
 /* One RMSprop step by hand: v = rho v + (1 - rho) g^2, p -= lr g /
  * (sqrt(v) + eps). */
 START_TEST(test_rmsprop)
@@ -1086,6 +1150,7 @@ int main(void)
 	tcase_add_test(tc, test_retract_step_iters);
 	tcase_add_test(tc, test_slope_loss);
 	tcase_add_test(tc, test_rise_loss);
+	tcase_add_test(tc, test_rise_probes);
 	tcase_add_test(tc, test_learning_rate);
 	tcase_add_test(tc, test_report);
 	suite_add_tcase(s, tc);

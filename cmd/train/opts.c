@@ -101,7 +101,7 @@ static const ocsdf_arg_spec specs[] = {
 	REAL("eikonal", O_EIKONAL, s.eikonal, 0, OCSDF_TRAIN_EIKONAL_MAX, "W",
 	     "distance: weight of a pull of f toward slope 1 at\n"
 	     "the rows (0: off; for certificates, try 100)"),
-	OCSDF_ARG_NUM("slope", O_SLOPE, OCSDF_ARG_REAL, s.slope, 0, OCSDF_TRAIN_EIKONAL_MAX, SLOPE, "W",
+	OCSDF_ARG_NUM("slope", O_SLOPE, OCSDF_ARG_REAL, s.slope, 0, OCSDF_TRAIN_SLOPE_MAX, SLOPE, "W",
 	              "distance: weight of a fit of the rise of f to the\n"
 	              "rise of the targets at the rows (default 3; 0: off)"),
 	REAL("contamination", O_CONTAM, s.contamination, 0, OCSDF_TRAIN_CONTAMINATION_MAX, "P",
