@@ -6,7 +6,8 @@
 #
 # Each run (protocol, data set, margin, seed, ortho, and the extra options:
 # --init INIT, then EXTRA) appends a
-# line to tests/bench/odds-runs.tsv; runs already there are skipped, so the
+# line to tests/bench/odds-runs.tsv (or to the file RUNS names, for trial
+# runs kept out of the record); runs already there are skipped, so the
 # script can be stopped and started again, or run on a subset.  Afterwards
 # tests/bench/odds-report.sh turns the file into tests/bench/ODDS.md.
 #
