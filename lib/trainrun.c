@@ -46,6 +46,12 @@ void ocsdf_trainrun_shape(ocsdf_arch *a, ocsdf_train_settings *s, int d, int giv
 			     a->width < OCSDF_TRAINRUN_AUTO_WIDTH_MAX && a->width < 2L * d;)
 				a->width *= 2;
 		scale = (long)(OCSDF_TRAINRUN_AUTO_WIDTH_MAX / a->width) * (OCSDF_TRAINRUN_AUTO_WIDTH_MAX / a->width);
+		if (!(given & OCSDF_TRAINRUN_LR)) {
+			double faster = sqrt((double)OCSDF_TRAINRUN_AUTO_WIDTH_MAX / a->width);
+			s->lr *= faster;
+			if (!(given & OCSDF_TRAINRUN_LR_FINAL))
+				s->lr_final *= faster;
+		}
 	}
 	if (!(given & OCSDF_TRAINRUN_MIN_STEPS) && s->epochs > 0) {
 		long need = (OCSDF_TRAINRUN_MIN_TOTAL_STEPS * scale + s->epochs - 1) / s->epochs;

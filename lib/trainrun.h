@@ -20,7 +20,8 @@
  * ocsdf_trainrun_settings: bits of its given. */
 enum {
 	OCSDF_TRAINRUN_LR_FINAL = 1, OCSDF_TRAINRUN_LR_HOLD = 2, OCSDF_TRAINRUN_WARMUP = 4,
-	OCSDF_TRAINRUN_MIN_STEPS = 8, OCSDF_TRAINRUN_WIDTH = 16, OCSDF_TRAINRUN_SLOPE = 32
+	OCSDF_TRAINRUN_MIN_STEPS = 8, OCSDF_TRAINRUN_WIDTH = 16, OCSDF_TRAINRUN_SLOPE = 32,
+	OCSDF_TRAINRUN_LR = 64
 };
 
 /* The fewest steps a run has in all unless --min-steps is given: fewer
@@ -47,13 +48,18 @@ enum {
  * 64 with e set (the message names the options). */
 int ocsdf_trainrun_settings(ocsdf_train_settings *s, int decay, int given, ocsdf_error *e);
 
-/* Completes a's width and s's steps_per_epoch_min for rows of d features,
- * given the options (the OCSDF_TRAINRUN_* bits of given): unless the
- * width is given, the distance sampler's is the automatic one above and
- * the paper's OCSDF_TRAINRUN_AUTO_WIDTH_MAX.  Unless steps_per_epoch_min
- * is given, it is the larger of its value and what makes the run
+/* Completes a's width, s's steps_per_epoch_min and learning rates for
+ * rows of d features, given the options (the OCSDF_TRAINRUN_* bits of
+ * given), after ocsdf_trainrun_settings: unless the width is given, the
+ * distance sampler's is the automatic one above and the paper's
+ * OCSDF_TRAINRUN_AUTO_WIDTH_MAX.  Unless steps_per_epoch_min is given, it
+ * is the larger of its value and what makes the run
  * OCSDF_TRAINRUN_MIN_TOTAL_STEPS steps long, both times
- * (OCSDF_TRAINRUN_AUTO_WIDTH_MAX / width)^2 when the width is automatic. */
+ * (OCSDF_TRAINRUN_AUTO_WIDTH_MAX / width)^2 when the width is automatic.
+ * With an automatic width, lr (unless given) is multiplied by the square
+ * root of OCSDF_TRAINRUN_AUTO_WIDTH_MAX / width, and so is lr_final unless
+ * given: a narrower network takes larger steps (tests/bench/DISTANCE.md,
+ * "The learning rate"). */
 void ocsdf_trainrun_shape(ocsdf_arch *a, ocsdf_train_settings *s, int d, int given);
 
 /* Loads path, the checkpoint of an interrupted run (--resume), and checks

@@ -102,6 +102,60 @@ START_TEST(test_shape)
 }
 END_TEST
 
+/* The learning rates of ocsdf_trainrun_shape after ocsdf_trainrun_settings
+ * (linear decay) for d features and the options given: *lr, *lr_final. */
+static void shape_lr(int d, int sampler, int given, double lr, double lr_final, double *out, double *out_final)
+{
+	ocsdf_train_settings s;
+	ocsdf_arch a = {d, 24, 4, OCSDF_ACT_GROUPSORT2};
+	ocsdf_error e;
+
+	ocsdf_train_default_settings(&s);
+	s.sampler = sampler;
+	if (given & OCSDF_TRAINRUN_LR)
+		s.lr = lr;
+	if (given & OCSDF_TRAINRUN_LR_FINAL)
+		s.lr_final = lr_final;
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, given, &e), 0);
+	ocsdf_trainrun_shape(&a, &s, d, given);
+	*out = s.lr;
+	*out_final = s.lr_final;
+}
+
+/* With the automatic width the learning rate (and its final value) grow
+ * as the network narrows: sqrt(512 / width) times the default; given, either
+ * stays; a given width or the paper's sampler keep the default. */
+START_TEST(test_shape_lr)
+{
+	static const struct {
+		int d, sampler, given;
+		double lr, lr_final, want, want_final;
+	} cases[] = {
+		{10, OCSDF_SAMPLER_DISTANCE, 0, 0, 0, 2e-3, 2e-6},
+		{64, OCSDF_SAMPLER_DISTANCE, 0, 0, 0, 2e-3, 2e-6},
+		{65, OCSDF_SAMPLER_DISTANCE, 0, 0, 0, 1.4142135623730951e-3, 1.4142135623730951e-6},
+		{128, OCSDF_SAMPLER_DISTANCE, 0, 0, 0, 1.4142135623730951e-3, 1.4142135623730951e-6},
+		{129, OCSDF_SAMPLER_DISTANCE, 0, 0, 0, 1e-3, 1e-6},
+		{10, OCSDF_SAMPLER_PAPER, 0, 0, 0, 1e-3, 1e-6},
+		{10, OCSDF_SAMPLER_DISTANCE, OCSDF_TRAINRUN_WIDTH, 0, 0, 1e-3, 1e-6},
+		{10, OCSDF_SAMPLER_DISTANCE, OCSDF_TRAINRUN_LR, 5e-4, 0, 5e-4, 5e-7},
+		{10, OCSDF_SAMPLER_DISTANCE, OCSDF_TRAINRUN_LR_FINAL, 0, 3e-5, 2e-3, 3e-5},
+		{10, OCSDF_SAMPLER_DISTANCE, OCSDF_TRAINRUN_LR | OCSDF_TRAINRUN_LR_FINAL, 5e-4, 3e-5, 5e-4, 3e-5},
+	};
+	ocsdf_train_settings d;
+
+	ocsdf_train_default_settings(&d);
+	ck_assert_double_eq(d.lr, 1e-3);
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		double lr, lr_final;
+		shape_lr(cases[i].d, cases[i].sampler, cases[i].given, cases[i].lr, cases[i].lr_final, &lr,
+			 &lr_final);
+		ck_assert_msg(fabs(lr - cases[i].want) < 1e-12 && fabs(lr_final - cases[i].want_final) < 1e-15,
+			      "case %zu: lr %g, final %g", i, lr, lr_final);
+	}
+}
+END_TEST
+
 /* The defaults that depend on other settings, and the refusals. */
 START_TEST(test_settings)
 {
@@ -370,6 +424,7 @@ static Suite *trainrun_suite(void)
 	TCase *tc = tcase_create("core");
 	tcase_add_test(tc, test_settings);
 	tcase_add_test(tc, test_shape);
+	tcase_add_test(tc, test_shape_lr);
 	tcase_add_test(tc, test_model_new);
 	tcase_add_test(tc, test_resume);
 	tcase_add_test(tc, test_eval);

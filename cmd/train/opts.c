@@ -50,6 +50,7 @@ static const char *const scales[] = {"std", "iso", "none", NULL}, *const inits[]
 #define MIN_STEPS (TRAINING | OCSDF_TRAINRUN_MIN_STEPS)
 #define WIDTH (TRAINING | OCSDF_TRAINRUN_WIDTH)
 #define SLOPE (TRAINING | OCSDF_TRAINRUN_SLOPE)
+#define LR (TRAINING | OCSDF_TRAINRUN_LR)
 /* Rows of specs that train or shape a model, the options a resumed run
  * takes from its checkpoint. */
 #define REAL(name, code, field, lo, hi, ...) \
@@ -130,7 +131,9 @@ static const ocsdf_arg_spec specs[] = {
 	INT("max-steps", O_MAXSTEPS, s.steps_per_epoch_max, 1, OCSDF_TRAIN_MAX_STEPS_PER_EPOCH, "N",
 	    "at most N steps per epoch (default: no limit)"),
 	INT("batch", O_BATCH, s.batch, 1, OCSDF_TRAIN_MAX_BATCH, "N", "data rows and negatives per step (default 128)"),
-	REAL("lr", O_LR, s.lr, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX, "R", "RMSprop learning rate (default 0.001)"),
+	OCSDF_ARG_NUM("lr", O_LR, OCSDF_ARG_REAL, s.lr, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX, LR, "R",
+	              "RMSprop learning rate (default 0.001; with the\n"
+	              "default width, times (512/width)^(1/2))"),
 	CHOICE("lr-decay", O_LRDECAY, decay, decays, "KIND", "linear to --lr-final (default) or none"),
 	OCSDF_ARG_NUM("lr-final", O_LRFINAL, OCSDF_ARG_REAL, s.lr_final, OCSDF_TRAIN_LR_MIN, OCSDF_TRAIN_LR_MAX,
 	              LR_FINAL, "R", "final learning rate for linear decay (default lr/1000)"),

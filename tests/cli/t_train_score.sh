@@ -133,19 +133,23 @@ for case in "2 150" "5 60" "25 15" "40 15" "2 3 --min-steps 3"; do
 	[ "$got" = "$want" ] || fail "--epochs $epochs $*: min steps $got, expected $want"
 done
 # Without --width the distance sampler's network follows the features
-# (disk.csv: 2, so 128 wide; ocsdf-model(5), offset 20) and the steps grow
-# by (512 / 128)^2 = 16: 4800 in all for one epoch, 240 an epoch for 40;
-# the paper's sampler keeps 512 and 300; --max-steps 1 keeps it short.
-for case in "1 128 4800" "40 128 240" "1 512 300 --sampler paper" "40 512 15 --sampler paper"; do
-	# shellcheck disable=SC2086 # a case is epochs, width, steps, options
+# (disk.csv: 2, so 128 wide; ocsdf-model(5), offset 20), the steps grow
+# by (512 / 128)^2 = 16: 4800 in all for one epoch, 240 an epoch for 40,
+# and the learning rate and its final value (offsets 72 and 80) by
+# sqrt(512 / 128) = 2 unless given; the paper's sampler keeps 512, 300 and
+# 0.001; --max-steps 1 keeps it short.
+for case in "1 128 4800 0.002 2e-06" "40 128 240 0.002 2e-06" "1 512 300 0.001 1e-06 --sampler paper" \
+	"40 512 15 0.001 1e-06 --sampler paper" "40 128 240 0.0005 5e-07 --lr 0.0005" \
+	"40 128 240 0.002 1e-05 --lr-final 1e-5" "40 16 15 0.001 1e-06 --width 16"; do
+	# shellcheck disable=SC2086 # a case is epochs, width, steps, rates, options
 	set -- $case
-	epochs=$1 want_w=$2 want_s=$3
-	shift 3
+	epochs=$1 want="$2 $3 $4 $5"
+	shift 5
 	"$BIN/ocsdf-train" -q -f --threads 1 --epochs "$epochs" --max-steps 1 "$@" \
 		-o "$T/m-auto" "$DATA/disk.csv" || fail "training of $case failed"
-	got_w=$(od -An -tu4 -j20 -N4 "$T/m-auto" | tr -d ' ')
-	got_s=$(min_steps "$T/m-auto")
-	[ "$got_w $got_s" = "$want_w $want_s" ] || fail "$case: width $got_w, min steps $got_s"
+	got="$(od -An -tu4 -j20 -N4 "$T/m-auto" | tr -d ' ') $(min_steps "$T/m-auto")"
+	got="$got $(od -An -tf8 -j72 -N8 "$T/m-auto" | tr -d ' ') $(od -An -tf8 -j80 -N8 "$T/m-auto" | tr -d ' ')"
+	[ "$got" = "$want" ] || fail "$case: width, min steps, lr, lr final $got"
 done
 
 # --slope: recorded in the model (ocsdf-model(5), offset 392); it needs the
