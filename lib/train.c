@@ -484,14 +484,25 @@ static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last
 }
 
 /* Where a run stands, carried from step to step beside the model. */
+/* What a step measured beyond its loss: the means of f over the rows and
+ * over the negatives; with the rise term, over the rows with a probe
+ * (probes of them), the sums of f's rise and of the bound's rise to the
+ * probe, per unit of its length, and how many of those bounds rose by at
+ * least OCSDF_TRAIN_CONE_RISE of it. */
+typedef struct step_means {
+	double f_data, f_neg;
+	double rise_f, rise_bound;
+	long probes, cone;
+} step_means;
+
 typedef struct run_state {
 	uint64_t spe, total;        /* steps per epoch, steps of the run */
 	uint64_t start;             /* the step this run started from */
 	uint64_t avg_start;         /* the first step averaged (settings.average) */
 	struct timespec t0;         /* start of this run */
 	struct {
-		double loss, f_data, f_neg;
-		uint64_t steps;
+		double loss, f_data, f_neg, rise_f, rise_bound;
+		uint64_t steps, probes, cone;
 	} sums;                     /* over the steps of the epoch so far */
 	double last_loss;           /* the last step's */
 	double ortho_error;         /* last measured */
@@ -776,9 +787,8 @@ static void rise_probes(work *w, int B, int d, double h)
 
 /* f at the 2B points of w->X (w->fb) with weights m->theta, and at the
  * rows' probes with --eikonal or --slope; the loss of m's sampler there and its
- * derivative w->df; *f_data and *f_neg get the means of f over the rows
- * and over the negatives. */
-static double batch_loss(const ocsdf_model *m, work *w, double *f_data, double *f_neg)
+ * derivative w->df; *sm gets what the step measured (step_means). */
+static double batch_loss(const ocsdf_model *m, work *w, step_means *sm)
 {
 	const ocsdf_train_settings *s = &m->settings;
 	const int B = s->batch, probes = slope_term(s);
@@ -794,8 +804,15 @@ static double batch_loss(const ocsdf_model *m, work *w, double *f_data, double *
 		fd += w->fb[k];
 		fq += w->fb[B + k];
 	}
-	*f_data = fd / B;
-	*f_neg = fq / B;
+	*sm = (step_means){.f_data = fd / B, .f_neg = fq / B};
+	if (s->slope > 0 && s->eikonal <= 0)
+		for (int k = 0; k < B; k++)
+			if (!isnan(w->rise[k])) {
+				sm->probes++;
+				sm->rise_f += (w->fb[2 * B + k] - w->fb[k]) / h;
+				sm->rise_bound += w->rise[k] / h;
+				sm->cone += w->rise[k] >= OCSDF_TRAIN_CONE_RISE * h;
+			}
 	if (s->sampler != OCSDF_SAMPLER_DISTANCE)
 		return hinge_kr_loss(s, w->fb, B, w->df);
 	loss = distance_loss(s, w->fb, w->target, B, w->df);
@@ -888,18 +905,24 @@ static int update(ocsdf_model *m, work *w, double lr, run_state *rs, uint64_t st
 	return 0;
 }
 
-/* Step step (0-based) done with this loss and these means of f: the
+/* Step step (0-based) done with this loss and these measures: the
  * epoch's sums, and the progress hook called with weights theta.  Returns
  * OCSDF_EINTR if the hook or a stop request ends the run, else 0. */
 static int report(const ocsdf_train_hooks *h, const ocsdf_model *m, const float *theta, run_state *rs,
-		  uint64_t step, double loss, double f_data, double f_neg)
+		  uint64_t step, double loss, const step_means *sm)
 {
 	const uint64_t j = step % rs->spe;
+	double probes;
 
 	rs->sums.steps++;
 	rs->sums.loss += loss;
-	rs->sums.f_data += f_data;
-	rs->sums.f_neg += f_neg;
+	rs->sums.f_data += sm->f_data;
+	rs->sums.f_neg += sm->f_neg;
+	rs->sums.rise_f += sm->rise_f;
+	rs->sums.rise_bound += sm->rise_bound;
+	rs->sums.probes += (uint64_t)sm->probes;
+	rs->sums.cone += (uint64_t)sm->cone;
+	probes = (double)rs->sums.probes;
 	rs->last_loss = loss;
 	if (!h)
 		return 0;
@@ -914,6 +937,9 @@ static int report(const ocsdf_train_hooks *h, const ocsdf_model *m, const float 
 			.loss = rs->sums.loss / (double)rs->sums.steps,
 			.f_data = rs->sums.f_data / (double)rs->sums.steps,
 			.f_neg = rs->sums.f_neg / (double)rs->sums.steps,
+			.rise_f = probes > 0 ? rs->sums.rise_f / probes : NAN,
+			.rise_bound = probes > 0 ? rs->sums.rise_bound / probes : NAN,
+			.rise_cone = probes > 0 ? (double)rs->sums.cone / probes : NAN,
 			.gnorm_neg = rs->gnorm_neg,
 			.ortho_error = rs->ortho_error,
 			.reprojections = rs->reprojections,
@@ -982,7 +1008,8 @@ static int run_step(ocsdf_model *m, work *w, run_state *rs, const float *Z, size
 	const double lr = learning_rate(s, step, rs->total);
 	ocsdf_checkpoint *c = m->ckpt;
 	ocsdf_rng r = stream(s->seed, TAG_STEP, step);
-	double loss, f_data, f_neg;
+	step_means sm;
+	double loss;
 	int rc;
 
 	if (j == 0 || step == rs->start) {
@@ -997,7 +1024,7 @@ static int run_step(ocsdf_model *m, work *w, run_state *rs, const float *Z, size
 		distance_negatives(w, Z, n, B, &r);
 	else if ((rc = paper_negatives(m, w, epoch, &r, h ? h->stop : NULL, &rs->gnorm_neg)))
 		return rc;
-	loss = batch_loss(m, w, &f_data, &f_neg);
+	loss = batch_loss(m, w, &sm);
 	if (!isfinite(loss))
 		return diverged(e, step + 1, "(loss is not finite); try a smaller --lr");
 	if ((rc = update(m, w, lr, rs, step + 1, e)))
@@ -1006,7 +1033,7 @@ static int run_step(ocsdf_model *m, work *w, run_state *rs, const float *Z, size
 		average_add(c->avg, c->params, ocsdf_arch_nparams(&m->arch), step - rs->avg_start + 1);
 	c->step = step + 1;
 	c->epoch = (step + 1) / rs->spe;
-	return report(h, m, shown_weights(m, w, rs, step, h), rs, step, loss, f_data, f_neg);
+	return report(h, m, shown_weights(m, w, rs, step, h), rs, step, loss, &sm);
 }
 
 int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_hooks *h,

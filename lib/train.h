@@ -58,6 +58,9 @@
  * share of the support radius r: small enough to stay short of the ridge
  * of f inside the support, where the distance stops rising. */
 #define OCSDF_TRAIN_SLOPE_STEP 0.05
+/* The rise of the bound, per unit of the probe's step, above which the
+ * progress counts the probe as on one cone (ocsdf_train_progress). */
+#define OCSDF_TRAIN_CONE_RISE 0.9
 /* The default and largest weight of the rise term (--slope), relative to
  * the fit. */
 #define OCSDF_TRAIN_SLOPE_DEFAULT 3
@@ -83,6 +86,14 @@ typedef struct ocsdf_train_progress {
 	int step_in_epoch, steps_per_epoch;
 	double loss;                /* mean over the steps of the epoch so far */
 	double f_data, f_neg;       /* mean f on data rows and on negatives */
+	double rise_f, rise_bound;  /* with --slope: means over the epoch's rows
+	                             * with a probe of the rise of f and of the
+	                             * bound from the row to its probe, per unit
+	                             * of the step (1: slope 1 along it) */
+	double rise_cone;           /* the share of them whose bound rose by at
+	                             * least OCSDF_TRAIN_CONE_RISE of the step:
+	                             * one cone over the whole step, no ridge;
+	                             * the three NaN without the rise term */
 	double gnorm_neg;           /* mean ||∇f|| on negatives (last walk), NaN
 	                             * when no walk ran (the distance sampler,
 	                             * the warm-up epochs) */

@@ -190,10 +190,14 @@ void ocsdf_trainrun_line(char *buf, size_t len, const ocsdf_train_progress *p, i
 {
 	double eta = p->step ? p->seconds / (double)p->step * (double)(p->steps - p->step) : 0;
 	double rows_s = p->seconds > 0 ? (double)p->step * 2.0 * batch / p->seconds : 0;
-	char g[32] = "-";
+	char g[32] = "-", rise[96] = "";
 	/* No walk, no gradient: "-" rather than a norm of 0. */
 	if (!isnan(p->gnorm_neg))
 		snprintf(g, sizeof g, "%.3f", p->gnorm_neg);
+	/* The rise term's: f's rise and the bound's to the probes, per unit
+	 * of the step, and the share on one cone. */
+	if (!live && !isnan(p->rise_f))
+		snprintf(rise, sizeof rise, "  rise %.3f of %.3f, cone %.2f", p->rise_f, p->rise_bound, p->rise_cone);
 	if (live)
 		snprintf(buf, len,
 			 "epoch %d/%d step %d/%d  loss %.4g  f(data) %.3g  f(neg) %.3g  |grad| %s  "
@@ -202,8 +206,8 @@ void ocsdf_trainrun_line(char *buf, size_t len, const ocsdf_train_progress *p, i
 			 g, rows_s, eta, suffix);
 	else
 		snprintf(buf, len,
-			 "epoch %d/%d  loss %.6g  f(data) %.4g  f(neg) %.4g  |grad| %s  ortho %.1e  "
+			 "epoch %d/%d  loss %.6g  f(data) %.4g  f(neg) %.4g  |grad| %s%s  ortho %.1e  "
 			 "reproj %llu  %.1fs%s",
-			 p->epoch, p->epochs, p->loss, p->f_data, p->f_neg, g, p->ortho_error,
+			 p->epoch, p->epochs, p->loss, p->f_data, p->f_neg, g, rise, p->ortho_error,
 			 (unsigned long long)p->reprojections, p->seconds, suffix);
 }

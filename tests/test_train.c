@@ -1046,9 +1046,20 @@ START_TEST(test_report)
 	seen v = {.calls = 0};
 	ocsdf_train_hooks h = {keep, &v, &flag, 0};
 
+	/* The first step has no probe (the rise term's means are NaN until
+	 * one comes); the second has 4, 3 of them on one cone. */
+	const step_means a = {.f_data = 0.5, .f_neg = -0.5},
+			 b = {.f_data = 0.25, .f_neg = -0.25, .rise_f = 2, .rise_bound = 3, .probes = 4, .cone = 3},
+			 zero = {0};
+
 	clock_gettime(CLOCK_MONOTONIC, &rs.t0);
-	ck_assert_int_eq(report(NULL, m, m->theta, &rs, 6, 1, 0.5, -0.5), 0);
-	ck_assert_int_eq(report(&h, m, m->theta, &rs, 7, 2, 0.25, -0.25), 0);
+	ck_assert_int_eq(report(&h, m, m->theta, &rs, 5, 1, &zero), 0);
+	ck_assert(isnan(v.p.rise_f) && isnan(v.p.rise_bound) && isnan(v.p.rise_cone));
+	v.calls = 0;
+	rs.sums.steps = 0;
+	rs.sums.loss = rs.sums.f_data = rs.sums.f_neg = 0;
+	ck_assert_int_eq(report(NULL, m, m->theta, &rs, 6, 1, &a), 0);
+	ck_assert_int_eq(report(&h, m, m->theta, &rs, 7, 2, &b), 0);
 	ck_assert_int_eq(v.calls, 1);
 	ck_assert_int_eq(v.end_of_epoch, 1);
 	ck_assert_int_eq(v.p.epoch, 2);
@@ -1061,17 +1072,20 @@ START_TEST(test_report)
 	ck_assert_double_eq(v.p.f_data, 0.375);
 	ck_assert_double_eq(v.p.f_neg, -0.375);
 	ck_assert_double_eq(v.p.gnorm_neg, 0.5);
+	ck_assert_double_eq(v.p.rise_f, 0.5);
+	ck_assert_double_eq(v.p.rise_bound, 0.75);
+	ck_assert_double_eq(v.p.rise_cone, 0.75);
 	ck_assert_double_eq(v.p.ortho_error, 1e-7);
 	ck_assert_int_eq((int)v.p.reprojections, 2);
 	ck_assert(v.p.seconds >= 0);
 	ck_assert_double_eq(rs.last_loss, 2);
-	ck_assert_int_eq(report(&h, m, m->theta, &rs, 8, 3, 0, 0), 0);
+	ck_assert_int_eq(report(&h, m, m->theta, &rs, 8, 3, &zero), 0);
 	ck_assert_int_eq(v.end_of_epoch, 0);
 	flag = 1;
-	ck_assert_int_eq(report(&h, m, m->theta, &rs, 9, 3, 0, 0), OCSDF_EINTR);
+	ck_assert_int_eq(report(&h, m, m->theta, &rs, 9, 3, &zero), OCSDF_EINTR);
 	flag = 0;
 	v.refuse = 1;
-	ck_assert_int_eq(report(&h, m, m->theta, &rs, 10, 3, 0, 0), OCSDF_EINTR);
+	ck_assert_int_eq(report(&h, m, m->theta, &rs, 10, 3, &zero), OCSDF_EINTR);
 	ocsdf_model_free(m);
 }
 END_TEST

@@ -394,6 +394,7 @@ START_TEST(test_lines)
 	p.f_data = 0.25;
 	p.f_neg = -0.125;
 	p.gnorm_neg = 0.75;
+	p.rise_f = p.rise_bound = p.rise_cone = NAN;
 	p.ortho_error = 1e-3;
 	p.reprojections = 7;
 	p.seconds = 5;
@@ -410,6 +411,16 @@ START_TEST(test_lines)
 	ocsdf_trainrun_line(buf, sizeof buf, &p, 64, 0, "");
 	ck_assert_str_eq(buf, "epoch 2/40  loss 0.5  f(data) 0.25  f(neg) -0.125  |grad| -  ortho 1.0e-03  "
 			      "reproj 7  5.0s");
+	/* With the rise term, its measures after the gradient, at the end
+	 * of an epoch only. */
+	p.rise_f = 0.25;
+	p.rise_bound = 0.5;
+	p.rise_cone = 0.125;
+	ocsdf_trainrun_line(buf, sizeof buf, &p, 64, 0, "");
+	ck_assert_str_eq(buf, "epoch 2/40  loss 0.5  f(data) 0.25  f(neg) -0.125  |grad| -  rise 0.250 of 0.500, "
+			      "cone 0.12  ortho 1.0e-03  reproj 7  5.0s");
+	ocsdf_trainrun_line(buf, sizeof buf, &p, 64, 1, "");
+	ck_assert_ptr_null(strstr(buf, "rise"));
 	/* Before the first step and before any time has passed. */
 	p.step = 0;
 	p.seconds = 0;
