@@ -28,10 +28,12 @@ echo "bounding box.  f and the true sdf in raw units (f divided by the model's L
 echo "in raw units, as \`ocsdf-score --units raw\`).  Spearman, mean |f-sdf|: f against the true sdf"
 echo "on 4000 points, half uniform over the data's box plus margins, half near the boundary; AUROC:"
 echo "inside against outside by more than 0.1; gradient columns: on the training rows."
-echo "Targets: Spearman >= 0.9, AUROC >= 0.97, median ||grad f| - 1| <= 0.1."
+echo "Targets: Spearman >= 0.9, AUROC >= 0.97, median ||grad f| - 1| <= 0.1.  Last column: the rise term's"
+echo "measures of the last epoch (ocsdf-train -v: the rise of f and of the bound from the rows to their"
+echo "probes, per unit of the step, and the share of bounds on one cone)"
 echo
-echo "| shape | d | rows | seed | Spearman | AUROC | median \\|\\|∇f\\|−1\\| | mean \\|∇f\\| | mean \\|f−sdf\\| | train s |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| shape | d | rows | seed | Spearman | AUROC | median \\|\\|∇f\\|−1\\| | mean \\|∇f\\| | mean \\|f−sdf\\| | train s | rise of f / of the bound, on one cone |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for spec in $shapes; do
 	shape=${spec%+out}
 	out=
@@ -43,15 +45,20 @@ for spec in $shapes; do
 	for seed in $seeds; do
 		start=$(date +%s)
 		# shellcheck disable=SC2086 # OPTS is a list of options
-		"$bin/ocsdf-train" -q -f --scale iso $opts --threads 1 --seed "$seed" -o "$work/m" "$work/data.csv"
+		"$bin/ocsdf-train" -v -f --scale iso $opts --threads 1 --seed "$seed" -o "$work/m" "$work/data.csv" \
+			2>"$work/log"
 		secs=$(($(date +%s) - start))
+		# The rise term's measures of the last epoch, "- - -" without it.
+		rise=$(sed -n 's/.*  rise \([-0-9.]*\) of \([-0-9.]*\), cone \([0-9.]*\) .*/\1 \2 \3/p' "$work/log" |
+			tail -n 1)
 		# shellcheck disable=SC2046 # eval prints five numbers
-		set -- $("$bench" eval "$shape" "$work/m" --rows $rows $out)
-		echo "$* $secs" >>"$work/all"
-		echo "| $spec | $d | $rows | $seed | $1 | $2 | $3 | $4 | $5 | $secs |"
+		set -- $("$bench" eval "$shape" "$work/m" --rows $rows $out) $secs ${rise:-- - -}
+		echo "$*" >>"$work/all"
+		echo "| $spec | $d | $rows | $seed | $1 | $2 | $3 | $4 | $5 | $6 | $7 / $8, $9 |"
 	done
 	awk -v s="$spec" -v d="$d" -v n="$rows" '
-		{ for (i = 1; i <= 6; i++) t[i] += $i; k++ }
-		END { printf "| **%s mean** | %s | %s | %d seeds | %.4f | %.4f | %.4f | %.4f | %.4f | %.0f |\n",
-			s, d, n, k, t[1] / k, t[2] / k, t[3] / k, t[4] / k, t[5] / k, t[6] / k }' "$work/all"
+		{ for (i = 1; i <= 9; i++) t[i] += $i; k++; if ($7 == "-") none = 1 }
+		END { printf "| **%s mean** | %s | %s | %d seeds | %.4f | %.4f | %.4f | %.4f | %.4f | %.0f | ",
+			s, d, n, k, t[1] / k, t[2] / k, t[3] / k, t[4] / k, t[5] / k, t[6] / k
+			if (none) print "- |"; else printf "%.3f / %.3f, %.2f |\n", t[7] / k, t[8] / k, t[9] / k }' "$work/all"
 done
