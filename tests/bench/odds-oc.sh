@@ -50,9 +50,12 @@ anomaly. Seeds 1, 2, 3 are three different splits.
   margin per set chosen with labels; it gives no other set).
 - **AD**: the same default ocsdf on the anomaly-detection protocol (train on all
   rows), from tests/bench/ODDS-distance.md, for comparison.
-- **now**: ocsdf with the defaults since the rise term and the automatic width
-  (`-x "--sampler distance --slope 3 --threads 1"`), on the same halves, where
-  run. The columns ocsdf, range, target, inside, AD and s/run, and the analysis
+- **now**: ocsdf with the defaults since the learning rate of the automatic
+  width (`-x "--sampler distance --lr-decay linear --threads 1"`, the default
+  decay named only to key these runs apart), on the same halves, where run;
+  **rise**: the defaults before that rate, since the rise term and the
+  automatic width (`-x "--sampler distance --slope 3 --threads 1"`).
+  The columns ocsdf, range, target, inside, AD and s/run, and the analysis
   below, are those of the distance sampler before them (width 512, 15 steps an
   epoch, no rise term, and before the hold of the learning rate).
 
@@ -92,12 +95,13 @@ $1 == "oc" && $6 == "--init uniform --sampler distance" {
 	if (!(k in hi) || $9 + 0 > hi[k]) hi[k] = $9 + 0
 }
 $1 == "oc" && $6 == "--init uniform" && $9 != "failed" { ps[$2] += $9; pc[$2]++ }
-$1 == "oc" && $6 == "--init uniform --sampler distance --slope 3 --threads 1" && $9 != "failed" { ws[$2] += $9; wc[$2]++ }
+$1 == "oc" && $6 == "--init uniform --sampler distance --lr-decay linear --threads 1" && $9 != "failed" { ws[$2] += $9; wc[$2]++ }
+$1 == "oc" && $6 == "--init uniform --sampler distance --slope 3 --threads 1" && $9 != "failed" { rs[$2] += $9; rc[$2]++ }
 $1 == "ad" && $6 == "--init uniform --sampler distance" && $9 != "failed" { as[$2] += $9; ac[$2]++ }
 function f1(x) { return x == "" ? "" : sprintf("%.1f", x) }
 END {
-	print "| set | train rows (seed 1) | ocsdf | range | now | kNN | IF | norm | target | inside | paper sampler | paper OC | AD | s/run |"
-	print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	print "| set | train rows (seed 1) | ocsdf | range | rise | now | kNN | IF | norm | target | inside | paper sampler | paper OC | AD | s/run |"
+	print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for (i = 1; i <= ns; i++) {
 		k = S[i]
 		if (!(k in c) && !(k in seeds)) continue
@@ -110,9 +114,10 @@ END {
 		}
 		star = (k == "mammography" || k == "shuttle" || k == "smtp" || k == "http") ? "*" : ""
 		m = (k in c) ? s[k] / c[k] : ""
-		printf "| %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", k, star, ntr[k],
+		printf "| %s%s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s | %s |\n", k, star, ntr[k],
 			(k in c) ? sprintf("%.1f (%d)", m, c[k]) : ((k in failed) ? "failed" : ""),
 			(k in c) ? sprintf("%.1f-%.1f", lo[k], hi[k]) : "",
+			(k in rc) ? sprintf("%.1f (%d)", rs[k] / rc[k], rc[k]) : "",
 			(k in wc) ? sprintf("%.1f (%d)", ws[k] / wc[k], wc[k]) : "",
 			nb ? f1(mk / nb) : "", nb ? f1(mi / nb) : "", nb ? f1(mn / nb) : "",
 			nb ? f1(mt / nb) : "", nb ? sprintf("%.0f%%", mu / nb) : "",
@@ -125,13 +130,13 @@ END {
 					m, mk / nb - m, mi / nb - m)
 		}
 		if ((k in c) && (k in paper)) { np++; pm += m; pp += paper[k] }
-		if ((k in c) && (k in wc)) { nw++; wm += ws[k] / wc[k]; wo += m }
+		if ((k in c) && (k in wc) && (k in rc)) { nw++; wm += ws[k] / wc[k]; wo += m; wr += rs[k] / rc[k] }
 		if (k in failed) nf += failed[k]
 	}
 	printf "\nMean over the %d sets with ocsdf and both baselines: ocsdf %.1f, kNN %.1f, IF %.1f, norm %.1f, target %.1f.\n",
 		na, sm / na, sk / na, si / na, sn / na, st / na
 	if (np) printf "Over the %d of them with a paper OC figure: ocsdf %.1f, paper %.1f.\n", np, pm / np, pp / np
-	if (nw) printf "Over the %d sets run both ways: ocsdf %.1f before, %.1f now.\n", nw, wo / nw, wm / nw
+	if (nw) printf "Over the %d sets run all three ways: ocsdf %.1f before, %.1f with the rise term, %.1f now.\n", nw, wo / nw, wr / nw, wm / nw
 	if (lose != "") printf "ocsdf more than a point below kNN or IF (gap to each): %s.\n", lose
 	if (nf) printf "Failed ocsdf runs (training diverged), left out of the means: %d.\n", nf
 }' "$here/odds-runs.tsv"
