@@ -483,7 +483,6 @@ static int finish(ocsdf_model *m, work *w, const float *Z, size_t n, double last
 	return 0;
 }
 
-/* Where a run stands, carried from step to step beside the model. */
 /* What a step measured beyond its loss: the means of f over the rows and
  * over the negatives; with the rise term, over the rows with a probe
  * (probes of them), the sums of f's rise and of the bound's rise to the
@@ -495,6 +494,7 @@ typedef struct step_means {
 	long probes, cone;
 } step_means;
 
+/* Where a run stands, carried from step to step beside the model. */
 typedef struct run_state {
 	uint64_t spe, total;        /* steps per epoch, steps of the run */
 	uint64_t start;             /* the step this run started from */
