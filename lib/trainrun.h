@@ -34,7 +34,7 @@ enum {
  * many more steps as the width is narrower, squared (a step of the hidden
  * layers costs width^2): the same arithmetic as a run at the largest
  * width buys a longer run of a narrower network, which fits the distance
- * closer (tests/bench/DISTANCE.md, "Width and steps"). */
+ * closer (tests/bench/DISTANCE.md, "Width, steps and the rise term"). */
 #define OCSDF_TRAINRUN_AUTO_WIDTH_MIN 128
 #define OCSDF_TRAINRUN_AUTO_WIDTH_MAX 512
 
