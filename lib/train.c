@@ -744,11 +744,27 @@ static double rise_loss(const float *f0, const float *f1, const float *rise, int
 	double loss = 0;
 	for (int k = 0; k < B; k++) {
 		double e = isnan(rise[k]) ? 0 : ((f1[k] - f0[k]) - rise[k]) / h;
+		float de = (float)(2 * mu * e / (h * B));
 		loss += mu * e * e;
-		df1[k] = (float)(2 * mu * e / (h * B));
-		df0[k] -= (float)(2 * mu * e / (h * B));
+		df1[k] = de;
+		df0[k] -= de;
 	}
 	return loss / B;
+}
+
+/* What the rise term saw at a step (step_means): over the B rows with a
+ * probe (rise not NaN), the rise of f (f0 at the rows, f1 at the probes)
+ * and of the bound per unit of the step h, and how many bounds rose by at
+ * least OCSDF_TRAIN_CONE_RISE of it. */
+static void rise_means(const float *f0, const float *f1, const float *rise, int B, double h, step_means *sm)
+{
+	for (int k = 0; k < B; k++)
+		if (!isnan(rise[k])) {
+			sm->probes++;
+			sm->rise_f += (f1[k] - f0[k]) / h;
+			sm->rise_bound += rise[k] / h;
+			sm->cone += rise[k] >= OCSDF_TRAIN_CONE_RISE * h;
+		}
 }
 
 /* The probes of --slope: after the 2B points of w->X, each of the B rows
@@ -805,22 +821,16 @@ static double batch_loss(const ocsdf_model *m, work *w, step_means *sm)
 		fq += w->fb[B + k];
 	}
 	*sm = (step_means){.f_data = fd / B, .f_neg = fq / B};
-	if (s->slope > 0 && s->eikonal <= 0)
-		for (int k = 0; k < B; k++)
-			if (!isnan(w->rise[k])) {
-				sm->probes++;
-				sm->rise_f += (w->fb[2 * B + k] - w->fb[k]) / h;
-				sm->rise_bound += w->rise[k] / h;
-				sm->cone += w->rise[k] >= OCSDF_TRAIN_CONE_RISE * h;
-			}
 	if (s->sampler != OCSDF_SAMPLER_DISTANCE)
 		return hinge_kr_loss(s, w->fb, B, w->df);
 	loss = distance_loss(s, w->fb, w->target, B, w->df);
 	if (s->eikonal > 0)
 		loss += slope_loss(w->fb, w->fb + 2 * B, B, h, s->eikonal, w->df, w->df + 2 * B);
-	else if (s->slope > 0)
+	else if (s->slope > 0) {
+		rise_means(w->fb, w->fb + 2 * B, w->rise, B, h, sm);
 		loss += rise_loss(w->fb, w->fb + 2 * B, w->rise, B, h, s->slope * w->sup.r * w->sup.r,
 				  w->df, w->df + 2 * B);
+	}
 	return loss;
 }
 

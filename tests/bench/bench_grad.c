@@ -73,7 +73,9 @@ int main(int argc, char **argv)
 			q += v * v;
 		}
 		q = sqrt(q);
-		b = f[i] < 0 ? 0 : 1 + (int)fmin(BANDS - 1, floor(BANDS * f[i] / top));
+		/* top is 0 only when no row is above 0: those at 0 go to
+		 * the first band. */
+		b = f[i] < 0 ? 0 : 1 + (top > 0 ? (int)fmin(BANDS - 1, floor(BANDS * f[i] / top)) : 0);
 		count[b]++;
 		sum[b] += q;
 		all += q;
