@@ -18,7 +18,7 @@
  * `ocsdf-score --units raw` prints; with --scale iso that is f times the
  * one standard deviation).  eval prints one line of numbers:
  *
- *   spearman auroc median||∇f|-1| mean|∇f| mean|f-sdf|
+ *   spearman auroc median||∇f|-1| mean|∇f| mean|f-sdf| edge median-at-edge
  *
  * Spearman correlation of f with the true distance and mean |f - sdf| are
  * over the evaluation points: half uniform over the box the training rows
@@ -26,7 +26,10 @@
  * boundary (uniform inside points moved to their nearest boundary point,
  * then along the normal by a N(0, 0.1^2) offset).  AUROC: inside (sdf > 0)
  * against outside by more than 0.1 (sdf < -0.1), over the same points.
- * The gradient figures are over the training rows.
+ * The gradient figures are over the training rows; the last two: the share
+ * of the rows at the edge (inside, at most half the largest depth of a
+ * row: away from the medial axis, where the true distance has its kinks
+ * and a smooth f is flatter) and the median of ||∇f| - 1| over them.
  */
 #include <math.h>
 #include <stdio.h>
@@ -512,6 +515,17 @@ int main(int argc, char **argv)
 		s[j] = fabs(s[j] - 1);
 	}
 	gmean /= rows;
+	/* The same deviation over the rows at the edge, packed into f. */
+	double top = 0;
+	for (int j = 0; j < rows; j++) {
+		f[j] = sdf(k, X + (size_t)j * d, g);
+		top = f[j] > top ? f[j] : top;
+	}
+	int nedge = 0;
+	for (int j = 0; j < rows; j++)
+		if (f[j] > 0 && f[j] <= 0.5 * top)
+			f[nedge++] = s[j];
+	double edge = (double)nedge / rows, gedge = nedge ? median(f, nedge) : NAN;
 	double gdev = median(s, rows);
 
 	eval_points(k, X, rows, points, seed, P);
@@ -542,7 +556,7 @@ int main(int argc, char **argv)
 		auroc = ocsdf_roc_auroc(roc, 0);
 		ocsdf_roc_free(roc);
 	}
-	printf("%.4f %.4f %.4f %.4f %.4f\n", rho, auroc, gdev, gmean, err);
+	printf("%.4f %.4f %.4f %.4f %.4f %.4f %.4f\n", rho, auroc, gdev, gmean, err, edge, gedge);
 	ocsdf_scorer_free(sc);
 	ocsdf_model_free(m);
 	free(X);

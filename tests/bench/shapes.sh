@@ -30,10 +30,12 @@ echo "on 4000 points, half uniform over the data's box plus margins, half near t
 echo "inside against outside by more than 0.1; gradient columns: on the training rows."
 echo "Targets: Spearman >= 0.9, AUROC >= 0.97, median ||grad f| - 1| <= 0.1.  Last column: the rise term's"
 echo "measures of the last epoch (ocsdf-train -v: the rise of f and of the bound from the rows to their"
-echo "probes, per unit of the step, and the share of bounds on one cone)"
+echo "probes, per unit of the step, and the share of bounds on one cone).  \"at the edge\": the median of"
+echo "||grad f| - 1| over the rows inside at most half the largest depth of a row (away from the medial"
+echo "axis, where the true distance has kinks), and their share"
 echo
-echo "| shape | d | rows | seed | Spearman | AUROC | median \\|\\|∇f\\|−1\\| | mean \\|∇f\\| | mean \\|f−sdf\\| | train s | rise of f / of the bound, on one cone |"
-echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+echo "| shape | d | rows | seed | Spearman | AUROC | median \\|\\|∇f\\|−1\\| | at the edge (share) | mean \\|∇f\\| | mean \\|f−sdf\\| | train s | rise of f / of the bound, on one cone |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 for spec in $shapes; do
 	shape=${spec%+out}
 	out=
@@ -51,14 +53,14 @@ for spec in $shapes; do
 		# The rise term's measures of the last epoch, "- - -" without it.
 		rise=$(sed -n 's/.*  rise \([-0-9.]*\) of \([-0-9.]*\), cone \([0-9.]*\) .*/\1 \2 \3/p' "$work/log" |
 			tail -n 1)
-		# shellcheck disable=SC2046 # eval prints five numbers
+		# shellcheck disable=SC2046 # eval prints seven numbers
 		set -- $("$bench" eval "$shape" "$work/m" --rows $rows $out) $secs ${rise:-- - -}
 		echo "$*" >>"$work/all"
-		echo "| $spec | $d | $rows | $seed | $1 | $2 | $3 | $4 | $5 | $6 | $7 / $8, $9 |"
+		echo "| $spec | $d | $rows | $seed | $1 | $2 | $3 | $7 ($(awk -v e="$6" 'BEGIN { printf "%.0f%%", 100 * e }')) | $4 | $5 | $8 | $9 / ${10}, ${11} |"
 	done
 	awk -v s="$spec" -v d="$d" -v n="$rows" '
-		{ for (i = 1; i <= 9; i++) t[i] += $i; k++; if ($7 == "-") none = 1 }
-		END { printf "| **%s mean** | %s | %s | %d seeds | %.4f | %.4f | %.4f | %.4f | %.4f | %.0f | ",
-			s, d, n, k, t[1] / k, t[2] / k, t[3] / k, t[4] / k, t[5] / k, t[6] / k
-			if (none) print "- |"; else printf "%.3f / %.3f, %.2f |\n", t[7] / k, t[8] / k, t[9] / k }' "$work/all"
+		{ for (i = 1; i <= 11; i++) t[i] += $i; k++; if ($9 == "-") none = 1 }
+		END { printf "| **%s mean** | %s | %s | %d seeds | %.4f | %.4f | %.4f | %.4f (%.0f%%) | %.4f | %.4f | %.0f | ",
+			s, d, n, k, t[1] / k, t[2] / k, t[3] / k, t[7] / k, 100 * t[6] / k, t[4] / k, t[5] / k, t[8] / k
+			if (none) print "- |"; else printf "%.3f / %.3f, %.2f |\n", t[9] / k, t[10] / k, t[11] / k }' "$work/all"
 done
