@@ -41,7 +41,10 @@ echo "default: f is then not a distance inside filled shapes). paper sampler = o
 echo "defaults (\`--sampler paper --activation fullsort --lr-decay none\`, margin 0.05),"
 echo "from ODDS.md's runs; paper = the paper's Table 2 (best margin per set, chosen"
 echo "with labels); kNN = distance to the 5th nearest other row, norm = distance to"
-echo "the mean (tests/bench/knn.sh). Sets marked * train on 40 epochs of at most 50"
+echo "the mean (tests/bench/knn.sh); d_10 = distance to the 10th nearest other row"
+echo "(\`sh tests/bench/knn.sh -k 10\`): the ranking of t = r - d_10, the target of f"
+echo "outside the support (inside, the larger upper bound ranks rows by their depth)."
+echo "Sets marked * train on 40 epochs of at most 50"
 echo "steps. Seconds per run of the defaults on this machine, beside other jobs."
 echo
 awk -F'\t' -v knnf="$here/knn.tsv" -v defaults="$DEFAULTS" -v before="$BEFORE" -v w512="$W512" -v average="$AVERAGE" -v median="$MEDIAN" '
@@ -51,6 +54,7 @@ BEGIN {
 	while ((getline line < knnf) > 0) {
 		split(line, q, "\t")
 		if (q[1] != "set" && q[2] == 5) { knn[q[1]] = q[4]; nrm[q[1]] = q[5] }
+		if (q[1] != "set" && q[2] == 10 && q[4] != "") d10[q[1]] = q[4]
 	}
 	order = "wbc wine glass vertebral lympho breastw pima ionosphere vowels cardio thyroid arrhythmia musk satimage-2 optdigits mammography shuttle smtp http"
 	ns = split(order, S, " ")
@@ -65,19 +69,19 @@ $6 == "--init uniform " defaults { k = $2; s[k] += $9; c[k]++; t[k] += $10
 	if (!(k in hi) || $9 + 0 > hi[k]) hi[k] = $9 + 0 }
 $6 == "--init uniform" { ps[$2] += $9; pc[$2]++ }
 END {
-	print "| set | distance | range | before | width 512 | average | q 0.5 | paper sampler | paper | kNN | norm | s/run |"
-	print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
+	print "| set | distance | range | before | width 512 | average | q 0.5 | paper sampler | paper | kNN | norm | d_10 | s/run |"
+	print "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"
 	for (i = 1; i <= ns; i++) {
 		k = S[i]
 		if (!(k in c)) continue
 		star = (k == "mammography" || k == "shuttle" || k == "smtp" || k == "http") ? "*" : ""
 		m = s[k] / c[k]; p = (k in pc) ? ps[k] / pc[k] : ""; b = (k in bc) ? bs[k] / bc[k] : ""
 		qv = (k in qc) ? qs[k] / qc[k] : ""; ov = (k in oc) ? os[k] / oc[k] : ""; wv = (k in wc) ? ws[k] / wc[k] : ""
-		printf "| %s%s | %.1f (%d) | %.1f-%.1f | %s | %s | %s | %s | %s | %s | %s | %s | %.0f |\n", k, star, m, c[k], lo[k], hi[k],
+		printf "| %s%s | %.1f (%d) | %.1f-%.1f | %s | %s | %s | %s | %s | %s | %s | %s | %s | %.0f |\n", k, star, m, c[k], lo[k], hi[k],
 			ov == "" ? "" : sprintf("%.1f (%d)", ov, oc[k]), wv == "" ? "" : sprintf("%.1f (%d)", wv, wc[k]),
 			b == "" ? "" : sprintf("%.1f (%d)", b, bc[k]), qv == "" ? "" : sprintf("%.1f (%d)", qv, qc[k]),
 			p == "" ? "" : sprintf("%.1f", p), (k in paper) ? paper[k] : "", (k in knn) ? knn[k] : "",
-			(k in nrm) ? nrm[k] : "", t[k] / c[k]
+			(k in nrm) ? nrm[k] : "", (k in d10) ? d10[k] : "", t[k] / c[k]
 		if (k in paper) { np++; md += m; mp += paper[k]; if (p != "") { mps += p; nps++ }; if (b != "") { mb += b; nb++ }; if (qv != "") { mq += qv; nq++ }; if (ov != "") { mo += ov; no++ }; if (wv != "") { mw += wv; nw++ } }
 		na++; ma += m; if (p != "") { map += p; nap++ }
 	}
