@@ -4,7 +4,8 @@
 # kNN, Isolation Forest and the distance to the mean fitted on the same
 # halves, the paper's sampler where it was run, and the paper's Table 5.
 #
-#   sh tests/bench/odds.sh -p oc -m 0.05 -x "--sampler distance" -r 1,2,3  # ocsdf (resumable)
+#   sh tests/bench/odds.sh -p oc -m 0.05 -x "--sampler distance --lr-decay linear --threads 1" -r 1,2,3
+#                                                  # ocsdf (resumable; the defaults, keyed)
 #   sh tests/bench/oc-baselines.sh                                         # baselines (resumable)
 #   sh tests/bench/odds-oc.sh >tests/bench/ODDS-oc.md
 #
