@@ -494,6 +494,17 @@ typedef struct step_means {
 	long probes, cone;
 } step_means;
 
+/* to += from, field by field: the sums of an epoch's steps. */
+static void step_means_add(step_means *to, const step_means *from)
+{
+	to->f_data += from->f_data;
+	to->f_neg += from->f_neg;
+	to->rise_f += from->rise_f;
+	to->rise_bound += from->rise_bound;
+	to->probes += from->probes;
+	to->cone += from->cone;
+}
+
 /* Where a run stands, carried from step to step beside the model. */
 typedef struct run_state {
 	uint64_t spe, total;        /* steps per epoch, steps of the run */
@@ -501,8 +512,9 @@ typedef struct run_state {
 	uint64_t avg_start;         /* the first step averaged (settings.average) */
 	struct timespec t0;         /* start of this run */
 	struct {
-		double loss, f_data, f_neg, rise_f, rise_bound;
-		uint64_t steps, probes, cone;
+		double loss;
+		uint64_t steps;
+		step_means m;
 	} sums;                     /* over the steps of the epoch so far */
 	double last_loss;           /* the last step's */
 	double ortho_error;         /* last measured */
@@ -926,13 +938,8 @@ static int report(const ocsdf_train_hooks *h, const ocsdf_model *m, const float 
 
 	rs->sums.steps++;
 	rs->sums.loss += loss;
-	rs->sums.f_data += sm->f_data;
-	rs->sums.f_neg += sm->f_neg;
-	rs->sums.rise_f += sm->rise_f;
-	rs->sums.rise_bound += sm->rise_bound;
-	rs->sums.probes += (uint64_t)sm->probes;
-	rs->sums.cone += (uint64_t)sm->cone;
-	probes = (double)rs->sums.probes;
+	step_means_add(&rs->sums.m, sm);
+	probes = (double)rs->sums.m.probes;
 	rs->last_loss = loss;
 	if (!h)
 		return 0;
@@ -945,11 +952,11 @@ static int report(const ocsdf_train_hooks *h, const ocsdf_model *m, const float 
 			.step_in_epoch = (int)j + 1,
 			.steps_per_epoch = (int)rs->spe,
 			.loss = rs->sums.loss / (double)rs->sums.steps,
-			.f_data = rs->sums.f_data / (double)rs->sums.steps,
-			.f_neg = rs->sums.f_neg / (double)rs->sums.steps,
-			.rise_f = probes > 0 ? rs->sums.rise_f / probes : NAN,
-			.rise_bound = probes > 0 ? rs->sums.rise_bound / probes : NAN,
-			.rise_cone = probes > 0 ? (double)rs->sums.cone / probes : NAN,
+			.f_data = rs->sums.m.f_data / (double)rs->sums.steps,
+			.f_neg = rs->sums.m.f_neg / (double)rs->sums.steps,
+			.rise_f = probes > 0 ? rs->sums.m.rise_f / probes : NAN,
+			.rise_bound = probes > 0 ? rs->sums.m.rise_bound / probes : NAN,
+			.rise_cone = probes > 0 ? (double)rs->sums.m.cone / probes : NAN,
 			.gnorm_neg = rs->gnorm_neg,
 			.ortho_error = rs->ortho_error,
 			.reprojections = rs->reprojections,

@@ -1056,8 +1056,7 @@ START_TEST(test_report)
 	ck_assert_int_eq(report(&h, m, m->theta, &rs, 5, 1, &zero), 0);
 	ck_assert(isnan(v.p.rise_f) && isnan(v.p.rise_bound) && isnan(v.p.rise_cone));
 	v.calls = 0;
-	rs.sums.steps = 0;
-	rs.sums.loss = rs.sums.f_data = rs.sums.f_neg = 0;
+	memset(&rs.sums, 0, sizeof rs.sums);
 	ck_assert_int_eq(report(NULL, m, m->theta, &rs, 6, 1, &a), 0);
 	ck_assert_int_eq(report(&h, m, m->theta, &rs, 7, 2, &b), 0);
 	ck_assert_int_eq(v.calls, 1);
