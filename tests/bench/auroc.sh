@@ -15,13 +15,43 @@ auroc() {
 # (CSV, maybe gzipped, label last): a seeded half of the normal rows (label
 # 0) into TRAIN, the other half and every anomaly into TEST, both with the
 # header.  The same seed gives the same halves to ocsdf (odds.sh -p oc) and
-# to the baselines (oc-baselines.sh).
+# to the baselines (oc-baselines.sh).  A row goes to TRAIN when the next
+# draw of glibc's random() seeded with srandom(SEED) is below 2^30: the
+# halves that Debian's awk (mawk, whose rand() is random() / 2^31) drew for
+# the committed tables, written out here in exact arithmetic so that any
+# awk (gawk, busybox, a BSD's) draws the same ones.
 oc_split() {
 	gzip -cdf "$1" | awk -F, -v seed="$2" -v tr="$3" -v te="$4" '
-		BEGIN { srand(seed) }
+		# srandom(s): 31 words by the multiplier 16807 modulo 2^31 - 1
+		# (Schrage), three copied, 310 draws dropped; random(): the
+		# additive generator r[i] = r[i-3] + r[i-31] modulo 2^32, halved.
+		function srandom(s,   i, w, hi, lo) {
+			w = s % 4294967296
+			if (w >= 2147483648) w -= 4294967296
+			if (w == 0) w = 1
+			R[0] = w
+			for (i = 1; i < 31; i++) {
+				hi = int(w / 127773)
+				lo = w - hi * 127773
+				w = 16807 * lo - 2836 * hi
+				if (w < 0) w += 2147483647
+				R[i] = w
+			}
+			for (i = 31; i < 34; i++) R[i] = R[i - 31]
+			N = 34
+			for (i = 0; i < 310; i++) random()
+		}
+		function random(   v) {
+			v = (R[(N - 3) % 34] + R[(N - 31) % 34]) % 4294967296
+			if (v < 0) v += 4294967296
+			R[N % 34] = v
+			N++
+			return int(v / 2)
+		}
+		BEGIN { srandom(seed) }
 		NR == 1 { print > tr; print > te; next }
 		$NF == 1 { print > te; next }
-		{ if (rand() < 0.5) print > tr; else print > te }'
+		{ if (random() < 1073741824) print > tr; else print > te }'
 }
 
 # odds_src DIR SET: the file of the ODDS set SET in DIR (SET.csv or

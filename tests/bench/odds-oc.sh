@@ -21,7 +21,8 @@ cat <<'EOF'
 
 AUROC (%) of the score for label 1 on the test rows. One-class protocol: the
 normal rows (label 0) of each set are split in two halves by a seeded coin
-(`oc_split` in tests/bench/auroc.sh, the system's awk: mawk here); the models
+(`oc_split` in tests/bench/auroc.sh: glibc's random() seeded with the seed,
+written out in awk, so any awk draws the same halves); the models
 are fitted on one half, labels unseen, and tested on the other half plus every
 anomaly. Seeds 1, 2, 3 are three different splits.
 
