@@ -67,6 +67,7 @@ budget() {
 
 . "$here/auroc.sh"
 
+kept=0
 for set in $sets; do
 	src=$odds/$set.csv
 	[ -f "$src" ] || src=$odds/$set.csv.gz
@@ -75,6 +76,7 @@ for set in $sets; do
 		for seed in $seeds; do
 			key=$(printf '%s\t%s\t%s\t%s\t%s\t%s' "$protocol" "$set" "$margin" "$seed" "$ortho" "$extra")
 			if grep -qF "$key	" "$runs"; then
+				kept=$((kept + 1))
 				continue
 			fi
 			b=$(budget "$set")
@@ -108,3 +110,6 @@ for set in $sets; do
 		done
 	done
 done
+if [ "$kept" -gt 0 ]; then
+	echo "odds.sh: $kept of the runs asked for were already in $runs and were kept, not run again" >&2
+fi
