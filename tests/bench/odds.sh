@@ -8,7 +8,11 @@
 # --init INIT, then EXTRA) appends a
 # line to tests/bench/odds-runs.tsv (or to the file RUNS names, for trial
 # runs kept out of the record); runs already there are skipped, so the
-# script can be stopped and started again, or run on a subset.  Afterwards
+# script can be stopped and started again, or run on a subset.  The key is
+# the options alone, not the programs: a run that other programs made with
+# the same options is kept, and the script says on stderr how many it kept
+# (name an option, such as a default's value, to key new runs apart, or
+# use RUNS).  Afterwards
 # tests/bench/odds-report.sh turns the file into tests/bench/ODDS.md.
 #
 # AD protocol: train on all rows (labels excluded), AUROC of the score for
