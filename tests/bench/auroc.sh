@@ -22,10 +22,10 @@ auroc() {
 # awk (gawk, busybox, a BSD's) draws the same ones.
 oc_split() {
 	gzip -cdf "$1" | awk -F, -v seed="$2" -v tr="$3" -v te="$4" '
-		# srandom(s): 31 words by the multiplier 16807 modulo 2^31 - 1
-		# (Schrage), three copied, 310 draws dropped; random(): the
+		# glibc_srandom(s): 31 words by the multiplier 16807 modulo 2^31 - 1
+		# (Schrage), three copied, 310 draws dropped; glibc_random(): the
 		# additive generator r[i] = r[i-3] + r[i-31] modulo 2^32, halved.
-		function srandom(s,   i, w, hi, lo) {
+		function glibc_srandom(s,   i, w, hi, lo) {
 			w = s % 4294967296
 			if (w >= 2147483648) w -= 4294967296
 			if (w == 0) w = 1
@@ -39,19 +39,19 @@ oc_split() {
 			}
 			for (i = 31; i < 34; i++) R[i] = R[i - 31]
 			N = 34
-			for (i = 0; i < 310; i++) random()
+			for (i = 0; i < 310; i++) glibc_random()
 		}
-		function random(   v) {
+		function glibc_random(   v) {
 			v = (R[(N - 3) % 34] + R[(N - 31) % 34]) % 4294967296
 			if (v < 0) v += 4294967296
 			R[N % 34] = v
 			N++
 			return int(v / 2)
 		}
-		BEGIN { srandom(seed) }
+		BEGIN { glibc_srandom(seed) }
 		NR == 1 { print > tr; print > te; next }
 		$NF == 1 { print > te; next }
-		{ if (random() < 1073741824) print > tr; else print > te }'
+		{ if (glibc_random() < 1073741824) print > tr; else print > te }'
 }
 
 # odds_src DIR SET: the file of the ODDS set SET in DIR (SET.csv or
