@@ -19,8 +19,17 @@ auroc() {
 # draw of glibc's random() seeded with srandom(SEED) is below 2^30: the
 # halves that Debian's awk (mawk, whose rand() is random() / 2^31) drew for
 # the committed tables, written out here in exact arithmetic so that any
-# awk (gawk, busybox, a BSD's) draws the same ones.
+# awk (gawk, busybox, a BSD's) draws the same ones.  SEED is a whole
+# number up to 2^32 - 1 (srandom's unsigned int); anything else is
+# refused with status 64 before either file is written.
 oc_split() {
+	case $2 in
+	'' | *[!0-9]*) echo "oc_split: seed '$2' is not a whole number" >&2; return 64 ;;
+	esac
+	if [ ${#2} -gt 10 ] || [ "$2" -gt 4294967295 ]; then
+		echo "oc_split: seed $2 is above 4294967295" >&2
+		return 64
+	fi
 	gzip -cdf "$1" | awk -F, -v seed="$2" -v tr="$3" -v te="$4" '
 		# glibc_srandom(s): 31 words by the multiplier 16807 modulo 2^31 - 1
 		# (Schrage), three copied, 310 draws dropped; glibc_random(): the

@@ -46,6 +46,9 @@ done
 # A misspelt value would record every run as failed, and failed runs are
 # skipped when the script is run again: refuse it here.
 case $protocol in ad | oc) ;; *) echo "odds.sh: -p: ad or oc, not $protocol" >&2; exit 64 ;; esac
+for seed in $seeds; do
+	case $seed in '' | *[!0-9]*) echo "odds.sh: -r: seeds are whole numbers, not $seed" >&2; exit 64 ;; esac
+done
 case $init in uniform | gaussian) ;; *) echo "odds.sh: -i: uniform or gaussian, not $init" >&2; exit 64 ;; esac
 # The start of the negatives is always given, and recorded, explicitly.
 extra="--init $init${extra:+ $extra}"

@@ -34,4 +34,13 @@ for src in "$T/in.csv" "$T/in.csv.gz"; do
 done
 oc_split "$T/in.csv" 2 "$T/tr" "$T/te"
 [ "$(ids "$T/tr")" = "3 4 5 6 8 12" ] || fail "seed 2: training rows $(ids "$T/tr"), not 3 4 5 6 8 12"
+# A seed the generator cannot take is refused before a half is written.
+for bad in x 1.5 -1 4294967296 12345678901; do
+	rm -f "$T/tr" "$T/te"
+	if oc_split "$T/in.csv" "$bad" "$T/tr" "$T/te" 2>"$T/err"; then
+		fail "seed $bad: accepted"
+	fi
+	[ ! -e "$T/tr" ] && [ ! -e "$T/te" ] || fail "seed $bad: a half was written"
+	grep -q 'oc_split: seed' "$T/err" || fail "seed $bad: no message"
+done
 exit 0
