@@ -3,13 +3,13 @@
 # certifies: for each set, mean |grad f| over the training rows (the
 # summary line of ocsdf-train) and the AUROC and certified AUROC at radius
 # 0.1 in model units (ocsdf-certify without -m: radii in score units),
-# anomaly-detection protocol, for each seed and their mean; and where on the rows the slope
-# is lost (bench_grad): the share of the rows in the top quarter of f's
-# range (near the summit of the distance, where a smooth f is flat), the
-# mean |grad f| there and over the other rows; and the rise term's
-# measures of the last epoch (ocsdf-train -v: the rise of f and of the
-# bound from the rows to their probes, per unit of the step, and the
-# share of bounds on one cone).
+# anomaly-detection protocol, for each seed and their mean; and where on
+# the rows the slope is lost (bench_grad): the share of the rows in the
+# top quarter of f's range (near the summit of the distance, where a
+# smooth f is flat), the mean |grad f| there and over the other rows; and
+# the rise term's measures of the last epoch (ocsdf-train -v: the rise of
+# f and of the bound from the rows to their probes, per unit of the step,
+# and the share of bounds on one cone).
 #
 #   sh tests/bench/certified.sh [BIN] [SETS] [OPTIONS] [SEEDS]
 #   e.g. sh tests/bench/certified.sh build/bin cardio "" "1 2 3"
