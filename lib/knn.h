@@ -37,4 +37,12 @@ size_t ocsdf_knn_rows(const ocsdf_knn *x);
  * otherwise dist is filled with INFINITY. */
 void ocsdf_knn_query(ocsdf_knn *x, const float *q, int b, int k, int skip, float *dist);
 
+/* The same distances, from the same products, and idx[i] the reference
+ * row (0..rows - 1, as ocsdf_knn_row) at that distance; -1 where dist is
+ * INFINITY. */
+void ocsdf_knn_query_index(ocsdf_knn *x, const float *q, int b, int k, int skip, float *dist, int *idx);
+
+/* Reference row i (d floats, the index's copy). */
+const float *ocsdf_knn_row(const ocsdf_knn *x, size_t i);
+
 #endif

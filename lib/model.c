@@ -42,8 +42,9 @@ static const unsigned char MAGIC[8] = {'O', 'C', 'S', 'D', 'F', 'M', 'D', 'L'};
 #define HEADER_V4_LEN 360    /* and the learning rate's hold */
 #define HEADER_V5_LEN 368    /* and the weight of the slope term */
 #define HEADER_V6_LEN 376    /* and the share of the run averaged */
-#define HEADER_LEN 384       /* header bytes this release writes: those and
-                              * the weight of the rise term */
+#define HEADER_V7_LEN 384    /* and the weight of the rise term */
+#define HEADER_LEN 392       /* header bytes this release writes: those and
+                              * the rows the ascent starts from */
 #define HEADER_MAX_LEN 65536 /* room for fields later releases may append */
 #define FLAG_FINISHED 1u
 #define FLAG_PARAMS 2u
@@ -470,8 +471,9 @@ typedef struct field {
 #define T(f) offsetof(header, stats.f)
 
 /* The fields of the header part by part (ocsdf-model(5)).  The 32 bytes
- * at 264 that no field covers are reserved: written as zeros, ignored on
- * reading (earlier files hold an unused RNG state there). */
+ * at 264 and the 4 at 404 that no field covers are reserved: written as
+ * zeros, ignored on reading (earlier files hold an unused RNG state at
+ * 264). */
 static const field FIELDS[] = {
 	/* the inference model: the shape, the scaling, what the file holds */
 	{16, U32, H(d)}, {20, U32, H(width)}, {24, U32, H(depth)}, {28, U32, H(act)},
@@ -487,6 +489,7 @@ static const field FIELDS[] = {
 	{304, F64, S(support_quantile)}, {312, F64, S(near)}, {320, F64, S(far)},
 	{328, F64, S(box_share)}, {336, F64, S(push)}, {344, F64, S(contamination)},
 	{368, F64, S(lr_hold)}, {376, F64, S(eikonal)}, {384, F64, S(average)}, {392, F64, S(slope)},
+	{400, I32, S(ascent_rows)},
 	/* the training record: statistics of the run */
 	{176, U64, T(rows)}, {184, F64, T(f_mean)}, {192, F64, T(f_p1)}, {200, F64, T(f_p5)},
 	{208, F64, T(f_p50)}, {216, F64, T(lipschitz_raw)}, {224, F64, T(final_loss)},
@@ -902,10 +905,12 @@ static int parse_preamble(src *s, layout *L)
  * (0); one of 360 or less, from a release before the slope term
  * (--eikonal), has none (0); one of 368 or less, from a release before
  * --average, averages nothing (0); one of 376 or less, from a release
- * before the rise term (--slope), has none (0). */
+ * before the rise term (--slope), has none (0); one of 384 or less, from
+ * a release before --ascent-rows, has no ascent (0). */
 static uint64_t header_known(uint64_t header_len)
 {
 	return header_len >= HEADER_LEN      ? HEADER_LEN
+	       : header_len >= HEADER_V7_LEN ? HEADER_V7_LEN
 	       : header_len >= HEADER_V6_LEN ? HEADER_V6_LEN
 	       : header_len >= HEADER_V5_LEN ? HEADER_V5_LEN
 	       : header_len >= HEADER_V4_LEN ? HEADER_V4_LEN

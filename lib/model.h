@@ -74,6 +74,11 @@ typedef struct ocsdf_train_settings {
 	 * support's upper bound to a probe a short step up that bound toward
 	 * the bound's own rise (0: off, and in files before it). */
 	double slope;
+	/* Rows (at most) from which outside points ascend d_k to the hole's
+	 * distance once at the start of the run, kept in the pool of the
+	 * distance sampler for the whole run (ocsdf-train --ascent-rows; 0:
+	 * off, and in files before it). */
+	int ascent_rows;
 } ocsdf_train_settings;
 
 /* Statistics recorded at the end of training. */

@@ -132,7 +132,7 @@ void ocsdf_support_pool_add(ocsdf_support *s, const float *z, const float *t, in
 			n2 += (double)z[(size_t)i * d + c] * z[(size_t)i * d + c];
 		s->pool_n2[j] = (float)n2;
 		s->pool_t[j] = t[i];
-		s->pool_next = (j + 1) % s->pool_cap;
+		s->pool_next = s->pool_fixed + (j - s->pool_fixed + 1) % (s->pool_cap - s->pool_fixed);
 		if (s->pool_len < s->pool_cap)
 			s->pool_len++;
 	}
@@ -292,4 +292,150 @@ void ocsdf_support_negatives(const ocsdf_support *s, const float *Z, size_t n, i
 		}
 	}
 	ocsdf_support_targets(s, z, B, t);
+}
+
+/* Grows the pool by A slots (and the products over it): before any point
+ * is added.  0, or -1 out of memory (the pool then as before). */
+static int pool_grow(ocsdf_support *s, int A)
+{
+	const int cap = s->pool_cap + A, d = s->d;
+	float *p = realloc(s->pool, (size_t)cap * (size_t)d * sizeof(float));
+	if (p)
+		s->pool = p;
+	p = p ? realloc(s->pool_t, (size_t)cap * sizeof(float)) : NULL;
+	if (p)
+		s->pool_t = p;
+	p = p ? realloc(s->pool_n2, (size_t)cap * sizeof(float)) : NULL;
+	if (p)
+		s->pool_n2 = p;
+	p = p ? realloc(s->prod, (size_t)OCSDF_SUPPORT_CHUNK * (size_t)cap * sizeof(float)) : NULL;
+	if (!p)
+		return -1;
+	s->prod = p;
+	s->pool_cap = cap;
+	return 0;
+}
+
+int ocsdf_support_ascent(ocsdf_support *s, const float *Z, size_t n, int A, double stop, int iters,
+			 ocsdf_rng *rng)
+{
+	const int d = s->d;
+	const double r = s->r;
+	int m, found = 0, nact;
+	uint32_t *idx = NULL;
+	float *z = NULL, *q = NULL, *dk = NULL, *tz = NULL;
+	int *act = NULL, *kth = NULL;
+	unsigned char *arrived = NULL;
+
+	if (A < 1 || n == 0)
+		return 0;
+	m = n < (size_t)A ? (int)n : A;
+	idx = malloc(n * sizeof *idx);
+	z = malloc((size_t)m * d * sizeof *z);
+	q = malloc((size_t)m * d * sizeof *q);
+	dk = malloc((size_t)m * sizeof *dk);
+	tz = malloc((size_t)m * sizeof *tz);
+	act = malloc((size_t)m * sizeof *act);
+	kth = malloc((size_t)m * sizeof *kth);
+	arrived = calloc((size_t)m, 1);
+	if (!idx || !z || !q || !dk || !tz || !act || !kth || !arrived) {
+		found = -1;
+		goto out;
+	}
+	/* The rows: the first m of a seeded shuffle; each starts at an
+	 * offset of OCSDF_ASCENT_OFFSET r in a uniform direction. */
+	for (size_t i = 0; i < n; i++)
+		idx[i] = (uint32_t)i;
+	if ((size_t)m < n)
+		ocsdf_rng_shuffle(rng, idx, (uint32_t)n);
+	for (int i = 0; i < m; i++) {
+		const float *x = Z + (size_t)idx[i] * d;
+		float *zi = z + (size_t)i * d;
+		double n2 = 0, rho;
+		for (int j = 0; j < d; j++) {
+			double g = ocsdf_rng_normal(rng);
+			zi[j] = (float)g;
+			n2 += g * g;
+		}
+		rho = OCSDF_ASCENT_OFFSET * r / (sqrt(n2) + 1e-30);
+		for (int j = 0; j < d; j++)
+			zi[j] = (float)(x[j] + rho * zi[j]);
+		act[i] = i;
+	}
+	/* The points still climbing are act[0..nact-1], their queries
+	 * gathered into q: one batch of queries a step for all of them. */
+	nact = m;
+	for (int it = 0; it <= iters && nact > 0; it++) {
+		int keep = 0;
+		for (int a = 0; a < nact; a++)
+			memcpy(q + (size_t)a * d, z + (size_t)act[a] * d, (size_t)d * sizeof *q);
+		ocsdf_knn_query_index(s->knn, q, nact, s->k, 0, dk, kth);
+		for (int a = 0; a < nact; a++) {
+			const int i = act[a];
+			float *zi = z + (size_t)i * d;
+			const float *xk = kth[a] >= 0 ? ocsdf_knn_row(s->knn, (size_t)kth[a]) : NULL;
+			double len = 0, eta;
+			if (!isfinite(dk[a]))
+				continue; /* no k-th neighbour (knn.h): dropped */
+			if (dk[a] >= stop * r) {
+				tz[i] = (float)(r - dk[a]);
+				arrived[i] = 1;
+				continue;
+			}
+			if (it == iters || !xk)
+				continue; /* dropped */
+			for (int j = 0; j < d; j++)
+				len += ((double)zi[j] - xk[j]) * ((double)zi[j] - xk[j]);
+			len = sqrt(len);
+			if (!(len > 0))
+				continue; /* on its k-th neighbour: dropped */
+			eta = stop * r - dk[a] + OCSDF_ASCENT_OVER * r;
+			if (eta > OCSDF_ASCENT_STEP * r)
+				eta = OCSDF_ASCENT_STEP * r;
+			for (int j = 0; j < d; j++)
+				zi[j] = (float)(zi[j] + eta * ((double)zi[j] - xk[j]) / len);
+			act[keep++] = i;
+		}
+		nact = keep;
+	}
+	/* The points that arrived, in the order of the sample, moved to
+	 * the head of z and tz. */
+	for (int i = 0; i < m; i++) {
+		if (!arrived[i])
+			continue;
+		memmove(z + (size_t)found * d, z + (size_t)i * d, (size_t)d * sizeof *z);
+		tz[found++] = tz[i];
+	}
+	if (found == 0)
+		goto out;
+	/* The first call reserves m slots at the head of the pool. */
+	if (s->pool_fixed == 0) {
+		if (pool_grow(s, m)) {
+			found = -1;
+			goto out;
+		}
+		s->pool_fixed = m;
+		s->pool_len = m;
+		s->pool_next = m;
+	}
+	for (int j = 0; j < s->pool_fixed; j++) {
+		const int src = j < found ? j : j % found;
+		const float *zi = z + (size_t)src * d;
+		double n2 = 0;
+		memcpy(s->pool + (size_t)j * d, zi, (size_t)d * sizeof(float));
+		for (int c = 0; c < d; c++)
+			n2 += (double)zi[c] * zi[c];
+		s->pool_n2[j] = (float)n2;
+		s->pool_t[j] = tz[src];
+	}
+out:
+	free(idx);
+	free(z);
+	free(q);
+	free(dk);
+	free(tz);
+	free(act);
+	free(kth);
+	free(arrived);
+	return found;
 }

@@ -57,6 +57,10 @@ typedef struct ocsdf_support {
 	float *pool, *pool_t, *pool_n2, *prod, *ub;
 	unsigned char *want;
 	int pool_cap, pool_len, pool_next;
+	/* The first pool_fixed slots: points found by ascent of d_k
+	 * (ocsdf_support_ascent), which pool_add never replaces; pool_next
+	 * cycles over the others.  0 without the ascent. */
+	int pool_fixed;
 	int d, k, row_skip;
 	double r;          /* radius: t(z) = r - d_k(z) */
 	double near, far;  /* negatives at near..far times r from a row */
@@ -109,5 +113,28 @@ void ocsdf_support_row_targets(const ocsdf_support *s, const float *x, int b, fl
  * from[i] (unless from is NULL) the index j in the pool that gives it;
  * INFINITY and -1 while the pool is empty. */
 void ocsdf_support_upper(ocsdf_support *s, const float *z, int b, float *ub, int *from);
+
+/* Outside points near the rows, found by ascent of d_k (ocsdf-train
+ * --ascent-rows).  At most A rows of Z (a seeded uniform sample; all of
+ * them when n <= A) start at the row plus an offset of OCSDF_ASCENT_OFFSET
+ * r in a uniform direction and step along grad d_k(z) = (z - x_k) /
+ * |z - x_k|, x_k the k-th nearest reference row of z, by
+ * min(OCSDF_ASCENT_STEP r, stop r - d_k(z) + OCSDF_ASCENT_OVER r), all
+ * the points still climbing in one batch of queries a step, until
+ * d_k(z) >= stop r; those that do not get there in iters steps (or sit on
+ * their k-th neighbour) are dropped.  The first call reserves min(n, A)
+ * slots at the head of the pool (the pool grows by as many; its ordinary
+ * part keeps its size) and puts the points there with their targets t =
+ * r - d_k(z), the pool emptied of ordinary points (call it before any
+ * pool_add); a later call replaces them.  With fewer points than slots,
+ * the slots beyond them repeat the first points.  Returns the number of
+ * points found, 0 with none (the pool then unchanged), -1 out of memory
+ * (the pool then as before). */
+#define OCSDF_ASCENT_OFFSET 0.05
+#define OCSDF_ASCENT_STEP 0.1
+#define OCSDF_ASCENT_OVER 0.01
+#define OCSDF_ASCENT_ITERS 40
+int ocsdf_support_ascent(ocsdf_support *s, const float *Z, size_t n, int A, double stop, int iters,
+			 ocsdf_rng *rng);
 
 #endif

@@ -24,7 +24,7 @@
 /* Purpose tags for the random streams, so that each draw depends only on
  * (seed, purpose, epoch or step): a resumed run draws what the
  * uninterrupted run would have drawn. */
-enum { TAG_INIT = 1, TAG_EPOCH = 2, TAG_STEP = 3, TAG_SUPPORT = 4 };
+enum { TAG_INIT = 1, TAG_EPOCH = 2, TAG_STEP = 3, TAG_SUPPORT = 4, TAG_ASCENT = 5 };
 
 /* Largest orthonormality error (the Frobenius bound of ocsdf_ortho_retract)
  * that a retraction step may leave before Θ is projected afresh; each
@@ -51,7 +51,7 @@ void ocsdf_train_default_settings(ocsdf_train_settings *s)
 		.seed = 1,
 		.sampler = OCSDF_SAMPLER_DISTANCE, .knn = 10, .support_quantile = 0.95,
 		.near = 0.05, .far = 2, .box_share = 0.2, .push = 0, .slope = OCSDF_TRAIN_SLOPE_DEFAULT,
-		.contamination = 0.05,
+		.contamination = 0.05, .ascent_rows = OCSDF_TRAIN_ASCENT_ROWS_DEFAULT,
 	};
 }
 
@@ -106,6 +106,9 @@ int ocsdf_train_check_settings(const ocsdf_train_settings *s, const ocsdf_arch *
 				       s->slope);
 	if (s->eikonal > 0 && s->slope > 0)
 		return ocsdf_error_set(e, OCSDF_EDATA, "settings.eikonal and settings.slope are both set: one term at a time");
+	if (s->sampler == OCSDF_SAMPLER_PAPER && s->ascent_rows != 0)
+		return ocsdf_error_set(e, OCSDF_EDATA,
+				       "settings.ascent_rows is %d: the ascent needs the distance sampler", s->ascent_rows);
 	if (s->sampler == OCSDF_SAMPLER_DISTANCE &&
 	    ((rc = check_int("knn", s->knn, 1, OCSDF_TRAIN_MAX_KNN, e)) ||
 	     (rc = check_double("support_quantile", s->support_quantile, 0, 1, e)) ||
@@ -115,6 +118,7 @@ int ocsdf_train_check_settings(const ocsdf_train_settings *s, const ocsdf_arch *
 	     (rc = check_double("push", s->push, 0, OCSDF_TRAIN_PUSH_MAX, e)) ||
 	     (rc = check_double("eikonal", s->eikonal, 0, OCSDF_TRAIN_EIKONAL_MAX, e)) ||
 	     (rc = check_double("slope", s->slope, 0, OCSDF_TRAIN_SLOPE_MAX, e)) ||
+	     (rc = check_int("ascent_rows", s->ascent_rows, 0, OCSDF_TRAIN_MAX_ASCENT_ROWS, e)) ||
 	     (rc = check_double("contamination", s->contamination, 0, OCSDF_TRAIN_CONTAMINATION_MAX, e))))
 		return rc;
 	/* RMSprop runs in single precision: a decay that rounds to 1 would
@@ -284,6 +288,9 @@ typedef struct work {
 	float *view;                 /* the average's inference weights, for the hook */
 	uint32_t *perm;
 	ocsdf_support sup;
+	/* The outside points of the ascent (settings.ascent_rows): how many
+	 * were found, of how many rows. */
+	int ascent_found, ascent_rows;
 } work;
 
 static void work_free(work *w)
@@ -555,6 +562,21 @@ static void replay_pool(work *w, const ocsdf_train_settings *s, const float *Z, 
 	}
 }
 
+/* The outside points that ascend from settings.ascent_rows rows, once
+ * for the run (support.h): deterministic from the seed, so that a resumed
+ * run finds the same ones.  0, or an error with e set. */
+static int ascent_points(work *w, const ocsdf_train_settings *s, const float *Z, size_t n, ocsdf_error *e)
+{
+	ocsdf_rng r = stream(s->seed, TAG_ASCENT, 0);
+	int got = ocsdf_support_ascent(&w->sup, Z, n, s->ascent_rows, 1 + w->sup.hole, OCSDF_ASCENT_ITERS, &r);
+
+	if (got < 0)
+		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
+	w->ascent_found = got;
+	w->ascent_rows = n < (size_t)s->ascent_rows ? (int)n : s->ascent_rows;
+	return 0;
+}
+
 /* The sampler's state for the n rows of Z: the distance sampler's
  * support, with the pool of the steps before the checkpoint's step
  * rebuilt, or the Gaussians of the paper's.  0, or an error with e set. */
@@ -577,6 +599,10 @@ static int start_sampler(const ocsdf_model *m, const float *Z, size_t n, work *w
 	w->sup.box_share = s->box_share;
 	w->sup.near = s->near;
 	w->sup.far = s->far;
+	/* The ascent's points before the replay: pool_add never replaces
+	 * them, so a resumed run rebuilds the same pool. */
+	if (s->ascent_rows > 0 && (rc = ascent_points(w, s, Z, n, e)))
+		return rc;
 	replay_pool(w, s, Z, n, m->ckpt->step);
 	return 0;
 }
@@ -930,8 +956,8 @@ static int update(ocsdf_model *m, work *w, double lr, run_state *rs, uint64_t st
 /* Step step (0-based) done with this loss and these measures: the
  * epoch's sums, and the progress hook called with weights theta.  Returns
  * OCSDF_EINTR if the hook or a stop request ends the run, else 0. */
-static int report(const ocsdf_train_hooks *h, const ocsdf_model *m, const float *theta, run_state *rs,
-		  uint64_t step, double loss, const step_means *sm)
+static int report(const ocsdf_train_hooks *h, const ocsdf_model *m, const work *w, const float *theta,
+		  run_state *rs, uint64_t step, double loss, const step_means *sm)
 {
 	const uint64_t j = step % rs->spe;
 	double probes;
@@ -957,6 +983,8 @@ static int report(const ocsdf_train_hooks *h, const ocsdf_model *m, const float 
 			.rise_f = probes > 0 ? rs->sums.m.rise_f / probes : NAN,
 			.rise_bound = probes > 0 ? rs->sums.m.rise_bound / probes : NAN,
 			.rise_cone = probes > 0 ? (double)rs->sums.m.cone / probes : NAN,
+			.ascent_found = w->ascent_found,
+			.ascent_rows = w->ascent_rows,
 			.gnorm_neg = rs->gnorm_neg,
 			.ortho_error = rs->ortho_error,
 			.reprojections = rs->reprojections,
@@ -1050,7 +1078,7 @@ static int run_step(ocsdf_model *m, work *w, run_state *rs, const float *Z, size
 		average_add(c->avg, c->params, ocsdf_arch_nparams(&m->arch), step - rs->avg_start + 1);
 	c->step = step + 1;
 	c->epoch = (step + 1) / rs->spe;
-	return report(h, m, shown_weights(m, w, rs, step, h), rs, step, loss, &sm);
+	return report(h, m, w, shown_weights(m, w, rs, step, h), rs, step, loss, &sm);
 }
 
 int ocsdf_train_run(ocsdf_model *m, const float *Z, size_t n, const ocsdf_train_hooks *h,

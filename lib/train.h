@@ -65,6 +65,10 @@
  * the fit. */
 #define OCSDF_TRAIN_SLOPE_DEFAULT 3
 #define OCSDF_TRAIN_SLOPE_MAX 1e6
+/* The default and largest count of rows the ascent starts from
+ * (--ascent-rows; tests/bench/DISTANCE.md, "Where the slope is lost"). */
+#define OCSDF_TRAIN_ASCENT_ROWS_DEFAULT 500
+#define OCSDF_TRAIN_MAX_ASCENT_ROWS 65536
 
 /* Default settings (see ocsdf-train(1) for why). */
 void ocsdf_train_default_settings(ocsdf_train_settings *s);
@@ -94,6 +98,9 @@ typedef struct ocsdf_train_progress {
 	                             * least OCSDF_TRAIN_CONE_RISE of the step:
 	                             * one cone over the whole step, no ridge;
 	                             * the three NaN without the rise term */
+	int ascent_found, ascent_rows; /* the outside points the ascent found
+	                             * (--ascent-rows) and the rows they
+	                             * started from; 0 and 0 without it */
 	double gnorm_neg;           /* mean ||∇f|| on negatives (last walk), NaN
 	                             * when no walk ran (the distance sampler,
 	                             * the warm-up epochs) */

@@ -26,6 +26,10 @@ int ocsdf_trainrun_settings(ocsdf_train_settings *s, int decay, int given, ocsdf
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--warmup (%d) exceeds --epochs (%d)", s->warmup, s->epochs);
 	if (!(given & OCSDF_TRAINRUN_SLOPE) && (s->sampler != OCSDF_SAMPLER_DISTANCE || s->eikonal > 0))
 		s->slope = 0;
+	if (!(given & OCSDF_TRAINRUN_ASCENT) && s->sampler != OCSDF_SAMPLER_DISTANCE)
+		s->ascent_rows = 0;
+	if (s->ascent_rows > 0 && s->sampler != OCSDF_SAMPLER_DISTANCE)
+		return ocsdf_error_set(e, OCSDF_EUSAGE, "--ascent-rows needs --sampler distance");
 	if (s->eikonal > 0 && s->sampler != OCSDF_SAMPLER_DISTANCE)
 		return ocsdf_error_set(e, OCSDF_EUSAGE, "--eikonal needs --sampler distance");
 	if (s->slope > 0 && s->sampler != OCSDF_SAMPLER_DISTANCE)
@@ -198,6 +202,10 @@ void ocsdf_trainrun_line(char *buf, size_t len, const ocsdf_train_progress *p, i
 	 * of the step, and the share on one cone. */
 	if (!live && !isnan(p->rise_f))
 		snprintf(rise, sizeof rise, "  rise %.3f of %.3f, cone %.2f", p->rise_f, p->rise_bound, p->rise_cone);
+	/* The ascent's count, once: on the first epoch's line. */
+	if (!live && p->epoch == 1 && p->ascent_rows > 0)
+		snprintf(rise + strlen(rise), sizeof rise - strlen(rise), "  ascent %d/%d", p->ascent_found,
+			 p->ascent_rows);
 	if (live)
 		snprintf(buf, len,
 			 "epoch %d/%d step %d/%d  loss %.4g  f(data) %.3g  f(neg) %.3g  |grad| %s  "

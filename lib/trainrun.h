@@ -21,7 +21,7 @@
 enum {
 	OCSDF_TRAINRUN_LR_FINAL = 1, OCSDF_TRAINRUN_LR_HOLD = 2, OCSDF_TRAINRUN_WARMUP = 4,
 	OCSDF_TRAINRUN_MIN_STEPS = 8, OCSDF_TRAINRUN_WIDTH = 16, OCSDF_TRAINRUN_SLOPE = 32,
-	OCSDF_TRAINRUN_LR = 64
+	OCSDF_TRAINRUN_LR = 64, OCSDF_TRAINRUN_ASCENT = 128
 };
 
 /* The fewest steps a run has in all unless --min-steps is given: fewer
@@ -42,8 +42,10 @@ enum {
  * decay of the learning rate) lr_final is lr and lr_hold 0, and giving
  * either is refused; with decay 1, lr_final is lr / 1000 unless given;
  * warmup is epochs / 8 unless given, and may not exceed epochs; slope is
- * 0 unless given with the paper's sampler or with eikonal; eikonal and
- * slope need the distance sampler, and exclude each other.  given
+ * 0 unless given with the paper's sampler or with eikonal, and
+ * ascent_rows 0 unless given with the paper's sampler; eikonal, slope and
+ * ascent_rows need the distance sampler, and eikonal and slope exclude
+ * each other.  given
  * holds the OCSDF_TRAINRUN_* bits of the settings given.  Returns 0, or
  * 64 with e set (the message names the options). */
 int ocsdf_trainrun_settings(ocsdf_train_settings *s, int decay, int given, ocsdf_error *e);

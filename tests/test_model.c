@@ -26,10 +26,12 @@
 #include "bytes.h"
 #include "model.h"
 #include "rng.h"
+#include "train.h"
 
 /* Offsets from ocsdf-model(5). */
 enum {
-	HEADER_LEN = 384,
+	HEADER_LEN = 392,
+	HEADER_V7_LEN = 384,
 	HEADER_V6_LEN = 376,
 	HEADER_V5_LEN = 368,
 	HEADER_V4_LEN = 360,
@@ -87,7 +89,9 @@ enum {
 	OFF_EIKONAL = 376,
 	OFF_AVERAGE = 384,
 	OFF_SLOPE = 392,
-	OFF_MEAN = 400
+	OFF_ASCENT_ROWS = 400,
+	OFF_RESERVED2 = 404,
+	OFF_MEAN = 408
 };
 
 /* ---- helpers ---- */
@@ -160,6 +164,7 @@ static ocsdf_model *random_model(ocsdf_arch a, int params, int opt_v, uint64_t s
 	else
 		m->settings.slope = 100 * ocsdf_rng_uniform(&r);
 	m->settings.average = 0.9 * ocsdf_rng_uniform(&r);
+	m->settings.ascent_rows = (int)ocsdf_rng_below(&r, OCSDF_TRAIN_MAX_ASCENT_ROWS + 1);
 	m->settings.rho = 0.01 + 0.98 * ocsdf_rng_uniform(&r);
 	m->settings.eps = 1e-7;
 	m->settings.box = 5 + ocsdf_rng_uniform(&r);
@@ -232,6 +237,7 @@ static void assert_same(const ocsdf_model *a, const ocsdf_model *b)
 	ck_assert(same_double(s->lr, t->lr) && same_double(s->lr_final, t->lr_final));
 	ck_assert(same_double(s->lr_hold, t->lr_hold) && same_double(s->eikonal, t->eikonal));
 	ck_assert(same_double(s->average, t->average) && same_double(s->slope, t->slope));
+	ck_assert_int_eq(s->ascent_rows, t->ascent_rows);
 	ck_assert(same_double(s->rho, t->rho) && same_double(s->eps, t->eps));
 	ck_assert(same_double(s->box, t->box) && same_double(s->bjorck_tol, t->bjorck_tol));
 	ck_assert_int_eq(s->epochs, t->epochs);
@@ -570,9 +576,9 @@ START_TEST(test_manual_example)
 	buf = image(m, &len);
 	ck_assert_uint_eq(ocsdf_arch_nparams(&a), 41);
 	ck_assert_uint_eq(ocsdf_bytes_get_u64(buf + OFF_NAMES_LEN), 18);
-	ck_assert_uint_eq(theta_off(buf), 472);
-	ck_assert_uint_eq(len, 640);
-	ck_assert_mem_eq(buf, "OCSDFMDL\x01\0\0\0\x80\x01\0\0", 16);
+	ck_assert_uint_eq(theta_off(buf), 480);
+	ck_assert_uint_eq(len, 648);
+	ck_assert_mem_eq(buf, "OCSDFMDL\x01\0\0\0\x88\x01\0\0", 16);
 	free(buf);
 	ocsdf_model_free(m);
 }
@@ -972,6 +978,8 @@ START_TEST(test_bad_settings)
 		{OFF_CONTAMINATION, FIELD_F64, 0.6, "settings.contamination is 0.6, expected 0..0.5"},
 		{OFF_EIKONAL, FIELD_F64, -1, "settings.eikonal is -1"},
 		{OFF_SLOPE, FIELD_F64, -2, "settings.slope is -2"},
+		{OFF_ASCENT_ROWS, FIELD_U32, 65537, "settings.ascent_rows is 65537, expected 0..65536"},
+		{OFF_ASCENT_ROWS, FIELD_U32, 0xffffffffu, "settings.ascent_rows is -1, expected 0..65536"},
 		{OFF_SUPPORT_RADIUS, FIELD_F64, INFINITY, "stats.support_radius is inf"},
 		{OFF_LR_HOLD, FIELD_F64, 0.95, "settings.lr_hold is 0.95, expected 0..0.9"},
 		{OFF_AVERAGE, FIELD_F64, -0.5, "settings.average is -0.5, expected 0..0.9"},
@@ -991,6 +999,14 @@ START_TEST(test_bad_settings)
 	ocsdf_bytes_put_f64(buf + OFF_SLOPE, 1);
 	recrc(buf, len);
 	expect_reject(buf, len, "settings.eikonal and settings.slope are both set");
+	/* The ascent needs the distance sampler. */
+	memcpy(buf, orig, len);
+	ocsdf_bytes_put_u32(buf + OFF_SAMPLER, OCSDF_SAMPLER_PAPER);
+	ocsdf_bytes_put_f64(buf + OFF_EIKONAL, 0);
+	ocsdf_bytes_put_f64(buf + OFF_SLOPE, 0);
+	ocsdf_bytes_put_u32(buf + OFF_ASCENT_ROWS, 1);
+	recrc(buf, len);
+	expect_reject(buf, len, "settings.ascent_rows is 1: the ascent needs the distance sampler");
 	free(buf);
 	free(orig);
 }
@@ -1076,6 +1092,7 @@ START_TEST(test_header_v1)
 	m->settings.support_quantile = m->settings.near = m->settings.far = 0;
 	m->settings.box_share = m->settings.push = m->settings.contamination = 0;
 	m->settings.lr_hold = m->settings.eikonal = m->settings.average = m->settings.slope = 0;
+	m->settings.ascent_rows = 0;
 	m->stats.support_radius = 0;
 	back = load_cut(m, HEADER_V1_LEN, "v1");
 	ck_assert_int_eq(back->settings.sampler, OCSDF_SAMPLER_PAPER);
@@ -1092,6 +1109,7 @@ START_TEST(test_header_before_slope)
 	ocsdf_model *m = random_model(a, 1, 1, 43), *back;
 
 	m->settings.eikonal = m->settings.average = m->settings.slope = 0;
+	m->settings.ascent_rows = 0;
 	back = load_cut(m, HEADER_V4_LEN, "v0.1.2");
 	ck_assert(back->settings.eikonal == 0);
 	ocsdf_model_free(back);
@@ -1107,8 +1125,39 @@ START_TEST(test_header_before_rise)
 	ocsdf_model *m = random_model(a, 1, 1, 45), *back;
 
 	m->settings.slope = 0;
+	m->settings.ascent_rows = 0;
 	back = load_cut(m, HEADER_V6_LEN, "v0.1.4");
 	ck_assert(back->settings.slope == 0);
+	ocsdf_model_free(back);
+	ocsdf_model_free(m);
+}
+END_TEST
+
+/* A file of the release before --ascent-rows: a header of 384 bytes
+ * loads with no ascent (0), so that its run resumes as it began; this
+ * release writes its ascent at 400 and zeros in the 4 reserved bytes
+ * after it, which a reader ignores. */
+START_TEST(test_header_before_ascent)
+{
+	ocsdf_arch a = {3, 5, 2, OCSDF_ACT_FULLSORT};
+	ocsdf_model *m = random_model(a, 1, 1, 46), *back;
+	ocsdf_error e;
+	size_t len;
+	unsigned char *buf;
+
+	m->settings.ascent_rows = 321;
+	buf = image(m, &len);
+	ck_assert_int_eq((int)ocsdf_bytes_get_u32(buf + OFF_ASCENT_ROWS), 321);
+	ck_assert_uint_eq(ocsdf_bytes_get_u32(buf + OFF_RESERVED2), 0);
+	ocsdf_bytes_put_u32(buf + OFF_RESERVED2, 0xdeadbeefu);
+	recrc(buf, len);
+	ck_assert_msg(ocsdf_model_load_mem(buf, len, "r", &back, &e) == 0, "%s", e.msg);
+	ck_assert_int_eq(back->settings.ascent_rows, 321);
+	ocsdf_model_free(back);
+	free(buf);
+	m->settings.ascent_rows = 0;
+	back = load_cut(m, HEADER_V7_LEN, "v0.1.5");
+	ck_assert_int_eq(back->settings.ascent_rows, 0);
 	ocsdf_model_free(back);
 	ocsdf_model_free(m);
 }
@@ -1122,6 +1171,7 @@ START_TEST(test_header_before_average)
 	ocsdf_model *m = random_model(a, 1, 1, 44), *back;
 
 	m->settings.average = m->settings.slope = 0;
+	m->settings.ascent_rows = 0;
 	free(m->ckpt->avg);
 	m->ckpt->avg = NULL;
 	back = load_cut(m, HEADER_V5_LEN, "v0.1.3");
@@ -1140,6 +1190,7 @@ START_TEST(test_header_before_hold)
 	ocsdf_model *m = random_model(a, 1, 1, 42), *back;
 
 	m->settings.lr_hold = m->settings.eikonal = m->settings.average = m->settings.slope = 0;
+	m->settings.ascent_rows = 0;
 	back = load_cut(m, HEADER_V3_LEN, "v0.1.1");
 	ck_assert(back->settings.lr_hold == 0);
 	ck_assert_int_eq(back->settings.sampler, m->settings.sampler);
@@ -1570,6 +1621,7 @@ static Suite *model_suite(void)
 	tcase_add_test(tc, test_old_fixtures);
 	tcase_add_test(tc, test_header_before_average);
 	tcase_add_test(tc, test_header_before_rise);
+	tcase_add_test(tc, test_header_before_ascent);
 	tcase_add_test(tc, test_huge_dimensions);
 	tcase_add_test(tc, test_bad_values);
 	tcase_add_test(tc, test_bad_settings);

@@ -223,6 +223,61 @@ START_TEST(test_inside_targets)
 }
 END_TEST
 
+/* The ascent (support.h): the points found reach d_k >= stop
+ * r, their targets are r - d_k there, they sit in the reserved head of the
+ * pool, which pool_add never overwrites, and the same seed gives the same
+ * points. */
+START_TEST(test_ascent)
+{
+	enum { N = 300, D = 4, A = 100 };
+	ocsdf_support s, s2;
+	float *rows, *far, *t, tz[A], keep_t[A], keep_z[A * D];
+	ocsdf_error e;
+	ocsdf_rng r, r2;
+	int got, got2;
+
+	ocsdf_rng_seed(&r, 3);
+	rows = uniform_points(&r, N, D);
+	ck_assert_int_eq(ocsdf_support_init(&s, rows, N, D, 5, 0.95, 3, &e), 0);
+	ck_assert_int_eq(ocsdf_support_init(&s2, rows, N, D, 5, 0.95, 3, &e), 0);
+	ocsdf_rng_seed(&r, 7);
+	ocsdf_rng_seed(&r2, 7);
+	got = ocsdf_support_ascent(&s, rows, N, A, 1.5, 40, &r);
+	got2 = ocsdf_support_ascent(&s2, rows, N, A, 1.5, 40, &r2);
+	ck_assert_int_gt(got, A / 2);
+	ck_assert_int_eq(got, got2);
+	ck_assert_int_eq(s.pool_fixed, A);
+	ck_assert_int_eq(s.pool_len, A);
+	ck_assert_int_eq(s.pool_next, A);
+	ck_assert(memcmp(s.pool, s2.pool, sizeof(float) * A * D) == 0);
+	ocsdf_support_targets(&s, s.pool, A, tz);
+	for (int i = 0; i < A; i++) {
+		ck_assert_msg(tz[i] == s.pool_t[i], "point %d: t %g, r - d_k %g", i, s.pool_t[i], tz[i]);
+		ck_assert(s.pool_t[i] <= -0.5 * s.r + 1e-6);
+	}
+	memcpy(keep_t, s.pool_t, sizeof keep_t);
+	memcpy(keep_z, s.pool, sizeof keep_z);
+	/* More ordinary points than the rest of the pool holds. */
+	far = uniform_points(&r, 5000, D);
+	t = malloc(5000 * sizeof *t);
+	for (int i = 0; i < 5000; i++) {
+		for (int j = 0; j < D; j++)
+			far[(size_t)i * D + j] *= 4;
+		t[i] = (float)(-s.r);
+	}
+	ocsdf_support_pool_add(&s, far, t, 5000);
+	ck_assert_int_eq(s.pool_len, s.pool_cap);
+	ck_assert_int_ge(s.pool_next, A);
+	ck_assert(memcmp(keep_t, s.pool_t, sizeof keep_t) == 0);
+	ck_assert(memcmp(keep_z, s.pool, sizeof keep_z) == 0);
+	free(far);
+	free(t);
+	free(rows);
+	ocsdf_support_free(&s);
+	ocsdf_support_free(&s2);
+}
+END_TEST
+
 /* The pool keeps only points with t <= -hole r, and the newest once
  * full. */
 START_TEST(test_pool)
@@ -263,6 +318,7 @@ static Suite *support_suite(void)
 	tcase_add_loop_test(tc, test_targets_brute, 0, 4);
 	tcase_add_test(tc, test_inside_targets);
 	tcase_add_test(tc, test_pool);
+	tcase_add_test(tc, test_ascent);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -47,6 +47,7 @@ static ocsdf_model *small_model(int width, int depth, int epochs, int ortho)
 	/* The tests of the paper's walks and of the loop's mechanics. */
 	m->settings.sampler = OCSDF_SAMPLER_PAPER;
 	m->settings.slope = 0;
+	m->settings.ascent_rows = 0;
 	m->settings.lr_final = m->settings.lr;
 	for (int j = 0; j < 2; j++) {
 		m->mean[j] = 0;
@@ -140,11 +141,14 @@ END_TEST
 
 
 /* The k-th nearest neighbour distances of knn.c against a plain double
- * loop, over more reference rows than one block holds. */
+ * loop, over more reference rows than one block holds; the index query
+ * gives the same distances, bit for bit, and names a reference row at
+ * that distance. */
 START_TEST(test_knn_matches_brute_force)
 {
 	enum { M = OCSDF_KNN_BLOCK + 300, D = 5, Q = 40, K = 7 };
-	float *ref = malloc(sizeof(float) * M * D), q[Q * D], dist[Q];
+	float *ref = malloc(sizeof(float) * M * D), q[Q * D], dist[Q], dist_i[Q];
+	int idx[Q];
 	double *d2 = malloc(sizeof(double) * M);
 	ocsdf_rng r;
 	ocsdf_knn *x;
@@ -162,7 +166,13 @@ START_TEST(test_knn_matches_brute_force)
 	for (int k = 1; k <= K; k += 3)
 		for (int skip = 0; skip <= 1; skip++) {
 			ocsdf_knn_query(x, q, Q, k, skip, dist);
+			ocsdf_knn_query_index(x, q, Q, k, skip, dist_i, idx);
 			for (int i = 0; i < Q; i++) {
+				ck_assert_msg(dist_i[i] == dist[i], "query %d k %d skip %d: %g, expected %g", i, k,
+					      skip, dist_i[i], dist[i]);
+				ck_assert_int_ge(idx[i], 0);
+				ck_assert_int_lt(idx[i], M);
+				ck_assert(ocsdf_knn_row(x, (size_t)idx[i]) == ocsdf_knn_row(x, 0) + (size_t)idx[i] * D);
 				for (int j = 0; j < M; j++) {
 					double s = 0;
 					for (int c = 0; c < D; c++) {
@@ -171,6 +181,9 @@ START_TEST(test_knn_matches_brute_force)
 					}
 					d2[j] = s;
 				}
+				ck_assert_msg(fabs(d2[idx[i]] - (double)dist[i] * dist[i]) < 1e-4,
+					      "query %d k %d skip %d: row %d at %g, expected %g", i, k, skip, idx[i],
+					      sqrt(d2[idx[i]]), dist[i]);
 				/* The (k + skip)-th smallest, by selection. */
 				for (int a = 0; a < k + skip; a++)
 					for (int b = a + 1; b < M; b++)
@@ -189,6 +202,9 @@ START_TEST(test_knn_matches_brute_force)
 	/* Asking for more neighbours than it was built for fills INFINITY. */
 	ocsdf_knn_query(x, q, 1, K + 1, 1, dist);
 	ck_assert(isinf(dist[0]));
+	ocsdf_knn_query_index(x, q, 1, K + 1, 1, dist_i, idx);
+	ck_assert(isinf(dist_i[0]));
+	ck_assert_int_eq(idx[0], -1);
 	ocsdf_knn_free(x);
 	ck_assert_ptr_null(ocsdf_knn_new(ref, M, D, 0, Q));
 	ck_assert_ptr_null(ocsdf_knn_new(ref, 0, D, 1, Q));
@@ -314,8 +330,10 @@ START_TEST(test_resume_equals_uninterrupted)
 	float *Z = disk(n, 5);
 	/* _i: 0 and 1 the paper's sampler with bjorck and retract, 2 the
 	 * distance sampler, whose pool of outside negatives a resumed run
-	 * rebuilds, 3 that with --average 0.5, stopped inside the steps it
-	 * averages (30 to 59; the average travels with the checkpoint). */
+	 * rebuilds, with the ascent's points from 100 of the rows, 3 that
+	 * with --average 0.5, stopped inside the steps it averages (30 to
+	 * 59; the average travels with the checkpoint), and the ascent from
+	 * every row. */
 	ocsdf_model *a = small_model(16, 2, 4, _i % 2), *b = small_model(16, 2, 4, _i % 2);
 	ocsdf_error e;
 	uint64_t at = 60; /* 4 epochs of 15 steps */
@@ -323,6 +341,10 @@ START_TEST(test_resume_equals_uninterrupted)
 
 	if (_i >= 2)
 		a->settings.sampler = b->settings.sampler = OCSDF_SAMPLER_DISTANCE;
+	if (_i == 2)
+		a->settings.ascent_rows = b->settings.ascent_rows = 100;
+	if (_i == 3)
+		a->settings.ascent_rows = b->settings.ascent_rows = OCSDF_TRAIN_ASCENT_ROWS_DEFAULT;
 	if (_i == 3)
 		a->settings.average = b->settings.average = 0.5;
 	P = ocsdf_arch_nparams(&a->arch);
@@ -1045,6 +1067,7 @@ START_TEST(test_report)
 	volatile sig_atomic_t flag = 0;
 	seen v = {.calls = 0};
 	ocsdf_train_hooks h = {keep, &v, &flag, 0};
+	work w = {.ascent_found = 497, .ascent_rows = 500};
 
 	/* The first step has no probe (the rise term's means are NaN until
 	 * one comes); the second has 4, 3 of them on one cone. */
@@ -1053,12 +1076,12 @@ START_TEST(test_report)
 			 zero = {0};
 
 	clock_gettime(CLOCK_MONOTONIC, &rs.t0);
-	ck_assert_int_eq(report(&h, m, m->theta, &rs, 5, 1, &zero), 0);
+	ck_assert_int_eq(report(&h, m, &w, m->theta, &rs, 5, 1, &zero), 0);
 	ck_assert(isnan(v.p.rise_f) && isnan(v.p.rise_bound) && isnan(v.p.rise_cone));
 	v.calls = 0;
 	memset(&rs.sums, 0, sizeof rs.sums);
-	ck_assert_int_eq(report(NULL, m, m->theta, &rs, 6, 1, &a), 0);
-	ck_assert_int_eq(report(&h, m, m->theta, &rs, 7, 2, &b), 0);
+	ck_assert_int_eq(report(NULL, m, &w, m->theta, &rs, 6, 1, &a), 0);
+	ck_assert_int_eq(report(&h, m, &w, m->theta, &rs, 7, 2, &b), 0);
 	ck_assert_int_eq(v.calls, 1);
 	ck_assert_int_eq(v.end_of_epoch, 1);
 	ck_assert_int_eq(v.p.epoch, 2);
@@ -1076,15 +1099,17 @@ START_TEST(test_report)
 	ck_assert_double_eq(v.p.rise_cone, 0.75);
 	ck_assert_double_eq(v.p.ortho_error, 1e-7);
 	ck_assert_int_eq((int)v.p.reprojections, 2);
+	ck_assert_int_eq(v.p.ascent_found, 497);
+	ck_assert_int_eq(v.p.ascent_rows, 500);
 	ck_assert(v.p.seconds >= 0);
 	ck_assert_double_eq(rs.last_loss, 2);
-	ck_assert_int_eq(report(&h, m, m->theta, &rs, 8, 3, &zero), 0);
+	ck_assert_int_eq(report(&h, m, &w, m->theta, &rs, 8, 3, &zero), 0);
 	ck_assert_int_eq(v.end_of_epoch, 0);
 	flag = 1;
-	ck_assert_int_eq(report(&h, m, m->theta, &rs, 9, 3, &zero), OCSDF_EINTR);
+	ck_assert_int_eq(report(&h, m, &w, m->theta, &rs, 9, 3, &zero), OCSDF_EINTR);
 	flag = 0;
 	v.refuse = 1;
-	ck_assert_int_eq(report(&h, m, m->theta, &rs, 10, 3, &zero), OCSDF_EINTR);
+	ck_assert_int_eq(report(&h, m, &w, m->theta, &rs, 10, 3, &zero), OCSDF_EINTR);
 	ocsdf_model_free(m);
 }
 END_TEST

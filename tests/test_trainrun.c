@@ -209,6 +209,24 @@ START_TEST(test_settings)
 	s.eikonal = 1;
 	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_WARMUP | OCSDF_TRAINRUN_SLOPE, &e), 64);
 	ck_assert_str_eq(e.msg, "--slope and --eikonal: one at a time");
+	/* The ascent too: on by default with the distance sampler, off with
+	 * the paper's unless given, refused if given. */
+	s = d;
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, 0, &e), 0);
+	ck_assert_int_eq(s.ascent_rows, OCSDF_TRAIN_ASCENT_ROWS_DEFAULT);
+	s.sampler = OCSDF_SAMPLER_PAPER;
+	s.slope = 0;
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, 0, &e), 0);
+	ck_assert_int_eq(s.ascent_rows, 0);
+	s.ascent_rows = 7;
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_ASCENT, &e), 64);
+	ck_assert_str_eq(e.msg, "--ascent-rows needs --sampler distance");
+	s.ascent_rows = 0;
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_ASCENT, &e), 0);
+	s.sampler = OCSDF_SAMPLER_DISTANCE;
+	s.ascent_rows = 7;
+	ck_assert_int_eq(ocsdf_trainrun_settings(&s, 1, OCSDF_TRAINRUN_ASCENT, &e), 0);
+	ck_assert_int_eq(s.ascent_rows, 7);
 }
 END_TEST
 
@@ -421,6 +439,17 @@ START_TEST(test_lines)
 			      "cone 0.12  ortho 1.0e-03  reproj 7  5.0s");
 	ocsdf_trainrun_line(buf, sizeof buf, &p, 64, 1, "");
 	ck_assert_ptr_null(strstr(buf, "rise"));
+	/* The ascent's count, on the first epoch's line only. */
+	p.ascent_found = 498;
+	p.ascent_rows = 500;
+	ocsdf_trainrun_line(buf, sizeof buf, &p, 64, 0, "");
+	ck_assert_ptr_null(strstr(buf, "ascent"));
+	p.epoch = 1;
+	ocsdf_trainrun_line(buf, sizeof buf, &p, 64, 0, "");
+	ck_assert_str_eq(buf, "epoch 1/40  loss 0.5  f(data) 0.25  f(neg) -0.125  |grad| -  rise 0.250 of 0.500, "
+			      "cone 0.12  ascent 498/500  ortho 1.0e-03  reproj 7  5.0s");
+	ocsdf_trainrun_line(buf, sizeof buf, &p, 64, 1, "");
+	ck_assert_ptr_null(strstr(buf, "ascent"));
 	/* Before the first step and before any time has passed. */
 	p.step = 0;
 	p.seconds = 0;

@@ -30,7 +30,7 @@ enum {
 	O_LABEL = 256, O_IGNORE, O_SCALE, O_RESUME, O_MARGIN, O_LAMBDA, O_STEPS, O_BOX, O_INIT,
 	O_NEWTON, O_EPOCHS, O_WARMUP, O_MINSTEPS, O_MAXSTEPS, O_BATCH, O_LR, O_LRDECAY, O_LRFINAL, O_LRHOLD, O_AVERAGE, O_ORTHO,
 	O_BITERS, O_BTOL, O_RITERS, O_WIDTH, O_DEPTH, O_ACT, O_SEED, O_THREADS, O_EVAL, O_ANOMALY,
-	O_SAMPLER, O_KNN, O_SUPPORT, O_NEAR, O_FAR, O_BOXSHARE, O_PUSH, O_EIKONAL, O_SLOPE, O_CONTAM, O_SAMPLE, O_MAXMEM,
+	O_SAMPLER, O_KNN, O_SUPPORT, O_NEAR, O_FAR, O_BOXSHARE, O_PUSH, O_EIKONAL, O_SLOPE, O_ASCENT, O_CONTAM, O_SAMPLE, O_MAXMEM,
 	O_NO_HEADER, O_COLUMNS, O_DELIMITER
 };
 
@@ -51,6 +51,7 @@ static const char *const scales[] = {"std", "iso", "none", NULL}, *const inits[]
 #define WIDTH (TRAINING | OCSDF_TRAINRUN_WIDTH)
 #define SLOPE (TRAINING | OCSDF_TRAINRUN_SLOPE)
 #define LR (TRAINING | OCSDF_TRAINRUN_LR)
+#define ASCENT (TRAINING | OCSDF_TRAINRUN_ASCENT)
 /* Rows of specs that train or shape a model, the options a resumed run
  * takes from its checkpoint. */
 #define REAL(name, code, field, lo, hi, ...) \
@@ -105,6 +106,9 @@ static const ocsdf_arg_spec specs[] = {
 	OCSDF_ARG_NUM("slope", O_SLOPE, OCSDF_ARG_REAL, s.slope, 0, OCSDF_TRAIN_SLOPE_MAX, SLOPE, "W",
 	              "distance: weight of a fit of the rise of f to the\n"
 	              "rise of the targets at the rows (default 3; 0: off)"),
+	OCSDF_ARG_NUM("ascent-rows", O_ASCENT, OCSDF_ARG_INT, s.ascent_rows, 0, OCSDF_TRAIN_MAX_ASCENT_ROWS, ASCENT,
+	              "N", "distance: outside points climbed from N rows\n"
+	              "(default 500; 0: off)"),
 	REAL("contamination", O_CONTAM, s.contamination, 0, OCSDF_TRAIN_CONTAMINATION_MAX, "P",
 	     "distance: share of training rows left below level 0\n"
 	     "(default 0.05)"),

@@ -17,7 +17,10 @@
 # THREADS (default 1), ROWS scored (default 300000), KERNELS (default
 # "chosen Prescott"; the second with the retraction only), PERF (set:
 # a perf(1) profile of one scoring run per kernels), SCHEMES (";"-separated "ORTHO ITERS SAMPLER"; for a
-# quick look "retract 2 distance" alone, say: the scoring needs that model).
+# quick look "retract 2 distance" alone, say: the scoring needs that model;
+# SAMPLER default is the defaults' network and steps, noascent the same
+# without the ascent, distance the distance sampler at width 512 and 15
+# steps an epoch, paper the paper's method).
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../.." && pwd)
@@ -126,6 +129,7 @@ for kern in ${KERNELS:-chosen Prescott}; do
 		paper="--width 512 --min-steps 15 --slope 0" spe=15
 		[ "$3" = paper ] && paper="--width 512 --min-steps 15 --sampler paper --activation fullsort --lr-decay none"
 		[ "$3" = default ] && paper="--min-steps 240" spe=240
+		[ "$3" = noascent ] && paper="--min-steps 240 --ascent-rows 0" spe=240
 		ortho="--ortho $1"
 		runs="2 6 10"
 		case $1 in
@@ -143,7 +147,7 @@ for kern in ${KERNELS:-chosen Prescott}; do
 		done
 		e=$(best_epoch "$log")
 		gf=""
-		[ "$2" -gt 0 ] && [ "$3" != default ] && gf=$(flops "${1%%-*}" "$2" "$3")
+		[ "$2" -gt 0 ] && [ "$3" != default ] && [ "$3" != noascent ] && gf=$(flops "${1%%-*}" "$2" "$3")
 		# The CPU time of an epoch with walks: the least difference
 		# between runs, over the epochs between them (4 with the
 		# retraction: an epoch of 0.3 s is within the spread of whole

@@ -117,9 +117,9 @@ expect 0 'auroc [01]\.[0-9]{4}' -- "$BIN/ocsdf-train" -v --eval --label label --
 # share of bounds on one cone; on the disk's rows nearly every bound rises
 # by the whole step (0.998 of it, 0.99 on one cone, with seeds 1 to 4 and
 # the Prescott, Haswell and SkylakeX kernels).
-expect 0 '\|grad\| -  rise -?[0-9]\.[0-9]{3} of (0\.9[0-9]{2}|1\.000), cone (0\.[5-9][0-9]|1\.00)  ortho' -- \
+expect 0 '\|grad\| -  rise -?[0-9]\.[0-9]{3} of (0\.9[0-9]{2}|1\.000), cone (0\.[5-9][0-9]|1\.00)  ascent [0-9]+/500  ortho' -- \
 	"$BIN/ocsdf-train" -v --width 8 --depth 1 --epochs 1 --threads 1 --label label -o "$T/m-v" "$DATA/disk.csv"
-expect 0 '\|grad\| -  ortho' -- "$BIN/ocsdf-train" -v --width 8 --depth 1 --epochs 1 --threads 1 --slope 0 \
+expect 0 '\|grad\| -  ascent [0-9]+/500  ortho' -- "$BIN/ocsdf-train" -v --width 8 --depth 1 --epochs 1 --threads 1 --slope 0 \
 	--label label -f -o "$T/m-v" "$DATA/disk.csv"
 expect 0 '\|grad\| (0\.[0-9]*[1-9][0-9]*|1\.000)  ortho' -- "$BIN/ocsdf-train" -v --sampler paper --warmup 0 \
 	--width 8 --depth 1 --epochs 1 --threads 1 --label label -f -o "$T/m-v" "$DATA/disk.csv"
@@ -168,6 +168,35 @@ got=$(od -An -tf8 -j392 -N8 "$T/m-slope" | tr -d ' ')
 expect 64 '--slope needs --sampler distance' -- "$BIN/ocsdf-train" -q --sampler paper --slope 1 \
 	-o "$T/m-x" "$DATA/disk.csv"
 expect 64 '--slope and --eikonal: one at a time' -- "$BIN/ocsdf-train" -q --slope 1 --eikonal 1 \
+	-o "$T/m-x" "$DATA/disk.csv"
+
+# --ascent-rows: recorded in the model (ocsdf-model(5), offset 400): 500 by
+# default with the distance sampler, 0 with the paper's, where giving it is
+# refused; -v's first epoch line says how many of those rows climbed to
+# their point within the steps allowed (on the disk, only rows near its
+# edge: 78 of 500 with seed 1).
+ascent_rows() {
+	od -An -td4 -j400 -N4 "$1" | tr -d ' '
+}
+for case in "500" "37 --ascent-rows 37" "0 --ascent-rows 0" "0 --sampler paper" \
+	"0 --sampler paper --ascent-rows 0"; do
+	# shellcheck disable=SC2086 # a case is the value expected, then options
+	set -- $case
+	want=$1
+	shift
+	"$BIN/ocsdf-train" -q -f --width 8 --depth 1 --threads 1 --epochs 1 --max-steps 1 "$@" \
+		-o "$T/m-ascent" "$DATA/disk.csv" || fail "training with $* failed"
+	got=$(ascent_rows "$T/m-ascent")
+	[ "$got" = "$want" ] || fail "$*: ascent rows $got, expected $want"
+done
+expect 0 'epoch 1/2 .*  ascent [1-9][0-9]*/500  ortho' -- "$BIN/ocsdf-train" -v --width 8 --depth 1 \
+	--epochs 2 --threads 1 --label label -f -o "$T/m-v" "$DATA/disk.csv"
+if grep -q 'epoch 2/2 .*ascent' "$T/err"; then fail "the ascent's count on a later epoch's line"; fi
+expect 0 'epoch 1/2 .*, cone [0-9.]*  ortho' -- "$BIN/ocsdf-train" -v --width 8 --depth 1 --epochs 2 \
+	--threads 1 --ascent-rows 0 --label label -f -o "$T/m-v" "$DATA/disk.csv"
+expect 64 '--ascent-rows needs --sampler distance' -- "$BIN/ocsdf-train" -q --sampler paper --ascent-rows 5 \
+	-o "$T/m-x" "$DATA/disk.csv"
+expect 64 "invalid value '65537' for --ascent-rows" -- "$BIN/ocsdf-train" -q --ascent-rows 65537 \
 	-o "$T/m-x" "$DATA/disk.csv"
 [ ! -e "$T/m-x" ] || fail "a refused run left a model"
 exit 0
