@@ -39,7 +39,8 @@ static int in_option_ranges(const ocsdf_train_settings *s)
 	       s->batch <= 65536 && s->newton_steps >= 0 && s->newton_steps <= 10000 &&
 	       (s->newton_level0 == 0 || s->newton_level0 == 1) && (s->init == 0 || s->init == 1) &&
 	       (s->ortho == 0 || s->ortho == 1) && s->bjorck_iters >= 1 && s->bjorck_iters <= 1000 &&
-	       s->retract_iters >= 1 && s->retract_iters <= 100;
+	       s->retract_iters >= 1 && s->retract_iters <= 100 && s->ascent_rows >= 0 &&
+	       s->ascent_rows <= 65536 && (s->sampler == OCSDF_SAMPLER_DISTANCE || s->ascent_rows == 0);
 }
 
 /* Multiply-adds of one step, roughly: the walk and the update on 2B rows,
