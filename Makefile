@@ -265,7 +265,7 @@ bench-odds: $(BENCHES) all
 # goes to both scripts, e.g. OC_ARGS="-s wbc,cardio -r 1".
 bench-oc: $(BUILD)/bench/oc_baselines all
 	OPENBLAS_NUM_THREADS=1 sh tests/bench/odds.sh -b $(CURDIR)/$(BUILD)/bin -p oc -m 0.05 \
-	  -x "--sampler distance --lr-decay linear --threads 1" $(OC_ARGS)
+	  -x "--sampler distance --ascent-rows 500 --threads 1" $(OC_ARGS)
 	sh tests/bench/oc-baselines.sh -b $(CURDIR)/$(BUILD) $(OC_ARGS)
 	sh tests/bench/odds-oc.sh >tests/bench/ODDS-oc.md
 
