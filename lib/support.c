@@ -316,6 +316,12 @@ static int pool_grow(ocsdf_support *s, int A)
 	return 0;
 }
 
+int ocsdf_support_ascent_rows(const ocsdf_support *s, size_t n, int A)
+{
+	/* No more points than OCSDF_SUPPORT_MAX_BYTES holds, as the pool. */
+	return A < 1 ? 0 : (int)rows_within(s->d, n < (size_t)A ? n : (size_t)A);
+}
+
 int ocsdf_support_ascent(ocsdf_support *s, const float *Z, size_t n, int A, double stop, int iters,
 			 ocsdf_rng *rng)
 {
@@ -329,7 +335,7 @@ int ocsdf_support_ascent(ocsdf_support *s, const float *Z, size_t n, int A, doub
 
 	if (A < 1 || n == 0)
 		return 0;
-	m = n < (size_t)A ? (int)n : A;
+	m = ocsdf_support_ascent_rows(s, n, A);
 	idx = malloc(n * sizeof *idx);
 	z = malloc((size_t)m * d * sizeof *z);
 	q = malloc((size_t)m * d * sizeof *q);

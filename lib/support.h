@@ -116,13 +116,14 @@ void ocsdf_support_upper(ocsdf_support *s, const float *z, int b, float *ub, int
 
 /* Outside points near the rows, found by ascent of d_k (ocsdf-train
  * --ascent-rows).  At most A rows of Z (a seeded uniform sample; all of
- * them when n <= A) start at the row plus an offset of OCSDF_ASCENT_OFFSET
+ * them when n <= A), and no more than OCSDF_SUPPORT_MAX_BYTES of points
+ * hold, start at the row plus an offset of OCSDF_ASCENT_OFFSET
  * r in a uniform direction and step along grad d_k(z) = (z - x_k) /
  * |z - x_k|, x_k the k-th nearest reference row of z, by
  * min(OCSDF_ASCENT_STEP r, stop r - d_k(z) + OCSDF_ASCENT_OVER r), all
  * the points still climbing in one batch of queries a step, until
  * d_k(z) >= stop r; those that do not get there in iters steps (or sit on
- * their k-th neighbour) are dropped.  The first call reserves min(n, A)
+ * their k-th neighbour) are dropped.  The first call reserves as many
  * slots at the head of the pool (the pool grows by as many; its ordinary
  * part keeps its size) and puts the points there with their targets t =
  * r - d_k(z), the pool emptied of ordinary points (call it before any
@@ -136,5 +137,9 @@ void ocsdf_support_upper(ocsdf_support *s, const float *z, int b, float *ub, int
 #define OCSDF_ASCENT_ITERS 40
 int ocsdf_support_ascent(ocsdf_support *s, const float *Z, size_t n, int A, double stop, int iters,
 			 ocsdf_rng *rng);
+/* The rows the ascent starts from for n rows and at most A (0 when A <
+ * 1): min(n, A), fewer when those points would exceed
+ * OCSDF_SUPPORT_MAX_BYTES. */
+int ocsdf_support_ascent_rows(const ocsdf_support *s, size_t n, int A);
 
 #endif

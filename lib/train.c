@@ -573,7 +573,7 @@ static int ascent_points(work *w, const ocsdf_train_settings *s, const float *Z,
 	if (got < 0)
 		return ocsdf_error_set(e, OCSDF_ESOFTWARE, "out of memory");
 	w->ascent_found = got;
-	w->ascent_rows = n < (size_t)s->ascent_rows ? (int)n : s->ascent_rows;
+	w->ascent_rows = ocsdf_support_ascent_rows(&w->sup, n, s->ascent_rows);
 	return 0;
 }
 

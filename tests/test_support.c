@@ -278,6 +278,23 @@ START_TEST(test_ascent)
 }
 END_TEST
 
+/* The rows the ascent starts from: min(n, A), none for A < 1, and with
+ * many features no more points than OCSDF_SUPPORT_MAX_BYTES holds. */
+START_TEST(test_ascent_rows)
+{
+	ocsdf_support s = {.d = 4}, wide = {.d = 1 << 20};
+	const int fit = (int)(OCSDF_SUPPORT_MAX_BYTES / (sizeof(float) << 20));
+
+	ck_assert_int_eq(ocsdf_support_ascent_rows(&s, 300, 100), 100);
+	ck_assert_int_eq(ocsdf_support_ascent_rows(&s, 30, 100), 30);
+	ck_assert_int_eq(ocsdf_support_ascent_rows(&s, 300, 0), 0);
+	ck_assert_int_eq(ocsdf_support_ascent_rows(&s, 300, -5), 0);
+	ck_assert_int_eq(fit, 16);
+	ck_assert_int_eq(ocsdf_support_ascent_rows(&wide, 300, 100), fit);
+	ck_assert_int_eq(ocsdf_support_ascent_rows(&wide, 10, 100), 10);
+}
+END_TEST
+
 /* The pool keeps only points with t <= -hole r, and the newest once
  * full. */
 START_TEST(test_pool)
@@ -319,6 +336,7 @@ static Suite *support_suite(void)
 	tcase_add_test(tc, test_inside_targets);
 	tcase_add_test(tc, test_pool);
 	tcase_add_test(tc, test_ascent);
+	tcase_add_test(tc, test_ascent_rows);
 	suite_add_tcase(s, tc);
 	return s;
 }
