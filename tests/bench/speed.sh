@@ -17,7 +17,8 @@
 # THREADS (default 1), ROWS scored (default 300000), KERNELS (default
 # "chosen Prescott"; the second with the retraction only), PERF (set:
 # a perf(1) profile of one scoring run per kernels), SCHEMES (";"-separated "ORTHO ITERS SAMPLER"; for a
-# quick look "retract 2 distance" alone, say: the scoring needs that model;
+# quick look "retract 2 distance" alone, say: the scoring needs that model,
+# so name it in any list;
 # SAMPLER default is the defaults' network and steps, noascent the same
 # without the ascent, distance the distance sampler at width 512 and 15
 # steps an epoch, paper the paper's method).
