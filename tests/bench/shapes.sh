@@ -2,7 +2,7 @@
 # How close the learned f is to the true signed distance, on shapes whose
 # signed distance is known exactly (tests/bench/bench_shapes.c: the shapes,
 # the evaluation points, the units).  Each shape's training CSV is drawn
-# with data seed 1 (2000 rows; "+out": 5% of them outliers uniform in the
+# with data seed 1 or DATA_SEED (2000 rows; "+out": 5% of them outliers uniform in the
 # shape's bounding box), trained at the default options plus --scale iso
 # (the shapes are geometric, one unit for every axis) and whatever OPTS
 # holds, one thread, with each training seed, then evaluated.  Prints a
@@ -17,13 +17,15 @@ bin=${1:-$top/build/bin}
 shapes=${2:-annulus2 annulus2+out disks2 torus3 ball8 ball8+out shell8 slab16}
 seeds=${3:-1 2 3}
 opts=${OPTS:-}
+dseed=${DATA_SEED:-1}
+case $dseed in '' | *[!0-9]*) echo "shapes.sh: DATA_SEED: a whole number, not $dseed" >&2; exit 64 ;; esac
 bench=$bin/../bench/bench_shapes
 rows=2000
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 echo "Model: \`ocsdf-train --scale iso ${opts:+$opts }--threads 1 --seed S\` (otherwise default options)"
-echo "on $rows rows of each shape (data seed 1); \"+out\": 5% of the rows uniform in the shape's"
+echo "on $rows rows of each shape (data seed $dseed); \"+out\": 5% of the rows uniform in the shape's"
 echo "bounding box.  f and the true sdf in raw units (f divided by the model's Lipschitz constant"
 echo "in raw units, as \`ocsdf-score --units raw\`).  Spearman, mean |f-sdf|: f against the true sdf"
 echo "on 4000 points, half uniform over the data's box plus margins, half near the boundary; AUROC:"
@@ -42,7 +44,7 @@ for spec in $shapes; do
 	[ "$shape" != "$spec" ] && out=--outliers
 	d=$("$bench" list | awk -v s="$shape" '$1 == s { print $2 }')
 	[ -n "$d" ] || { echo "shapes.sh: unknown shape $shape" >&2; exit 64; }
-	"$bench" data "$shape" --rows $rows $out >"$work/data.csv"
+	"$bench" data "$shape" --rows $rows --seed "$dseed" $out >"$work/data.csv"
 	: >"$work/all"
 	for seed in $seeds; do
 		start=$(date +%s)
@@ -54,7 +56,7 @@ for spec in $shapes; do
 		rise=$(sed -n 's/.*  rise \([-0-9.]*\) of \([-0-9.]*\), cone \([0-9.]*\) .*/\1 \2 \3/p' "$work/log" |
 			tail -n 1)
 		# shellcheck disable=SC2046 # eval prints seven numbers
-		set -- $("$bench" eval "$shape" "$work/m" --rows $rows $out) $secs ${rise:-- - -}
+		set -- $("$bench" eval "$shape" "$work/m" --rows $rows --seed "$dseed" $out) $secs ${rise:-- - -}
 		echo "$*" >>"$work/all"
 		echo "| $spec | $d | $rows | $seed | $1 | $2 | $3 | $7 ($(awk -v e="$6" 'BEGIN { printf "%.0f%%", 100 * e }')) | $4 | $5 | $8 | $9 / ${10}, ${11} |"
 	done
