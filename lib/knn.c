@@ -109,10 +109,11 @@ static void query_chunk(ocsdf_knn *x, const float *q, int b, int K, float *dist,
 
 	for (int i = 0; i < b; i++) {
 		x->qn2[i] = squared_norm(q + (size_t)i * d, d);
-		for (int j = 0; j < K; j++) {
+		for (int j = 0; j < K; j++)
 			x->best[(size_t)i * K + j] = INFINITY;
-			x->best_i[(size_t)i * K + j] = -1;
-		}
+		if (idx)
+			for (int j = 0; j < K; j++)
+				x->best_i[(size_t)i * K + j] = -1;
 	}
 	for (size_t c0 = 0; c0 < x->m; c0 += OCSDF_KNN_BLOCK) {
 		int c = x->m - c0 < OCSDF_KNN_BLOCK ? (int)(x->m - c0) : OCSDF_KNN_BLOCK;

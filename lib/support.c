@@ -119,19 +119,26 @@ int ocsdf_support_init(ocsdf_support *s, const float *Z, size_t n, int d, int k,
 	return 0;
 }
 
-void ocsdf_support_pool_add(ocsdf_support *s, const float *z, const float *t, int b)
+/* Pool slot j holds point z (d floats) with target t. */
+static void pool_put(ocsdf_support *s, int j, const float *z, float t)
 {
 	const int d = s->d;
+	double n2 = 0;
+
+	memcpy(s->pool + (size_t)j * d, z, (size_t)d * sizeof(float));
+	for (int c = 0; c < d; c++)
+		n2 += (double)z[c] * z[c];
+	s->pool_n2[j] = (float)n2;
+	s->pool_t[j] = t;
+}
+
+void ocsdf_support_pool_add(ocsdf_support *s, const float *z, const float *t, int b)
+{
 	for (int i = 0; i < b; i++) {
 		int j = s->pool_next;
-		double n2 = 0;
 		if (!(t[i] <= -s->hole * s->r))
 			continue;
-		memcpy(s->pool + (size_t)j * d, z + (size_t)i * d, (size_t)d * sizeof(float));
-		for (int c = 0; c < d; c++)
-			n2 += (double)z[(size_t)i * d + c] * z[(size_t)i * d + c];
-		s->pool_n2[j] = (float)n2;
-		s->pool_t[j] = t[i];
+		pool_put(s, j, z + (size_t)i * s->d, t[i]);
 		s->pool_next = s->pool_fixed + (j - s->pool_fixed + 1) % (s->pool_cap - s->pool_fixed);
 		if (s->pool_len < s->pool_cap)
 			s->pool_len++;
@@ -328,7 +335,6 @@ int ocsdf_support_ascent(ocsdf_support *s, const float *Z, size_t n, int A, doub
 	const int d = s->d;
 	const double r = s->r;
 	int m, found = 0, nact;
-	uint32_t *idx = NULL;
 	float *z = NULL, *q = NULL, *dk = NULL, *tz = NULL;
 	int *act = NULL, *kth = NULL;
 	unsigned char *arrived = NULL;
@@ -336,36 +342,31 @@ int ocsdf_support_ascent(ocsdf_support *s, const float *Z, size_t n, int A, doub
 	if (A < 1 || n == 0)
 		return 0;
 	m = ocsdf_support_ascent_rows(s, n, A);
-	idx = malloc(n * sizeof *idx);
-	z = malloc((size_t)m * d * sizeof *z);
+	/* The rows: the first m of a seeded shuffle (all of them, unshuffled,
+	 * when m = n), each moved OCSDF_ASCENT_OFFSET r in a uniform
+	 * direction (its Gaussian drawn into q). */
+	z = sample_rows(Z, n, d, (size_t)m, rng);
 	q = malloc((size_t)m * d * sizeof *q);
 	dk = malloc((size_t)m * sizeof *dk);
 	tz = malloc((size_t)m * sizeof *tz);
 	act = malloc((size_t)m * sizeof *act);
 	kth = malloc((size_t)m * sizeof *kth);
 	arrived = calloc((size_t)m, 1);
-	if (!idx || !z || !q || !dk || !tz || !act || !kth || !arrived) {
+	if (!z || !q || !dk || !tz || !act || !kth || !arrived) {
 		found = -1;
 		goto out;
 	}
-	/* The rows: the first m of a seeded shuffle; each starts at an
-	 * offset of OCSDF_ASCENT_OFFSET r in a uniform direction. */
-	for (size_t i = 0; i < n; i++)
-		idx[i] = (uint32_t)i;
-	if ((size_t)m < n)
-		ocsdf_rng_shuffle(rng, idx, (uint32_t)n);
 	for (int i = 0; i < m; i++) {
-		const float *x = Z + (size_t)idx[i] * d;
-		float *zi = z + (size_t)i * d;
+		float *zi = z + (size_t)i * d, *gi = q + (size_t)i * d;
 		double n2 = 0, rho;
 		for (int j = 0; j < d; j++) {
 			double g = ocsdf_rng_normal(rng);
-			zi[j] = (float)g;
+			gi[j] = (float)g;
 			n2 += g * g;
 		}
 		rho = OCSDF_ASCENT_OFFSET * r / (sqrt(n2) + 1e-30);
 		for (int j = 0; j < d; j++)
-			zi[j] = (float)(x[j] + rho * zi[j]);
+			zi[j] = (float)(zi[j] + rho * gi[j]);
 		act[i] = i;
 	}
 	/* The points still climbing are act[0..nact-1], their queries
@@ -379,7 +380,7 @@ int ocsdf_support_ascent(ocsdf_support *s, const float *Z, size_t n, int A, doub
 		for (int a = 0; a < nact; a++) {
 			const int i = act[a];
 			float *zi = z + (size_t)i * d;
-			const float *xk = kth[a] >= 0 ? ocsdf_knn_row(s->knn, (size_t)kth[a]) : NULL;
+			const float *xk;
 			double len = 0, eta;
 			if (!isfinite(dk[a]))
 				continue; /* no k-th neighbour (knn.h): dropped */
@@ -388,8 +389,9 @@ int ocsdf_support_ascent(ocsdf_support *s, const float *Z, size_t n, int A, doub
 				arrived[i] = 1;
 				continue;
 			}
-			if (it == iters || !xk)
+			if (it == iters)
 				continue; /* dropped */
+			xk = ocsdf_knn_row(s->knn, (size_t)kth[a]);
 			for (int j = 0; j < d; j++)
 				len += ((double)zi[j] - xk[j]) * ((double)zi[j] - xk[j]);
 			len = sqrt(len);
@@ -426,16 +428,9 @@ int ocsdf_support_ascent(ocsdf_support *s, const float *Z, size_t n, int A, doub
 	}
 	for (int j = 0; j < s->pool_fixed; j++) {
 		const int src = j < found ? j : j % found;
-		const float *zi = z + (size_t)src * d;
-		double n2 = 0;
-		memcpy(s->pool + (size_t)j * d, zi, (size_t)d * sizeof(float));
-		for (int c = 0; c < d; c++)
-			n2 += (double)zi[c] * zi[c];
-		s->pool_n2[j] = (float)n2;
-		s->pool_t[j] = tz[src];
+		pool_put(s, j, z + (size_t)src * d, tz[src]);
 	}
 out:
-	free(idx);
 	free(z);
 	free(q);
 	free(dk);

@@ -194,17 +194,17 @@ void ocsdf_trainrun_line(char *buf, size_t len, const ocsdf_train_progress *p, i
 {
 	double eta = p->step ? p->seconds / (double)p->step * (double)(p->steps - p->step) : 0;
 	double rows_s = p->seconds > 0 ? (double)p->step * 2.0 * batch / p->seconds : 0;
-	char g[32] = "-", rise[96] = "";
+	char g[32] = "-", more[96] = "";
 	/* No walk, no gradient: "-" rather than a norm of 0. */
 	if (!isnan(p->gnorm_neg))
 		snprintf(g, sizeof g, "%.3f", p->gnorm_neg);
 	/* The rise term's: f's rise and the bound's to the probes, per unit
 	 * of the step, and the share on one cone. */
 	if (!live && !isnan(p->rise_f))
-		snprintf(rise, sizeof rise, "  rise %.3f of %.3f, cone %.2f", p->rise_f, p->rise_bound, p->rise_cone);
+		snprintf(more, sizeof more, "  rise %.3f of %.3f, cone %.2f", p->rise_f, p->rise_bound, p->rise_cone);
 	/* The ascent's count, once: on the first epoch's line. */
 	if (!live && p->epoch == 1 && p->ascent_rows > 0)
-		snprintf(rise + strlen(rise), sizeof rise - strlen(rise), "  ascent %d/%d", p->ascent_found,
+		snprintf(more + strlen(more), sizeof more - strlen(more), "  ascent %d/%d", p->ascent_found,
 			 p->ascent_rows);
 	if (live)
 		snprintf(buf, len,
@@ -216,6 +216,6 @@ void ocsdf_trainrun_line(char *buf, size_t len, const ocsdf_train_progress *p, i
 		snprintf(buf, len,
 			 "epoch %d/%d  loss %.6g  f(data) %.4g  f(neg) %.4g  |grad| %s%s  ortho %.1e  "
 			 "reproj %llu  %.1fs%s",
-			 p->epoch, p->epochs, p->loss, p->f_data, p->f_neg, g, rise, p->ortho_error,
+			 p->epoch, p->epochs, p->loss, p->f_data, p->f_neg, g, more, p->ortho_error,
 			 (unsigned long long)p->reprojections, p->seconds, suffix);
 }
