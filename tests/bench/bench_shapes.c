@@ -43,18 +43,26 @@
 
 #define MAXD 16
 
-enum { ANNULUS, DISKS, TORUS, BALL, SHELL, SLAB, NSHAPES };
+/* The first six are the shapes of the issue the distance sampler answers;
+ * the others were added after its defaults were chosen, to check them on
+ * shapes they were not tuned on: a square (corners), a thin plate in 3D (a
+ * scanned surface), a thick sphere, a rod thin in 7 of 8 directions and a
+ * ball in 16 dimensions. */
+enum { ANNULUS, DISKS, TORUS, BALL, SHELL, SLAB, SQUARE, PLATE, SHELL3, ROD, BALL16, NSHAPES };
 
 static const struct {
 	const char *name;
 	int d;
 } shapes[NSHAPES] = {
-	{"annulus2", 2}, {"disks2", 2}, {"torus3", 3}, {"ball8", 8}, {"shell8", 8}, {"slab16", 16},
+	{"annulus2", 2}, {"disks2", 2}, {"torus3", 3},  {"ball8", 8}, {"shell8", 8},   {"slab16", 16},
+	{"square2", 2},  {"plate3", 3}, {"shell3", 3},  {"rod8", 8},  {"ball16", 16},
 };
 
 /* Sizes: annulus radii 0.5 and 1; disks of radius 0.5 at (+-1, 0); torus
- * ring radius 1, tube radius 0.3; ball radius 1; shell radii 0.6 and 1; slab
- * half-widths 1 on the first 4 axes and 0.1 on the other 12. */
+ * ring radius 1, tube radius 0.3; balls radius 1; shell8 radii 0.6 and 1,
+ * shell3 0.8 and 1; boxes (box_half): the slab half-widths 1 on the first 4
+ * axes and 0.1 on the other 12, the square 1 and 1, the plate 1, 1 and 0.1,
+ * the rod 1 on the first axis and 0.1 on the other 7. */
 #define ANN_R1 0.5
 #define ANN_R2 1.0
 #define DISK_R 0.5
@@ -63,10 +71,22 @@ static const struct {
 #define TOR_T 0.3
 #define SHELL_R1 0.6
 #define SHELL_R2 1.0
+#define SHELL3_R1 0.8
 
-static double slab_half(int i)
+static int is_box(int k)
 {
-	return i < 4 ? 1.0 : 0.1;
+	return k == SLAB || k == SQUARE || k == PLATE || k == ROD;
+}
+
+/* The half-width of box shape k along axis i. */
+static double box_half(int k, int i)
+{
+	switch (k) {
+	case SLAB: return i < 4 ? 1.0 : 0.1;
+	case PLATE: return i < 2 ? 1.0 : 0.1;
+	case ROD: return i < 1 ? 1.0 : 0.1;
+	default: return 1.0; /* SQUARE */
+	}
 }
 
 static double norm(const double *x, int d)
@@ -105,6 +125,10 @@ static double sdf(int k, const double *x, double *g)
 		return radial(x, d, 0, 1, g);
 	case SHELL:
 		return radial(x, d, SHELL_R1, SHELL_R2, g);
+	case SHELL3:
+		return radial(x, d, SHELL3_R1, 1, g);
+	case BALL16:
+		return radial(x, d, 0, 1, g);
 	case DISKS: {
 		double c = x[0] >= 0 ? DISK_C : -DISK_C, y[2] = {x[0] - c, x[1]};
 		return radial(y, 2, 0, DISK_R, g);
@@ -118,11 +142,11 @@ static double sdf(int k, const double *x, double *g)
 		g[2] = -cz;
 		return TOR_T - r;
 	}
-	default: { /* SLAB */
+	default: { /* the boxes */
 		double e[MAXD], out = 0, in = INFINITY;
 		int arg = 0;
 		for (int i = 0; i < d; i++) {
-			double m = fabs(x[i]) - slab_half(i);
+			double m = fabs(x[i]) - box_half(k, i);
 			e[i] = m > 0 ? m : 0;
 			out += e[i] * e[i];
 			if (-m < in) {
@@ -171,8 +195,7 @@ static void bounds(int k, double *hi)
 		case ANNULUS: hi[i] = ANN_R2; break;
 		case DISKS: hi[i] = i == 0 ? DISK_C + DISK_R : DISK_R; break;
 		case TORUS: hi[i] = i < 2 ? TOR_R + TOR_T : TOR_T; break;
-		case SLAB: hi[i] = slab_half(i); break;
-		default: hi[i] = 1; break;
+		default: hi[i] = is_box(k) ? box_half(k, i) : 1; break;
 		}
 	}
 }
@@ -192,11 +215,13 @@ static void inside(int k, ocsdf_rng *r, double *x)
 	case ANNULUS: in_shell(r, d, ANN_R1, ANN_R2, x); return;
 	case BALL: in_shell(r, d, 0, 1, x); return;
 	case SHELL: in_shell(r, d, SHELL_R1, SHELL_R2, x); return;
+	case SHELL3: in_shell(r, d, SHELL3_R1, 1, x); return;
+	case BALL16: in_shell(r, d, 0, 1, x); return;
 	case DISKS:
 		in_shell(r, 2, 0, DISK_R, x);
 		x[0] += ocsdf_rng_uniform(r) < 0.5 ? -DISK_C : DISK_C;
 		return;
-	default: /* TORUS by rejection from its box; SLAB is its box */
+	default: /* TORUS by rejection from its box; the boxes are their own */
 		bounds(k, hi);
 		do
 			in_box(r, d, hi, x);
@@ -358,11 +383,15 @@ static int self_test(void)
 {
 	static const struct {
 		int k;
-		double x[3], s;
+		double x[MAXD], s;
 	} known[] = {
 		{ANNULUS, {0.75, 0, 0}, 0.25}, {ANNULUS, {0, 0, 0}, -0.5}, {ANNULUS, {0, 1.5, 0}, -0.5},
 		{DISKS, {1, 0, 0}, 0.5},       {DISKS, {0, 0, 0}, -0.5},   {DISKS, {-1, 2, 0}, -1.5},
 		{TORUS, {1, 0, 0}, 0.3},       {TORUS, {0, 0, 0}, -0.7},   {TORUS, {0, 1.3, 0.4}, -0.2},
+		{SQUARE, {0.5, 0.25, 0}, 0.5}, {SQUARE, {2, 2, 0}, -M_SQRT2}, {SQUARE, {0, -1.5, 0}, -0.5},
+		{PLATE, {0.5, 0, 0.05}, 0.05}, {PLATE, {0, 0, 0.5}, -0.4},    {PLATE, {1.3, 0, 0.5}, -0.5},
+		{SHELL3, {0, 0.9, 0}, 0.1},    {SHELL3, {0, 0, 0}, -0.8},     {SHELL3, {0, 0, 1.5}, -0.5},
+		{ROD, {0.5, 0, 0}, 0.1},       {ROD, {1, 0.1, 0}, 0},         {ROD, {2, 0, 0.1}, -1},
 	};
 	double worst = 0, x[MAXD], y[MAXD], g[MAXD], gy[MAXD];
 	int bad = 0;
@@ -378,10 +407,16 @@ static int self_test(void)
 	x[0] = 2;
 	x[5] = 0.4;
 	worst = fmax(worst, fabs(sdf(SLAB, x, g) + hypot(1, 0.3)));
+	worst = fmax(worst, fabs(sdf(ROD, x, g) + hypot(1, 0.3)));
+	memset(x, 0, sizeof x);
+	x[15] = 3;
+	worst = fmax(worst, fabs(sdf(BALL16, x, g) + 2));
 	ocsdf_rng_seed(&r, 7);
+	int dims = 0;
 	for (int k = 0; k < NSHAPES; k++) {
 		int d = shapes[k].d;
 		double hi[MAXD];
+		dims += d;
 		bounds(k, hi);
 		for (int t = 0; t < 2000; t++) {
 			for (int i = 0; i < d; i++)
@@ -413,7 +448,7 @@ static int self_test(void)
 	}
 	printf("exact signed distances of %d shapes: largest error %.3g, "
 	       "finite-difference mismatches %d of %d derivatives\n",
-	       NSHAPES, worst, bad, 2000 * (2 + 2 + 3 + 8 + 8 + 16));
+	       NSHAPES, worst, bad, 2000 * dims);
 	return worst < 1e-9 && bad < 100 ? 0 : 1;
 }
 
