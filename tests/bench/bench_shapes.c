@@ -9,7 +9,8 @@
  *
  * OPTS: --rows N (default 2000), --seed S (data seed, default 1),
  * --outliers (5% of the rows uniform in the shape's bounding box instead of
- * inside), and for eval --points N (default 4000).  eval regenerates the
+ * inside; a box shape is its own bounding box, so its rows stay the same),
+ * and for eval --points N (default 4000).  eval regenerates the
  * training rows from the same options, so give it those of `data`.
  *
  * Distances are positive inside, like the model's f, and everything is
