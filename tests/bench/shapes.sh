@@ -2,7 +2,7 @@
 # How close the learned f is to the true signed distance, on shapes whose
 # signed distance is known exactly (tests/bench/bench_shapes.c: the shapes,
 # the evaluation points, the units).  Each shape's training CSV is drawn
-# with data seed 1 or DATA_SEED (2000 rows; "+out": 5% of them outliers uniform in the
+# with data seed 1 or DATA_SEED (2000 rows or ROWS; "+out": 5% of them outliers uniform in the
 # shape's bounding box), trained at the default options plus --scale iso
 # (the shapes are geometric, one unit for every axis) and whatever OPTS
 # holds, one thread, with each training seed, then evaluated.  Prints a
@@ -24,7 +24,8 @@ opts=${OPTS:-}
 dseed=${DATA_SEED:-1}
 case $dseed in '' | *[!0-9]*) echo "shapes.sh: DATA_SEED: a whole number, not $dseed" >&2; exit 64 ;; esac
 bench=$bin/../bench/bench_shapes
-rows=2000
+rows=${ROWS:-2000}
+case $rows in '' | *[!0-9]* | 0 | 1) echo "shapes.sh: ROWS: a whole number above 1, not $rows" >&2; exit 64 ;; esac
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
