@@ -44,9 +44,9 @@
 
 #define MAXD 16
 
-/* The first six are the shapes of the issue the distance sampler answers;
- * the others were added after its defaults were chosen, to check them on
- * shapes they were not tuned on: a square (corners), a thin plate in 3D (a
+/* The distance sampler's defaults were chosen on the first six; the others
+ * were added afterwards, to check those defaults on shapes they were not
+ * tuned on: a square (corners), a thin plate in 3D (a
  * scanned surface), a thick sphere, a rod thin in 7 of 8 directions and a
  * ball in 16 dimensions. */
 enum { ANNULUS, DISKS, TORUS, BALL, SHELL, SLAB, SQUARE, PLATE, SHELL3, ROD, BALL16, NSHAPES };

@@ -11,8 +11,8 @@
 #   sh tests/bench/shapes.sh [BIN] [SHAPES] [SEEDS]
 #   e.g. sh tests/bench/shapes.sh build/bin "ball8 ball8+out" "1"
 #
-# SHAPES defaults to the eight runs of the distance sampler's issue; the
-# shapes added after its defaults were chosen (square2 plate3 shell3 rod8
+# SHAPES defaults to the eight runs the distance sampler's defaults were
+# chosen on; the shapes added afterwards (square2 plate3 shell3 rod8
 # ball16; `bench_shapes list` names them all) are run by naming them.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
