@@ -123,13 +123,12 @@ static double sdf(int k, const double *x, double *g)
 	case ANNULUS:
 		return radial(x, d, ANN_R1, ANN_R2, g);
 	case BALL:
+	case BALL16:
 		return radial(x, d, 0, 1, g);
 	case SHELL:
 		return radial(x, d, SHELL_R1, SHELL_R2, g);
 	case SHELL3:
 		return radial(x, d, SHELL3_R1, 1, g);
-	case BALL16:
-		return radial(x, d, 0, 1, g);
 	case DISKS: {
 		double c = x[0] >= 0 ? DISK_C : -DISK_C, y[2] = {x[0] - c, x[1]};
 		return radial(y, 2, 0, DISK_R, g);
@@ -214,10 +213,10 @@ static void inside(int k, ocsdf_rng *r, double *x)
 	double hi[MAXD], g[MAXD];
 	switch (k) {
 	case ANNULUS: in_shell(r, d, ANN_R1, ANN_R2, x); return;
-	case BALL: in_shell(r, d, 0, 1, x); return;
+	case BALL:
+	case BALL16: in_shell(r, d, 0, 1, x); return;
 	case SHELL: in_shell(r, d, SHELL_R1, SHELL_R2, x); return;
 	case SHELL3: in_shell(r, d, SHELL3_R1, 1, x); return;
-	case BALL16: in_shell(r, d, 0, 1, x); return;
 	case DISKS:
 		in_shell(r, 2, 0, DISK_R, x);
 		x[0] += ocsdf_rng_uniform(r) < 0.5 ? -DISK_C : DISK_C;

@@ -25,7 +25,8 @@ dseed=${DATA_SEED:-1}
 case $dseed in '' | *[!0-9]*) echo "shapes.sh: DATA_SEED: a whole number, not $dseed" >&2; exit 64 ;; esac
 bench=$bin/../bench/bench_shapes
 rows=${ROWS:-2000}
-case $rows in '' | *[!0-9]* | 0 | 1) echo "shapes.sh: ROWS: a whole number above 1, not $rows" >&2; exit 64 ;; esac
+case $rows in '' | *[!0-9]*) rows=x ;; esac
+[ "$rows" != x ] && [ "$rows" -ge 2 ] 2>/dev/null || { echo "shapes.sh: ROWS: a whole number above 1, not ${ROWS:-}" >&2; exit 64; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
