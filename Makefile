@@ -117,7 +117,7 @@ $(BUILD)/tests/test_argtab: tests/test_argtab.c $(CLI_OBJ) $(CLI_H) $(LIBA) $(wi
 	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -iquote cmd/common -Itests -o $@ $< $(CLI_OBJ) $(LIBA) $(LDLIBS_ALL) \
 	  $(CHECK_LIBS)
 
-$(BUILD)/bench/%: tests/bench/%.c $(LIBA) $(wildcard lib/*.h) | deps
+$(BUILD)/bench/%: tests/bench/%.c $(LIBA) $(wildcard lib/*.h tests/bench/*.h) | deps
 	@mkdir -p $(@D)
 	$(CC) $(ALLCFLAGS) -Wno-missing-prototypes -o $@ $< $(LIBA) $(LDLIBS_ALL)
 

@@ -6,6 +6,7 @@
  *   bench_shapes list                  the shapes: name and dimension
  *   bench_shapes data SHAPE [OPTS]     training CSV on standard output
  *   bench_shapes eval SHAPE MODEL [OPTS]
+ *   bench_shapes points SHAPE [OPTS]   evaluation points and their sdf (CSV)
  *
  * OPTS: --rows N (default 2000), --seed S (data seed, default 1),
  * --outliers (5% of the rows uniform in the shape's bounding box instead of
@@ -41,6 +42,7 @@
 #include "rng.h"
 #include "roc.h"
 #include "score.h"
+#include "stats.h"
 
 #define MAXD 16
 
@@ -257,65 +259,6 @@ static double *training_rows(int k, int n, uint64_t seed, int outliers)
 	return X;
 }
 
-/* qsort has no context argument: the values being ranked (one thread). */
-static const double *rank_key;
-
-static int rank_cmp(const void *a, const void *b)
-{
-	double x = rank_key[*(const int *)a], y = rank_key[*(const int *)b];
-	return (x > y) - (x < y);
-}
-
-/* Ranks 1..n of v with ties averaged. */
-static void ranks(const double *v, int n, int *idx, double *rank)
-{
-	for (int i = 0; i < n; i++)
-		idx[i] = i;
-	rank_key = v;
-	qsort(idx, (size_t)n, sizeof(int), rank_cmp);
-	for (int i = 0; i < n;) {
-		int j = i;
-		while (j + 1 < n && v[idx[j + 1]] == v[idx[i]])
-			j++;
-		for (int t = i; t <= j; t++)
-			rank[idx[t]] = 0.5 * (i + j) + 1;
-		i = j + 1;
-	}
-}
-
-static double pearson(const double *a, const double *b, int n)
-{
-	double ma = 0, mb = 0, sab = 0, saa = 0, sbb = 0;
-	for (int i = 0; i < n; i++) {
-		ma += a[i];
-		mb += b[i];
-	}
-	ma /= n;
-	mb /= n;
-	for (int i = 0; i < n; i++) {
-		sab += (a[i] - ma) * (b[i] - mb);
-		saa += (a[i] - ma) * (a[i] - ma);
-		sbb += (b[i] - mb) * (b[i] - mb);
-	}
-	return sab / sqrt(saa * sbb);
-}
-
-static double spearman(const double *a, const double *b, int n)
-{
-	int *idx = malloc(sizeof(int) * (size_t)n);
-	double *ra = malloc(sizeof(double) * (size_t)n), *rb = malloc(sizeof(double) * (size_t)n);
-	double rho = NAN;
-	if (idx && ra && rb) {
-		ranks(a, n, idx, ra);
-		ranks(b, n, idx, rb);
-		rho = pearson(ra, rb, n);
-	}
-	free(idx);
-	free(ra);
-	free(rb);
-	return rho;
-}
-
 static int cmp_double(const void *a, const void *b)
 {
 	double x = *(const double *)a, y = *(const double *)b;
@@ -361,7 +304,7 @@ static void eval_points(int k, const double *X, int rows, int n, uint64_t seed, 
 
 static void usage(void)
 {
-	fputs("usage: bench_shapes [list | data SHAPE [OPTS] | eval SHAPE MODEL [OPTS]]\n"
+	fputs("usage: bench_shapes [list | data SHAPE [OPTS] | eval SHAPE MODEL [OPTS] | points SHAPE [OPTS]]\n"
 	      "OPTS: --rows N  --seed S  --outliers  --points N\n",
 	      stderr);
 	exit(64);
@@ -464,7 +407,7 @@ int main(int argc, char **argv)
 			printf("%s %d\n", shapes[k].name, shapes[k].d);
 		return 0;
 	}
-	if (argc < 3 || (strcmp(argv[1], "data") && strcmp(argv[1], "eval")))
+	if (argc < 3 || (strcmp(argv[1], "data") && strcmp(argv[1], "eval") && strcmp(argv[1], "points")))
 		usage();
 	for (int i = 0; i < NSHAPES; i++)
 		if (strcmp(argv[2], shapes[i].name) == 0)
@@ -494,6 +437,26 @@ int main(int argc, char **argv)
 	if (!X) {
 		fputs("bench_shapes: out of memory\n", stderr);
 		return 70;
+	}
+	if (strcmp(argv[1], "points") == 0) {
+		double *P = malloc(sizeof(double) * (size_t)points * (size_t)d), g[MAXD];
+		if (!P) {
+			fputs("bench_shapes: out of memory\n", stderr);
+			free(X);
+			return 70;
+		}
+		eval_points(k, X, rows, points, seed, P);
+		for (int i = 0; i < d; i++)
+			printf("x%d,", i + 1);
+		puts("sdf");
+		for (int j = 0; j < points; j++) {
+			for (int i = 0; i < d; i++)
+				printf("%.17g,", P[(size_t)j * d + i]);
+			printf("%.17g\n", sdf(k, P + (size_t)j * d, g));
+		}
+		free(P);
+		free(X);
+		return fflush(stdout) || ferror(stdout) ? 74 : 0;
 	}
 	if (!model) {
 		for (int i = 0; i < d; i++)

@@ -29,19 +29,8 @@
 #include "model.h"
 #include "roc.h"
 #include "score.h"
+#include "stats.h"
 #include "support.h"
-
-static double auroc(const double *s, const unsigned char *anom, size_t n)
-{
-	ocsdf_roc *roc;
-	ocsdf_error e;
-	double a = NAN;
-	if (ocsdf_roc_new(s, anom, n, &roc, &e) == 0) {
-		a = 100 * ocsdf_roc_auroc(roc, 0);
-		ocsdf_roc_free(roc);
-	}
-	return a;
-}
 
 int main(int argc, char **argv)
 {
@@ -113,7 +102,7 @@ int main(int argc, char **argv)
 	for (int k = 0; k < 3; k++) {
 		for (size_t i = 0; i < n; i++)
 			v[i] = src[k][i];
-		a[k] = auroc(v, anom, n);
+		a[k] = auroc_percent(v, anom, n);
 	}
 	printf("%.2f %.2f %.2f %.4f %.4f\n", a[0], a[1], a[2], (double)outside / n,
 	       outside ? (double)raised / outside : 0.0);
