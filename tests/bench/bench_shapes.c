@@ -11,7 +11,7 @@
  * OPTS: --rows N (default 2000), --seed S (data seed, default 1),
  * --outliers (5% of the rows uniform in the shape's bounding box instead of
  * inside; a box shape is its own bounding box, so its rows stay the same),
- * and for eval --points N (default 4000).  eval regenerates the
+ * and for eval and points --points N (default 4000).  eval regenerates the
  * training rows from the same options, so give it those of `data`.
  *
  * Distances are positive inside, like the model's f, and everything is
@@ -304,7 +304,8 @@ static void eval_points(int k, const double *X, int rows, int n, uint64_t seed, 
 
 static void usage(void)
 {
-	fputs("usage: bench_shapes [list | data SHAPE [OPTS] | eval SHAPE MODEL [OPTS] | points SHAPE [OPTS]]\n"
+	fputs("usage: bench_shapes [list | data SHAPE [OPTS] | eval SHAPE MODEL [OPTS]\n"
+	      "                    | points SHAPE [OPTS]]\n"
 	      "OPTS: --rows N  --seed S  --outliers  --points N\n",
 	      stderr);
 	exit(64);

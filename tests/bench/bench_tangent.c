@@ -66,11 +66,12 @@ static void usage(void)
 	exit(64);
 }
 
-static double number(const char *s, double lo, double hi)
+/* The number s in [lo, hi], a whole one if whole; else the usage. */
+static double number(const char *s, double lo, double hi, int whole)
 {
 	char *end;
 	double v = strtod(s, &end);
-	if (*s == '\0' || *end != '\0' || !(v >= lo && v <= hi))
+	if (*s == '\0' || *end != '\0' || !(v >= lo && v <= hi) || (whole && v != floor(v)))
 		usage();
 	return v;
 }
@@ -287,13 +288,13 @@ int main(int argc, char **argv)
 		if (strcmp(argv[a], "--iso") == 0)
 			s.iso = 1;
 		else if (strcmp(argv[a], "--knn") == 0 && a + 2 < argc)
-			s.k = (int)number(argv[++a], 1, MAX_P);
+			s.k = (int)number(argv[++a], 1, MAX_P, 1);
 		else if (strcmp(argv[a], "--pca-rows") == 0 && a + 2 < argc)
-			s.P = (int)number(argv[++a], 2, MAX_P);
+			s.P = (int)number(argv[++a], 2, MAX_P, 1);
 		else if (strcmp(argv[a], "--tau") == 0 && a + 2 < argc)
-			tau = number(argv[++a], 0, 1);
+			tau = number(argv[++a], 0, 1, 0);
 		else if (strcmp(argv[a], "--rho") == 0 && a + 2 < argc)
-			rho = number(argv[++a], 0, 100);
+			rho = number(argv[++a], 0, 100, 0);
 		else if (strcmp(argv[a], "--scale") == 0 && a + 2 < argc) {
 			a++;
 			if (strcmp(argv[a], "std") && strcmp(argv[a], "none"))
@@ -339,7 +340,7 @@ int main(int argc, char **argv)
 	s.n = n;
 	s.d = d;
 	s.X = rows.X;
-	if (build(&s, tau, rho)) {
+	if (!s.iso && build(&s, tau, rho)) {
 		fputs("bench_tangent: out of memory\n", stderr);
 		return 70;
 	}
