@@ -44,8 +44,11 @@
 #include <string.h>
 
 #include "dataset.h"
+#include "model.h"
 #include "roc.h"
+#include "scale.h"
 #include "stats.h"
+#include "support.h"
 
 #define MAX_ROWS 20000
 #define MAX_P 64
@@ -259,12 +262,6 @@ static double dk(const support *s, const double *z, int skip)
 	return best[s->k - 1];
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-	return (x > y) - (x < y);
-}
-
 static int read_csv(const char *path, const char *label, ocsdf_dataset *ds)
 {
 	ocsdf_dataset_spec spec = {0};
@@ -280,7 +277,7 @@ int main(int argc, char **argv)
 {
 	support s = {0};
 	double tau = 0.1, rho = 1;
-	int scale = 1, a;
+	int scale = OCSDF_SCALE_STD, a;
 	const char *label = NULL, *points = NULL;
 	s.k = 10;
 	s.P = 20;
@@ -299,7 +296,7 @@ int main(int argc, char **argv)
 			a++;
 			if (strcmp(argv[a], "std") && strcmp(argv[a], "none"))
 				usage();
-			scale = strcmp(argv[a], "std") == 0;
+			scale = strcmp(argv[a], "std") == 0 ? OCSDF_SCALE_STD : OCSDF_SCALE_NONE;
 		} else if (strcmp(argv[a], "--label") == 0 && a + 2 < argc && !points)
 			label = argv[++a];
 		else if (strcmp(argv[a], "--points") == 0 && a + 2 < argc && !label)
@@ -323,19 +320,30 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench_tangent: %s: the %d features of %s and a column sdf\n", points, d, argv[a]);
 		return 1;
 	}
-	/* Standardize rows (and points alike) by the rows' moments. */
-	for (int i = 0; scale && i < d; i++) {
-		double mean = 0, var = 0;
+	/* Standardize rows (and points alike) as ocsdf-train does
+	 * (scale.h), in double. */
+	double *mean = malloc(sizeof(double) * (size_t)d), *sd = malloc(sizeof(double) * (size_t)d);
+	if (!mean || !sd) {
+		fputs("bench_tangent: out of memory\n", stderr);
+		return 70;
+	}
+	ocsdf_scale_fit(rows.X, rows.n, d, scale, mean, sd);
+	for (int i = 0; i < d; i++) {
 		for (int j = 0; j < n; j++)
-			mean += rows.X[(size_t)j * d + i];
-		mean /= n;
-		for (int j = 0; j < n; j++)
-			var += (rows.X[(size_t)j * d + i] - mean) * (rows.X[(size_t)j * d + i] - mean);
-		double sd = var > 0 ? sqrt(var / n) : 1;
-		for (int j = 0; j < n; j++)
-			rows.X[(size_t)j * d + i] = (rows.X[(size_t)j * d + i] - mean) / sd;
+			rows.X[(size_t)j * d + i] = (rows.X[(size_t)j * d + i] - mean[i]) / sd[i];
 		for (size_t j = 0; j < pts.n; j++)
-			pts.X[j * d + i] = (pts.X[j * d + i] - mean) / sd;
+			pts.X[j * d + i] = (pts.X[j * d + i] - mean[i]) / sd[i];
+	}
+	free(mean);
+	free(sd);
+	/* The true distances of the points, checked before any work. */
+	for (size_t j = 0; j < pts.n; j++) {
+		char *end;
+		double v = strtod(pts.labels[j], &end);
+		if (end == pts.labels[j] || *end || !isfinite(v)) {
+			fprintf(stderr, "bench_tangent: %s: sdf \"%s\" is not a number\n", points, pts.labels[j]);
+			return 1;
+		}
 	}
 	s.n = n;
 	s.d = d;
@@ -345,7 +353,8 @@ int main(int argc, char **argv)
 		return 70;
 	}
 	size_t np = points ? pts.n : (size_t)n;
-	double *loo = malloc(sizeof(double) * (size_t)n), *t = malloc(sizeof(double) * np);
+	float *loo = malloc(sizeof(float) * (size_t)n);
+	double *t = malloc(sizeof(double) * np);
 	double *sdf = malloc(sizeof(double) * np), *to = malloc(sizeof(double) * np), *so = malloc(sizeof(double) * np);
 	unsigned char *pos = malloc(np);
 	if (!loo || !t || !sdf || !to || !so || !pos) {
@@ -354,29 +363,25 @@ int main(int argc, char **argv)
 	}
 	double msum = 0;
 	for (int j = 0; j < n; j++) {
-		loo[j] = dk(&s, rows.X + (size_t)j * d, j);
+		double v = dk(&s, rows.X + (size_t)j * d, j);
+		loo[j] = (float)v;
 		msum += s.iso ? d : s.m[j];
+		if (label) {
+			pos[j] = strcmp(rows.labels[j], "1") == 0;
+			t[j] = -v;
+		}
 	}
 	printf("%d %d %.2f", n, d, msum / n);
-	if (label)
-		for (int j = 0; j < n; j++) {
-			pos[j] = strcmp(rows.labels[j], "1") == 0;
-			t[j] = -loo[j];
-		}
-	qsort(loo, (size_t)n, sizeof(double), cmp_double);
-	double p = 0.95 * (n - 1), r = loo[(int)p] + (p - (int)p) * (loo[(int)p + 1 < n ? (int)p + 1 : n - 1] - loo[(int)p]);
+	/* r as the trainer takes it (support.h). */
+	ocsdf_sort_floats(loo, (size_t)n);
+	double r = ocsdf_sorted_quantile(loo, (size_t)n, 0.95);
 	printf(" %.4f", r);
 	if (label)
 		printf(" %.2f", auroc_percent(t, pos, (size_t)n));
 	if (points) {
 		size_t m = 0, no = 0;
 		for (size_t j = 0; j < pts.n; j++) {
-			char *end;
-			double v = strtod(pts.labels[j], &end), tj = r - dk(&s, pts.X + j * d, -1);
-			if (end == pts.labels[j] || *end || !isfinite(v)) {
-				fprintf(stderr, "bench_tangent: %s: sdf \"%s\" is not a number\n", points, pts.labels[j]);
-				return 1;
-			}
+			double v = strtod(pts.labels[j], NULL), tj = r - dk(&s, pts.X + j * d, -1);
 			sdf[j] = v;
 			t[j] = tj;
 			if (v < 0)
